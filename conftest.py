@@ -1,0 +1,12 @@
+"""Test settings: set before Django loads (pytest imports this file first)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
+os.environ.setdefault("TISSAGE_HTTPS", "0")
+os.environ["EMAIL_URL"] = "memory:"
+os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
+# Tasks run at once, inside the test, so emails land in mail.outbox.
+os.environ.setdefault("TISSAGE_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

@@ -1,0 +1,1 @@
+"""Tissage: mobilising a territory's inhabitants in local development projects."""

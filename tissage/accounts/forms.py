@@ -1,0 +1,56 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tissage.territories.models import Commune
+
+from .models import User
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("This email address is not valid. Check it, e.g. name@example.fr."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code received by email"),
+        help_text=_("Six digits."),
+        max_length=20,
+        error_messages={"required": _("Enter the six-digit code from the email.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("The code is made of six digits, e.g. 123456."))
+        return code
+
+
+class ProfileForm(forms.ModelForm):
+    home_commune = forms.ModelChoiceField(
+        label=_("Home commune"),
+        required=False,
+        queryset=Commune.objects.only("id", "name", "department"),
+        empty_label=_("— I prefer not to say —"),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "home_commune", "language"]
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted for good."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

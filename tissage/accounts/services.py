@@ -1,0 +1,213 @@
+"""Signing in with an emailed code or link, and a person's rights over their data."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import secrets
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tissage.core.emails import email_send
+from tissage.core.models import OutgoingEmail
+from tissage.organisations.personal_data import collect as organisations_data
+from tissage.projects.personal_data import collect as projects_data
+
+from .models import CODE_LIFETIME, CODE_MAX_FAILURES, SignInCode, User, normalise_email
+
+CODES_PER_EMAIL_PER_HOUR = 5
+CODES_PER_REQUESTER_PER_HOUR = 20
+
+
+class SignInError(Exception):
+    """Sign-in refused; the message is shown to the person as it is."""
+
+
+def _digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def requester_fingerprint(ip: str) -> str:
+    """A keyed hash of the IP address: enough for rate limits, useless to anyone else."""
+    return _digest(f"ip:{ip}")
+
+
+def sign_in_code_request(*, email: str, requester: str, language: str, base_url: str) -> None:
+    """Email a one-time code and a magic link to `email`.
+
+    The same happens whether or not an account exists (the account is created when
+    the code is used), so the answer never tells who is registered.
+    """
+    email = normalise_email(email)
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    # Forget old requests: they are personal data we no longer need.
+    SignInCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    if SignInCode.objects.filter(email=email, created_at__gte=hour_ago).count() >= (
+        CODES_PER_EMAIL_PER_HOUR
+    ):
+        raise SignInError(
+            _("Too many codes were requested for this address. Wait an hour, or use the "
+              "last code you received.")
+        )
+    if SignInCode.objects.filter(requester=requester, created_at__gte=hour_ago).count() >= (
+        CODES_PER_REQUESTER_PER_HOUR
+    ):
+        raise SignInError(_("Too many sign-in requests from your connection. Try again in an hour."))
+
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # Only the newest code of an address works.
+        SignInCode.objects.filter(email=email, used_at__isnull=True).update(used_at=now)
+        SignInCode.objects.create(
+            email=email,
+            code_hash=_digest(f"code:{email}:{code}"),
+            token_hash=_digest(f"token:{token}"),
+            requester=requester,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+        user = User.objects.filter(email=email).only("language").first()
+        email_send(
+            to=email,
+            template="emails/accounts/sign_in",
+            context={
+                "code": code,
+                "link": base_url + reverse("accounts:sign_in_link", args=[token]),
+                "minutes": int(CODE_LIFETIME.total_seconds() // 60),
+            },
+            reason=_("You receive this email because someone asked to sign in with this "
+                     "address. If it was not you, ignore it: nothing will happen."),
+            language=user.language if user else language,
+        )
+
+
+def _account_for(email: str, language: str) -> User:
+    user, _created = User.objects.get_or_create(
+        email=email, defaults={"language": language, "email_confirmed_at": timezone.now()}
+    )
+    if not user.is_active:
+        raise SignInError(_("This account is disabled. Contact the platform's team."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+@transaction.atomic
+def sign_in_code_verify(*, email: str, code: str, language: str) -> User:
+    """Check a code typed by the person; returns their (possibly new) account."""
+    email = normalise_email(email)
+    now = timezone.now()
+    current = (
+        SignInCode.objects.select_for_update()
+        .filter(email=email, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if current is None or current.is_expired:
+        raise SignInError(_("This code has expired or was already used. Ask for a new code."))
+    if current.is_locked:
+        raise SignInError(_("Too many wrong tries with this code. Ask for a new code."))
+    if not hmac.compare_digest(current.code_hash, _digest(f"code:{email}:{code}")):
+        SignInCode.objects.filter(pk=current.pk).update(failures=F("failures") + 1)
+        left = CODE_MAX_FAILURES - current.failures - 1
+        if left <= 0:
+            raise SignInError(_("Too many wrong tries with this code. Ask for a new code."))
+        raise SignInError(
+            _("This code is not right. Check the last email you received (%(left)d tries left).")
+            % {"left": left}
+        )
+    current.used_at = now
+    current.save(update_fields=["used_at"])
+    return _account_for(email, language)
+
+
+@transaction.atomic
+def sign_in_link_verify(*, token: str, language: str) -> User:
+    """Check a magic link; returns the account of the address it was sent to."""
+    current = (
+        SignInCode.objects.select_for_update().filter(token_hash=_digest(f"token:{token}")).first()
+    )
+    if current is None or current.used_at is not None or current.is_expired or current.is_locked:
+        raise SignInError(
+            _("This sign-in link has expired or was already used. Ask for a new code.")
+        )
+    current.used_at = timezone.now()
+    current.save(update_fields=["used_at"])
+    return _account_for(current.email, language)
+
+
+def account_data(*, user: User) -> dict[str, object]:
+    """Everything the platform holds about a person, as plain data."""
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "home_commune": (
+                {"insee_code": user.home_commune.insee_code, "name": user.home_commune.name}
+                if user.home_commune
+                else None
+            ),
+            "language": user.language,
+            "email_confirmed_at": user.email_confirmed_at,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "has_password": user.has_usable_password(),
+        },
+        **organisations_data(user),
+        **projects_data(user),
+        "emails_sent_to_you": list(
+            OutgoingEmail.objects.filter(to=user.email).values("subject", "created_at", "status")
+        ),
+    }
+
+
+def account_export(*, user: User) -> bytes:
+    """A ZIP archive with `data.json` and every file the person uploaded."""
+    data = account_data(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        )
+        archive.writestr(
+            "LISEZMOI.txt",
+            _("Your data on %(platform)s, exported on %(date)s.\n"
+              "data.json holds everything the platform keeps about you; "
+              "files/ holds the files you uploaded.\n")
+            % {"platform": settings.PLATFORM_NAME, "date": timezone.now().date().isoformat()},
+        )
+        for file_field in _uploaded_files(user):
+            with file_field.open("rb") as handle:
+                archive.writestr(f"files/{file_field.name}", handle.read())
+    return buffer.getvalue()
+
+
+def _uploaded_files(user: User) -> list:
+    # Files uploaded by the person; later modules (photos…) add theirs here.
+    from tissage.projects.models import NewsPost
+
+    return [
+        post.image
+        for post in NewsPost.objects.filter(author=user).exclude(image="").only("image")
+    ]
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person. What they published stays, shown without their name."""
+    SignInCode.objects.filter(email=user.email).delete()
+    OutgoingEmail.objects.filter(to=user.email).delete()
+    user.delete()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("connexion/", views.sign_in, name="sign_in"),
+    path("connexion/code/", views.sign_in_code, name="sign_in_code"),
+    path("connexion/lien/<str:token>/", views.sign_in_link, name="sign_in_link"),
+    path("deconnexion/", views.sign_out, name="sign_out"),
+    path("", views.account, name="account"),
+    path("mes-donnees/", views.account_export, name="export"),
+    path("supprimer/", views.account_delete, name="delete"),
+]

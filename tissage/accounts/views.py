@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from . import services
+from .forms import CodeForm, DeleteAccountForm, EmailForm, ProfileForm
+from .models import User
+
+SESSION_EMAIL = "sign_in_email"
+SESSION_NEXT = "sign_in_next"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind a reverse proxy the last X-Forwarded-For entry is the one it added.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _base_url(request: HttpRequest) -> str:
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
+    next_url = request.session.pop(SESSION_NEXT, None)
+    request.session.pop(SESSION_EMAIL, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, _("You are signed in. Welcome!"))
+    if not user.display_name:
+        messages.info(request, _("Choose the name shown next to what you publish."))
+    response = redirect(next_url or "accounts:account")
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    if next_url := _safe_next(request, request.GET.get("next")):
+        request.session[SESSION_NEXT] = next_url
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            services.sign_in_code_request(
+                email=email,
+                requester=services.requester_fingerprint(_client_ip(request)),
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+                base_url=_base_url(request),
+            )
+        except services.SignInError as error:
+            form.add_error("email", str(error))
+        else:
+            request.session[SESSION_EMAIL] = email
+            return redirect("accounts:sign_in_code")
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(SESSION_EMAIL)
+    if not email:
+        messages.info(request, _("Enter your email address first: we will send you a code."))
+        return redirect("accounts:sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_code_verify(
+                email=email,
+                code=form.cleaned_data["code"],
+                language=translation.get_language() or settings.LANGUAGE_CODE,
+            )
+        except services.SignInError as error:
+            form.add_error("code", str(error))
+        else:
+            return _signed_in(request, user)
+    return render(request, "accounts/sign_in_code.html", {"form": form, "email": email})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    # The link opens a page with a button: mail scanners that follow links do not
+    # burn the code, and nobody is signed in by a mere GET.
+    if request.method == "POST":
+        try:
+            user = services.sign_in_link_verify(
+                token=token, language=translation.get_language() or settings.LANGUAGE_CODE
+            )
+        except services.SignInError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:sign_in")
+        return _signed_in(request, user)
+    return render(request, "accounts/sign_in_link.html")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You are signed out."))
+    return redirect("projects:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:account")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account_export(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    response = HttpResponse(services.account_export(user=user), content_type="application/zip")
+    filename = f"tissage-mes-donnees-{timezone.localdate().isoformat()}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user: User = request.user  # type: ignore[assignment]
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, _("Your account has been deleted. Thank you for taking part."))
+        return redirect("projects:home")
+    return render(request, "accounts/account_delete.html", {"form": form})
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the account."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response

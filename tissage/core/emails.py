@@ -1,0 +1,95 @@
+"""Sending email: always through the database and the background worker.
+
+`email_send` renders the message and queues it; `deliver_email` (a task) hands it
+to the mail server and retries with a growing delay when that fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+
+def email_send(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, object],
+    reason: str,
+    language: str | None = None,
+) -> OutgoingEmail:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
+
+    `reason` says in one sentence why the person receives this email; it is printed
+    at the bottom of every message, as is the platform name.
+    """
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        full_context = {
+            **context,
+            "platform_name": settings.PLATFORM_NAME,
+            "reason": reason,
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string(f"{template}_subject.txt", full_context).strip()
+        subject = " ".join(subject.split())
+        body_text = render_to_string(f"{template}.txt", full_context)
+        body_html = render_to_string(f"{template}.html", full_context)
+    message = OutgoingEmail.objects.create(
+        to=to,
+        subject=f"[{settings.PLATFORM_NAME}] {subject}",
+        body_text=body_text,
+        body_html=body_html,
+    )
+    transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
+    return message
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    # 1, 2, 4, 8, 16… minutes, at most six hours.
+    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+@task()
+def deliver_email(email_id: int) -> str:
+    message = OutgoingEmail.objects.filter(pk=email_id).first()
+    if message is None or message.status == OutgoingEmail.Status.SENT:
+        return "nothing to do"
+    mail = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers=message.headers or None,
+    )
+    if message.body_html:
+        mail.attach_alternative(message.body_html, "text/html")
+    message.attempts += 1
+    try:
+        mail.send()
+    except Exception as error:  # any transport error: keep the mail and try again later
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            message.status = OutgoingEmail.Status.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            logger.error("Giving up on email %s to %s: %s", message.pk, message.to, error)
+            return "failed"
+        message.save(update_fields=["attempts", "last_error"])
+        run_after = timezone.now() + _retry_delay(message.attempts)
+        deliver_email.using(run_after=run_after).enqueue(message.pk)
+        logger.warning("Email %s not sent (%s); retrying after %s", message.pk, error, run_after)
+        return "retry"
+    message.status = OutgoingEmail.Status.SENT
+    message.sent_at = timezone.now()
+    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return "sent"

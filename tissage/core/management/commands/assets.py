@@ -1,0 +1,39 @@
+"""Install the pinned front-end assets (npm ci) and copy what the pages use."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+PROJECT_ROOT = Path(settings.BASE_DIR).parent
+VENDOR_DIR = Path(settings.BASE_DIR) / "assets" / "vendor"
+# (file in node_modules, name under static/vendor/)
+FILES = [("htmx.org/dist/htmx.min.js", "htmx.min.js")]
+
+
+def assets_missing() -> bool:
+    return any(not (VENDOR_DIR / name).exists() for _source, name in FILES)
+
+
+class Command(BaseCommand):
+    help = "Install the pinned front-end assets with npm ci and copy them into static files."
+
+    def handle(self, *args: object, **options: object) -> None:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise CommandError(
+                "npm is needed once to install the front-end assets (Node.js 18 or newer)."
+            )
+        if not (PROJECT_ROOT / "package-lock.json").exists():
+            raise CommandError(f"package-lock.json not found in {PROJECT_ROOT}.")
+        subprocess.run(  # noqa: S603 - fixed arguments
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=PROJECT_ROOT,
+            check=True,
+        )
+        VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+        for source, name in FILES:
+            shutil.copyfile(PROJECT_ROOT / "node_modules" / source, VENDOR_DIR / name)
+        self.stdout.write(self.style.SUCCESS(f"Front-end assets installed in {VENDOR_DIR}."))

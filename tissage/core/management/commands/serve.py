@@ -1,0 +1,50 @@
+"""The production web server: gunicorn serving Tissage's WSGI application."""
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from tissage.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Tissage with gunicorn (run several of these behind a reverse proxy if needed)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default=os.environ.get("TISSAGE_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TISSAGE_WEB_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("TISSAGE_WEB_THREADS", "1"))
+        )
+        parser.add_argument("--access-log", action="store_true", help="log every request")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        config = {
+            "bind": options["bind"],
+            "workers": options["workers"],
+            "threads": options["threads"],
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "forwarded_allow_ips": os.environ.get("TISSAGE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            "accesslog": "-" if options["access_log"] else None,
+            "errorlog": "-",
+            "loglevel": "warning",
+        }
+        _Gunicorn(config).run()

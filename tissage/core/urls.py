@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("confidentialite/", views.privacy, name="privacy"),
+    path("mentions-legales/", views.legal, name="legal"),
+]

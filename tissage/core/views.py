@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+
+def _legal_context() -> dict[str, str]:
+    return {
+        "legal_publisher": settings.LEGAL_PUBLISHER,
+        "legal_contact": settings.LEGAL_CONTACT,
+        "legal_host": settings.LEGAL_HOST,
+    }
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html", _legal_context())
+
+
+@require_GET
+def legal(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal.html", _legal_context())
+
+
+def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    return render(
+        request,
+        "errors/page.html",
+        {"heading": heading, "explanation": explanation},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        _("This request could not be understood"),
+        _("The address or the form sent is not valid. Go back and try again."),
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("You cannot open this page"),
+        _("This page is reserved. If you think you should see it, sign in or ask the team."),
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("This page does not exist or no longer exists. Check the address, or start again "
+          "from the home page."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without context processors or the database: they may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("This form has expired"),
+        _("For your security, forms expire. Go back, reload the page and send it again."),
+    )

@@ -1,0 +1,83 @@
+"""`tissage demo`: set everything up on SQLite with demo data, then serve it."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from tissage.core.management.commands.assets import assets_missing
+from tissage.demo.data import DEMO_PEOPLE, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create or upgrade the database, load the demo data and serve the platform."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="set up, then stop")
+
+    def handle(self, *args: Any, port: int, no_serve: bool, **options: Any) -> None:
+        self.stdout.write("Préparation de la base de données…")
+        call_command("migrate", interactive=False, verbosity=0)
+        if assets_missing():
+            self.stdout.write("Installation des fichiers du navigateur (npm ci)…")
+            call_command("assets")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write("Chargement des données de démonstration…")
+        demo_load(stdout=self.stdout)
+        self._print_accounts(port)
+        if no_serve:
+            return
+        self._serve(port)
+
+    def _print_accounts(self, port: int) -> None:
+        lines = [
+            "",
+            "Comptes de démonstration (demo accounts):",
+            *(f"  {p.email:<46} {p.description}" for p in DEMO_PEOPLE),
+            "",
+            "Pour vous connecter : ouvrez /compte/connexion/, saisissez une de ces adresses ;",
+            "le code de connexion s'affiche dans ce terminal (les emails y sont imprimés).",
+            "To sign in, enter one of these addresses; the code is printed in this terminal.",
+            "",
+        ]
+        if settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
+            lines[-3] = "Les emails partent par EMAIL_URL (emails are sent through EMAIL_URL)."
+        self.stdout.write("\n".join(lines))
+        self.stdout.write(self.style.SUCCESS(f"Tissage : http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)"))
+
+    def _serve(self, port: int) -> None:
+        command = [sys.executable, "-m", "tissage.cli"]
+        env = dict(os.environ)
+        processes = [
+            subprocess.Popen(  # noqa: S603
+                [*command, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env
+            ),
+            subprocess.Popen(  # noqa: S603
+                [*command, "worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"],
+                env=env,
+            ),
+        ]
+        try:
+            while all(p.poll() is None for p in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            self.stdout.write("\nArrêt…")
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            sys.exit(1)

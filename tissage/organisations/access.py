@@ -1,0 +1,42 @@
+"""Who may do what with organisations: the only place that decides it.
+
+See docs/permissions.md for the role × object matrix.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from tissage.accounts.models import User
+
+from .models import Organisation, OrganisationMembership
+
+AnyUser = User | AnonymousUser
+
+
+def organisation_role(user: AnyUser, organisation: Organisation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        OrganisationMembership.objects.filter(organisation=organisation, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_manage_organisation(user: AnyUser, organisation: Organisation) -> bool:
+    """Edit the organisation, its members, and every one of its projects."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return organisation_role(user, organisation) == OrganisationMembership.Role.ADMIN
+
+
+def is_organisation_staff(user: AnyUser, organisation: Organisation) -> bool:
+    """Administrators and facilitators: they create and run the organisation's projects."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return organisation_role(user, organisation) is not None

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tissage.core.validators import validate_image_file
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def with_project_counts(self) -> OrganisationQuerySet:
+        from tissage.projects.models import Project
+
+        return self.annotate(
+            published_projects=models.Count(
+                "projects", filter=models.Q(projects__status=Project.Status.PUBLISHED)
+            )
+        )
+
+
+class Organisation(models.Model):
+    """A structure porteuse: PETR, communauté de communes, association, collective…"""
+
+    class Kind(models.TextChoices):
+        PETR = "petr", _("PETR or country (pays)")
+        INTERCOMMUNALITY = "intercommunality", _("Community of communes or agglomeration")
+        COMMUNE = "commune", _("Commune")
+        PARK = "park", _("Regional natural park")
+        ASSOCIATION = "association", _("Association")
+        COLLECTIVE = "collective", _("Citizen collective")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ASSOCIATION)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    logo = models.ImageField(
+        _("logo"), upload_to="organisations/logos/", blank=True, validators=[validate_image_file]
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    communes = models.ManyToManyField(
+        "territories.Commune", verbose_name=_("communes covered"), blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demonstration data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", args=[self.slug])
+
+
+class OrganisationMembership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        FACILITATOR = "facilitator", _("facilitator")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.FACILITATOR)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation member")
+        verbose_name_plural = _("organisation members")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_role_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/modifier/", views.edit, name="edit"),
+]

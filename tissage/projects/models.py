@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tissage.core.validators import validate_image_file
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def published(self) -> ProjectQuerySet:
+        return self.filter(status=Project.Status.PUBLISHED)
+
+    def for_listing(self) -> ProjectQuerySet:
+        """What a list of project cards needs, in a fixed number of queries."""
+        return self.select_related("organisation").annotate(
+            member_count=models.Count("memberships", distinct=True),
+        ).order_by("-updated_at", "pk")
+
+
+class Project(models.Model):
+    """A local development project run by an organisation. Modules attach to it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown on cards.")
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    cover = models.ImageField(
+        _("cover picture"), upload_to="projects/covers/", blank=True,
+        validators=[validate_image_file],
+    )
+    cover_alt = models.CharField(
+        _("description of the cover picture"), max_length=200, blank=True,
+        help_text=_("For people who cannot see the picture."),
+    )
+    communes = models.ManyToManyField(
+        "territories.Commune", verbose_name=_("communes concerned"), blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    call_to_action = models.CharField(
+        _("call to action"),
+        max_length=120,
+        blank=True,
+        help_text=_("What you ask people to do, e.g. “Plant a tree with us on Saturday”."),
+    )
+    call_to_action_url = models.URLField(
+        _("call to action link"), blank=True,
+        help_text=_("Leave empty to invite people to join the project."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["status", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.slug])
+
+
+class ProjectMembership(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("facilitator")
+        MEMBER = "member", _("member")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project team member")
+        verbose_name_plural = _("project team")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="one_role_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.project}"
+
+
+class NewsPostQuerySet(models.QuerySet["NewsPost"]):
+    def published(self) -> NewsPostQuerySet:
+        return self.filter(published_at__lte=timezone.now())
+
+
+class NewsPost(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="news")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    image = models.ImageField(
+        _("picture"), upload_to="projects/news/", blank=True, validators=[validate_image_file]
+    )
+    image_alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
+    # Kept when the author deletes their account: shown as “a former participant”.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="news_posts",
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    objects = NewsPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,81 @@
+"""Writes about projects that touch several rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from tissage.accounts.models import User
+from tissage.core.slugs import unique_slug
+from tissage.organisations.models import Organisation
+from tissage.territories.models import Commune
+
+from .models import NewsPost, Project, ProjectMembership
+
+
+@transaction.atomic
+def project_create(
+    *,
+    organisation: Organisation,
+    creator: User | None,
+    title: str,
+    summary: str,
+    description: str = "",
+    status: str = Project.Status.DRAFT,
+    call_to_action: str = "",
+    call_to_action_url: str = "",
+    communes: Iterable[Commune] = (),
+    slug: str | None = None,
+) -> Project:
+    """Create a project; its creator becomes its first facilitator."""
+    project = Project(
+        organisation=organisation,
+        title=title,
+        slug=slug or unique_slug(Project, title, fallback="projet"),
+        summary=summary,
+        description=description,
+        status=status,
+        call_to_action=call_to_action,
+        call_to_action_url=call_to_action_url,
+    )
+    project.full_clean()
+    project.save()
+    project.communes.set(communes)
+    if creator is not None:
+        ProjectMembership.objects.create(
+            project=project, user=creator, role=ProjectMembership.Role.FACILITATOR
+        )
+    return project
+
+
+def project_join(*, project: Project, user: User) -> ProjectMembership:
+    """Join as a member; joining twice (a double click) keeps one membership."""
+    try:
+        with transaction.atomic():
+            membership, _created = ProjectMembership.objects.get_or_create(
+                project=project, user=user, defaults={"role": ProjectMembership.Role.MEMBER}
+            )
+    except IntegrityError:
+        membership = ProjectMembership.objects.get(project=project, user=user)
+    return membership
+
+
+def project_leave(*, project: Project, user: User) -> None:
+    ProjectMembership.objects.filter(
+        project=project, user=user, role=ProjectMembership.Role.MEMBER
+    ).delete()
+
+
+def project_team_add(*, project: Project, user: User, role: str) -> ProjectMembership:
+    membership, _created = ProjectMembership.objects.update_or_create(
+        project=project, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+def news_post_publish(*, project: Project, author: User | None, title: str, body: str) -> NewsPost:
+    post = NewsPost(project=project, author=author, title=title, body=body)
+    post.full_clean()
+    post.save()
+    return post

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("projets/", views.project_list, name="list"),
+    path("projets/<slug:slug>/", views.detail, name="detail"),
+    path("projets/<slug:slug>/modifier/", views.edit, name="edit"),
+    path("projets/<slug:slug>/rejoindre/", views.join, name="join"),
+    path("projets/<slug:slug>/quitter/", views.leave, name="leave"),
+    path("projets/<slug:slug>/actualites/", views.news_list, name="news"),
+    path("projets/<slug:slug>/actualites/nouvelle/", views.news_create, name="news_create"),
+    path("structures/<slug:organisation_slug>/nouveau-projet/", views.create, name="create"),
+]

@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.organisations.access import is_organisation_staff
+from tissage.organisations.models import Organisation
+
+from . import access, services
+from .forms import NewsPostForm, ProjectForm
+from .models import Project, ProjectMembership
+
+PAGE_SIZE = 24
+
+
+def _get_project(request: HttpRequest, slug: str) -> Project:
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    if not access.can_view_project(request.user, project):
+        raise Http404
+    return project
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    projects = Project.objects.published().for_listing()
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = Organisation.objects.with_project_counts().filter(published_projects__gt=0)
+    return render(
+        request,
+        "projects/home.html",
+        {"page": page, "organisations": organisations},
+    )
+
+
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = access.projects_visible_to(request.user).for_listing()
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/list.html", {"page": page})
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    team = (
+        ProjectMembership.objects.filter(project=project, role=ProjectMembership.Role.FACILITATOR)
+        .select_related("user")
+        .order_by("joined_at")
+    )
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "team": team,
+            "member_count": project.memberships.count(),
+            "news": project.news.published().select_related("author")[:5],
+            "communes": project.communes.only("name", "insee_code", "department"),
+            "role": access.project_role(request.user, project),
+            "can_edit": access.can_edit_project(request.user, project),
+            "can_join": access.can_join_project(request.user, project),
+            "can_leave": access.can_leave_project(request.user, project),
+        },
+    )
+
+
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(project.get_absolute_url())
+    if access.can_join_project(request.user, project):
+        services.project_join(project=project, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("You joined the project. Welcome to the team!"))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    if access.can_leave_project(request.user, project):
+        services.project_leave(project=project, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("You left the project."))
+    return redirect(project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=organisation_slug)
+    if not is_organisation_staff(request.user, organisation):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, request.FILES or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        project = services.project_create(
+            organisation=organisation,
+            creator=request.user,  # type: ignore[arg-type]
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+            description=form.cleaned_data["description"],
+            status=form.cleaned_data["status"],
+            call_to_action=form.cleaned_data["call_to_action"],
+            call_to_action_url=form.cleaned_data["call_to_action_url"],
+            communes=form.cleaned_data["communes"],
+        )
+        if form.cleaned_data.get("cover"):
+            project.cover = form.cleaned_data["cover"]
+            project.cover_alt = form.cleaned_data["cover_alt"]
+            project.save(update_fields=["cover", "cover_alt"])
+        messages.success(request, _("The project is created."))
+        return redirect(project)
+    return render(
+        request, "projects/form.html", {"form": form, "organisation": organisation, "project": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    if not access.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(
+        request.POST or None, request.FILES or None, instance=project,
+        organisation=project.organisation,
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The project is saved."))
+        return redirect(project)
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "organisation": project.organisation, "project": project},
+    )
+
+
+@require_GET
+def news_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    posts = project.news.published().select_related("author")
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/news_list.html", {"project": project, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def news_create(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _get_project(request, slug)
+    if not access.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = NewsPostForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        post = form.save(commit=False)
+        post.project = project
+        post.author = request.user
+        post.save()
+        messages.success(request, _("The news is published."))
+        return redirect(project)
+    return render(request, "projects/news_form.html", {"form": form, "project": project})

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.static import serve
+
+from tissage.accounts.views import language_switch
+
+handler400 = "tissage.core.views.bad_request"
+handler403 = "tissage.core.views.permission_denied"
+handler404 = "tissage.core.views.page_not_found"
+handler500 = "tissage.core.views.server_error"
+
+urlpatterns = [
+    path("", include("tissage.core.urls")),
+    path("", include("tissage.projects.urls")),
+    path("structures/", include("tissage.organisations.urls")),
+    path("compte/", include("tissage.accounts.urls")),
+    path("langue/", language_switch, name="set_language"),
+    # The admin has no login form of its own: people sign in with their emailed code.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
+    ),
+    path("admin/", admin.site.urls),
+    # Uploaded files. A reverse proxy in front should serve /media/ itself; this keeps
+    # the demo and small installations working with nothing else to configure.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
