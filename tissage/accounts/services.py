@@ -57,13 +57,17 @@ def sign_in_code_request(*, email: str, requester: str, language: str, base_url:
         CODES_PER_EMAIL_PER_HOUR
     ):
         raise SignInError(
-            _("Too many codes were requested for this address. Wait an hour, or use the "
-              "last code you received.")
+            _(
+                "Too many codes were requested for this address. Wait an hour, or use the "
+                "last code you received."
+            )
         )
     if SignInCode.objects.filter(requester=requester, created_at__gte=hour_ago).count() >= (
         CODES_PER_REQUESTER_PER_HOUR
     ):
-        raise SignInError(_("Too many sign-in requests from your connection. Try again in an hour."))
+        raise SignInError(
+            _("Too many sign-in requests from your connection. Try again in an hour.")
+        )
 
     code = f"{secrets.randbelow(1_000_000):06d}"
     token = secrets.token_urlsafe(32)
@@ -87,8 +91,10 @@ def sign_in_code_request(*, email: str, requester: str, language: str, base_url:
                 "link": base_url + reverse("accounts:sign_in_link", args=[token]),
                 "minutes": int(CODE_LIFETIME.total_seconds() // 60),
             },
-            reason=_("You receive this email because someone asked to sign in with this "
-                     "address. If it was not you, ignore it: nothing will happen."),
+            reason=_(
+                "You receive this email because someone asked to sign in with this "
+                "address. If it was not you, ignore it: nothing will happen."
+            ),
             language=user.language if user else language,
         )
 
@@ -184,9 +190,11 @@ def account_export(*, user: User) -> bytes:
         )
         archive.writestr(
             "LISEZMOI.txt",
-            _("Your data on %(platform)s, exported on %(date)s.\n"
-              "data.json holds everything the platform keeps about you; "
-              "files/ holds the files you uploaded.\n")
+            _(
+                "Your data on %(platform)s, exported on %(date)s.\n"
+                "data.json holds everything the platform keeps about you; "
+                "files/ holds the files you uploaded.\n"
+            )
             % {"platform": settings.PLATFORM_NAME, "date": timezone.now().date().isoformat()},
         )
         for file_field in _uploaded_files(user):
@@ -200,8 +208,7 @@ def _uploaded_files(user: User) -> list:
     from tissage.projects.models import NewsPost
 
     return [
-        post.image
-        for post in NewsPost.objects.filter(author=user).exclude(image="").only("image")
+        post.image for post in NewsPost.objects.filter(author=user).exclude(image="").only("image")
     ]
 
 

@@ -135,9 +135,12 @@ def account(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:account")
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE, secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
     return render(request, "accounts/account.html", {"form": form})

@@ -26,7 +26,9 @@ def reencode_image(upload: UploadedFile, *, max_side: int = MAX_SIDE) -> SimpleU
             save_args["quality"] = 85
         image.save(output, **save_args)
     name = PurePath(upload.name or "image").stem[:80] + {
-        "JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"
+        "JPEG": ".jpg",
+        "PNG": ".png",
+        "WEBP": ".webp",
     }.get(source_format, ".img")
     content_type = Image.MIME.get(source_format, "application/octet-stream")
     return SimpleUploadedFile(name, output.getvalue(), content_type=content_type)

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
     path("confidentialite/", views.privacy, name="privacy"),
     path("mentions-legales/", views.legal, name="legal"),
 ]

@@ -15,6 +15,12 @@ def _legal_context() -> dict[str, str]:
 
 
 @require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the benchmarks' baseline: the cheapest Django response."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html", _legal_context())
 
@@ -56,8 +62,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         request,
         404,
         _("Page not found"),
-        _("This page does not exist or no longer exists. Check the address, or start again "
-          "from the home page."),
+        _(
+            "This page does not exist or no longer exists. Check the address, or start again "
+            "from the home page."
+        ),
     )
 
 

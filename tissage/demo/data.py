@@ -21,8 +21,11 @@ from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-COMMUNE_FILES = ["communes-30-gard.geojson", "communes-34-herault.geojson",
-                 "communes-26-drome.geojson"]
+COMMUNE_FILES = [
+    "communes-30-gard.geojson",
+    "communes-34-herault.geojson",
+    "communes-26-drome.geojson",
+]
 
 
 @dataclass(frozen=True)
@@ -35,14 +38,26 @@ class DemoPerson:
 
 DEMO_PEOPLE = [
     DemoPerson("admin@demo.tissage.example", "Administratrice", "superuser (administration)", True),
-    DemoPerson("camille@petr-garrigues.demo.tissage.example", "Camille (PETR)",
-               "admin, PETR Garrigues et Costières"),
-    DemoPerson("mehdi@petr-garrigues.demo.tissage.example", "Mehdi",
-               "facilitator, PETR Garrigues et Costières"),
-    DemoPerson("lea@clac-londres.demo.tissage.example", "Léa",
-               "coordinator, collectif du bassin de Londres"),
-    DemoPerson("martin@vallee-drome.demo.tissage.example", "Martin",
-               "facilitator, association vallée de la Drôme"),
+    DemoPerson(
+        "camille@petr-garrigues.demo.tissage.example",
+        "Camille (PETR)",
+        "admin, PETR Garrigues et Costières",
+    ),
+    DemoPerson(
+        "mehdi@petr-garrigues.demo.tissage.example",
+        "Mehdi",
+        "facilitator, PETR Garrigues et Costières",
+    ),
+    DemoPerson(
+        "lea@clac-londres.demo.tissage.example",
+        "Léa",
+        "coordinator, collectif du bassin de Londres",
+    ),
+    DemoPerson(
+        "martin@vallee-drome.demo.tissage.example",
+        "Martin",
+        "facilitator, association vallée de la Drôme",
+    ),
     DemoPerson("jeanne@demo.tissage.example", "Jeanne", "inhabitant, member of the three projects"),
 ]
 

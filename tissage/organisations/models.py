@@ -78,7 +78,9 @@ class OrganisationMembership(models.Model):
         verbose_name = _("organisation member")
         verbose_name_plural = _("organisation members")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="one_role_per_organisation")
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_role_per_organisation"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Who may do what with projects: the only place that decides it.
 
-See docs/permissions.md for the role × object matrix.
+See docs/permissions.md for the role-by-object matrix.
 """
 
 from __future__ import annotations

@@ -12,8 +12,15 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "title", "summary", "description", "status", "call_to_action", "call_to_action_url",
-            "cover", "cover_alt", "communes",
+            "title",
+            "summary",
+            "description",
+            "status",
+            "call_to_action",
+            "call_to_action_url",
+            "cover",
+            "cover_alt",
+            "communes",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 10})}
 

@@ -15,9 +15,13 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
     def for_listing(self) -> ProjectQuerySet:
         """What a list of project cards needs, in a fixed number of queries."""
-        return self.select_related("organisation").annotate(
-            member_count=models.Count("memberships", distinct=True),
-        ).order_by("-updated_at", "pk")
+        return (
+            self.select_related("organisation")
+            .annotate(
+                member_count=models.Count("memberships", distinct=True),
+            )
+            .order_by("-updated_at", "pk")
+        )
 
 
 class Project(models.Model):
@@ -41,11 +45,15 @@ class Project(models.Model):
     )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     cover = models.ImageField(
-        _("cover picture"), upload_to="projects/covers/", blank=True,
+        _("cover picture"),
+        upload_to="projects/covers/",
+        blank=True,
         validators=[validate_image_file],
     )
     cover_alt = models.CharField(
-        _("description of the cover picture"), max_length=200, blank=True,
+        _("description of the cover picture"),
+        max_length=200,
+        blank=True,
         help_text=_("For people who cannot see the picture."),
     )
     communes = models.ManyToManyField(
@@ -59,7 +67,8 @@ class Project(models.Model):
         help_text=_("What you ask people to do, e.g. “Plant a tree with us on Saturday”."),
     )
     call_to_action_url = models.URLField(
-        _("call to action link"), blank=True,
+        _("call to action link"),
+        blank=True,
         help_text=_("Leave empty to invite people to join the project."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,7 +127,10 @@ class NewsPost(models.Model):
     image_alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
     # Kept when the author deletes their account: shown as “a former participant”.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="news_posts",
     )
     published_at = models.DateTimeField(_("published"), default=timezone.now)

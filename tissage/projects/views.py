@@ -127,7 +127,9 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.can_edit_project(request.user, project):
         raise PermissionDenied
     form = ProjectForm(
-        request.POST or None, request.FILES or None, instance=project,
+        request.POST or None,
+        request.FILES or None,
+        instance=project,
         organisation=project.organisation,
     )
     if request.method == "POST" and form.is_valid():

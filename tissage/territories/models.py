@@ -25,8 +25,10 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
     def bounds(self) -> tuple[float, float, float, float] | None:
         """(min_lon, min_lat, max_lon, max_lat) of all communes in the queryset."""
         agg = self.aggregate(
-            a=models.Min("min_lon"), b=models.Min("min_lat"),
-            c=models.Max("max_lon"), d=models.Max("max_lat"),
+            a=models.Min("min_lon"),
+            b=models.Min("min_lat"),
+            c=models.Max("max_lon"),
+            d=models.Max("max_lat"),
         )
         if agg["a"] is None:
             return None

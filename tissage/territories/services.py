@@ -121,7 +121,13 @@ def communes_import(*, path: Path, department: str | None = None) -> ImportRepor
             update_conflicts=True,
             unique_fields=["insee_code"],
             update_fields=[
-                "name", "department", "geometry", "min_lon", "min_lat", "max_lon", "max_lat",
+                "name",
+                "department",
+                "geometry",
+                "min_lon",
+                "min_lat",
+                "max_lon",
+                "max_lat",
             ],
             batch_size=200,
         )

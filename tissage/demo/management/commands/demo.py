@@ -50,7 +50,9 @@ class Command(BaseCommand):
         if settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend":
             lines[-3] = "Les emails partent par EMAIL_URL (emails are sent through EMAIL_URL)."
         self.stdout.write("\n".join(lines))
-        self.stdout.write(self.style.SUCCESS(f"Tissage : http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Tissage : http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)")
+        )
 
     def _serve(self, port: int) -> None:
         command = [sys.executable, "-m", "tissage.cli"]

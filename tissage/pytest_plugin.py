@@ -1,4 +1,4 @@
-"""Test settings: set before Django loads (pytest imports this file first)."""
+"""Test environment, loaded as a pytest plugin (-p) so it runs before Django reads settings."""
 
 import os
 import tempfile
@@ -8,5 +8,6 @@ os.environ.setdefault("TISSAGE_HTTPS", "0")
 os.environ["EMAIL_URL"] = "memory:"
 os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
+os.makedirs(os.path.join(os.environ["TISSAGE_DATA_DIR"], "static"), exist_ok=True)
 # Tasks run at once, inside the test, so emails land in mail.outbox.
 os.environ.setdefault("TISSAGE_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
