@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
     email_confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)  # type: ignore[misc]
     is_staff = models.BooleanField(_("can open the administration"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 

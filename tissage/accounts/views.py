@@ -38,6 +38,19 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
     return None
 
 
+def _remember_language(response: HttpResponse, language: str) -> HttpResponse:
+    """Pages follow the language chosen on the account, on every device."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
+
+
 def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
     next_url = request.session.pop(SESSION_NEXT, None)
     request.session.pop(SESSION_EMAIL, None)
@@ -45,16 +58,7 @@ def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
     messages.success(request, _("You are signed in. Welcome!"))
     if not user.display_name:
         messages.info(request, _("Choose the name shown next to what you publish."))
-    response = redirect(next_url or "accounts:account")
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        user.language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
-    return response
+    return _remember_language(redirect(next_url or "accounts:account"), user.language)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,16 +137,7 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
-        response = redirect("accounts:account")
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
-        return response
+        return _remember_language(redirect("accounts:account"), user.language)
     return render(request, "accounts/account.html", {"form": form})
 
 

@@ -21,10 +21,10 @@ def reencode_image(upload: UploadedFile, *, max_side: int = MAX_SIDE) -> SimpleU
         if source_format == "JPEG" and image.mode not in {"RGB", "L"}:
             image = image.convert("RGB")
         output = io.BytesIO()
-        save_args: dict[str, object] = {"format": source_format}
         if source_format in {"JPEG", "WEBP"}:
-            save_args["quality"] = 85
-        image.save(output, **save_args)
+            image.save(output, format=source_format, quality=85)
+        else:
+            image.save(output, format=source_format)
     name = PurePath(upload.name or "image").stem[:80] + {
         "JPEG": ".jpg",
         "PNG": ".png",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol
 
 from django.db import transaction
 
@@ -26,6 +26,10 @@ COMMUNE_FILES = [
     "communes-34-herault.geojson",
     "communes-26-drome.geojson",
 ]
+
+
+class Writer(Protocol):
+    def write(self, text: str) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,9 @@ CASES = [
         ),
         call_to_action="Signalez un lavoir, une croix ou un puits près de chez vous",
         news_title="Lancement de la saison 2026",
-        news_body="Merci aux 12 associations partenaires ! Première sortie le 14 mars à Bouillargues.",
+        news_body=(
+            "Merci aux 12 associations partenaires ! Première sortie le 14 mars à Bouillargues."
+        ),
     ),
     DemoCase(
         slug="demo-collectif-bassin-de-londres",
@@ -198,7 +204,7 @@ CASES = [
 ]
 
 
-def _ensure_communes(stdout: TextIO | None) -> None:
+def _ensure_communes(stdout: Writer | None) -> None:
     for filename in COMMUNE_FILES:
         department = filename.split("-")[1]
         if not Commune.objects.filter(department=department).exists():
@@ -246,7 +252,7 @@ def _load_case(case: DemoCase) -> None:
         )
 
 
-def demo_load(*, stdout: TextIO | None = None) -> None:
+def demo_load(*, stdout: Writer | None = None) -> None:
     _ensure_communes(stdout)
     for person in DEMO_PEOPLE:
         _person(person.email)

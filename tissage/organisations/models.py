@@ -9,13 +9,13 @@ from tissage.core.validators import validate_image_file
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def with_project_counts(self) -> OrganisationQuerySet:
+    def with_published_projects(self) -> OrganisationQuerySet:
+        """Organisations that have published projects, with their number."""
         from tissage.projects.models import Project
 
-        return self.annotate(
-            published_projects=models.Count(
-                "projects", filter=models.Q(projects__status=Project.Status.PUBLISHED)
-            )
+        published = models.Q(projects__status=Project.Status.PUBLISHED)
+        return self.annotate(published_projects=models.Count("projects", filter=published)).filter(
+            published_projects__gt=0
         )
 
 

@@ -22,7 +22,10 @@ class ProjectForm(forms.ModelForm):
             "cover_alt",
             "communes",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 10})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "communes": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -31,7 +34,6 @@ class ProjectForm(forms.ModelForm):
         field.queryset = Commune.objects.filter(
             pk__in=organisation.communes.values("pk")  # type: ignore[attr-defined]
         ).only("id", "name", "department")
-        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
         field.help_text = _("Among the communes covered by the organisation.")
 
     def clean_cover(self) -> object:

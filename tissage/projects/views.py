@@ -29,7 +29,7 @@ def _get_project(request: HttpRequest, slug: str) -> Project:
 def home(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.published().for_listing()
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    organisations = Organisation.objects.with_project_counts().filter(published_projects__gt=0)
+    organisations = Organisation.objects.with_published_projects()
     return render(
         request,
         "projects/home.html",

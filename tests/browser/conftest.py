@@ -1,0 +1,277 @@
+"""Chromium, driven by Playwright, against pytest-django's live server.
+
+Every page a test opens goes through `visit` (or `check_page` after a form
+submission), which runs axe-core's WCAG 2.1 A/AA rules and fails on any violation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+
+from tissage.accounts.models import User
+from tissage.organisations.models import Organisation
+from tissage.organisations.services import organisation_create
+from tissage.projects.models import Project
+from tissage.projects.services import news_post_publish, project_create, project_join
+from tissage.territories.models import Commune
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("TISSAGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+  }));
+}
+"""
+CODE_RE = re.compile(r"^\s*(\d{6})\s*$", re.MULTILINE)
+LINK_RE = re.compile(r"https?://\S+/compte/connexion/lien/\S+/")
+
+Visit = Callable[..., Response | None]
+CheckPage = Callable[[Page], None]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH} is missing: run `uv run tissage assets` (npm ci) first.")
+    return AXE_PATH.read_text()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API keeps an asyncio loop running in this thread, and Django
+    # refuses ORM calls while a loop runs. The tests are sequential, so it is safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
+    """Open browser contexts on the live server; French, like most visitors."""
+    contexts: list[BrowserContext] = []
+
+    def open_context(**options: object) -> BrowserContext:
+        options = {"locale": "fr-FR", "accept_downloads": True, **options}
+        context = browser.new_context(base_url=live_server.url, **options)  # type: ignore[arg-type]
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return _watched_page(context)
+
+
+def _watched_page(context: BrowserContext) -> Page:
+    """A page that records Content-Security-Policy refusals and script errors."""
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.problems = problems  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def new_page() -> Callable[[BrowserContext], Page]:
+    return _watched_page
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}")
+            for detail in (node["summary"] or "").splitlines():
+                lines.append(f"      {detail}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def check_page(axe_source: str) -> CheckPage:
+    """Fail on axe violations, CSP refusals and script errors on the current page."""
+
+    def check(page: Page) -> None:
+        page.wait_for_load_state("load")
+        problems = getattr(page, "problems", [])
+        assert not problems, f"on {page.url}:\n" + "\n".join(problems)
+        if page.context.browser is not None and not _javascript_enabled(page):
+            return
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            # evaluate() is not subject to the page's CSP, unlike add_script_tag.
+            page.evaluate(axe_source)
+        violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        assert not violations, _format_violations(page.url, violations)
+
+    return check
+
+
+def _javascript_enabled(page: Page) -> bool:
+    return getattr(page.context, "javascript_enabled", True)
+
+
+@pytest.fixture
+def visit(check_page: CheckPage) -> Visit:
+    """Open `url`, check its status code, then its accessibility."""
+
+    def go(page: Page, url: str, *, status: int = 200) -> Response | None:
+        response = page.goto(url)
+        assert response is not None
+        assert response.status == status, f"{url} answered {response.status}, not {status}"
+        check_page(page)
+        return response
+
+    return go
+
+
+# --- Data --------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    project: Project
+    admin: User
+    facilitator: User
+    participant: User
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """A small organisation with one published project, its team and a news item."""
+    communes = [
+        Commune.objects.create(
+            insee_code=code,
+            name=name,
+            department="26",
+            geometry={
+                "type": "Polygon",
+                "coordinates": [[[5.0, 44.0], [5.1, 44.0], [5.1, 44.1], [5.0, 44.1], [5.0, 44.0]]],
+            },
+            min_lon=5.0,
+            min_lat=44.0,
+            max_lon=5.1,
+            max_lat=44.1,
+        )
+        for code, name in [("26001", "Albon"), ("26002", "Allan")]
+    ]
+    admin = User.objects.create_user("admin@example.org", display_name="Alice Admin")
+    facilitator = User.objects.create_user("animation@example.org", display_name="Fanny Facile")
+    participant = User.objects.create_user("paul@example.org", display_name="Paul Part")
+    organisation = organisation_create(
+        name="Association des Vergers de la Drôme",
+        kind=Organisation.Kind.ASSOCIATION,
+        description="Nous **recensons** et sauvons les vieux vergers.",
+        website="https://vergers.example.org",
+        contact_email="contact@vergers.example.org",
+        communes=communes,
+        admins=[admin],
+    )
+    project = project_create(
+        organisation=organisation,
+        creator=facilitator,
+        title="Inventaire des vergers anciens",
+        summary="Recensons ensemble les vergers anciens de la vallée.",
+        description="## Pourquoi\n\nLes vieux vergers disparaissent.",
+        status=Project.Status.PUBLISHED,
+        call_to_action="Signalez un verger près de chez vous",
+        communes=communes[:1],
+    )
+    project_join(project=project, user=participant)
+    news_post_publish(
+        project=project,
+        author=facilitator,
+        title="Première sortie le 12 avril",
+        body="Rendez-vous à la mairie d'Albon à *9 h*.",
+    )
+    return World(organisation, project, admin, facilitator, participant)
+
+
+@pytest.fixture
+def sign_in_as(live_server) -> Callable[[BrowserContext, User], None]:
+    """Give a browser context the session of `user`, skipping the emailed code."""
+
+    def sign_in(context: BrowserContext, user: User) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+def last_sign_in_email(to: str) -> tuple[str, str]:
+    """The code and the magic link of the last sign-in email sent to `to`."""
+    assert mail.outbox, "no email was sent"
+    message = mail.outbox[-1]
+    assert message.to == [to]
+    code = CODE_RE.search(message.body)
+    link = LINK_RE.search(message.body)
+    assert code and link, f"no code or link in:\n{message.body}"
+    return code.group(1), link.group(0)
