@@ -11,3 +11,11 @@ os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests
 os.makedirs(os.path.join(os.environ["TISSAGE_DATA_DIR"], "static"), exist_ok=True)
 # Tasks run at once, inside the test, so emails land in mail.outbox.
 os.environ.setdefault("TISSAGE_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+
+import pytest  # noqa: E402 - the environment above must be set before anything imports Django
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    # Production hashing takes ~0.5 s per password by design; tests need not wait.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

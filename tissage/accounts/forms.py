@@ -36,6 +36,15 @@ class CodeForm(forms.Form):
         return code
 
 
+class PasswordSignInForm(EmailForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        error_messages={"required": _("Enter your password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     home_commune = forms.ModelChoiceField(
         label=_("Home commune"),

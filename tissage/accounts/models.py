@@ -69,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("person")
@@ -120,3 +120,14 @@ class SignInCode(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.failures >= CODE_MAX_FAILURES
+
+
+class PasswordFailure(models.Model):
+    """A wrong password, kept one day to slow down guessing (per address and connection)."""
+
+    email = models.EmailField(db_index=True)
+    requester = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"wrong password for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"

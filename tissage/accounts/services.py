@@ -11,6 +11,7 @@ import zipfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
@@ -23,7 +24,14 @@ from tissage.core.models import OutgoingEmail
 from tissage.organisations.personal_data import collect as organisations_data
 from tissage.projects.personal_data import collect as projects_data
 
-from .models import CODE_LIFETIME, CODE_MAX_FAILURES, SignInCode, User, normalise_email
+from .models import (
+    CODE_LIFETIME,
+    CODE_MAX_FAILURES,
+    PasswordFailure,
+    SignInCode,
+    User,
+    normalise_email,
+)
 
 CODES_PER_EMAIL_PER_HOUR = 5
 CODES_PER_REQUESTER_PER_HOUR = 20
@@ -153,6 +161,35 @@ def sign_in_link_verify(*, token: str, language: str) -> User:
     current.used_at = timezone.now()
     current.save(update_fields=["used_at"])
     return _account_for(current.email, language)
+
+
+PASSWORD_FAILURES_PER_EMAIL = 5
+PASSWORD_FAILURES_PER_REQUESTER = 20
+PASSWORD_FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def sign_in_password(*, email: str, password: str, requester: str) -> User:
+    """Check an optional password, with the same lockout spirit as codes."""
+    email = normalise_email(email)
+    now = timezone.now()
+    PasswordFailure.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
+    since = now - PASSWORD_FAILURE_WINDOW
+    if (
+        PasswordFailure.objects.filter(email=email, created_at__gte=since).count()
+        >= PASSWORD_FAILURES_PER_EMAIL
+        or PasswordFailure.objects.filter(requester=requester, created_at__gte=since).count()
+        >= PASSWORD_FAILURES_PER_REQUESTER
+    ):
+        raise SignInError(
+            _("Too many wrong passwords. Wait 15 minutes, or sign in with a code sent by email.")
+        )
+    user = authenticate(username=email, password=password)
+    if not isinstance(user, User):
+        PasswordFailure.objects.create(email=email, requester=requester)
+        raise SignInError(
+            _("Wrong email address or password. No password? Sign in with a code sent by email.")
+        )
+    return user
 
 
 def account_data(*, user: User) -> dict[str, object]:

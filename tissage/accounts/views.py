@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from . import services
-from .forms import CodeForm, DeleteAccountForm, EmailForm, ProfileForm
+from .forms import CodeForm, DeleteAccountForm, EmailForm, PasswordSignInForm, ProfileForm
 from .models import User
 
 SESSION_EMAIL = "sign_in_email"
@@ -120,6 +121,45 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("accounts:sign_in")
         return _signed_in(request, user)
     return render(request, "accounts/sign_in_link.html")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_password(request: HttpRequest) -> HttpResponse:
+    """For people who chose to add a password; the code remains the main way in."""
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    form = PasswordSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_in_password(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                requester=services.requester_fingerprint(_client_ip(request)),
+            )
+        except services.SignInError as error:
+            form.add_error(None, str(error))
+        else:
+            return _signed_in(request, user)
+    return render(request, "accounts/sign_in_password.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST" and request.POST.get("remove"):
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password is removed: sign in with a code by email."))
+        return redirect("accounts:account")
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password is saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/password.html", {"form": form})
 
 
 @require_POST

@@ -1,0 +1,484 @@
+"""Signing in with an emailed code or link, and the account pages."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tissage.accounts.models import CODE_MAX_FAILURES, SignInCode, User
+from tissage.accounts.services import CODES_PER_EMAIL_PER_HOUR
+from tissage.core.tests.factories import (
+    NewsPostFactory,
+    OrganisationMembershipFactory,
+    ProjectMembershipFactory,
+    UserFactory,
+)
+from tissage.organisations.models import OrganisationMembership
+from tissage.projects.models import NewsPost, ProjectMembership
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/compte/connexion/"
+CODE = "/compte/connexion/code/"
+ACCOUNT = "/compte/"
+EMAIL = "camille@example.org"
+
+# The code sits alone on an indented line of the plain-text email.
+CODE_LINE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
+LINK = re.compile(r"https?://[^\s]+/compte/connexion/lien/([^/\s]+)/")
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST and run on-commit callbacks, so that queued emails reach mail.outbox."""
+
+    def _post(url: str, data: dict[str, object] | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {})
+
+    return _post
+
+
+def code_in(message: mail.EmailMessage) -> str:
+    match = CODE_LINE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def token_in(message: mail.EmailMessage) -> str:
+    match = LINK.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def signed_in_user_id(client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+def request_code(post, email: str = EMAIL) -> str:
+    response = post(SIGN_IN, {"email": email})
+    assert response.status_code == 302
+    assert response["Location"] == CODE
+    return code_in(mail.outbox[-1])
+
+
+def test_sign_in_with_code_creates_a_confirmed_account(client, post):
+    response = post(SIGN_IN, {"email": "Camille@Example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == CODE
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [EMAIL]
+    code = code_in(message)
+    assert signed_in_user_id(client) is None
+    assert not User.objects.filter(email=EMAIL).exists()
+
+    response = post(CODE, {"code": code})
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+    user = User.objects.get(email=EMAIL)
+    assert user.email_confirmed_at is not None
+    assert signed_in_user_id(client) == str(user.pk)
+    assert SignInCode.objects.get(email=EMAIL).used_at is not None
+
+
+def test_code_with_spaces_is_accepted(client, post):
+    code = request_code(post)
+
+    response = post(CODE, {"code": f"{code[:3]} {code[3:]}"})
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) is not None
+
+
+def test_sign_in_with_existing_account_keeps_it(client, post):
+    user = UserFactory(email=EMAIL, email_confirmed_at=None)
+    code = request_code(post)
+
+    post(CODE, {"code": code})
+
+    assert User.objects.count() == 1
+    assert signed_in_user_id(client) == str(user.pk)
+    user.refresh_from_db()
+    assert user.email_confirmed_at is not None
+
+
+def test_code_page_without_email_sends_back_to_first_step(client):
+    response = client.get(CODE)
+
+    assert response.status_code == 302
+    assert response["Location"] == SIGN_IN
+
+
+def test_wrong_code_is_refused(client, post):
+    code = request_code(post)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+
+    response = post(CODE, {"code": wrong})
+
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert signed_in_user_id(client) is None
+    assert not User.objects.filter(email=EMAIL).exists()
+    assert SignInCode.objects.get(email=EMAIL).failures == 1
+
+
+def test_malformed_code_is_a_form_error_not_a_try(client, post):
+    request_code(post)
+
+    response = post(CODE, {"code": "12ab"})
+
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert SignInCode.objects.get(email=EMAIL).failures == 0
+
+
+def test_code_is_locked_after_five_wrong_tries(client, post):
+    code = request_code(post)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+
+    for _ in range(CODE_MAX_FAILURES):
+        response = post(CODE, {"code": wrong})
+        assert response.status_code == 200
+        assert "code" in response.context["form"].errors
+
+    response = post(CODE, {"code": code})
+
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert signed_in_user_id(client) is None
+    assert not User.objects.filter(email=EMAIL).exists()
+
+
+def test_expired_code_is_refused(client, post):
+    code = request_code(post)
+    SignInCode.objects.filter(email=EMAIL).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = post(CODE, {"code": code})
+
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert signed_in_user_id(client) is None
+
+
+def test_only_the_newest_code_works(client, post, monkeypatch):
+    codes = iter([111111, 222222])
+    monkeypatch.setattr("tissage.accounts.services.secrets.randbelow", lambda _n: next(codes))
+    old_code = request_code(post)
+    new_code = request_code(post)
+    assert (old_code, new_code) == ("111111", "222222")
+
+    response = post(CODE, {"code": old_code})
+
+    assert response.status_code == 200
+    assert signed_in_user_id(client) is None
+    response = post(CODE, {"code": new_code})
+    assert response.status_code == 302
+    assert signed_in_user_id(client) is not None
+
+
+def test_code_requests_are_rate_limited_per_address(client, post):
+    for _ in range(CODES_PER_EMAIL_PER_HOUR):
+        request_code(post)
+    assert len(mail.outbox) == CODES_PER_EMAIL_PER_HOUR
+
+    response = post(SIGN_IN, {"email": EMAIL})
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert len(mail.outbox) == CODES_PER_EMAIL_PER_HOUR
+    assert SignInCode.objects.filter(email=EMAIL).count() == CODES_PER_EMAIL_PER_HOUR
+
+
+def test_rate_limit_counts_per_address(client, post):
+    for _ in range(CODES_PER_EMAIL_PER_HOUR):
+        request_code(post)
+
+    response = post(SIGN_IN, {"email": "someone.else@example.org"})
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == CODES_PER_EMAIL_PER_HOUR + 1
+
+
+def test_known_and_unknown_addresses_get_the_same_answer(client, post):
+    UserFactory(email="known@example.org")
+
+    known = post(SIGN_IN, {"email": "known@example.org"})
+    unknown = post(SIGN_IN, {"email": "unknown@example.org"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == CODE
+    assert [m.to for m in mail.outbox] == [["known@example.org"], ["unknown@example.org"]]
+    known_mail, unknown_mail = mail.outbox
+    assert known_mail.subject.replace(code_in(known_mail), "") == unknown_mail.subject.replace(
+        code_in(unknown_mail), ""
+    )
+
+
+@pytest.mark.parametrize("email", ["", "not-an-address", "a@", "@example.org"])
+def test_bad_email_address_is_a_form_error(client, post, email):
+    response = post(SIGN_IN, {"email": email})
+
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert mail.outbox == []
+    assert not SignInCode.objects.exists()
+
+
+def test_magic_link_get_shows_a_confirmation_and_does_not_sign_in(client, post):
+    request_code(post)
+    token = token_in(mail.outbox[-1])
+
+    response = client.get(f"/compte/connexion/lien/{token}/")
+
+    assert response.status_code == 200
+    assert 'method="post"' in response.text
+    assert signed_in_user_id(client) is None
+    assert SignInCode.objects.get(email=EMAIL).used_at is None
+
+
+def test_magic_link_post_signs_in_once(client, post):
+    request_code(post)
+    token = token_in(mail.outbox[-1])
+    link = f"/compte/connexion/lien/{token}/"
+
+    response = post(link)
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+    user = User.objects.get(email=EMAIL)
+    assert user.email_confirmed_at is not None
+    assert signed_in_user_id(client) == str(user.pk)
+
+    client.logout()
+    response = post(link)
+
+    assert response.status_code == 302
+    assert response["Location"] == SIGN_IN
+    assert signed_in_user_id(client) is None
+
+
+def test_magic_link_works_in_another_browser(client, post, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    request_code(post)
+    token = token_in(mail.outbox[-1])
+    other = Client()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = other.post(f"/compte/connexion/lien/{token}/")
+
+    assert response.status_code == 302
+    assert other.session.get("_auth_user_id") == str(User.objects.get(email=EMAIL).pk)
+
+
+def test_unknown_magic_link_is_refused(client, post):
+    response = post("/compte/connexion/lien/not-a-real-token/")
+
+    assert response.status_code == 302
+    assert response["Location"] == SIGN_IN
+    assert signed_in_user_id(client) is None
+    assert not User.objects.exists()
+
+
+def test_expired_magic_link_is_refused(client, post):
+    request_code(post)
+    token = token_in(mail.outbox[-1])
+    SignInCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = post(f"/compte/connexion/lien/{token}/")
+
+    assert response["Location"] == SIGN_IN
+    assert signed_in_user_id(client) is None
+
+
+def test_next_on_the_same_site_is_followed(client, post):
+    client.get(SIGN_IN + "?next=/projets/")
+    code = request_code(post)
+
+    response = post(CODE, {"code": code})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/projets/"
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "http://evil.example/compte/"]
+)
+def test_next_to_another_site_is_ignored(client, post, next_url):
+    response = client.get(SIGN_IN, {"next": next_url})
+    assert response.status_code == 200
+    code = request_code(post)
+
+    response = post(CODE, {"code": code})
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+
+
+def test_signed_in_person_is_sent_from_sign_in_to_account(client):
+    client.force_login(UserFactory())
+
+    response = client.get(SIGN_IN)
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+
+
+def test_sign_out(client):
+    client.force_login(UserFactory())
+
+    response = client.post("/compte/deconnexion/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) is None
+
+
+def test_sign_out_refuses_get(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/compte/deconnexion/")
+
+    assert response.status_code == 405
+    assert signed_in_user_id(client) is not None
+
+
+@pytest.mark.parametrize("url", [ACCOUNT, "/compte/mes-donnees/", "/compte/supprimer/"])
+def test_account_pages_require_sign_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?next={url}"
+
+
+def test_account_page_shows_the_profile_form(client):
+    user = UserFactory(display_name="Camille")
+    client.force_login(user)
+
+    response = client.get(ACCOUNT)
+
+    assert response.status_code == 200
+    assert response.context["form"].instance == user
+    assert "Camille" in response.text
+
+
+def test_profile_update_saves_name_and_language(client):
+    user = UserFactory(display_name="", language="fr")
+    client.force_login(user)
+
+    response = client.post(
+        ACCOUNT, {"display_name": "Camille du Gard", "language": "en", "home_commune": ""}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+    user.refresh_from_db()
+    assert user.display_name == "Camille du Gard"
+    assert user.language == "en"
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_profile_update_refuses_unknown_language(client):
+    user = UserFactory(language="fr")
+    client.force_login(user)
+
+    response = client.post(ACCOUNT, {"display_name": "X", "language": "xx", "home_commune": ""})
+
+    assert response.status_code == 200
+    assert "language" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.language == "fr"
+
+
+def test_data_export_is_a_zip_with_everything(client):
+    user = UserFactory(email="export@example.org", display_name="Exportée")
+    OrganisationMembershipFactory(user=user, organisation__name="Les Jardins")
+    ProjectMembershipFactory(user=user, project__title="Le Verger")
+    NewsPostFactory(author=user, title="Première récolte")
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["account"]["email"] == "export@example.org"
+    assert data["account"]["display_name"] == "Exportée"
+    assert [o["organisation"] for o in data["organisations"]] == ["Les Jardins"]
+    assert [p["project"] for p in data["projects"]] == ["Le Verger"]
+    assert [n["title"] for n in data["news_posts"]] == ["Première récolte"]
+
+
+def test_data_export_holds_only_the_person_s_data(client):
+    user = UserFactory()
+    ProjectMembershipFactory(project__title="Someone else's")
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["projects"] == []
+    assert data["account"]["email"] == user.email
+
+
+def test_account_deletion_needs_confirmation(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post("/compte/supprimer/", {"confirm": ""})
+
+    assert response.status_code == 200
+    assert "confirm" in response.context["form"].errors
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_account_deletion_keeps_news_without_author(client):
+    user = UserFactory()
+    OrganisationMembershipFactory(user=user)
+    ProjectMembershipFactory(user=user)
+    post = NewsPostFactory(author=user)
+    SignInCode.objects.create(
+        email=user.email,
+        code_hash="x",
+        token_hash="y",
+        requester="z",
+        expires_at=timezone.now(),
+    )
+    client.force_login(user)
+
+    response = client.post("/compte/supprimer/", {"confirm": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not OrganisationMembership.objects.filter(user_id=user.pk).exists()
+    assert not ProjectMembership.objects.filter(user_id=user.pk).exists()
+    assert not SignInCode.objects.filter(email=user.email).exists()
+    post.refresh_from_db()
+    assert post.author is None
+    assert NewsPost.objects.filter(pk=post.pk).exists()
+    assert signed_in_user_id(client) is None
+
+
+def test_language_switch_is_remembered_on_the_account(client):
+    user = UserFactory(language="fr")
+    client.force_login(user)
+
+    response = client.post("/langue/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
