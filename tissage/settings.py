@@ -218,28 +218,31 @@ TASKS = {
 }
 
 
-def _email_settings(url: str) -> dict[str, object]:
-    """Translate EMAIL_URL into Django's EMAIL_* settings."""
+def _mailer(url: str) -> dict[str, object]:
+    """Translate EMAIL_URL into Django's MAILERS["default"]."""
+    backends = "django.core.mail.backends."
     if url in {"console:", "console://"}:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": backends + "console.EmailBackend"}
     if url in {"memory:", "locmem:"}:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": backends + "locmem.EmailBackend"}
     parts = urlsplit(url)
     if parts.scheme == "file":
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": unquote(parts.path),
+            "BACKEND": backends + "filebased.EmailBackend",
+            "OPTIONS": {"file_path": unquote(parts.path)},
         }
     if parts.scheme in {"smtp", "smtps", "submission"}:
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme],
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": parts.scheme == "submission" or "tls=1" in parts.query,
-            "EMAIL_TIMEOUT": 30,
+            "BACKEND": backends + "smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme],
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "submission" or "tls=1" in parts.query,
+                "timeout": 30,
+            },
         }
     raise ImproperlyConfigured(
         f"EMAIL_URL {url!r} is not understood: use smtp://user:pass@host:port, "
@@ -247,7 +250,7 @@ def _email_settings(url: str) -> dict[str, object]:
     )
 
 
-globals().update(_email_settings(os.environ.get("EMAIL_URL", "smtp://localhost:25")))
+MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tissage <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("TISSAGE_EMAIL_MAX_ATTEMPTS", "6"))
