@@ -222,7 +222,7 @@ def _mailer(url: str) -> dict[str, object]:
     """Translate EMAIL_URL into Django's MAILERS["default"]."""
     backends = "django.core.mail.backends."
     if url in {"console:", "console://"}:
-        return {"BACKEND": backends + "console.EmailBackend"}
+        return {"BACKEND": "tissage.core.mail_console.EmailBackend"}
     if url in {"memory:", "locmem:"}:
         return {"BACKEND": backends + "locmem.EmailBackend"}
     parts = urlsplit(url)
@@ -268,6 +268,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # One line per task is noise in the demo's terminal; failures still show.
+        "django.tasks": {"level": os.environ.get("TISSAGE_TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
 CSRF_FAILURE_VIEW = "tissage.core.views.csrf_failure"

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             "To sign in, enter one of these addresses; the code is printed in this terminal.",
             "",
         ]
-        if not str(settings.MAILERS["default"]["BACKEND"]).endswith("console.EmailBackend"):
+        if not str(settings.MAILERS["default"]["BACKEND"]).endswith("mail_console.EmailBackend"):
             lines[-3] = "Les emails partent par EMAIL_URL (emails are sent through EMAIL_URL)."
         self.stdout.write("\n".join(lines))
         self.stdout.write(
