@@ -66,11 +66,18 @@ class Command(BaseCommand):
                 env=env,
             ),
         ]
+        stopping: list[int] = []
+
+        def stop(signum: int, _frame: object) -> None:
+            stopping.append(signum)
+
+        # Ctrl-C (SIGINT) in the terminal, or SIGTERM from a service manager.
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
         try:
-            while all(p.poll() is None for p in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            self.stdout.write("\nArrêt…")
+            while not stopping and all(p.poll() is None for p in processes):
+                time.sleep(0.3)
+            self.stdout.write("\nArrêt… (stopping)")
         finally:
             for process in processes:
                 if process.poll() is None:
@@ -80,6 +87,7 @@ class Command(BaseCommand):
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
-        if failed:
+        if not stopping:
+            # A child died on its own: say so and fail.
+            self.stderr.write("Le serveur ou le worker s'est arrêté de façon inattendue.")
             sys.exit(1)

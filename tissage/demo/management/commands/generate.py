@@ -1,0 +1,391 @@
+"""`tissage generate --scale N`: a large, deterministic dataset for benchmarks.
+
+For scale N: N x 1,000 people, N x 100 organisations, N x 1,000 projects with a few team
+members, news posts and communes each. Rows are written with `bulk_create` in a single
+transaction: at scale 10 that is about 150,000 rows in seconds.
+
+Unlike the demo (convention 11), this data does not go through the services: one
+query per row would make a 10,000-project dataset take many minutes, and every value
+is built here to satisfy the same constraints (unique slugs and emails, one role per
+person and project, valid choices).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from tissage.accounts.models import User
+from tissage.demo.data import COMMUNE_FILES
+from tissage.demo.data import DATA_DIR as COMMUNE_DATA_DIR
+from tissage.organisations.models import Organisation, OrganisationMembership
+from tissage.projects.models import NewsPost, Project, ProjectMembership
+from tissage.territories.models import Commune
+from tissage.territories.services import communes_import
+
+EMAIL_DOMAIN = "generated.tissage.example"
+BATCH_SIZE = 1000
+
+FIRST_NAMES = [
+    "Camille", "Léa", "Manon", "Chloé", "Inès", "Jade", "Louise", "Alice", "Lina", "Rose",
+    "Anna", "Zoé", "Jeanne", "Mila", "Ambre", "Lucas", "Hugo", "Louis", "Gabriel", "Arthur",
+    "Jules", "Adam", "Nathan", "Mehdi", "Martin", "Paul", "Raphaël", "Sacha", "Yanis", "Noé",
+    "Thérèse", "Marcel", "Odette", "Fernand", "Josiane", "Bernard", "Monique", "Gérard",
+]  # fmt: skip
+ORGANISATION_PREFIXES = {
+    Organisation.Kind.PETR: "PETR",
+    Organisation.Kind.INTERCOMMUNALITY: "Communauté de communes de",
+    Organisation.Kind.COMMUNE: "Mairie de",
+    Organisation.Kind.PARK: "Parc naturel régional de",
+    Organisation.Kind.ASSOCIATION: "Association des amis de",
+    Organisation.Kind.COLLECTIVE: "Collectif citoyen de",
+    Organisation.Kind.OTHER: "Tiers-lieu de",
+}
+KIND_WEIGHTS = [2, 4, 10, 1, 45, 30, 8]  # in the order of Organisation.Kind
+PROJECT_THEMES = [
+    ("Jardin partagé", "Cultivons ensemble un potager ouvert à tous, au cœur du village."),
+    ("Inventaire du petit patrimoine", "Lavoirs, croix, puits : recensons ce qui fait le pays."),
+    ("Chantier de plantation de haies", "Des haies pour les oiseaux, l'ombre et l'eau."),
+    ("Épicerie de producteurs", "Un lieu pour vendre les produits des fermes voisines."),
+    ("Fête de la transition", "Une journée de rencontres, d'ateliers et de musique."),
+    ("Atelier de réparation de vélos", "Réparer plutôt que jeter, et apprendre en chemin."),
+    ("Covoiturage solidaire", "Personne ne reste seul sans voiture pour aller au marché."),
+    ("Café associatif", "Un lieu chaleureux pour se retrouver toute l'année."),
+    ("Nettoyage des berges", "Une matinée pour rendre la rivière plus belle."),
+    ("Compostage de quartier", "Des bacs partagés et des conseils pour bien composter."),
+    ("Sentier de découverte", "Baliser un chemin qui raconte l'histoire du paysage."),
+    ("Bibliothèque de rue", "Des livres en libre accès dans des boîtes faites main."),
+]
+CALLS_TO_ACTION = [
+    "Venez à la prochaine réunion, jeudi à 19 h à la salle des fêtes",
+    "Plantez un arbre avec nous samedi matin",
+    "Signalez un élément de patrimoine près de chez vous",
+    "Rejoignez l'équipe des bénévoles",
+    "",
+]
+PARAGRAPHS = [
+    "Chacun peut participer, quel que soit son âge : une heure par mois suffit. "
+    "L'équipe accueille les nouveaux venus **chaque premier samedi**.",
+    "Le projet est né d'une discussion au marché. Depuis, une vingtaine d'habitants "
+    "s'y sont engagés, avec le soutien de la mairie et de plusieurs associations.",
+    "## Comment participer\n\n1. Rejoignez le projet.\n2. Venez au prochain rendez-vous.\n"
+    "3. Parlez-en autour de vous.",
+    "Nous cherchons du matériel (outils, bâches, tables) et des idées : "
+    "écrivez-nous ou passez nous voir.",
+    "Les comptes rendus des réunions sont publiés dans les actualités du projet, "
+    "pour que tout le monde sache où nous en sommes.",
+]
+NEWS_TITLES = [
+    "Compte rendu de la réunion de lancement",
+    "Merci à toutes et à tous !",
+    "Prochain rendez-vous",
+    "Un nouveau partenaire nous rejoint",
+    "Les photos de la journée",
+    "Appel aux bénévoles",
+]
+
+
+def _with_timestamps(*fields: models.DateTimeField[Any, Any]) -> Any:
+    """Let generated rows keep their own dates instead of `auto_now(_add)`'s “now”.
+
+    Listings sort by `updated_at`: rows all stamped within the same second would not
+    behave like a real history.
+    """
+
+    @contextmanager
+    def manager() -> Iterator[None]:
+        saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+        for field in fields:
+            field.auto_now = field.auto_now_add = False
+        try:
+            yield
+        finally:
+            for field, auto_now, auto_now_add in saved:
+                field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+    return manager()
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    return model._meta.get_field(name)
+
+
+def _created_pks(model: type[models.Model], objs: Sequence[models.Model]) -> list[int]:
+    """Primary keys of rows just bulk-created (PostgreSQL and SQLite return them)."""
+    pks = [obj.pk for obj in objs]
+    if any(pk is None for pk in pks):  # pragma: no cover - backends without RETURNING
+        raise CommandError(f"The database did not return the new {model.__name__} ids.")
+    return pks
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a large deterministic dataset for benchmarks: N x 1000 people, "
+        "N x 100 organisations, N x 1000 projects, with members, news and communes."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=int, default=1, help="size factor N (default 1)")
+        parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="add another dataset even if generated data is already there",
+        )
+
+    def handle(self, *args: Any, scale: int, seed: int, force: bool, **options: Any) -> None:
+        if scale < 1:
+            raise CommandError("--scale doit être un entier positif (--scale must be ≥ 1).")
+        already = User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").count()
+        if already and not force:
+            raise CommandError(
+                f"Cette base contient déjà des données générées ({already} personnes "
+                f"@{EMAIL_DOMAIN}). Utilisez une base vide, ou ajoutez --force pour générer "
+                f"un jeu de plus par-dessus. (This database already holds generated data: "
+                f"use an empty database, or pass --force to add another dataset.)"
+            )
+        started = time.perf_counter()
+        self.rng = random.Random(seed)
+        # Timestamps are relative to one instant so that a run is reproducible.
+        self.now = timezone.now().replace(microsecond=0)
+        # With --force, numbering continues after the existing rows: emails and slugs stay unique.
+        self.offset = already
+        self._import_communes()
+        self.commune_ids = list(Commune.objects.order_by("insee_code").values_list("pk", flat=True))
+        if not self.commune_ids:
+            raise CommandError("No commune could be imported.")
+        with (
+            transaction.atomic(),
+            _with_timestamps(
+                _field(Organisation, "created_at"),
+                _field(OrganisationMembership, "joined_at"),
+                _field(Project, "created_at"),
+                _field(Project, "updated_at"),
+                _field(ProjectMembership, "joined_at"),
+            ),
+        ):
+            counts = self._generate(scale)
+        self._analyze()
+        elapsed = time.perf_counter() - started
+        width = max(len(name) for name in counts)
+        for name, count in counts.items():
+            self.stdout.write(f"  {name:<{width}}  {count:>9,}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {sum(counts.values()):,} rows at scale {scale} "
+                f"(seed {seed}) in {elapsed:.1f} s."
+            )
+        )
+
+    def _analyze(self) -> None:
+        """Refresh the planner's statistics, as autovacuum would soon after a bulk load.
+
+        Without them PostgreSQL plans the first queries for empty tables, and a benchmark
+        run right after generating would measure that accident.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def _import_communes(self) -> None:
+        for filename in COMMUNE_FILES:
+            department = filename.split("-")[1]
+            if not Commune.objects.filter(department=department).exists():
+                report = communes_import(path=COMMUNE_DATA_DIR / filename)
+                self.stdout.write(f"  imported {report.total} communes from {filename}")
+
+    def _ago(self, max_days: int) -> datetime:
+        return self.now - timedelta(seconds=self.rng.randrange(max_days * 86400))
+
+    def _between(self, start: datetime) -> datetime:
+        return start + (self.now - start) * self.rng.random()
+
+    def _generate(self, scale: int) -> dict[str, int]:
+        users = self._people(scale * 1000)
+        organisations, staff = self._organisations(scale * 100, users)
+        projects, project_communes = self._projects(scale * 1000, organisations)
+        memberships = self._project_memberships(projects, staff, users)
+        news = self._news(projects, memberships)
+        return {
+            "people": len(users),
+            "organisations": len(organisations),
+            "organisation members": sum(len(s) for s in staff.values()),
+            "organisation communes": self.organisation_communes,
+            "projects": len(projects),
+            "project members": sum(len(m) for m in memberships.values()),
+            "project communes": project_communes,
+            "news posts": news,
+        }
+
+    def _people(self, count: int) -> list[int]:
+        rng = self.rng
+        # One hash for everybody: it is unusable anyway, and hashing costs time.
+        unusable = make_password(None)
+        people = []
+        for n in range(self.offset, self.offset + count):
+            joined = self._ago(900)
+            people.append(
+                User(
+                    email=f"person{n}@{EMAIL_DOMAIN}",
+                    password=unusable,
+                    display_name=(
+                        f"{rng.choice(FIRST_NAMES)} {chr(65 + n % 26)}."
+                        if rng.random() < 0.7
+                        else ""
+                    ),
+                    home_commune_id=rng.choice(self.commune_ids) if rng.random() < 0.8 else None,
+                    language="en" if rng.random() < 0.05 else "fr",
+                    email_confirmed_at=joined if rng.random() < 0.9 else None,
+                    date_joined=joined,
+                )
+            )
+        created = User.objects.bulk_create(people, batch_size=BATCH_SIZE)
+        return _created_pks(User, created)
+
+    def _organisations(
+        self, count: int, users: list[int]
+    ) -> tuple[list[int], dict[int, list[int]]]:
+        rng = self.rng
+        kinds = list(Organisation.Kind)
+        communes = self.commune_ids
+        organisations, coverage = [], []
+        for n in range(self.offset // 10, self.offset // 10 + count):
+            kind = rng.choices(kinds, weights=KIND_WEIGHTS)[0]
+            # Consecutive INSEE codes are neighbours more often than not: a plausible area.
+            start = rng.randrange(len(communes))
+            covered = communes[start : start + rng.randint(1, 40)]
+            name = f"{ORGANISATION_PREFIXES[kind]} secteur {n + 1}"
+            organisations.append(
+                Organisation(
+                    name=name,
+                    slug=f"{slugify(name)[:60]}-g{n}",
+                    kind=kind,
+                    description="\n\n".join(rng.sample(PARAGRAPHS, 2)),
+                    website=f"https://org{n}.{EMAIL_DOMAIN}/" if rng.random() < 0.5 else "",
+                    contact_email=f"contact{n}@{EMAIL_DOMAIN}",
+                    created_at=self._ago(1000),
+                )
+            )
+            coverage.append(covered)
+        created = Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
+        pks = _created_pks(Organisation, created)
+        through = Organisation.communes.through
+        links = [
+            through(organisation_id=pk, commune_id=commune)
+            for pk, covered in zip(pks, coverage, strict=True)
+            for commune in covered
+        ]
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        self.organisation_communes = len(links)
+        self.organisation_coverage = dict(zip(pks, coverage, strict=True))
+
+        staff: dict[int, list[int]] = {}
+        members = []
+        for pk in pks:
+            chosen = rng.sample(users, rng.randint(1, 3))
+            staff[pk] = chosen
+            for index, user in enumerate(chosen):
+                role = (
+                    OrganisationMembership.Role.ADMIN
+                    if index == 0
+                    else OrganisationMembership.Role.FACILITATOR
+                )
+                members.append(
+                    OrganisationMembership(
+                        organisation_id=pk, user_id=user, role=role, joined_at=self._ago(900)
+                    )
+                )
+        OrganisationMembership.objects.bulk_create(members, batch_size=BATCH_SIZE)
+        return pks, staff
+
+    def _projects(self, count: int, organisations: list[int]) -> tuple[list[Project], int]:
+        rng = self.rng
+        # Most organisations run a handful of projects, a few run many (capped at 10x
+        # the mean so that no single page is absurd).
+        weights = [min(rng.paretovariate(1.2), 10.0) for _ in organisations]
+        statuses = [Project.Status.PUBLISHED, Project.Status.DRAFT, Project.Status.ARCHIVED]
+        projects, communes_of = [], []
+        for n in range(self.offset, self.offset + count):
+            organisation = rng.choices(organisations, weights=weights)[0]
+            theme, summary = rng.choice(PROJECT_THEMES)
+            area = self.organisation_coverage[organisation] or self.commune_ids
+            created = self._ago(730)
+            title = f"{theme} n° {n + 1}"
+            projects.append(
+                Project(
+                    organisation_id=organisation,
+                    title=title,
+                    slug=f"{slugify(title)[:60]}-g{n}",
+                    summary=summary,
+                    description="\n\n".join(rng.sample(PARAGRAPHS, rng.randint(1, 4))),
+                    status=rng.choices(statuses, weights=[85, 10, 5])[0],
+                    call_to_action=rng.choice(CALLS_TO_ACTION),
+                    created_at=created,
+                    updated_at=created + (self.now - created) * rng.random(),
+                )
+            )
+            communes_of.append(rng.sample(area, min(len(area), rng.randint(1, 5))))
+        created_projects = Project.objects.bulk_create(projects, batch_size=BATCH_SIZE)
+        _created_pks(Project, created_projects)
+        through = Project.communes.through
+        links = [
+            through(project_id=project.pk, commune_id=commune)
+            for project, chosen in zip(created_projects, communes_of, strict=True)
+            for commune in chosen
+        ]
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        return created_projects, len(links)
+
+    def _project_memberships(
+        self, projects: list[Project], staff: dict[int, list[int]], users: list[int]
+    ) -> dict[int, list[tuple[int, str]]]:
+        rng = self.rng
+        memberships: dict[int, list[tuple[int, str]]] = {}
+        rows = []
+        for project in projects:
+            facilitator = rng.choice(staff[project.organisation_id])
+            team = [(facilitator, ProjectMembership.Role.FACILITATOR)]
+            others = [u for u in rng.sample(users, rng.randint(0, 8)) if u != facilitator]
+            team += [(user, ProjectMembership.Role.MEMBER) for user in others]
+            memberships[project.pk] = team
+            for user, role in team:
+                rows.append(
+                    ProjectMembership(
+                        project_id=project.pk,
+                        user_id=user,
+                        role=role,
+                        joined_at=self._between(project.created_at),
+                    )
+                )
+        ProjectMembership.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return memberships
+
+    def _news(self, projects: list[Project], memberships: dict[int, list[tuple[int, str]]]) -> int:
+        rng = self.rng
+        posts = []
+        for project in projects:
+            if project.status == Project.Status.DRAFT:
+                continue
+            author = memberships[project.pk][0][0]
+            for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 6])):
+                when = self._between(project.created_at)
+                posts.append(
+                    NewsPost(
+                        project_id=project.pk,
+                        title=rng.choice(NEWS_TITLES),
+                        body="\n\n".join(rng.sample(PARAGRAPHS, rng.randint(1, 2))),
+                        author_id=author if rng.random() < 0.95 else None,
+                        published_at=when,
+                    )
+                )
+        NewsPost.objects.bulk_create(posts, batch_size=BATCH_SIZE)
+        return len(posts)
