@@ -1,0 +1,98 @@
+"""Pictures uploaded with a project or a news item: checked, re-encoded, stripped."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tissage.accounts.models import User
+from tissage.organisations.services import organisation_create
+from tissage.projects.models import NewsPost, Project
+from tissage.projects.services import project_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def facilitator_client(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = User.objects.create_user("anim@example.org", display_name="Anim")
+    organisation = organisation_create(name="Asso", kind="association", facilitators=[user])
+    project = project_create(
+        organisation=organisation,
+        creator=user,
+        title="Haies",
+        summary="Planter",
+        status=Project.Status.PUBLISHED,
+    )
+    client.force_login(user)
+    client.project = project
+    return client
+
+
+def jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (3000, 1500), "green")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (43.0, 50.0, 0.0), 3: "E", 4: (4.0, 21.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def post_news(client, upload):
+    return client.post(
+        f"/projets/{client.project.slug}/actualites/nouvelle/",
+        {"title": "Chantier", "body": "Merci !", "image": upload, "image_alt": "Une haie"},
+    )
+
+
+def test_news_picture_loses_its_gps_metadata_and_is_resized(facilitator_client):
+    data = jpeg_with_gps()
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.getexif()  # the test file does carry EXIF
+    response = post_news(
+        facilitator_client, SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg")
+    )
+    assert response.status_code == 302
+    post = NewsPost.objects.get()
+    with post.image.open("rb") as handle, Image.open(handle) as stored:
+        assert not stored.getexif()
+        assert "exif" not in stored.info
+        assert max(stored.size) == 2048
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("document.jpg", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF"),
+        ("truncated.jpg", jpeg_with_gps()[:400]),
+        ("empty.jpg", b""),
+    ],
+)
+def test_files_that_are_not_pictures_are_refused_with_a_message(facilitator_client, name, content):
+    response = post_news(
+        facilitator_client, SimpleUploadedFile(name, content, content_type="image/jpeg")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["image"]
+    assert not NewsPost.objects.exists()
+
+
+def test_too_large_picture_is_refused(facilitator_client, settings):
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (9 * 1024 * 1024))
+    response = post_news(facilitator_client, big)
+    assert response.status_code == 200
+    assert response.context["form"].errors["image"]
+    assert not NewsPost.objects.exists()
+
+
+def test_decompression_bomb_is_refused(facilitator_client):
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, format="PNG")  # 400 Mpx, tiny file
+    bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    response = post_news(facilitator_client, bomb)
+    assert response.status_code == 200
+    assert response.context["form"].errors["image"]
+    assert not NewsPost.objects.exists()
