@@ -119,33 +119,37 @@ def _account_for(email: str, language: str) -> User:
     return user
 
 
-@transaction.atomic
 def sign_in_code_verify(*, email: str, code: str, language: str) -> User:
     """Check a code typed by the person; returns their (possibly new) account."""
     email = normalise_email(email)
-    now = timezone.now()
-    current = (
-        SignInCode.objects.select_for_update()
-        .filter(email=email, used_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-    if current is None or current.is_expired:
-        raise SignInError(_("This code has expired or was already used. Ask for a new code."))
-    if current.is_locked:
-        raise SignInError(_("Too many wrong tries with this code. Ask for a new code."))
-    if not hmac.compare_digest(current.code_hash, _digest(f"code:{email}:{code}")):
-        SignInCode.objects.filter(pk=current.pk).update(failures=F("failures") + 1)
-        left = CODE_MAX_FAILURES - current.failures - 1
-        if left <= 0:
-            raise SignInError(_("Too many wrong tries with this code. Ask for a new code."))
-        raise SignInError(
-            _("This code is not right. Check the last email you received (%(left)d tries left).")
-            % {"left": left}
+    refusal = ""
+    with transaction.atomic():
+        current = (
+            SignInCode.objects.select_for_update()
+            .filter(email=email, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
         )
-    current.used_at = now
-    current.save(update_fields=["used_at"])
-    return _account_for(email, language)
+        if current is None or current.is_expired:
+            refusal = _("This code has expired or was already used. Ask for a new code.")
+        elif current.is_locked:
+            refusal = _("Too many wrong tries with this code. Ask for a new code.")
+        elif not hmac.compare_digest(current.code_hash, _digest(f"code:{email}:{code}")):
+            # Counted in this transaction, which commits: the refusal is raised after it.
+            SignInCode.objects.filter(pk=current.pk).update(failures=F("failures") + 1)
+            left = CODE_MAX_FAILURES - current.failures - 1
+            if left <= 0:
+                refusal = _("Too many wrong tries with this code. Ask for a new code.")
+            else:
+                refusal = _(
+                    "This code is not right. Check the last email you received "
+                    "(%(left)d tries left)."
+                ) % {"left": left}
+        else:
+            current.used_at = timezone.now()
+            current.save(update_fields=["used_at"])
+            return _account_for(email, language)
+    raise SignInError(refusal)
 
 
 @transaction.atomic

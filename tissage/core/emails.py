@@ -91,5 +91,6 @@ def deliver_email(email_id: int) -> str:
         return "retry"
     message.status = OutgoingEmail.Status.SENT
     message.sent_at = timezone.now()
+    message.last_error = ""
     message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
     return "sent"

@@ -5,6 +5,8 @@ See docs/permissions.md for the role-by-object matrix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
@@ -38,30 +40,44 @@ def projects_visible_to(user: AnyUser) -> ProjectQuerySet:
     ).distinct()
 
 
+@dataclass(frozen=True)
+class ProjectRights:
+    """What one person may do with one project, worked out in at most two queries."""
+
+    role: str | None
+    can_view: bool
+    can_edit: bool
+    can_join: bool
+    can_leave: bool
+
+
+def project_rights(user: AnyUser, project: Project) -> ProjectRights:
+    role = project_role(user, project)
+    staff = is_organisation_staff(user, project.organisation)
+    published = project.status == Project.Status.PUBLISHED
+    return ProjectRights(
+        role=role,
+        can_view=project.status != Project.Status.DRAFT or role is not None or staff,
+        can_edit=user.is_authenticated and (staff or role == ProjectMembership.Role.FACILITATOR),
+        can_join=user.is_authenticated and published and role is None,
+        can_leave=role == ProjectMembership.Role.MEMBER,
+    )
+
+
 def can_view_project(user: AnyUser, project: Project) -> bool:
     if project.status != Project.Status.DRAFT:
         return True
-    return project_role(user, project) is not None or is_organisation_staff(
-        user, project.organisation
-    )
+    return project_rights(user, project).can_view
 
 
 def can_edit_project(user: AnyUser, project: Project) -> bool:
     """Edit the project, publish news, manage its team."""
-    if not user.is_authenticated:
-        return False
-    if is_organisation_staff(user, project.organisation):
-        return True
-    return project_role(user, project) == ProjectMembership.Role.FACILITATOR
+    return project_rights(user, project).can_edit
 
 
 def can_join_project(user: AnyUser, project: Project) -> bool:
-    return (
-        user.is_authenticated
-        and project.status == Project.Status.PUBLISHED
-        and project_role(user, project) is None
-    )
+    return project_rights(user, project).can_join
 
 
 def can_leave_project(user: AnyUser, project: Project) -> bool:
-    return project_role(user, project) == ProjectMembership.Role.MEMBER
+    return project_rights(user, project).can_leave

@@ -46,7 +46,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    rights = access.project_rights(request.user, project)
+    if not rights.can_view:
+        raise Http404
     team = (
         ProjectMembership.objects.filter(project=project, role=ProjectMembership.Role.FACILITATOR)
         .select_related("user")
@@ -61,10 +64,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member_count": project.memberships.count(),
             "news": project.news.published().select_related("author")[:5],
             "communes": project.communes.only("name", "insee_code", "department"),
-            "role": access.project_role(request.user, project),
-            "can_edit": access.can_edit_project(request.user, project),
-            "can_join": access.can_join_project(request.user, project),
-            "can_leave": access.can_leave_project(request.user, project),
+            "rights": rights,
         },
     )
 

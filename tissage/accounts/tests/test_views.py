@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from tissage.accounts.models import CODE_MAX_FAILURES, SignInCode, User
@@ -268,8 +269,6 @@ def test_magic_link_post_signs_in_once(client, post):
 
 
 def test_magic_link_works_in_another_browser(client, post, django_capture_on_commit_callbacks):
-    from django.test import Client
-
     request_code(post)
     token = token_in(mail.outbox[-1])
     other = Client()

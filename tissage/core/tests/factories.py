@@ -106,3 +106,39 @@ class NewsPostFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Nouvelle {n}")
     body = "Du *texte*."
+
+
+# The roles of the permission matrix (docs/permissions.md), from the least to the most trusted.
+ROLES = [
+    "anonymous",
+    "participant",
+    "project_member",
+    "project_facilitator",
+    "organisation_facilitator",
+    "organisation_admin",
+    "superuser",
+]
+
+
+def user_with_role(role: str, project: Project) -> User | None:
+    """A person holding `role` towards `project` (and its organisation); None if anonymous."""
+    match role:
+        case "anonymous":
+            return None
+        case "participant":
+            return UserFactory()
+        case "project_member":
+            return ProjectMembershipFactory(project=project).user
+        case "project_facilitator":
+            return ProjectMembershipFactory(
+                project=project, role=ProjectMembership.Role.FACILITATOR
+            ).user
+        case "organisation_facilitator":
+            return OrganisationMembershipFactory(organisation=project.organisation).user
+        case "organisation_admin":
+            return OrganisationMembershipFactory(
+                organisation=project.organisation, role=OrganisationMembership.Role.ADMIN
+            ).user
+        case "superuser":
+            return SuperuserFactory()
+    raise ValueError(f"unknown role {role!r}")

@@ -353,7 +353,7 @@ class Command(BaseCommand):
         rows = []
         for project in projects:
             facilitator = rng.choice(staff[project.organisation_id])
-            team = [(facilitator, ProjectMembership.Role.FACILITATOR)]
+            team: list[tuple[int, str]] = [(facilitator, ProjectMembership.Role.FACILITATOR)]
             others = [u for u in rng.sample(users, rng.randint(0, 8)) if u != facilitator]
             team += [(user, ProjectMembership.Role.MEMBER) for user in others]
             memberships[project.pk] = team

@@ -1,0 +1,201 @@
+"""Outgoing email: rendered, queued in the database, delivered over SMTP, retried."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from tissage.core.emails import deliver_email, email_send
+from tissage.core.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+REASON = "Vous recevez ce message parce que vous avez demandé à vous connecter."
+SIGN_IN = {
+    "template": "emails/accounts/sign_in",
+    "context": {"code": "123456", "link": "http://x/", "minutes": 15},
+    "reason": REASON,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def use_smtp(settings, port: int) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    use_smtp(settings, port)
+    yield inbox
+    controller.stop()
+
+
+def test_email_reaches_a_real_smtp_server(smtp_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    assert smtp_server.recipients == [["camille@example.org"]]
+    (message,) = smtp_server.messages
+    assert message["Subject"].startswith("[Tissage]")
+    assert "123456" in message["Subject"]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "123456" in text
+    assert "http://x/" in text
+    assert "Tissage" in text
+    assert REASON in text
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "123456" in html
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT
+    assert queued.attempts == 1
+    assert queued.sent_at is not None
+
+
+def test_nothing_is_sent_before_the_transaction_commits(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    assert smtp_server.messages == []
+    assert len(callbacks) == 1
+    assert OutgoingEmail.objects.get(pk=queued.pk).status == OutgoingEmail.Status.QUEUED
+
+
+def test_email_is_rendered_in_the_requested_language(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        french = email_send(to="a@example.org", language="fr", **SIGN_IN)
+        english = email_send(to="b@example.org", language="en", **SIGN_IN)
+
+    assert french.subject != english.subject
+    assert french.body_text != english.body_text
+    assert len(smtp_server.messages) == 2
+
+
+def test_failed_delivery_is_kept_for_a_retry(settings, django_capture_on_commit_callbacks):
+    use_smtp(settings, free_port())  # nobody listens there
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    # The ImmediateBackend cannot defer the retry (it refuses run_after), so the
+    # message simply waits in the queue with its first failure recorded.
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+    assert queued.status == OutgoingEmail.Status.QUEUED
+    assert queued.last_error
+    assert queued.sent_at is None
+
+
+@pytest.fixture
+def deferring_tasks(settings):
+    """A task backend that records what is enqueued instead of running it."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    default_task_backend.clear()
+    return default_task_backend
+
+
+def test_retries_grow_then_give_up(settings, deferring_tasks):
+    use_smtp(settings, free_port())  # nobody listens there
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+    delays = []
+
+    for attempt in range(1, settings.EMAIL_MAX_ATTEMPTS):
+        deferring_tasks.clear()
+        before = timezone.now()
+
+        assert deliver_email.call(queued.pk) == "retry"
+
+        queued.refresh_from_db()
+        assert queued.attempts == attempt
+        assert queued.status == OutgoingEmail.Status.QUEUED
+        assert queued.last_error
+        (retry,) = deferring_tasks.results
+        assert retry.args == [queued.pk]
+        assert retry.task.run_after is not None
+        delays.append(retry.task.run_after - before)
+
+    deferring_tasks.clear()
+    assert deliver_email.call(queued.pk) == "failed"
+
+    queued.refresh_from_db()
+    assert queued.attempts == settings.EMAIL_MAX_ATTEMPTS
+    assert queued.status == OutgoingEmail.Status.FAILED
+    assert queued.last_error
+    assert deferring_tasks.results == []
+    assert delays == sorted(delays)
+    assert delays[0] >= timedelta(minutes=1)
+    assert delays[-1] > delays[0]
+
+
+def test_a_sent_email_is_not_sent_twice(smtp_server, deferring_tasks):
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    assert deliver_email.call(queued.pk) == "sent"
+    assert deliver_email.call(queued.pk) == "nothing to do"
+
+    assert len(smtp_server.messages) == 1
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+
+
+def test_a_later_retry_can_succeed(settings, deferring_tasks):
+    use_smtp(settings, free_port())
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+    assert deliver_email.call(queued.pk) == "retry"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        use_smtp(settings, port)
+        assert deliver_email.call(queued.pk) == "sent"
+    finally:
+        controller.stop()
+
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT
+    assert queued.attempts == 2
+    assert len(inbox.messages) == 1
+
+
+def test_deleted_email_is_nothing_to_do(deferring_tasks):
+    assert deliver_email.call(987654) == "nothing to do"

@@ -1,0 +1,75 @@
+"""The `markdown` template filter: Markdown in, safe HTML out."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+
+
+def render(text: str) -> str:
+    return Template("{% load tissage %}{{ text|markdown }}").render(Context({"text": text}))
+
+
+def test_markdown_is_rendered():
+    html = render("Un **chantier** samedi.\n\n- pelles\n- gants")
+
+    assert "<strong>chantier</strong>" in html
+    assert "<li>pelles</li>" in html
+
+
+def test_script_is_removed():
+    html = render("Bonjour <script>alert('x')</script> !")
+
+    assert "<script" not in html
+    assert "alert" not in html
+    assert "Bonjour" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<a href="/" onclick="steal()">lien</a>',
+        '<img src="x.png" onerror="steal()">',
+        '<p onmouseover="steal()">survol</p>',
+    ],
+)
+def test_event_handlers_are_removed(text):
+    html = render(text)
+
+    assert "steal()" not in html
+    assert "onclick" not in html
+    assert "onerror" not in html
+    assert "onmouseover" not in html
+
+
+@pytest.mark.parametrize(
+    "text", ["[clic](javascript:steal())", '<a href="javascript:steal()">clic</a>']
+)
+def test_javascript_links_are_removed(text):
+    assert "javascript:" not in render(text)
+
+
+def test_styles_and_iframes_are_removed():
+    html = render('<style>body{display:none}</style><iframe src="https://evil.example/"></iframe>')
+
+    assert "<style" not in html
+    assert "<iframe" not in html
+    assert "evil.example" not in html
+
+
+def test_links_get_nofollow():
+    html = render("[site](https://example.org/)")
+
+    assert 'href="https://example.org/"' in html
+    assert "nofollow" in html
+
+
+def test_headings_start_at_h2():
+    html = render("# Titre")
+
+    assert "<h1" not in html
+    assert "<h2>Titre</h2>" in html
+
+
+def test_empty_text():
+    assert render("") == ""

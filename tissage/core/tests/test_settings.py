@@ -1,0 +1,112 @@
+"""Security headers and the production configuration."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+@pytest.mark.parametrize("url", ["/", "/compte/connexion/", "/projets/no-such-project/"])
+def test_content_security_policy_forbids_inline_scripts(client, url):
+    response = client.get(url)
+
+    directives = csp_directives(response["Content-Security-Policy"])
+    assert directives["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in directives["style-src"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert all("'unsafe-eval'" not in values for values in directives.values())
+
+
+def test_pages_have_no_inline_script(client):
+    response = client.get("/")
+
+    for chunk in response.text.split("<script")[1:]:
+        tag = chunk.split(">", 1)[0]
+        assert "src=" in tag
+
+
+def test_security_headers(client):
+    response = client.get("/")
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_http_only(client):
+    # Asking for a code stores the address in the session, which sets the cookie.
+    response = client.post("/compte/connexion/", {"email": "a@example.org"})
+
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_deploy_check_passes_with_production_settings(tmp_path):
+    # The variables the test environment sets must not leak into "production".
+    test_only = {
+        "SECRET_KEY",
+        "DEBUG",
+        "TISSAGE_HTTPS",
+        "EMAIL_URL",
+        "TISSAGE_STATICFILES_STORAGE",
+        "TISSAGE_TASKS_BACKEND",
+        "TISSAGE_DATA_DIR",
+        "DJANGO_SETTINGS_MODULE",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    }
+    env = {key: value for key, value in os.environ.items() if key not in test_only}
+    env |= {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "TISSAGE_HTTPS": "1",
+        "ALLOWED_HOSTS": "tissage.example",
+        "TISSAGE_DATA_DIR": str(tmp_path),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tissage.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env |= {"TISSAGE_DATA_DIR": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tissage.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
