@@ -18,6 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
@@ -141,9 +142,12 @@ def sign_in_code_verify(*, email: str, code: str, language: str) -> User:
             if left <= 0:
                 refusal = _("Too many wrong tries with this code. Ask for a new code.")
             else:
-                refusal = _(
+                refusal = ngettext(
                     "This code is not right. Check the last email you received "
-                    "(%(left)d tries left)."
+                    "(%(left)d try left).",
+                    "This code is not right. Check the last email you received "
+                    "(%(left)d tries left).",
+                    left,
                 ) % {"left": left}
         else:
             current.used_at = timezone.now()
@@ -230,7 +234,7 @@ def account_export(*, user: User) -> bytes:
             "data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         )
         archive.writestr(
-            "LISEZMOI.txt",
+            _("README.txt"),
             _(
                 "Your data on %(platform)s, exported on %(date)s.\n"
                 "data.json holds everything the platform keeps about you; "

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingEmail(models.Model):
@@ -11,7 +12,7 @@ class OutgoingEmail(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
+        SENT = "sent", pgettext_lazy("email status", "sent")
         FAILED = "failed", _("failed")
 
     to = models.EmailField(_("recipient"))
@@ -23,7 +24,7 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing email")

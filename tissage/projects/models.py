@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tissage.core.validators import validate_image_file
 
@@ -29,7 +30,7 @@ class Project(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
+        PUBLISHED = "published", pgettext_lazy("project status", "published")
         ARCHIVED = "archived", _("archived")
 
     organisation = models.ForeignKey(
@@ -133,7 +134,7 @@ class NewsPost(models.Model):
         on_delete=models.SET_NULL,
         related_name="news_posts",
     )
-    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_at = models.DateTimeField(_("publication date"), default=timezone.now)
 
     objects = NewsPostQuerySet.as_manager()
 

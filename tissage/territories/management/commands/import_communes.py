@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tissage.territories.services import CommuneImportError, communes_import
 
@@ -20,7 +20,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                _("%(total)d communes imported: %(created)d new, %(updated)d updated.")
+                ngettext(
+                    "%(total)d commune imported: %(created)d new, %(updated)d updated.",
+                    "%(total)d communes imported: %(created)d new, %(updated)d updated.",
+                    report.total,
+                )
                 % {"total": report.total, "created": report.created, "updated": report.updated}
             )
         )
