@@ -16,7 +16,15 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+from django.urls import reverse
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from tissage.accounts.models import User
 from tissage.organisations.models import Organisation
@@ -56,17 +64,13 @@ Visit = Callable[..., Response | None]
 CheckPage = Callable[[Page], None]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_PATH.exists():
-        pytest.fail(f"{AXE_PATH} is missing: run `uv run tissage assets` (npm ci) first.")
+        # The pinned front-end files (htmx for the pages, axe-core for the checks).
+        from django.core.management import call_command
+
+        call_command("assets")
     return AXE_PATH.read_text()
 
 
@@ -74,6 +78,11 @@ def axe_source() -> str:
 def browser() -> Iterator[Browser]:
     # Playwright's sync API keeps an asyncio loop running in this thread, and Django
     # refuses ORM calls while a loop runs. The tests are sequential, so it is safe.
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is needed for the browser tests and was not found at {CHROMIUM}: "
+            "install Debian's package (`apt-get install chromium`) or set TISSAGE_CHROMIUM."
+        )
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -99,6 +108,7 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
         options = {"locale": "fr-FR", "accept_downloads": True, **options}
         context = browser.new_context(base_url=live_server.url, **options)  # type: ignore[arg-type]
         context.set_default_timeout(10_000)
+        context.javascript_enabled = options.get("java_script_enabled", True)  # type: ignore[attr-defined]
         contexts.append(context)
         return context
 
@@ -130,6 +140,16 @@ def _watched_page(context: BrowserContext) -> Page:
         ),
     )
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # A missing stylesheet would hide contrast problems from axe: fail on it.
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"{response.status} for {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
     page.problems = problems  # type: ignore[attr-defined]
     return page
 
@@ -159,7 +179,7 @@ def check_page(axe_source: str) -> CheckPage:
         page.wait_for_load_state("load")
         problems = getattr(page, "problems", [])
         assert not problems, f"on {page.url}:\n" + "\n".join(problems)
-        if page.context.browser is not None and not _javascript_enabled(page):
+        if not getattr(page.context, "javascript_enabled", True):
             return
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             # evaluate() is not subject to the page's CSP, unlike add_script_tag.
@@ -168,10 +188,6 @@ def check_page(axe_source: str) -> CheckPage:
         assert not violations, _format_violations(page.url, violations)
 
     return check
-
-
-def _javascript_enabled(page: Page) -> bool:
-    return getattr(page.context, "javascript_enabled", True)
 
 
 @pytest.fixture
@@ -266,12 +282,39 @@ def sign_in_as(live_server) -> Callable[[BrowserContext, User], None]:
     return sign_in
 
 
-def last_sign_in_email(to: str) -> tuple[str, str]:
-    """The code and the magic link of the last sign-in email sent to `to`."""
-    assert mail.outbox, "no email was sent"
-    message = mail.outbox[-1]
-    assert message.to == [to]
-    code = CODE_RE.search(message.body)
-    link = LINK_RE.search(message.body)
-    assert code and link, f"no code or link in:\n{message.body}"
-    return code.group(1), link.group(0)
+@pytest.fixture
+def sign_in_email() -> Callable[[str], tuple[str, str]]:
+    """Read the code and the magic link of the last sign-in email sent to an address."""
+
+    def read(to: str) -> tuple[str, str]:
+        assert mail.outbox, "no email was sent"
+        message = mail.outbox[-1]
+        assert message.to == [to]
+        code = CODE_RE.search(message.body)
+        link = LINK_RE.search(message.body)
+        assert code and link, f"no code or link in:\n{message.body}"
+        return code.group(1), link.group(0)
+
+    return read
+
+
+@pytest.fixture
+def sign_in_with_code(
+    visit: Visit, check_page: CheckPage, sign_in_email: Callable[[str], tuple[str, str]]
+) -> Callable[[Page, str], None]:
+    """Sign in as a person does: email, then the code received, from the sign-in page."""
+
+    def sign_in(page: Page, email: str) -> None:
+        expect(page).to_have_url(re.compile(re.escape(reverse("accounts:sign_in"))))
+        page.locator("#id_email").fill(email)
+        page.locator("main form:has(#id_email) [type=submit]").click()
+        expect(page).to_have_url(re.compile(re.escape(reverse("accounts:sign_in_code")) + "$"))
+        check_page(page)
+        code, _link = sign_in_email(email)
+        page.locator("#id_code").fill(code)
+        page.locator("main form:has(#id_code) [type=submit]").click()
+        account_link = page.locator(f"header nav a[href='{reverse('accounts:account')}']")
+        expect(account_link).to_be_visible()
+        check_page(page)
+
+    return sign_in

@@ -1,9 +1,12 @@
 """Markdown written by people, turned into HTML that is safe to show."""
 
+import re
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 
+_HEADING = re.compile(r"<(/?)h([1-6])>")
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -11,9 +14,10 @@ ALLOWED_TAGS = {
     "br",
     "code",
     "em",
-    "h2",
     "h3",
     "h4",
+    "h5",
+    "h6",
     "hr",
     "li",
     "ol",
@@ -35,8 +39,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", 
 def render_markdown(text: str) -> SafeString:
     """Render Markdown and strip everything not on the allow-list (scripts, styles, events)."""
     html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    # Headings in user text start at h2: the page already has its h1.
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    # User text sits inside a section with its own h2: its headings start at h3.
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -64,12 +64,12 @@ def test_links_get_nofollow():
     assert "nofollow" in html
 
 
-def test_headings_start_at_h2():
-    html = render("# Titre")
-
-    assert "<h1" not in html
-    assert "<h2>Titre</h2>" in html
-
-
 def test_empty_text():
     assert render("") == ""
+
+
+def test_headings_in_user_text_start_below_the_section_heading():
+    html = render("# Titre\n\n## Pourquoi\n\ntexte")
+    assert "<h3>Titre</h3>" in html
+    assert "<h4>Pourquoi</h4>" in html
+    assert "<h1>" not in html and "<h2>" not in html
