@@ -1,0 +1,442 @@
+"""Tissage's performance benchmark: generated data, the production server, loopback load.
+
+    uv run python bench/run.py [--scale N] [--database sqlite|postgres|both]
+                               [--requests R] [--concurrency C]
+
+For each database: a fresh database, migrate, `tissage generate --scale N`,
+collectstatic, then `tissage serve --workers 2` on a free loopback port with
+production settings. Every page is measured against /healthz/ (the cheapest Django
+response) in the same run: rounds of short bursts, one page at a time, in an order
+that changes each round, so that a drift of the machine affects every page alike.
+Results are printed and written to bench/results/ (not committed). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "tissage_bench"
+HOST = "127.0.0.1"
+BASELINE = "baseline /healthz/"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- environment and setup -------------------------------------------------------------
+
+
+def bench_env(database: str, data_dir: Path) -> dict[str, str]:
+    """Production settings over plain HTTP on loopback (no DEBUG, a real SECRET_KEY)."""
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG" and not k.startswith("TISSAGE_")}
+    env.update(
+        {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "TISSAGE_HTTPS": "0",
+            "TISSAGE_DATA_DIR": str(data_dir),
+            "STATIC_ROOT": str(RESULTS / "static"),
+            "ALLOWED_HOSTS": HOST,
+            "EMAIL_URL": "console:",
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": database_url(database, data_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def database_url(database: str, data_dir: Path) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{data_dir / 'bench.sqlite3'}"
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{PG_DATABASE}"
+
+
+def fresh_database(database: str, data_dir: Path) -> None:
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+
+
+def tissage(*args: str, env: dict[str, str]) -> str:
+    """Run one `tissage` command with the bench environment; fail loudly."""
+    command = [sys.executable, "-m", "tissage.cli", *args]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"`tissage {' '.join(args)}` failed (exit {result.returncode}).")
+    return result.stdout
+
+
+def prepare(database: str, scale: int, data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    log(f"{database}: fresh database")
+    fresh_database(database, data_dir)
+    log(f"{database}: migrate")
+    tissage("migrate", "--noinput", "-v", "0", env=env)
+    log(f"{database}: generate --scale {scale}")
+    started = time.perf_counter()
+    output = tissage("generate", "--scale", str(scale), env=env)
+    generate_seconds = time.perf_counter() - started
+    print(output, end="")
+    if not (ROOT / "tissage" / "assets" / "vendor" / "htmx.min.js").exists():
+        log("front-end files missing: tissage assets")
+        tissage("assets", env=env)
+    log(f"{database}: collectstatic")
+    tissage("collectstatic", "--noinput", "-v", "0", env=env)
+    log(f"{database}: probing pages (query counts)")
+    probe = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "probe.py")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode != 0:
+        sys.stderr.write(probe.stderr)
+        raise SystemExit("bench/probe.py failed.")
+    info: dict[str, Any] = json.loads(probe.stdout)
+    info["generate_seconds"] = round(generate_seconds, 1)
+    info["generate_output"] = output
+    return info
+
+
+# --- the server ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`tissage serve` in its own process group, always stopped on the way out."""
+
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int) -> None:
+        self.port = free_port()
+        self.log_file = log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tissage.cli",
+                "serve",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"The server stopped (exit {self.process.returncode}).")
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", "/healthz/", headers={"Host": HOST})
+                if connection.getresponse().status == 200:
+                    connection.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("The server did not answer /healthz/ in time.")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            # gunicorn's master stops its workers gracefully on SIGTERM.
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log_file.close()
+
+
+# --- load ------------------------------------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    busy_seconds: float = 0.0  # wall time of this page's bursts
+    bytes: int = 0
+
+
+def burst(port: int, path: str, count: int, concurrency: int, result: PageResult) -> None:
+    """`count` GETs of one path from `concurrency` threads, each on its own connection.
+
+    Connections are kept alive when the server allows it; gunicorn's sync workers close
+    after each response, and http.client then reconnects (counted in the latency).
+    """
+    lock = threading.Lock()
+    remaining = [count]
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        headers = {"Host": HOST, "Accept-Language": "fr", "User-Agent": "tissage-bench"}
+        try:
+            while True:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                started = time.perf_counter()
+                try:
+                    connection.request("GET", path, headers=headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                    ok = response.status == 200
+                    if response.will_close:
+                        connection.close()
+                except (OSError, http.client.HTTPException):
+                    ok, body = False, b""
+                    connection.close()
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if ok:
+                        result.latencies.append(elapsed)
+                        result.bytes = len(body)
+                    else:
+                        result.errors += 1
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.busy_seconds += time.perf_counter() - started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def measure(
+    port: int,
+    urls: dict[str, str],
+    requests: int,
+    concurrency: int,
+    rounds: int,
+    max_seconds: float,
+    warmup: int,
+) -> tuple[dict[str, PageResult], bool]:
+    results = {name: PageResult() for name in urls}
+    for path in urls.values():  # warm both workers: templates, connections, caches
+        burst(port, path, warmup, concurrency, PageResult())
+    per_round = max(1, -(-requests // rounds))
+    rng = random.Random(0)
+    deadline = time.monotonic() + max_seconds
+    names = list(urls)
+    completed = True
+    for number in range(rounds):
+        rng.shuffle(names)
+        for name in names:
+            if time.monotonic() > deadline:
+                completed = False
+                break
+            done = len(results[name].latencies) + results[name].errors
+            count = min(per_round, requests - done)
+            if count > 0:
+                burst(port, urls[name], count, concurrency, results[name])
+        if not completed:
+            log(f"time limit of {max_seconds:.0f} s reached after {number} full rounds")
+            break
+    return results, completed
+
+
+def summarise(results: dict[str, PageResult], urls: dict[str, str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for name, result in results.items():
+        ok = len(result.latencies)
+        rows.append(
+            {
+                "page": name,
+                "url": urls[name],
+                "requests": ok + result.errors,
+                "errors": result.errors,
+                "bytes": result.bytes,
+                "throughput": ok / result.busy_seconds if result.busy_seconds else 0.0,
+                "p50_ms": percentile(result.latencies, 0.50) * 1000,
+                "p95_ms": percentile(result.latencies, 0.95) * 1000,
+                "max_ms": max(result.latencies, default=float("nan")) * 1000,
+            }
+        )
+    base = next(row for row in rows if row["page"] == BASELINE)
+    for row in rows:
+        row["throughput_ratio"] = row["throughput"] / base["throughput"]
+        row["p95_ratio"] = row["p95_ms"] / base["p95_ms"]
+    return rows
+
+
+def table(rows: list[dict[str, Any]], profile: dict[str, Any]) -> str:
+    header = (
+        f"{'page':<24} {'req':>5} {'err':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'thr/base':>9} {'p95/base':>9} {'queries':>8}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        queries = profile.get(row["page"], {}).get("queries", "")
+        lines.append(
+            f"{row['page']:<24} {row['requests']:>5} {row['errors']:>4} "
+            f"{row['throughput']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
+            f"{row['throughput_ratio']:>9.3f} {row['p95_ratio']:>9.1f} {queries:>8}"
+        )
+    return "\n".join(lines)
+
+
+# --- main ------------------------------------------------------------------------------
+
+
+def code_version() -> dict[str, Any]:
+    """Which code was measured: the commit, and whether the tree had local changes."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    return {"commit": git("rev-parse", "HEAD"), "local_changes": bool(git("status", "--porcelain"))}
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kb = 0
+    return {
+        "cpu_model": model,
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict[str, Any]:
+    data_dir = RESULTS / f"data-{database}"
+    env = bench_env(database, data_dir)
+    info = prepare(database, args.scale, data_dir, env)
+    urls: dict[str, str] = info["urls"]
+    server = Server(env, RESULTS / f"server-{database}-{stamp}.log", args.workers)
+    try:
+        server.wait_ready()
+        log(f"{database}: serving on {HOST}:{server.port}; measuring {len(urls)} pages")
+        # Other work on the machine skews the figures: the load average says if there was.
+        load_before = os.getloadavg()[0]
+        results, completed = measure(
+            server.port,
+            urls,
+            args.requests,
+            args.concurrency,
+            args.rounds,
+            args.max_seconds,
+            args.warmup,
+        )
+        load_after = os.getloadavg()[0]
+    finally:
+        server.stop()
+        log(f"{database}: server stopped")
+    rows = summarise(results, urls)
+    print(
+        f"\n{database} — scale {args.scale}, concurrency {args.concurrency}, {args.workers} workers"
+    )
+    print(table(rows, info["profile"]))
+    print(f"load average (1 min) before/after the measure: {load_before:.1f} / {load_after:.1f}")
+    print()
+    return {
+        **info,
+        "rows": rows,
+        "completed": completed,
+        "load_average_before_after": [load_before, load_after],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=300, help="per page (default 300)")
+    parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2)")
+    parser.add_argument("--rounds", type=int, default=5, help="bursts per page (default 5)")
+    parser.add_argument("--warmup", type=int, default=20, help="requests per page, not counted")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--max-seconds", type=float, default=300, help="time limit of the measure, per database"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.concurrency <= 64 or not 1 <= args.requests <= 100_000:
+        parser.error("keep --concurrency within 1..64 and --requests within 1..100000")
+
+    # SIGTERM (e.g. a CI timeout) unwinds like Ctrl-C, so the server is always stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    report: dict[str, Any] = {
+        "started_at": stamp,
+        "machine": machine(),
+        "code": code_version(),
+        "arguments": vars(args),
+        "databases": {},
+    }
+    for database in databases:
+        report["databases"][database] = run_database(database, args, stamp)
+    path = RESULTS / f"bench-{stamp}-scale{args.scale}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    log(f"results written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
