@@ -16,6 +16,7 @@ def test_public_pages(page, visit, check_page, world):
     for url in [
         "/",
         reverse("projects:list"),
+        reverse("organisations:list"),
         world.organisation.get_absolute_url(),
         world.project.get_absolute_url(),
         reverse("projects:news", args=[slug]),

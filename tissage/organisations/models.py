@@ -10,12 +10,21 @@ from tissage.core.validators import validate_image_file
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def with_published_projects(self) -> OrganisationQuerySet:
-        """Organisations that have published projects, with their number."""
+        """Organisations that have published projects, the busiest first."""
         from tissage.projects.models import Project
 
-        published = models.Q(projects__status=Project.Status.PUBLISHED)
-        return self.annotate(published_projects=models.Count("projects", filter=published)).filter(
-            published_projects__gt=0
+        published = (
+            Project.objects.published()
+            .filter(organisation=models.OuterRef("pk"))
+            .order_by()
+            .values("organisation")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return (
+            self.annotate(published_projects=models.Subquery(published))
+            .filter(published_projects__gt=0)
+            .order_by("-published_projects", "name")
         )
 
 

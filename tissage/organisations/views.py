@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,11 +13,23 @@ from . import access
 from .forms import OrganisationForm
 from .models import Organisation, OrganisationMembership
 
+PAGE_SIZE = 24
+
+
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.with_published_projects()
+    page = Paginator(organisations, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return render(request, "organisations/list.html", {"page": page})
+
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    projects = projects_visible_to(request.user).filter(organisation=organisation).for_listing()
+    projects = Paginator(
+        projects_visible_to(request.user).filter(organisation=organisation).for_listing(),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     staff = (
         OrganisationMembership.objects.filter(organisation=organisation)
         .select_related("user")
@@ -27,7 +40,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organisations/detail.html",
         {
             "organisation": organisation,
-            "projects": projects,
+            "page": projects,
             "staff": staff,
             "communes": organisation.communes.only("name", "insee_code"),
             "can_manage": access.can_manage_organisation(request.user, organisation),

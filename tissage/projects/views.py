@@ -16,6 +16,7 @@ from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
+HOME_ORGANISATIONS = 8
 
 
 def _get_project(request: HttpRequest, slug: str) -> Project:
@@ -29,7 +30,7 @@ def _get_project(request: HttpRequest, slug: str) -> Project:
 def home(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.published().for_listing()
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    organisations = Organisation.objects.with_published_projects()
+    organisations = Organisation.objects.with_published_projects()[:HOME_ORGANISATIONS]
     return render(
         request,
         "projects/home.html",

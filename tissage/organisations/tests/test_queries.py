@@ -27,7 +27,7 @@ def populate(size: int) -> Organisation:
 
 
 @pytest.mark.parametrize("size", [3, 30])
-@pytest.mark.parametrize(("signed_in", "max_queries"), [(False, 4), (True, 8)])
+@pytest.mark.parametrize(("signed_in", "max_queries"), [(False, 5), (True, 9)])
 def test_organisation_page_queries_do_not_grow(
     client, django_assert_max_num_queries, size, signed_in, max_queries
 ):
@@ -39,6 +39,19 @@ def test_organisation_page_queries_do_not_grow(
         response = client.get(f"/structures/{organisation.slug}/")
 
     assert response.status_code == 200
-    assert len(response.context["projects"]) == size
+    assert response.context["page"].paginator.count == size
+    assert len(response.context["page"].object_list) == min(size, 24)
     assert len(response.context["staff"]) == size
-    assert all(project.member_count == 2 for project in response.context["projects"])
+    assert all(project.member_count == 2 for project in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_organisation_list_queries_do_not_grow(client, django_assert_max_num_queries, size):
+    for _ in range(size):
+        ProjectFactory(status="published")
+    with django_assert_max_num_queries(3):
+        response = client.get("/structures/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == size
+    counts = [o.published_projects for o in response.context["page"].object_list]
+    assert counts == sorted(counts, reverse=True) and all(c >= 1 for c in counts)
