@@ -70,25 +70,42 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _after_membership_change(request: HttpRequest, project: Project, notice: str) -> HttpResponse:
+    """With HTMX, answer with the refreshed call-to-action box; otherwise redirect."""
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {
+            "project": project,
+            "rights": access.project_rights(request.user, project),
+            "member_count": project.memberships.count(),
+            "notice": notice,
+        }
+        return render(request, "projects/detail.html#cta", context)
+    if notice:
+        messages.success(request, notice)
+    return redirect(project)
+
+
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     project = _get_project(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(project.get_absolute_url())
+    notice = ""
     if access.can_join_project(request.user, project):
         services.project_join(project=project, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("You joined the project. Welcome to the team!"))
-    return redirect(project)
+        notice = _("You joined the project. Welcome to the team!")
+    return _after_membership_change(request, project, notice)
 
 
 @login_required
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
     project = _get_project(request, slug)
+    notice = ""
     if access.can_leave_project(request.user, project):
         services.project_leave(project=project, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("You left the project."))
-    return redirect(project)
+        notice = _("You left the project.")
+    return _after_membership_change(request, project, notice)
 
 
 @login_required
