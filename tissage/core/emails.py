@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
+SENT_EMAIL_RETENTION = timedelta(days=30)
 
 
 def email_send(
@@ -45,6 +46,11 @@ def email_send(
         subject = " ".join(subject.split())
         body_text = render_to_string(f"{template}.txt", full_context)
         body_html = render_to_string(f"{template}.html", full_context)
+    # Sent emails are kept a month (for the person's data export and for support), then
+    # forgotten: they may hold personal data and sign-in codes.
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENT, sent_at__lt=timezone.now() - SENT_EMAIL_RETENTION
+    ).delete()
     message = OutgoingEmail.objects.create(
         to=to,
         subject=f"[{settings.PLATFORM_NAME}] {subject}",

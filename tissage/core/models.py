@@ -30,7 +30,7 @@ class OutgoingEmail(models.Model):
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [models.Index(fields=["status", "sent_at"])]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

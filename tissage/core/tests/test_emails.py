@@ -199,3 +199,37 @@ def test_a_later_retry_can_succeed(settings, deferring_tasks):
 
 def test_deleted_email_is_nothing_to_do(deferring_tasks):
     assert deliver_email.call(987654) == "nothing to do"
+
+
+@pytest.mark.django_db
+def test_sent_emails_are_forgotten_after_thirty_days():
+    old = OutgoingEmail.objects.create(
+        to="old@example.org",
+        subject="s",
+        body_text="b",
+        status=OutgoingEmail.Status.SENT,
+        sent_at=timezone.now() - timedelta(days=31),
+    )
+    recent = OutgoingEmail.objects.create(
+        to="recent@example.org",
+        subject="s",
+        body_text="b",
+        status=OutgoingEmail.Status.SENT,
+        sent_at=timezone.now() - timedelta(days=29),
+    )
+    failed = OutgoingEmail.objects.create(
+        to="failed@example.org",
+        subject="s",
+        body_text="b",
+        status=OutgoingEmail.Status.FAILED,
+    )
+    email_send(
+        to="new@example.org",
+        template="emails/accounts/sign_in",
+        context={"code": "123456", "link": "http://x/", "minutes": 15},
+        reason="test",
+    )
+    remaining = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert old.pk not in remaining
+    assert {recent.pk, failed.pk} <= remaining
+    assert OutgoingEmail.objects.filter(to="new@example.org").exists()
