@@ -202,7 +202,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Cache: the database, so that several app processes share rate-limit state.
+# Nothing that must be shared between processes lives in the cache (sessions and rate
+# limits are in the database), so a per-process memory cache is safe by default.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(

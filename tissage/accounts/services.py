@@ -15,6 +15,7 @@ from django.contrib.auth import authenticate
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 from tissage.organisations.personal_data import collect as organisations_data
 from tissage.projects.personal_data import collect as projects_data
+from tissage.projects.personal_data import files as projects_files
 
 from .models import (
     CODE_LIFETIME,
@@ -248,13 +250,9 @@ def account_export(*, user: User) -> bytes:
     return buffer.getvalue()
 
 
-def _uploaded_files(user: User) -> list:
-    # Files uploaded by the person; later modules (photos…) add theirs here.
-    from tissage.projects.models import NewsPost
-
-    return [
-        post.image for post in NewsPost.objects.filter(author=user).exclude(image="").only("image")
-    ]
+def _uploaded_files(user: User) -> list[FieldFile]:
+    # Each module that stores files uploaded by people lists them in its personal_data.
+    return [*projects_files(user)]
 
 
 @transaction.atomic

@@ -1,4 +1,13 @@
+from django.db.models.fields.files import FieldFile
+
 from tissage.accounts.models import User
+
+from .models import NewsPost
+
+
+def files(user: User) -> list[FieldFile]:
+    """Files the person uploaded: the pictures of their news posts."""
+    return [post.image for post in NewsPost.objects.filter(author=user).exclude(image="")]
 
 
 def collect(user: User) -> dict[str, object]:

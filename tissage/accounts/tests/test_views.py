@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -418,6 +419,25 @@ def test_data_export_is_a_zip_with_everything(client):
     assert [o["organisation"] for o in data["organisations"]] == ["Les Jardins"]
     assert [p["project"] for p in data["projects"]] == ["Le Verger"]
     assert [n["title"] for n in data["news_posts"]] == ["Première récolte"]
+
+
+def test_data_export_includes_the_person_s_files(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = UserFactory()
+    NewsPostFactory(
+        author=user, image=SimpleUploadedFile("recolte.png", b"png-bytes", content_type="image/png")
+    )
+    NewsPostFactory(image=SimpleUploadedFile("other.png", b"not-mine", content_type="image/png"))
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = [name for name in archive.namelist() if name.startswith("files/")]
+        assert len(files) == 1
+        assert archive.read(files[0]) == b"png-bytes"
+        data = json.loads(archive.read("data.json"))
+    assert files[0] == "files/" + data["news_posts"][0]["picture"]
 
 
 def test_data_export_holds_only_the_person_s_data(client):
