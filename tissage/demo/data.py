@@ -78,11 +78,12 @@ def _person(email: str) -> User:
 
 
 def _near(insee_code: str, radius_km: float) -> list[Commune]:
-    """Communes whose centre lies within `radius_km` of the given commune's centre."""
+    """Communes of the same department whose centre lies within `radius_km` of its centre."""
     centre_commune = Commune.objects.get(insee_code=insee_code)
     centre = centre_commune.shape.centroid
     km_per_degree_lon = 111.32 * math.cos(math.radians(centre.y))
     candidates = Commune.objects.filter(
+        department=centre_commune.department,
         min_lon__lte=centre.x + radius_km / km_per_degree_lon,
         max_lon__gte=centre.x - radius_km / km_per_degree_lon,
         min_lat__lte=centre.y + radius_km / 111.32,

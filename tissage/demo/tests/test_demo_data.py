@@ -1,0 +1,46 @@
+"""The demo data: one organisation per field case, loaded twice leaves one copy."""
+
+import pytest
+
+from tissage.accounts.models import User
+from tissage.demo.data import CASES, DEMO_PEOPLE, demo_load
+from tissage.organisations.models import Organisation
+from tissage.projects.models import NewsPost, Project
+from tissage.territories.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        Commune.objects.count(),
+        Organisation.objects.count(),
+        Project.objects.count(),
+        NewsPost.objects.count(),
+        User.objects.count(),
+    )
+
+
+def test_demo_loads_once_even_when_run_twice():
+    demo_load()
+    first = counts()
+    demo_load()
+    assert counts() == first
+    assert first == (353 + 343 + 367, len(CASES), len(CASES), len(CASES), len(DEMO_PEOPLE))
+
+
+def test_each_field_case_has_a_published_project_in_its_department():
+    demo_load()
+    departments = {}
+    for case in CASES:
+        organisation = Organisation.objects.get(slug=case.slug)
+        assert organisation.is_demo
+        assert "démo" in organisation.name
+        project = Project.objects.get(slug=case.project_slug)
+        assert project.status == Project.Status.PUBLISHED
+        assert project.memberships.count() >= 2
+        departments[case.slug] = set(organisation.communes.values_list("department", flat=True))
+    assert departments["demo-petr-garrigues-costieres"] == {"30"}
+    assert departments["demo-collectif-bassin-de-londres"] == {"34"}
+    assert departments["demo-vallee-drome-en-transition"] == {"26"}
+    assert User.objects.filter(is_superuser=True).count() == 1
