@@ -100,6 +100,17 @@ def test_organisation_admin_pages(context, page, visit, check_page, sign_in_as, 
     expect(page.locator("#id_title_error")).to_be_visible()
     check_page(page)
 
+    # The team: add a facilitator by email, then see them listed with a role selector.
+    visit(page, reverse("organisations:team", args=[world.organisation.slug]))
+    page.locator("#id_email").fill("nouvelle@example.org")
+    page.locator("main form:has(#id_email) [type=submit]").click()
+    expect(page.locator("main table")).to_contain_text("nouvelle@example.org")
+    check_page(page)
+    page.locator("#id_email").fill("pas une adresse")
+    page.locator("main form:has(#id_email) [type=submit]").click()
+    expect(page.locator("#id_email_error")).to_be_visible()
+    check_page(page)
+
 
 def test_the_accessibility_check_catches_a_violation(page, visit, check_page, world):
     """The harness itself: a picture without alternative text must fail the check."""

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from tissage.core.emails import site_url
+
 from . import services
 from .forms import CodeForm, DeleteAccountForm, EmailForm, PasswordSignInForm, ProfileForm
 from .models import User
@@ -25,10 +27,6 @@ def _client_ip(request: HttpRequest) -> str:
     if forwarded:
         return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
-
-
-def _base_url(request: HttpRequest) -> str:
-    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -76,7 +74,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 email=email,
                 requester=services.requester_fingerprint(_client_ip(request)),
                 language=translation.get_language() or settings.LANGUAGE_CODE,
-                base_url=_base_url(request),
+                base_url=site_url(request),
             )
         except services.SignInError as error:
             form.add_error("email", str(error))

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -20,6 +21,11 @@ from .models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
 SENT_EMAIL_RETENTION = timedelta(days=30)
+
+
+def site_url(request: HttpRequest) -> str:
+    """The platform's address for links in emails: TISSAGE_SITE_URL, else the request's."""
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def email_send(

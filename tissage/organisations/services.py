@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from tissage.accounts.models import User
+from tissage.accounts.models import User, normalise_email
+from tissage.core.emails import email_send
 from tissage.core.slugs import unique_slug
 from tissage.territories.models import Commune
 
@@ -55,3 +59,70 @@ def organisation_member_set(
         organisation=organisation, user=user, defaults={"role": role}
     )
     return membership
+
+
+class TeamError(Exception):
+    """A team change that is refused; the message is shown as it is."""
+
+
+@transaction.atomic
+def organisation_member_add(
+    *, organisation: Organisation, email: str, role: str, added_by: User, base_url: str
+) -> OrganisationMembership:
+    """Add someone to the organisation's team by email, and tell them.
+
+    If the address has no account yet, one is created, unconfirmed: the person
+    confirms it by signing in with the code sent to that address.
+    """
+    user = User.objects.filter(email=normalise_email(email)).first()
+    if user is None:
+        user = User.objects.create_user(email, language=added_by.language)
+    membership = organisation_member_set(organisation=organisation, user=user, role=role)
+    email_send(
+        to=user.email,
+        template="emails/organisations/member_added",
+        context={
+            "organisation": organisation.name,
+            "role": membership.get_role_display(),
+            "added_by": added_by.public_name,
+            "organisation_url": base_url + organisation.get_absolute_url(),
+            "sign_in_url": base_url + reverse("accounts:sign_in"),
+        },
+        reason=_(
+            "You receive this email because %(name)s added you to the team of "
+            "%(organisation)s on %(platform)s."
+        )
+        % {
+            "name": added_by.public_name,
+            "organisation": organisation.name,
+            "platform": settings.PLATFORM_NAME,
+        },
+        language=user.language,
+    )
+    return membership
+
+
+def _check_an_admin_remains(membership: OrganisationMembership) -> None:
+    others = OrganisationMembership.objects.filter(
+        organisation_id=membership.organisation_id, role=OrganisationMembership.Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if membership.role == OrganisationMembership.Role.ADMIN and not others.exists():
+        raise TeamError(
+            _("The organisation needs at least one administrator: name another one first.")
+        )
+
+
+@transaction.atomic
+def organisation_member_change_role(*, membership: OrganisationMembership, role: str) -> None:
+    if role not in OrganisationMembership.Role.values:
+        raise TeamError(_("Unknown role."))
+    if role != OrganisationMembership.Role.ADMIN:
+        _check_an_admin_remains(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+
+
+@transaction.atomic
+def organisation_member_remove(*, membership: OrganisationMembership) -> None:
+    _check_an_admin_remains(membership)
+    membership.delete()

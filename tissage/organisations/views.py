@@ -5,12 +5,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.core.emails import site_url
 from tissage.projects.access import projects_visible_to
 
-from . import access
-from .forms import OrganisationForm
+from . import access, services
+from .forms import MemberAddForm, MemberRoleForm, OrganisationForm
 from .models import Organisation, OrganisationMembership
 
 PAGE_SIZE = 24
@@ -61,3 +62,67 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The organisation is saved."))
         return redirect(organisation)
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
+
+
+def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not access.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _managed_organisation(request, slug)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = services.organisation_member_add(
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            added_by=request.user,  # type: ignore[arg-type]
+            base_url=site_url(request),
+        )
+        messages.success(
+            request,
+            _("%(email)s is now in the team; an email tells them how to sign in.")
+            % {"email": membership.user.email},
+        )
+        return redirect("organisations:team", organisation.slug)
+    members = (
+        OrganisationMembership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
+    return render(
+        request,
+        "organisations/team.html",
+        {"organisation": organisation, "members": members, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = _managed_organisation(request, slug)
+    membership = get_object_or_404(
+        OrganisationMembership.objects.select_related("user"),
+        pk=membership_id,
+        organisation=organisation,
+    )
+    try:
+        if request.POST.get("action") == "remove":
+            services.organisation_member_remove(membership=membership)
+            messages.success(request, _("The person has left the team."))
+        else:
+            form = MemberRoleForm(request.POST)
+            if not form.is_valid():
+                raise services.TeamError(_("Choose a role in the list."))
+            services.organisation_member_change_role(
+                membership=membership, role=form.cleaned_data["role"]
+            )
+            messages.success(request, _("The role is changed."))
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    return redirect("organisations:team", organisation.slug)
