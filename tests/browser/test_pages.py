@@ -85,6 +85,14 @@ def test_facilitator_pages(context, page, visit, check_page, sign_in_as, world):
     check_page(page)
     assert NewsPost.objects.filter(project=world.project, title="Deuxième sortie").exists()
 
+    # The project's team: promote the member to facilitator with the keyboard-usable form.
+    visit(page, reverse("projects:team", args=[slug]))
+    row = page.locator("main tbody tr", has_text=world.participant.public_name)
+    row.locator("select").select_option("facilitator")
+    row.get_by_role("button", name=re.compile("Changer|Change")).click()
+    expect(page.locator(".notice")).to_be_visible()
+    check_page(page)
+
 
 def test_organisation_admin_pages(context, page, visit, check_page, sign_in_as, world):
     sign_in_as(context, world.admin)

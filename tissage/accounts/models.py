@@ -32,6 +32,11 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def for_email(self, email: str, *, language: str) -> User:
+        """The account of this address, created (unconfirmed) if there is none yet."""
+        user = self.filter(email=normalise_email(email)).first()
+        return user or self.create_user(email, language=language)
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)

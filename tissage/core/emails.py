@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -15,7 +16,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import OutgoingEmail
 
@@ -65,6 +68,29 @@ def email_send(
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
+
+
+def team_member_welcome(
+    *, user: Any, team: str, team_url: str, role: str, added_by: Any, base_url: str
+) -> OutgoingEmail:
+    """Tell someone they were added to a team (of an organisation or a project)."""
+    return email_send(
+        to=user.email,
+        template="emails/team/member_added",
+        context={
+            "team": team,
+            "role": role,
+            "added_by": added_by.public_name,
+            "team_url": team_url,
+            "sign_in_url": base_url + reverse("accounts:sign_in"),
+        },
+        reason=_(
+            "You receive this email because %(name)s added you to the team of "
+            "%(team)s on %(platform)s."
+        )
+        % {"name": added_by.public_name, "team": team, "platform": settings.PLATFORM_NAME},
+        language=user.language,
+    )
 
 
 def _retry_delay(attempts: int) -> timedelta:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tissage.accounts.models import User, normalise_email
-from tissage.core.emails import email_send
+from tissage.accounts.models import User
+from tissage.core.emails import team_member_welcome
 from tissage.core.slugs import unique_slug
 from tissage.territories.models import Commune
 
@@ -74,30 +72,15 @@ def organisation_member_add(
     If the address has no account yet, one is created, unconfirmed: the person
     confirms it by signing in with the code sent to that address.
     """
-    user = User.objects.filter(email=normalise_email(email)).first()
-    if user is None:
-        user = User.objects.create_user(email, language=added_by.language)
+    user = User.objects.for_email(email, language=added_by.language)
     membership = organisation_member_set(organisation=organisation, user=user, role=role)
-    email_send(
-        to=user.email,
-        template="emails/organisations/member_added",
-        context={
-            "organisation": organisation.name,
-            "role": membership.get_role_display(),
-            "added_by": added_by.public_name,
-            "organisation_url": base_url + organisation.get_absolute_url(),
-            "sign_in_url": base_url + reverse("accounts:sign_in"),
-        },
-        reason=_(
-            "You receive this email because %(name)s added you to the team of "
-            "%(organisation)s on %(platform)s."
-        )
-        % {
-            "name": added_by.public_name,
-            "organisation": organisation.name,
-            "platform": settings.PLATFORM_NAME,
-        },
-        language=user.language,
+    team_member_welcome(
+        user=user,
+        team=organisation.name,
+        team_url=base_url + organisation.get_absolute_url(),
+        role=membership.get_role_display(),
+        added_by=added_by,
+        base_url=base_url,
     )
     return membership
 

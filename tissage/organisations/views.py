@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,10 +96,19 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("user")
         .order_by("role", "user__email")
     )
+    rows = [
+        (m, reverse("organisations:team_member", args=[organisation.slug, m.pk])) for m in members
+    ]
     return render(
         request,
         "organisations/team.html",
-        {"organisation": organisation, "members": members, "form": form},
+        {
+            "organisation": organisation,
+            "members": members,
+            "rows": rows,
+            "form": form,
+            "show_emails": True,
+        },
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from tissage.accounts.models import User
+from tissage.core.emails import team_member_welcome
 from tissage.core.slugs import unique_slug
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
@@ -67,11 +68,29 @@ def project_leave(*, project: Project, user: User) -> None:
     ).delete()
 
 
-def project_team_add(*, project: Project, user: User, role: str) -> ProjectMembership:
+@transaction.atomic
+def project_member_add(
+    *, project: Project, email: str, role: str, added_by: User, base_url: str
+) -> ProjectMembership:
+    """Add someone to the project's team by email (creating their account if needed)."""
+    user = User.objects.for_email(email, language=added_by.language)
     membership, _created = ProjectMembership.objects.update_or_create(
         project=project, user=user, defaults={"role": role}
     )
+    team_member_welcome(
+        user=user,
+        team=project.title,
+        team_url=base_url + project.get_absolute_url(),
+        role=membership.get_role_display(),
+        added_by=added_by,
+        base_url=base_url,
+    )
     return membership
+
+
+def project_member_change_role(*, membership: ProjectMembership, role: str) -> None:
+    membership.role = role
+    membership.save(update_fields=["role"])
 
 
 def news_post_publish(*, project: Project, author: User | None, title: str, body: str) -> NewsPost:

@@ -5,14 +5,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.core.emails import site_url
 from tissage.organisations.access import is_organisation_staff
 from tissage.organisations.models import Organisation
 
 from . import access, services
-from .forms import NewsPostForm, ProjectForm
+from .forms import MemberAddForm, MemberRoleForm, NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
@@ -184,3 +186,58 @@ def news_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The news is published."))
         return redirect(project)
     return render(request, "projects/news_form.html", {"form": form, "project": project})
+
+
+def _edited_project(request: HttpRequest, slug: str) -> Project:
+    project = _get_project(request, slug)
+    if not access.can_edit_project(request.user, project):
+        raise PermissionDenied
+    return project
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    project = _edited_project(request, slug)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.project_member_add(
+            project=project,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            added_by=request.user,  # type: ignore[arg-type]
+            base_url=site_url(request),
+        )
+        messages.success(request, _("The person is in the team; an email tells them."))
+        return redirect("projects:team", project.slug)
+    members = (
+        ProjectMembership.objects.filter(project=project)
+        .select_related("user")
+        .order_by("role", "joined_at")
+    )
+    rows = [(m, reverse("projects:team_member", args=[project.slug, m.pk])) for m in members]
+    return render(
+        request,
+        "projects/team.html",
+        {"project": project, "members": members, "rows": rows, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    project = _edited_project(request, slug)
+    membership = get_object_or_404(ProjectMembership, pk=membership_id, project=project)
+    if request.POST.get("action") == "remove":
+        membership.delete()
+        messages.success(request, _("The person has left the team."))
+    else:
+        form = MemberRoleForm(request.POST)
+        if form.is_valid():
+            services.project_member_change_role(
+                membership=membership, role=form.cleaned_data["role"]
+            )
+            messages.success(request, _("The role is changed."))
+        else:
+            messages.error(request, _("Choose a role in the list."))
+    return redirect("projects:team", project.slug)
