@@ -11,6 +11,10 @@ import sys
 from pathlib import Path
 
 
+# Commands that sign nothing and serve nobody: they may run without SECRET_KEY.
+DEVELOPER_COMMANDS = {"assets", "help", "makemigrations", "makemessages", "compilemessages"}
+
+
 def _prepare_demo_environment() -> None:
     """The demo runs like production over plain HTTP on 127.0.0.1, with a stable key."""
     data_dir = Path(os.environ.setdefault("TISSAGE_DATA_DIR", "var")).resolve()
@@ -32,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         argv[1] = argv[1].replace("-", "_")
         if argv[1] == "demo":
             _prepare_demo_environment()
-        elif argv[1] in {"assets", "help"} and not os.environ.get("SECRET_KEY"):
+        elif argv[1] in DEVELOPER_COMMANDS and not os.environ.get("SECRET_KEY"):
             # These read no secret; a throwaway key lets them run on a fresh checkout.
             os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tissage.settings")

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.core.emails import site_url
+from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.projects.access import projects_visible_to
 
 from . import access, services
-from .forms import MemberAddForm, MemberRoleForm, OrganisationForm
+from .forms import OrganisationForm
 from .models import Organisation, OrganisationMembership
 
 PAGE_SIZE = 24
@@ -76,7 +77,11 @@ def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _managed_organisation(request, slug)
-    form = MemberAddForm(request.POST or None)
+    form = TeamMemberAddForm(
+        request.POST or None,
+        roles=OrganisationMembership.Role,
+        initial_role=OrganisationMembership.Role.FACILITATOR,
+    )
     if request.method == "POST" and form.is_valid():
         membership = services.organisation_member_add(
             organisation=organisation,
@@ -108,6 +113,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "form": form,
             "show_emails": True,
+            "back_url": organisation.get_absolute_url(),
+            "back_label": organisation.name,
         },
     )
 
@@ -126,7 +133,7 @@ def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
             services.organisation_member_remove(membership=membership)
             messages.success(request, _("The person has left the team."))
         else:
-            form = MemberRoleForm(request.POST)
+            form = TeamMemberRoleForm(request.POST, roles=OrganisationMembership.Role)
             if not form.is_valid():
                 raise services.TeamError(_("Choose a role in the list."))
             services.organisation_member_change_role(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.core.images import reencode_image
 from tissage.territories.models import Commune
 
-from .models import NewsPost, Project, ProjectMembership
+from .models import NewsPost, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -60,23 +60,3 @@ class NewsPostForm(forms.ModelForm):
         if isinstance(image, UploadedFile):
             return reencode_image(image)
         return image
-
-
-class MemberAddForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Email address of the person"),
-        error_messages={
-            "required": _("Enter the person's email address."),
-            "invalid": _("This email address is not valid. Check it, e.g. name@example.fr."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-    )
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=ProjectMembership.Role.choices,
-        initial=ProjectMembership.Role.FACILITATOR,
-    )
-
-
-class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=ProjectMembership.Role.choices)

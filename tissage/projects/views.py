@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.core.emails import site_url
+from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.organisations.access import is_organisation_staff
 from tissage.organisations.models import Organisation
 
 from . import access, services
-from .forms import MemberAddForm, MemberRoleForm, NewsPostForm, ProjectForm
+from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
@@ -199,7 +200,11 @@ def _edited_project(request: HttpRequest, slug: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     project = _edited_project(request, slug)
-    form = MemberAddForm(request.POST or None)
+    form = TeamMemberAddForm(
+        request.POST or None,
+        roles=ProjectMembership.Role,
+        initial_role=ProjectMembership.Role.FACILITATOR,
+    )
     if request.method == "POST" and form.is_valid():
         services.project_member_add(
             project=project,
@@ -219,7 +224,14 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "projects/team.html",
-        {"project": project, "members": members, "rows": rows, "form": form},
+        {
+            "project": project,
+            "members": members,
+            "rows": rows,
+            "form": form,
+            "back_url": project.get_absolute_url(),
+            "back_label": project.title,
+        },
     )
 
 
@@ -232,7 +244,7 @@ def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
         membership.delete()
         messages.success(request, _("The person has left the team."))
     else:
-        form = MemberRoleForm(request.POST)
+        form = TeamMemberRoleForm(request.POST, roles=ProjectMembership.Role)
         if form.is_valid():
             services.project_member_change_role(
                 membership=membership, role=form.cleaned_data["role"]
