@@ -10,7 +10,6 @@ import secrets
 import sys
 from pathlib import Path
 
-
 # Commands that sign nothing and serve nobody: they may run without SECRET_KEY.
 DEVELOPER_COMMANDS = {"assets", "help", "makemigrations", "makemessages", "compilemessages"}
 
