@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tissage.territories",
     "tissage.organisations",
     "tissage.projects",
+    "tissage.inventories",
     "tissage.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,221 @@
+"""Photos sent with an inventory contribution: checked, turned upright, resized, stripped.
+
+Phones put the place and time of the shot (GPS, EXIF, XMP) into every photo. A
+contribution is public, so nothing but the pixels may leave this module: the
+output is rebuilt from the pixel data alone, never copied from the upload.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFile, ImageOps
+
+HeifImageFile: type[ImageFile.ImageFile] | None
+try:
+    from pillow_heif import HeifImageFile
+except ImportError:  # pragma: no cover - only where no pillow-heif wheel exists
+    HeifImageFile = None
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+MAX_SIDE = 2048
+THUMBNAIL_SIDE = 400
+
+# Brands of HEIF files holding HEVC pictures (iPhones write "heic"); AVIF uses the same
+# container under the "avif" brand, which we do not take.
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1"}
+
+_OUTPUT: dict[str, tuple[str, str, dict[str, Any]]] = {
+    # source format: (output format, extension, save options)
+    "JPEG": ("JPEG", ".jpg", {"quality": 85, "optimize": True}),
+    "HEIF": ("JPEG", ".jpg", {"quality": 85, "optimize": True}),
+    "PNG": ("PNG", ".png", {"optimize": False}),
+    "WEBP": ("WEBP", ".webp", {"quality": 85}),
+}
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    image: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def validate_photo(upload: UploadedFile) -> None:
+    """Form field validator: refuse what `photo_prepare` could not turn into a photo.
+
+    Raises ValidationError with code too_large, format, pixels or invalid.
+    """
+    position = upload.tell()
+    try:
+        _decode(upload).close()
+    finally:
+        upload.seek(position)
+
+
+def photo_prepare(upload: UploadedFile) -> PreparedPhoto:
+    """Return the photo re-encoded from its pixels only, upright, at most 2048 px, and a 400 px
+    thumbnail. Raises ValidationError like `validate_photo`."""
+    with _decode(upload) as decoded:
+        source_format = decoded.format or "JPEG"
+        upright = ImageOps.exif_transpose(decoded)
+    output_format, extension, options = _OUTPUT[source_format]
+    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    pixels = _pixels_only(upright, keep_alpha=output_format != "JPEG")
+
+    thumbnail = pixels.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+
+    # A fresh name: the phone's file name can hold a date or a person's name.
+    stem = uuid.uuid4().hex
+    return PreparedPhoto(
+        image=ContentFile(_encode(pixels, output_format, options), name=stem + extension),
+        # WebP for every thumbnail: small, and it keeps the transparency of PNG.
+        thumbnail=ContentFile(
+            _encode(thumbnail, "WEBP", {"quality": 80}), name=f"{stem}-thumbnail.webp"
+        ),
+        width=pixels.width,
+        height=pixels.height,
+    )
+
+
+def _decode(upload: UploadedFile) -> Image.Image:
+    """Open and fully decode the upload, or raise a ValidationError saying what to do."""
+    size = upload.size if upload.size is not None else _measure(upload)
+    if size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _(
+                "This photo is too large (%(size)d MB). The limit is 15 MB: "
+                "send a smaller copy, for example by sharing it from your phone "
+                "in a reduced size."
+            ),
+            params={"size": -(-size // (1024 * 1024))},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    kind = _sniff(head)
+    if kind == "HEIF" and HeifImageFile is None:
+        raise ValidationError(
+            _(
+                "HEIC photos (the iPhone format) cannot be read here yet. Send the photo "
+                "as a JPEG: on an iPhone, choose Settings > Camera > Formats > "
+                "Most Compatible, or share the photo by email first."
+            ),
+            code="format",
+        )
+    if kind is None:
+        raise ValidationError(
+            _(
+                "This file is not a photo we can use. Send a JPEG, PNG, WebP or HEIC "
+                "photo (JPEG is the usual format of phone and camera photos)."
+            ),
+            code="format",
+        )
+
+    image: Image.Image | None = None
+    try:
+        # Pillow only warns about a decompression bomb below twice its limit: refuse it too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = _open(upload, kind)
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                raise _too_many_pixels(image.width * image.height)
+            image.load()
+    except ValidationError:
+        if image is not None:
+            image.close()
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_many_pixels(None) from error
+    except Exception as error:  # Pillow and libheif raise many kinds for broken files
+        if image is not None:
+            image.close()
+        raise ValidationError(
+            _(
+                "This photo cannot be read: the file is damaged or incomplete. "
+                "Send it again, or send it as a JPEG."
+            ),
+            code="invalid",
+        ) from error
+    return image
+
+
+def _sniff(head: bytes) -> str | None:
+    """Tell the format from the first bytes, whatever the file name or content type claim."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
+        return "HEIF"
+    return None
+
+
+def _open(upload: UploadedFile, kind: str) -> Image.Image:
+    if kind == "HEIF" and HeifImageFile is not None:
+        # Used directly rather than registered with Pillow, so that no other upload
+        # in the project starts accepting HEIF as a side effect of importing this module.
+        return HeifImageFile(upload)
+    return Image.open(upload, formats=[kind])
+
+
+def _too_many_pixels(pixels: int | None) -> ValidationError:
+    if pixels is None:
+        return ValidationError(
+            _(
+                "This photo has too many pixels. The limit is 40 million: "
+                "send a smaller copy of it."
+            ),
+            code="pixels",
+        )
+    return ValidationError(
+        _(
+            "This photo has too many pixels (%(millions)d million). The limit is 40 million: "
+            "send a smaller copy of it."
+        ),
+        params={"millions": pixels // 1_000_000},
+        code="pixels",
+    )
+
+
+def _measure(upload: UploadedFile) -> int:
+    upload.seek(0, io.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def _pixels_only(image: Image.Image, *, keep_alpha: bool) -> Image.Image:
+    """A new image made of the pixel data alone: no EXIF, XMP, ICC profile or comment."""
+    if image.mode == "I" or image.mode.startswith("I;16"):
+        # 16-bit greyscale PNG (scans): a plain conversion would clip it to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    has_alpha = image.mode in {"RGBA", "LA", "PA", "RGBa", "La"} or "transparency" in image.info
+    if keep_alpha and has_alpha:
+        mode = "RGBA"
+    elif image.mode in {"1", "L"}:
+        mode = "L"
+    else:
+        mode = "RGB"
+    converted = image if image.mode == mode else image.convert(mode)
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def _encode(image: Image.Image, image_format: str, options: dict[str, Any]) -> bytes:
+    output = io.BytesIO()
+    image.save(output, format=image_format, **options)
+    return output.getvalue()

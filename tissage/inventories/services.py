@@ -1,0 +1,256 @@
+"""Writes about inventories that touch several rows: campaigns, contributions, decisions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tissage.accounts.models import User
+from tissage.core.slugs import unique_slug
+from tissage.projects.models import Project
+from tissage.territories.models import Commune
+
+from . import heritage
+from .models import (
+    Campaign,
+    CampaignField,
+    Category,
+    Contribution,
+    ContributionEvent,
+    Licence,
+    Photo,
+)
+from .photos import PreparedPhoto
+
+DUPLICATE_DISTANCE_METRES = 50
+
+
+class ContributionRefused(Exception):
+    """The contribution cannot be recorded; the message says why, to the person."""
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    project: Project,
+    title: str,
+    template: str = Campaign.Template.FREE,
+    presentation: str = "",
+    method: str = "",
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    licence: str = Licence.ETALAB,
+    requires_account: bool = False,
+    communes: Iterable[Commune] = (),
+    slug: str | None = None,
+) -> Campaign:
+    """Create a campaign; the heritage template brings its categories and fields."""
+    campaign = Campaign(
+        project=project,
+        title=title,
+        slug=slug or unique_slug(Campaign, title, fallback="inventaire"),
+        template=template,
+        presentation=presentation,
+        method=method,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+        licence=licence,
+        requires_account=requires_account,
+    )
+    campaign.full_clean()
+    campaign.save()
+    campaign.communes.set(communes)
+    if template == Campaign.Template.HERITAGE:
+        Category.objects.bulk_create(
+            Category(
+                campaign=campaign,
+                name=name,
+                slug=slugify(name)[:80],
+                merimee_denomination=denomination,
+                position=position,
+            )
+            for position, (name, denomination) in enumerate(heritage.CATEGORIES)
+        )
+        CampaignField.objects.bulk_create(
+            CampaignField(
+                campaign=campaign,
+                key=spec.key,
+                label=spec.label,
+                kind=spec.kind,
+                help_text=spec.help_text,
+                choices=spec.choices,
+                merimee_field=spec.merimee_field,
+                position=position,
+            )
+            for position, spec in enumerate(heritage.FIELDS)
+        )
+    return campaign
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    photo: PreparedPhoto
+    credit: str
+
+
+def possible_duplicates(
+    *, campaign: Campaign, category: Category, lon: float, lat: float
+) -> list[tuple[Contribution, float]]:
+    """Items of the same category within 50 m: “there is already a wash-house here”."""
+    candidates = Contribution.objects.filter(campaign=campaign, category=category).exclude(
+        status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL]
+    )
+    return candidates.near(lon, lat, DUPLICATE_DISTANCE_METRES)
+
+
+@transaction.atomic
+def contribution_submit(
+    *,
+    campaign: Campaign,
+    category: Category,
+    title: str,
+    lon: float,
+    lat: float,
+    photos: Sequence[PhotoInput],
+    description: str = "",
+    values: dict[str, Any] | None = None,
+    address: str = "",
+    obscure_location: bool = False,
+    show_contributor: bool = True,
+    contributor: User | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    entered_by: User | None = None,
+) -> Contribution:
+    """Record a contribution and its photos in one go, with the first line of its history.
+
+    A guest's contribution waits for their email confirmation; an assisted entry
+    (`entered_by`) is recorded under the real contributor's name when given.
+    """
+    if category.campaign_id != campaign.pk:
+        raise ContributionRefused(_("This category does not belong to the campaign."))
+    if not 1 <= len(photos) <= 5:
+        raise ContributionRefused(_("Add between one and five photos."))
+    if contributor is None and entered_by is None:
+        if campaign.requires_account:
+            raise ContributionRefused(_("Sign in to contribute to this campaign."))
+        if not (guest_name.strip() and guest_email.strip()):
+            raise ContributionRefused(_("Give your name and your email address."))
+    commune = Commune.objects.containing(lon, lat)
+    campaign_communes = set(campaign.communes.values_list("pk", flat=True))
+    if campaign_communes and (commune is None or commune.pk not in campaign_communes):
+        raise ContributionRefused(
+            _("This place is outside the communes of the campaign. Check the location.")
+        )
+    guest = contributor is None and entered_by is None
+    item = Contribution(
+        campaign=campaign,
+        category=category,
+        title=title,
+        description=description,
+        values=values or {},
+        longitude=lon,
+        latitude=lat,
+        commune=commune,
+        address=address,
+        obscure_location=obscure_location,
+        show_contributor=show_contributor,
+        contributor=contributor,
+        contributor_name=guest_name.strip(),
+        contributor_email=guest_email.strip().lower(),
+        entered_by=entered_by,
+        licence=campaign.licence,
+        consent_at=timezone.now(),
+        status=Contribution.Status.AWAITING_EMAIL if guest else Contribution.Status.SUBMITTED,
+    )
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        raise ContributionRefused(" ".join(error.messages)) from error
+    item.save()
+    for position, entry in enumerate(photos):
+        Photo.objects.create(
+            contribution=item,
+            image=entry.photo.image,
+            thumbnail=entry.photo.thumbnail,
+            width=entry.photo.width,
+            height=entry.photo.height,
+            credit=entry.credit.strip() or item.public_contributor,
+            position=position,
+        )
+    actor = entered_by or contributor
+    ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.SUBMITTED,
+        actor=actor,
+        actor_name=actor.public_name if actor else item.contributor_name,
+        to_status=item.status,
+        message=_("Entered on behalf of the contributor.") if entered_by else "",
+    )
+    return item
+
+
+MODERATION_TRANSITIONS = {
+    Contribution.Status.SUBMITTED: {
+        Contribution.Status.VALIDATED,
+        Contribution.Status.NEEDS_INFO,
+        Contribution.Status.REJECTED,
+    },
+    Contribution.Status.NEEDS_INFO: {
+        Contribution.Status.VALIDATED,
+        Contribution.Status.REJECTED,
+        Contribution.Status.SUBMITTED,
+    },
+    Contribution.Status.VALIDATED: {Contribution.Status.ARCHIVED, Contribution.Status.NEEDS_INFO},
+    Contribution.Status.REJECTED: {Contribution.Status.SUBMITTED},
+    Contribution.Status.ARCHIVED: {Contribution.Status.VALIDATED},
+}
+
+
+@transaction.atomic
+def contribution_decide(
+    *, item: Contribution, moderator: User, status: str, message: str = ""
+) -> ContributionEvent:
+    """Move an item to a new status, with the moderator's message kept in its history.
+
+    Rejecting and asking for more information need a message: the contributor is owed
+    an explanation.
+    """
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    allowed = MODERATION_TRANSITIONS.get(Contribution.Status(item.status), set())
+    if status not in allowed:
+        raise ContributionRefused(
+            _("An item “%(current)s” cannot become “%(wanted)s”.")
+            % {
+                "current": item.get_status_display(),
+                "wanted": Contribution.Status(status).label,
+            }
+        )
+    if status in {Contribution.Status.REJECTED, Contribution.Status.NEEDS_INFO} and not (
+        message.strip()
+    ):
+        raise ContributionRefused(_("Write a message to the contributor to explain why."))
+    previous = item.status
+    item.status = status
+    fields = ["status", "updated_at"]
+    if status == Contribution.Status.VALIDATED and item.validated_at is None:
+        item.validated_at = timezone.now()
+        fields.append("validated_at")
+    item.save(update_fields=fields)
+    return ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.DECIDED,
+        actor=moderator,
+        actor_name=moderator.public_name,
+        from_status=previous,
+        to_status=status,
+        message=message.strip(),
+    )
