@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
+from tissage.inventories.personal_data import collect as inventories_data
+from tissage.inventories.personal_data import files as inventories_files
 from tissage.organisations.personal_data import collect as organisations_data
 from tissage.projects.personal_data import collect as projects_data
 from tissage.projects.personal_data import files as projects_files
@@ -221,6 +223,7 @@ def account_data(*, user: User) -> dict[str, object]:
         },
         **organisations_data(user),
         **projects_data(user),
+        **inventories_data(user),
         "emails_sent_to_you": list(
             OutgoingEmail.objects.filter(to=user.email).values("subject", "created_at", "status")
         ),
@@ -252,7 +255,7 @@ def account_export(*, user: User) -> bytes:
 
 def _uploaded_files(user: User) -> list[FieldFile]:
     # Each module that stores files uploaded by people lists them in its personal_data.
-    return [*projects_files(user)]
+    return [*projects_files(user), *inventories_files(user)]
 
 
 @transaction.atomic

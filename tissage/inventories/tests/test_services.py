@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import translation
 from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory, _square
@@ -160,7 +161,7 @@ def test_refused_contributions_leave_nothing_behind(campaign, changes, expected)
         "guest_name": "Marcel",
         "guest_email": "marcel@example.org",
     }
-    with pytest.raises(ContributionRefused, match=expected):
+    with translation.override("en"), pytest.raises(ContributionRefused, match=expected):
         contribution_submit(**{**arguments, **changes})
     assert not Contribution.objects.exists()
 
@@ -271,3 +272,26 @@ def test_campaign_dates():
     campaign = Campaign(starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 5, 31))
     assert not campaign.is_open(today)
     assert Campaign(starts_on=datetime.date(2026, 1, 1)).is_open(today)
+
+
+def test_contributions_and_photos_are_in_the_person_s_data_export(campaign, client):
+    import json
+    import zipfile
+
+    user = UserFactory()
+    contribution_submit(
+        campaign=campaign,
+        category=lavoir(campaign),
+        title="Lavoir de la Fontaine",
+        lon=LON,
+        lat=LAT,
+        photos=[a_photo()],
+        contributor=user,
+    )
+    client.force_login(user)
+    response = client.get("/compte/mes-donnees/")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+        photo_files = [n for n in archive.namelist() if n.startswith("files/inventories/")]
+    assert [c["title"] for c in data["inventory_contributions"]] == ["Lavoir de la Fontaine"]
+    assert len(photo_files) == 1
