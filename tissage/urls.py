@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tissage.core.urls")),
     path("", include("tissage.projects.urls")),
     path("structures/", include("tissage.organisations.urls")),
+    path("inventaires/", include("tissage.inventories.urls")),
     path("compte/", include("tissage.accounts.urls")),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.
