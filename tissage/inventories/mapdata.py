@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, FloatField, When
-from django.db.models.functions import Floor, Round
+from django.db.models import Avg, Count, F, Func, IntegerField
 
 from .models import ContributionQuerySet
 
@@ -37,19 +36,22 @@ class Box:
 
 
 def _with_public_point(items: ContributionQuerySet) -> ContributionQuerySet:
-    """Annotate the point as the public may see it (rounded to ~1 km when obscured)."""
-    return items.annotate(
-        plon=Case(
-            When(obscure_location=True, then=Round(F("longitude"), 2)),
-            default=F("longitude"),
-            output_field=FloatField(),
-        ),
-        plat=Case(
-            When(obscure_location=True, then=Round(F("latitude"), 2)),
-            default=F("latitude"),
-            output_field=FloatField(),
-        ),
-    )
+    """Short names for the point as the public may see it (a generated column)."""
+    return items.annotate(plon=F("public_longitude"), plat=F("public_latitude"))
+
+
+class CellIndex(Func):
+    """floor(value / size) for a positive value, as an integer.
+
+    SQLite has no native FLOOR (Django would call Python once per row); for positive
+    values a cast to integer truncates, which is the same thing and runs in C.
+    """
+
+    function = "FLOOR"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)")
 
 
 def cell_size(box: Box, zoom: int) -> float:
@@ -80,7 +82,8 @@ def map_features(items: ContributionQuerySet, box: Box, zoom: int) -> dict[str, 
     size = cell_size(box, zoom)
     cells = (
         _with_public_point(in_view)
-        .annotate(cx=Floor(F("plon") / size), cy=Floor(F("plat") / size))
+        # Shifted by 180° / 90° so that values are positive (see CellIndex).
+        .annotate(cx=CellIndex((F("plon") + 180.0) / size), cy=CellIndex((F("plat") + 90.0) / size))
         .order_by()
         .values("cx", "cy")
         .annotate(count=Count("pk"), lon=Avg("plon"), lat=Avg("plat"))
