@@ -344,7 +344,12 @@ class Contribution(models.Model):
             return str(_("anonymous"))
         if self.contributor_id and self.contributor is not None:
             return self.contributor.public_name
-        return self.contributor_name or str(_("a former participant"))
+        if self.contributor_name:
+            return self.contributor_name
+        # Assisted entry for someone who gave no name: credited to who typed it in.
+        if self.entered_by_id and self.entered_by is not None:
+            return self.entered_by.public_name
+        return str(_("a former participant"))
 
 
 class Photo(models.Model):

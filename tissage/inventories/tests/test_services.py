@@ -67,6 +67,19 @@ def lavoir(campaign):
     return campaign.categories.get(merimee_denomination="lavoir")
 
 
+def submit(campaign, **changes):
+    """Submit a lavoir at (LON, LAT) with one photo; `changes` override any argument."""
+    arguments = {
+        "campaign": campaign,
+        "category": lavoir(campaign),
+        "title": "Lavoir",
+        "lon": LON,
+        "lat": LAT,
+        "photos": [a_photo()],
+    }
+    return contribution_submit(**{**arguments, **changes})
+
+
 def test_heritage_template_brings_mapped_categories_and_fields(campaign):
     assert campaign.categories.count() == len(heritage.CATEGORIES)
     assert lavoir(campaign).name == "Lavoir"
@@ -89,12 +102,9 @@ def test_campaign_field_asks_its_question_with_a_form_field(campaign):
 
 def test_member_contribution_is_submitted_with_photos_and_history(campaign, commune):
     user = UserFactory(display_name="Jeanne")
-    item = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
+    item = submit(
+        campaign,
         title="Lavoir du Cadereau",
-        lon=LON,
-        lat=LAT,
         photos=[a_photo(), a_photo()],
         values={"siecle": "XIXe siècle"},
         contributor=user,
@@ -108,33 +118,22 @@ def test_member_contribution_is_submitted_with_photos_and_history(campaign, comm
 
 
 def test_guest_contribution_waits_for_email_confirmation(campaign):
-    item = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
-        title="Puits",
-        lon=LON,
-        lat=LAT,
-        photos=[a_photo()],
-        guest_name="Marcel",
-        guest_email="Marcel@Example.org",
-    )
+    item = submit(campaign, title="Puits", guest_name="Marcel", guest_email="Marcel@Example.org")
     assert item.status == Contribution.Status.AWAITING_EMAIL
     assert item.contributor_email == "marcel@example.org"
     assert item.public_contributor == "Marcel"
 
 
+def test_assisted_entry_without_a_name_is_credited_to_the_facilitator(campaign):
+    facilitator = UserFactory(display_name="Mehdi")
+    item = submit(campaign, entered_by=facilitator)
+    assert item.public_contributor == "Mehdi"
+    assert [p.credit for p in item.photos.all()] == ["Jeanne D."]
+
+
 def test_assisted_entry_is_recorded_as_such(campaign):
     facilitator = UserFactory(display_name="Mehdi")
-    item = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
-        title="Croix",
-        lon=LON,
-        lat=LAT,
-        photos=[a_photo()],
-        guest_name="Mme Roux",
-        entered_by=facilitator,
-    )
+    item = submit(campaign, title="Croix", guest_name="Mme Roux", entered_by=facilitator)
     assert item.status == Contribution.Status.SUBMITTED
     assert item.entered_by == facilitator
     assert item.public_contributor == "Mme Roux"
@@ -151,18 +150,9 @@ def test_assisted_entry_is_recorded_as_such(campaign):
     ],
 )
 def test_refused_contributions_leave_nothing_behind(campaign, changes, expected):
-    arguments = {
-        "campaign": campaign,
-        "category": lavoir(campaign),
-        "title": "Lavoir",
-        "lon": LON,
-        "lat": LAT,
-        "photos": [a_photo()],
-        "guest_name": "Marcel",
-        "guest_email": "marcel@example.org",
-    }
+    guest = {"guest_name": "Marcel", "guest_email": "marcel@example.org"}
     with translation.override("en"), pytest.raises(ContributionRefused, match=expected):
-        contribution_submit(**{**arguments, **changes})
+        submit(campaign, **{**guest, **changes})
     assert not Contribution.objects.exists()
 
 
@@ -170,28 +160,11 @@ def test_account_required_campaign_refuses_guests(campaign):
     campaign.requires_account = True
     campaign.save()
     with pytest.raises(ContributionRefused):
-        contribution_submit(
-            campaign=campaign,
-            category=lavoir(campaign),
-            title="Lavoir",
-            lon=LON,
-            lat=LAT,
-            photos=[a_photo()],
-            guest_name="Marcel",
-            guest_email="marcel@example.org",
-        )
+        submit(campaign, guest_name="Marcel", guest_email="marcel@example.org")
 
 
 def test_duplicate_warning_at_30_metres_not_at_200(campaign):
-    existing = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
-        title="Lavoir",
-        lon=LON,
-        lat=LAT,
-        photos=[a_photo()],
-        contributor=UserFactory(),
-    )
+    existing = submit(campaign, contributor=UserFactory())
     metres_per_degree_lon = 111_320 * 0.7216  # cos(43.845°)
     near = possible_duplicates(
         campaign=campaign,
@@ -223,15 +196,7 @@ def test_distance_is_right_at_village_scale():
 
 def test_decisions_follow_the_workflow_and_are_kept(campaign):
     moderator = UserFactory(display_name="Camille")
-    item = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
-        title="Lavoir",
-        lon=LON,
-        lat=LAT,
-        photos=[a_photo()],
-        contributor=UserFactory(),
-    )
+    item = submit(campaign, contributor=UserFactory())
     with pytest.raises(ContributionRefused):
         contribution_decide(item=item, moderator=moderator, status="needs_info")  # no message
     contribution_decide(
@@ -253,13 +218,11 @@ def test_decisions_follow_the_workflow_and_are_kept(campaign):
 
 
 def test_obscured_location_is_rounded_to_about_a_kilometre(campaign):
-    item = contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
+    item = submit(
+        campaign,
         title="Capitelle",
         lon=4.36789,
         lat=43.84567,
-        photos=[a_photo()],
         contributor=UserFactory(),
         obscure_location=True,
     )
@@ -279,15 +242,7 @@ def test_contributions_and_photos_are_in_the_person_s_data_export(campaign, clie
     import zipfile
 
     user = UserFactory()
-    contribution_submit(
-        campaign=campaign,
-        category=lavoir(campaign),
-        title="Lavoir de la Fontaine",
-        lon=LON,
-        lat=LAT,
-        photos=[a_photo()],
-        contributor=user,
-    )
+    submit(campaign, title="Lavoir de la Fontaine", contributor=user)
     client.force_login(user)
     response = client.get("/compte/mes-donnees/")
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
