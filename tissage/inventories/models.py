@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
@@ -239,7 +240,7 @@ class Contribution(models.Model):
         NEEDS_INFO = "needs_info", _("needs more information")
         VALIDATED = "validated", _("validated")
         REJECTED = "rejected", _("rejected")
-        ARCHIVED = "archived", _("archived")
+        ARCHIVED = "archived", pgettext_lazy("inventory item", "archived")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
@@ -252,6 +253,9 @@ class Contribution(models.Model):
         "territories.Commune", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     address = models.CharField(_("address or place name"), max_length=300, blank=True)
+    # Given without JavaScript as a commune and an address only: the point is the
+    # commune's centre until a moderator places it.
+    location_approximate = models.BooleanField(_("location to be placed precisely"), default=False)
     obscure_location = models.BooleanField(
         _("do not show the exact location publicly"), default=False
     )
@@ -298,6 +302,12 @@ class Contribution(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     validated_at = models.DateTimeField(null=True, blank=True)
+    # Identifier in the source it was imported from (e.g. the Mérimée REF), if any.
+    external_ref = models.CharField(_("reference in the source"), max_length=80, blank=True)
+    # A duplicate merged into another item: archived, and its permalink leads there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_items"
+    )
 
     objects = ContributionQuerySet.as_manager()
 
@@ -326,7 +336,12 @@ class Contribution(models.Model):
                     longitude__gte=-180, longitude__lte=180, latitude__gte=-90, latitude__lte=90
                 ),
                 name="contribution_point_is_wgs84",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="one_item_per_external_ref",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -405,3 +420,39 @@ class ContributionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution} · {self.get_kind_display()}"
+
+
+class InventoryImport(models.Model):
+    """A file brought into a campaign: checked first (dry run), then imported at once."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not imported yet")
+        IMPORTED = "imported", _("imported")
+
+    class Format(models.TextChoices):
+        GEOJSON = "geojson", "GeoJSON"
+        CSV = "csv", "CSV"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    file = models.FileField(upload_to="inventories/imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=Format)
+    # Source column → target (a contribution attribute or a campaign field key).
+    mapping = models.JSONField(default=dict, blank=True)
+    # The dry run's findings: counts, and row by row what is wrong.
+    report = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.CHECKED)
+    imported_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.original_name}"

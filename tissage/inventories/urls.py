@@ -1,8 +1,19 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "inventories"
 urlpatterns = [
+    path("confirmer/<str:token>/", views.guest_confirm, name="guest_confirm"),
+    path("<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("<slug:slug>/contribuer/", views.contribute, name="contribute"),
+    path("<slug:slug>/fiches/", views.item_list, name="items"),
+    path("<slug:slug>/fiches/<int:pk>/", views.item_detail, name="item"),
+    path("<slug:slug>/fiches/<int:pk>/completer/", views.item_answer, name="item_answer"),
     path("<slug:slug>/carte.geojson", views.map_data, name="map_data"),
+    # Each of these modules owns its pages; they share the `inventories` namespace.
+    path("", include("tissage.inventories.urls_map")),
+    path("", include("tissage.inventories.urls_moderation")),
+    path("", include("tissage.inventories.urls_data")),
+    path("", include("tissage.inventories.urls_manage")),
 ]

@@ -1,0 +1,87 @@
+"""Who may do what with inventories: the only place that decides it.
+
+See docs/permissions.md for the role-by-object matrix. Moderating a campaign goes
+with running its project: the project's facilitators and the staff of its
+organisation (who `can_edit_project`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from tissage.accounts.models import User
+from tissage.projects.access import project_rights
+from tissage.projects.models import Project
+
+from .models import Campaign, Contribution
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class CampaignRights:
+    """What one person may do with one campaign, worked out in at most two queries."""
+
+    can_view: bool
+    # Open the contribution form: signed in, or as a guest when the campaign allows it.
+    can_contribute: bool
+    # Guests must sign in first (the campaign needs an account).
+    must_sign_in: bool
+    # The queue, decisions, edits, merges, assisted entry; contributors' emails.
+    can_moderate: bool
+    # Settings, categories and fields, imports.
+    can_manage: bool
+
+
+def campaign_rights(user: AnyUser, campaign: Campaign) -> CampaignRights:
+    rights = project_rights(user, campaign.project)
+    open_ = campaign.is_open() and campaign.project.status == Project.Status.PUBLISHED
+    needs_account = campaign.requires_account and not user.is_authenticated
+    return CampaignRights(
+        can_view=rights.can_view,
+        can_contribute=rights.can_view and open_ and not needs_account,
+        must_sign_in=rights.can_view and open_ and needs_account,
+        can_moderate=rights.can_edit,
+        can_manage=rights.can_edit,
+    )
+
+
+def can_view_campaign(user: AnyUser, campaign: Campaign) -> bool:
+    return campaign_rights(user, campaign).can_view
+
+
+def can_moderate_campaign(user: AnyUser, campaign: Campaign) -> bool:
+    return campaign_rights(user, campaign).can_moderate
+
+
+def can_manage_campaign(user: AnyUser, campaign: Campaign) -> bool:
+    return campaign_rights(user, campaign).can_manage
+
+
+def is_contributor(user: AnyUser, item: Contribution) -> bool:
+    return user.is_authenticated and item.contributor_id == user.pk
+
+
+def can_view_item(user: AnyUser, item: Contribution, rights: CampaignRights) -> bool:
+    """Published items for everyone who sees the campaign; the rest for moderators and
+    for the person who contributed it."""
+    if not rights.can_view:
+        return False
+    if item.status == Contribution.Status.VALIDATED:
+        return True
+    return rights.can_moderate or is_contributor(user, item)
+
+
+def can_answer_item(user: AnyUser, item: Contribution) -> bool:
+    """The contributor completes their item when a moderator asked for more information.
+
+    Guests do it through the signed link of the email (see `tokens.py`), not here.
+    """
+    return item.status == Contribution.Status.NEEDS_INFO and is_contributor(user, item)
+
+
+def sees_contributor_email(rights: CampaignRights) -> bool:
+    """Only staff see contributors' email addresses (to reach them about an item)."""
+    return rights.can_moderate

@@ -1,0 +1,85 @@
+"""Builders shared by the inventory tests: a heritage campaign on a test commune,
+photos, and items submitted (or published) through the services."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
+from tissage.inventories.models import Campaign, Category, Contribution
+from tissage.inventories.photos import PreparedPhoto
+from tissage.inventories.services import (
+    PhotoInput,
+    campaign_create,
+    contribution_decide,
+    contribution_submit,
+)
+
+# A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).
+LON, LAT = 4.365, 43.845
+
+
+def jpeg_bytes(size: tuple[int, int] = (40, 30), colour: str = "grey") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def a_photo(credit: str = "Jeanne D.") -> PhotoInput:
+    data = jpeg_bytes()
+    prepared = PreparedPhoto(
+        image=ContentFile(data, name="photo.jpg"),
+        thumbnail=ContentFile(data, name="thumb.jpg"),
+        width=40,
+        height=30,
+    )
+    return PhotoInput(photo=prepared, credit=credit)
+
+
+def nimes_commune():
+    return CommuneFactory(insee_code="30189", name="Nîmes", geometry=_square(4.35, 43.83, 0.03))
+
+
+def heritage_campaign(commune=None, project=None, **changes: Any) -> Campaign:
+    return campaign_create(
+        project=project or ProjectFactory(),
+        title=changes.pop("title", "Petit patrimoine des Garrigues"),
+        template=Campaign.Template.HERITAGE,
+        communes=[commune or nimes_commune()],
+        **changes,
+    )
+
+
+def lavoir(campaign: Campaign) -> Category:
+    return campaign.categories.get(merimee_denomination="lavoir")
+
+
+def submit(campaign: Campaign, **changes: Any) -> Contribution:
+    """Submit a lavoir at (LON, LAT) with one photo; `changes` override any argument."""
+    if "contributor" not in changes and "guest_email" not in changes:
+        changes.setdefault("guest_name", "Jeanne")
+        changes.setdefault("guest_email", "jeanne@example.org")
+    arguments = {
+        "campaign": campaign,
+        "category": lavoir(campaign),
+        "title": "Lavoir",
+        "lon": LON,
+        "lat": LAT,
+        "photos": [a_photo()],
+    }
+    return contribution_submit(**{**arguments, **changes})
+
+
+def published(campaign: Campaign, moderator, **changes: Any) -> Contribution:
+    """An item submitted by a signed-in person and validated by `moderator`."""
+    from tissage.core.tests.factories import UserFactory
+
+    changes.setdefault("contributor", UserFactory())
+    item = submit(campaign, **changes)
+    contribution_decide(item=item, moderator=moderator, status=Contribution.Status.VALIDATED)
+    item.refresh_from_db()
+    return item
