@@ -84,6 +84,15 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def period_field_key(self) -> str | None:
+        """The field that dates an item (the century, for heritage), used by the filters."""
+        keys = [
+            field.key
+            for field in self.fields.all()
+            if field.kind == CampaignField.Kind.PERIOD or field.merimee_field == "SCLE"
+        ]
+        return keys[0] if keys else None
+
     def is_open(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -199,6 +208,20 @@ class CampaignField(models.Model):
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
         return self.filter(status=Contribution.Status.VALIDATED)
+
+    def filtered(
+        self, campaign: Campaign, *, category: str = "", commune: str = "", period: str = ""
+    ) -> ContributionQuerySet:
+        """The public filters of the map and the list: category slug, commune INSEE code,
+        and period (words of the campaign's period field, e.g. “XIXe”)."""
+        items = self.filter(campaign=campaign)
+        if category:
+            items = items.filter(category__slug=category)
+        if commune:
+            items = items.filter(commune__insee_code=commune)
+        if period and (key := campaign.period_field_key()):
+            items = items.filter(**{f"values__{key}__icontains": period})
+        return items
 
     def in_box(
         self, min_lon: float, min_lat: float, max_lon: float, max_lat: float

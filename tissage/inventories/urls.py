@@ -10,7 +10,6 @@ urlpatterns = [
     path("<slug:slug>/fiches/", views.item_list, name="items"),
     path("<slug:slug>/fiches/<int:pk>/", views.item_detail, name="item"),
     path("<slug:slug>/fiches/<int:pk>/completer/", views.item_answer, name="item_answer"),
-    path("<slug:slug>/carte.geojson", views.map_data, name="map_data"),
     # Each of these modules owns its pages; they share the `inventories` namespace.
     path("", include("tissage.inventories.urls_map")),
     path("", include("tissage.inventories.urls_moderation")),

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views_map
+
+urlpatterns = [
+    path("<slug:slug>/carte.geojson", views_map.map_data, name="map_data"),
+]
