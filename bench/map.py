@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import time
@@ -24,6 +25,16 @@ import run as bench  # the shared harness of bench/run.py
 CENTRE = (4.36, 43.84)
 VIEWPORT = (1280, 800)
 ZOOMS = [6, 8, 10, 12, 14, 16]
+# Filtered views: category and commune read their own stored cells; the period is
+# grouped on the fly (see docs/performance.md).
+FILTERED = [
+    (8, "category=lavoir"),
+    (10, "category=lavoir"),
+    (8, "commune=30189"),
+    (10, "category=lavoir&commune=30189"),
+    (8, "period=19e"),
+    (12, "period=19e"),
+]
 
 
 def bbox_for(zoom: int) -> str:
@@ -65,10 +76,16 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         urls[f"map zoom {zoom}"] = (
             f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}"
         )
+    for zoom, query in FILTERED:
+        urls[f"z{zoom} {query}"] = (
+            f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}&{query}"
+        )
     server = bench.Server(env, bench.RESULTS / f"server-map-{database}-{stamp}.log", args.workers)
     try:
         server.wait_ready()
         bench.log(f"{database}: measuring")
+        # Other work on the machine skews the figures: the load average says if there was.
+        load_before = os.getloadavg()[0]
         results, completed = bench.measure(
             server.port,
             urls,
@@ -78,22 +95,30 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
             max_seconds=args.max_seconds,
             warmup=10,
         )
+        load_after = os.getloadavg()[0]
     finally:
         server.stop()
     rows = bench.summarise(results, urls)
     print(f"\n{database} — {args.items:,} items, concurrency {args.concurrency}")
+    print(f"load average (1 min) before/after the measure: {load_before:.1f} / {load_after:.1f}")
     header = (
-        f"{'request':<16} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'request':<30} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p95/base':>9} {'KB':>7}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['page']:<16.16} {row['requests']:>5} {row['errors']:>4} {row['p50_ms']:>8.1f} "
+            f"{row['page']:<30.30} {row['requests']:>5} {row['errors']:>4} {row['p50_ms']:>8.1f} "
             f"{row['p95_ms']:>8.1f} {row['p95_ratio']:>9.1f} {row['bytes'] / 1024:>7.1f}"
         )
-    return {"database": database, "items": args.items, "rows": rows, "completed": completed}
+    return {
+        "database": database,
+        "items": args.items,
+        "rows": rows,
+        "completed": completed,
+        "load_average_before_after": [load_before, load_after],
+    }
 
 
 def main() -> None:

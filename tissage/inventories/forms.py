@@ -21,7 +21,16 @@ class MapQueryForm(forms.Form):
         },
     )
     category = forms.SlugField(required=False)
-    commune = forms.RegexField(regex=r"^(\d{5}|2[AB]\d{3})$", required=False)
+    commune = forms.RegexField(
+        regex=r"^(\d{5}|2[AB]\d{3})$",
+        required=False,
+        error_messages={"invalid": _("A commune is given by its INSEE code, e.g. 30189.")},
+    )
+    period = forms.CharField(
+        required=False,
+        max_length=40,
+        error_messages={"max_length": _("Give a shorter period (at most 40 characters).")},
+    )
 
     def clean_bbox(self) -> Box:
         parts = self.cleaned_data["bbox"].split(",")

@@ -10,7 +10,24 @@ from django.core.management.base import BaseCommand, CommandError
 PROJECT_ROOT = Path(settings.BASE_DIR).parent
 VENDOR_DIR = Path(settings.BASE_DIR) / "assets" / "vendor"
 # (file in node_modules, name under static/vendor/)
-FILES = [("htmx.org/dist/htmx.min.js", "htmx.min.js")]
+FILES = [
+    ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
+    # Leaflet for the maps. The source map and the images travel with it: the hashed
+    # static storage refuses a file that names a missing one.
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    *(
+        (f"leaflet/dist/images/{image}", f"leaflet/images/{image}")
+        for image in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
+    ),
+]
 
 
 def assets_missing() -> bool:
@@ -33,7 +50,7 @@ class Command(BaseCommand):
             cwd=PROJECT_ROOT,
             check=True,
         )
-        VENDOR_DIR.mkdir(parents=True, exist_ok=True)
         for source, name in FILES:
+            (VENDOR_DIR / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(PROJECT_ROOT / "node_modules" / source, VENDOR_DIR / name)
         self.stdout.write(self.style.SUCCESS(f"Front-end assets installed in {VENDOR_DIR}."))

@@ -1,0 +1,213 @@
+"""The public map of an inventory (clusters, zoom, points, popups, filters) and the
+location picker of the contribution form, in Chromium; axe checks every state."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+
+from tissage.core.management.commands.assets import assets_missing
+from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.services import campaign_create
+from tissage.territories.models import Commune
+
+pytestmark = pytest.mark.browser
+
+# Albon, the test commune of the `world` fixture: a 0.1° square from (5.0, 44.0).
+WEST, SOUTH = 5.0, 44.0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leaflet_installed() -> None:
+    # A checkout whose assets predate Leaflet gets it, as `tissage assets` would.
+    if assets_missing():
+        call_command("assets")
+
+
+def offline_tiles(page) -> None:
+    """The test machine has no internet: map tiles come from here, not from OSM."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), "#e8e4d8").save(buffer, format="PNG")
+    body = buffer.getvalue()
+    page.route(
+        re.compile(r"^https://tile\.openstreetmap\.org/.*"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=body),
+    )
+
+
+@pytest.fixture
+def campaign(world) -> Campaign:
+    """A heritage campaign over Albon with 500 published items (25 × 20, every ~80 m)."""
+    campaign = campaign_create(
+        project=world.project,
+        title="Petit patrimoine des vergers",
+        template=Campaign.Template.HERITAGE,
+        communes=[Commune.objects.get(insee_code="26001")],
+    )
+    lavoir = campaign.categories.get(merimee_denomination="lavoir")
+    Contribution.objects.bulk_create(
+        Contribution(
+            campaign=campaign,
+            category=lavoir,
+            title=f"Lavoir n° {i}",
+            status=Contribution.Status.VALIDATED,
+            longitude=WEST + 0.04 + (i % 25) * 0.001,
+            latitude=SOUTH + 0.04 + (i // 25) * 0.001,
+            licence=campaign.licence,
+            consent_at=timezone.now(),
+        )
+        for i in range(500)
+    )
+    return campaign
+
+
+def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, check_page, campaign):
+    offline_tiles(page)
+    visit(page, reverse("inventories:map", kwargs={"slug": campaign.slug}))
+    region = page.get_by_role("region", name=re.compile("Map of the published items|Carte", re.I))
+    expect(region).to_be_visible()
+    expect(region).to_have_attribute("data-total", "500")
+    expect(region).to_have_attribute("data-kind", "clusters")
+    expect(page.locator(".map-cluster").first).to_be_visible()
+    check_page(page)
+
+    # Zoomed out with the (keyboard-usable) control: the stored cells, same total.
+    page.locator(".leaflet-control-zoom-out").click()
+    page.locator(".leaflet-control-zoom-out").click()
+    page.locator(".leaflet-control-zoom-out").click()
+    expect(region).to_have_attribute("data-kind", "clusters")
+    expect(region).to_have_attribute("data-total", "500")
+    counts = page.locator(".map-cluster").all_inner_texts()
+    assert sum(int(re.sub(r"\D", "", text)) for text in counts) == 500
+
+    # A cluster, with the keyboard: Enter zooms in on it, until the items show.
+    for _ in range(8):
+        if region.get_attribute("data-kind") == "points":
+            break
+        before = page.locator(".map-cluster").all_inner_texts()
+        page.locator(".map-cluster").first.focus()
+        page.keyboard.press("Enter")
+        expect(region).not_to_have_attribute("aria-busy", "true")
+        expect(page.locator(".map-cluster")).not_to_have_text(before)
+    expect(region).to_have_attribute("data-kind", "points")
+    assert int(region.get_attribute("data-total") or 0) <= 400
+
+    # A point opens a popup with the title, the category and a link to the item.
+    point = page.locator(".map-point").first
+    name = point.get_attribute("aria-label") or ""
+    assert name.startswith("Lavoir n° ")
+    point.click()
+    popup = page.locator(".leaflet-popup .map-popup")
+    expect(popup).to_be_visible()
+    expect(popup).to_contain_text("Lavoir")
+    link = popup.get_by_role("link")
+    href = link.get_attribute("href") or ""
+    assert re.fullmatch(rf"/inventaires/{campaign.slug}/fiches/\d+/", href), href
+    check_page(page)
+    # Moving the map (here with the keyboard) reloads the items; the open popup stays.
+    loads: list[str] = []
+    page.on("response", lambda r: loads.append(r.url) if "carte.geojson" in r.url else None)
+    region.focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    expect(region).not_to_have_attribute("aria-busy", "true")
+    assert loads, "moving the map should load the items in view"
+    page.wait_for_timeout(300)  # a closing popup fades out in 200 ms
+    expect(page.locator(".leaflet-popup")).to_have_count(1)
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    title = popup.locator(".map-popup-title").inner_text()
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    expect(page.locator("h1")).to_have_text(title)
+    check_page(page)
+
+
+def test_filters_reload_the_map_and_follow_to_the_list(page, visit, check_page, campaign):
+    offline_tiles(page)
+    url = reverse("inventories:map", kwargs={"slug": campaign.slug})
+    visit(page, url)
+    region = page.locator("#inventory-map")
+    expect(region).to_have_attribute("data-total", "500")
+    croix = campaign.categories.get(merimee_denomination="croix")
+    page.locator("#id_category").select_option(croix.slug)
+    expect(region).to_have_attribute("data-total", "0")
+    expect(page.locator("#map-status")).not_to_be_empty()
+    expect(page).to_have_url(re.compile(rf"\?category={croix.slug}$"))
+    list_link = page.locator("#map-list-link")
+    expect(list_link).to_have_attribute("href", re.compile(rf"/fiches/\?category={croix.slug}$"))
+    check_page(page)
+    page.locator("#id_category").select_option("")
+    expect(region).to_have_attribute("data-total", "500")
+
+
+def test_without_javascript_the_map_page_leads_to_the_list(new_context, new_page, visit, campaign):
+    page = new_page(new_context(java_script_enabled=False))
+    visit(page, reverse("inventories:map", kwargs={"slug": campaign.slug}) + "?commune=26001")
+    expect(page.locator("#inventory-map")).to_be_hidden()
+    list_link = page.locator("#map-list-link")
+    expect(list_link).to_be_visible()
+    list_link.click()
+    expect(page).to_have_url(re.compile(r"/fiches/\?commune=26001$"))
+
+
+def test_the_location_picker_fills_and_follows_the_coordinates(
+    new_context, new_page, check_page, visit, campaign
+):
+    context = new_context(
+        geolocation={"longitude": 5.0512341, "latitude": 44.0456789},
+        permissions=["geolocation"],
+    )
+    page = new_page(context)
+    offline_tiles(page)
+    visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    picker = page.locator("[data-location-picker]")
+    map_box = picker.get_by_role("region")
+    expect(map_box).to_be_visible()
+    # The legend stays first in its fieldset; the map comes after it.
+    assert picker.evaluate("f => f.firstElementChild.tagName") == "LEGEND"
+
+    # A tap places the point and fills the inputs with 6 decimals.
+    box = map_box.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6)
+    longitude, latitude = page.locator("#id_longitude"), page.locator("#id_latitude")
+    expect(longitude).to_have_value(re.compile(r"^5\.\d{6}$"))
+    expect(latitude).to_have_value(re.compile(r"^44\.\d{6}$"))
+    marker = picker.locator(".picker-marker")
+    expect(marker).to_have_count(1)
+    check_page(page)
+
+    # Typed coordinates move the marker.
+    before = marker.bounding_box()
+    longitude.fill("5.02")
+    latitude.fill("44.02")
+    page.wait_for_timeout(200)
+    after = marker.bounding_box()
+    assert before and after and (before["x"], before["y"]) != (after["x"], after["y"])
+
+    # The device's position.
+    page.get_by_role("button", name=re.compile("position", re.I)).click()
+    expect(longitude).to_have_value("5.051234")
+    expect(latitude).to_have_value("44.045679")
+    expect(picker.get_by_role("status")).not_to_be_empty()
+    check_page(page)
+
+
+def test_the_location_picker_says_when_the_position_is_refused(
+    new_context, new_page, visit, campaign
+):
+    page = new_page(new_context())  # no permission granted: the browser refuses
+    offline_tiles(page)
+    visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    picker = page.locator("[data-location-picker]")
+    error = picker.get_attribute("data-label-locate-error")
+    page.get_by_role("button", name=re.compile("position", re.I)).click()
+    expect(picker.get_by_role("status")).to_have_text(error or "")
+    expect(page.locator("#id_longitude")).to_have_value("")

@@ -1,0 +1,184 @@
+/* The location picker of the contribution form (Leaflet): tap the map, or use the
+ * device's position, to fill the longitude and latitude inputs.
+ *
+ * It enhances a <fieldset data-location-picker> holding #id_longitude and
+ * #id_latitude; without JavaScript those inputs (and the commune and address) are
+ * the form. The inputs stay visible: typing coordinates moves the marker.
+ *
+ * Read from the fieldset: data-bbox (west,south,east,north to show first),
+ * data-tiles, data-attribution, and the texts data-label-map (the map's name),
+ * data-label-locate (the button), data-label-locating, data-label-located,
+ * data-label-locate-error and data-label-placed (announced in the page).
+ */
+(function () {
+  "use strict";
+
+  var DECIMALS = 6;
+
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  function parseBox(text) {
+    var parts = (text || "").split(",").map(Number);
+    if (parts.length !== 4 || parts.some(isNaN)) {
+      return null;
+    }
+    return L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
+  }
+
+  function number(input) {
+    var value = parseFloat(String(input.value).trim().replace(",", "."));
+    return isNaN(value) ? null : value;
+  }
+
+  function init(fieldset) {
+    var data = fieldset.dataset;
+    var lonInput = fieldset.querySelector("#id_longitude");
+    var latInput = fieldset.querySelector("#id_latitude");
+    if (!lonInput || !latInput) {
+      return;
+    }
+
+    var tools = document.createElement("div");
+    tools.className = "picker-tools";
+    var locate = document.createElement("button");
+    locate.type = "button";
+    locate.className = "button button-secondary";
+    locate.textContent = data.labelLocate || "";
+    var status = document.createElement("p");
+    status.className = "hint";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    tools.append(locate, status);
+
+    var container = document.createElement("div");
+    container.className = "picker-map";
+    container.setAttribute("role", "region");
+    if (data.labelMap) {
+      container.setAttribute("aria-label", data.labelMap);
+    }
+
+    // At the top of the fieldset, after its legend (which must stay its first child)
+    // and the help that goes with it.
+    var anchor = fieldset.querySelector(":scope > legend");
+    if (anchor && anchor.nextElementSibling && anchor.nextElementSibling.matches("p.help")) {
+      anchor = anchor.nextElementSibling;
+    }
+    if (anchor) {
+      anchor.after(container, tools);
+    } else {
+      fieldset.prepend(container, tools);
+    }
+    if (container.clientHeight === 0) {
+      // The page did not load map.css: give the map a height all the same.
+      container.style.height = "18rem";
+    }
+
+    var map = L.map(container, { scrollWheelZoom: false });
+    L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+    map.attributionControl.setPrefix(false);
+    var start = parseBox(data.bbox);
+    if (start) {
+      map.fitBounds(start);
+    } else {
+      map.setView([46.6, 2.4], 5); // metropolitan France
+    }
+
+    var marker = null;
+
+    function say(text) {
+      status.textContent = text || "";
+    }
+
+    function show(latlng) {
+      if (marker) {
+        marker.setLatLng(latlng);
+        return;
+      }
+      marker = L.marker(latlng, {
+        icon: L.divIcon({ className: "leaflet-div-icon picker-marker", iconSize: [22, 22] }),
+        draggable: true,
+        // The inputs are the keyboard's way; the marker is no extra tab stop.
+        keyboard: false
+      }).addTo(map);
+      marker.on("dragend", function () {
+        fill(marker.getLatLng());
+        say(data.labelPlaced);
+      });
+    }
+
+    function fill(latlng) {
+      show(latlng);
+      lonInput.value = latlng.lng.toFixed(DECIMALS);
+      latInput.value = latlng.lat.toFixed(DECIMALS);
+      // Others listen (the duplicate check asks the server on change).
+      [lonInput, latInput].forEach(function (input) {
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    }
+
+    function fromInputs() {
+      var lon = number(lonInput);
+      var lat = number(latInput);
+      if (lon === null || lat === null || Math.abs(lon) > 180 || Math.abs(lat) > 90) {
+        return;
+      }
+      var latlng = L.latLng(lat, lon);
+      show(latlng);
+      if (!map.getBounds().contains(latlng)) {
+        map.panTo(latlng);
+      }
+    }
+
+    map.on("click", function (event) {
+      fill(event.latlng.wrap());
+      say(data.labelPlaced);
+    });
+    lonInput.addEventListener("input", fromInputs);
+    latInput.addEventListener("input", fromInputs);
+
+    locate.addEventListener("click", function () {
+      if (!("geolocation" in navigator)) {
+        say(data.labelLocateError);
+        return;
+      }
+      say(data.labelLocating);
+      locate.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          locate.disabled = false;
+          var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+          fill(latlng);
+          map.setView(latlng, Math.max(map.getZoom(), 17));
+          say(data.labelLocated);
+        },
+        function () {
+          locate.disabled = false;
+          say(data.labelLocateError);
+        },
+        { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 }
+      );
+    });
+
+    // A form shown again (after an error) keeps its point.
+    if (number(lonInput) !== null && number(latInput) !== null) {
+      fromInputs();
+      if (marker) {
+        map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16));
+      }
+    }
+  }
+
+  ready(function () {
+    if (!window.L) {
+      return;
+    }
+    document.querySelectorAll("[data-location-picker]").forEach(init);
+  });
+})();
