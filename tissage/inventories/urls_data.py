@@ -1,3 +1,20 @@
-from django.urls import URLPattern
+"""Open data: the data page, exports at stable addresses, the staff export, the import."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path, re_path
+
+from . import views_data
+
+urlpatterns = [
+    path("<slug:slug>/donnees/", views_data.data_page, name="data"),
+    # One name for the four open formats: reverse("inventories:export", args=[slug, "csv"]).
+    re_path(
+        r"^(?P<slug>[-a-zA-Z0-9_]+)/export\.(?P<fmt>csv|ods|xlsx|geojson)$",
+        views_data.export,
+        name="export",
+    ),
+    path("<slug:slug>/merimee.csv", views_data.export_merimee, name="export_merimee"),
+    path("<slug:slug>/photos.zip", views_data.export_photos, name="export_photos"),
+    path("<slug:slug>/export-equipe.csv", views_data.export_staff, name="export_staff"),
+    path("<slug:slug>/importer/", views_data.import_upload, name="import"),
+    path("<slug:slug>/importer/<int:pk>/", views_data.import_review, name="import_review"),
+]

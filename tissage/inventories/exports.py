@@ -1,0 +1,792 @@
+"""Open data: a campaign's validated items as CSV, ODS, XLSX, GeoJSON, Mérimée CSV and a
+ZIP of photos, each carrying its licence and credits; and the staff export of every item.
+
+Public exports show what the item page shows to anyone: the public point (rounded when the
+contributor asked to hide the exact place, and then no street address), the contributor's
+public name, never an email. Only `staff_table` has emails and exact points.
+
+Files are written in French whatever the visitor's language, so that a stable URL always
+gives the same columns and words. Rows are read from the database in chunks and written as
+they come: CSV, GeoJSON and the photos ZIP are streamed, ODS and XLSX are written to a
+temporary file, so that 100,000 items never sit in memory at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+import xlsxwriter
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from .models import Campaign, CampaignField, Contribution, Licence, Photo
+
+CHUNK_SIZE = 1000
+
+# Where each licence's text can be read (linked from the data page, the files and the
+# HTTP `Link: rel="license"` header).
+LICENCE_URLS = {
+    Licence.ETALAB: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/deed.fr",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/deed.fr",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/deed.fr",
+}
+
+# Values brought by an import that have no attribute of their own on the item (the exact
+# Mérimée denomination, a commune outside our territory table) live in `values` under
+# this prefix, which no campaign field key can start with (keys are slugs, without “:”).
+SOURCE_PREFIX = "source:"
+SOURCE_DENOMINATION = SOURCE_PREFIX + "DENO"
+SOURCE_COMMUNE = SOURCE_PREFIX + "COM"
+SOURCE_INSEE = SOURCE_PREFIX + "INSEE"
+# External references made up by the importer when a file has no identifier column:
+# a fingerprint of the source row, not a Mérimée REF.
+FINGERPRINT_PREFIX = "sha256:"
+
+MULTIPLE_SEPARATOR = " ; "
+
+Value = str | int | float | bool | datetime.date | datetime.datetime | None
+
+# The columns of the public exports, before the campaign's own fields and after them;
+# French descriptions go into the “À propos” sheet.
+COLUMNS_BEFORE = {
+    "permalink": "Adresse permanente de la fiche",
+    "id": "Numéro de la fiche",
+    "title": "Titre",
+    "category": "Catégorie",
+    "denomination": "Dénomination Mérimée (champ DENO)",
+    "description": "Description",
+    "commune": "Commune",
+    "insee": "Code INSEE de la commune",
+    "address": "Adresse ou lieu-dit (vide quand l’emplacement exact est masqué)",
+    "longitude": "Longitude WGS84 (arrondie à 0,01° quand l’emplacement exact est masqué)",
+    "latitude": "Latitude WGS84 (arrondie à 0,01° quand l’emplacement exact est masqué)",
+}
+COLUMNS_AFTER = {
+    "contributor": "Contributeur ou contributrice (nom public)",
+    "photo_credits": "Auteurs des photos",
+    "licence": "Licence de la fiche",
+    "validated_at": "Date de publication",
+    "external_ref": "Référence dans la source d’où la fiche a été importée",
+}
+
+
+def fold(text: str) -> str:
+    """Text compared without case, accents or repeated spaces (“Église” is “eglise”)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split())
+
+
+def licence_url(code: str) -> str:
+    return LICENCE_URLS.get(Licence(code), "") if code in Licence.values else ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What every file says about where its data comes from and how to credit it."""
+
+    title: str
+    producer: str
+    source_url: str
+    data_page_url: str
+    licence: str
+    licence_name: str
+    licence_url: str
+    attribution: str
+    exported_at: datetime.datetime
+
+
+def dataset_describe(campaign: Campaign, base_url: str) -> Dataset:
+    with translation.override(settings.LANGUAGE_CODE):
+        source_url = base_url + reverse("inventories:campaign", kwargs={"slug": campaign.slug})
+        licence_name = str(Licence(campaign.licence).label)
+        producer = campaign.project.organisation.name
+        return Dataset(
+            title=campaign.title,
+            producer=producer,
+            source_url=source_url,
+            data_page_url=base_url + reverse("inventories:data", kwargs={"slug": campaign.slug}),
+            licence=campaign.licence,
+            licence_name=licence_name,
+            licence_url=licence_url(campaign.licence),
+            attribution=(
+                f"« {campaign.title} », {producer} et les contributeurs et contributrices"
+                f" de l’inventaire, {licence_name}, {source_url}"
+            ),
+            exported_at=timezone.localtime().replace(microsecond=0),
+        )
+
+
+@dataclass
+class Column:
+    header: str
+    description: str
+    value: Callable[[Contribution], Value]
+
+
+@dataclass
+class Table:
+    """Headers, then rows produced one at a time; the names to credit are gathered as the
+    rows go by, for the “À propos” sheet written after them."""
+
+    columns: list[Column]
+    items: Iterable[Contribution]
+    contributors: dict[str, None] = field(default_factory=dict)
+    photographers: dict[str, None] = field(default_factory=dict)
+    count: int = 0
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def rows(self) -> Iterator[list[Value]]:
+        for item in self.items:
+            self.count += 1
+            self.contributors[item.public_contributor] = None
+            for photo in item.photos.all():
+                self.photographers[photo.credit] = None
+            yield [column.value(item) for column in self.columns]
+
+
+# Reading the items: one query per chunk for the items with their category, commune and
+# people, one per chunk for their photos — whatever the number of rows.
+
+
+def _items(queryset: QuerySet[Contribution]) -> Iterator[Contribution]:
+    photos = Photo.objects.only("id", "contribution_id", "credit", "position").order_by(
+        "position", "pk"
+    )
+    return (
+        queryset.select_related("category", "commune", "contributor", "entered_by")
+        .prefetch_related(Prefetch("photos", queryset=photos))
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def published_items(campaign: Campaign) -> QuerySet[Contribution]:
+    """What the public exports hold: validated items, not merged into another."""
+    return Contribution.objects.published().filter(campaign=campaign, merged_into__isnull=True)
+
+
+def _permalink(campaign: Campaign, base_url: str) -> Callable[[Contribution], str]:
+    def value(item: Contribution) -> str:
+        path = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
+        return base_url + path
+
+    return value
+
+
+def item_commune(item: Contribution) -> tuple[str, str]:
+    """(name, INSEE code): our commune, or the one of the source file when it is outside
+    our territory table."""
+    if item.commune is not None:
+        return item.commune.name, item.commune.insee_code
+    return str(item.values.get(SOURCE_COMMUNE) or ""), str(item.values.get(SOURCE_INSEE) or "")
+
+
+def merimee_denomination(item: Contribution) -> str:
+    """The DENO of an item: the source's own term when it was imported with one (and its
+    category was not changed since), else its category's Mérimée term."""
+    own = item.category.merimee_denomination
+    source = item.values.get(SOURCE_DENOMINATION)
+    if isinstance(source, str) and source:
+        parts = {fold(part) for part in source.split(";")} | {fold(source)}
+        if not own or fold(own) in parts:
+            return source
+    return own or item.category.name
+
+
+def field_value(spec: CampaignField, raw: Any) -> Value:
+    """An answer as a cell: several choices joined with “ ; ”, dates as dates."""
+    if raw is None or raw == "" or raw == []:
+        return None
+    if isinstance(raw, list):
+        return MULTIPLE_SEPARATOR.join(str(part) for part in raw)
+    if isinstance(raw, bool | int | float):
+        return raw
+    if spec.kind == CampaignField.Kind.DATE and isinstance(raw, str):
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            return raw
+    return str(raw) if not isinstance(raw, str) else raw
+
+
+def _answer(spec: CampaignField) -> Callable[[Contribution], Value]:
+    return lambda item: field_value(spec, item.values.get(spec.key))
+
+
+def _field_columns(campaign: Campaign, taken: set[str]) -> list[Column]:
+    """One column per question, its key as header (prefixed if it is taken already)."""
+    return [
+        Column(
+            spec.key if spec.key not in taken else f"field_{spec.key}", spec.label, _answer(spec)
+        )
+        for spec in campaign.fields.all()
+    ]
+
+
+def _validated_on(item: Contribution) -> datetime.date | None:
+    return timezone.localdate(item.validated_at) if item.validated_at else None
+
+
+def _photo_credits(item: Contribution) -> str:
+    credits = dict.fromkeys(photo.credit for photo in item.photos.all())
+    return MULTIPLE_SEPARATOR.join(credits)
+
+
+def public_table(campaign: Campaign, base_url: str) -> Table:
+    """The validated items, as anyone may see them."""
+    before = dict(COLUMNS_BEFORE)
+    if campaign.template != Campaign.Template.HERITAGE:
+        del before["denomination"]
+    getters: dict[str, Callable[[Contribution], Value]] = {
+        "permalink": _permalink(campaign, base_url),
+        "id": lambda item: item.pk,
+        "title": lambda item: item.title,
+        "category": lambda item: item.category.name,
+        "denomination": merimee_denomination,
+        "description": lambda item: item.description,
+        "commune": lambda item: item_commune(item)[0],
+        "insee": lambda item: item_commune(item)[1],
+        "address": lambda item: "" if item.obscure_location else item.address,
+        "longitude": lambda item: item.public_longitude,
+        "latitude": lambda item: item.public_latitude,
+        "contributor": lambda item: item.public_contributor,
+        "photo_credits": _photo_credits,
+        "licence": lambda item: item.licence,
+        "validated_at": _validated_on,
+        "external_ref": lambda item: item.external_ref,
+    }
+    columns = [Column(h, d, getters[h]) for h, d in before.items()]
+    columns += _field_columns(campaign, set(before) | set(COLUMNS_AFTER))
+    columns += [Column(h, d, getters[h]) for h, d in COLUMNS_AFTER.items()]
+    return Table(columns, _items(published_items(campaign)))
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+
+
+def _real_name(item: Contribution) -> str:
+    if item.contributor is not None:
+        return item.contributor.display_name or item.contributor.public_name
+    return item.contributor_name
+
+
+def staff_table(campaign: Campaign, base_url: str) -> Table:
+    """Every item of every status, with exact points and the contributors' names and
+    emails: for the campaign's moderators only."""
+    before: dict[str, tuple[str, Callable[[Contribution], Value]]] = {
+        "permalink": ("Adresse permanente de la fiche", _permalink(campaign, base_url)),
+        "id": ("Numéro de la fiche", lambda item: item.pk),
+        "status": ("Statut", lambda item: item.status),
+        "title": ("Titre", lambda item: item.title),
+        "category": ("Catégorie", lambda item: item.category.name),
+        "denomination": ("Dénomination Mérimée (champ DENO)", merimee_denomination),
+        "description": ("Description", lambda item: item.description),
+        "commune": ("Commune", lambda item: item_commune(item)[0]),
+        "insee": ("Code INSEE de la commune", lambda item: item_commune(item)[1]),
+        "address": ("Adresse ou lieu-dit", lambda item: item.address),
+        "longitude": ("Longitude WGS84 exacte", lambda item: item.longitude),
+        "latitude": ("Latitude WGS84 exacte", lambda item: item.latitude),
+        "obscure_location": (
+            "Emplacement exact masqué au public",
+            lambda item: item.obscure_location,
+        ),
+        "location_approximate": (
+            "Emplacement à préciser",
+            lambda item: item.location_approximate,
+        ),
+    }
+    if campaign.template != Campaign.Template.HERITAGE:
+        del before["denomination"]
+    after: dict[str, tuple[str, Callable[[Contribution], Value]]] = {
+        "contributor": ("Nom public", lambda item: item.public_contributor),
+        "contributor_name": ("Nom du contributeur ou de la contributrice", _real_name),
+        "contributor_email": (
+            "Adresse électronique",
+            lambda item: item.contributor.email if item.contributor else item.contributor_email,
+        ),
+        "show_contributor": ("Accepte que son nom soit affiché", lambda i: i.show_contributor),
+        "entered_by": (
+            "Saisie pour le compte de la personne par",
+            lambda item: item.entered_by.public_name if item.entered_by else "",
+        ),
+        "photo_credits": ("Auteurs des photos", _photo_credits),
+        "licence": ("Licence de la fiche", lambda item: item.licence),
+        "created_at": ("Date d’envoi (heure de Paris)", lambda item: _local(item.created_at)),
+        "validated_at": ("Date de publication", _validated_on),
+        "external_ref": ("Référence dans la source", lambda item: item.external_ref),
+        "merged_into": ("Fusionnée dans la fiche", lambda item: item.merged_into_id),
+    }
+    columns = [Column(h, d, g) for h, (d, g) in before.items()]
+    columns += _field_columns(campaign, set(before) | set(after))
+    columns += [Column(h, d, g) for h, (d, g) in after.items()]
+    queryset = Contribution.objects.filter(campaign=campaign)
+    return Table(columns, _items(queryset))
+
+
+def merimee_table(campaign: Campaign, base_url: str) -> Table:
+    """Columns named by Mérimée codes, values in the source's own vocabulary."""
+
+    def reference(item: Contribution) -> str:
+        ref = item.external_ref
+        return "" if ref.startswith(FINGERPRINT_PREFIX) else ref
+
+    columns = [
+        Column("REF", "Référence Mérimée", reference),
+        Column("TICO", "Titre courant", lambda item: item.title),
+        Column("DENO", "Dénomination", merimee_denomination),
+        Column("COM", "Commune", lambda item: item_commune(item)[0]),
+        Column("INSEE", "Code INSEE", lambda item: item_commune(item)[1]),
+        Column("ADRS", "Adresse", lambda item: "" if item.obscure_location else item.address),
+    ]
+    taken = {column.header for column in columns} | {"longitude", "latitude"}
+    for spec in campaign.fields.all():
+        code = spec.merimee_field.strip().upper()
+        if not code or code in taken:
+            continue
+        taken.add(code)
+        columns.append(Column(code, spec.label, _answer(spec)))
+    columns += [
+        Column("longitude", COLUMNS_BEFORE["longitude"], lambda item: item.public_longitude),
+        Column("latitude", COLUMNS_BEFORE["latitude"], lambda item: item.public_latitude),
+        Column("permalink", COLUMNS_BEFORE["permalink"], _permalink(campaign, base_url)),
+    ]
+    return Table(columns, _items(published_items(campaign)))
+
+
+# Writers -----------------------------------------------------------------------------
+
+
+def _csv_text(value: Value) -> str:
+    match value:
+        case None:
+            return ""
+        case bool():
+            return "true" if value else "false"
+        case float():
+            return repr(value)
+        case datetime.datetime():
+            return value.isoformat(timespec="seconds")
+        case datetime.date():
+            return value.isoformat()
+        case _:
+            return str(value)
+
+
+# Cells a spreadsheet would run as formulas: the staff export, made to be opened in one,
+# defuses them (OWASP “CSV injection”); the public CSV keeps values exact for programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(table: Table, *, defuse_formulas: bool = False) -> Iterator[str]:
+    """UTF-8 with a byte order mark (so that spreadsheets read accents right), comma
+    separated and quoted as RFC 4180 says, one line at a time."""
+    with translation.override(settings.LANGUAGE_CODE):
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(table.headers)
+        for row in table.rows():
+            cells = [_csv_text(value) for value in row]
+            if defuse_formulas:
+                cells = [
+                    "'" + cell
+                    if isinstance(value, str) and cell.startswith(_FORMULA_START)
+                    else cell
+                    for cell, value in zip(cells, row, strict=True)
+                ]
+            yield writer.writerow(cells)
+
+
+def _json_value(value: Value) -> Any:
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def geojson_stream(table: Table, dataset: Dataset) -> Iterator[str]:
+    """An RFC 7946 FeatureCollection of points ([longitude, latitude], WGS84, no `crs`),
+    with the licence, the attribution and the source as members of its own."""
+    with translation.override(settings.LANGUAGE_CODE):
+        head = {
+            "type": "FeatureCollection",
+            "name": dataset.title,
+            "licence": {
+                "id": dataset.licence,
+                "name": dataset.licence_name,
+                "url": dataset.licence_url,
+            },
+            "attribution": dataset.attribution,
+            "source": dataset.source_url,
+            "producer": dataset.producer,
+            "exported_at": dataset.exported_at.isoformat(),
+        }
+        opening = json.dumps(head, ensure_ascii=False)[:-1]
+        yield opening + ', "features": [\n'
+        headers = table.headers
+        lon_at, lat_at = headers.index("longitude"), headers.index("latitude")
+        separator = ""
+        for row in table.rows():
+            properties = {
+                header: _json_value(value)
+                for index, (header, value) in enumerate(zip(headers, row, strict=True))
+                if index not in (lon_at, lat_at)
+            }
+            feature = {
+                "type": "Feature",
+                "id": properties.get("id"),
+                "geometry": {"type": "Point", "coordinates": [row[lon_at], row[lat_at]]},
+                "properties": properties,
+            }
+            yield separator + json.dumps(feature, ensure_ascii=False)
+            separator = ",\n"
+        yield "\n]}\n"
+
+
+def _about_rows(table: Table, dataset: Dataset) -> list[tuple[str, Value]]:
+    """The second sheet: licence, source, date and credits, then what each column holds."""
+    rows: list[tuple[str, Value]] = [
+        ("Jeu de données", dataset.title),
+        ("Producteur", dataset.producer),
+        ("Source", dataset.source_url),
+        ("Toutes les données et leurs formats", dataset.data_page_url),
+        ("Licence", dataset.licence_name),
+        ("Texte de la licence", dataset.licence_url),
+        ("Comment créditer", dataset.attribution),
+        ("Date de l’export", dataset.exported_at.replace(tzinfo=None)),
+        ("Nombre de fiches", table.count),
+        ("Contributeurs et contributrices", ", ".join(table.contributors)),
+        (
+            "Auteurs des photos",
+            ", ".join(table.photographers) or "aucune photo",
+        ),
+        ("", None),
+        ("Colonne", "Contenu"),
+    ]
+    rows += [(column.header, column.description) for column in table.columns]
+    return rows
+
+
+# XLSX ---------------------------------------------------------------------------------
+
+XLSX_SHEET = "Fiches"
+ABOUT_SHEET = "À propos"
+
+
+def xlsx_write(table: Table, dataset: Dataset, out: IO[bytes]) -> None:
+    """XLSX through XlsxWriter in constant-memory mode: each row goes to disk as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        workbook = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                # Text stays text: no formula, number or link guessed from a value.
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        bold = workbook.add_format({"bold": True})
+        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        sheet = workbook.add_worksheet(XLSX_SHEET)
+        about = workbook.add_worksheet(ABOUT_SHEET)
+
+        def put(ws: Any, row: int, col: int, value: Value) -> None:
+            match value:
+                case None:
+                    pass
+                case bool():
+                    ws.write_boolean(row, col, value)
+                case int() | float():
+                    ws.write_number(row, col, value)
+                case datetime.datetime():
+                    ws.write_datetime(row, col, value, moment)
+                case datetime.date():
+                    ws.write_datetime(row, col, value, date)
+                case _:
+                    ws.write_string(row, col, str(value))
+
+        for col, header in enumerate(table.headers):
+            sheet.write_string(0, col, header, bold)
+        for number, row in enumerate(table.rows(), start=1):
+            for col, value in enumerate(row):
+                put(sheet, number, col, value)
+        for number, (label, value) in enumerate(_about_rows(table, dataset)):
+            about.write_string(number, 0, label, bold)
+            put(about, number, 1, value)
+        workbook.close()
+
+
+# ODS ----------------------------------------------------------------------------------
+# Written by hand as a stream of XML: the ODF libraries build the whole document in memory,
+# which 100,000 rows would not fit in. Checked against LibreOffice and python-calamine.
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+_ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+)
+_ODS_STYLES = (
+    "<office:automatic-styles>"
+    '<number:date-style style:name="Nd"><number:year number:style="long"/>'
+    '<number:text>-</number:text><number:month number:style="long"/>'
+    '<number:text>-</number:text><number:day number:style="long"/></number:date-style>'
+    '<number:date-style style:name="Nt"><number:year number:style="long"/>'
+    '<number:text>-</number:text><number:month number:style="long"/>'
+    '<number:text>-</number:text><number:day number:style="long"/><number:text> </number:text>'
+    '<number:hours number:style="long"/><number:text>:</number:text>'
+    '<number:minutes number:style="long"/></number:date-style>'
+    '<style:style style:name="cd" style:family="table-cell" style:data-style-name="Nd"/>'
+    '<style:style style:name="ct" style:family="table-cell" style:data-style-name="Nt"/>'
+    '<style:style style:name="ch" style:family="table-cell">'
+    '<style:text-properties fo:font-weight="bold"/></style:style>'
+    "</office:automatic-styles>"
+)
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    ' manifest:version="1.3">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:version="1.3"'
+    f' manifest:media-type="{ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+# Characters XML 1.0 cannot carry at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACES = re.compile(r" {2,}|\t|^ | $")
+
+
+def _ods_paragraph(line: str) -> str:
+    """One line of text: ODF collapses spaces and ignores them at both ends, so runs of
+    spaces and tabs are spelt out; a carriage return is kept as a character reference."""
+
+    def spell(match: re.Match[str]) -> str:
+        run = match.group()
+        if run == "\t":
+            return "<text:tab/>"
+        start, end = match.start() == 0, match.end() == len(line)
+        if start or end or len(run) == 1:
+            return f'<text:s text:c="{len(run)}"/>'
+        return f' <text:s text:c="{len(run) - 1}"/>'
+
+    out, last = [], 0
+    for match in _SPACES.finditer(line):
+        out.append(escape(line[last : match.start()], {"\r": "&#13;"}))
+        out.append(spell(match))
+        last = match.end()
+    out.append(escape(line[last:], {"\r": "&#13;"}))
+    return "<text:p>" + "".join(out) + "</text:p>"
+
+
+def _ods_cell(value: Value, style: str = "") -> str:
+    styled = f' table:style-name="{style}"' if style else ""
+    match value:
+        case None:
+            return "<table:table-cell/>"
+        case bool():
+            flag = "true" if value else "false"
+            return (
+                f'<table:table-cell{styled} office:value-type="boolean"'
+                f' office:boolean-value="{flag}"><text:p>{flag}</text:p></table:table-cell>'
+            )
+        case int() | float():
+            return (
+                f'<table:table-cell{styled} office:value-type="float"'
+                f' office:value="{value!r}"><text:p>{value!r}</text:p></table:table-cell>'
+            )
+        case datetime.datetime():
+            text = value.isoformat(timespec="seconds")
+            return (
+                f'<table:table-cell table:style-name="ct" office:value-type="date"'
+                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+            )
+        case datetime.date():
+            text = value.isoformat()
+            return (
+                f'<table:table-cell table:style-name="cd" office:value-type="date"'
+                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+            )
+        case _:
+            text = _NOT_XML.sub("", str(value))
+            paragraphs = "".join(_ods_paragraph(line) for line in text.split("\n"))
+            return (
+                f'<table:table-cell{styled} office:value-type="string">'
+                f"{paragraphs}</table:table-cell>"
+            )
+
+
+def _ods_row(values: Iterable[Value], style: str = "") -> str:
+    return "<table:table-row>" + "".join(_ods_cell(v, style) for v in values) + "</table:table-row>"
+
+
+def ods_write(table: Table, dataset: Dataset, out: IO[bytes]) -> None:
+    """An OpenDocument spreadsheet: the items, then the “À propos” sheet."""
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package,
+    ):
+        # ODF wants the media type first and uncompressed, so that it can be sniffed.
+        package.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        package.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        with package.open("content.xml", "w") as raw:
+            content = io.TextIOWrapper(raw, encoding="utf-8")
+            content.write(
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content'
+                f' {_ODS_NAMESPACES} office:version="1.3">{_ODS_STYLES}'
+                f"<office:body><office:spreadsheet>"
+                f"<table:table table:name={quoteattr(XLSX_SHEET)}>"
+            )
+            content.write(_ods_row(table.headers, "ch"))
+            for row in table.rows():
+                content.write(_ods_row(row))
+            content.write(f"</table:table><table:table table:name={quoteattr(ABOUT_SHEET)}>")
+            for label, value in _about_rows(table, dataset):
+                content.write(
+                    "<table:table-row>"
+                    + _ods_cell(label, "ch")
+                    + _ods_cell(value)
+                    + "</table:table-row>"
+                )
+            content.write("</table:table></office:spreadsheet></office:body>")
+            content.write("</office:document-content>")
+            content.flush()
+            content.detach()
+
+
+# Photos -------------------------------------------------------------------------------
+
+
+_SEND_SIZE = 256 * 1024
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only stream whose bytes are taken away as they come: lets `zipfile` write
+    a ZIP that is sent while it is being made."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.chunks.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def take(self, at_least: int = 0) -> Iterator[bytes]:
+        """What was written so far, once there is `at_least` that much of it."""
+        if self.size and self.size >= at_least:
+            data = b"".join(self.chunks)
+            self.chunks.clear()
+            self.size = 0
+            yield data
+
+
+def _photo_rows(campaign: Campaign) -> Iterator[Photo]:
+    return (
+        Photo.objects.filter(contribution__in=published_items(campaign))
+        .select_related("contribution")
+        .only(
+            "id",
+            "image",
+            "credit",
+            "position",
+            "contribution__id",
+            "contribution__title",
+            "contribution__licence",
+        )
+        .order_by("contribution_id", "position", "pk")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def _photo_name(photo: Photo) -> str:
+    item = photo.contribution
+    suffix = PurePosixPath(photo.image.name or "").suffix.lower() or ".jpg"
+    return f"{item.pk}-{photo.position + 1}-{slugify(item.title)[:50] or 'photo'}{suffix}"
+
+
+def photos_zip_stream(campaign: Campaign, dataset: Dataset, base_url: str) -> Iterator[bytes]:
+    """The original photos of the validated items (metadata already stripped when they
+    were received), after CREDITS.txt: which item, which author, which licence.
+
+    Two passes over the photo rows (one query each), so that the credits come first and
+    nothing but the current chunk is held in memory.
+    """
+    pipe = _Pipe()
+    permalink = _permalink(campaign, base_url)
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        zipfile.ZipFile(pipe, "w", zipfile.ZIP_STORED) as archive,
+    ):
+        info = zipfile.ZipInfo("CREDITS.txt", _zip_time(dataset))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w") as raw:
+            credits = io.TextIOWrapper(raw, encoding="utf-8", newline="\r\n")
+            credits.write(
+                f"Photos de l’inventaire « {dataset.title} » ({dataset.producer})\n"
+                f"Source : {dataset.source_url}\n"
+                f"Licence : {dataset.licence_name} — {dataset.licence_url}\n"
+                "En réutilisant une photo, créditez son auteur ou son autrice comme indiqué"
+                " ici.\n\n"
+            )
+            for photo in _photo_rows(campaign):
+                if not photo.image.name or not photo.image.storage.exists(photo.image.name):
+                    continue  # A file lost from the media folder is left out, not a 500.
+                item = photo.contribution
+                licence = Licence(item.licence).label if item.licence in Licence.values else ""
+                credits.write(
+                    f"{_photo_name(photo)}\n  Fiche : {item.title}\n  Auteur : {photo.credit}\n"
+                    f"  Licence : {licence}\n  Lien : {permalink(item)}\n\n"
+                )
+                credits.flush()
+                yield from pipe.take(at_least=_SEND_SIZE)
+            credits.flush()
+            credits.detach()
+        yield from pipe.take()
+        for photo in _photo_rows(campaign):
+            try:
+                source = photo.image.open("rb")
+            except OSError:
+                continue
+            # Photos are JPEG/PNG/WebP already: storing beats compressing them again.
+            info = zipfile.ZipInfo(_photo_name(photo), _zip_time(dataset))
+            with source, archive.open(info, "w") as dest:
+                while chunk := source.read(256 * 1024):
+                    dest.write(chunk)
+                    yield from pipe.take(at_least=_SEND_SIZE)
+    yield from pipe.take()
+
+
+def _zip_time(dataset: Dataset) -> tuple[int, int, int, int, int, int]:
+    moment = dataset.exported_at
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)

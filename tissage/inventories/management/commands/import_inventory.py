@@ -1,0 +1,101 @@
+"""`tissage import-inventory CAMPAIGN FILE`: import a GeoJSON or CSV file into a campaign
+with the suggested mapping, as the import page does; `--dry-run` only reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from tissage.inventories import imports
+from tissage.inventories.models import Campaign
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a GeoJSON or CSV file into an inventory campaign, with the suggested mapping."
+        " Exits with 1 when rows could not be imported."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("campaign", help="Short name (slug) of the campaign.")
+        parser.add_argument("file", help="GeoJSON or CSV file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would be imported; write nothing."
+        )
+        parser.add_argument(
+            "--status",
+            choices=[str(status) for status in imports.IMPORT_STATUSES],
+            default=str(imports.IMPORT_STATUSES[0]),
+            help="Status of the imported items (default: validated).",
+        )
+        parser.add_argument(
+            "--source", default="", help="Credit when no column names the contributor."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        campaign = Campaign.objects.filter(slug=options["campaign"]).first()
+        if campaign is None:
+            raise CommandError(
+                _("No campaign has the short name “%(slug)s”.") % {"slug": options["campaign"]}
+            )
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(str(error)) from error
+        try:
+            source = imports.source_read(content=content, name=path.name)
+            mapping = imports.mapping_suggest(campaign=campaign, source=source)
+            problems = imports.mapping_problems(
+                campaign=campaign, source_format=source.format, mapping=mapping
+            )
+            if problems:
+                raise CommandError(" ".join(problems))
+            defaults = imports.default_options(campaign, path.name)
+            choices = imports.ImportOptions(
+                status=options["status"],
+                fallback=defaults.fallback,
+                source_name=options["source"].strip() or defaults.source_name,
+            )
+            for column, target in mapping.items():
+                self.stdout.write(f"{column} → {target or '-'}")
+            if options["dry_run"]:
+                report = imports.import_check(
+                    campaign=campaign, source=source, mapping=mapping, options=choices
+                ).report
+                imported = 0
+            else:
+                imp = imports.import_create(
+                    campaign=campaign, user=None, content=content, name=path.name, options=choices
+                )
+                imported = imports.import_run(imp=imp, user=None)
+                imp.refresh_from_db()
+                report = imp.report
+        except imports.ImportRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        for row in report["rows"]:
+            reasons = " ; ".join(
+                imports.problem_text(code, params) for code, params in row["problems"]
+            )
+            self.stdout.write(f"{row['row']}: {row['title']} — {reasons}")
+        self.stdout.write(
+            _(
+                "%(total)s rows: %(ready)s to import, %(already)s already imported,"
+                " %(errors)s with errors; %(imported)s imported."
+            )
+            % {
+                "total": report["total"],
+                "ready": report["to_import"],
+                "already": report["already"],
+                "errors": report["errors"],
+                "imported": imported,
+            }
+        )
+        if report["errors"]:
+            raise CommandError(
+                _("%(count)s rows could not be imported: see the lines above.")
+                % {"count": report["errors"]}
+            )

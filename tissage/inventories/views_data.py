@@ -1,0 +1,284 @@
+"""Open data pages: the data page, the exports, the staff export and the import."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tissage.core.emails import site_url
+
+from . import access, exports, imports
+from .forms_data import ImportMappingForm, ImportUploadForm, mapping_initial
+from .lookups import get_campaign
+from .models import Campaign, InventoryImport
+
+PROBLEMS_PER_PAGE = 50
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "ods": exports.ODS_MIMETYPE,
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _for_staff(
+    request: HttpRequest, slug: str, *, manage: bool = False
+) -> tuple[Campaign, access.CampaignRights] | HttpResponse:
+    """The campaign when the person may moderate it (or manage it); otherwise sign in
+    first, or 403 — and 404 when they cannot even see it."""
+    campaign, rights = get_campaign(request, slug)
+    if rights.can_manage if manage else rights.can_moderate:
+        return campaign, rights
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _blocks(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
+    """Rows gathered into blocks of about 64 KB: fewer, larger writes to the socket."""
+    buffer: list[str] = []
+    length = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(buffer).encode()
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def _as_download(
+    response: HttpResponse | StreamingHttpResponse, filename: str, dataset: exports.Dataset
+) -> HttpResponse | StreamingHttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if dataset.licence_url:
+        response["Link"] = f'<{dataset.licence_url}>; rel="license"'
+    # Public data, read by other sites' maps: any page may fetch it. Browsers send no
+    # cookie with such requests, so a draft campaign's data does not leak this way.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def data_page(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, rights = get_campaign(request, slug)
+    base = site_url(request)
+    dataset = exports.dataset_describe(campaign, base)
+    formats = [
+        ("CSV", _("table, UTF-8, comma separated"), "export", "csv"),
+        ("ODS", _("spreadsheet (LibreOffice, OnlyOffice)"), "export", "ods"),
+        ("XLSX", _("spreadsheet (Excel)"), "export", "xlsx"),
+        ("GeoJSON", _("map layer (QGIS, uMap…), RFC 7946"), "export", "geojson"),
+    ]
+    links = [
+        (name, about, base + reverse(f"inventories:{url}", args=[campaign.slug, fmt]))
+        for name, about, url, fmt in formats
+    ]
+    if campaign.template == Campaign.Template.HERITAGE:
+        links.append(
+            (
+                _("Mérimée CSV"),
+                _("columns named by the codes of the Mérimée base (TICO, DENO, SCLE…)"),
+                base + reverse("inventories:export_merimee", args=[campaign.slug]),
+            )
+        )
+    links.append(
+        (
+            _("Photos (ZIP)"),
+            _("original photos, with a CREDITS.txt file naming each author"),
+            base + reverse("inventories:export_photos", args=[campaign.slug]),
+        )
+    )
+    return render(
+        request,
+        "inventories/data/page.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "dataset": dataset,
+            "links": links,
+            "count": exports.published_items(campaign).count(),
+        },
+    )
+
+
+@require_GET
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The validated items in one of the open formats, at a stable address."""
+    campaign, _rights = get_campaign(request, slug)
+    base = site_url(request)
+    dataset = exports.dataset_describe(campaign, base)
+    table = exports.public_table(campaign, base)
+    filename = f"{campaign.slug}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            _blocks(exports.csv_stream(table)), content_type=CONTENT_TYPES[fmt]
+        )
+    elif fmt == "geojson":
+        response = StreamingHttpResponse(
+            _blocks(exports.geojson_stream(table, dataset)), content_type=CONTENT_TYPES[fmt]
+        )
+    else:
+        # Written to a temporary file (not memory), sent, then deleted when closed.
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        writer = exports.ods_write if fmt == "ods" else exports.xlsx_write
+        writer(table, dataset, spool)
+        spool.seek(0)
+        response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
+    return _as_download(response, filename, dataset)
+
+
+@require_GET
+def export_merimee(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    campaign, _rights = get_campaign(request, slug)
+    if campaign.template != Campaign.Template.HERITAGE:
+        raise Http404
+    base = site_url(request)
+    dataset = exports.dataset_describe(campaign, base)
+    response = StreamingHttpResponse(
+        _blocks(exports.csv_stream(exports.merimee_table(campaign, base))),
+        content_type=CONTENT_TYPES["csv"],
+    )
+    return _as_download(response, f"{campaign.slug}-merimee.csv", dataset)  # type: ignore[return-value]
+
+
+@require_GET
+def export_photos(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    campaign, _rights = get_campaign(request, slug)
+    base = site_url(request)
+    dataset = exports.dataset_describe(campaign, base)
+    response = StreamingHttpResponse(
+        exports.photos_zip_stream(campaign, dataset, base), content_type="application/zip"
+    )
+    return _as_download(response, f"{campaign.slug}-photos.zip", dataset)  # type: ignore[return-value]
+
+
+@require_GET
+def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
+    """Every item of every status, with contributors' emails: moderators only."""
+    found = _for_staff(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    campaign, _rights = found
+    base = site_url(request)
+    response = StreamingHttpResponse(
+        _blocks(exports.csv_stream(exports.staff_table(campaign, base), defuse_formulas=True)),
+        content_type=CONTENT_TYPES["csv"],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-equipe.csv"'
+    # Personal data: kept by no cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _for_staff(request, slug, manage=True)
+    if isinstance(found, HttpResponse):
+        return found
+    campaign, _rights = found
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imp = imports.import_create(
+                campaign=campaign,
+                user=request.user,  # type: ignore[arg-type]
+                content=upload.read(),
+                name=upload.name or "import",
+            )
+        except imports.ImportRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            messages.success(
+                request,
+                _("The file is read. Check where each column goes, then import."),
+            )
+            return redirect("inventories:import_review", slug=campaign.slug, pk=imp.pk)
+    previous = campaign.imports.select_related("created_by")[:20]
+    return render(
+        request,
+        "inventories/data/import_upload.html",
+        {"campaign": campaign, "form": form, "previous": previous},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The mapping, the dry-run report, and the button that imports."""
+    found = _for_staff(request, slug, manage=True)
+    if isinstance(found, HttpResponse):
+        return found
+    campaign, _rights = found
+    imp = get_object_or_404(
+        InventoryImport.objects.select_related("created_by"), campaign=campaign, pk=pk
+    )
+    here = reverse("inventories:import_review", kwargs={"slug": campaign.slug, "pk": imp.pk})
+    report = imp.report
+    columns = report.get("columns", [])
+    form_arguments = {
+        "campaign": campaign,
+        "columns": columns,
+        "source_format": imp.format,
+        "initial": mapping_initial(imp.mapping, columns, report.get("options", {})),
+    }
+    form = ImportMappingForm(**form_arguments)
+    if request.method == "POST":
+        if imp.status == InventoryImport.Status.IMPORTED:
+            messages.info(request, _("This file has been imported already."))
+            return redirect(here)
+        if request.POST.get("action") == "import":
+            try:
+                count = imports.import_run(imp=imp, user=request.user)  # type: ignore[arg-type]
+            except imports.ImportRefused as refusal:
+                messages.error(request, str(refusal))
+                return redirect(here)
+            messages.success(
+                request,
+                ngettext("%(count)s item imported.", "%(count)s items imported.", count)
+                % {"count": count},
+            )
+            return redirect("inventories:data", slug=campaign.slug)
+        form = ImportMappingForm(request.POST, **form_arguments)
+        if form.is_valid():
+            try:
+                imports.import_recheck(imp=imp, mapping=form.mapping(), options=form.options())
+            except imports.ImportRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, _("The file was checked again with your choices."))
+            return redirect(here)
+    page = Paginator(report.get("rows", []), PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            **row,
+            "messages": [imports.problem_text(code, params) for code, params in row["problems"]],
+        }
+        for row in page.object_list
+    ]
+    return render(
+        request,
+        "inventories/data/import_review.html",
+        {
+            "campaign": campaign,
+            "imp": imp,
+            "report": report,
+            "form": form,
+            "page": page,
+            "rows": rows,
+        },
+    )
