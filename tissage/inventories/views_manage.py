@@ -1,0 +1,416 @@
+"""Pages where facilitators create a campaign and set it up without code: its settings,
+categories and questions. Who may: those who run the project (`can_manage`).
+
+Every page works without JavaScript: reordering is done with “up” and “down” buttons,
+deleting asks for a confirmation on a page of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.projects.models import Project
+from tissage.territories.models import Commune
+
+from . import access, services, setup
+from .forms_manage import CampaignForm, CategoryForm, FieldForm, MoveForm
+from .lookups import get_campaign
+from .models import Campaign, CampaignField, Category
+
+
+def _managed_campaign(request: HttpRequest, slug: str) -> Campaign:
+    """The campaign, for who may set it up: 404 if they may not see it, 403 otherwise."""
+    campaign, rights = get_campaign(request, slug)
+    if not rights.can_manage:
+        raise PermissionDenied
+    return campaign
+
+
+@dataclass(frozen=True)
+class CommunesOffered:
+    """The communes a campaign may cover: the organisation's when it has set them, else
+    every commune the platform knows."""
+
+    among: QuerySet[Commune]
+    name: str
+    of_organisation: bool
+
+
+def _communes_offered(project: Project) -> CommunesOffered:
+    organisation = project.organisation
+    own = Commune.objects.filter(pk__in=organisation.communes.values("pk"))
+    if own.exists():
+        name = _("the communes of %(organisation)s") % {"organisation": organisation.name}
+        return CommunesOffered(own, name, True)
+    return CommunesOffered(Commune.objects.all(), _("the communes known to the platform"), False)
+
+
+def _show_refusal(form: forms.Form, refusal: setup.SetupRefused) -> None:
+    for field, problems in refusal.errors.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+def _form_page_context(
+    form: CampaignForm, project: Project, campaign: Campaign | None, offered: CommunesOffered
+) -> dict[str, object]:
+    return {
+        "form": form,
+        "project": project,
+        "campaign": campaign,
+        # Listed under the form to copy names from, when they are few enough to list.
+        "communes_offered": (
+            offered.among.only("name", "insee_code").order_by("name", "insee_code")
+            if offered.of_organisation
+            else None
+        ),
+        "communes_offered_name": offered.name,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=project_slug)
+    # There is no campaign yet: who may create one is who runs the project.
+    can_view, can_create = access.campaign_creation_rights(request.user, project)
+    if not can_view:
+        raise Http404
+    if not can_create:
+        raise PermissionDenied
+    offered = _communes_offered(project)
+    suggested = list(project.communes.order_by("name", "insee_code"))
+    if not suggested and offered.of_organisation:
+        suggested = list(offered.among.order_by("name", "insee_code"))
+    form = CampaignForm(
+        request.POST or None,
+        among=offered.among,
+        among_name=offered.name,
+        creating=True,
+        initial={"communes": setup.communes_text(suggested), "starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                project=project,
+                title=data["title"].strip(),
+                template=data["template"],
+                presentation=data["presentation"].strip(),
+                method=data["method"].strip(),
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                licence=data["licence"],
+                requires_account=data["requires_account"],
+                communes=data["communes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("The campaign is created. Check its categories and its questions.")
+            )
+            return redirect("inventories:campaign_edit", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/campaign_form.html",
+        _form_page_context(form, project, None, offered),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    offered = _communes_offered(campaign.project)
+    current = list(campaign.communes.order_by("name", "insee_code"))
+    form = CampaignForm(
+        request.POST or None,
+        among=offered.among,
+        among_name=offered.name,
+        creating=False,
+        initial={
+            "title": campaign.title,
+            "presentation": campaign.presentation,
+            "method": campaign.method,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "licence": campaign.licence,
+            "requires_account": campaign.requires_account,
+            "communes": setup.communes_text(current),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            setup.campaign_settings_update(
+                campaign=campaign,
+                title=data["title"],
+                presentation=data["presentation"],
+                method=data["method"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                licence=data["licence"],
+                requires_account=data["requires_account"],
+                communes=data["communes"],
+            )
+        except setup.SetupRefused as refusal:
+            campaign.refresh_from_db()
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect("inventories:campaign_edit", slug=campaign.slug)
+    context = _form_page_context(form, campaign.project, campaign, offered)
+    context["counts"] = {
+        "categories": campaign.categories.count(),
+        "fields": campaign.fields.count(),
+    }
+    return render(request, "inventories/manage/campaign_form.html", context)
+
+
+# Categories --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list of categories, with the form to add one."""
+    campaign = _managed_campaign(request, slug)
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category = setup.category_add(campaign=campaign, **form.cleaned_data)
+        except setup.SetupRefused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, _("“%(name)s” is added.") % {"name": category.name})
+            return redirect("inventories:categories", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/categories.html",
+        {
+            "campaign": campaign,
+            "categories": campaign.categories.annotate(item_count=Count("items")).order_by(
+                "position", "name"
+            ),
+            "form": form,
+        },
+    )
+
+
+def _category(campaign: Campaign, pk: int) -> Category:
+    return get_object_or_404(Category, campaign=campaign, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    category = _category(campaign, pk)
+    form = CategoryForm(
+        request.POST or None,
+        initial={
+            "name": category.name,
+            "description": category.description,
+            "merimee_denomination": category.merimee_denomination,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.category_update(category=category, **form.cleaned_data)
+        except setup.SetupRefused as refusal:
+            category.refresh_from_db()
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The category is saved."))
+            return redirect("inventories:categories", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/category_form.html",
+        {"campaign": campaign, "category": category, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    category = _category(campaign, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        setup.category_move(category=category, offset=form.offset)
+    return redirect("inventories:categories", slug=campaign.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A page that asks for confirmation (GET), then deletes (POST)."""
+    campaign = _managed_campaign(request, slug)
+    category = _category(campaign, pk)
+    item_count = category.items.count()
+    if request.method == "POST":
+        try:
+            setup.category_delete(category=category)
+        except setup.SetupRefused as refusal:
+            for problem in refusal.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("“%(name)s” is deleted.") % {"name": category.name})
+        return redirect("inventories:categories", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/category_delete.html",
+        {"campaign": campaign, "category": category, "item_count": item_count},
+    )
+
+
+# Questions ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def fields(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's questions, with how many items answered each."""
+    campaign = _managed_campaign(request, slug)
+    questions = list(campaign.fields.order_by("position", "pk"))
+    usage = setup.field_usage(campaign, [question.key for question in questions])
+    return render(
+        request,
+        "inventories/manage/fields.html",
+        {
+            "campaign": campaign,
+            "rows": [(question, usage.get(question.key, 0)) for question in questions],
+        },
+    )
+
+
+def _field(campaign: Campaign, pk: int) -> CampaignField:
+    return get_object_or_404(CampaignField, campaign=campaign, pk=pk)
+
+
+class FieldValues(TypedDict):
+    label: str
+    kind: str
+    help_text: str
+    required: bool
+    choices: str
+    key: str
+    merimee_field: str
+
+
+def _field_values(form: FieldForm) -> FieldValues:
+    data = form.cleaned_data
+    return {
+        "label": data["label"],
+        "kind": data["kind"],
+        "help_text": data["help_text"],
+        "required": data["required"],
+        "choices": data["choices"],
+        "key": data["key"],
+        "merimee_field": data["merimee_field"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_create(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    form = FieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = setup.field_add(campaign=campaign, **_field_values(form))
+        except setup.SetupRefused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            messages.success(
+                request, _("The question “%(label)s” is added.") % {"label": question.label}
+            )
+            return redirect("inventories:fields", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/field_form.html",
+        {"campaign": campaign, "question": None, "form": form, "answered": 0},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    question = _field(campaign, pk)
+    answered = setup.field_usage(campaign, [question.key])[question.key]
+    form = FieldForm(
+        request.POST or None,
+        initial={
+            "label": question.label,
+            "kind": question.kind,
+            "help_text": question.help_text,
+            "required": question.required,
+            "choices": "\n".join(question.choices),
+            "key": question.key,
+            "merimee_field": question.merimee_field,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.field_update(field=question, **_field_values(form))
+        except setup.SetupRefused as refusal:
+            question.refresh_from_db()
+            _show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The question is saved."))
+            return redirect("inventories:fields", slug=campaign.slug)
+    return render(
+        request,
+        "inventories/manage/field_form.html",
+        {"campaign": campaign, "question": question, "form": form, "answered": answered},
+    )
+
+
+@login_required
+@require_POST
+def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = _managed_campaign(request, slug)
+    question = _field(campaign, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        setup.field_move(field=question, offset=form.offset)
+    return redirect("inventories:fields", slug=campaign.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A page that asks for confirmation (GET), then deletes (POST)."""
+    campaign = _managed_campaign(request, slug)
+    question = _field(campaign, pk)
+    if request.method == "POST":
+        try:
+            setup.field_delete(field=question)
+        except setup.SetupRefused as refusal:
+            for problem in refusal.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(
+                request, _("The question “%(label)s” is deleted.") % {"label": question.label}
+            )
+        return redirect("inventories:fields", slug=campaign.slug)
+    answered = setup.field_usage(campaign, [question.key])[question.key]
+    return render(
+        request,
+        "inventories/manage/field_delete.html",
+        {"campaign": campaign, "question": question, "answered": answered},
+    )
