@@ -20,6 +20,8 @@ from tissage.projects.services import news_post_publish, project_create, project
 from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
+from .inventory import inventory_load
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNE_FILES = [
     "communes-30-gard.geojson",
@@ -259,3 +261,9 @@ def demo_load(*, stdout: Writer | None = None) -> None:
         _person(person.email)
     for case in CASES:
         _load_case(case)
+    with transaction.atomic():
+        inventory_load(
+            project=Project.objects.get(slug=CASES[0].project_slug),
+            facilitator=_person(CASES[0].facilitators[0]),
+            inhabitant=_person("jeanne@demo.tissage.example"),
+        )

@@ -48,6 +48,12 @@ def campaign_rights(user: AnyUser, campaign: Campaign) -> CampaignRights:
     )
 
 
+def campaign_creation_rights(user: AnyUser, project: Project) -> tuple[bool, bool]:
+    """(may see the project, may start an inventory in it): who runs the project."""
+    rights = project_rights(user, project)
+    return rights.can_view, rights.can_edit
+
+
 def can_view_campaign(user: AnyUser, campaign: Campaign) -> bool:
     return campaign_rights(user, campaign).can_view
 

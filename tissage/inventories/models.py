@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Round
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -194,6 +195,16 @@ class CampaignField(models.Model):
             case _:
                 return forms.CharField(max_length=300, **common)
 
+    def display(self, value: Any) -> str:
+        """A stored answer as people read it."""
+        if value is True:
+            return str(_("Yes"))
+        if value is False:
+            return str(_("No"))
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
     def to_json(self, value: Any) -> Any:
         """A cleaned form value, as stored in Contribution.values."""
         if value in (None, "", []):
@@ -208,6 +219,12 @@ class CampaignField(models.Model):
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
         return self.filter(status=Contribution.Status.VALIDATED)
+
+    def for_cards(self) -> ContributionQuerySet:
+        """What a list of items shows: category, commune and the first photo."""
+        return self.select_related("category", "commune").prefetch_related(
+            models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
+        )
 
     def filtered(
         self, campaign: Campaign, *, category: str = "", commune: str = "", period: str = ""
@@ -370,6 +387,15 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("inventories:item", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    @property
+    def first_photo(self) -> Photo | None:
+        """From the prefetched photos when there are (see `for_cards`)."""
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
     def public_point(self) -> tuple[float, float]:
         """(lon, lat) as the public sees it: rounded to about 1 km when obscured."""
         if self.obscure_location:
@@ -479,3 +505,6 @@ class InventoryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} · {self.original_name}"
+
+
+from .mapcells import MapCell  # noqa: E402,F401

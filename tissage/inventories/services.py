@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,7 @@ from tissage.core.slugs import unique_slug
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from . import heritage
+from . import emails, heritage
 from .models import (
     Campaign,
     CampaignField,
@@ -31,6 +32,8 @@ from .models import (
 from .photos import PreparedPhoto
 
 DUPLICATE_DISTANCE_METRES = 50
+# Words the inventory URLs use after /inventaires/: no campaign may be called so.
+RESERVED_CAMPAIGN_SLUGS = {"nouveau", "confirmer"}
 
 
 class ContributionRefused(Exception):
@@ -56,7 +59,7 @@ def campaign_create(
     campaign = Campaign(
         project=project,
         title=title,
-        slug=slug or unique_slug(Campaign, title, fallback="inventaire"),
+        slug=slug or _campaign_slug(title),
         template=template,
         presentation=presentation,
         method=method,
@@ -95,6 +98,13 @@ def campaign_create(
     return campaign
 
 
+def _campaign_slug(title: str) -> str:
+    slug = unique_slug(Campaign, title, fallback="inventaire")
+    if slug in RESERVED_CAMPAIGN_SLUGS:
+        slug = unique_slug(Campaign, f"inventaire {title}")
+    return slug
+
+
 @dataclass(frozen=True)
 class PhotoInput:
     photo: PreparedPhoto
@@ -105,9 +115,9 @@ def possible_duplicates(
     *, campaign: Campaign, category: Category, lon: float, lat: float
 ) -> list[tuple[Contribution, float]]:
     """Items of the same category within 50 m: “there is already a wash-house here”."""
-    candidates = Contribution.objects.filter(campaign=campaign, category=category).exclude(
-        status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL]
-    )
+    candidates = Contribution.objects.filter(
+        campaign=campaign, category=category, merged_into__isnull=True
+    ).exclude(status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL])
     return candidates.near(lon, lat, DUPLICATE_DISTANCE_METRES)
 
 
@@ -129,6 +139,8 @@ def contribution_submit(
     guest_name: str = "",
     guest_email: str = "",
     entered_by: User | None = None,
+    location_approximate: bool = False,
+    base_url: str = "",
 ) -> Contribution:
     """Record a contribution and its photos in one go, with the first line of its history.
 
@@ -161,6 +173,7 @@ def contribution_submit(
         latitude=lat,
         commune=commune,
         address=address,
+        location_approximate=location_approximate,
         obscure_location=obscure_location,
         show_contributor=show_contributor,
         contributor=contributor,
@@ -195,7 +208,88 @@ def contribution_submit(
         to_status=item.status,
         message=_("Entered on behalf of the contributor.") if entered_by else "",
     )
+    if guest:
+        emails.guest_confirmation_send(item=item, base_url=base_url or settings.SITE_URL)
     return item
+
+
+@transaction.atomic
+def contribution_confirm_email(*, item: Contribution) -> bool:
+    """A guest confirmed their address: the item goes to the moderators' queue.
+
+    Returns False when it was already confirmed (the link is opened twice)."""
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    if item.status != Contribution.Status.AWAITING_EMAIL:
+        return False
+    item.status = Contribution.Status.SUBMITTED
+    item.save(update_fields=["status", "updated_at"])
+    ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.EMAIL_CONFIRMED,
+        actor_name=item.contributor_name,
+        from_status=Contribution.Status.AWAITING_EMAIL,
+        to_status=Contribution.Status.SUBMITTED,
+    )
+    return True
+
+
+@transaction.atomic
+def contribution_answer(
+    *,
+    item: Contribution,
+    message: str,
+    changes: dict[str, Any],
+    photos: Sequence[PhotoInput] = (),
+    actor: User | None = None,
+) -> ContributionEvent:
+    """The contributor answers “needs more information”: their message, their edits,
+    maybe more photos; the item goes back to the queue, all of it in the history."""
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    if item.status != Contribution.Status.NEEDS_INFO:
+        raise ContributionRefused(_("This contribution is not waiting for an answer any more."))
+    if not message.strip():
+        raise ContributionRefused(_("Write an answer to the team."))
+    existing = item.photos.count()
+    if existing + len(photos) > 5:
+        raise ContributionRefused(
+            _("An item has at most five photos; it has %(count)s already.") % {"count": existing}
+        )
+    recorded: dict[str, list[Any]] = {}
+    for name, value in changes.items():
+        before = getattr(item, name)
+        if before != value:
+            recorded[name] = [before, value]
+            setattr(item, name, value)
+    previous = item.status
+    item.status = Contribution.Status.SUBMITTED
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        raise ContributionRefused(" ".join(error.messages)) from error
+    item.save(update_fields=[*recorded, "status", "updated_at"])
+    for position, entry in enumerate(photos, start=existing):
+        Photo.objects.create(
+            contribution=item,
+            image=entry.photo.image,
+            thumbnail=entry.photo.thumbnail,
+            width=entry.photo.width,
+            height=entry.photo.height,
+            credit=entry.credit.strip() or item.public_contributor,
+            position=position,
+        )
+    if photos:
+        recorded["photos"] = [existing, existing + len(photos)]
+    name = actor.public_name if actor else item.contributor_name
+    return ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.ANSWERED,
+        actor=actor,
+        actor_name=name,
+        from_status=previous,
+        to_status=item.status,
+        message=message.strip(),
+        changes=recorded,
+    )
 
 
 MODERATION_TRANSITIONS = {
@@ -217,7 +311,13 @@ MODERATION_TRANSITIONS = {
 
 @transaction.atomic
 def contribution_decide(
-    *, item: Contribution, moderator: User, status: str, message: str = ""
+    *,
+    item: Contribution,
+    moderator: User,
+    status: str,
+    message: str = "",
+    base_url: str = "",
+    notify: bool = True,
 ) -> ContributionEvent:
     """Move an item to a new status, with the moderator's message kept in its history.
 
@@ -245,7 +345,7 @@ def contribution_decide(
         item.validated_at = timezone.now()
         fields.append("validated_at")
     item.save(update_fields=fields)
-    return ContributionEvent.objects.create(
+    event = ContributionEvent.objects.create(
         contribution=item,
         kind=ContributionEvent.Kind.DECIDED,
         actor=moderator,
@@ -254,3 +354,7 @@ def contribution_decide(
         to_status=status,
         message=message.strip(),
     )
+    # The contributor hears of each decision, with the moderator's words.
+    if notify:
+        emails.decision_send(item=item, event=event, base_url=base_url or settings.SITE_URL)
+    return event

@@ -68,6 +68,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member_count": project.memberships.count(),
             "news": project.news.published().select_related("author")[:5],
             "communes": project.communes.only("name", "insee_code", "department"),
+            # Participatory inventories run within the project (the inventories app).
+            "campaigns": project.campaigns.order_by("-starts_on", "title"),
             "rights": rights,
         },
     )

@@ -63,6 +63,11 @@ class Commune(models.Model):
     def shape(self) -> BaseGeometry:
         return shape(self.geometry)
 
+    def inside_point(self) -> tuple[float, float]:
+        """(lon, lat) of a point surely inside the commune (not always its centroid)."""
+        point = self.shape.representative_point()
+        return (round(point.x, 6), round(point.y, 6))
+
     def set_geometry(self, geometry: dict[str, Any]) -> None:
         """Store the contour and its bounding box together."""
         geom = shape(geometry)

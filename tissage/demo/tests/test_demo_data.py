@@ -4,11 +4,18 @@ import pytest
 
 from tissage.accounts.models import User
 from tissage.demo.data import CASES, DEMO_PEOPLE, demo_load
+from tissage.demo.inventory import CAMPAIGN_SLUG, PUBLISHED_COUNT, WAITING_COUNT
+from tissage.inventories.models import Contribution
 from tissage.organisations.models import Organisation
 from tissage.projects.models import NewsPost, Project
 from tissage.territories.models import Commune
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def counts() -> tuple[int, ...]:
@@ -18,6 +25,7 @@ def counts() -> tuple[int, ...]:
         Project.objects.count(),
         NewsPost.objects.count(),
         User.objects.count(),
+        Contribution.objects.count(),
     )
 
 
@@ -26,7 +34,24 @@ def test_demo_loads_once_even_when_run_twice():
     first = counts()
     demo_load()
     assert counts() == first
-    assert first == (353 + 343 + 367, len(CASES), len(CASES), len(CASES), len(DEMO_PEOPLE))
+    assert first == (
+        353 + 343 + 367,
+        len(CASES),
+        len(CASES),
+        len(CASES),
+        len(DEMO_PEOPLE),
+        PUBLISHED_COUNT + WAITING_COUNT,
+    )
+
+
+def test_demo_inventory_has_published_items_with_photos_and_some_waiting():
+    demo_load()
+    items = Contribution.objects.filter(campaign__slug=CAMPAIGN_SLUG)
+    assert items.published().count() == PUBLISHED_COUNT
+    assert items.filter(status=Contribution.Status.SUBMITTED).count() == WAITING_COUNT
+    assert all(item.photos.exists() for item in items[:5])
+    # Each item lies in a commune of the campaign.
+    assert not items.filter(commune__isnull=True).exists()
 
 
 def test_each_field_case_has_a_published_project_in_its_department():

@@ -60,7 +60,7 @@ def lavoir(campaign: Campaign) -> Category:
 
 def submit(campaign: Campaign, **changes: Any) -> Contribution:
     """Submit a lavoir at (LON, LAT) with one photo; `changes` override any argument."""
-    if "contributor" not in changes and "guest_email" not in changes:
+    if "contributor" not in changes and "entered_by" not in changes:
         changes.setdefault("guest_name", "Jeanne")
         changes.setdefault("guest_email", "jeanne@example.org")
     arguments = {

@@ -1,0 +1,209 @@
+"""The heritage inventory end to end, as people do it: an inhabitant contributes from a
+phone, confirms by email, a facilitator validates, the item is published; and the
+contribution form without JavaScript."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from PIL import Image
+from playwright.sync_api import expect
+
+from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.services import campaign_create
+from tissage.territories.models import Commune
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+CONFIRM_RE = re.compile(r"https?://\S+/inventaires/confirmer/\S+/")
+
+
+def tile_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), "#e8e4d8").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def offline_tiles(page) -> None:
+    """The test machine has no internet: map tiles come from here, not from OSM."""
+    body = tile_png()
+    page.route(
+        re.compile(r"^https://tile\.openstreetmap\.org/.*"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=body),
+    )
+
+
+def photo_with_gps(path) -> str:
+    """A phone photo: JPEG with GPS coordinates in its EXIF."""
+    image = Image.new("RGB", (1600, 1200), "#8a7f6a")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (44.0, 3.0, 0.0)
+    gps[3], gps[4] = "E", (5.0, 3.0, 0.0)
+    target = path / "IMG_2041.jpg"
+    image.save(target, format="JPEG", exif=exif)
+    return str(target)
+
+
+@pytest.fixture
+def campaign(world, settings, tmp_path) -> Campaign:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return campaign_create(
+        project=world.project,
+        title="Petit patrimoine des vergers",
+        template=Campaign.Template.HERITAGE,
+        method="Photographiez de face, en plein jour.",
+        communes=[Commune.objects.get(insee_code="26001")],
+    )
+
+
+def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
+    new_context, new_page, visit, check_page, sign_in_as, world, campaign, tmp_path
+):
+    # The poster's link leads to the campaign page.
+    phone = new_page(new_context(**PHONE))
+    offline_tiles(phone)
+    campaign_url = reverse("inventories:campaign", kwargs={"slug": campaign.slug})
+    visit(phone, campaign_url)
+    expect(phone.locator("h1")).to_have_text("Petit patrimoine des vergers")
+    phone.get_by_role("link", name="Contribuer", exact=True).click()
+    expect(phone).to_have_url(
+        re.compile(re.escape(reverse("inventories:contribute", kwargs={"slug": campaign.slug})))
+    )
+    check_page(phone)
+
+    # Where: a tap on the map fills in the coordinates.
+    map_box = phone.locator("[data-location-picker] .leaflet-container")
+    expect(map_box).to_be_visible()
+    box = map_box.bounding_box()
+    assert box is not None
+    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(phone.locator("#id_longitude")).not_to_have_value("")
+    expect(phone.locator("#id_latitude")).not_to_have_value("")
+    # What, photos, who.
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    phone.locator("#id_description").fill("Bassin couvert, toit de tuiles.")
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    phone.locator("#id_guest_name").fill("Jeanne Martin")
+    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    phone.locator("#id_consent").check()
+    check_page(phone)
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(phone).to_have_url(re.compile(re.escape(campaign_url) + "$"))
+    expect(phone.locator("[role=status]")).to_contain_text("jeanne@example.org")
+    check_page(phone)
+
+    item = Contribution.objects.get()
+    assert item.status == Contribution.Status.AWAITING_EMAIL
+    assert item.commune.insee_code == "26001"
+    stored = Image.open(item.photos.get().image.path)
+    assert not stored.getexif(), "the stored photo must carry no EXIF at all"
+
+    # The email confirmation.
+    (confirmation,) = [m for m in mail.outbox if m.to == ["jeanne@example.org"]]
+    link = CONFIRM_RE.search(confirmation.body)
+    assert link, confirmation.body
+    visit(phone, link.group(0).replace("http://testserver", ""))
+    expect(phone.locator("[role=status]")).to_contain_text("confirmée")
+    item.refresh_from_db()
+    assert item.status == Contribution.Status.SUBMITTED
+
+    # A facilitator validates it from the moderation queue.
+    desk = new_context()
+    sign_in_as(desk, world.facilitator)
+    staff = new_page(desk)
+    offline_tiles(staff)
+    visit(staff, reverse("inventories:queue", kwargs={"slug": campaign.slug}))
+    staff.get_by_role("link", name="Lavoir du Grand Pré").click()
+    check_page(staff)
+    staff.locator("input[name=status][value=validated]").check()
+    staff.locator("form:has(input[name=status]) [type=submit]").click()
+    check_page(staff)
+    item.refresh_from_db()
+    assert item.status == Contribution.Status.VALIDATED
+
+    decisions = [m for m in mail.outbox if m.to == ["jeanne@example.org"]][1:]
+    assert len(decisions) == 1 and "publiée" in decisions[0].subject
+
+    # The inhabitant sees it published, with the photo's credit and the licence.
+    item_url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
+    visit(phone, item_url)
+    expect(phone.locator("h1")).to_have_text("Lavoir du Grand Pré")
+    expect(phone.locator("main")).to_contain_text("Jeanne Martin")
+    expect(phone.locator("main")).to_contain_text("Licence Ouverte")
+    visit(phone, reverse("inventories:items", kwargs={"slug": campaign.slug}))
+    expect(phone.get_by_role("link", name="Lavoir du Grand Pré")).to_be_visible()
+    visit(phone, reverse("inventories:map", kwargs={"slug": campaign.slug}))
+
+
+def test_the_contribution_form_works_without_javascript(
+    new_context, new_page, visit, check_page, world, campaign, tmp_path
+):
+    page = new_page(new_context(java_script_enabled=False, **PHONE))
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    visit(page, url)
+    # A mistake first: no place given.
+    page.locator("#id_category").select_option(label="Croix")
+    page.locator("#id_title").fill("Croix de la Bâtie")
+    page.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    page.locator("#id_guest_name").fill("Marcel")
+    page.locator("#id_guest_email").fill("marcel@example.org")
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="Envoyer").click()
+    check_page(page)
+    expect(page.locator(".error-summary")).to_contain_text("Dites où il se trouve")
+    assert not Contribution.objects.exists()
+    # Then the commune and the place, as someone without GPS would.
+    page.locator("#id_commune").select_option(label="Albon (26)")
+    page.locator("#id_address").fill("croisement de la route de la Bâtie")
+    page.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    page.get_by_role("button", name="Envoyer").click()
+    check_page(page)
+    expect(page.locator("[role=status]")).to_contain_text("marcel@example.org")
+    item = Contribution.objects.get()
+    assert item.location_approximate
+    assert item.commune.insee_code == "26001"
+    assert mail.outbox[-1].to == ["marcel@example.org"]
+
+
+def test_the_duplicate_warning_appears_while_filling_the_form(
+    new_context, new_page, visit, check_page, world, campaign
+):
+    from tissage.inventories.services import contribution_decide, contribution_submit
+    from tissage.inventories.tests.helpers import a_photo
+
+    existing = contribution_submit(
+        campaign=campaign,
+        category=campaign.categories.get(merimee_denomination="lavoir"),
+        title="Lavoir des Saules",
+        lon=5.05,
+        lat=44.05,
+        photos=[a_photo()],
+        contributor=world.participant,
+    )
+    contribution_decide(
+        item=existing, moderator=world.facilitator, status="validated", notify=False
+    )
+    page = new_page(new_context(**PHONE))
+    offline_tiles(page)
+    visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    page.locator("#id_category").select_option(label="Lavoir")
+    page.locator("#id_longitude").fill("5.05")
+    # About 30 m north of the existing wash-house.
+    page.locator("#id_latitude").fill("44.05027")
+    page.locator("#id_latitude").press("Tab")
+    warning = page.locator("#nearby")
+    expect(warning).to_contain_text("Lavoir des Saules")
+    expect(warning.get_by_role("link", name="Lavoir des Saules")).to_be_visible()
+    check_page(page)
+    # 200 m away: no warning.
+    page.locator("#id_latitude").fill("44.0518")
+    page.locator("#id_latitude").press("Tab")
+    expect(warning).not_to_contain_text("Lavoir des Saules")
