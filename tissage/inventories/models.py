@@ -283,7 +283,9 @@ class Contribution(models.Model):
         ARCHIVED = "archived", pgettext_lazy("inventory item", "archived")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
+    # RESTRICT, not PROTECT: a used category cannot be deleted on its own, but deleting
+    # the campaign (or its project) takes its categories and items together.
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="items")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     values = models.JSONField(_("answers to the campaign's questions"), default=dict, blank=True)

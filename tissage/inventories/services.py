@@ -112,12 +112,23 @@ class PhotoInput:
 
 
 def possible_duplicates(
-    *, campaign: Campaign, category: Category, lon: float, lat: float
+    *,
+    campaign: Campaign,
+    category: Category,
+    lon: float,
+    lat: float,
+    include_obscured: bool = True,
 ) -> list[tuple[Contribution, float]]:
-    """Items of the same category within 50 m: “there is already a wash-house here”."""
+    """Items of the same category within 50 m: “there is already a wash-house here”.
+
+    For the public, items whose exact place is hidden are left out: otherwise typing
+    coordinates and reading the warning would find them within 50 m.
+    """
     candidates = Contribution.objects.filter(
         campaign=campaign, category=category, merged_into__isnull=True
     ).exclude(status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL])
+    if not include_obscured:
+        candidates = candidates.filter(obscure_location=False)
     return candidates.near(lon, lat, DUPLICATE_DISTANCE_METRES)
 
 

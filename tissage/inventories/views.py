@@ -83,7 +83,11 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
         lon, lat, approximate = form.point()
         category = form.cleaned_data["category"]
         duplicates = services.possible_duplicates(
-            campaign=campaign, category=category, lon=lon, lat=lat
+            campaign=campaign,
+            category=category,
+            lon=lon,
+            lat=lat,
+            include_obscured=rights.can_moderate,
         )
         if duplicates and not approximate and not form.cleaned_data["duplicate_ok"]:
             form.add_error(
@@ -193,7 +197,7 @@ def _campaign_bbox(campaign: Campaign) -> str:
 @require_GET
 def nearby(request: HttpRequest, slug: str) -> HttpResponse:
     """The duplicate warning, live while the form is filled in (an HTMX fragment)."""
-    campaign, _rights = get_campaign(request, slug)
+    campaign, rights = get_campaign(request, slug)
     duplicates: list[tuple[Contribution, float]] = []
     try:
         lon = float(request.GET.get("longitude", "").replace(",", "."))
@@ -204,7 +208,11 @@ def nearby(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         if -180 <= lon <= 180 and -90 <= lat <= 90:
             duplicates = services.possible_duplicates(
-                campaign=campaign, category=category, lon=lon, lat=lat
+                campaign=campaign,
+                category=category,
+                lon=lon,
+                lat=lat,
+                include_obscured=rights.can_moderate,
             )
     return render(
         request,

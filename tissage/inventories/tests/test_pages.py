@@ -416,3 +416,18 @@ def test_a_merged_duplicate_leads_to_the_item_kept(client, campaign, facilitator
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.endswith(f"/fiches/{kept.pk}/")
+
+
+def test_a_hidden_place_is_not_revealed_by_the_duplicate_warning(client, campaign, facilitator):
+    published(campaign, facilitator, title="Puits secret", lat=LAT_30M, obscure_location=True)
+    url = reverse("inventories:nearby", kwargs={"slug": campaign.slug})
+    query = {"category": lavoir(campaign).pk, "longitude": LON, "latitude": LAT}
+    assert "Puits secret" not in client.get(url, query).content.decode()
+    client.force_login(facilitator)
+    assert "Puits secret" in client.get(url, query).content.decode()
+
+
+def test_deleting_a_campaign_takes_its_items_along(campaign, facilitator):
+    published(campaign, facilitator)
+    campaign.project.delete()
+    assert not Contribution.objects.exists()
