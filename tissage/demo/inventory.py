@@ -22,13 +22,13 @@ from tissage.inventories.services import (
 from tissage.projects.models import Project
 
 CAMPAIGN_SLUG = "demo-petit-patrimoine-garrigues"
-PUBLISHED_COUNT = 60
+PUBLISHED_COUNT = 120
 WAITING_COUNT = 4
 KINDS = [
     ("lavoir", "Lavoir", "XIXe siècle"),
     ("croix", "Croix", "XVIIIe siècle"),
     ("puits", "Puits", "XIXe siècle"),
-    ("capitelle", "Capitelle", "XVIIIe siècle"),
+    ("cabane", "Capitelle", "XVIIIe siècle"),
     ("fontaine", "Fontaine", "XIXe siècle"),
     ("moulin", "Moulin", "XVIIe siècle"),
 ]
@@ -86,10 +86,15 @@ def inventory_load(*, project: Project, facilitator: User, inhabitant: User) -> 
     )
     rng = random.Random(30189)
     categories = {c.merimee_denomination: c for c in campaign.categories.all()}
+    # Uneven, as in the field: much found around Nîmes, some villages not visited yet.
+    weights = [
+        25 if c.insee_code == "30189" else 0 if i % 3 == 0 else 6 if i % 7 == 0 else 1
+        for i, c in enumerate(communes)
+    ]
     for number in range(PUBLISHED_COUNT + WAITING_COUNT):
-        commune = communes[number % len(communes)]
+        commune = rng.choices(communes, weights=weights)[0]
         denomination, name, century = KINDS[number % len(KINDS)]
-        category = categories.get(denomination) or next(iter(categories.values()))
+        category = categories[denomination]
         lon, lat = _point_in(commune, rng)
         item = contribution_submit(
             campaign=campaign,

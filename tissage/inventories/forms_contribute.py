@@ -55,7 +55,7 @@ class ContributionForm(forms.Form):
     """
 
     category = forms.ModelChoiceField(
-        label=_("What is it?"),
+        label=_("Category"),
         queryset=Category.objects.none(),
         empty_label=_("Choose a category"),
         error_messages={"required": _("Choose what kind of item it is.")},
