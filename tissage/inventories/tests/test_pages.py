@@ -432,3 +432,14 @@ def test_deleting_a_campaign_takes_its_items_along(campaign, facilitator):
     published(campaign, facilitator)
     campaign.project.delete()
     assert not Contribution.objects.exists()
+
+
+def test_a_50_mb_photo_is_refused_with_a_clear_message(client, campaign):
+    big = jpeg_bytes((64, 64)) + b"\x00" * (50 * 1024 * 1024)
+    response = client.post(
+        contribute_url(campaign), form_data(campaign, photos=[photo("IMG_9999.jpg", big)])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "IMG_9999.jpg" in page and "Mo" in page
+    assert not Contribution.objects.exists()
