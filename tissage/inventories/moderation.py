@@ -43,6 +43,7 @@ from .models import (
     Photo,
     distance_metres,
 )
+from .photos import photo_files_delete_on_commit
 from .services import (
     DUPLICATE_DISTANCE_METRES,
     ContributionRefused,
@@ -214,18 +215,6 @@ def _commune_for(campaign: Campaign, lon: float, lat: float) -> Commune | None:
     return commune
 
 
-def _delete_files_on_commit(photos: Iterable[Photo]) -> None:
-    # After the commit only: a rolled-back edit must not lose the files of kept photos.
-    files = [(f.storage, f.name) for photo in photos for f in (photo.image, photo.thumbnail)]
-
-    def delete() -> None:
-        for storage, name in files:
-            if name:
-                storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 @transaction.atomic
 def contribution_edit(
     *,
@@ -317,7 +306,7 @@ def contribution_edit(
         Photo.objects.bulk_update(recredited, ["credit"])
     if removed:
         Photo.objects.filter(pk__in=[photo.pk for photo in removed]).delete()
-        _delete_files_on_commit(removed)
+        photo_files_delete_on_commit(removed)
     return ContributionEvent.objects.create(
         contribution=item,
         kind=ContributionEvent.Kind.EDITED,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import uuid
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
 
@@ -49,6 +51,21 @@ class PreparedPhoto:
     thumbnail: ContentFile
     width: int
     height: int
+
+
+def photo_files_delete_on_commit(photos: Iterable[Any]) -> None:
+    """Remove the stored files of photos once their rows are gone for good.
+
+    After the commit only: a rolled-back transaction must not lose kept photos' files.
+    """
+    files = [(f.storage, f.name) for photo in photos for f in (photo.image, photo.thumbnail)]
+
+    def delete() -> None:
+        for storage, name in files:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 def validate_photo(upload: UploadedFile) -> None:

@@ -19,7 +19,7 @@ from tissage.core.slugs import unique_slug
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from . import emails, heritage
+from . import emails, heritage, tokens
 from .models import (
     Campaign,
     CampaignField,
@@ -29,7 +29,7 @@ from .models import (
     Licence,
     Photo,
 )
-from .photos import PreparedPhoto
+from .photos import PreparedPhoto, photo_files_delete_on_commit
 
 DUPLICATE_DISTANCE_METRES = 50
 # Words the inventory URLs use after /inventaires/: no campaign may be called so.
@@ -221,7 +221,20 @@ def contribution_submit(
     )
     if guest:
         emails.guest_confirmation_send(item=item, base_url=base_url or settings.SITE_URL)
+        unconfirmed_contributions_purge()
     return item
+
+
+def unconfirmed_contributions_purge() -> int:
+    """Forget guests' contributions never confirmed once their link has expired: their
+    name, email and photos are not kept for nothing. Returns how many were removed."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=tokens.CONFIRM_MAX_AGE)
+    stale = Contribution.objects.filter(
+        status=Contribution.Status.AWAITING_EMAIL, created_at__lt=cutoff
+    )
+    photo_files_delete_on_commit(Photo.objects.filter(contribution__in=stale))
+    _total, per_model = stale.delete()
+    return per_model.get(Contribution._meta.label, 0)
 
 
 @transaction.atomic
