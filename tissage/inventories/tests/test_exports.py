@@ -21,11 +21,19 @@ from PIL import Image
 from python_calamine import CalamineWorkbook
 
 from tissage.core.tests.factories import (
-    ROLES,
     ProjectFactory,
     ProjectMembershipFactory,
     UserFactory,
     user_with_role,
+)
+from tissage.core.tests.matrices import (
+    DRAFT_SEEN_BY_TEAM,
+    EVERYONE,
+    FORBIDDEN,
+    LOGIN,
+    OK,
+    STAFF,
+    STAFF_DRAFT,
 )
 from tissage.inventories import exports
 from tissage.inventories.models import Campaign, CampaignField, Contribution, Photo
@@ -42,43 +50,7 @@ from tissage.projects.models import Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
 FORMATS = ["csv", "ods", "xlsx", "geojson"]
-
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
-
-
-PUBLIC = matrix(**dict.fromkeys(ROLES, OK))
-PUBLIC_DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=OK,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-STAFF = matrix(
-    anonymous=LOGIN,
-    participant=FORBIDDEN,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-STAFF_DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def assert_answer(response, expected: str) -> None:
@@ -483,7 +455,7 @@ def test_data_page_of_a_free_campaign_has_no_merimee_export(client):
 # Permissions -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "expected"), PUBLIC)
+@pytest.mark.parametrize(("role", "expected"), EVERYONE)
 def test_public_data_is_for_anyone_who_sees_the_campaign(client, campaign, role, expected):
     user = user_with_role(role, campaign.project)
     if user is not None:
@@ -492,7 +464,7 @@ def test_public_data_is_for_anyone_who_sees_the_campaign(client, campaign, role,
         assert_answer(client.get(url), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), PUBLIC_DRAFT)
+@pytest.mark.parametrize(("role", "expected"), DRAFT_SEEN_BY_TEAM)
 def test_a_draft_projects_data_is_hidden_from_outsiders(client, role, expected):
     campaign = heritage_campaign(project=ProjectFactory(status=Project.Status.DRAFT))
     user = user_with_role(role, campaign.project)

@@ -21,12 +21,18 @@ from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from tissage.core.tests.factories import (
-    ROLES,
     CommuneFactory,
     ProjectFactory,
     ProjectMembershipFactory,
     _square,
     user_with_role,
+)
+from tissage.core.tests.matrices import (
+    FORBIDDEN,
+    LOGIN,
+    OK,
+    STAFF,
+    STAFF_DRAFT,
 )
 from tissage.inventories import imports
 from tissage.inventories.models import (
@@ -43,33 +49,6 @@ from tissage.projects.models import Project, ProjectMembership
 pytestmark = pytest.mark.django_db
 
 TOULOUSE = Path(__file__).parent / "data" / "inventaire-toulouse-merimee.geojson"
-
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
-
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
-
-
-MANAGE = matrix(
-    anonymous=LOGIN,
-    participant=FORBIDDEN,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-MANAGE_DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -706,7 +685,7 @@ def import_pages(campaign: Campaign) -> list[str]:
     return [f"/inventaires/{campaign.slug}/importer/", review_url(imp)]
 
 
-@pytest.mark.parametrize(("role", "expected"), MANAGE)
+@pytest.mark.parametrize(("role", "expected"), STAFF)
 def test_import_pages_are_for_those_who_run_the_campaign(client, campaign, role, expected):
     user = user_with_role(role, campaign.project)
     if user is not None:
@@ -718,7 +697,7 @@ def test_import_pages_are_for_those_who_run_the_campaign(client, campaign, role,
     assert InventoryImport.objects.count() == (2 if expected == OK else 1)
 
 
-@pytest.mark.parametrize(("role", "expected"), MANAGE_DRAFT)
+@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT)
 def test_import_pages_of_a_draft_project(client, role, expected):
     campaign = heritage_campaign(project=ProjectFactory(status=Project.Status.DRAFT))
     user = user_with_role(role, campaign.project)

@@ -14,13 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tissage.core.tests.factories import (
-    ROLES,
     CommuneFactory,
     ProjectFactory,
     ProjectMembershipFactory,
     UserFactory,
     _square,
     user_with_role,
+)
+from tissage.core.tests.matrices import (
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    STAFF,
+    STAFF_DRAFT_SIGN_IN_FIRST,
 )
 from tissage.inventories import setup
 from tissage.inventories.models import Campaign, CampaignField, Category, Contribution, Licence
@@ -29,34 +36,9 @@ from tissage.projects.models import Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
 
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
-
-
-MANAGE = matrix(
-    anonymous=LOGIN,
-    participant=FORBIDDEN,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 # A draft project's campaign does not exist for outsiders; its members see it but may
 # not set it up. Anonymous people are sent to sign in first, whatever the address.
-MANAGE_DRAFT = matrix(
-    anonymous=LOGIN,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:
@@ -126,7 +108,7 @@ def signed_in(client, facilitator, settings):
 # Permissions ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "expected"), MANAGE)
+@pytest.mark.parametrize(("role", "expected"), STAFF)
 @pytest.mark.parametrize("page", GET_PAGES)
 def test_every_page_is_for_those_who_run_the_project(client, campaign, role, expected, page):
     user = user_with_role(role, campaign.project)
@@ -135,7 +117,7 @@ def test_every_page_is_for_those_who_run_the_project(client, campaign, role, exp
     assert_answer(client.get(pages(campaign)[page]), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), MANAGE_DRAFT)
+@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT_SIGN_IN_FIRST)
 @pytest.mark.parametrize("page", GET_PAGES)
 def test_a_draft_projects_campaign_is_hidden_from_outsiders(client, role, expected, page):
     campaign = heritage_campaign(project=ProjectFactory(status=Project.Status.DRAFT))
@@ -145,7 +127,7 @@ def test_a_draft_projects_campaign_is_hidden_from_outsiders(client, role, expect
     assert_answer(client.get(pages(campaign)[page]), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), MANAGE)
+@pytest.mark.parametrize(("role", "expected"), STAFF)
 @pytest.mark.parametrize("kind", ["categories", "questions"])
 def test_moving_is_for_those_who_run_the_project(client, campaign, role, expected, kind):
     user = user_with_role(role, campaign.project)

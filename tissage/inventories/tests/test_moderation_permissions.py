@@ -12,39 +12,21 @@ from urllib.parse import quote
 import pytest
 
 from tissage.core.tests.factories import ROLES, ProjectFactory, UserFactory, user_with_role
+from tissage.core.tests.matrices import (
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    STAFF,
+    STAFF_DRAFT,
+)
 from tissage.inventories.models import Contribution, ContributionEvent
 from tissage.inventories.tests.helpers import heritage_campaign, submit
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
 CONTRIBUTOR_EMAIL = "jeanne.habitante@example.org"
-
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
-
-
-PUBLISHED = matrix(
-    anonymous=LOGIN,
-    participant=FORBIDDEN,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +117,7 @@ def assert_answer(response, expected: str, *, post: bool) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_moderation_pages_by_role(client, role, page, project_status):
     world = World(project_status)
-    table = dict(PUBLISHED if project_status == Project.Status.PUBLISHED else DRAFT)
+    table = dict(STAFF if project_status == Project.Status.PUBLISHED else STAFF_DRAFT)
     user = user_with_role(role, world.campaign.project)
     if user is not None:
         client.force_login(user)
@@ -149,7 +131,7 @@ def test_moderation_pages_by_role(client, role, page, project_status):
         assert not world.changed(page)  # looking never changes anything
 
 
-@pytest.mark.parametrize(("role", "expected"), PUBLISHED)
+@pytest.mark.parametrize(("role", "expected"), STAFF)
 @pytest.mark.parametrize("page", ["queue", "moderate"])
 def test_contributor_emails_only_on_moderators_pages(client, role, expected, page):
     world = World(Project.Status.PUBLISHED)

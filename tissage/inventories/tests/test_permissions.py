@@ -12,6 +12,15 @@ import pytest
 from django.urls import reverse
 
 from tissage.core.tests.factories import ROLES, ProjectFactory, UserFactory, user_with_role
+from tissage.core.tests.matrices import (
+    DRAFT_SEEN_BY_TEAM,
+    EVERYONE,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    matrix,
+)
 from tissage.inventories.models import Contribution
 from tissage.inventories.services import contribution_decide
 from tissage.inventories.tests.helpers import heritage_campaign, nimes_commune, submit
@@ -19,13 +28,7 @@ from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
 STAFF = {"project_facilitator", "organisation_facilitator", "organisation_admin", "superuser"}
-
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
 
 
 def answer(response) -> str:
@@ -52,16 +55,8 @@ def as_role(client, role, campaign):
     return user
 
 
-ALL_OK = matrix(**dict.fromkeys(ROLES, OK))
-DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=OK,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
+ALL_OK = EVERYONE
+DRAFT = DRAFT_SEEN_BY_TEAM
 
 
 @pytest.mark.parametrize(("role", "expected"), ALL_OK)

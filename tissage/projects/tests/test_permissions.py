@@ -12,16 +12,19 @@ from urllib.parse import quote
 import pytest
 
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
+from tissage.core.tests.matrices import (
+    DRAFT_SEEN_BY_TEAM,
+    FORBIDDEN,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    STAFF,
+    STAFF_DRAFT_SIGN_IN_FIRST,
+    matrix,
+)
 from tissage.projects.models import NewsPost, Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
-
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
-
-
-def matrix(**expected: str) -> list[tuple[str, str]]:
-    assert set(expected) == set(ROLES), "every role needs an expectation"
-    return [(role, expected[role]) for role in ROLES]
 
 
 def signed_in_as(client, role: str, project: Project):
@@ -59,15 +62,7 @@ def test_public_project_detail_is_open_to_all(client, role, status):
     assert response.context["project"] == project
 
 
-DRAFT_DETAIL = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=OK,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
+DRAFT_DETAIL = DRAFT_SEEN_BY_TEAM
 
 
 @pytest.mark.parametrize(("role", "expected"), DRAFT_DETAIL)
@@ -109,24 +104,8 @@ def test_home_lists_only_published_projects(client, role):
 
 # Editing a project and publishing its news: its facilitators and the organisation's
 # staff (administrators, facilitators, superusers).
-EDIT_PUBLISHED = matrix(
-    anonymous=LOGIN,
-    participant=FORBIDDEN,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-EDIT_DRAFT = matrix(
-    anonymous=LOGIN,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
+EDIT_PUBLISHED = STAFF
+EDIT_DRAFT = STAFF_DRAFT_SIGN_IN_FIRST
 EDIT_CASES = [(Project.Status.PUBLISHED, *case) for case in EDIT_PUBLISHED] + [
     (Project.Status.DRAFT, *case) for case in EDIT_DRAFT
 ]

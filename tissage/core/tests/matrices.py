@@ -1,0 +1,60 @@
+"""Expected answers of a page for every role, shared by the permission tests.
+
+A matrix lists, for each role of `factories.ROLES`, what the page answers: ok (200, or
+the redirect after a successful POST), login (sent to sign in), forbidden (403) or
+not_found (404, so that what is hidden does not leak).
+"""
+
+from __future__ import annotations
+
+from tissage.core.tests.factories import ROLES
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", "forbidden", "not_found"
+
+
+def matrix(**expected: str) -> list[tuple[str, str]]:
+    assert set(expected) == set(ROLES), "every role needs an expectation"
+    return [(role, expected[role]) for role in ROLES]
+
+
+EVERYONE = matrix(**dict.fromkeys(ROLES, OK))
+# Whoever sees a draft project: its members and the organisation's staff.
+DRAFT_SEEN_BY_TEAM = matrix(
+    anonymous=NOT_FOUND,
+    participant=NOT_FOUND,
+    project_member=OK,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
+# Who runs a project: its facilitators and the organisation's staff.
+STAFF = matrix(
+    anonymous=LOGIN,
+    participant=FORBIDDEN,
+    project_member=FORBIDDEN,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
+# The same for a draft project, when the page looks the object up first.
+STAFF_DRAFT = matrix(
+    anonymous=NOT_FOUND,
+    participant=NOT_FOUND,
+    project_member=FORBIDDEN,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
+# The same for a draft project, when the page asks to sign in first.
+STAFF_DRAFT_SIGN_IN_FIRST = matrix(
+    anonymous=LOGIN,
+    participant=NOT_FOUND,
+    project_member=FORBIDDEN,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
