@@ -934,6 +934,9 @@ def _import_run(*, imp: InventoryImport, user: User | None) -> int:
         )
         for ready in checked.ready
     ]
+    period_key = campaign.period_field_key()
+    for item in items:  # bulk_create does not call save(), which keeps it otherwise
+        item.century = item.century_from_values(period_key)
     Contribution.objects.bulk_create(items, batch_size=BATCH_SIZE)
     actor_name = user.public_name if user else options.source_name
     ContributionEvent.objects.bulk_create(

@@ -42,6 +42,7 @@ from tissage.inventories.models import (
     ContributionEvent,
     InventoryImport,
 )
+from tissage.inventories.periods import century_of
 from tissage.inventories.services import campaign_create
 from tissage.inventories.tests.helpers import heritage_campaign
 from tissage.projects.models import Project, ProjectMembership
@@ -203,6 +204,10 @@ def test_toulouse_merimee_records_import_then_export_without_loss(client):
     assert items.count() == 3174
     assert ContributionEvent.objects.filter(kind=ContributionEvent.Kind.IMPORTED).count() == 3174
     assert not items.exclude(licence=campaign.licence).exists()
+    # bulk_create skips save(): the import keeps each item's century itself.
+    centuries = {item.pk: century_of(item.values.get("siecle")) for item in items}
+    assert dict(items.values_list("pk", "century")) == centuries
+    assert sum(1 for c in centuries.values() if c) > 1000
     assert not items.filter(commune__isnull=False).exists()  # Toulouse is not in our table
 
     expected = expected_rows(features, MAPPED)

@@ -322,9 +322,11 @@ def test_stored_cells_and_grouping_on_the_fly_give_the_same_map(client, campaign
 
 def test_stored_cells_are_not_used_with_a_period_filter(client, campaign):
     add_items(campaign, 10)
+    Contribution.objects.filter(campaign=campaign).update(century=19)
     MapCell.objects.filter(campaign=campaign).update(count=1000)  # would be wrong
-    # This campaign has no period question: the filter keeps everything, counted live.
+    # The period filter reads each item's century, counted live.
     assert get_map(client, campaign, period="XIXe").json()["total"] == 10
+    assert get_map(client, campaign, period="XVIIe").json()["total"] == 0
     assert get_map(client, campaign).json()["total"] > 10  # the stored cells, then
 
 
