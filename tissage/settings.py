@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "tissage.organisations",
     "tissage.projects",
     "tissage.inventories",
+    "tissage.actions",
     "tissage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -161,6 +162,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests get a file, not shared-cache memory: concurrency tests need several
+    # connections that wait for each other's locks as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-tissage.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -38,6 +38,7 @@ def email_send(
     context: dict[str, object],
     reason: str,
     language: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> OutgoingEmail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
 
@@ -65,6 +66,7 @@ def email_send(
         subject=f"[{settings.PLATFORM_NAME}] {subject}",
         body_text=body_text,
         body_html=body_html,
+        attachments=attachments or [],
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
@@ -112,6 +114,8 @@ def deliver_email(email_id: int) -> str:
     )
     if message.body_html:
         mail.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments or []:
+        mail.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.attempts += 1
     try:
         mail.send()

@@ -1,0 +1,34 @@
+"""Who may do what with actions: the only place that decides it (see docs/permissions.md).
+
+An action is seen by whoever sees its project, once published; its team (who may edit
+the project) sees drafts too and manages registrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from tissage.accounts.models import User
+from tissage.projects.access import project_rights
+
+from .models import Action
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ActionRights:
+    can_view: bool
+    can_register: bool
+    can_manage: bool
+
+
+def action_rights(user: AnyUser, action: Action) -> ActionRights:
+    rights = project_rights(user, action.project)
+    visible = rights.can_view and (action.status != Action.Status.DRAFT or rights.can_edit)
+    return ActionRights(
+        can_view=visible,
+        can_register=visible and action.registration_is_open(),
+        can_manage=rights.can_edit,
+    )

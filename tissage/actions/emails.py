@@ -1,0 +1,71 @@
+"""Emails to registrants: confirmation (with the .ics), waiting list, promotion."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tissage.core.emails import email_send
+from tissage.core.models import OutgoingEmail
+
+from . import calendars, tokens
+from .models import Registration
+
+
+def _context(registration: Registration, base_url: str) -> dict[str, object]:
+    action = registration.action
+    return {
+        "registration": registration,
+        "action": action,
+        "action_url": calendars.action_url(action, base_url),
+        "cancel_url": base_url
+        + reverse("actions:cancel", kwargs={"token": tokens.make(registration)}),
+    }
+
+
+def _ics(registration: Registration, base_url: str) -> list[dict[str, str]]:
+    content = calendars.calendar_of([registration.action], base_url=base_url)
+    return [
+        {
+            "filename": f"{registration.action.slug}.ics",
+            "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
+            "content": content.decode("utf-8"),
+        }
+    ]
+
+
+def _reason(registration: Registration) -> str:
+    return _(
+        "You receive this email because this address was registered for “%(action)s” on "
+        "%(platform)s."
+    ) % {"action": registration.action.title, "platform": settings.PLATFORM_NAME}
+
+
+def _language(registration: Registration) -> str | None:
+    return registration.user.language if registration.user else None
+
+
+def registration_send(*, registration: Registration, base_url: str) -> OutgoingEmail:
+    """Confirmation with the calendar file, or the waiting-list notice."""
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    return email_send(
+        to=registration.email,
+        template="emails/actions/registered" if confirmed else "emails/actions/waiting",
+        context=_context(registration, base_url),
+        reason=_reason(registration),
+        language=_language(registration),
+        attachments=_ics(registration, base_url) if confirmed else None,
+    )
+
+
+def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmail:
+    """A place freed up: the first on the waiting list has it, and may release it."""
+    return email_send(
+        to=registration.email,
+        template="emails/actions/promoted",
+        context=_context(registration, base_url),
+        reason=_reason(registration),
+        language=_language(registration),
+        attachments=_ics(registration, base_url),
+    )

@@ -1,0 +1,119 @@
+"""The action page with its registration form, and the cancel link of the emails."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tissage.core.emails import site_url
+
+from . import access, services, tokens
+from .forms import RegistrationForm
+from .models import Action, Registration
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.select_related("project__organisation", "commune"), slug=slug
+    )
+    rights = access.action_rights(request.user, action)
+    if not rights.can_view:
+        raise Http404
+    places = services.places_left(action)
+    user = request.user if request.user.is_authenticated else None
+    form = RegistrationForm(
+        request.POST or None, action=action, places=places, signed_in=user is not None
+    )
+    if request.method == "POST":
+        if not rights.can_register:
+            form.add_error(None, _("Registration for this action is closed."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                registered = services.registration_create(
+                    action=action,
+                    role=data["role"],
+                    name=user.public_name if user else data["name"],
+                    email=user.email if user else data["email"],
+                    phone=data["phone"],
+                    companions=data["companions"],
+                    user=user,
+                    base_url=site_url(request),
+                )
+            except services.RegistrationRefused as error:
+                form.add_error(None, str(error))
+            else:
+                _tell(request, registered)
+                return redirect("actions:detail", slug=action.slug)
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "rights": rights,
+            "roles": [(role, places.get(role.pk, 0)) for role in action.roles.all()],
+            "form": form,
+        },
+    )
+
+
+def _tell(request: HttpRequest, registered: services.Registered) -> None:
+    registration = registered.registration
+    if not registered.created:
+        messages.info(
+            request,
+            _("%(email)s is already registered for this action: nothing changed.")
+            % {"email": registration.email},
+        )
+    elif registration.status == Registration.Status.CONFIRMED:
+        messages.success(
+            request,
+            _(
+                "You are registered. A confirmation with the calendar file is on its way "
+                "to %(email)s."
+            )
+            % {"email": registration.email},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "The places are taken: you are on the waiting list. If a place frees up, "
+                "you will get it and an email at %(email)s."
+            )
+            % {"email": registration.email},
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST cancels: mail scanners follow links, people press buttons."""
+    try:
+        pk, email = tokens.read(token)
+    except signing.BadSignature:
+        return _link_problem(request, _("This link is not valid. Copy the whole link."))
+    registration = (
+        Registration.objects.select_related("action", "role").filter(pk=pk, email=email).first()
+    )
+    if registration is None:
+        return _link_problem(request, _("This registration no longer exists."))
+    action = registration.action
+    if action.starts_at <= services.timezone.now():
+        return _link_problem(
+            request, _("This action has started or is over: the link is no longer valid.")
+        )
+    if request.method == "POST":
+        if registration.status != Registration.Status.CANCELLED:
+            services.registration_cancel(registration=registration, base_url=site_url(request))
+        messages.success(request, _("Your registration is cancelled. Thank you for saying so."))
+        return redirect("actions:detail", slug=action.slug)
+    return render(request, "actions/cancel.html", {"registration": registration, "action": action})
+
+
+def _link_problem(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "actions/link_problem.html", {"message": message}, status=400)
