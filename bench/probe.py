@@ -22,6 +22,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tissage.accounts.models import User  # noqa: E402
+from tissage.inventories.models import Campaign, Contribution, Photo  # noqa: E402
 from tissage.organisations.models import Organisation  # noqa: E402
 from tissage.projects.models import NewsPost, Project, ProjectMembership  # noqa: E402
 from tissage.territories.models import Commune  # noqa: E402
@@ -59,6 +60,46 @@ def pick_pages() -> dict[str, object]:
     }
 
 
+def pick_inventory() -> dict[str, object]:
+    """The campaign with the most published items, its most common category, and its
+    latest published item with the most photos: the heaviest pages of their kind."""
+    published = models.Q(items__status=Contribution.Status.VALIDATED)
+    campaign = (
+        Campaign.objects.filter(project__status="published")
+        .annotate(published_items=models.Count("items", filter=published))
+        .order_by("-published_items", "pk")
+        .first()
+    )
+    if campaign is None:
+        sys.exit("No campaign in a published project: run `tissage generate` first.")
+    items = Contribution.objects.filter(campaign=campaign, status=Contribution.Status.VALIDATED)
+    category = (
+        items.values("category__slug")
+        .annotate(n=models.Count("pk"))
+        .order_by("-n", "category__slug")
+        .first()
+    )
+    item = (
+        items.annotate(photo_count=models.Count("photos"))
+        .order_by("-photo_count", "-created_at", "-pk")
+        .first()
+    )
+    if category is None or item is None:
+        sys.exit(f"The campaign {campaign.slug} has no published item.")
+    return {
+        "campaign_slug": campaign.slug,
+        "campaign_published_items": campaign.published_items,  # type: ignore[attr-defined]
+        "campaign_items": campaign.items.count(),
+        "campaign_communes": campaign.communes.count(),
+        "category_slug": category["category__slug"],
+        "category_published_items": category["n"],
+        "period_19e_published_items": items.filter(century=19).count(),
+        "item_pk": item.pk,
+        "item_photos": item.photo_count,  # type: ignore[attr-defined]
+        "item_events": item.events.count(),
+    }
+
+
 def dataset() -> dict[str, int]:
     return {
         "people": User.objects.count(),
@@ -68,6 +109,10 @@ def dataset() -> dict[str, int]:
         "project_members": ProjectMembership.objects.count(),
         "news_posts": NewsPost.objects.count(),
         "communes": Commune.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "inventory_items": Contribution.objects.count(),
+        "published_inventory_items": Contribution.objects.published().count(),
+        "item_photos": Photo.objects.count(),
     }
 
 
@@ -96,14 +141,28 @@ def profile(urls: dict[str, str]) -> dict[str, dict[str, object]]:
 
 def main() -> None:
     pages = pick_pages()
+    inventory = pick_inventory()
+    campaign = f"/inventaires/{inventory['campaign_slug']}"
     urls = {
         "baseline /healthz/": "/healthz/",
         "home /": "/",
         "project list /projets/": "/projets/",
         "project page": f"/projets/{pages['project_slug']}/",
         "organisation page": f"/structures/{pages['organisation_slug']}/",
+        "campaign page": f"{campaign}/",
+        "item list": f"{campaign}/fiches/",
+        "item list, category": f"{campaign}/fiches/?category={inventory['category_slug']}",
+        "item list, period 19e": f"{campaign}/fiches/?period=19e",
+        "item page": f"{campaign}/fiches/{inventory['item_pk']}/",
+        "map page": f"{campaign}/carte/",
+        "data page": f"{campaign}/donnees/",
     }
-    output = {"pages": pages, "urls": urls, "dataset": dataset(), "vendor": connection.vendor}
+    output = {
+        "pages": {**pages, **inventory},
+        "urls": urls,
+        "dataset": dataset(),
+        "vendor": connection.vendor,
+    }
     output["profile"] = profile(urls)
     json.dump(output, sys.stdout)
 

@@ -5,9 +5,12 @@
 
 For each database: a fresh database, migrate, `tissage generate --scale N`,
 collectstatic, then `tissage serve --workers 2` on a free loopback port with
-production settings. Every page is measured against /healthz/ (the cheapest Django
-response) in the same run: rounds of short bursts, one page at a time, in an order
-that changes each round, so that a drift of the machine affects every page alike.
+production settings. The pages (bench/probe.py picks them): home, project list, the
+heaviest project and organisation, and the inventory pages of the largest campaign —
+campaign, item list (plain, by category, by period), item, map and data pages. Every
+page is measured against /healthz/ (the cheapest Django response) in the same run:
+rounds of short bursts, one page at a time, in an order that changes each round, so
+that a drift of the machine affects every page alike.
 Results are printed and written to bench/results/ (not committed). See bench/README.md.
 """
 
@@ -314,14 +317,14 @@ def summarise(results: dict[str, PageResult], urls: dict[str, str]) -> list[dict
 
 def table(rows: list[dict[str, Any]], profile: dict[str, Any]) -> str:
     header = (
-        f"{'page':<24} {'req':>5} {'err':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'page':<26} {'req':>5} {'err':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'thr/base':>9} {'p95/base':>9} {'queries':>8}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         queries = profile.get(row["page"], {}).get("queries", "")
         lines.append(
-            f"{row['page']:<24} {row['requests']:>5} {row['errors']:>4} "
+            f"{row['page']:<26} {row['requests']:>5} {row['errors']:>4} "
             f"{row['throughput']:>8.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
             f"{row['throughput_ratio']:>9.3f} {row['p95_ratio']:>9.1f} {queries:>8}"
         )

@@ -1,17 +1,23 @@
 """`tissage generate --scale N`: a large, deterministic dataset for benchmarks.
 
 For scale N: N x 1,000 people, N x 100 organisations, N x 1,000 projects with a few team
-members, news posts and communes each. Rows are written with `bulk_create` in a single
-transaction: at scale 10 that is about 150,000 rows in seconds.
+members, news posts and communes each, and N x 2 heritage inventory campaigns holding
+N x 4,000 items (the first campaign N x 2,000, so that its pages grow with N; the others
+share the rest), published but for a few waiting for moderation, each with a photo or
+two and its history. Rows are written with `bulk_create` in a single transaction: at
+scale 10 that is about 150,000 rows in seconds, plus the inventory.
 
 Unlike the demo (convention 11), this data does not go through the services: one
 query per row would make a 10,000-project dataset take many minutes, and every value
 is built here to satisfy the same constraints (unique slugs and emails, one role per
-person and project, valid choices).
+person and project, valid choices). Campaigns are the exception: few, they go through
+`campaign_create`, which brings the heritage categories and fields. Photos go through
+`photo_prepare` a few times per campaign; items share their files (fine for a bench).
 """
 
 from __future__ import annotations
 
+import io
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -20,14 +26,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image, ImageDraw
+from shapely import contains_xy, prepare
 
 from tissage.accounts.models import User
 from tissage.demo.data import COMMUNE_FILES
 from tissage.demo.data import DATA_DIR as COMMUNE_DATA_DIR
+from tissage.inventories.models import Campaign, Contribution, ContributionEvent, Photo
+from tissage.inventories.photos import PreparedPhoto, photo_prepare
+from tissage.inventories.services import campaign_create
 from tissage.organisations.models import Organisation, OrganisationMembership
 from tissage.projects.models import NewsPost, Project, ProjectMembership
 from tissage.territories.models import Commune
@@ -35,6 +47,10 @@ from tissage.territories.services import communes_import
 
 EMAIL_DOMAIN = "generated.tissage.example"
 BATCH_SIZE = 1000
+CAMPAIGNS_PER_SCALE = 2
+ITEMS_PER_SCALE = 4000
+WAITING_SHARE = 0.05  # items submitted, not yet moderated: the public pages leave them out
+PHOTOS_PER_CAMPAIGN = 3
 
 FIRST_NAMES = [
     "Camille", "Léa", "Manon", "Chloé", "Inès", "Jade", "Louise", "Alice", "Lina", "Rose",
@@ -85,6 +101,22 @@ PARAGRAPHS = [
     "Les comptes rendus des réunions sont publiés dans les actualités du projet, "
     "pour que tout le monde sache où nous en sommes.",
 ]
+# Dating as Mérimée writes it (SCLE), so that the period filter has centuries to read;
+# an item in six has no date, as in the field.
+CENTURIES = ["16e siècle", "17e siècle", "18e siècle", "19e siècle", "19e siècle", "20e siècle"]
+# Common things first: the weights follow heritage.CATEGORIES (lavoirs, croix, puits...).
+CATEGORY_WEIGHTS = [14, 8, 10, 4, 12, 4, 3, 5, 8, 4, 5, 4, 3, 4, 2, 10]
+STATES = ["bon état", "état moyen", "mauvais état", "menacé", "vestiges", "restauré"]
+MATERIALS = ["calcaire", "grès", "galets", "brique", "pisé", "bois"]
+PLACE_NAMES = ["le Bourg", "la Fontaine", "les Aires", "le Moulin", "la Croix", "les Vignes"]
+ITEM_DESCRIPTIONS = [
+    "Repéré lors d'une balade du dimanche, au bord du chemin.",
+    "Bien entretenu par les voisins ; une plaque rappelle sa restauration.",
+    "Envahi par la végétation, il mériterait un nettoyage.",
+    "Les anciens se souviennent qu'on y venait encore dans les années 1950.",
+    "",
+]
+PHOTO_COLOURS = ["#8a7f6a", "#a39171", "#6f7a5c", "#9c8466", "#7d7468"]
 NEWS_TITLES = [
     "Compte rendu de la réunion de lancement",
     "Merci à toutes et à tous !",
@@ -131,7 +163,8 @@ def _created_pks(model: type[models.Model], objs: Sequence[models.Model]) -> lis
 class Command(BaseCommand):
     help = (
         "Generate a large deterministic dataset for benchmarks: N x 1000 people, "
-        "N x 100 organisations, N x 1000 projects, with members, news and communes."
+        "N x 100 organisations, N x 1000 projects, with members, news and communes, "
+        "and N x 2 heritage inventories of N x 4000 items in all."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -172,6 +205,8 @@ class Command(BaseCommand):
                 _field(Project, "created_at"),
                 _field(Project, "updated_at"),
                 _field(ProjectMembership, "joined_at"),
+                _field(Contribution, "created_at"),
+                _field(Contribution, "updated_at"),
             ),
         ):
             counts = self._generate(scale)
@@ -215,6 +250,7 @@ class Command(BaseCommand):
         projects, project_communes = self._projects(scale * 1000, organisations)
         memberships = self._project_memberships(projects, staff, users)
         news = self._news(projects, memberships)
+        inventory = self._inventories(scale, projects, memberships, users)
         return {
             "people": len(users),
             "organisations": len(organisations),
@@ -224,6 +260,7 @@ class Command(BaseCommand):
             "project members": sum(len(m) for m in memberships.values()),
             "project communes": project_communes,
             "news posts": news,
+            **inventory,
         }
 
     def _people(self, count: int) -> list[int]:
@@ -389,3 +426,199 @@ class Command(BaseCommand):
                 )
         NewsPost.objects.bulk_create(posts, batch_size=BATCH_SIZE)
         return len(posts)
+
+    # --- inventories -------------------------------------------------------------------
+
+    def _inventories(
+        self,
+        scale: int,
+        projects: list[Project],
+        memberships: dict[int, list[tuple[int, str]]],
+        users: list[int],
+    ) -> dict[str, int]:
+        rng = self.rng
+        published = [p for p in projects if p.status == Project.Status.PUBLISHED]
+        # Heritage projects first: the inventory belongs there. Others if they run out.
+        themed = [p for p in published if p.title.startswith("Inventaire du petit patrimoine")]
+        count = CAMPAIGNS_PER_SCALE * scale
+        chosen = rng.sample(themed, min(count, len(themed)))
+        rest = [p for p in published if p not in chosen]
+        chosen += rng.sample(rest, min(count - len(chosen), len(rest)))
+        total = ITEMS_PER_SCALE * scale
+        first = total // 2 if len(chosen) > 1 else total
+        sizes = [first] + [
+            (total - first) // (len(chosen) - 1) + (n < (total - first) % (len(chosen) - 1))
+            for n in range(len(chosen) - 1)
+        ]
+        # Who is named on the items and in their history: public names, read once.
+        people = User.objects.in_bulk(
+            {u for p in chosen for u, _ in memberships[p.pk]} | set(rng.sample(users, 200))
+        )
+        counts = dict.fromkeys(
+            ["inventory campaigns", "inventory items", "item photos", "item events"], 0
+        )
+        for number, (project, size) in enumerate(zip(chosen, sizes, strict=True)):
+            items, photos, events = self._campaign(
+                self.offset // 500 + number, project, size, memberships[project.pk], people
+            )
+            counts["inventory campaigns"] += 1
+            counts["inventory items"] += items
+            counts["item photos"] += photos
+            counts["item events"] += events
+        return counts
+
+    def _campaign(
+        self,
+        number: int,
+        project: Project,
+        size: int,
+        team: list[tuple[int, str]],
+        people: dict[int, User],
+    ) -> tuple[int, int, int]:
+        rng = self.rng
+        area = self.organisation_coverage[project.organisation_id] or self.commune_ids
+        communes = list(Commune.objects.filter(pk__in=area).order_by("insee_code"))
+        started = self._between(project.created_at)
+        campaign = campaign_create(
+            project=project,
+            title=f"Petit patrimoine — {project.title}",
+            slug=f"patrimoine-g{number}",
+            template=Campaign.Template.HERITAGE,
+            presentation="\n\n".join(rng.sample(PARAGRAPHS, 2)),
+            method=PARAGRAPHS[2],
+            starts_on=started.date(),
+            communes=communes,
+        )
+        categories = list(campaign.categories.order_by("position"))
+        weights = CATEGORY_WEIGHTS[: len(categories)]
+        period_key = campaign.period_field_key()
+        moderator = people[team[0][0]]
+        contributors = [people[u] for u, _ in team] + rng.sample(
+            list(people.values()), min(20, len(people))
+        )
+        shapes = [commune.shape for commune in communes]
+        for shape in shapes:
+            prepare(shape)  # many containment tests below
+        # Some places hold much more than others, as around a town.
+        commune_weights = [rng.choice([1, 1, 1, 3, 10]) for _ in communes]
+
+        items = []
+        for n in range(size):
+            index = rng.choices(range(len(communes)), weights=commune_weights)[0]
+            commune = communes[index]
+            lon, lat = self._point_in(commune, shapes[index])
+            category = rng.choices(categories, weights=weights)[0]
+            contributor = rng.choice(contributors)
+            created = self._between(started)
+            waiting = rng.random() < WAITING_SHARE
+            values: dict[str, Any] = {
+                "etat": rng.choice(STATES),
+                "materiaux": rng.sample(MATERIALS, rng.randint(1, 2)),
+            }
+            if rng.random() < 5 / 6:
+                values["siecle"] = rng.choice(CENTURIES)
+            if rng.random() < 0.4:
+                values["lieu_dit"] = rng.choice(PLACE_NAMES)
+            item = Contribution(
+                campaign=campaign,
+                category=category,
+                title=f"{category.name} n° {n + 1} de {commune.name}",
+                description=rng.choice(ITEM_DESCRIPTIONS),
+                values=values,
+                longitude=lon,
+                latitude=lat,
+                commune=commune,
+                obscure_location=rng.random() < 0.05,
+                status=(
+                    Contribution.Status.SUBMITTED if waiting else Contribution.Status.VALIDATED
+                ),
+                licence=campaign.licence,
+                contributor=contributor,  # an object, not an id: its name is read below
+                show_contributor=rng.random() < 0.9,
+                consent_at=created,
+                created_at=created,
+                updated_at=created,
+                validated_at=None if waiting else self._between(created),
+            )
+            # bulk_create skips save(), which keeps the century in step otherwise.
+            item.century = item.century_from_values(period_key)
+            items.append(item)
+        Contribution.objects.bulk_create(items, batch_size=BATCH_SIZE)
+        _created_pks(Contribution, items)
+
+        files = [self._photo_files(rng, campaign.title) for _ in range(PHOTOS_PER_CAMPAIGN)]
+
+        def credit(item: Contribution) -> str:
+            if item.show_contributor and item.contributor is not None:
+                return item.contributor.public_name
+            return "Équipe du projet"
+
+        photos, events = [], []
+        for item in items:
+            for position in range(1 if rng.random() < 0.75 else 2):
+                image, thumbnail, prepared = rng.choice(files)
+                photos.append(
+                    Photo(
+                        contribution=item,
+                        image=image,
+                        thumbnail=thumbnail,
+                        width=prepared.width,
+                        height=prepared.height,
+                        credit=credit(item),
+                        position=position,
+                    )
+                )
+            events.append(
+                ContributionEvent(
+                    contribution=item,
+                    kind=ContributionEvent.Kind.SUBMITTED,
+                    actor_id=item.contributor_id,
+                    actor_name=item.contributor.public_name if item.contributor else "",
+                    to_status=Contribution.Status.SUBMITTED,
+                    created_at=item.created_at,
+                )
+            )
+            if item.validated_at is not None:
+                events.append(
+                    ContributionEvent(
+                        contribution=item,
+                        kind=ContributionEvent.Kind.DECIDED,
+                        actor_id=moderator.pk,
+                        actor_name=moderator.public_name,
+                        from_status=Contribution.Status.SUBMITTED,
+                        to_status=Contribution.Status.VALIDATED,
+                        created_at=item.validated_at,
+                    )
+                )
+        Photo.objects.bulk_create(photos, batch_size=BATCH_SIZE)
+        ContributionEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+        return len(items), len(photos), len(events)
+
+    def _point_in(self, commune: Commune, shape: Any) -> tuple[float, float]:
+        for _ in range(20):
+            lon = self.rng.uniform(commune.min_lon, commune.max_lon)
+            lat = self.rng.uniform(commune.min_lat, commune.max_lat)
+            if contains_xy(shape, lon, lat):
+                return round(lon, 6), round(lat, 6)
+        return commune.inside_point()
+
+    def _photo_files(self, rng: random.Random, label: str) -> tuple[str, str, PreparedPhoto]:
+        """One photo through the real pipeline, stored once; many items point to it."""
+        image = Image.new("RGB", (800, 600), rng.choice(PHOTO_COLOURS))
+        draw = ImageDraw.Draw(image)
+        for _ in range(8):
+            x, y = rng.randrange(0, 700), rng.randrange(200, 560)
+            draw.rectangle((x, y, x + rng.randrange(40, 200), y + 30), fill="#d8cfbd")
+        draw.text((30, 30), label, fill="#ffffff")
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80)
+        prepared = photo_prepare(
+            SimpleUploadedFile("bench.jpg", buffer.getvalue(), content_type="image/jpeg")
+        )
+        # Files written now stay if the transaction rolls back: harmless bench leftovers.
+        holder = Photo()
+        holder.image.save(prepared.image.name or "photo.jpg", prepared.image, save=False)
+        holder.thumbnail.save(
+            prepared.thumbnail.name or "thumbnail.webp", prepared.thumbnail, save=False
+        )
+        return holder.image.name or "", holder.thumbnail.name or "", prepared
