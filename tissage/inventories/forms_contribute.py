@@ -163,7 +163,9 @@ class ContributionForm(forms.Form):
         self.campaign = campaign
         self.mode = mode
         self.fields["category"].queryset = campaign.categories.all()  # type: ignore[attr-defined]
-        self.fields["commune"].queryset = campaign.communes.order_by("name")  # type: ignore[attr-defined]
+        self.fields["commune"].queryset = campaign.communes.order_by("name").defer(  # type: ignore[attr-defined]
+            "geometry"
+        )
         licence = Licence(campaign.licence).label
         self.fields["consent"].label = _(
             "I agree that my contribution (text and photos) is published under the "
@@ -300,7 +302,8 @@ class ItemFilterForm(forms.Form):
             (c.slug, c.name) for c in campaign.categories.all()
         ]
         self.fields["commune"].choices = [("", _("All communes"))] + [  # type: ignore[attr-defined]
-            (c.insee_code, c.name) for c in campaign.communes.order_by("name")
+            (c.insee_code, c.name)
+            for c in campaign.communes.order_by("name").only("insee_code", "name")
         ]
         if campaign.period_field_key() is None:
             del self.fields["period"]

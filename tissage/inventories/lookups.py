@@ -24,7 +24,9 @@ def get_item(
     request: HttpRequest, campaign: Campaign, rights: access.CampaignRights, pk: int
 ) -> Contribution:
     item = get_object_or_404(
-        Contribution.objects.select_related("category", "commune", "contributor", "entered_by"),
+        Contribution.objects.select_related(
+            "category", "commune", "contributor", "entered_by"
+        ).defer("commune__geometry"),
         campaign=campaign,
         pk=pk,
     )

@@ -224,8 +224,13 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
 
     def for_cards(self) -> ContributionQuerySet:
         """What a list of items shows: category, commune and the first photo."""
-        return self.select_related("category", "commune").prefetch_related(
-            models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
+        # Commune outlines are heavy and a card shows only the name.
+        return (
+            self.select_related("category", "commune")
+            .defer("commune__geometry")
+            .prefetch_related(
+                models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
+            )
         )
 
     def filtered(
