@@ -87,6 +87,10 @@ class Action(models.Model):
     # Places for the whole action, companions included; None: only the roles count.
     capacity = models.PositiveIntegerField(_("overall capacity"), null=True, blank=True)
     waiting_list = models.BooleanField(_("waiting list when full"), default=True)
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        _("reminder, hours before"), default=24, help_text=_("0: no reminder.")
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -172,6 +176,12 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Attendance, filled in by a facilitator on the day (None: not checked yet).
+    attended = models.BooleanField(_("present"), null=True, blank=True)
+    # Came without registering: added at check-in.
+    walk_in = models.BooleanField(_("came without registering"), default=False)
+    # Hours given, when they differ from the action's length.
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -198,3 +208,109 @@ class Registration(models.Model):
     @property
     def seats(self) -> int:
         return 1 + self.companions
+
+
+class Need(models.Model):
+    """Material the action needs (“2 spades”, “a trailer”), to which people pledge."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="needs")
+    label = models.CharField(_("what is needed"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("material need")
+        verbose_name_plural = _("material needs")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} × {self.quantity}"
+
+
+class Pledge(models.Model):
+    """Someone brings some of what is needed."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="pledges")
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="pledges"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.quantity} × {self.need.label}"
+
+
+class ImpactCounter(models.Model):
+    """What a project counts after each action (“trees planted”, “metres of hedge”)."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="impact_counters"
+    )
+    name = models.CharField(_("what is counted"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("impact counter")
+        verbose_name_plural = _("impact counters")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImpactValue(models.Model):
+    counter = models.ForeignKey(ImpactCounter, on_delete=models.CASCADE, related_name="values")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="impact_values")
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("impact value")
+        verbose_name_plural = _("impact values")
+        constraints = [
+            models.UniqueConstraint(fields=["counter", "action"], name="one_value_per_action")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counter}: {self.value}"
+
+
+class ActionReport(models.Model):
+    """A short account after the action: text and photos."""
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="report")
+    text = models.TextField(_("report"), help_text=_("Markdown."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.action}"
+
+
+class ReportPhoto(models.Model):
+    report = models.ForeignKey(ActionReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="actions/photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="actions/thumbnails/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    credit = models.CharField(_("author of the photo"), max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.credit})"

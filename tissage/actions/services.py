@@ -28,6 +28,16 @@ from tissage.projects.models import Project
 from . import emails
 from .models import Action, ActionSeries, Registration, Role
 
+# Words the action URLs use after /actions/: no action may be called so.
+RESERVED_SLUGS = {"annuler", "nouvelle", "calendrier", "impact", "export", "mes-actions"}
+
+
+def _action_slug(title: str) -> str:
+    slug = unique_slug(Action, title, fallback="action")
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Action, f"action {title}")
+    return slug
+
 
 class RegistrationRefused(Exception):
     """The registration cannot be recorded; the message says why, to the person."""
@@ -54,7 +64,7 @@ def action_create(
     action = Action(
         project=project,
         title=title,
-        slug=fields.pop("slug", None) or unique_slug(Action, title, fallback="action"),
+        slug=fields.pop("slug", None) or _action_slug(title),
         starts_at=starts_at,
         ends_at=ends_at,
         series=series,
