@@ -19,3 +19,12 @@ import pytest  # noqa: E402 - the environment above must be set before anything 
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # Production hashing takes ~0.5 s per password by design; tests need not wait.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp_server(settings):  # type: ignore[no-untyped-def]
+    """A real SMTP server in the test process; Django's mailer points at it."""
+    from tissage.core.tests.smtp import running_smtp
+
+    with running_smtp(settings) as inbox:
+        yield inbox

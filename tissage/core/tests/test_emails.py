@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from datetime import timedelta
 
 import pytest
@@ -13,6 +10,7 @@ from django.utils import timezone
 
 from tissage.core.emails import deliver_email, email_send
 from tissage.core.models import OutgoingEmail
+from tissage.core.tests.smtp import Inbox, free_port, use_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -22,45 +20,6 @@ SIGN_IN = {
     "context": {"code": "123456", "link": "http://x/", "minutes": 15},
     "reason": REASON,
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def use_smtp(settings, port: int) -> None:
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    use_smtp(settings, port)
-    yield inbox
-    controller.stop()
 
 
 def test_email_reaches_a_real_smtp_server(smtp_server, django_capture_on_commit_callbacks):

@@ -1,0 +1,101 @@
+"""Registering for an action as people do: a guest from a phone, the confirmation in a
+real mailbox (SMTP) with its calendar file, cancelling from the email; and without
+JavaScript."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from tissage.actions.models import Registration
+from tissage.actions.services import RoleInput, action_create
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+CANCEL_RE = re.compile(r"https?://\S+/actions/annuler/\S+/")
+
+
+@pytest.fixture
+def action(world):
+    starts_at = (timezone.now() + datetime.timedelta(days=10)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return action_create(
+        project=world.project,
+        title="Plantation d'une haie à Albon",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        roles=[RoleInput("Planter", 12), RoleInput("Accueil et café", 2)],
+        address="Chemin des Vergers, Albon",
+        meeting_point="Parking de la mairie",
+        what_to_bring="Gants, bottes",
+        status="published",
+    )
+
+
+def parts(message):
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    calendars = [
+        part.get_content()
+        for part in message.iter_attachments()
+        if part.get_content_type() == "text/calendar"
+    ]
+    return text, calendars
+
+
+def test_a_guest_registers_from_a_phone_gets_the_ics_and_cancels_from_the_email(
+    new_context, new_page, visit, check_page, action, smtp_server, live_server
+):
+    page = new_page(new_context(**PHONE))
+    url = reverse("actions:detail", kwargs={"slug": action.slug})
+    visit(page, url)
+    expect(page.locator("main")).to_contain_text("12 places restantes")
+    # One screen, four fields filled in: name, email, role, (companions left at 0).
+    page.locator("#id_name").fill("Camille")
+    page.locator("#id_email").fill("camille@example.org")
+    page.get_by_label(re.compile("Planter")).check()
+    page.get_by_role("button", name="S’inscrire").click()
+    expect(page.locator("[role=status]")).to_contain_text("camille@example.org")
+    expect(page.locator("main")).to_contain_text("11 places restantes")
+    check_page(page)
+
+    registration = Registration.objects.get()
+    assert registration.status == "confirmed"
+    (message,) = smtp_server.messages
+    assert smtp_server.recipients == [["camille@example.org"]]
+    text, calendars = parts(message)
+    for expected in ["Parking de la mairie", "Gants, bottes", "Chemin des Vergers"]:
+        assert expected in text
+    (ics,) = calendars
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["dtstart"].params["TZID"]) == "Europe/Paris"
+    assert event.decoded("dtstart") == action.starts_at
+    assert str(event["url"]).endswith(url)
+
+    cancel = CANCEL_RE.search(text).group(0)
+    visit(page, cancel.replace("http://testserver", live_server.url))
+    page.get_by_role("button", name="Oui, annuler").click()
+    expect(page.locator("[role=status]")).to_contain_text("annulée")
+    check_page(page)
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_registering_works_without_javascript(new_context, new_page, visit, check_page, action):
+    page = new_page(new_context(java_script_enabled=False, **PHONE))
+    visit(page, reverse("actions:detail", kwargs={"slug": action.slug}))
+    page.locator("#id_name").fill("Marcel")
+    page.locator("#id_email").fill("marcel@example.org")
+    page.get_by_label(re.compile("Accueil et café")).check()
+    page.locator("#id_companions").fill("1")
+    page.get_by_role("button", name="S’inscrire").click()
+    check_page(page)
+    registration = Registration.objects.get()
+    assert (registration.role.name, registration.seats) == ("Accueil et café", 2)
