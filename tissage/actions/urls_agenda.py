@@ -1,3 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views_agenda
+
+urlpatterns = [
+    path("", views_agenda.agenda, name="agenda"),
+    path("calendrier.ics", views_agenda.feed, name="feed"),
+    path("calendrier/projet/<slug:slug>.ics", views_agenda.feed_project, name="feed_project"),
+    path("calendrier/commune/<slug:insee>.ics", views_agenda.feed_commune, name="feed_commune"),
+    path("<slug:slug>/calendrier.ics", views_agenda.ics, name="ics"),
+]

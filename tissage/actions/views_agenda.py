@@ -1,0 +1,178 @@
+"""The public agenda of actions and the iCalendar feeds people subscribe to."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tissage.core.emails import site_url
+from tissage.projects.access import can_view_project, projects_visible_to
+from tissage.projects.models import Project
+from tissage.territories.models import Commune
+
+from . import access
+from .calendars import calendar_of
+from .forms_agenda import AgendaFilterForm
+from .models import Action, ActionQuerySet, Registration, Role
+
+PAGE_SIZE = 24
+# Feeds keep recent actions a while, so that a cancellation reaches the calendars
+# that already hold the event.
+FEED_PAST = datetime.timedelta(days=30)
+
+
+def _upcoming_for(request: HttpRequest) -> ActionQuerySet:
+    return (
+        Action.objects.published()
+        .upcoming()
+        .filter(project__in=projects_visible_to(request.user).values("pk"))
+    )
+
+
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    upcoming = _upcoming_for(request)
+    filters = AgendaFilterForm(request.GET or None, upcoming=upcoming)
+    actions = filters.apply(upcoming).select_related("project", "commune")
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One evaluation of the page's rows, shared by the counts and the cards.
+    page.object_list = list(page.object_list)
+    left = places_left_of(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/agenda.html",
+        {
+            "page": page,
+            "cards": [(action, left.get(action.pk, 0)) for action in page.object_list],
+            "filters": filters,
+            "query": query.urlencode(),
+            "feeds": _feeds_for(filters),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+def _feeds_for(filters: AgendaFilterForm) -> list[tuple[str, str]]:
+    """The whole platform's feed, and the feeds of the project and commune chosen."""
+    feeds = [(_("All the actions of the platform"), reverse("actions:feed"))]
+    data = filters.cleaned_data if filters.is_bound else {}
+    if project := data.get("project"):
+        title = dict(filters.fields["project"].choices)[project]  # type: ignore[attr-defined]
+        feeds.append(
+            (
+                _("The actions of the project %(project)s") % {"project": title},
+                reverse("actions:feed_project", kwargs={"slug": project}),
+            )
+        )
+    if insee := data.get("commune"):
+        name = dict(filters.fields["commune"].choices)[insee]  # type: ignore[attr-defined]
+        feeds.append(
+            (
+                _("The actions in %(commune)s") % {"commune": name},
+                reverse("actions:feed_commune", kwargs={"insee": insee}),
+            )
+        )
+    return feeds
+
+
+def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
+    """Action id → places left in total, for a whole page in two queries.
+
+    Same arithmetic as `services.places_left`: each role's places left (never below
+    zero) added up, then bounded by what the overall capacity leaves."""
+    ids = [action.pk for action in actions]
+    if not ids:
+        return {}
+    taken = dict(
+        Registration.objects.filter(action__in=ids)
+        .confirmed()
+        .order_by()
+        .values("role")
+        .annotate(taken=Sum(F("companions") + 1))
+        .values_list("role", "taken")
+    )
+    by_role: dict[int, int] = defaultdict(int)
+    taken_by_action: dict[int, int] = defaultdict(int)
+    for role_id, action_id, places in Role.objects.filter(action__in=ids).values_list(
+        "pk", "action", "places"
+    ):
+        by_role[action_id] += max(places - taken.get(role_id, 0), 0)
+        taken_by_action[action_id] += taken.get(role_id, 0)
+    left = {}
+    for action in actions:
+        total = by_role.get(action.pk, 0)
+        if action.capacity is not None:
+            total = min(total, max(action.capacity - taken_by_action.get(action.pk, 0), 0))
+        left[action.pk] = total
+    return left
+
+
+def _feed_actions(request: HttpRequest) -> ActionQuerySet:
+    """Published and cancelled actions of the projects the person sees, from a month ago."""
+    return Action.objects.filter(
+        status__in=[Action.Status.PUBLISHED, Action.Status.CANCELLED],
+        ends_at__gte=timezone.now() - FEED_PAST,
+        project__in=projects_visible_to(request.user).values("pk"),
+    ).order_by("starts_at", "pk")
+
+
+def _calendar_response(
+    request: HttpRequest, actions: ActionQuerySet | list[Action], *, name: str, filename: str
+) -> HttpResponse:
+    body = calendar_of(actions, base_url=site_url(request), name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(False, filename) or ""
+    return response
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    name = _("Actions on %(platform)s") % {"platform": settings.PLATFORM_NAME}
+    return _calendar_response(request, _feed_actions(request), name=name, filename="actions.ics")
+
+
+@require_GET
+def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    if not can_view_project(request.user, project):
+        raise Http404
+    return _calendar_response(
+        request,
+        _feed_actions(request).filter(project=project),
+        name=f"{project.title} · {settings.PLATFORM_NAME}",
+        filename=f"actions-{project.slug}.ics",
+    )
+
+
+@require_GET
+def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
+    commune = get_object_or_404(Commune.objects.only("insee_code", "name"), insee_code=insee)
+    return _calendar_response(
+        request,
+        _feed_actions(request).filter(commune=commune),
+        name=f"{commune.name} · {settings.PLATFORM_NAME}",
+        filename=f"actions-{commune.insee_code}.ics",
+    )
+
+
+@require_GET
+def ics(request: HttpRequest, slug: str) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("project__organisation"), slug=slug)
+    if not access.action_rights(request.user, action).can_view:
+        raise Http404
+    return _calendar_response(request, [action], name=action.title, filename=f"{action.slug}.ics")
