@@ -32,3 +32,11 @@ def action_rights(user: AnyUser, action: Action) -> ActionRights:
         can_register=visible and action.registration_is_open(),
         can_manage=rights.can_edit,
     )
+
+
+# --- Facilitators' pages (helper "manage": create/edit actions, registrants) ---
+
+
+def sees_registrant_contacts(rights: ActionRights) -> bool:
+    """Registrants' email and phone: only who manages the action (to reach them)."""
+    return rights.can_manage

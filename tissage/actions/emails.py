@@ -46,8 +46,16 @@ def _language(registration: Registration) -> str | None:
     return registration.user.language if registration.user else None
 
 
-def registration_send(*, registration: Registration, base_url: str) -> OutgoingEmail:
+def can_receive(registration: Registration) -> bool:
+    """Registered by a facilitator without an address: a reserved `.invalid` placeholder
+    keeps one registration per address, and nothing is ever sent to it (RFC 2606)."""
+    return not registration.email.endswith(".invalid")
+
+
+def registration_send(*, registration: Registration, base_url: str) -> OutgoingEmail | None:
     """Confirmation with the calendar file, or the waiting-list notice."""
+    if not can_receive(registration):
+        return None
     confirmed = registration.status == Registration.Status.CONFIRMED
     return email_send(
         to=registration.email,
@@ -59,8 +67,10 @@ def registration_send(*, registration: Registration, base_url: str) -> OutgoingE
     )
 
 
-def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmail:
+def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmail | None:
     """A place freed up: the first on the waiting list has it, and may release it."""
+    if not can_receive(registration):
+        return None
     return email_send(
         to=registration.email,
         template="emails/actions/promoted",

@@ -216,10 +216,10 @@ def registration_cancel(*, registration: Registration, base_url: str = "") -> li
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
-    return _promote(action, base_url=base_url or settings.SITE_URL)
+    return waiting_list_promote(action, base_url=base_url or settings.SITE_URL)
 
 
-def _promote(action: Action, *, base_url: str) -> list[Registration]:
+def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]:
     """Fill freed places from the waiting list, in order of arrival.
 
     Someone whose party does not fit waits on; the next ones may fit."""

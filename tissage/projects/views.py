@@ -70,6 +70,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "communes": project.communes.only("name", "insee_code", "department"),
             # Participatory inventories run within the project (the inventories app).
             "campaigns": project.campaigns.order_by("-starts_on", "title"),
+            # Actions and work-days of the project (the actions app).
+            "upcoming_actions": project.actions.published().upcoming()[:5],
             "rights": rights,
         },
     )

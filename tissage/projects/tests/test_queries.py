@@ -51,7 +51,7 @@ def populate(size: int) -> World:
 PAGES = [
     pytest.param("home", 2, 4, id="home"),
     pytest.param("list", 2, 4, id="list"),
-    pytest.param("detail", 6, 10, id="detail"),  # + the inventories of the project
+    pytest.param("detail", 7, 11, id="detail"),  # + its inventories and actions
     pytest.param("news", 3, 5, id="news"),
 ]
 

@@ -1,0 +1,272 @@
+"""On the day and after an action: the check-in list, impact counters, the report, and
+the staff exports. Who may do what: `access.action_rights` and `project_rights`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tissage.accounts.models import User
+from tissage.inventories.photos import photo_prepare
+from tissage.projects.access import project_rights
+from tissage.projects.models import Project
+
+from . import access, after, exports
+from .forms_after import (
+    AttendanceForm,
+    CounterForm,
+    ImpactValuesForm,
+    PeriodForm,
+    ReportForm,
+    WalkInForm,
+)
+from .models import Action, ActionReport, ImpactCounter, ImpactValue, Registration
+
+
+def _managed_action(request: HttpRequest, slug: str) -> Action | HttpResponse:
+    """The action for its team; hidden drafts are 404, strangers sign in or get 403."""
+    action = get_object_or_404(
+        Action.objects.select_related("project__organisation", "commune"), slug=slug
+    )
+    rights = access.action_rights(request.user, action)
+    if not rights.can_view:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not rights.can_manage:
+        raise PermissionDenied
+    return action
+
+
+def _project(request: HttpRequest, slug: str, *, manage: bool) -> Project | HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    rights = project_rights(request.user, project)
+    if not rights.can_view:
+        raise Http404
+    if manage and not rights.can_edit:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    return project
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # the pages below are for signed-in staff
+    return request.user
+
+
+# Attendance -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _managed_action(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    action = found
+    registrations = list(
+        Registration.objects.filter(action=action)
+        .confirmed()
+        .select_related("role")
+        .order_by("name", "pk")
+    )
+    posted = request.POST.get("form") if request.method == "POST" else None
+    form = AttendanceForm(
+        request.POST if posted == "attendance" else None, registrations=registrations
+    )
+    walk_in = WalkInForm(request.POST if posted == "walk_in" else None, prefix="walk_in")
+    if posted == "attendance" and form.is_valid():
+        count = after.attendance_set(action=action, marks=form.marks())
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved for %(count)d person.",
+                "Attendance saved for %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("actions:attendance", slug=action.slug)
+    if posted == "walk_in" and walk_in.is_valid():
+        try:
+            person = after.walk_in_add(
+                action=action,
+                name=walk_in.cleaned_data["name"],
+                email=walk_in.cleaned_data["email"] or "",
+                hours=walk_in.cleaned_data["hours"],
+                entered_by=_user(request),
+            )
+        except ValidationError as error:
+            walk_in.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(name)s is on the list, marked present.") % {"name": person.name}
+            )
+            return redirect("actions:attendance", slug=action.slug)
+    present = sum(1 for r in registrations if r.attended)
+    return render(
+        request,
+        "actions/after/attendance.html",
+        {
+            "action": action,
+            "form": form,
+            "walk_in": walk_in,
+            "default_hours": after.action_hours(action),
+            "present": present,
+            "people": sum(r.seats for r in registrations if r.attended),
+        },
+        status=400 if posted and request.method == "POST" else 200,
+    )
+
+
+# Impact ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
+    found = _project(request, project_slug, manage=request.method == "POST")
+    if isinstance(found, HttpResponse):
+        return found
+    project = found
+    can_manage = project_rights(request.user, project).can_edit
+    counter_form = values_form = None
+    if can_manage:
+        posted = request.POST.get("form") if request.method == "POST" else None
+        counters = list(ImpactCounter.objects.filter(project=project))
+        actions = after.impact_actions(project)
+        values = {
+            (v.action_id, v.counter_id): v.value
+            for v in ImpactValue.objects.filter(counter__project=project, action__in=actions)
+        }
+        counter_form = CounterForm(request.POST if posted == "counter" else None, prefix="counter")
+        values_form = ImpactValuesForm(
+            request.POST if posted == "values" else None,
+            actions=actions,
+            counters=counters,
+            values=values,
+        )
+        if posted == "counter" and counter_form.is_valid():
+            counter = counter_form.save(commit=False)
+            counter.project = project
+            counter.position = len(counters)
+            counter.save()
+            messages.success(
+                request,
+                _("“%(name)s” is counted from now on: fill in its values below.")
+                % {"name": counter.name},
+            )
+            return redirect("actions:impact", project_slug=project.slug)
+        if posted == "values" and values_form.is_valid():
+            after.impact_values_set(project=project, values=values_form.values())
+            messages.success(request, _("The impact values are saved."))
+            return redirect("actions:impact", project_slug=project.slug)
+        if posted:
+            messages.error(request, _("Nothing was saved: correct the boxes marked below."))
+    return render(
+        request,
+        "actions/after/impact.html",
+        {
+            "project": project,
+            "totals": after.impact_totals(project),
+            "can_manage": can_manage,
+            "counter_form": counter_form,
+            "values_form": values_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Report ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _managed_action(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    action = found
+    existing = ActionReport.objects.filter(action=action).prefetch_related("photos").first()
+    photos = list(existing.photos.all()) if existing else []
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        photos=photos,
+        initial={"text": existing.text if existing else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = [
+                after.NewPhoto(photo_prepare(upload), data["credit"].strip())
+                for upload in data["photos"]
+            ]
+            after.report_save(
+                action=action,
+                text=data["text"],
+                author=_user(request),
+                photos=new,
+                remove=[p.pk for p in data.get("remove", [])],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The report is saved and shown on the action page."))
+            return redirect("actions:detail", slug=action.slug)
+    return render(
+        request,
+        "actions/after/report_form.html",
+        {"action": action, "form": form, "photos": photos},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# Exports --------------------------------------------------------------------------------
+
+
+def _file(sheets: list[exports.Sheet], fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(exports.WRITERS[fmt](sheets), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+def export_registrants(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    found = _managed_action(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    return _file(exports.registrants_sheets(found), fmt, f"{found.slug}-inscrits")
+
+
+@require_GET
+def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
+    found = _project(request, project_slug, manage=True)
+    if isinstance(found, HttpResponse):
+        return found
+    period = PeriodForm(request.GET)
+    if not period.is_valid():
+        return render(
+            request,
+            "actions/after/export_problem.html",
+            {"project": found, "form": period},
+            status=400,
+        )
+    start, end = period.cleaned_data["du"], period.cleaned_data["au"]
+    registrations = exports.hours_registrations(found, start, end)
+    name = f"{found.slug}-heures"
+    if start or end:
+        name += f"-{start or 'debut'}-{end or 'fin'}"
+    return _file(exports.hours_sheets(registrations), fmt, name)
+
+
+@require_GET
+def export_impact(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
+    found = _project(request, project_slug, manage=True)
+    if isinstance(found, HttpResponse):
+        return found
+    return _file(exports.impact_sheets(after.impact_totals(found)), fmt, f"{found.slug}-impact")
