@@ -63,8 +63,7 @@ class AgendaFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = [("", _("All projects"))] + [  # type: ignore[attr-defined]
             (slug, title)
-            for slug, title in Project.objects.filter(actions__in=upcoming.values("pk"))
-            .distinct()
+            for slug, title in Project.objects.filter(pk__in=upcoming.values("project_id"))
             .order_by("title")
             .values_list("slug", "title")
         ]

@@ -101,7 +101,11 @@ class Action(models.Model):
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["status", "starts_at"])]
+        # The agenda: published actions not over yet, in order of start.
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["status", "ends_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="action_ends_after_start"

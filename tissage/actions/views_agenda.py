@@ -45,7 +45,10 @@ def _upcoming_for(request: HttpRequest) -> ActionQuerySet:
 def agenda(request: HttpRequest) -> HttpResponse:
     upcoming = _upcoming_for(request)
     filters = AgendaFilterForm(request.GET or None, upcoming=upcoming)
-    actions = filters.apply(upcoming).select_related("project", "commune")
+    # A card shows the commune's name: its contour stays in the database.
+    actions = (
+        filters.apply(upcoming).select_related("project", "commune").defer("commune__geometry")
+    )
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     # One evaluation of the page's rows, shared by the counts and the cards.
     page.object_list = list(page.object_list)
@@ -137,6 +140,10 @@ def _calendar_response(
     body = calendar_of(actions, base_url=site_url(request), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(False, filename) or ""
+    # Calendar apps poll feeds for hours on end: let them and proxies keep a copy a while
+    # (a signed-in person's feed may hold their drafts: private then).
+    visibility = "private" if request.user.is_authenticated else "public"
+    response["Cache-Control"] = f"{visibility}, max-age=900"
     return response
 
 
