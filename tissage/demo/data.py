@@ -20,6 +20,7 @@ from tissage.projects.services import news_post_publish, project_create, project
 from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
+from .actions import actions_load
 from .inventory import inventory_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -265,5 +266,10 @@ def demo_load(*, stdout: Writer | None = None) -> None:
         inventory_load(
             project=Project.objects.get(slug=CASES[0].project_slug),
             facilitator=_person(CASES[0].facilitators[0]),
+            inhabitant=_person("jeanne@demo.tissage.example"),
+        )
+        actions_load(
+            planting=Project.objects.get(slug=CASES[2].project_slug),
+            collective=Project.objects.get(slug=CASES[1].project_slug),
             inhabitant=_person("jeanne@demo.tissage.example"),
         )

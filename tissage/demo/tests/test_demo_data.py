@@ -69,3 +69,13 @@ def test_each_field_case_has_a_published_project_in_its_department():
     assert departments["demo-collectif-bassin-de-londres"] == {"34"}
     assert departments["demo-vallee-drome-en-transition"] == {"26"}
     assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_demo_has_a_series_of_six_plantings_and_a_meeting():
+    from tissage.actions.models import Action, Registration
+
+    demo_load()
+    demo_load()
+    assert Action.objects.filter(series__isnull=False).count() == 6
+    assert Action.objects.filter(kind="meeting").count() == 1
+    assert Registration.objects.filter(email="jeanne@demo.tissage.example").count() == 1
