@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tissage.actions.personal_data import collect as actions_data
+from tissage.actions.personal_data import files as actions_files
+from tissage.actions.personal_data import forget as actions_forget
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 from tissage.inventories.personal_data import collect as inventories_data
@@ -224,6 +227,7 @@ def account_data(*, user: User) -> dict[str, object]:
         **organisations_data(user),
         **projects_data(user),
         **inventories_data(user),
+        **actions_data(user),
         "emails_sent_to_you": list(
             OutgoingEmail.objects.filter(to=user.email).values("subject", "created_at", "status")
         ),
@@ -255,7 +259,7 @@ def account_export(*, user: User) -> bytes:
 
 def _uploaded_files(user: User) -> list[FieldFile]:
     # Each module that stores files uploaded by people lists them in its personal_data.
-    return [*projects_files(user), *inventories_files(user)]
+    return [*projects_files(user), *inventories_files(user), *actions_files(user)]
 
 
 @transaction.atomic
@@ -263,4 +267,7 @@ def account_delete(*, user: User) -> None:
     """Delete a person. What they published stays, shown without their name."""
     SignInCode.objects.filter(email=user.email).delete()
     OutgoingEmail.objects.filter(to=user.email).delete()
+    # Registrations keep a name and an address of their own: forgotten here, while the
+    # link to the account still says which ones are theirs.
+    actions_forget(user)
     user.delete()

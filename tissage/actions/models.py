@@ -318,3 +318,6 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ({self.credit})"
+
+
+from .volunteers import VolunteerProfile  # noqa: E402,F401

@@ -29,7 +29,15 @@ from . import emails
 from .models import Action, ActionSeries, Registration, Role
 
 # Words the action URLs use after /actions/: no action may be called so.
-RESERVED_SLUGS = {"annuler", "nouvelle", "calendrier", "impact", "export", "mes-actions"}
+RESERVED_SLUGS = {
+    "annuler",
+    "nouvelle",
+    "calendrier",
+    "impact",
+    "export",
+    "mes-actions",
+    "mes-disponibilites",
+}
 
 
 def _action_slug(title: str) -> str:

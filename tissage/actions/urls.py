@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("tissage.actions.urls_agenda")),
     path("", include("tissage.actions.urls_manage")),
     path("", include("tissage.actions.urls_after")),
+    path("", include("tissage.actions.urls_more")),
+    path("", include("tissage.actions.urls_volunteers")),
     path("<slug:slug>/", views.detail, name="detail"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from tissage.core.emails import site_url
 
-from . import access, services, tokens
+from . import access, services, tokens, views_more
 from .forms import RegistrationForm
 from .models import Action, Registration
 
@@ -58,6 +58,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "roles": [(role, places.get(role.pk, 0)) for role in action.roles.all()],
             "form": form,
+            **views_more.needs_part(request, action),
         },
     )
 

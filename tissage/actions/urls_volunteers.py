@@ -1,0 +1,11 @@
+"""Forces vives: one's availability, and volunteers for an action (see views_volunteers)."""
+
+from django.urls import URLPattern, path
+
+from . import views_volunteers
+
+urlpatterns: list[URLPattern] = [
+    path("mes-disponibilites/", views_volunteers.availability, name="availability"),
+    path("<slug:slug>/forces-vives/", views_volunteers.volunteers, name="volunteers"),
+    path("<slug:slug>/forces-vives/inviter/", views_volunteers.invite, name="invite_volunteer"),
+]

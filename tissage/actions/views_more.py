@@ -1,0 +1,219 @@
+"""Material needs and pledges, "my actions", the printable poster and sign-in sheet.
+
+Access is decided in `access.py` only (`action_rights`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.accounts.models import User
+from tissage.core.emails import site_url
+
+from . import access, more, tokens
+from .forms_more import NeedForm, PledgeForm
+from .models import Action, Need
+
+SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
+
+
+def _action(request: HttpRequest, slug: str) -> tuple[Action, access.ActionRights]:
+    """The action; 404 for whoever may not see it (a draft of someone else's)."""
+    action = get_object_or_404(
+        Action.objects.select_related("project__organisation", "commune"), slug=slug
+    )
+    rights = access.action_rights(request.user, action)
+    if not rights.can_view:
+        raise Http404
+    return action, rights
+
+
+def _refusal(request: HttpRequest, allowed: bool) -> HttpResponse | None:
+    """None when allowed; otherwise sign in first, or 403 when signed in."""
+    if allowed:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _pledge_form(request: HttpRequest, need: Need, data: Any = None) -> PledgeForm:
+    user = request.user
+    return PledgeForm(
+        data,
+        # Several forms on one page: ids must stay unique for the labels.
+        auto_id=f"id_pledge_{need.pk}_%s",
+        initial={"name": user.public_name} if isinstance(user, User) else None,
+    )
+
+
+def needs_part(request: HttpRequest, action: Action) -> dict[str, Any]:
+    """What the action page needs for its "Material" section (one query), to merge into
+    its context: `needs` (lines with a pledge form each) and `pledges_open`."""
+    lines = more.need_lines(action)
+    return {
+        "needs": [(line, _pledge_form(request, line.need)) for line in lines],
+        "pledges_open": more.pledges_open(action),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def needs(request: HttpRequest, slug: str) -> HttpResponse:
+    """The facilitators' list of needs: add one (POST here), change or remove one."""
+    action, rights = _action(request, slug)
+    if (refused := _refusal(request, rights.can_manage)) is not None:
+        return refused
+    form = NeedForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        more.need_save(action=action, **form.cleaned_data)
+        messages.success(request, _("The need is added."))
+        return redirect("actions:needs", slug=action.slug)
+    return _needs_page(request, action, new_form=form)
+
+
+def _needs_page(
+    request: HttpRequest,
+    action: Action,
+    *,
+    new_form: NeedForm | None = None,
+    bound: NeedForm | None = None,
+) -> HttpResponse:
+    rows = []
+    for line in more.need_lines(action):
+        need = line.need
+        form = (
+            bound
+            if bound is not None and bound.prefix == f"need-{need.pk}"
+            else NeedForm(
+                prefix=f"need-{need.pk}", initial={"label": need.label, "quantity": need.quantity}
+            )
+        )
+        rows.append((line, form))
+    return render(
+        request,
+        "actions/more/needs.html",
+        {"action": action, "rows": rows, "form": new_form or NeedForm(prefix="new")},
+    )
+
+
+def _need(action: Action, need_pk: int) -> Need:
+    return get_object_or_404(Need, pk=need_pk, action=action)
+
+
+@require_POST
+def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
+    action, rights = _action(request, slug)
+    if (refused := _refusal(request, rights.can_manage)) is not None:
+        return refused
+    need = _need(action, need_pk)
+    form = NeedForm(request.POST, prefix=f"need-{need.pk}")
+    if not form.is_valid():
+        return _needs_page(request, action, bound=form)
+    more.need_save(action=action, need=need, **form.cleaned_data)
+    messages.success(request, _("The need is changed."))
+    return redirect("actions:needs", slug=action.slug)
+
+
+@require_POST
+def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
+    action, rights = _action(request, slug)
+    if (refused := _refusal(request, rights.can_manage)) is not None:
+        return refused
+    more.need_delete(need=_need(action, need_pk))
+    messages.success(request, _("The need is removed, with its pledges."))
+    return redirect("actions:needs", slug=action.slug)
+
+
+@require_POST
+def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
+    action, _rights = _action(request, slug)
+    need = _need(action, need_pk)
+    form = _pledge_form(request, need, request.POST)
+    if form.is_valid():
+        user = request.user if isinstance(request.user, User) else None
+        try:
+            more.pledge_add(need=need, user=user, **form.cleaned_data)
+        except more.PledgeRefused as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Thank you: the organisers know you bring %(quantity)s × %(label)s.")
+                % {"quantity": form.cleaned_data["quantity"], "label": need.label},
+            )
+            return redirect(reverse("actions:detail", args=[action.slug]) + "#material-title")
+    line = next(line for line in more.need_lines(action) if line.need.pk == need.pk)
+    return render(
+        request, "actions/more/pledge.html", {"action": action, "line": line, "form": form}
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # login_required
+    now = timezone.now()
+    mine = more.my_actions(request.user, now)
+    upcoming = [
+        (
+            registration,
+            tokens.make(registration) if registration.action.starts_at > now else None,
+        )
+        for registration in mine.upcoming
+    ]
+    return render(
+        request,
+        "actions/more/mine.html",
+        {"upcoming": upcoming, "past": mine.past, "total_hours": mine.total_hours},
+    )
+
+
+@require_GET
+def poster(request: HttpRequest, slug: str) -> HttpResponse:
+    action, _rights = _action(request, slug)
+    url = site_url(request) + reverse("actions:detail", args=[action.slug])
+    return render(
+        request,
+        "actions/more/poster.html",
+        {"action": action, "url": url, "qr": mark_safe(qr_svg(url))},  # noqa: S308
+    )
+
+
+def qr_svg(url: str) -> str:
+    """Inline SVG markup of the QR code: no size (the print stylesheet sets it), no style
+    attribute (the Content-Security-Policy forbids inline styles). segno only emits
+    numbers and fixed attributes, so the markup is safe to mark as such."""
+    return str(
+        segno.make(url, error="m").svg_inline(
+            svgclass="poster-qr", lineclass="poster-qr-line", omitsize=True, border=2
+        )
+    )
+
+
+@require_GET
+def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    action, rights = _action(request, slug)
+    if (refused := _refusal(request, rights.can_manage)) is not None:
+        return refused
+    registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
+    return render(
+        request,
+        "actions/more/sign_in_sheet.html",
+        {
+            "action": action,
+            "registrations": registrations,
+            "empty_rows": range(SHEET_EMPTY_ROWS),
+        },
+    )
