@@ -284,7 +284,19 @@ _ODS_HEAD = (
     ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
     ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
     ' xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+    ' xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
     ' office:version="1.3"><office:automatic-styles>'
+    # Dates shown as dates (2026-11-28, 2026-11-28 09:00), not as day numbers.
+    '<number:date-style style:name="Nd"><number:year number:style="long"/>'
+    '<number:text>-</number:text><number:month number:style="long"/>'
+    '<number:text>-</number:text><number:day number:style="long"/></number:date-style>'
+    '<number:date-style style:name="Nt"><number:year number:style="long"/>'
+    '<number:text>-</number:text><number:month number:style="long"/>'
+    '<number:text>-</number:text><number:day number:style="long"/><number:text> </number:text>'
+    '<number:hours number:style="long"/><number:text>:</number:text>'
+    '<number:minutes number:style="long"/></number:date-style>'
+    '<style:style style:name="cd" style:family="table-cell" style:data-style-name="Nd"/>'
+    '<style:style style:name="ct" style:family="table-cell" style:data-style-name="Nt"/>'
     '<style:style style:name="ch" style:family="table-cell">'
     '<style:text-properties fo:font-weight="bold"/></style:style>'
     "</office:automatic-styles><office:body><office:spreadsheet>"
@@ -318,11 +330,17 @@ def _ods_cell(raw: Value, style: str = "") -> str:
                 f'<table:table-cell office:value-type="float" office:value="{value!r}">'
                 f"<text:p>{value!r}</text:p></table:table-cell>"
             )
-        case datetime.datetime() | datetime.date():
+        case datetime.datetime():
+            text = value.replace(tzinfo=None).isoformat(timespec="seconds")
+            return (
+                f'<table:table-cell table:style-name="ct" office:value-type="date"'
+                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+            )
+        case datetime.date():
             text = value.isoformat()
             return (
-                f'<table:table-cell office:value-type="date" office:date-value="{text}">'
-                f"<text:p>{text}</text:p></table:table-cell>"
+                f'<table:table-cell table:style-name="cd" office:value-type="date"'
+                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
             )
         case _:
             lines = _NOT_XML.sub("", str(value)).split("\n")

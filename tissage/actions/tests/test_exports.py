@@ -157,3 +157,21 @@ def test_the_team_reaches_every_export(client):
     client = staff_client(client, action.project)
     for url in urls(action, action.project):
         assert answer(client.get(url)) == OK
+
+
+def test_ods_dates_carry_a_date_style_so_spreadsheets_show_dates():
+    import zipfile
+
+    from tissage.actions.exports import Sheet, ods_bytes
+
+    moment = datetime.datetime(2026, 11, 28, 9, 0)
+    data = ods_bytes([Sheet("Heures", ["Date", "Jour"], [[moment, moment.date()]])])
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    assert (
+        'table:style-name="ct" office:value-type="date" office:date-value="2026-11-28T09:00:00"'
+        in content
+    )
+    assert (
+        'table:style-name="cd" office:value-type="date" office:date-value="2026-11-28"' in content
+    )
+    assert '<number:date-style style:name="Nt">' in content
