@@ -13,17 +13,23 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tissage.core.spreadsheets import (
+    ODS_MANIFEST,
+    ODS_MIMETYPE,
+    ODS_NAMESPACES,
+    ODS_STYLES,
+    ods_cell,
+)
 from tissage.projects.models import Project
 
 from .after import ImpactTotals, has_email, hours_of
@@ -276,79 +282,11 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return out.getvalue()
 
 
-ODS_MIMETYPE = CONTENT_TYPES["ods"]
 _ODS_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content'
-    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-    ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
-    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-    ' xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
-    ' xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
-    ' office:version="1.3"><office:automatic-styles>'
-    # Dates shown as dates (2026-11-28, 2026-11-28 09:00), not as day numbers.
-    '<number:date-style style:name="Nd"><number:year number:style="long"/>'
-    '<number:text>-</number:text><number:month number:style="long"/>'
-    '<number:text>-</number:text><number:day number:style="long"/></number:date-style>'
-    '<number:date-style style:name="Nt"><number:year number:style="long"/>'
-    '<number:text>-</number:text><number:month number:style="long"/>'
-    '<number:text>-</number:text><number:day number:style="long"/><number:text> </number:text>'
-    '<number:hours number:style="long"/><number:text>:</number:text>'
-    '<number:minutes number:style="long"/></number:date-style>'
-    '<style:style style:name="cd" style:family="table-cell" style:data-style-name="Nd"/>'
-    '<style:style style:name="ct" style:family="table-cell" style:data-style-name="Nt"/>'
-    '<style:style style:name="ch" style:family="table-cell">'
-    '<style:text-properties fo:font-weight="bold"/></style:style>'
-    "</office:automatic-styles><office:body><office:spreadsheet>"
-)
-_ODS_MANIFEST = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
-    ' manifest:version="1.3">'
-    f'<manifest:file-entry manifest:full-path="/" manifest:version="1.3"'
-    f' manifest:media-type="{ODS_MIMETYPE}"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-    "</manifest:manifest>"
+    f'<office:document-content {ODS_NAMESPACES} office:version="1.3">{ODS_STYLES}'
+    "<office:body><office:spreadsheet>"
 )
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _ods_cell(raw: Value, style: str = "") -> str:
-    styled = f' table:style-name="{style}"' if style else ""
-    value = _plain(raw)
-    match value:
-        case None:
-            return "<table:table-cell/>"
-        case bool():
-            flag = "true" if value else "false"
-            return (
-                f'<table:table-cell office:value-type="boolean" office:boolean-value="{flag}">'
-                f"<text:p>{flag}</text:p></table:table-cell>"
-            )
-        case int() | float():
-            return (
-                f'<table:table-cell office:value-type="float" office:value="{value!r}">'
-                f"<text:p>{value!r}</text:p></table:table-cell>"
-            )
-        case datetime.datetime():
-            text = value.replace(tzinfo=None).isoformat(timespec="seconds")
-            return (
-                f'<table:table-cell table:style-name="ct" office:value-type="date"'
-                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
-            )
-        case datetime.date():
-            text = value.isoformat()
-            return (
-                f'<table:table-cell table:style-name="cd" office:value-type="date"'
-                f' office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
-            )
-        case _:
-            lines = _NOT_XML.sub("", str(value)).split("\n")
-            paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in lines)
-            return (
-                f'<table:table-cell{styled} office:value-type="string">'
-                f"{paragraphs}</table:table-cell>"
-            )
 
 
 def ods_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -357,18 +295,18 @@ def ods_bytes(sheets: Sequence[Sheet]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         # ODF wants the media type first and uncompressed, so that it can be sniffed.
         package.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        package.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        package.writestr("META-INF/manifest.xml", ODS_MANIFEST)
         parts = [_ODS_HEAD]
         for sheet in sheets:
             parts.append(f"<table:table table:name={quoteattr(sheet.name)}>")
             parts.append(
                 "<table:table-row>"
-                + "".join(_ods_cell(h, "ch") for h in sheet.headers)
+                + "".join(ods_cell(h, "ch") for h in sheet.headers)
                 + "</table:table-row>"
             )
             for row in sheet.rows:
                 parts.append(
-                    "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+                    "<table:table-row>" + "".join(ods_cell(v) for v in row) + "</table:table-row>"
                 )
             parts.append("</table:table>")
         parts.append("</office:spreadsheet></office:body></office:document-content>")
