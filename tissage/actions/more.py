@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,8 +112,13 @@ def my_actions(user: User, now: datetime.datetime | None = None) -> MyActions:
     """The person's live registrations: upcoming (until the action ends) and past, with
     the hours given. One query whatever the number of registrations."""
     now = now or timezone.now()
+    mine = Q(user=user)
+    if user.email_confirmed_at:
+        # Registered as a guest before having an account: the address is theirs (they
+        # confirmed it by signing in with a code sent to it).
+        mine |= Q(user__isnull=True, email=user.email.lower())
     registrations = (
-        Registration.objects.filter(user=user)
+        Registration.objects.filter(mine)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("action__project", "role")
         .order_by("action__starts_at", "pk")

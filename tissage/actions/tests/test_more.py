@@ -221,6 +221,35 @@ def test_my_actions_lists_upcoming_with_cancel_link_and_past_with_hours(client):
     assert page.index(past.title) < page.rindex(older.title)
 
 
+def test_my_actions_include_guest_registrations_under_a_confirmed_address(client):
+    coming = make_action()
+    Registration.objects.create(
+        action=coming,
+        role=coming.roles.first(),
+        email="camille@example.org",
+        name="Camille",
+        status=Registration.Status.CONFIRMED,
+    )
+    other = make_action()
+    other.title = "Réunion des voisins"
+    other.save(update_fields=["title"])
+    Registration.objects.create(
+        action=other,
+        role=other.roles.first(),
+        email="someone.else@example.org",
+        name="X",
+        status=Registration.Status.CONFIRMED,
+    )
+    confirmed = UserFactory(email="camille@example.org")
+    client.force_login(confirmed)
+    page = client.get(reverse("actions:mine")).content.decode()
+    assert coming.title in page and other.title not in page
+    # An address nobody has proved to own yet does not show someone else's registrations.
+    confirmed.email_confirmed_at = None
+    confirmed.save(update_fields=["email_confirmed_at"])
+    assert coming.title not in client.get(reverse("actions:mine")).content.decode()
+
+
 def test_my_actions_asks_anonymous_people_to_sign_in(client):
     response = client.get(reverse("actions:mine"))
     assert response.status_code == 302
