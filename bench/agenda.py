@@ -105,14 +105,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     rows = bench.summarise(results, urls)
     print(f"\n{database} — {args.actions:,} actions, concurrency {args.concurrency}")
     print(f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f}")
-    columns = ("req", "err", "p50 ms", "p95 ms", "p95/base", "KB")
-    widths = (5, 4, 8, 8, 9, 7)
-    print(f"{'request':<24} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
-    for row in rows:
-        print(
-            f"{row['page']:<24.24} {row['requests']:>5} {row['errors']:>4} {row['p50_ms']:>8.1f} "
-            f"{row['p95_ms']:>8.1f} {row['p95_ratio']:>9.1f} {row['bytes'] / 1024:>7.1f}"
-        )
+    print(bench.latency_table(rows))
     return {
         "database": database,
         "actions": args.actions,

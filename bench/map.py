@@ -101,17 +101,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     rows = bench.summarise(results, urls)
     print(f"\n{database} — {args.items:,} items, concurrency {args.concurrency}")
     print(f"load average (1 min) before/after the measure: {load_before:.1f} / {load_after:.1f}")
-    header = (
-        f"{'request':<30} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p95/base':>9} {'KB':>7}"
-    )
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        print(
-            f"{row['page']:<30.30} {row['requests']:>5} {row['errors']:>4} {row['p50_ms']:>8.1f} "
-            f"{row['p95_ms']:>8.1f} {row['p95_ratio']:>9.1f} {row['bytes'] / 1024:>7.1f}"
-        )
+    print(bench.latency_table(rows))
     return {
         "database": database,
         "items": args.items,

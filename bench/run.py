@@ -331,6 +331,22 @@ def table(rows: list[dict[str, Any]], profile: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def latency_table(rows: list[dict[str, Any]], width: int = 30) -> str:
+    """p50/p95, ratio to the baseline and payload per request (bench/map.py, agenda.py)."""
+    header = (
+        f"{'request':<{width}} {'req':>5} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p95/base':>9} {'KB':>7}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row['page']:<{width}.{width}} {row['requests']:>5} {row['errors']:>4} "
+            f"{row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['p95_ratio']:>9.1f} "
+            f"{row['bytes'] / 1024:>7.1f}"
+        )
+    return "\n".join(lines)
+
+
 # --- main ------------------------------------------------------------------------------
 
 
