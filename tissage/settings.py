@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tissage.projects",
     "tissage.inventories",
     "tissage.actions",
+    "tissage.collectives",
     "tissage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -261,6 +262,20 @@ MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", "smtp://localhost:25")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tissage <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("TISSAGE_EMAIL_MAX_ATTEMPTS", "6"))
+
+# Collectives' discussion lists: each collective receives mail at <slug>@LIST_DOMAIN
+# (the mail server pipes it to `tissage mail-in`, or `tissage fetch-mail` polls IMAP).
+# By default, the domain of the platform's sender address.
+LIST_DOMAIN = os.environ.get(
+    "TISSAGE_LIST_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+)
+# Largest incoming email and largest attachment accepted on a list, in bytes.
+LIST_MAX_MESSAGE_BYTES = int(os.environ.get("TISSAGE_LIST_MAX_MESSAGE_BYTES", 25 * 1024 * 1024))
+LIST_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("TISSAGE_LIST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+)
+# fetch-mail: an IMAP mailbox that receives every list's mail (imaps://user:pass@host:993/INBOX).
+LIST_IMAP_URL = os.environ.get("TISSAGE_LIST_IMAP_URL", "")
 
 PLATFORM_NAME = os.environ.get("TISSAGE_PLATFORM_NAME", "Tissage")
 # Absolute address used in emails (magic links); falls back to the request's host.

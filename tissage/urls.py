@@ -17,6 +17,7 @@ urlpatterns = [
     path("structures/", include("tissage.organisations.urls")),
     path("inventaires/", include("tissage.inventories.urls")),
     path("actions/", include("tissage.actions.urls")),
+    path("collectifs/", include("tissage.collectives.urls")),
     path("compte/", include("tissage.accounts.urls")),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.

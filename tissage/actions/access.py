@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from tissage.accounts.models import User
+from tissage.collectives.access import coordinates_meetings_of
 from tissage.projects.access import project_rights
 
 from .models import Action
@@ -26,11 +27,15 @@ class ActionRights:
 
 def action_rights(user: AnyUser, action: Action) -> ActionRights:
     rights = project_rights(user, action.project)
-    visible = rights.can_view and (action.status != Action.Status.DRAFT or rights.can_edit)
+    # A collective's coordinators run its meetings, held in the collective's project.
+    manage = rights.can_edit or (
+        action.kind == Action.Kind.MEETING and coordinates_meetings_of(user, action.project)
+    )
+    visible = rights.can_view and (action.status != Action.Status.DRAFT or manage)
     return ActionRights(
         can_view=visible,
         can_register=visible and action.registration_is_open(),
-        can_manage=rights.can_edit,
+        can_manage=manage,
     )
 
 

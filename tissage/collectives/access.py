@@ -1,0 +1,116 @@
+"""Who may do what in a collective: the only place that decides it.
+
+See docs/permissions.md (Collectives). In short:
+- the collective's page (name, description, meetings, how to join) is public;
+- its discussions, wiki and initiatives are public or for members only
+  (`archive_visibility`);
+- active members post, edit the wiki, propose and join initiatives, report messages;
+- coordinators (and the organisation's staff) moderate: requests to join, held
+  messages and emails, hidden messages, reports, settings, meetings, and turning an
+  initiative into a project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from tissage.accounts.models import User
+from tissage.organisations.access import is_organisation_staff
+from tissage.projects.models import Project
+
+from .models import Collective, CollectiveMembership, Initiative, Message
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class CollectiveRights:
+    """What one person may do in one collective, worked out in at most two queries."""
+
+    membership: CollectiveMembership | None
+    can_read: bool  # discussions, wiki, initiatives
+    can_join: bool
+    can_leave: bool
+    can_participate: bool  # post, reply, edit the wiki, propose and join initiatives
+    can_moderate: bool  # coordinators, organisation staff, superusers
+
+    @property
+    def is_member(self) -> bool:
+        return self.can_participate
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.membership is not None
+            and self.membership.status == CollectiveMembership.Status.PENDING
+        )
+
+
+def collective_rights(user: AnyUser, collective: Collective) -> CollectiveRights:
+    membership = None
+    if user.is_authenticated:
+        membership = CollectiveMembership.objects.filter(collective=collective, user=user).first()
+    active = membership is not None and membership.status == CollectiveMembership.Status.ACTIVE
+    moderator = (membership is not None and membership.is_coordinator) or (
+        user.is_authenticated and is_organisation_staff(user, collective.organisation)
+    )
+    public = collective.archive_visibility == Collective.ArchiveVisibility.PUBLIC
+    # The last coordinator cannot leave: the collective would have nobody to run it.
+    last_coordinator = (
+        membership is not None
+        and membership.is_coordinator
+        and not CollectiveMembership.objects.active()
+        .filter(collective=collective, role=CollectiveMembership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    return CollectiveRights(
+        membership=membership,
+        can_read=public or active or moderator,
+        can_join=user.is_authenticated and membership is None,
+        can_leave=membership is not None and not last_coordinator,
+        can_participate=active,
+        can_moderate=moderator,
+    )
+
+
+def can_create_collective(user: AnyUser, organisation: object) -> bool:
+    """The organisation's staff create its collectives."""
+    return is_organisation_staff(user, organisation)  # type: ignore[arg-type]
+
+
+def can_report(rights: CollectiveRights, user: AnyUser, message: Message) -> bool:
+    return rights.can_participate and message.author_id != getattr(user, "pk", None)
+
+
+def can_edit_initiative(rights: CollectiveRights, user: AnyUser, initiative: Initiative) -> bool:
+    """Change the status and text: who proposed it, and the coordinators."""
+    if rights.can_moderate:
+        return True
+    return rights.can_participate and user.is_authenticated and initiative.proposed_by_id == user.pk
+
+
+def can_make_project(rights: CollectiveRights, initiative: Initiative) -> bool:
+    """Coordinators turn an active initiative into a project of the organisation, once."""
+    return (
+        rights.can_moderate
+        and initiative.project_id is None
+        and initiative.status == Initiative.Status.ACTIVE
+    )
+
+
+def coordinates_meetings_of(user: AnyUser, project: Project) -> bool:
+    """Coordinators of the collective whose meetings this project holds manage them.
+
+    Called by the actions app's access rules, so a coordinator manages the collective's
+    meetings (registrants, check-in) without being in the project's team."""
+    if not user.is_authenticated:
+        return False
+    return CollectiveMembership.objects.filter(
+        collective__project=project,
+        user=user,
+        role=CollectiveMembership.Role.COORDINATOR,
+        status=CollectiveMembership.Status.ACTIVE,
+    ).exists()
