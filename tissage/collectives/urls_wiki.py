@@ -1,8 +1,17 @@
 from django.urls import path
 
-from .views_placeholder import not_yet
+from . import views_wiki
+
+P = "<slug:slug>/wiki/<slug:page_slug>/"
 
 urlpatterns = [
-    path("<slug:slug>/wiki/", not_yet, name="wiki"),
-    path("<slug:slug>/wiki/<slug:page_slug>/", not_yet, name="wiki_page"),
+    path("<slug:slug>/wiki/", views_wiki.wiki_index, name="wiki"),
+    # Fixed words before the page slug: no page may take them (wiki.RESERVED_SLUGS).
+    path("<slug:slug>/wiki/nouvelle/", views_wiki.wiki_create, name="wiki_create"),
+    path(P, views_wiki.wiki_page, name="wiki_page"),
+    path(P + "modifier/", views_wiki.wiki_edit, name="wiki_edit"),
+    path(P + "historique/", views_wiki.wiki_history, name="wiki_history"),
+    path(P + "comparer/", views_wiki.wiki_diff, name="wiki_diff"),
+    path(P + "version/<int:number>/", views_wiki.wiki_revision, name="wiki_revision"),
+    path(P + "version/<int:number>/restaurer/", views_wiki.wiki_restore, name="wiki_restore"),
 ]
