@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import constant_time_compare
 
 from .models import Collective, CollectiveMembership
 
@@ -45,6 +46,6 @@ def reply_address_read(local_part: str) -> tuple[str, int | None]:
         return slug, None
     signer = signing.Signer(salt=REPLY_SALT)
     expected = signer.signature(f"{slug}.{thread_text}")[:12]
-    if not signature or not signing.constant_time_compare(signature, expected):
+    if not signature or not constant_time_compare(signature, expected):
         return slug, None
     return slug, int(thread_text)

@@ -1,0 +1,544 @@
+"""Incoming list mail: `tissage mail-in` with raw messages modelled on real clients."""
+
+from __future__ import annotations
+
+import io
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from django.core import mail as django_mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from PIL import Image
+
+from tissage.collectives import inbound, services, tokens
+from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
+from tissage.collectives.replyparse import html_to_text, reply_text
+from tissage.core.tests.factories import UserFactory
+
+from .factories import CollectiveFactory, MembershipFactory
+
+MAIL_DIR = Path(__file__).parent / "mail"
+DOMAIN = "listes.example.org"
+LIST = f"jardins@{DOMAIN}"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _list_domain(settings):
+    settings.LIST_DOMAIN = DOMAIN
+
+
+@pytest.fixture
+def collective():
+    return CollectiveFactory(slug="jardins", name="Jardins partagés")
+
+
+def member(collective, email, **kwargs):
+    user = UserFactory(email=email)
+    MembershipFactory(collective=collective, user=user, **kwargs)
+    return user
+
+
+@pytest.fixture
+def people(collective):
+    return {
+        "alice": member(collective, "alice.martin@example.net"),
+        "bruno": member(collective, "bruno.lefevre@gmail.com"),
+        "claire": member(collective, "claire.dubois@outlook.fr"),
+        "denis": member(collective, "denis.petit@laposte.net"),
+        "emma": member(collective, "emma.roux@orange.fr"),
+        "francois": member(collective, "francois.garcon@free.fr"),
+    }
+
+
+@pytest.fixture
+def parent(collective, people):
+    return services.thread_start(
+        collective=collective,
+        author=people["alice"],
+        subject="Atelier vélo samedi",
+        body="Bonjour à toutes et tous,\n\nQui peut aider samedi pour l'atelier vélo ?",
+    )
+
+
+def eml(name: str, parent: Message | None = None, **extra: str) -> bytes:
+    raw = (MAIL_DIR / name).read_bytes().replace(b"{{LIST}}", LIST.encode())
+    if parent is not None:
+        raw = raw.replace(b"{{PARENT}}", parent.message_id.encode())
+    for key, value in extra.items():
+        raw = raw.replace(b"{{" + key.encode() + b"}}", value.encode())
+    return raw
+
+
+def mail_in(raw: bytes, *args: str) -> tuple[InboundMail, str]:
+    out = io.StringIO()
+    call_command("mail_in", *args, stdin=io.BytesIO(raw), stdout=out)
+    return InboundMail.objects.latest("pk"), out.getvalue()
+
+
+def jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"  # Make
+    exif[0x0110] = "iPhone 15"  # Model
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+# --- replies from mail clients land under the right message, without quotes ----------------
+
+
+def test_gmail_reply_is_threaded_without_quote(parent, people):
+    mail, out = mail_in(eml("gmail_reply.eml", parent))
+
+    assert mail.status == InboundMail.Status.POSTED
+    reply = mail.message
+    assert reply.thread_id == parent.thread_id
+    assert reply.parent_id == parent.pk
+    assert reply.author == people["bruno"]
+    assert reply.source == Message.Source.EMAIL
+    assert reply.message_id == "<CAF3kq2Vx8Zb0=p_JtRk5wXn+q1mL9bC@mail.gmail.com>"
+    assert reply.body.startswith("Oui, je peux apporter des chaises pliantes et une table.")
+    assert "On se retrouve à 14 h devant la mairie ?" in reply.body
+    assert "a écrit" not in reply.body
+    assert "Qui peut aider" not in reply.body
+    assert mail.sender == "bruno.lefevre@gmail.com"
+    assert mail.sender_name == "Bruno Lefèvre"
+    assert mail.subject == "Re: [Jardins partagés] Atelier vélo samedi"
+    assert f"posted (jardins): message {reply.pk} in thread {parent.thread_id}" in out
+    parent.thread.refresh_from_db()
+    assert parent.thread.published_count == 2
+
+
+def test_outlook_reply_drops_signature_and_original(parent, people):
+    mail, _out = mail_in(eml("outlook_reply.eml", parent))
+
+    reply = mail.message
+    assert reply.parent_id == parent.pk
+    assert reply.author == people["claire"]
+    assert "Je serai là dès 13 h 30 avec la caisse à outils." in reply.body
+    for gone in ("Cordialement", "06 12 34 56 78", "De :", "Envoyé :", "Qui peut aider"):
+        assert gone not in reply.body
+
+
+def test_thunderbird_bottom_post_keeps_the_answer_only(parent, people):
+    mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.message.parent_id == parent.pk
+    # format=flowed: the line cut by the client is whole again.
+    assert "depuis le garage de la rue des Écoles jusqu'à la place." in body
+    assert "À samedi !" in body
+    for gone in ("a écrit", "> ", "Qui peut aider", "06 98 76 54 32", "-- "):
+        assert gone not in body
+
+
+def test_html_only_reply_becomes_markdown_without_quote(parent, people):
+    mail, _out = mail_in(eml("html_only_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.message.author == people["emma"]
+    assert "Je m’occupe du **café** et des gâteaux." in body
+    assert "- deux thermos" in body
+    assert "- des gobelets" in body
+    assert "Qui peut aider" not in body
+    assert "<" not in body
+
+
+def test_iso_8859_1_reply_keeps_its_accents(parent, people):
+    mail, _out = mail_in(eml("latin1_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.sender_name == "François Garçon"
+    assert mail.message.author == people["francois"]
+    # Windows-1252 as clients really send it under that label: € and œ survive.
+    assert "Très bonne idée ! J'ai réservé la salle des fêtes : ça coûte 50 €" in body
+    assert "L'œuvre de Noël continue." in body
+    assert "Bonjour à toutes" not in body
+
+
+def test_reply_with_photo_becomes_an_attachment_without_exif(parent, people):
+    photo = jpeg_with_exif()
+    assert b"iPhone 15" in photo
+    message = EmailMessage()
+    message["From"] = "Bruno Lefèvre <bruno.lefevre@gmail.com>"
+    message["To"] = LIST
+    message["Subject"] = "Re: [Jardins partagés] Atelier vélo samedi"
+    message["Message-ID"] = "<CAF3kq2Vx8Zb0=photo@mail.gmail.com>"
+    message["In-Reply-To"] = parent.message_id
+    message["References"] = parent.message_id
+    message.set_content("Voici la remorque.\n\nEnvoyé de mon iPhone\n")
+    message.add_attachment(photo, maintype="image", subtype="jpeg", filename="IMG_2041.jpeg")
+    message.add_attachment(
+        b"MZ\x90\x00", maintype="application", subtype="x-msdownload", filename="virus.exe"
+    )
+
+    mail, _out = mail_in(message.as_bytes())
+
+    reply = mail.message
+    assert reply.parent_id == parent.pk
+    assert reply.body.startswith("Voici la remorque.")
+    assert "iPhone" not in reply.body.split("\n\n")[0]
+    attachment = Attachment.objects.get(message=reply)
+    assert attachment.content_type == "image/jpeg"
+    stored = attachment.file.read()
+    assert b"iPhone 15" not in stored
+    assert not Image.open(io.BytesIO(stored)).getexif()
+    # The refused file is named in the message (in French once the catalogue has it).
+    assert reply.body.split("\n\n")[-1].startswith(
+        ("(Pièce jointe « virus.exe »", "(Attachment “virus.exe”")
+    )
+
+
+def test_new_thread_from_a_member(collective, people):
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    message = mail.message
+    assert message.parent is None
+    assert message.thread.subject == "Grainothèque : qui a des graines de tomates ?"
+    assert "- des tomates cerises\n- des haricots" in message.body
+
+
+def test_signed_reply_address_routes_without_headers(parent, people):
+    address = tokens.reply_address(parent.collective, parent.thread_id)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+
+    mail, _out = mail_in(raw, "--recipient", address)
+
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread_id == parent.thread_id
+    assert mail.recipient == address
+
+
+def test_reply_to_a_reply_goes_under_that_reply(parent, people):
+    first, _out = mail_in(eml("gmail_reply.eml", parent))
+    raw = eml("thunderbird_reply.eml", parent).replace(
+        b"In-Reply-To: " + parent.message_id.encode(),
+        b"In-Reply-To: " + first.message.message_id.encode(),
+    )
+
+    mail, _out = mail_in(raw)
+
+    assert mail.message.parent_id == first.message.pk
+
+
+def test_redelivered_mail_is_not_posted_twice(parent, people):
+    mail_in(eml("gmail_reply.eml", parent))
+    again, out = mail_in(eml("gmail_reply.eml", parent))
+
+    assert again.status == InboundMail.Status.IGNORED
+    assert again.reason == ""
+    assert Message.objects.filter(thread=parent.thread).count() == 2
+    assert "ignored" in out
+
+
+# --- not posted: robots, strangers, broken mail ---------------------------------------------
+
+
+def test_outlook_out_of_office_is_ignored_and_not_answered(
+    parent, people, django_capture_on_commit_callbacks
+):
+    django_mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(eml("outlook_auto_reply.eml", parent))
+
+    assert (mail.status, mail.reason) == ("ignored", "auto_reply")
+    assert mail.message is None
+    assert Message.objects.filter(thread=parent.thread).count() == 1
+    assert django_mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Auto-Submitted: auto-replied",
+        "X-Autoreply: yes",
+        "X-Autorespond: Absence",
+        "Precedence: bulk",
+        "Precedence: auto_reply",
+    ],
+)
+def test_automatic_mail_headers_are_ignored(parent, people, header):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", header.encode() + b"\r\nMIME-Version", 1
+    )
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "auto_reply")
+
+
+def test_auto_submitted_no_is_a_person(parent, people):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", b"Auto-Submitted: no\r\nMIME-Version", 1
+    )
+
+    assert mail_in(raw)[0].status == InboundMail.Status.POSTED
+
+
+def test_bounce_is_ignored(collective):
+    mail, _out = mail_in(eml("bounce.eml"))
+
+    assert (mail.status, mail.reason) == ("ignored", "bounce")
+    assert mail.collective == collective
+
+
+def test_our_own_copies_are_a_loop(parent, people):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", f"List-Id: Jardins <jardins.{DOMAIN}>\r\nMIME-Version".encode(), 1
+    )
+
+    assert (mail_in(raw)[0].reason) == "loop"
+
+
+def test_stranger_is_held_not_posted(collective, parent):
+    mail, out = mail_in(eml("stranger.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "unknown_sender")
+    assert mail.collective == collective
+    assert mail.message is None
+    assert not Message.objects.filter(body__contains="compost").exists()
+    assert "held: unknown_sender (jardins)" in out
+    assert bytes(mail.raw) == eml("stranger.eml")
+
+
+def test_pending_member_is_held(collective):
+    member(
+        collective, "g.mercier@exemple-entreprise.fr", status=CollectiveMembership.Status.PENDING
+    )
+
+    mail, _out = mail_in(eml("stranger.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "pending_member")
+
+
+def test_first_post_of_new_member_is_held_and_linked(collective):
+    collective.hold_first_posts = True
+    collective.save()
+    member(collective, "alice.martin@example.net", trusted=False)
+
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "first_post")
+    assert mail.message.status == Message.Status.HELD
+
+
+def test_only_quotes_from_a_member_is_held_as_empty(parent, people):
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+    head, _sep, _body = raw.partition(b"\r\n\r\n")
+    raw = head + b"\r\n\r\n> Bonjour,\r\n> un message cit\xc3\xa9\r\n"
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("held", "empty")
+
+
+def test_no_list_address_is_ignored(collective):
+    raw = eml("stranger.eml").replace(LIST.encode(), b"inconnu@" + DOMAIN.encode())
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "no_list")
+    assert mail.collective is None
+
+
+@pytest.mark.parametrize("raw", [b"", b"\x00\x01\xff garbage", None])
+def test_malformed_mail_is_stored_and_ignored(collective, raw):
+    raw = eml("malformed.eml") if raw is None else raw
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "malformed")
+    assert bytes(mail.raw) == raw
+
+
+def test_oversized_mail_keeps_headers_and_tells_the_sender(
+    collective, people, settings, django_capture_on_commit_callbacks
+):
+    settings.LIST_MAX_MESSAGE_BYTES = 2000
+    raw = eml("new_thread_member.eml") + b"x" * 3000
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "too_large")
+    assert bytes(mail.raw).startswith(b"Return-Path")
+    assert len(mail.raw) < 2000
+    assert b"tomates cerises" not in bytes(mail.raw)
+    assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
+    assert "Jardins partagés" in django_mail.outbox[0].subject
+
+
+def test_oversized_auto_reply_is_not_answered(
+    collective, settings, django_capture_on_commit_callbacks
+):
+    settings.LIST_MAX_MESSAGE_BYTES = 500
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(eml("outlook_auto_reply.eml", PARENT="<x@y>") + b"x" * 1000)
+
+    assert mail.reason == "auto_reply"
+    assert django_mail.outbox == []
+
+
+def test_database_error_asks_the_mail_server_to_retry(collective, monkeypatch):
+    def broken(raw, recipient=None):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(inbound, "receive", broken)
+
+    with pytest.raises(CommandError) as error:
+        call_command("mail_in", stdin=io.BytesIO(eml("stranger.eml")), stdout=io.StringIO())
+
+    assert error.value.returncode == 75
+
+
+def test_a_bug_of_ours_keeps_the_mail_for_a_coordinator(collective, people, monkeypatch):
+    def broken(message):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(inbound, "content_read", broken)
+
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "malformed")
+    assert not Message.objects.exists()
+
+
+# --- a coordinator's decision ---------------------------------------------------------------
+
+
+def test_approving_a_strangers_mail_posts_it_under_their_name(collective, parent):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("stranger.eml"))
+
+    posted = inbound.held_mail_approve(mail=mail, moderator=coordinator)
+
+    assert posted.status == Message.Status.PUBLISHED
+    assert posted.author is None
+    assert posted.author_name == "Gilles Mercier"
+    assert posted.thread.subject == "Proposition de partenariat pour vos jardins"
+    assert posted.message_id == "<01a2b3c4d5e6f7@exemple-entreprise.fr>"
+    mail.refresh_from_db()
+    assert (mail.status, mail.message, mail.decided_by) == ("posted", posted, coordinator)
+    assert mail.decided_at is not None
+    # Twice is once.
+    assert inbound.held_mail_approve(mail=mail, moderator=coordinator) == posted
+    assert Message.objects.filter(author_name="Gilles Mercier").count() == 1
+
+
+def test_approving_a_first_post_publishes_the_held_message(collective):
+    collective.hold_first_posts = True
+    collective.save()
+    alice = member(collective, "alice.martin@example.net", trusted=False)
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    posted = inbound.held_mail_approve(mail=mail, moderator=coordinator)
+
+    assert posted.pk == mail.message_id
+    assert posted.status == Message.Status.PUBLISHED
+    assert posted.author == alice
+    assert CollectiveMembership.objects.get(user=alice).trusted
+
+
+def test_approving_an_empty_reply_posts_the_whole_text(parent, people):
+    coordinator = member(parent.collective, "coord@example.net")
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+    head, _sep, _body = raw.partition(b"\r\n\r\n")
+    mail, _out = mail_in(head + b"\r\n\r\n> une citation seule\r\n")
+
+    posted = inbound.held_mail_approve(mail=mail, moderator=coordinator)
+
+    assert posted.body == "> une citation seule"
+    assert posted.author == people["bruno"]
+
+
+def test_discarding_a_held_mail(collective, parent):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("stranger.eml"))
+
+    inbound.held_mail_discard(mail=mail, moderator=coordinator)
+    inbound.held_mail_discard(mail=mail, moderator=coordinator)
+
+    mail.refresh_from_db()
+    assert (mail.status, mail.decided_by) == ("discarded", coordinator)
+    assert not Message.objects.filter(body__contains="compost").exists()
+    with pytest.raises(ValueError):
+        inbound.held_mail_approve(mail=mail, moderator=coordinator)
+
+
+def test_discarding_a_held_first_post_hides_it(collective):
+    collective.hold_first_posts = True
+    collective.save()
+    member(collective, "alice.martin@example.net", trusted=False)
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    inbound.held_mail_discard(mail=mail, moderator=coordinator)
+
+    mail.message.refresh_from_db()
+    assert mail.message.status == Message.Status.HIDDEN
+
+
+def test_ignored_mail_cannot_be_approved(collective, parent):
+    coordinator = member(collective, "coord@example.net")
+    mail, _out = mail_in(eml("bounce.eml"))
+
+    with pytest.raises(ValueError):
+        inbound.held_mail_approve(mail=mail, moderator=coordinator)
+    inbound.held_mail_discard(mail=mail, moderator=coordinator)
+    mail.refresh_from_db()
+    assert mail.status == "ignored"
+
+
+# --- the parsing helpers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("Re: [Jardins partagés] Atelier vélo", "Atelier vélo"),
+        ("RE: TR: Fwd: Réf. : Compost", "Compost"),
+        ("Re : Re: [jardins] Graines", "Graines"),
+        ("[URGENT] Réunion", "[URGENT] Réunion"),
+        ("Rendez-vous samedi", "Rendez-vous samedi"),
+    ],
+)
+def test_subject_clean(collective, subject, expected):
+    assert inbound.subject_clean(subject, collective) == expected
+
+
+def test_reply_text_keeps_a_message_that_looks_like_a_signature():
+    text = "Moi !\n\nThanks, everyone: here is the plan\nfor saturday.\n"
+    assert reply_text(text) == text.strip()
+
+
+def test_html_outlook_desktop_separator_cuts_the_original():
+    html = (
+        "<div class=WordSection1><p>Ok pour moi.</p><div><div style='border:none;"
+        "border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'><p><b>De :</b> Alice"
+        "<br><b>Envoyé :</b> jeudi</p></div></div><p>Texte d'origine</p></div>"
+    )
+    assert html_to_text(html) == "Ok pour moi."
