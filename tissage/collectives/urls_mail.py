@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views_placeholder import not_yet
+from . import views_mail
 
 urlpatterns = [
-    path("desabonnement/<str:token>/", not_yet, name="unsubscribe"),
+    path("desabonnement/<str:token>/", views_mail.unsubscribe, name="unsubscribe"),
 ]

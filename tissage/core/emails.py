@@ -6,6 +6,7 @@ to the mail server and retries with a growing delay when that fails.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 from datetime import timedelta
 from typing import Any
@@ -39,11 +40,16 @@ def email_send(
     reason: str,
     language: str | None = None,
     attachments: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    subject_override: str | None = None,
 ) -> OutgoingEmail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
 
     `reason` says in one sentence why the person receives this email; it is printed
-    at the bottom of every message, as is the platform name.
+    at the bottom of every message, as is the platform name. `headers` are added to the
+    message (a "From" there replaces the displayed sender, not the envelope's);
+    `subject_override` is the whole subject, without the platform's "[name]" prefix
+    (a discussion list's subjects start with the list's own name).
     """
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         full_context = {
@@ -52,8 +58,11 @@ def email_send(
             "reason": reason,
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string(f"{template}_subject.txt", full_context).strip()
-        subject = " ".join(subject.split())
+        if subject_override is None:
+            subject = render_to_string(f"{template}_subject.txt", full_context).strip()
+            subject = f"[{settings.PLATFORM_NAME}] {' '.join(subject.split())}"
+        else:
+            subject = " ".join(subject_override.split())
         body_text = render_to_string(f"{template}.txt", full_context)
         body_html = render_to_string(f"{template}.html", full_context)
     # Sent emails are kept a month (for the person's data export and for support), then
@@ -63,9 +72,10 @@ def email_send(
     ).delete()
     message = OutgoingEmail.objects.create(
         to=to,
-        subject=f"[{settings.PLATFORM_NAME}] {subject}",
+        subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
+        headers=headers or {},
         attachments=attachments or [],
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
@@ -100,12 +110,22 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
+class _UnfoldedHeadersEmail(EmailMultiAlternatives):
+    """Python folds a header line longer than 78 characters, and encodes a long word it
+    cannot split (RFC 2047): the URL of a List-Unsubscribe header would reach mail clients
+    encoded and unusable. Lines up to RFC 5322's limit (998) keep such headers whole."""
+
+    def message(self, *, policy: Any = email.policy.default) -> Any:
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+
+
 @task()
 def deliver_email(email_id: int) -> str:
     message = OutgoingEmail.objects.filter(pk=email_id).first()
     if message is None or message.status == OutgoingEmail.Status.SENT:
         return "nothing to do"
-    mail = EmailMultiAlternatives(
+    mail_class = _UnfoldedHeadersEmail if message.headers else EmailMultiAlternatives
+    mail = mail_class(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
