@@ -1,10 +1,39 @@
 from django.urls import path
 
-from .views_placeholder import not_yet
+from . import views_discussion as views
 
 urlpatterns = [
-    path("<slug:slug>/discussions/", not_yet, name="threads"),
-    path("<slug:slug>/discussions/<int:thread_id>/", not_yet, name="thread"),
-    path("<slug:slug>/messages/<int:message_id>/", not_yet, name="message"),
-    path("<slug:slug>/moderation/", not_yet, name="moderation"),
+    path("<slug:slug>/discussions/", views.threads, name="threads"),
+    path("<slug:slug>/discussions/nouvelle/", views.thread_create, name="thread_create"),
+    path("<slug:slug>/discussions/<int:thread_id>/", views.thread, name="thread"),
+    path("<slug:slug>/discussions/<int:thread_id>/repondre/", views.reply, name="reply"),
+    path("<slug:slug>/messages/<int:message_id>/", views.message, name="message"),
+    path("<slug:slug>/messages/<int:message_id>/masquer/", views.message_hide, name="message_hide"),
+    path(
+        "<slug:slug>/messages/<int:message_id>/afficher/",
+        views.message_unhide,
+        name="message_unhide",
+    ),
+    path(
+        "<slug:slug>/messages/<int:message_id>/approuver/",
+        views.message_approve,
+        name="message_approve",
+    ),
+    path(
+        "<slug:slug>/messages/<int:message_id>/signaler/",
+        views.message_report,
+        name="message_report",
+    ),
+    path(
+        "<slug:slug>/fichiers/<int:attachment_id>/<str:filename>",
+        views.attachment,
+        name="attachment",
+    ),
+    path("<slug:slug>/moderation/", views.moderation, name="moderation"),
+    path("<slug:slug>/moderation/emails/<int:mail_id>/", views.held_mail, name="held_mail"),
+    path(
+        "<slug:slug>/moderation/signalements/<int:report_id>/ignorer/",
+        views.report_dismiss,
+        name="report_dismiss",
+    ),
 ]
