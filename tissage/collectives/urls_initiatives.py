@@ -1,8 +1,34 @@
 from django.urls import path
 
-from .views_placeholder import not_yet
+from . import views_initiatives as views
 
 urlpatterns = [
-    path("<slug:slug>/initiatives/", not_yet, name="initiatives"),
-    path("<slug:slug>/initiatives/<int:pk>/", not_yet, name="initiative"),
+    path("<slug:slug>/initiatives/", views.initiative_list, name="initiatives"),
+    path("<slug:slug>/initiatives/nouvelle/", views.initiative_create, name="initiative_create"),
+    path("<slug:slug>/initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
+    path(
+        "<slug:slug>/initiatives/<int:pk>/rejoindre/",
+        views.initiative_join,
+        name="initiative_join",
+    ),
+    path(
+        "<slug:slug>/initiatives/<int:pk>/quitter/",
+        views.initiative_leave,
+        name="initiative_leave",
+    ),
+    path(
+        "<slug:slug>/initiatives/<int:pk>/modifier/",
+        views.initiative_edit,
+        name="initiative_edit",
+    ),
+    path(
+        "<slug:slug>/initiatives/<int:pk>/statut/",
+        views.initiative_status,
+        name="initiative_status",
+    ),
+    path(
+        "<slug:slug>/initiatives/<int:pk>/projet/",
+        views.initiative_project,
+        name="initiative_project",
+    ),
 ]

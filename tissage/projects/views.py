@@ -50,7 +50,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    # Where the project comes from (an initiative of a collective) and the collective
+    # whose meetings it holds: joined to the same query, no extra one.
+    project = get_object_or_404(
+        Project.objects.select_related("organisation", "initiative__collective", "collective"),
+        slug=slug,
+    )
     rights = access.project_rights(request.user, project)
     if not rights.can_view:
         raise Http404
@@ -73,6 +78,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Actions and work-days of the project (the actions app).
             "upcoming_actions": project.actions.published().upcoming()[:5],
             "rights": rights,
+            # Reverse one-to-ones: None when absent (already fetched by select_related).
+            "from_initiative": getattr(project, "initiative", None),
+            "meetings_of": getattr(project, "collective", None),
         },
     )
 

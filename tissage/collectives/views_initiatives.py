@@ -1,0 +1,333 @@
+"""Initiatives of a collective: the list, proposing one, its page ("j’en suis", status,
+its discussion) and turning it into a project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.accounts.models import User
+from tissage.core.emails import site_url
+
+from . import access
+from . import services_initiatives as services
+from .access import CollectiveRights
+from .forms_initiatives import InitiativeForm, InitiativeStatusForm
+from .models import Collective, Initiative, InitiativeMember, Message
+
+LAST_MESSAGES = 5
+# The order the list shows them in: what needs people first, what is over last.
+STATUS_ORDER = [
+    Initiative.Status.IDEA,
+    Initiative.Status.FORMING,
+    Initiative.Status.ACTIVE,
+    Initiative.Status.PAUSED,
+    Initiative.Status.DONE,
+]
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def _collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
+    """The collective and the person's rights; 404 for who may not read it (anonymous
+    people are asked to sign in first: being a member may let them read)."""
+    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
+    rights = access.collective_rights(request.user, collective)
+    if not rights.can_read:
+        if not request.user.is_authenticated:
+            raise _LoginNeeded
+        raise Http404
+    return collective, rights
+
+
+def _initiative(collective: Collective, pk: int) -> Initiative:
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("commune", "thread", "project", "proposed_by"),
+        collective=collective,
+        pk=pk,
+    )
+    initiative.collective = collective
+    return initiative
+
+
+def _login(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
+
+
+@require_GET
+def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        collective, rights = _collective(request, slug)
+    except _LoginNeeded:
+        return _login(request)
+    initiatives = collective.initiatives.annotate(member_count=Count("members")).select_related(
+        "commune"
+    )
+    if request.user.is_authenticated:
+        initiatives = initiatives.annotate(
+            joined=Exists(
+                InitiativeMember.objects.filter(initiative=OuterRef("pk"), user=request.user)
+            )
+        )
+    chosen = request.GET.get("statut", "")
+    if chosen not in Initiative.Status.values:
+        chosen = ""
+    by_status: dict[str, list[Initiative]] = {status: [] for status in STATUS_ORDER}
+    for initiative in initiatives:
+        initiative.collective = collective
+        by_status[initiative.status].append(initiative)
+    groups = [
+        {
+            "status": status,
+            "label": Initiative.Status(status).label,
+            "initiatives": by_status[status],
+        }
+        for status in STATUS_ORDER
+        if not chosen or status == chosen
+    ]
+    filters = [
+        {"status": g, "label": Initiative.Status(g).label, "count": len(by_status[g])}
+        for g in STATUS_ORDER
+    ]
+    return render(
+        request,
+        "collectives/initiatives/list.html",
+        {
+            "collective": collective,
+            "rights": rights,
+            "tab": "initiatives",
+            "groups": groups,
+            "filters": filters,
+            "chosen": chosen,
+            "total": sum(len(items) for items in by_status.values()),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    collective, rights = _collective(request, slug)
+    if not rights.can_participate:
+        raise PermissionDenied
+    form = InitiativeForm(request.POST or None, collective=collective)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            initiative = services.initiative_propose(
+                collective=collective,
+                proposer=request.user,  # type: ignore[arg-type]
+                title=data["title"],
+                what=data["what"],
+                where=data["where"],
+                commune=data["commune"],
+                needs=data["needs"],
+                membership=rights.membership,
+                initiative_url_base=site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your initiative is proposed: its discussion is open on the list."),
+            )
+            return redirect(initiative)
+    return render(
+        request,
+        "collectives/initiatives/form.html",
+        {
+            "collective": collective,
+            "rights": rights,
+            "tab": "initiatives",
+            "form": form,
+            "initiative": None,
+        },
+    )
+
+
+def _detail_context(
+    request: HttpRequest,
+    collective: Collective,
+    rights: CollectiveRights,
+    initiative: Initiative,
+    status_form: InitiativeStatusForm | None = None,
+) -> dict[str, Any]:
+    members = list(
+        InitiativeMember.objects.filter(initiative=initiative)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+    user_pk = request.user.pk if request.user.is_authenticated else None
+    last_messages: list[Message] = []
+    if initiative.thread_id:
+        last_messages = list(
+            Message.objects.published()
+            .filter(thread_id=initiative.thread_id)
+            .order_by("-created_at", "-pk")[:LAST_MESSAGES]
+        )[::-1]
+    can_edit = access.can_edit_initiative(rights, request.user, initiative)
+    return {
+        "collective": collective,
+        "rights": rights,
+        "tab": "initiatives",
+        "initiative": initiative,
+        "members": members,
+        "joined": any(member.user_id == user_pk for member in members),
+        "last_messages": last_messages,
+        "can_edit": can_edit,
+        "can_make_project": access.can_make_project(rights, initiative),
+        "status_form": status_form
+        or (InitiativeStatusForm(initial={"status": initiative.status}) if can_edit else None),
+    }
+
+
+@require_GET
+def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    try:
+        collective, rights = _collective(request, slug)
+    except _LoginNeeded:
+        return _login(request)
+    initiative = _initiative(collective, pk)
+    return render(
+        request,
+        "collectives/initiatives/detail.html",
+        _detail_context(request, collective, rights, initiative),
+    )
+
+
+def _acting(request: HttpRequest, slug: str, pk: int) -> tuple[CollectiveRights, Initiative]:
+    collective, rights = _collective(request, slug)
+    return rights, _initiative(collective, pk)
+
+
+@require_POST
+def initiative_join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    rights, initiative = _acting(request, slug, pk)
+    if not rights.can_participate:
+        raise PermissionDenied
+    services.initiative_join(initiative=initiative, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("You are in! Say hello in the initiative’s discussion."))
+    return redirect(initiative)
+
+
+@require_POST
+def initiative_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    rights, initiative = _acting(request, slug, pk)
+    if not rights.can_participate:
+        raise PermissionDenied
+    services.initiative_leave(initiative=initiative, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("You left the initiative."))
+    return redirect(initiative)
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    collective, rights = _collective(request, slug)
+    initiative = _initiative(collective, pk)
+    if not access.can_edit_initiative(rights, request.user, initiative):
+        raise PermissionDenied
+    form = InitiativeForm(request.POST or None, collective=collective, initiative=initiative)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_update(
+                initiative=initiative,
+                title=data["title"],
+                what=data["what"],
+                where=data["where"],
+                commune=data["commune"],
+                needs=data["needs"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The initiative is saved."))
+            return redirect(initiative)
+    return render(
+        request,
+        "collectives/initiatives/form.html",
+        {
+            "collective": collective,
+            "rights": rights,
+            "tab": "initiatives",
+            "form": form,
+            "initiative": initiative,
+        },
+    )
+
+
+@require_POST
+def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    collective, rights = _collective(request, slug)
+    initiative = _initiative(collective, pk)
+    if not access.can_edit_initiative(rights, request.user, initiative):
+        raise PermissionDenied
+    form = InitiativeStatusForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, collective, rights, initiative, status_form=form)
+        return render(request, "collectives/initiatives/detail.html", context, status=400)
+    services.initiative_set_status(
+        initiative=initiative,
+        status=form.cleaned_data["status"],
+        by=request.user,  # type: ignore[arg-type]
+    )
+    messages.success(
+        request,
+        _("The initiative is now: %(status)s.") % {"status": initiative.get_status_display()},
+    )
+    return redirect(initiative)
+
+
+@require_POST
+def initiative_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login(request)
+    collective, rights = _collective(request, slug)
+    initiative = _initiative(collective, pk)
+    if not rights.can_moderate:
+        raise PermissionDenied
+    if initiative.project is not None:
+        # A second click, or another coordinator was quicker: the project exists.
+        return redirect(initiative.project)
+    if not access.can_make_project(rights, initiative):
+        messages.error(
+            request,
+            _("Only an active initiative can become a project: change its status first."),
+        )
+        return redirect(initiative)
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        project = services.initiative_make_project(
+            initiative=initiative,
+            coordinator=user,
+            membership=rights.membership,
+            base_url=site_url(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(initiative)
+    messages.success(
+        request,
+        _("The initiative is now a project, with its members as the team."),
+    )
+    return redirect(project)
