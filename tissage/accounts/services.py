@@ -24,6 +24,9 @@ from django.utils.translation import ngettext
 from tissage.actions.personal_data import collect as actions_data
 from tissage.actions.personal_data import files as actions_files
 from tissage.actions.personal_data import forget as actions_forget
+from tissage.collectives.personal_data import collect as collectives_data
+from tissage.collectives.personal_data import files as collectives_files
+from tissage.collectives.personal_data import forget as collectives_forget
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 from tissage.inventories.personal_data import collect as inventories_data
@@ -228,6 +231,7 @@ def account_data(*, user: User) -> dict[str, object]:
         **projects_data(user),
         **inventories_data(user),
         **actions_data(user),
+        **collectives_data(user),
         "emails_sent_to_you": list(
             OutgoingEmail.objects.filter(to=user.email).values("subject", "created_at", "status")
         ),
@@ -259,7 +263,12 @@ def account_export(*, user: User) -> bytes:
 
 def _uploaded_files(user: User) -> list[FieldFile]:
     # Each module that stores files uploaded by people lists them in its personal_data.
-    return [*projects_files(user), *inventories_files(user), *actions_files(user)]
+    return [
+        *projects_files(user),
+        *inventories_files(user),
+        *actions_files(user),
+        *collectives_files(user),
+    ]
 
 
 @transaction.atomic
@@ -270,4 +279,6 @@ def account_delete(*, user: User) -> None:
     # Registrations keep a name and an address of their own: forgotten here, while the
     # link to the account still says which ones are theirs.
     actions_forget(user)
+    # Messages and wiki revisions keep their text, signed "a former member".
+    collectives_forget(user)
     user.delete()

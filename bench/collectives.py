@@ -1,0 +1,260 @@
+"""Benchmark the collectives' discussion list: the archive with many messages, and mail-in.
+
+    uv run python bench/collectives.py [--messages 100000] [--database sqlite|postgres|both]
+
+For each database: a fresh database, one public collective with 200 members, N published
+messages in N/20 threads (bulk-loaded), then
+- pages, against `/healthz/` measured in the same run on the production server: the
+  archive (first page, a far page, a search), a thread of 20 messages, a permalink;
+- mail-in throughput: M realistic replies (quoted text, HTML part) handed to
+  `inbound.receive()` in one process (messages per second, no outgoing mail: the
+  members are on "web only" so only the posting is measured), and the same reply piped
+  to `tissage mail-in` in a new process each time, as Postfix does, against a process
+  that only starts Django (`tissage shell -c pass`) as the baseline.
+Writes JSON under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # the shared harness of bench/run.py
+
+SETUP = """
+import datetime, random
+from django.utils import timezone
+from tissage.accounts.models import User
+from tissage.collectives.models import Collective, CollectiveMembership, Message, Thread
+from tissage.core.tests.factories import OrganisationFactory
+rng = random.Random(5)
+WORDS = ("jardin guinguette marché réunion compost verger chantier vélo école lavoir "
+         "fête producteurs épicerie covoiturage atelier").split()
+organisation = OrganisationFactory(slug="bench-org")
+collective = Collective.objects.create(organisation=organisation, name="CLAC du bassin",
+    slug="clac", archive_visibility="public")
+users = User.objects.bulk_create([User(email=f"m{n}@bench.example", display_name=f"Membre {n}")
+    for n in range(200)])
+users = list(User.objects.order_by("pk"))
+CollectiveMembership.objects.bulk_create([CollectiveMembership(collective=collective, user=u,
+    role="member", status="active", delivery="web", trusted=True) for u in users])
+now = timezone.now()
+per_thread = 20
+thread_count = max(1, COUNT // per_thread)
+start = now - datetime.timedelta(minutes=COUNT)
+threads = Thread.objects.bulk_create([Thread(collective=collective,
+    subject=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} n° {t}",
+    started_by=users[t % 200], published_count=per_thread,
+    last_message_at=start + datetime.timedelta(minutes=(t + 1) * per_thread))
+    for t in range(thread_count)], batch_size=2000)
+threads = list(Thread.objects.order_by("pk"))
+batch = []
+for n in range(thread_count * per_thread):
+    thread = threads[n // per_thread]
+    author = users[n % 200]
+    when = start + datetime.timedelta(minutes=n)
+    body = " ".join(rng.choice(WORDS) for _ in range(40))
+    batch.append(Message(thread=thread, collective=collective, author=author,
+        author_name=author.display_name, body=body, status="published",
+        message_id=f"<bench-{n}@bench.example>", published_at=when))
+    if len(batch) == 5000:
+        Message.objects.bulk_create(batch); batch = []
+Message.objects.bulk_create(batch)
+print("thread", threads[len(threads) // 2].pk)
+print("message", Message.objects.filter(thread=threads[len(threads) // 2]).order_by("pk")[15].pk)
+print("reply_to", Message.objects.filter(thread=threads[-1]).order_by("pk").last().message_id)
+"""
+
+REPLY = """From: Membre 7 <m7@bench.example>
+To: clac@LIST_DOMAIN
+Subject: Re: Verger chantier
+Message-ID: <reply-NUMBER@mail.bench.example>
+In-Reply-To: REPLY_TO
+References: REPLY_TO
+Date: Thu, 26 Nov 2026 10:00:00 +0100
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b1"
+
+--b1
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: 8bit
+
+Bonne idée, je viens samedi avec une bêche et des gants.
+
+Le jeu. 26 nov. 2026 à 09:12, Membre 3 <m3@bench.example> a écrit :
+> On plante le verger samedi matin, qui vient ?
+> Rendez-vous à 9 h devant la mairie.
+
+--b1
+Content-Type: text/html; charset="UTF-8"
+
+<div dir="ltr">Bonne idée, je viens samedi avec une bêche et des gants.</div>
+<div class="gmail_quote"><div>Le jeu. 26 nov. 2026 à 09:12, Membre 3 a écrit :</div>
+<blockquote class="gmail_quote">On plante le verger samedi matin, qui vient ?</blockquote></div>
+
+--b1--
+"""
+
+RECEIVE = """
+import time
+from django.conf import settings
+from tissage.collectives.inbound import receive
+template = open(TEMPLATE_PATH, encoding="utf-8").read()
+raws = [template.replace("LIST_DOMAIN", settings.LIST_DOMAIN).replace("NUMBER", f"inproc-{n}")
+        .replace("\\n", "\\r\\n").encode() for n in range(COUNT)]
+started = time.perf_counter()
+statuses = [receive(raw).status for raw in raws]
+elapsed = time.perf_counter() - started
+print("elapsed", elapsed)
+print("posted", statuses.count("posted"))
+"""
+
+
+def mail_in(env: dict[str, str], raw: bytes) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "tissage.cli", "mail-in"],
+        input=raw,
+        env=env,
+        cwd=bench.ROOT,
+        capture_output=True,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout.decode() + result.stderr.decode())
+        raise SystemExit("tissage mail-in failed")
+    return time.perf_counter() - started
+
+
+def bare_process(env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    bench.tissage("shell", "-c", "pass", env=env)
+    return time.perf_counter() - started
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    data_dir = bench.RESULTS / f"collectives-data-{database}"
+    env = bench.bench_env(database, data_dir)
+    bench.log(f"{database}: fresh database")
+    bench.fresh_database(database, data_dir)
+    bench.tissage("migrate", "--noinput", "-v", "0", env=env)
+    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
+    bench.log(f"{database}: {args.messages:,} messages")
+    started = time.perf_counter()
+    output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(args.messages)), env=env)
+    bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
+    if database == "postgres":
+        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+    found = dict(line.split(" ", 1) for line in output.splitlines() if " " in line)
+    urls = {
+        bench.BASELINE: "/healthz/",
+        "archive": "/collectifs/clac/discussions/",
+        "archive page 100": "/collectifs/clac/discussions/?page=100",
+        "archive search": "/collectifs/clac/discussions/?q=guinguette+verger",
+        "thread (20 messages)": f"/collectifs/clac/discussions/{found['thread']}/",
+        "collective page": "/collectifs/clac/",
+        "permalink (302)": f"/collectifs/clac/messages/{found['message']}/",
+    }
+    server = bench.Server(
+        env, bench.RESULTS / f"server-collectives-{database}-{stamp}.log", args.workers
+    )
+    try:
+        server.wait_ready()
+        bench.log(f"{database}: measuring pages")
+        load_before = os.getloadavg()[0]
+        results, completed = bench.measure(
+            server.port,
+            urls,
+            args.requests,
+            args.concurrency,
+            rounds=5,
+            max_seconds=args.max_seconds,
+            warmup=5,
+        )
+        load_after = os.getloadavg()[0]
+    finally:
+        server.stop()
+    rows = bench.summarise(results, urls)
+    print(f"\n{database} — {args.messages:,} messages, concurrency {args.concurrency}")
+    print(f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f}")
+    print(bench.latency_table(rows))
+
+    bench.log(f"{database}: mail-in, {args.mails} replies in one process")
+    template = bench.RESULTS / "collectives-reply.eml"
+    template.write_text(REPLY.replace("REPLY_TO", found["reply_to"]), encoding="utf-8")
+    code = RECEIVE.replace("TEMPLATE_PATH", repr(str(template))).replace("COUNT", str(args.mails))
+    measured = dict(
+        line.split(" ", 1) for line in bench.tissage("shell", "-c", code, env=env).splitlines()
+    )
+    elapsed = float(measured["elapsed"])
+    in_process = args.mails / elapsed
+    bench.log(f"{database}: mail-in, {args.processes} replies, one process each")
+    process_times, bare_times = [], []
+    for n in range(args.processes):
+        raw = (
+            REPLY.replace("REPLY_TO", found["reply_to"])
+            .replace("LIST_DOMAIN", "localhost")
+            .replace("NUMBER", f"process-{n}")
+            .replace("\n", "\r\n")
+            .encode()
+        )
+        bare_times.append(bare_process(env))
+        process_times.append(mail_in(env, raw))
+    per_process = statistics.median(process_times)
+    bare = statistics.median(bare_times)
+    print(
+        f"mail-in in one process: {args.mails} replies in {elapsed:.2f} s = "
+        f"{in_process:.0f} messages/s ({measured['posted']} posted)\n"
+        f"mail-in, one process per message: median {per_process * 1000:.0f} ms "
+        f"= {1 / per_process:.1f} messages/s per core; a bare Django process "
+        f"(baseline) {bare * 1000:.0f} ms; ratio {per_process / bare:.2f}"
+    )
+    return {
+        "database": database,
+        "messages": args.messages,
+        "rows": rows,
+        "completed": completed,
+        "load_average_before_after": [load_before, load_after],
+        "mail_in": {
+            "in_process_messages_per_second": round(in_process, 1),
+            "in_process_posted": int(measured["posted"]),
+            "per_process_median_seconds": round(per_process, 3),
+            "bare_process_median_seconds": round(bare, 3),
+            "ratio_to_bare_process": round(per_process / bare, 2),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--mails", type=int, default=300)
+    parser.add_argument("--processes", type=int, default=10)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-seconds", type=float, default=180)
+    args = parser.parse_args()
+    bench.RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    report = {
+        "machine": bench.machine(),
+        "code": bench.code_version(),
+        "runs": [run_database(database, args, stamp) for database in databases],
+    }
+    target = bench.RESULTS / f"collectives-{stamp}.json"
+    target.write_text(json.dumps(report, indent=2))
+    bench.log(f"results written to {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,404 @@
+"""The collective's own pages: the list of collectives, creating one, its home page,
+settings, joining and leaving, members, how a member receives the list, and meetings.
+
+Who may do what is decided in `access.py` only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.accounts.models import User
+from tissage.actions.models import Action
+from tissage.core.emails import site_url
+from tissage.organisations.models import Organisation
+from tissage.territories.models import Commune
+
+from . import access, services_core
+from .access import CollectiveRights
+from .forms_core import CollectiveForm, DeliveryForm, JoinForm, MeetingForm, MemberActionForm
+from .models import (
+    Collective,
+    CollectiveMembership,
+    InboundMail,
+    Initiative,
+    Message,
+    Report,
+    Thread,
+    WikiPage,
+)
+from .wikitext import render_wiki
+
+PER_PAGE = 24
+LATEST = 5
+
+Status = CollectiveMembership.Status
+Role = CollectiveMembership.Role
+
+
+def _communes() -> Prefetch:
+    return Prefetch(
+        "communes", queryset=Commune.objects.only("id", "name", "department").order_by("name")
+    )
+
+
+def _collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
+    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
+    return collective, access.collective_rights(request.user, collective)
+
+
+def _refusal(request: HttpRequest, allowed: bool) -> HttpResponse | None:
+    """None when allowed; otherwise sign in first, or 403 when signed in."""
+    if allowed:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # checked before: signed in
+    return request.user
+
+
+def _page(request: HttpRequest, collective: Collective, rights: CollectiveRights) -> dict:
+    return {"collective": collective, "rights": rights}
+
+
+@require_GET
+def collective_list(request: HttpRequest) -> HttpResponse:
+    collectives = (
+        Collective.objects.select_related("organisation")
+        .prefetch_related(_communes())
+        .annotate(member_count=Count("memberships", filter=Q(memberships__status=Status.ACTIVE)))
+        .order_by("name", "pk")
+    )
+    page = Paginator(collectives, PER_PAGE).get_page(request.GET.get("page"))
+    can_create: list[Organisation] = []
+    if request.user.is_authenticated:
+        organisations = (
+            Organisation.objects.all()
+            if request.user.is_superuser
+            else (Organisation.objects.filter(memberships__user=request.user).distinct())
+        )
+        can_create = list(organisations.only("id", "name", "slug").order_by("name")[:20])
+    return render(
+        request,
+        "collectives/core/list.html",
+        {"page_obj": page, "collectives": page.object_list, "can_create": can_create},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def collective_create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=organisation_slug)
+    if refused := _refusal(request, access.can_create_collective(request.user, organisation)):
+        return refused
+    form = CollectiveForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            collective = services_core.collective_create(
+                organisation=organisation,
+                creator=_user(request),
+                name=data["name"],
+                description=data["description"],
+                communes=data["communes"],
+                admission=data["admission"],
+                archive_visibility=data["archive_visibility"],
+                hold_first_posts=data["hold_first_posts"],
+                slug=data.get("slug") or None,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("The collective is created. Welcome, coordinator!"))
+            return redirect(collective)
+    return render(
+        request,
+        "collectives/core/create.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+def _errors_to_form(form: CollectiveForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_moderate)) is not None:
+        return refused
+    form = CollectiveForm(
+        request.POST or None, instance=collective, organisation=collective.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_core.collective_update(
+                collective=form.instance, communes=form.cleaned_data["communes"]
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("The settings are saved."))
+            return redirect(collective)
+    if form.errors:
+        collective.refresh_from_db()  # the header shows the saved name, not the typed one
+    return render(
+        request,
+        "collectives/core/settings.html",
+        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    collective = get_object_or_404(
+        Collective.objects.select_related("organisation", "project").prefetch_related(_communes()),
+        slug=slug,
+    )
+    rights = access.collective_rights(request.user, collective)
+    context: dict[str, object] = {
+        **_page(request, collective, rights),
+        "tab": "home",
+        "join_form": JoinForm(),
+        "member_count": collective.memberships.active().count(),
+    }
+    if rights.can_read:
+        hub = (
+            WikiPage.objects.filter(collective=collective, is_hub=True)
+            .select_related("current")
+            .first()
+        )
+        context["hub"] = hub
+        if hub is not None and hub.current is not None:
+            context["hub_html"] = render_wiki(collective, hub.current.body)
+        context["threads"] = list(
+            Thread.objects.visible()
+            .filter(collective=collective)
+            .order_by("-last_message_at", "-pk")[:LATEST]
+        )
+        context["initiatives"] = list(
+            Initiative.objects.filter(collective=collective)
+            .exclude(status=Initiative.Status.DONE)
+            .order_by("-updated_at", "-pk")[:LATEST]
+        )
+    if collective.project is not None:
+        context["meetings"] = list(
+            Action.objects.published()
+            .filter(
+                project=collective.project,
+                kind=Action.Kind.MEETING,
+                starts_at__gte=timezone.now(),
+            )
+            .select_related("commune")
+            .defer("commune__geometry")
+            .order_by("starts_at", "pk")[:LATEST]
+        )
+        context["meetings_url"] = reverse("actions:agenda") + "?project=" + collective.project.slug
+    if rights.can_moderate:
+        context["moderation"] = {
+            "held_messages": Message.objects.filter(
+                collective=collective, status=Message.Status.HELD
+            ).count(),
+            "held_mails": InboundMail.objects.filter(
+                collective=collective, status=InboundMail.Status.HELD
+            ).count(),
+            "reports": Report.objects.filter(
+                message__collective=collective, resolved_at=None
+            ).count(),
+            "requests": collective.memberships.filter(status=Status.PENDING).count(),
+        }
+    return render(request, "collectives/core/detail.html", context)
+
+
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(collective.get_absolute_url())
+    if rights.membership is not None:
+        # A double click, or the page was open in two tabs.
+        return redirect(collective)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your message is too long: at most 2,000 characters."))
+        return redirect(collective)
+    membership, _created = services_core.membership_join(
+        collective=collective,
+        user=_user(request),
+        message=form.cleaned_data["message"],
+        base_url=site_url(request),
+    )
+    if membership.status == Status.ACTIVE:
+        messages.success(
+            request,
+            _("Welcome to %(collective)s! An email explains how the list works.")
+            % {"collective": collective.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your request is sent. The coordinators will answer soon; you will get an email."),
+        )
+    return redirect(collective)
+
+
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.membership is not None)) is not None:
+        return refused
+    assert rights.membership is not None
+    if not rights.can_leave:
+        messages.error(request, str(services_core.LAST_COORDINATOR))
+        return redirect(collective)
+    pending = rights.is_pending
+    try:
+        services_core.membership_remove(membership=rights.membership)
+    except services_core.MembershipRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(collective)
+    if pending:
+        messages.success(request, _("Your request is withdrawn."))
+    else:
+        messages.success(
+            request,
+            _("You left %(collective)s. You will no longer receive its messages.")
+            % {"collective": collective.name},
+        )
+    return redirect(collective)
+
+
+@require_GET
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_participate or rights.can_moderate)) is not None:
+        return refused
+    memberships = (
+        collective.memberships.select_related("user")
+        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
+        .order_by("joined_at", "pk")
+    )
+    active = [m for m in memberships if m.status == Status.ACTIVE]
+    context = {
+        **_page(request, collective, rights),
+        "tab": "members",
+        "coordinators": [m for m in active if m.role == Role.COORDINATOR],
+        "members": [m for m in active if m.role != Role.COORDINATOR],
+        "pending": (
+            [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
+        ),
+        "actions": MemberActionForm,
+    }
+    return render(request, "collectives/core/members.html", context)
+
+
+@require_POST
+def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_moderate)) is not None:
+        return refused
+    membership = get_object_or_404(collective.memberships.select_related("user"), pk=membership_id)
+    form = MemberActionForm(request.POST)
+    members_url = reverse("collectives:members", args=[collective.slug])
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the buttons offered."))
+        return redirect(members_url)
+    action = form.cleaned_data["action"]
+    name = membership.user.public_name
+    base_url = site_url(request)
+    try:
+        if action in (form.APPROVE, form.REFUSE):
+            if membership.status != Status.PENDING:
+                messages.error(request, _("This request was already answered."))
+                return redirect(members_url)
+            if action == form.APPROVE:
+                services_core.request_approve(membership=membership, base_url=base_url)
+                messages.success(request, _("%(name)s is now a member.") % {"name": name})
+            else:
+                services_core.request_refuse(membership=membership, base_url=base_url)
+                messages.success(request, _("The request of %(name)s is refused.") % {"name": name})
+        elif action == form.REMOVE:
+            services_core.membership_remove(membership=membership)
+            messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
+        else:
+            role = Role.COORDINATOR if action == form.COORDINATOR else Role.MEMBER
+            services_core.membership_set_role(membership=membership, role=role)
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.") % {"name": name, "role": Role(role).label},
+            )
+    except services_core.MembershipRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(members_url)
+
+
+@require_http_methods(["GET", "POST"])
+def delivery(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_participate)) is not None:
+        return refused
+    membership = rights.membership
+    assert membership is not None
+    form = DeliveryForm(request.POST or None, initial={"delivery": membership.delivery})
+    if request.method == "POST" and form.is_valid():
+        services_core.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect(collective)
+    return render(
+        request,
+        "collectives/core/delivery.html",
+        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_moderate)) is not None:
+        return refused
+    form = MeetingForm(request.POST or None, collective=collective)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services_core.meeting_create(
+                collective=collective,
+                author=_user(request),
+                membership=rights.membership,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                address=data["address"],
+                commune=data["commune"],
+                places=data["places"],
+                base_url=site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The meeting is published and announced on the list."))
+            return redirect("actions:detail", action.slug)
+    return render(
+        request,
+        "collectives/core/meeting_create.html",
+        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        status=400 if form.errors else 200,
+    )
