@@ -10,15 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare
 from .models import Message, Thread
 from .services import SUBJECT_MAX
 
 BODY_MAX = 50_000
-MARKDOWN_HELP = _lazy(
+MARKDOWN_HELP = gettext_lazy(
     "Leave a blank line between paragraphs. **bold**, *italic*, "
     "[a link](https://…), lists with “- ” at the start of lines."
 )
@@ -38,11 +37,11 @@ class AttachmentsField(forms.FileField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _lazy("Attachments"))
+        kwargs.setdefault("label", gettext_lazy("Attachments"))
         kwargs.setdefault(
             "help_text",
             format_lazy(
-                _lazy("Pictures or PDF files, at most {count} files."), count=MAX_ATTACHMENTS
+                gettext_lazy("Pictures or PDF files, at most {count} files."), count=MAX_ATTACHMENTS
             ),
         )
         super().__init__(**kwargs)
@@ -93,20 +92,20 @@ class AttachmentsField(forms.FileField):
 
 def _body_field() -> forms.CharField:
     return forms.CharField(
-        label=_lazy("Message"),
+        label=gettext_lazy("Message"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=MARKDOWN_HELP,
-        error_messages={"required": _lazy("Write your message.")},
+        error_messages={"required": gettext_lazy("Write your message.")},
     )
 
 
 class ThreadForm(forms.Form):
     subject = forms.CharField(
-        label=_lazy("Subject"),
+        label=gettext_lazy("Subject"),
         max_length=SUBJECT_MAX,
-        help_text=_lazy("A few words that say what it is about."),
-        error_messages={"required": _lazy("Give your discussion a subject.")},
+        help_text=gettext_lazy("A few words that say what it is about."),
+        error_messages={"required": gettext_lazy("Give your discussion a subject.")},
     )
     body = _body_field()
     attachments = AttachmentsField()
@@ -126,7 +125,7 @@ class ReplyForm(forms.Form):
     def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.thread = thread
-        self.fields["body"].label = _lazy("Your reply")
+        self.fields["body"].label = gettext_lazy("Your reply")
 
     def clean_parent(self) -> Message | None:
         parent_id = self.cleaned_data.get("parent")
@@ -143,9 +142,9 @@ class ReplyForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
-        label=_lazy("Why should this message not be here?"),
+        label=gettext_lazy("Why should this message not be here?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_lazy("Only the coordinators read it. Optional."),
+        help_text=gettext_lazy("Only the coordinators read it. Optional."),
     )

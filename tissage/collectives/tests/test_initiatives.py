@@ -591,7 +591,8 @@ def test_list_groups_by_status_with_member_counts_and_filters(client):
     assert groups["active"][0].member_count == 3
     assert "Ailleurs" not in everything.content.decode()
     assert [g["status"] for g in only_active.context["groups"]] == ["active"]
-    assert "Idée" not in only_active.content.decode()
+    assert 'id="status-idea"' not in only_active.content.decode()
+    assert 'id="status-active"' in only_active.content.decode()
     assert nonsense.status_code == 200
     assert len(nonsense.context["groups"]) == 5
 
