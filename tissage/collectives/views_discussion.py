@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -43,10 +46,30 @@ PREVIEW_CHARS = 2000
 # --- Helpers ------------------------------------------------------------------------
 
 
+class _SignInFirst(Exception):
+    """Raised for an anonymous visitor of a members-only archive: `_reader_page` turns it
+    into the sign-in page, which leads back here (a member following a link from an
+    email while signed out)."""
+
+
+def _reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _SignInFirst:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
 def _readable(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
-    """The collective and the person's rights; 404 if they may not read the archive."""
+    """The collective and the person's rights. Who may not read the archive: anonymous
+    visitors are asked to sign in, others get 404."""
     collective, rights = _collective(request, slug)
     if not rights.can_read:
+        if not request.user.is_authenticated:
+            raise _SignInFirst
         raise Http404
     return collective, rights
 
@@ -112,6 +135,7 @@ def _posted(request: HttpRequest, message: Message, published: str) -> None:
 
 
 @require_GET
+@_reader_page
 def threads(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = _readable(request, slug)
     query = " ".join(request.GET.get("q", "").split())[:200]
@@ -132,6 +156,7 @@ def threads(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_reader_page
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = _readable(request, slug)
     if (refused := _member_refusal(request, rights)) is not None:
@@ -173,6 +198,7 @@ def _thread(collective: Collective, thread_id: int) -> Thread:
 
 
 @require_GET
+@_reader_page
 def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     collective, rights = _readable(request, slug)
     thread = _thread(collective, thread_id)
@@ -205,6 +231,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_reader_page
 def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     collective, rights = _readable(request, slug)
     thread = _thread(collective, thread_id)
@@ -250,6 +277,7 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 
 @require_GET
+@_reader_page
 def message(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     """Permalink: to the page of the thread that shows the message, at its anchor."""
     collective, rights = _readable(request, slug)
@@ -263,6 +291,7 @@ def message(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
 
 
 @require_GET
+@_reader_page
 def attachment(
     request: HttpRequest, slug: str, attachment_id: int, filename: str
 ) -> HttpResponseBase:
@@ -290,6 +319,7 @@ def attachment(
 
 
 @require_http_methods(["GET", "POST"])
+@_reader_page
 def message_report(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     collective, rights = _readable(request, slug)
     found = get_object_or_404(
