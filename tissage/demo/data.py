@@ -21,6 +21,7 @@ from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
 from .actions import actions_load
+from .collectives import collectives_load
 from .inventory import inventory_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -268,8 +269,14 @@ def demo_load(*, stdout: Writer | None = None) -> None:
             facilitator=_person(CASES[0].facilitators[0]),
             inhabitant=_person("jeanne@demo.tissage.example"),
         )
+        collective = collectives_load(
+            organisation=Organisation.objects.get(slug=CASES[1].slug),
+            coordinator=_person(CASES[1].admins[0]),
+            inhabitant=_person("jeanne@demo.tissage.example"),
+            shop=Project.objects.get(slug=CASES[1].project_slug),
+        )
         actions_load(
             planting=Project.objects.get(slug=CASES[2].project_slug),
-            collective=Project.objects.get(slug=CASES[1].project_slug),
+            collective=collective.project or Project.objects.get(slug=CASES[1].project_slug),
             inhabitant=_person("jeanne@demo.tissage.example"),
         )

@@ -3,6 +3,8 @@
 import pytest
 
 from tissage.accounts.models import User
+from tissage.demo.collectives import MEMBERS as COLLECTIVE_MEMBERS
+from tissage.demo.collectives import SLUG as COLLECTIVE_SLUG
 from tissage.demo.data import CASES, DEMO_PEOPLE, demo_load
 from tissage.demo.inventory import CAMPAIGN_SLUG, PUBLISHED_COUNT, WAITING_COUNT
 from tissage.inventories.models import Contribution
@@ -37,9 +39,9 @@ def test_demo_loads_once_even_when_run_twice():
     assert first == (
         353 + 343 + 367,
         len(CASES),
+        len(CASES) + 1,  # the collective's meetings are a project of their own
         len(CASES),
-        len(CASES),
-        len(DEMO_PEOPLE),
+        len(DEMO_PEOPLE) + len(COLLECTIVE_MEMBERS),
         PUBLISHED_COUNT + WAITING_COUNT,
     )
 
@@ -78,4 +80,24 @@ def test_demo_has_a_series_of_six_plantings_and_a_meeting():
     demo_load()
     assert Action.objects.filter(series__isnull=False).count() == 6
     assert Action.objects.filter(kind="meeting").count() == 1
+    assert Action.objects.get(kind="meeting").project.collective.slug == COLLECTIVE_SLUG
     assert Registration.objects.filter(email="jeanne@demo.tissage.example").count() == 1
+
+
+def test_demo_collective_has_a_list_a_hub_initiatives_and_a_held_email():
+    from tissage.collectives.models import Collective, InboundMail, Message
+
+    demo_load()
+    demo_load()
+    collective = Collective.objects.get(slug=COLLECTIVE_SLUG)
+    assert collective.memberships.active().count() == 2 + len(COLLECTIVE_MEMBERS)
+    assert collective.threads.visible().count() >= 3
+    assert Message.objects.filter(collective=collective, status="published").count() >= 9
+    hub = collective.wiki_pages.get(is_hub=True)
+    assert hub.revision_count == 2 and "[[Jardins partagés]]" in hub.current.body
+    statuses = set(collective.initiatives.values_list("status", flat=True))
+    assert statuses == {"idea", "forming", "active"}
+    assert collective.initiatives.get(status="active").project.slug == CASES[1].project_slug
+    held = InboundMail.objects.get(collective=collective)
+    assert held.status == InboundMail.Status.HELD
+    assert held.reason == InboundMail.Reason.UNKNOWN_SENDER
