@@ -8,7 +8,7 @@ Visibility of messages (see README-discussion.md):
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from tissage.accounts.models import User
 
@@ -21,6 +21,7 @@ from .models import (
     Report,
     Thread,
     ThreadQuerySet,
+    search_normalise,
 )
 
 THREADS_PER_PAGE = 25
@@ -43,8 +44,17 @@ def archive_threads(collective: Collective, query: str = "") -> ThreadQuerySet:
         .order_by("-last_message_at", "-id")
     )
     for word in search_words(query):
-        in_body = Message.objects.published().filter(thread_id=OuterRef("pk"), body__icontains=word)
-        threads = threads.filter(Q(subject__icontains=word) | Exists(in_body))
+        # Compared without case or accents, on columns kept normalised at write time (no
+        # UPPER() per row), and not correlated with the thread: the database scans the
+        # collective's messages once per word and looks threads up in the result (see
+        # docs/performance.md: 1.8 s → … at 100,000 messages on PostgreSQL).
+        plain = search_normalise(word)
+        in_body = (
+            Message.objects.published()
+            .filter(collective=collective, body_search__contains=plain)
+            .values("thread_id")
+        )
+        threads = threads.filter(Q(subject_search__contains=plain) | Q(pk__in=in_body))
     return threads
 
 
@@ -93,8 +103,10 @@ def held_messages(collective: Collective) -> MessageQuerySet:
 
 
 def held_mails(collective: Collective) -> QuerySet[InboundMail]:
+    """Held emails that are not messages yet (a member's held first post by email is
+    listed once, with the held messages)."""
     return InboundMail.objects.filter(
-        collective=collective, status=InboundMail.Status.HELD
+        collective=collective, status=InboundMail.Status.HELD, message__isnull=True
     ).order_by("received_at", "pk")
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from tissage.accounts.models import User
 
 from .attachments import PreparedAttachment, attachments_store
-from .models import Collective, CollectiveMembership, Message, Report, Thread
+from .models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 
 SUBJECT_MAX = 200
 
@@ -156,11 +156,19 @@ def message_approve(*, message: Message, moderator: User) -> Message:
     message.moderated_at = timezone.now()
     message.held_reason = ""
     _publish(message)
+    _inbound_decided(message, InboundMail.Status.POSTED, moderator)
     if message.author_id:
         CollectiveMembership.objects.filter(
             collective_id=message.collective_id, user_id=message.author_id
         ).update(trusted=True)
     return message
+
+
+def _inbound_decided(message: Message, status: str, moderator: User) -> None:
+    """A held message that came by email: its email is decided with it."""
+    InboundMail.objects.filter(message=message, status=InboundMail.Status.HELD).update(
+        status=status, decided_by=moderator, decided_at=timezone.now()
+    )
 
 
 def _recount(thread_id: int) -> None:
@@ -178,6 +186,8 @@ def message_hide(*, message: Message, moderator: User) -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.status == Message.Status.HIDDEN:
         return message
+    if message.status == Message.Status.HELD:
+        _inbound_decided(message, InboundMail.Status.DISCARDED, moderator)
     message.status = Message.Status.HIDDEN
     message.moderated_by = moderator
     message.moderated_at = timezone.now()

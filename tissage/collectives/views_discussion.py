@@ -52,9 +52,9 @@ class _SignInFirst(Exception):
     email while signed out)."""
 
 
-def _reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _reader_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except _SignInFirst:

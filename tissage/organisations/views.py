@@ -46,6 +46,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": projects,
             "staff": staff,
             "communes": organisation.communes.only("name", "insee_code"),
+            "collectives": organisation.collectives.only("name", "slug").order_by("name"),
             "can_manage": access.can_manage_organisation(request.user, organisation),
             "can_create_project": access.is_organisation_staff(request.user, organisation),
         },

@@ -536,3 +536,20 @@ def test_forget_keeps_the_text_without_the_name():
     assert not InitiativeMember.objects.exists()
     initiative.refresh_from_db()
     assert initiative.proposed_by is None and initiative.title == "Épicerie"
+
+
+def test_the_organisation_page_lists_its_collectives_and_offers_to_create_one(client):
+    from tissage.core.tests.factories import OrganisationMembershipFactory
+
+    collective = CollectiveFactory(name="Collectif des jardins")
+    CollectiveFactory(name="Collectif d’ailleurs")
+    staff = OrganisationMembershipFactory(organisation=collective.organisation).user
+
+    page = client.get(collective.organisation.get_absolute_url()).content.decode()
+    assert "Collectif des jardins" in page and collective.get_absolute_url() in page
+    assert "Collectif d’ailleurs" not in page
+    create = f"/collectifs/nouveau/{collective.organisation.slug}/"
+    assert create not in page
+
+    client.force_login(staff)
+    assert create in client.get(collective.organisation.get_absolute_url()).content.decode()

@@ -402,6 +402,11 @@ def test_search_matches_every_word_in_subject_or_messages(client):
     assert found("jardin concert") == []
     assert found("secret") == []  # hidden messages are not searched
     assert found("") == ["Guinguette", "Jardin partagé"]
+    # Without accents or case, both ways: what people type on a phone.
+    assert found("partage") == ["Jardin partagé"]
+    assert found("PARTAGÉ") == ["Jardin partagé"]
+    services.message_reply(thread=party.thread, author=user, body="Réunion à l’Élysée-bar")
+    assert found("reunion elysee") == ["Guinguette"]
 
 
 def test_search_results_are_paginated_with_the_query_kept(client):

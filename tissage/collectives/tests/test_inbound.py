@@ -542,3 +542,28 @@ def test_html_outlook_desktop_separator_cuts_the_original():
         "<br><b>Envoyé :</b> jeudi</p></div></div><p>Texte d'origine</p></div>"
     )
     assert html_to_text(html) == "Ok pour moi."
+
+
+@pytest.mark.parametrize("action, status", [("approuver", "posted"), ("masquer", "discarded")])
+def test_a_first_post_by_email_is_listed_once_and_decided_with_its_message(
+    client, collective, action, status
+):
+    collective.hold_first_posts = True
+    collective.save()
+    member(collective, "alice.martin@example.net", trusted=False)
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+    client.force_login(coordinator)
+    moderation = f"/collectifs/{collective.slug}/moderation/"
+
+    page = client.get(moderation)
+    assert [m.pk for m in page.context["held"]] == [mail.message_id]
+    assert page.context["mails"] == []
+
+    client.post(f"/collectifs/{collective.slug}/messages/{mail.message_id}/{action}/")
+
+    mail.refresh_from_db()
+    assert mail.status == status
+    assert mail.decided_by == coordinator

@@ -29,6 +29,9 @@ class Command(BaseCommand):
             self.stdout.write("Installation des fichiers du navigateur (npm ci)…")
             call_command("assets")
         call_command("collectstatic", interactive=False, verbosity=0)
+        if not settings.SITE_URL:
+            # Links in the emails the demo prints (and queues while loading) lead back to it.
+            settings.SITE_URL = f"http://127.0.0.1:{port}"
         self.stdout.write("Chargement des données de démonstration…")
         demo_load(stdout=self.stdout)
         self._print_accounts(port)
@@ -57,6 +60,7 @@ class Command(BaseCommand):
     def _serve(self, port: int) -> None:
         command = [sys.executable, "-m", "tissage.cli"]
         env = dict(os.environ)
+        env.setdefault("TISSAGE_SITE_URL", settings.SITE_URL)
         processes = [
             subprocess.Popen(  # noqa: S603
                 [*command, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=env
