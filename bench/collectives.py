@@ -5,7 +5,8 @@
 For each database: a fresh database, one public collective with 200 members, N published
 messages in N/20 threads (bulk-loaded), then
 - pages, against `/healthz/` measured in the same run on the production server: the
-  archive (first page, a far page, a search), a thread of 20 messages, the collective's
+  archive (first page, a far page, searches for common words, a rare word, no match),
+  a thread of 20 messages, the collective's
   page;
 - mail-in throughput: M realistic replies (quoted text, HTML part) handed to
   `inbound.receive()` in one process (messages per second, no outgoing mail: the
@@ -67,6 +68,8 @@ for n in range(thread_count * per_thread):
     author = users[n % 200]
     when = start + datetime.timedelta(minutes=n)
     body = " ".join(rng.choice(WORDS) for _ in range(40))
+    if n % 97 == 0:  # a rare word, in about 1% of the messages
+        body += " tracteur"
     batch.append(Message(thread=thread, collective=collective, author=author,
         author_name=author.display_name, body=body, body_search=search_normalise(body),
         status="published",
@@ -167,7 +170,9 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         bench.BASELINE: "/healthz/",
         "archive": "/collectifs/clac/discussions/",
         "archive page 100": "/collectifs/clac/discussions/?page=100",
-        "archive search": "/collectifs/clac/discussions/?q=guinguette+verger",
+        "archive search (common words)": "/collectifs/clac/discussions/?q=guinguette+verger",
+        "archive search (rare word)": "/collectifs/clac/discussions/?q=tracteur",
+        "archive search (no match)": "/collectifs/clac/discussions/?q=introuvable",
         "thread (20 messages)": f"/collectifs/clac/discussions/{found['thread']}/",
         "collective page": "/collectifs/clac/",
     }
