@@ -51,7 +51,11 @@ class Command(BaseCommand):
             "",
         ]
         if not str(settings.MAILERS["default"]["BACKEND"]).endswith("mail_console.EmailBackend"):
-            lines[-3] = "Les emails partent par EMAIL_URL (emails are sent through EMAIL_URL)."
+            lines[-4:-1] = [
+                "Pour vous connecter : ouvrez /compte/connexion/ et saisissez une de ces "
+                "adresses ; le code part par EMAIL_URL.",
+                "To sign in, enter one of these addresses; the code is sent through EMAIL_URL.",
+            ]
         self.stdout.write("\n".join(lines))
         self.stdout.write(
             self.style.SUCCESS(f"Tissage : http://127.0.0.1:{port}/  (Ctrl-C pour arrêter)")
