@@ -155,7 +155,7 @@ def initiative_make_project(
     The caller checks `access.can_make_project`; this only refuses an initiative that
     is not active, so a stale form cannot make a project of a paused idea."""
     locked = (
-        Initiative.objects.select_for_update()
+        Initiative.objects.select_for_update(of=("self",))
         .select_related("collective__organisation", "commune", "thread", "project")
         .get(pk=initiative.pk)
     )
