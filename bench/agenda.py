@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -83,29 +82,12 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         "action page": f"/actions/{found['action']}/",
         "project feed (.ics)": "/actions/calendrier/projet/bench-3.ics",
     }
-    server = bench.Server(
-        env, bench.RESULTS / f"server-agenda-{database}-{stamp}.log", args.workers
+    measured = bench.serve_and_measure(
+        env, urls, args, f"server-agenda-{database}-{stamp}.log", warmup=5
     )
-    try:
-        server.wait_ready()
-        bench.log(f"{database}: measuring")
-        load_before = os.getloadavg()[0]
-        results, completed = bench.measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            rounds=5,
-            max_seconds=args.max_seconds,
-            warmup=5,
-        )
-        load_after = os.getloadavg()[0]
-    finally:
-        server.stop()
-    rows = bench.summarise(results, urls)
-    print(f"\n{database} — {args.actions:,} actions, concurrency {args.concurrency}")
-    print(f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f}")
-    print(bench.latency_table(rows))
+    measured.report(f"{database} — {args.actions:,} actions, concurrency {args.concurrency}")
+    rows, completed = measured.rows, measured.completed
+    load_before, load_after = measured.load_before, measured.load_after
     return {
         "database": database,
         "actions": args.actions,

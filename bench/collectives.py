@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -176,29 +175,12 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         "thread (20 messages)": f"/collectifs/clac/discussions/{found['thread']}/",
         "collective page": "/collectifs/clac/",
     }
-    server = bench.Server(
-        env, bench.RESULTS / f"server-collectives-{database}-{stamp}.log", args.workers
+    measured = bench.serve_and_measure(
+        env, urls, args, f"server-collectives-{database}-{stamp}.log", warmup=5
     )
-    try:
-        server.wait_ready()
-        bench.log(f"{database}: measuring pages")
-        load_before = os.getloadavg()[0]
-        results, completed = bench.measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            rounds=5,
-            max_seconds=args.max_seconds,
-            warmup=5,
-        )
-        load_after = os.getloadavg()[0]
-    finally:
-        server.stop()
-    rows = bench.summarise(results, urls)
-    print(f"\n{database} — {args.messages:,} messages, concurrency {args.concurrency}")
-    print(f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f}")
-    print(bench.latency_table(rows))
+    measured.report(f"{database} — {args.messages:,} messages, concurrency {args.concurrency}")
+    rows, completed = measured.rows, measured.completed
+    load_before, load_after = measured.load_before, measured.load_after
 
     bench.log(f"{database}: mail-in, {args.mails} replies in one process")
     template = bench.RESULTS / "collectives-reply.eml"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import subprocess
 import sys
 import time
@@ -80,28 +79,12 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         urls[f"z{zoom} {query}"] = (
             f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}&{query}"
         )
-    server = bench.Server(env, bench.RESULTS / f"server-map-{database}-{stamp}.log", args.workers)
-    try:
-        server.wait_ready()
-        bench.log(f"{database}: measuring")
-        # Other work on the machine skews the figures: the load average says if there was.
-        load_before = os.getloadavg()[0]
-        results, completed = bench.measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            rounds=5,
-            max_seconds=args.max_seconds,
-            warmup=10,
-        )
-        load_after = os.getloadavg()[0]
-    finally:
-        server.stop()
-    rows = bench.summarise(results, urls)
-    print(f"\n{database} — {args.items:,} items, concurrency {args.concurrency}")
-    print(f"load average (1 min) before/after the measure: {load_before:.1f} / {load_after:.1f}")
-    print(bench.latency_table(rows))
+    measured = bench.serve_and_measure(
+        env, urls, args, f"server-map-{database}-{stamp}.log", warmup=10
+    )
+    measured.report(f"{database} — {args.items:,} items, concurrency {args.concurrency}")
+    rows, completed = measured.rows, measured.completed
+    load_before, load_after = measured.load_before, measured.load_after
     return {
         "database": database,
         "items": args.items,

@@ -350,6 +350,52 @@ def latency_table(rows: list[dict[str, Any]], width: int = 30) -> str:
 # --- main ------------------------------------------------------------------------------
 
 
+@dataclass
+class Measured:
+    """What `serve_and_measure` gives back: table rows, how many requests were completed,
+    and the load average before and after (other work on the machine skews figures)."""
+
+    rows: list[dict[str, Any]]
+    completed: Any
+    load_before: float
+    load_after: float
+
+    def report(self, title: str) -> None:
+        print(f"\n{title}")
+        print(f"load average (1 min) before/after: {self.load_before:.1f} / {self.load_after:.1f}")
+        print(latency_table(self.rows))
+
+
+def serve_and_measure(
+    env: dict[str, str],
+    urls: dict[str, str],
+    args: argparse.Namespace,
+    log_name: str,
+    *,
+    warmup: int = 5,
+) -> Measured:
+    """Start the production server, measure `urls` against the baseline in rounds (args:
+    requests, concurrency, workers, max_seconds), stop the server."""
+    server = Server(env, RESULTS / log_name, args.workers)
+    try:
+        server.wait_ready()
+        log("measuring")
+        load_before = os.getloadavg()[0]
+        results, completed = measure(
+            server.port,
+            urls,
+            args.requests,
+            args.concurrency,
+            rounds=5,
+            max_seconds=args.max_seconds,
+            warmup=warmup,
+        )
+        load_after = os.getloadavg()[0]
+    finally:
+        server.stop()
+    return Measured(summarise(results, urls), completed, load_before, load_after)
+
+
 def code_version() -> dict[str, Any]:
     """Which code was measured: the commit, and whether the tree had local changes."""
 
