@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -31,7 +32,6 @@ from .listmail import (
     list_headers,
     platform_from,
     unsubscribe_url,
-    url_or,
 )
 from .models import CollectiveMembership, Message, Thread
 
@@ -125,7 +125,7 @@ def _digest_message(message: Message, cache: dict[int, DigestMessage]) -> Digest
         cache[message.pk] = DigestMessage(
             message=message,
             body_html=render_markdown(message.body),
-            url=absolute(url_or("message", [slug, message.pk], message.thread.get_absolute_url())),
+            url=absolute(reverse("collectives:message", args=[slug, message.pk])),
             attachments=list(attachment_links(message)),
         )
     return cache[message.pk]
@@ -170,7 +170,7 @@ def digest_send(
             "threads": list(threads.values()),
             "count": count,
             "date": date,
-            "archive_url": absolute(url_or("threads", [collective.slug], "")),
+            "archive_url": absolute(reverse("collectives:threads", args=[collective.slug])),
             "delivery_url": delivery_url(collective),
             "unsubscribe_url": unsubscribe,
         },

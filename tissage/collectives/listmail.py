@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -74,15 +74,6 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def url_or(name: str, args: list[object], fallback: str) -> str:
-    """The address of a page of another part of the app, or `fallback` if that page does
-    not exist (a link in an email must never stop the email)."""
-    try:
-        return reverse(f"collectives:{name}", args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def clean_subject(subject: str, collective: Collective) -> str:
     """The thread's subject without "Re:", "Fwd:" or "[collective name]" prefixes, so
     that copies never read "Re: Re:" nor carry the list's name twice."""
@@ -115,9 +106,7 @@ def unsubscribe_url(membership: CollectiveMembership) -> str:
 
 
 def delivery_url(collective: Collective) -> str:
-    return absolute(
-        url_or("delivery", [collective.slug], reverse("collectives:detail", args=[collective.slug]))
-    )
+    return absolute(reverse("collectives:delivery", args=[collective.slug]))
 
 
 @dataclass(frozen=True)
@@ -131,16 +120,12 @@ def attachment_links(message: Message) -> list[AttachmentLink]:
     links = []
     attachment: Attachment
     for attachment in message.attachments.all():
-        fallback = attachment.file.url if attachment.file else ""
-        path = url_or(
-            "attachment", [message.collective.slug, attachment.pk, attachment.filename], fallback
+        path = reverse(
+            "collectives:attachment",
+            args=[message.collective.slug, attachment.pk, attachment.filename],
         )
         links.append(
-            AttachmentLink(
-                filename=attachment.filename,
-                url=path if path.startswith("http") else absolute(path),
-                size=attachment.size,
-            )
+            AttachmentLink(filename=attachment.filename, url=absolute(path), size=attachment.size)
         )
     return links
 
@@ -204,9 +189,7 @@ class ListCopy:
             references=references,
             body_html=render_markdown(message.body),
             attachments=attachment_links(message),
-            message_url=absolute(
-                url_or("message", [collective.slug, message.pk], message.thread.get_absolute_url())
-            ),
+            message_url=absolute(message.get_absolute_url()),
             thread_url=absolute(message.thread.get_absolute_url()),
             reply_to=tokens.reply_address(collective, message.thread_id),
         )

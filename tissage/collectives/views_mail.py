@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import tokens
-from .listmail import url_or
 from .models import CollectiveMembership
 
 
@@ -35,7 +35,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "collective": collective,
         "membership": membership,
-        "delivery_url": url_or("delivery", [collective.slug], collective.get_absolute_url()),
+        "delivery_url": reverse("collectives:delivery", args=[collective.slug]),
     }
     if request.method == "POST":
         # The membership stays: they still read and post on the website.
