@@ -260,7 +260,7 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         form = ReplyForm(initial={"parent": request.GET.get("parent")}, thread=thread)
     parent = None
     parent_id = form.data.get("parent") if form.is_bound else request.GET.get("parent")
-    if parent_id and str(parent_id).isdigit():
+    if parent_id and str(parent_id).isdecimal():
         parent = Message.objects.published().filter(thread=thread, pk=int(parent_id)).first()
     return render(
         request,

@@ -221,6 +221,19 @@ def test_reply_to_a_message_of_another_thread_is_refused(client):
     assert Message.objects.count() == 2
 
 
+@pytest.mark.parametrize("parent", ["²", "abc", "-1", "9" * 30])
+def test_a_malformed_parent_is_a_form_error_not_a_crash(client, parent):
+    collective = CollectiveFactory()
+    client, user = client_for_role("member", collective)
+    first = services.thread_start(collective=collective, author=user, subject="A", body="a")
+    url = reverse("collectives:reply", args=[collective.slug, first.thread_id])
+    assert client.get(url, {"parent": parent}).status_code == 200
+    response = client.post(url, {"body": "réponse", "parent": parent})
+    assert response.status_code == 200
+    assert response.context["form"].errors["parent"]
+    assert Message.objects.count() == 1
+
+
 def test_thread_page_badges_email_messages_and_offers_a_reply_form(client):
     collective = CollectiveFactory()
     client, user = client_for_role("member", collective)
