@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import get_valid_filename
@@ -41,20 +41,28 @@ def _is_heif(head: bytes) -> bool:
     return head[4:8] == b"ftyp"
 
 
+def too_large(name: str, size: int) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is too large (%(size)s MB); the limit is %(limit)s MB.")
+        % {
+            "name": name,
+            "size": _megabytes(size),
+            "limit": _megabytes(settings.LIST_MAX_ATTACHMENT_BYTES),
+        },
+        code="too_large",
+    )
+
+
 def attachment_prepare(filename: str, data: bytes) -> PreparedAttachment:
     """Check one file and return what will be stored, or raise ValidationError (in the
     active language, naming the file)."""
-    name = get_valid_filename(PurePath(filename or "piece-jointe").name)[:150] or "piece-jointe"
+    try:
+        name = get_valid_filename(PurePath(filename or "piece-jointe").name)[:150]
+    except SuspiciousFileOperation:  # nothing usable left of it: "..", "???", "€€€"
+        name = ""
+    name = name or "piece-jointe"
     if len(data) > settings.LIST_MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {
-                "name": name,
-                "size": _megabytes(len(data)),
-                "limit": _megabytes(settings.LIST_MAX_ATTACHMENT_BYTES),
-            },
-            code="too_large",
-        )
+        raise too_large(name, len(data))
     head = data[:16]
     if head.startswith(_PDF_MAGIC):
         if not name.lower().endswith(".pdf"):

@@ -12,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare
+from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare, too_large
 from .models import Message, Thread
 from .services import SUBJECT_MAX
 
@@ -64,22 +64,11 @@ class AttachmentsField(forms.FileField):
             )
         prepared: list[PreparedAttachment] = []
         errors: list[ValidationError] = []
-        limit = settings.LIST_MAX_ATTACHMENT_BYTES
         for upload in files:
             name = upload.name or ""
             # Refuse a huge file before reading it into memory.
-            if upload.size is not None and upload.size > limit:
-                errors.append(
-                    ValidationError(
-                        _("“%(name)s” is too large (%(size)s MB); the limit is %(limit)s MB.")
-                        % {
-                            "name": name,
-                            "size": f"{upload.size / (1024 * 1024):.0f}",
-                            "limit": f"{limit / (1024 * 1024):.0f}",
-                        },
-                        code="too_large",
-                    )
-                )
+            if upload.size is not None and upload.size > settings.LIST_MAX_ATTACHMENT_BYTES:
+                errors.append(too_large(name, upload.size))
                 continue
             try:
                 prepared.append(attachment_prepare(name, upload.read()))

@@ -84,10 +84,16 @@ def _parse(raw: bytes) -> EmailMessage | None:
     return message
 
 
+def _no_nul(text: str) -> str:
+    """Without NUL characters, which PostgreSQL text columns refuse (a mail holding one
+    would otherwise never be stored, and be retried forever)."""
+    return text.replace("\x00", "")
+
+
 def _header(message: MimeMessage, name: str) -> str:
     try:
         value = message.get(name)
-        return " ".join(str(value).split()) if value is not None else ""
+        return _no_nul(" ".join(str(value).split())) if value is not None else ""
     except Exception:  # a header so broken that even its decoding fails
         return ""
 
@@ -100,7 +106,11 @@ def _addresses(message: MimeMessage, name: str) -> list[tuple[str, str]]:
             values.append(str(value))
     except Exception:
         return []
-    return [(display, address) for display, address in getaddresses(values) if "@" in address]
+    return [
+        (_no_nul(display), _no_nul(address))
+        for display, address in getaddresses(values)
+        if "@" in address
+    ]
 
 
 def _headers_only(raw: bytes) -> bytes:
@@ -206,7 +216,7 @@ def _text_of(part: MimeMessage) -> str:
         text = payload.decode(charset, errors="replace")
     except LookupError:  # an unknown charset name
         text = payload.decode("utf-8", errors="replace")
-    return text.replace("\r\n", "\n")
+    return _no_nul(text.replace("\r\n", "\n"))
 
 
 def _attachment_parts(message: EmailMessage, body_parts: list[MimeMessage]) -> list[MimeMessage]:
@@ -505,7 +515,10 @@ def held_mail_approve(*, mail: InboundMail, moderator: User) -> Message:
         if message is None or locked.collective is None:
             raise ValueError("This email cannot be posted.")
         _collective, thread_id, _address = _collective_for(message, locked.recipient)
-        content = content_read(message)
+        try:
+            content = content_read(message)
+        except Exception as error:  # held as malformed because reading it failed once
+            raise ValueError("This email cannot be posted.") from error
         author = User.objects.filter(email=normalise_email(locked.sender)).first()
         posted = _post(
             mail=locked,

@@ -113,7 +113,10 @@ def html_to_text(html: str) -> str:
         if isinstance(text, NavigableString) and isinstance(text.parent, Tag):
             _cut_from(text.parent)
             break
-    markdown = markdownify(str(soup), heading_style="ATX", bullets="-", escape_misc=False)
+    try:
+        markdown = markdownify(str(soup), heading_style="ATX", bullets="-", escape_misc=False)
+    except RecursionError:  # absurdly nested HTML: its plain text will do
+        markdown = soup.get_text("\n")
     lines = [line.rstrip().replace("\xa0", " ") for line in markdown.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -567,3 +567,75 @@ def test_a_first_post_by_email_is_listed_once_and_decided_with_its_message(
     mail.refresh_from_db()
     assert mail.status == status
     assert mail.decided_by == coordinator
+
+
+def test_nul_characters_are_dropped_so_the_mail_is_stored_and_posted(collective, people):
+    raw = (
+        "From: Alice <alice.martin@example.net>\r\n"
+        f"To: {LIST}\r\n"
+        "Subject: =?utf-8?q?Graines=00_de_tomates?=\r\n"
+        "Message-ID: <nul-1@example.net>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        "Qui veut des graines=00 ?\r\n"
+    ).encode()
+    mail, _out = mail_in(raw)
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread.subject == "Graines de tomates"
+    assert mail.message.body == "Qui veut des graines ?"
+
+
+@pytest.mark.parametrize("filename", ["..", "???", "€€€"])
+def test_an_attachment_name_with_nothing_usable_becomes_piece_jointe(collective, people, filename):
+    message = EmailMessage()
+    message["From"] = "Alice <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Le plan"
+    message["Message-ID"] = "<odd-name-1@example.net>"
+    message.set_content("Voici le plan.")
+    message.add_attachment(
+        b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename=filename
+    )
+    mail, _out = mail_in(message.as_bytes())
+    assert mail.status == InboundMail.Status.POSTED
+    assert [a.filename for a in mail.message.attachments.all()] == ["piece-jointe.pdf"]
+
+
+def test_absurdly_nested_html_is_posted_as_its_text(collective, people):
+    html = "<div>" * 5000 + "Rendez-vous samedi" + "</div>" * 5000
+    message = EmailMessage()
+    message["From"] = "Alice <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Samedi"
+    message["Message-ID"] = "<deep-1@example.net>"
+    message.set_content(html, subtype="html")
+    mail, _out = mail_in(message.as_bytes())
+    assert mail.status == InboundMail.Status.POSTED
+    assert "Rendez-vous samedi" in mail.message.body
+
+
+def test_a_held_mail_that_cannot_be_read_is_refused_with_a_message_not_a_crash(client, collective):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    held = InboundMail.objects.create(
+        collective=collective,
+        raw=b"From: x@example.com\r\nTo: " + LIST.encode() + b"\r\n\r\nbonjour\r\n",
+        sender="x@example.com",
+        recipient=LIST,
+        status=InboundMail.Status.HELD,
+        reason=InboundMail.Reason.MALFORMED,
+    )
+    client.force_login(coordinator)
+    from unittest import mock
+
+    with mock.patch.object(inbound, "content_read", side_effect=RecursionError):
+        response = client.post(
+            f"/collectifs/{collective.slug}/moderation/emails/{held.pk}/",
+            {"action": "approve"},
+            follow=True,
+        )
+    assert response.status_code == 200
+    held.refresh_from_db()
+    assert held.status == InboundMail.Status.HELD
+    assert Message.objects.count() == 0
