@@ -6,7 +6,7 @@ P = "<slug:slug>/wiki/<slug:page_slug>/"
 
 urlpatterns = [
     path("<slug:slug>/wiki/", views_wiki.wiki_index, name="wiki"),
-    # Fixed words before the page slug: no page may take them (wiki.RESERVED_SLUGS).
+    # Before the page slug: no page may take this word (wiki.RESERVED_SLUGS).
     path("<slug:slug>/wiki/nouvelle/", views_wiki.wiki_create, name="wiki_create"),
     path(P, views_wiki.wiki_page, name="wiki_page"),
     path(P + "modifier/", views_wiki.wiki_edit, name="wiki_edit"),

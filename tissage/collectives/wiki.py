@@ -8,6 +8,7 @@ never edited nor deleted: restoring an old one makes a new revision copying it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -19,8 +20,9 @@ from .models import Collective, WikiPage, WikiRevision
 
 HUB_TITLE = "Gare centrale"
 
-# Words of the wiki's URL map: a page may not take them as its slug.
-RESERVED_SLUGS = frozenset({"nouvelle", "modifier", "historique", "comparer", "version"})
+# The word of the wiki's URL map that stands where a page's slug does (`wiki/nouvelle/`);
+# the others come after a page's slug and cannot clash.
+RESERVED_SLUGS = frozenset({"nouvelle"})
 SLUG_MAX = 160
 
 
@@ -33,8 +35,18 @@ class EditConflict(Exception):
 
 
 def title_slug(title: str) -> str:
-    """The slug a page title (or a [[link]] name) matches: case and accents ignored."""
-    return slugify(title)[: SLUG_MAX - 10].strip("-")
+    """The slug a page title (or a [[link]] name) matches: case and accents ignored.
+
+    The same title always gives the same slug, so a [[link]] finds its page: a reserved
+    word gets a suffix, and a title with no Latin letter or digit ("日本語") a short hash.
+    """
+    slug = slugify(title)[: SLUG_MAX - 10].strip("-")
+    if not slug:
+        digest = hashlib.sha256(" ".join(title.casefold().split()).encode()).hexdigest()
+        slug = f"page-{digest[:10]}"
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-page"
+    return slug
 
 
 def _author_name(author: User | None) -> str:
@@ -44,13 +56,12 @@ def _author_name(author: User | None) -> str:
 
 
 def _free_slug(collective: Collective, title: str) -> str:
-    base = title_slug(title) or "page"
+    base = title_slug(title)
     taken = set(
         WikiPage.objects.filter(collective=collective, slug__startswith=base).values_list(
             "slug", flat=True
         )
     )
-    taken |= RESERVED_SLUGS
     if base not in taken:
         return base
     n = 2

@@ -48,8 +48,10 @@ def test_page_create_slug_unique_and_not_reserved():
     third = wiki.page_create(collective=collective, title="JARDINS!", body="", author=None)
     assert [first.slug, second.slug, third.slug] == ["jardins", "jardins-2", "jardins-3"]
     assert third.current.author_name == "—"
-    assert wiki.page_create(collective, "Nouvelle", "", None).slug == "nouvelle-2"
-    assert wiki.page_create(collective, "???", "", None).slug == "page"
+    assert wiki.page_create(collective, "Nouvelle", "", None).slug == "nouvelle-page"
+    unlatin = wiki.page_create(collective, "日本語", "", None).slug
+    assert unlatin.startswith("page-") and len(unlatin) == len("page-") + 10
+    assert wiki.page_create(collective, "???", "", None).slug != unlatin
     # Another collective may use the same slug.
     assert wiki.page_create(CollectiveFactory(), "Jardins", "", None).slug == "jardins"
 
@@ -218,6 +220,16 @@ def test_links_to_existing_and_missing_pages():
     # Another collective's pages are not linked.
     other = render_wiki(CollectiveFactory(), "[[Épicerie des producteurs]]")
     assert "wiki-missing" in other
+
+
+@pytest.mark.django_db
+def test_links_find_pages_whose_titles_are_reserved_words_or_not_latin():
+    collective = CollectiveFactory()
+    for title in ("Nouvelle", "日本語"):
+        page = wiki.page_create(collective, title, "", None)
+        html = render_wiki(collective, f"Voir [[{title}]].")
+        assert f'href="{page.get_absolute_url()}"' in html
+        assert "wiki-missing" not in html
 
 
 @pytest.mark.django_db
