@@ -8,7 +8,8 @@ Visibility of messages (see README-discussion.md):
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BinaryField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 
 from tissage.accounts.models import User
 
@@ -99,12 +100,24 @@ def held_messages(collective: Collective) -> MessageQuerySet:
     )
 
 
+# What the moderation page reads of each held email: enough for its text, not the
+# whole message (up to LIST_MAX_MESSAGE_BYTES each, sent by anyone).
+HELD_MAIL_PREVIEW_BYTES = 64 * 1024
+
+
 def held_mails(collective: Collective) -> QuerySet[InboundMail]:
     """Held emails that are not messages yet (a member's held first post by email is
-    listed once, with the held messages)."""
-    return InboundMail.objects.filter(
-        collective=collective, status=InboundMail.Status.HELD, message__isnull=True
-    ).order_by("received_at", "pk")
+    listed once, with the held messages), each with `raw_head`: its first bytes."""
+    return (
+        InboundMail.objects.filter(
+            collective=collective, status=InboundMail.Status.HELD, message__isnull=True
+        )
+        .defer("raw")
+        .annotate(
+            raw_head=Substr("raw", 1, HELD_MAIL_PREVIEW_BYTES, output_field=BinaryField())
+        )
+        .order_by("received_at", "pk")
+    )
 
 
 def open_reports(collective: Collective) -> QuerySet[Report]:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tissage.collectives import inbound, services
+from tissage.collectives import inbound, queries, services
 from tissage.collectives.models import (
     Attachment,
     Collective,
@@ -497,6 +497,28 @@ def test_moderation_page_shows_held_emails_escaped(client):
     assert "Bonjour à tous" in page
     assert "<b>à tous</b>" not in page
     assert "<script>alert(1)" not in page
+
+
+def test_moderation_page_reads_only_the_start_of_a_huge_held_email(client):
+    collective = CollectiveFactory()
+    body = "Début du message. " + "x" * 3_000_000
+    InboundMail.objects.create(
+        collective=collective,
+        raw=(
+            "From: inconnu@example.net\r\nSubject: Gros\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body
+        ).encode(),
+        sender="inconnu@example.net",
+        subject="Gros",
+        status=InboundMail.Status.HELD,
+        reason=InboundMail.Reason.UNKNOWN_SENDER,
+    )
+    rows = list(queries.held_mails(collective))
+    assert "raw" in rows[0].get_deferred_fields()
+    assert len(rows[0].raw_head) == queries.HELD_MAIL_PREVIEW_BYTES
+    coordinator, _ = client_for_role("coordinator", collective)
+    page = coordinator.get(reverse("collectives:moderation", args=[collective.slug]))
+    assert "Début du message." in page.content.decode()
 
 
 def test_held_email_buttons_call_inbound(client, monkeypatch):
