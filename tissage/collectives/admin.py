@@ -64,7 +64,7 @@ class InboundMailAdmin(admin.ModelAdmin):
 class WikiPageAdmin(admin.ModelAdmin):
     list_display = ["title", "collective", "is_hub", "revision_count", "updated_at"]
     search_fields = ["title"]
-    list_select_related = ["collective"]
+    list_select_related = ["collective", "current"]
     raw_id_fields = ["collective", "current"]
 
 

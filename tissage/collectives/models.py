@@ -378,7 +378,6 @@ class WikiPage(models.Model):
     current = models.ForeignKey(
         "WikiRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revision_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -398,6 +397,11 @@ class WikiPage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collectives:wiki_page", args=[self.collective.slug, self.slug])
+
+    @property
+    def revision_count(self) -> int:
+        """Revisions are numbered from 1 and never deleted: the current one's number."""
+        return self.current.number if self.current is not None else 0
 
 
 class WikiRevision(models.Model):

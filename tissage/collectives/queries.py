@@ -113,9 +113,7 @@ def held_mails(collective: Collective) -> QuerySet[InboundMail]:
             collective=collective, status=InboundMail.Status.HELD, message__isnull=True
         )
         .defer("raw")
-        .annotate(
-            raw_head=Substr("raw", 1, HELD_MAIL_PREVIEW_BYTES, output_field=BinaryField())
-        )
+        .annotate(raw_head=Substr("raw", 1, HELD_MAIL_PREVIEW_BYTES, output_field=BinaryField()))
         .order_by("received_at", "pk")
     )
 

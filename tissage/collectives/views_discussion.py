@@ -432,7 +432,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
         return refused
     held = list(queries.held_messages(collective)[:MODERATION_LIMIT])
     mails = [
-        HeldMailRow(mail=mail, preview=mail_preview(mail.raw_head))
+        HeldMailRow(mail=mail, preview=mail_preview(mail.raw_head))  # type: ignore[attr-defined]
         for mail in queries.held_mails(collective)[:MODERATION_LIMIT]
     ]
     reports = list(queries.open_reports(collective)[:MODERATION_LIMIT])

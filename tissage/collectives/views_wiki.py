@@ -225,7 +225,7 @@ def wiki_history(request: HttpRequest, slug: str, page_slug: str) -> HttpRespons
         "number", "created_at", "author_name", "comment", "restores", "title", "page_id"
     ).order_by("-number")
     paginator = Paginator(revisions, HISTORY_PER_PAGE)
-    # page.revision_count saves the COUNT query.
+    # Revisions are numbered 1…n and never deleted: the current number saves a COUNT.
     paginator.count = page.revision_count  # type: ignore[misc]
     history = paginator.get_page(request.GET.get("page"))
     numbers = [r.number for r in history.object_list]

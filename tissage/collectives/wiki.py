@@ -99,8 +99,7 @@ def page_create(
                     author_name=_author_name(author),
                 )
                 page.current = revision
-                page.revision_count = 1
-                page.save(update_fields=["current", "revision_count", "updated_at"])
+                page.save(update_fields=["current", "updated_at"])
                 return page
         except IntegrityError:
             # Someone took the same slug at the same moment (or the hub exists): retry
@@ -133,8 +132,7 @@ def _new_revision(
     )
     page.current = revision
     page.title = title  # the slug stays: permalinks keep working
-    page.revision_count = revision.number
-    page.save(update_fields=["current", "title", "revision_count", "updated_at"])
+    page.save(update_fields=["current", "title", "updated_at"])
     return revision
 
 
@@ -167,7 +165,6 @@ def page_save(
             )
     page.current = locked.current
     page.title = locked.title
-    page.revision_count = locked.revision_count
     return revision
 
 
@@ -181,7 +178,6 @@ def page_restore(page: WikiPage, number: int, author: User | None) -> WikiRevisi
         )
     page.current = locked.current
     page.title = locked.title
-    page.revision_count = locked.revision_count
     return revision
 
 
