@@ -33,8 +33,7 @@ from .models import (
 )
 
 MAX_REPORT_PHOTOS = 10
-# Walk-ins who give no address get one that no mail server accepts (RFC 2606 reserves
-# “.invalid”): the model needs an address, and nobody is ever written to there.
+# Walk-ins who give no address get a placeholder one (see models.NO_ADDRESS_SUFFIX).
 NO_EMAIL_DOMAIN = "sans-adresse.invalid"
 HOURS_STEP = Decimal("0.01")
 
@@ -57,10 +56,6 @@ def hours_of(registration: Registration) -> Decimal:
     if registration.hours is not None:
         return registration.hours
     return action_hours(registration.action)
-
-
-def has_email(registration: Registration) -> bool:
-    return not registration.email.endswith("@" + NO_EMAIL_DOMAIN)
 
 
 @dataclass(frozen=True)

@@ -46,15 +46,9 @@ def _language(registration: Registration) -> str | None:
     return registration.user.language if registration.user else None
 
 
-def can_receive(registration: Registration) -> bool:
-    """Registered by a facilitator without an address: a reserved `.invalid` placeholder
-    keeps one registration per address, and nothing is ever sent to it (RFC 2606)."""
-    return not registration.email.endswith(".invalid")
-
-
 def registration_send(*, registration: Registration, base_url: str) -> OutgoingEmail | None:
     """Confirmation with the calendar file, or the waiting-list notice."""
-    if not can_receive(registration):
+    if not registration.has_email:
         return None
     confirmed = registration.status == Registration.Status.CONFIRMED
     return email_send(
@@ -69,7 +63,7 @@ def registration_send(*, registration: Registration, base_url: str) -> OutgoingE
 
 def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmail | None:
     """A place freed up: the first on the waiting list has it, and may release it."""
-    if not can_receive(registration):
+    if not registration.has_email:
         return None
     return email_send(
         to=registration.email,

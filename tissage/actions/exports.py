@@ -32,7 +32,7 @@ from tissage.core.spreadsheets import (
 )
 from tissage.projects.models import Project
 
-from .after import ImpactTotals, has_email, hours_of
+from .after import ImpactTotals, hours_of
 from .models import Action, Registration
 
 FORMATS = ("csv", "ods", "xlsx")
@@ -76,7 +76,7 @@ def registrants_sheets(action: Action) -> list[Sheet]:
     rows: list[list[Value]] = [
         [
             r.name,
-            r.email if has_email(r) else "",
+            r.email if r.has_email else "",
             r.phone,
             r.role.name,
             STATUS_FR[Registration.Status(r.status)],
@@ -151,7 +151,7 @@ def hours_sheets(registrations: Iterable[Registration]) -> list[Sheet]:
     for r in registrations:
         action = r.action
         hours = hours_of(r)
-        email = r.email if has_email(r) else ""
+        email = r.email if r.has_email else ""
         commune = action.commune.name if action.commune else ""
         starts_at = _local(action.starts_at)
         detail.append(

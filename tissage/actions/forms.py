@@ -4,9 +4,24 @@ from functools import partial
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Action, Role
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class PlausibleDateField(forms.DateField):
+    """A date between 1900 and 2100. Far beyond, the day after 31/12/9999 or the UTC
+    time of 01/01/0001 overflow Python's dates (a 500), and no action happens there."""
+
+    default_error_messages = {"out_of_range": _("Give a date between 1900 and 2100.")}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value not in self.empty_values and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
 def _role_label(role: Role, *, places: dict[int, int]) -> str:

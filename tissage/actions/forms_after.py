@@ -16,6 +16,7 @@ from tissage.inventories.forms_contribute import MultiplePhotoInput
 from tissage.inventories.photos import validate_photo
 
 from .after import MAX_REPORT_PHOTOS, Mark
+from .forms import PlausibleDateField
 from .models import Action, ImpactCounter, Registration, ReportPhoto
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", ""
@@ -225,10 +226,10 @@ class ReportForm(forms.Form):
 class PeriodForm(forms.Form):
     """The period of the hours export, from the query string (?du=…&au=…)."""
 
-    du = forms.DateField(
+    du = PlausibleDateField(
         required=False, error_messages={"invalid": _("Give the start as YYYY-MM-DD.")}
     )
-    au = forms.DateField(
+    au = PlausibleDateField(
         required=False, error_messages={"invalid": _("Give the end as YYYY-MM-DD.")}
     )
 

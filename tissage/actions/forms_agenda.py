@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
+from .forms import PlausibleDateField
 from .models import Action, ActionQuerySet
 
 DATE_ERROR = _("Enter a date such as 14/06/2027, or leave the box empty.")
@@ -45,19 +46,19 @@ class AgendaFilterForm(forms.Form):
         + [(value, capfirst(label)) for value, label in Action.Kind.choices],
         error_messages={"invalid_choice": _("Choose a kind from the list.")},
     )
-    start = forms.DateField(
+    start = PlausibleDateField(
         label=pgettext_lazy("date range", "From"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": DATE_ERROR, "out_of_range": DATE_ERROR},
     )
-    end = forms.DateField(
+    end = PlausibleDateField(
         label=pgettext_lazy("date range", "To"),
         required=False,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": DATE_ERROR, "out_of_range": DATE_ERROR},
     )
 
     def __init__(self, *args: Any, upcoming: ActionQuerySet, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
@@ -25,20 +25,15 @@ from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 
 from . import calendars, emails, services, tokens
-from .models import Action, Registration, Role
+from .models import Action, Registration, RegistrationQuerySet, Role
 
-# People registered by a facilitator without an address get a unique placeholder in the
-# reserved `.invalid` top-level domain (RFC 2606): it can never reach anyone, it keeps
-# the one-live-registration-per-address constraint satisfied, and it is easy to spot.
+# People registered by a facilitator without an address get a unique placeholder, easy
+# to spot (see models.NO_ADDRESS_SUFFIX for why it is never written to).
 PLACEHOLDER_DOMAIN = "sans-email.invalid"
 
 
 def placeholder_email() -> str:
     return f"sans-email+{uuid.uuid4().hex}@{PLACEHOLDER_DOMAIN}"
-
-
-def has_real_email(registration: Registration) -> bool:
-    return not registration.email.endswith("@" + PLACEHOLDER_DOMAIN)
 
 
 class Scope(models.TextChoices):
@@ -52,6 +47,8 @@ DATE_FIELDS = {"starts_at", "ends_at", "registration_opens_at", "registration_cl
 # Changes that registrants must hear about.
 WHEN_FIELDS = {"starts_at", "ends_at"}
 WHERE_FIELDS = {"address", "meeting_point", "commune", "longitude", "latitude"}
+# Changes after which people on the waiting list may now fit.
+PLACES_FIELDS = {"capacity", "waiting_list"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ class ManageRefused(Exception):
     """The write cannot be done; the message says why and what to do."""
 
 
-def _live(action: Action) -> models.QuerySet[Registration]:
+def _live(action: Action) -> RegistrationQuerySet:
     return (
         Registration.objects.filter(action=action)
         .exclude(status=Registration.Status.CANCELLED)
@@ -138,24 +135,48 @@ def _tell_registrants_of_change(action: Action, changed: set[str], base_url: str
     if not what:
         return 0
     count = 0
-    for registration in _live(action):
-        if has_real_email(registration):
-            transaction.on_commit(
-                partial(_change_send, registration=registration, what=what, base_url=base_url)
-            )
-            count += 1
+    for registration in _live(action).reachable():
+        transaction.on_commit(
+            partial(_change_send, registration=registration, what=what, base_url=base_url)
+        )
+        count += 1
     return count
 
 
 def _targets(action: Action, scope: str) -> list[Action]:
+    """The actions of the scope, their rows locked (as registrations do) so that places
+    are counted safely; always in the same order, so two edits of one series cannot
+    wait on each other."""
+    actions = Action.objects.select_for_update()
     if action.series_id is None or scope == Scope.THIS:
-        return [action]
-    actions = Action.objects.filter(series_id=action.series_id)
-    if scope == Scope.FOLLOWING:
-        actions = actions.filter(starts_at__gte=action.starts_at)
-    elif scope != Scope.ALL:
+        actions = actions.filter(pk=action.pk)
+    elif scope == Scope.FOLLOWING:
+        actions = actions.filter(series_id=action.series_id, starts_at__gte=action.starts_at)
+    elif scope == Scope.ALL:
+        actions = actions.filter(series_id=action.series_id)
+    else:
         raise ValueError(scope)
     return list(actions.order_by("starts_at", "pk"))
+
+
+def _check_capacity(action: Action, capacity: int | None) -> None:
+    """Refuse an overall capacity below the places already taken (companions included)."""
+    if capacity is None:
+        return
+    taken = Registration.objects.filter(action=action).confirmed().seats()
+    if capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)s places are already taken on %(date)s: give an overall "
+                    "capacity of at least %(taken)s, or leave it empty."
+                )
+                % {
+                    "taken": taken,
+                    "date": formats.date_format(timezone.localdate(action.starts_at)),
+                }
+            }
+        )
 
 
 def _value_differs(target: Action, name: str, value: Any) -> bool:
@@ -178,11 +199,11 @@ def action_update(
 
     Dates (start, end, registration window) and roles change on this action only; the
     other fields on every action of the scope. Registrants of an action whose date,
-    time or place changed get an email. Returns the actions that changed.
-    Raises ValidationError (nothing saved) when a change is not possible."""
+    time or place changed get an email; places added (to a role or overall) let the
+    waiting list in. Returns the actions that changed.
+    Raises ValidationError (nothing saved) when a change is not possible, e.g. an
+    overall capacity below the places already taken on one of the dates."""
     del editor  # who edited is not recorded yet; kept for the audit trail to come
-    # Lock the edited action first, as registrations do, so places are counted safely.
-    Action.objects.select_for_update().filter(pk=action.pk).first()
     changed_actions = []
     for target in _targets(action, scope):
         own = target.pk == action.pk
@@ -191,6 +212,8 @@ def action_update(
             for name, value in changes.items()
             if (own or name not in DATE_FIELDS) and _value_differs(target, name, value)
         }
+        if "capacity" in fields:
+            _check_capacity(target, fields["capacity"])
         if fields:
             for name, value in fields.items():
                 setattr(target, name, value)
@@ -202,17 +225,16 @@ def action_update(
             target.save(update_fields=[*fields, "updated_at"])
             changed_actions.append(target)
             _tell_registrants_of_change(target, set(fields), base_url)
-        if (
-            own
-            and roles is not None
-            and _roles_update(target, roles, base_url=base_url)
-            and target not in changed_actions
-        ):
+        roles_changed = own and roles is not None and _roles_update(target, roles)
+        if roles_changed and target not in changed_actions:
             changed_actions.append(target)
+        if roles_changed or fields.keys() & PLACES_FIELDS:
+            # More places, in a role or overall: the waiting list moves up.
+            services.waiting_list_promote(target, base_url=base_url)
     return changed_actions
 
 
-def _roles_update(action: Action, rows: Sequence[RoleEdit], *, base_url: str) -> bool:
+def _roles_update(action: Action, rows: Sequence[RoleEdit]) -> bool:
     existing = {role.pk: role for role in action.roles.all()}
     taken = _seats_by_role(action)
     live = set(
@@ -260,9 +282,6 @@ def _roles_update(action: Action, rows: Sequence[RoleEdit], *, base_url: str) ->
             changed = True
     if not kept:
         raise ValidationError(_("Keep at least one role."))
-    if changed:
-        # Places added to a role: the waiting list moves up.
-        services.waiting_list_promote(action, base_url=base_url)
     return changed
 
 
@@ -286,12 +305,11 @@ def action_cancel(*, action: Action, note: str, editor: User, base_url: str) -> 
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     count = 0
-    for registration in _live(action):
-        if has_real_email(registration):
-            transaction.on_commit(
-                partial(_cancelled_send, registration=registration, note=note, base_url=base_url)
-            )
-            count += 1
+    for registration in _live(action).reachable():
+        transaction.on_commit(
+            partial(_cancelled_send, registration=registration, note=note, base_url=base_url)
+        )
+        count += 1
     return count
 
 
@@ -387,10 +405,9 @@ def registration_promote(*, registration: Registration, base_url: str) -> Regist
     registration.status = Registration.Status.CONFIRMED
     registration.promoted_at = timezone.now()
     registration.save(update_fields=["status", "promoted_at"])
-    if has_real_email(registration):
-        transaction.on_commit(
-            partial(emails.promotion_send, registration=registration, base_url=base_url)
-        )
+    transaction.on_commit(
+        partial(emails.promotion_send, registration=registration, base_url=base_url)
+    )
     return registration
 
 
@@ -411,13 +428,11 @@ def registrants_message(
     statuses = [Registration.Status.CONFIRMED]
     if include_waiting:
         statuses.append(Registration.Status.WAITING)
-    registrations = _live(action).filter(status__in=statuses)
+    registrations = _live(action).reachable().filter(status__in=statuses)
     if role is not None:
         registrations = registrations.filter(role=role)
     count = 0
     for registration in registrations:
-        if not has_real_email(registration):
-            continue
         email_send(
             to=registration.email,
             template="emails/actions/manage/message",

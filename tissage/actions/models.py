@@ -141,7 +141,18 @@ class Role(models.Model):
         return f"{self.name} × {self.places}"
 
 
+# People registered without an address (on their behalf, at check-in, or after their
+# account was deleted) hold a unique placeholder in the reserved “.invalid” top-level
+# domain (RFC 2606): it keeps one live registration per address, and nothing may ever be
+# sent to it. This suffix, whatever the placeholder's form, is the one test of it.
+NO_ADDRESS_SUFFIX = ".invalid"
+
+
 class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def reachable(self) -> RegistrationQuerySet:
+        """Those with a real address, that emails may be sent to."""
+        return self.exclude(email__iendswith=NO_ADDRESS_SUFFIX)
+
     def confirmed(self) -> RegistrationQuerySet:
         return self.filter(status=Registration.Status.CONFIRMED)
 
@@ -212,6 +223,12 @@ class Registration(models.Model):
     @property
     def seats(self) -> int:
         return 1 + self.companions
+
+    @property
+    def has_email(self) -> bool:
+        """A real address, not a placeholder (see NO_ADDRESS_SUFFIX): the same test as
+        `RegistrationQuerySet.reachable`."""
+        return not self.email.lower().endswith(NO_ADDRESS_SUFFIX)
 
 
 class Need(models.Model):

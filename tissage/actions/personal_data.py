@@ -94,8 +94,9 @@ def files(user: User) -> list[FieldFile]:
 def forget(user: User) -> None:
     """Before the account is deleted: its registrations stay (places, attendance and
     hours count in the project's figures) but no longer say who the person was. The
-    address becomes a reserved `.invalid` one, unique per registration, so that the
-    one-live-registration-per-address rule still holds and nothing is ever sent to it."""
+    address becomes a placeholder (see models.NO_ADDRESS_SUFFIX), unique per
+    registration, so that the one-live-registration-per-address rule still holds and
+    nothing is ever sent to it."""
     registrations = list(_registrations(user).select_for_update())
     for registration in registrations:
         registration.user = None

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from tissage.core.emails import email_send
 
 from . import calendars, tokens
-from .after import NO_EMAIL_DOMAIN
 from .models import Action, Registration
 
 
@@ -55,7 +54,7 @@ def reminders_send(now: datetime.datetime | None = None, base_url: str = "") -> 
             registrations = (
                 Registration.objects.filter(action=action)
                 .confirmed()
-                .exclude(email__endswith="@" + NO_EMAIL_DOMAIN)
+                .reachable()
                 .select_related("role", "user")
             )
             for registration in registrations:

@@ -236,7 +236,7 @@ def test_a_walk_in_is_added_present_without_place_check(client):
     assert response.status_code == 302
     lucie = Registration.objects.get(name="Lucie")
     assert (lucie.walk_in, lucie.attended, lucie.status) == (True, True, "confirmed")
-    assert not after.has_email(lucie)
+    assert not lucie.has_email
     # A second walk-in without an address is another person.
     client.post(url, {"form": "walk_in", "walk_in-name": "Marc"})
     assert Registration.objects.filter(action=action, walk_in=True).count() == 2

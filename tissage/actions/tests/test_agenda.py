@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tissage.actions.forms_agenda import DATE_ERROR
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create, registration_create
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
@@ -127,6 +128,34 @@ def test_bad_filters_are_explained_and_ignored(client, query, field):
     assert 'class="errors"' in response.content.decode()
     if field != "end" or "start" not in query:
         assert titles(response) == ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"start": "0001-01-01"}, "start"),
+        ({"end": "9999-12-31"}, "end"),
+        ({"start": "31/12/1899"}, "start"),
+        ({"end": "01/01/2101"}, "end"),
+    ],
+)
+def test_dates_beyond_the_calendar_are_explained_and_ignored(client, query, field):
+    an_action(title="A")
+    response = client.get(AGENDA, query)
+    assert response.status_code == 200
+    filters = response.context["filters"]
+    assert [error.code for error in filters.errors.as_data()[field]] == ["out_of_range"]
+    assert filters.errors[field] == [str(DATE_ERROR)]
+    assert 'class="errors"' in response.content.decode()
+    assert titles(response) == ["A"]
+
+
+def test_dates_at_the_edges_of_the_calendar_are_accepted(client):
+    an_action(title="A")
+    response = client.get(AGENDA, {"start": "1900-01-01", "end": "2100-12-31"})
+    assert response.status_code == 200
+    assert not response.context["filters"].errors
+    assert titles(response) == ["A"]
 
 
 def test_dates_in_wrong_order_keep_the_from_date(client):

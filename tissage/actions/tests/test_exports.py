@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -20,6 +21,7 @@ from tissage.actions.tests.test_after import (
     person,
     staff_client,
 )
+from tissage.actions.tests.test_manage import without_address
 from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import OK, STAFF
 
@@ -94,6 +96,24 @@ def test_registrants_export(client, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_exports_leave_placeholder_addresses_empty(client, fmt):
+    action = past_action()
+    person(action, 1)
+    without_address(action)
+    client = staff_client(client, action.project)
+    registrants = client.get(
+        reverse("actions:export_registrants", kwargs={"slug": action.slug, "fmt": fmt})
+    )
+    hours = client.get(
+        reverse("actions:export_hours", kwargs={"project_slug": action.project.slug, "fmt": fmt})
+    )
+    for response in (registrants, hours):
+        rows = read(response.content, fmt)
+        assert sorted(row["E-mail"] for row in rows) == ["", "", "", "p1@example.org"]
+        assert not any(".invalid" in str(value) for row in rows for value in row.values())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_hours_over_a_period_match_the_data(client, fmt):
     project = ProjectFactory()
     in_period = past_action(project, days_ago=5, hours=3)
@@ -131,6 +151,32 @@ def test_a_bad_period_is_explained(client, query):
     response = staff_client(client, project).get(url, query)
     assert response.status_code == 400
     assert "error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"du": "0001-01-01"}, {"au": "9999-12-31"}, {"du": "1899-12-31"}, {"au": "2101-01-01"}],
+)
+def test_a_period_beyond_the_calendar_is_explained(client, query):
+    project = ProjectFactory()
+    url = reverse("actions:export_hours", kwargs={"project_slug": project.slug, "fmt": "csv"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = staff_client(client, project).get(url, query)
+    assert response.status_code == 400
+    assert "Give a date between 1900 and 2100." in response.content.decode()
+
+
+def test_a_period_at_the_edges_of_the_calendar_is_accepted(client):
+    action = past_action()
+    person(action, 1)
+    url = reverse(
+        "actions:export_hours", kwargs={"project_slug": action.project.slug, "fmt": "csv"}
+    )
+    response = staff_client(client, action.project).get(
+        url, {"du": "1900-01-01", "au": "2100-12-31"}
+    )
+    assert response.status_code == 200
+    assert [row["E-mail"] for row in read(response.content, "csv")] == ["p1@example.org"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions import manage
+from tissage.actions import manage, personal_data
+from tissage.actions.after import walk_in_add
 from tissage.actions.models import Action, ActionSeries, Registration
 from tissage.actions.services import RoleInput, action_create, registration_create, series_create
 from tissage.core.tests.factories import (
@@ -81,6 +82,28 @@ def register(action, number: int, role: str = "Planter", **changes) -> Registrat
         base_url="https://tissage.example",
         **changes,
     ).registration
+
+
+def without_address(action, status: str = "confirmed") -> list[Registration]:
+    """One registration of each kind the app makes without an address: entered by a
+    facilitator, a walk-in, and one whose account was deleted."""
+    role = action.roles.first()
+    Registration.objects.create(
+        action=action, role=role, name="Marcel", email=manage.placeholder_email(), status=status
+    )
+    walk_in_add(action=action, name="Lucie")
+    gone = UserFactory()
+    Registration.objects.create(
+        action=action, role=role, user=gone, name="Ancien", email=gone.email, status=status
+    )
+    personal_data.forget(gone)
+    made = list(Registration.objects.filter(action=action, name__in=["Marcel", "Lucie", "—"]))
+    assert sorted(r.email.split("@")[1] for r in made) == [
+        "deleted.invalid",
+        "sans-adresse.invalid",
+        "sans-email.invalid",
+    ]
+    return made
 
 
 def form_data(**changes) -> dict[str, object]:
@@ -316,6 +339,17 @@ def test_registrants_without_an_address_get_no_email(client, project):
     assert mail.outbox == []
 
 
+def test_no_kind_of_placeholder_address_is_told_of_a_change(client, project):
+    action = an_action(project)
+    register(action, 1)
+    without_address(action)
+    mail.outbox.clear()
+
+    client.post(edit_url(action), edit_data(action, address="Salle des fêtes"))
+
+    assert [m.to for m in mail.outbox] == [["personne1@example.org"]]
+
+
 def a_series(project, count: int = 4) -> list[Action]:
     series = series_create(
         project=project,
@@ -455,6 +489,100 @@ def test_more_places_let_the_waiting_list_in(client, project):
     assert [m.to for m in mail.outbox] == [["personne2@example.org"]]
 
 
+def test_more_overall_places_let_the_waiting_list_in(client, project):
+    action = an_action(project, places=5, capacity=1)
+    register(action, 1)
+    waiting = register(action, 2)
+    assert waiting.status == "waiting"
+    mail.outbox.clear()
+
+    response = client.post(edit_url(action), edit_data(action, capacity="5"))
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.capacity == 5
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert waiting.promoted_at is not None
+    assert [m.to for m in mail.outbox] == [["personne2@example.org"]]
+    assert "place" in mail.outbox[0].subject.lower()
+
+
+def test_no_overall_capacity_lets_the_waiting_list_in(client, project):
+    action = an_action(project, places=5, capacity=1)
+    register(action, 1)
+    waiting = register(action, 2)
+
+    client.post(edit_url(action), edit_data(action))  # capacity left empty
+
+    action.refresh_from_db()
+    assert action.capacity is None
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+
+
+def test_overall_capacity_cannot_go_below_the_places_taken(client, project):
+    action = an_action(project, places=5, capacity=10)
+    register(action, 1, companions=1)
+    register(action, 2)
+    mail.outbox.clear()
+
+    response = client.post(edit_url(action), edit_data(action, title="Changé", capacity="2"))
+
+    assert response.status_code == 200
+    assert "3 places are already taken" in response.content.decode()
+    assert "capacity" in response.context["form"].errors
+    action.refresh_from_db()
+    assert (action.title, action.capacity) == ("Plantation de haies", 10)  # nothing saved
+    assert mail.outbox == []
+
+    response = client.post(edit_url(action), edit_data(action, capacity="3"))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.capacity == 3
+
+
+@pytest.mark.parametrize("scope", ["following", "all"])
+def test_overall_capacity_of_a_series_promotes_on_every_date(client, project, scope):
+    actions = a_series(project, count=3)
+    Action.objects.filter(pk__in=[a.pk for a in actions]).update(capacity=1)
+    waiting = []
+    for action in actions:
+        register(action, 1, role="Jardiner")
+        waiting.append(register(action, 2, role="Jardiner"))
+    assert {w.status for w in waiting} == {"waiting"}
+    mail.outbox.clear()
+    second = actions[1]
+    second.refresh_from_db()
+
+    response = client.post(edit_url(second), edit_data(second, capacity="4", scope=scope))
+
+    assert response.status_code == 302
+    expected = ["waiting", "confirmed", "confirmed"] if scope == "following" else ["confirmed"] * 3
+    for w in waiting:
+        w.refresh_from_db()
+    assert [w.status for w in waiting] == expected
+    assert len(mail.outbox) == expected.count("confirmed")
+
+
+def test_overall_capacity_of_a_series_is_refused_if_one_date_is_too_full(client, project):
+    first, second, third = a_series(project, count=3)
+    for number in range(3):
+        register(third, number, role="Jardiner")
+    mail.outbox.clear()
+
+    response = client.post(edit_url(first), edit_data(first, capacity="2", scope="all"))
+
+    assert response.status_code == 200
+    assert "3 places are already taken on" in response.content.decode()
+    assert list(
+        Action.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list(
+            "capacity", flat=True
+        )
+    ) == [None, None, None]
+    assert mail.outbox == []
+
+
 def test_a_role_of_another_action_cannot_be_edited_through_the_form(client, project):
     action, other = an_action(project), an_action(project)
     foreign = other.roles.first()
@@ -492,6 +620,19 @@ def test_cancelling_the_action_asks_then_tells_every_registrant(client, project)
     again = client.post(url, {}, follow=True)
     assert "already cancelled" in again.content.decode()
     assert len(mail.outbox) == 2
+
+
+def test_cancelling_the_action_writes_to_real_addresses_only(client, project):
+    action = an_action(project)
+    register(action, 1)
+    without_address(action)
+    mail.outbox.clear()
+    url = reverse("actions:cancel_action", kwargs={"slug": action.slug})
+
+    response = client.post(url, {"note": "Tempête annoncée."}, follow=True)
+
+    assert "1 registrant is told by email" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["personne1@example.org"]]
 
 
 # --- Registrants ------------------------------------------------------------------------
@@ -557,6 +698,16 @@ def test_assisted_registration_without_an_address(client, project, facilitator):
     )
     assert "Marcel is registered." in response.content.decode()
     assert "no email" in response.content.decode()
+
+
+def test_the_list_shows_no_placeholder_address(client, project):
+    action = an_action(project, places=10)
+    without_address(action)
+
+    page = client.get(registrants_url(action)).content.decode()
+
+    assert page.count('<span class="card-meta">no email</span>') == 3
+    assert ".invalid" not in page
 
 
 def test_two_people_without_an_address_are_two_registrations(client, project):
@@ -765,6 +916,36 @@ def test_message_to_registrants(client, project, role, include_waiting, expected
         reverse("actions:detail", kwargs={"slug": action.slug}) in m.body for m in mail.outbox
     )
     assert f"on its way to {len(expected)}" in response.content.decode()
+
+
+def test_message_skips_every_kind_of_placeholder_address(client, project):
+    action = an_action(project, places=1)
+    register(action, 1)
+    without_address(action)
+    Registration.objects.create(
+        action=action,
+        role=action.roles.first(),
+        name="Odette",
+        email=manage.placeholder_email(),
+        status="waiting",
+    )
+    mail.outbox.clear()
+    data = {"subject": "Covoiturage", "text": "Départ 8 h 30.", "include_waiting": "on"}
+
+    response = client.post(message_url(action), data, follow=True)
+
+    assert [m.to for m in mail.outbox] == [["personne1@example.org"]]
+    assert "on its way to 1 person." in response.content.decode()
+
+
+def test_message_with_only_placeholder_addresses_writes_to_nobody(client, project):
+    action = an_action(project, places=10)
+    without_address(action)
+
+    response = client.post(message_url(action), {"subject": "x", "text": "y"}, follow=True)
+
+    assert mail.outbox == []
+    assert "Nobody to write to" in response.content.decode()
 
 
 @pytest.mark.parametrize(

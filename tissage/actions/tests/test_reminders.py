@@ -17,6 +17,7 @@ from tissage.actions.after import walk_in_add
 from tissage.actions.models import Action, Registration
 from tissage.actions.reminders import reminders_send
 from tissage.actions.services import RoleInput, action_create
+from tissage.actions.tests.test_manage import without_address
 from tissage.core.tests.factories import ProjectFactory
 
 NOW = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)
@@ -83,6 +84,17 @@ def test_reminders_go_once_to_confirmed_people_in_the_window(emails_at_once):
     # Run again, later: nothing more.
     assert reminders_send(now=NOW + datetime.timedelta(minutes=15)) == 0
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_no_reminder_goes_to_any_kind_of_placeholder_address(emails_at_once):
+    due = action_in(20)
+    without_address(due)
+    assert reminders_send(now=NOW) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        f"p0-{due.pk}@example.org",
+        f"p1-{due.pk}@example.org",
+    ]
 
 
 @pytest.mark.django_db
