@@ -37,10 +37,6 @@ class CollectiveRights:
     can_moderate: bool  # coordinators, organisation staff, superusers
 
     @property
-    def is_member(self) -> bool:
-        return self.can_participate
-
-    @property
     def is_pending(self) -> bool:
         return (
             self.membership is not None

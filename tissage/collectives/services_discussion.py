@@ -26,7 +26,7 @@ def report_create(*, message: Message, reporter: User, reason: str) -> tuple[Rep
 
 
 @transaction.atomic
-def report_dismiss(*, report: Report, moderator: User) -> Report:
+def report_dismiss(*, report: Report) -> Report:
     """The message stays: the report is closed. (Report keeps no `resolved_by`.)"""
     if report.resolved_at is None:
         report.resolved_at = timezone.now()

@@ -110,7 +110,7 @@ def initiative_leave(*, initiative: Initiative, user: User) -> None:
     InitiativeMember.objects.filter(initiative=initiative, user=user).delete()
 
 
-def initiative_set_status(*, initiative: Initiative, status: str, by: User) -> Initiative:
+def initiative_set_status(*, initiative: Initiative, status: str) -> Initiative:
     """Any status may follow any other: initiatives pause, resume and sometimes restart."""
     if status not in Initiative.Status.values:
         raise ValidationError(_("Unknown status: %(status)s.") % {"status": status})

@@ -487,6 +487,6 @@ def report_dismiss(request: HttpRequest, slug: str, report_id: int) -> HttpRespo
     if (refused := _moderation_refusal(request, rights, back)) is not None:
         return refused
     report = get_object_or_404(Report, message__collective=collective, pk=report_id)
-    services_discussion.report_dismiss(report=report, moderator=_moderator(request))
+    services_discussion.report_dismiss(report=report)
     messages.success(request, _("The report is dismissed; the message stays."))
     return redirect(back)

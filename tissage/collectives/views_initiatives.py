@@ -289,7 +289,6 @@ def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.initiative_set_status(
         initiative=initiative,
         status=form.cleaned_data["status"],
-        by=request.user,  # type: ignore[arg-type]
     )
     messages.success(
         request,

@@ -192,7 +192,7 @@ def _initiatives(
     )
     for key in ("lea", "paul", "sofia"):
         initiative_join(initiative=grocery, user=people[key])
-    initiative_set_status(initiative=grocery, status=Initiative.Status.ACTIVE, by=people["lea"])
+    initiative_set_status(initiative=grocery, status=Initiative.Status.ACTIVE)
     # Already a project of the organisation in the demo (made before collectives existed).
     Initiative.objects.filter(pk=grocery.pk).update(project=shop)
 
@@ -206,9 +206,7 @@ def _initiatives(
         membership=memberships["sofia"],
     )
     initiative_join(initiative=guinguette, user=people["yves"])
-    initiative_set_status(
-        initiative=guinguette, status=Initiative.Status.FORMING, by=people["sofia"]
-    )
+    initiative_set_status(initiative=guinguette, status=Initiative.Status.FORMING)
 
     initiative_propose(
         collective=collective,
