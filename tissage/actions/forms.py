@@ -12,6 +12,12 @@ from .models import Action, Role
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
+def plausible_year(value: Any) -> None:
+    """Validator for date and date-time fields: years 1900–2100 only (see below)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(_("Give a date between 1900 and 2100."), code="out_of_range")
+
+
 class PlausibleDateField(forms.DateField):
     """A date between 1900 and 2100. Far beyond, the day after 31/12/9999 or the UTC
     time of 01/01/0001 overflow Python's dates (a 500), and no action happens there."""

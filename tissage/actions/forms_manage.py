@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
+from .forms import plausible_year
 from .manage import RoleEdit, Scope
 from .models import Action, Role
 
@@ -144,7 +145,12 @@ class ActionForm(forms.Form):
             "max_value": _("A latitude is between -90 and 90."),
         },
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput(), error_messages=DATE_ERRORS)
+    date = forms.DateField(
+        label=_("Date"),
+        widget=DateInput(),
+        error_messages=DATE_ERRORS,
+        validators=[plausible_year],
+    )
     start_time = forms.TimeField(
         label=_("Start time"),
         widget=TimeInput(),
@@ -162,6 +168,7 @@ class ActionForm(forms.Form):
         widget=DateTimeInput(),
         help_text=_("Leave empty to open registration as soon as the action is published."),
         error_messages=DATETIME_ERRORS,
+        validators=[plausible_year],
     )
     registration_closes_at = forms.DateTimeField(
         label=capfirst(_("registration closes")),
@@ -169,6 +176,7 @@ class ActionForm(forms.Form):
         widget=DateTimeInput(),
         help_text=_("Leave empty to accept registrations until the action starts."),
         error_messages=DATETIME_ERRORS,
+        validators=[plausible_year],
     )
     contact = forms.CharField(
         label=capfirst(_("contact")),

@@ -211,6 +211,24 @@ def test_only_the_communes_of_the_project_and_organisation_are_offered(client, p
     assert not Action.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"date": "9999-12-31", "repeat_weeks": "5"},
+        {"date": "0001-01-01"},
+        {"registration_opens_at": "0001-01-01T00:00"},
+        {"registration_closes_at": "9999-12-31T23:59"},
+    ],
+)
+def test_dates_beyond_the_calendar_are_form_errors(client, project, changes):
+    response = client.post(create_url(project), form_data(**changes))
+
+    assert response.status_code == 200
+    field = next(iter(changes))
+    assert response.context["form"].errors[field] == ["Give a date between 1900 and 2100."]
+    assert not Action.objects.exists()
+
+
 def test_repeat_every_week_creates_a_series_at_the_same_local_time(client, project):
     client.post(create_url(project), form_data(repeat_weeks="5", status="draft"))
 
