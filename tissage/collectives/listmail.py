@@ -12,10 +12,10 @@ address, so DMARC checks of the author's domain cannot make the copies bounce.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import parseaddr
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
@@ -30,12 +30,12 @@ from tissage.core.emails import email_send
 from tissage.core.markdown import render_markdown
 
 from . import tokens
+from .inbound import subject_clean
 from .models import Attachment, Collective, CollectiveMembership, Message
 
 # RFC 5322 lets References grow without limit; mail clients only need the first message
 # and the latest ones to thread, and long headers get messages flagged.
 REFERENCES_MAX = 10
-_REPLY_PREFIX = r"(?:re|aw|sv|fwd?|tr)\s*:\s*"
 
 
 def message_published(message_id: int) -> None:
@@ -75,12 +75,10 @@ def absolute(path: str) -> str:
 
 
 def clean_subject(subject: str, collective: Collective) -> str:
-    """The thread's subject without "Re:", "Fwd:" or "[collective name]" prefixes, so
-    that copies never read "Re: Re:" nor carry the list's name twice."""
-    prefixes = re.compile(
-        rf"^\s*(?:{_REPLY_PREFIX}|\[{re.escape(collective.name)}\]\s*)+", re.IGNORECASE
-    )
-    return prefixes.sub("", subject).strip() or subject.strip()
+    """The thread's subject without "Re:", "Fwd:" or "[collective name]" prefixes (the
+    same rules as for subjects that come by email), so that copies never read "Re: Re:"
+    nor carry the list's name twice."""
+    return subject_clean(subject, collective) or subject.strip()
 
 
 def list_headers(collective: Collective, unsubscribe: str) -> dict[str, str]:
@@ -194,6 +192,7 @@ class ListCopy:
             reply_to=tokens.reply_address(collective, message.thread_id),
         )
 
+    @cached_property
     def subject(self) -> str:
         subject = clean_subject(self.message.thread.subject, self.collective)
         prefix = "Re: " if self.is_reply else ""
@@ -231,7 +230,6 @@ class ListCopy:
             context={
                 "message": self.message,
                 "collective": self.collective,
-                "subject": self.message.thread.subject,
                 "body_html": self.body_html,
                 "attachments": self.attachments,
                 "message_url": self.message_url,
@@ -242,7 +240,7 @@ class ListCopy:
             reason=reason,
             language=language,
             headers=headers,
-            subject_override=self.subject(),
+            subject_override=self.subject,
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,23 @@ SENT_EMAIL_RETENTION = timedelta(days=30)
 def site_url(request: HttpRequest) -> str:
     """The platform's address for links in emails: TISSAGE_SITE_URL, else the request's."""
     return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+_forgotten_at = [0.0]  # when this process last forgot old emails (time.monotonic())
+FORGET_EVERY_SECONDS = 600
+
+
+def _forget_old_emails() -> None:
+    """Sent emails are kept a month (for the person's data export and for support), then
+    forgotten: they may hold personal data and sign-in codes. Done at most every ten
+    minutes per process, not once per email (a list message has a copy per member)."""
+    now = time.monotonic()
+    if now - _forgotten_at[0] < FORGET_EVERY_SECONDS:
+        return
+    _forgotten_at[0] = now
+    OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENT, sent_at__lt=timezone.now() - SENT_EMAIL_RETENTION
+    ).delete()
 
 
 def email_send(
@@ -65,11 +83,7 @@ def email_send(
             subject = " ".join(subject_override.split())
         body_text = render_to_string(f"{template}.txt", full_context)
         body_html = render_to_string(f"{template}.html", full_context)
-    # Sent emails are kept a month (for the person's data export and for support), then
-    # forgotten: they may hold personal data and sign-in codes.
-    OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.SENT, sent_at__lt=timezone.now() - SENT_EMAIL_RETENTION
-    ).delete()
+    _forget_old_emails()
     message = OutgoingEmail.objects.create(
         to=to,
         subject=subject[:255],

@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from tissage.core import emails
 from tissage.core.emails import deliver_email, email_send
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.smtp import Inbox, free_port, use_smtp
@@ -161,7 +162,8 @@ def test_deleted_email_is_nothing_to_do(deferring_tasks):
 
 
 @pytest.mark.django_db
-def test_sent_emails_are_forgotten_after_thirty_days():
+def test_sent_emails_are_forgotten_after_thirty_days(monkeypatch):
+    monkeypatch.setattr(emails, "_forgotten_at", [0.0])  # as in a process just started
     old = OutgoingEmail.objects.create(
         to="old@example.org",
         subject="s",
@@ -192,3 +194,15 @@ def test_sent_emails_are_forgotten_after_thirty_days():
     assert old.pk not in remaining
     assert {recent.pk, failed.pk} <= remaining
     assert OutgoingEmail.objects.filter(to="new@example.org").exists()
+
+    # Not once per email (a list message has a copy per member): at most every ten
+    # minutes in a process.
+    recent.sent_at = timezone.now() - timedelta(days=31)
+    recent.save()
+    email_send(
+        to="next@example.org",
+        template="emails/accounts/sign_in",
+        context={"code": "123456", "link": "http://x/", "minutes": 15},
+        reason="test",
+    )
+    assert OutgoingEmail.objects.filter(pk=recent.pk).exists()
