@@ -441,6 +441,19 @@ def _decide_by_sender(
 
 
 def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
+    """Tell a person with an account (never a stranger: the From address of a mail is
+    easily forged), once per mail even if it is delivered again, in their language."""
+    user = User.objects.filter(email=normalise_email(mail.sender)).first()
+    told = (
+        mail.message_id_header
+        and InboundMail.objects.filter(
+            message_id_header=mail.message_id_header, reason=Reason.TOO_LARGE
+        )
+        .exclude(pk=mail.pk)
+        .exists()
+    )
+    if user is None or told:
+        return
     email_send(
         to=mail.sender,
         template="emails/collectives/inbound/too_large",
@@ -451,7 +464,7 @@ def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
         },
         reason=_("You sent an email to the list of the collective %(name)s.")
         % {"name": collective.name},
-        language=settings.LANGUAGE_CODE,
+        language=user.language or settings.LANGUAGE_CODE,
     )
 
 

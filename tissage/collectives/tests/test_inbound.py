@@ -378,6 +378,17 @@ def test_oversized_mail_keeps_headers_and_tells_the_sender(
     assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
     assert "Jardins partagés" in django_mail.outbox[0].subject
 
+    # Delivered again: told once. From a stranger (a From is easily forged): never.
+    with django_capture_on_commit_callbacks(execute=True):
+        again, _out = mail_in(raw)
+        stranger, _out = mail_in(
+            raw.replace(b"alice.martin@example.net", b"inconnu@example.com").replace(
+                b"Message-ID: <", b"Message-ID: <other-"
+            )
+        )
+    assert (again.reason, stranger.reason) == ("too_large", "too_large")
+    assert len(django_mail.outbox) == 1
+
 
 def test_oversized_auto_reply_is_not_answered(
     collective, settings, django_capture_on_commit_callbacks
