@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tissage.core.middleware.SignInRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "tissage.urls"

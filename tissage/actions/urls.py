@@ -1,6 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from tissage.core.converters import slug_converter
 
 from . import views
+from .services import RESERVED_SLUGS
+
+# An action's slug is never one of the fixed words: the modules below match in any order.
+register_converter(slug_converter(RESERVED_SLUGS), "action_slug")
 
 app_name = "actions"
 urlpatterns = [
@@ -11,5 +17,5 @@ urlpatterns = [
     path("", include("tissage.actions.urls_after")),
     path("", include("tissage.actions.urls_more")),
     path("", include("tissage.actions.urls_volunteers")),
-    path("<slug:slug>/", views.detail, name="detail"),
+    path("<action_slug:slug>/", views.detail, name="detail"),
 ]

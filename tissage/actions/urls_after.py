@@ -1,28 +1,29 @@
 """On the day and after an action: check-in, impact, report, exports (see views_after)."""
 
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, path, register_converter
+
+from tissage.core.converters import choice_converter
 
 from . import views_after
 
-FORMAT = r"(?P<fmt>csv|ods|xlsx)"
-SLUG = r"(?P<{}>[-a-zA-Z0-9_]+)"
+register_converter(choice_converter(["csv", "ods", "xlsx"]), "action_sheet_format")
 
 urlpatterns: list[URLPattern] = [
     path("impact/<slug:project_slug>/", views_after.impact, name="impact"),
-    re_path(
-        rf"^export/heures/{SLUG.format('project_slug')}\.{FORMAT}$",
+    path(
+        "export/heures/<slug:project_slug>.<action_sheet_format:fmt>",
         views_after.export_hours,
         name="export_hours",
     ),
-    re_path(
-        rf"^export/impact/{SLUG.format('project_slug')}\.{FORMAT}$",
+    path(
+        "export/impact/<slug:project_slug>.<action_sheet_format:fmt>",
         views_after.export_impact,
         name="export_impact",
     ),
     path("<slug:slug>/presences/", views_after.attendance, name="attendance"),
     path("<slug:slug>/bilan/", views_after.report, name="report"),
-    re_path(
-        rf"^{SLUG.format('slug')}/export-inscrits\.{FORMAT}$",
+    path(
+        "<slug:slug>/export-inscrits.<action_sheet_format:fmt>",
         views_after.export_registrants,
         name="export_registrants",
     ),

@@ -1,12 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from tissage.core.converters import slug_converter
 
 from . import views_wiki
+from .wiki import RESERVED_SLUGS
 
-P = "<slug:slug>/wiki/<slug:page_slug>/"
+register_converter(slug_converter(RESERVED_SLUGS), "wiki_page_slug")
+
+P = "<slug:slug>/wiki/<wiki_page_slug:page_slug>/"
 
 urlpatterns = [
     path("<slug:slug>/wiki/", views_wiki.wiki_index, name="wiki"),
-    # Before the page slug: no page may take this word (wiki.RESERVED_SLUGS).
+    # No page may take this word (wiki.RESERVED_SLUGS), so the order does not matter.
     path("<slug:slug>/wiki/nouvelle/", views_wiki.wiki_create, name="wiki_create"),
     path(P, views_wiki.wiki_page, name="wiki_page"),
     path(P + "modifier/", views_wiki.wiki_edit, name="wiki_edit"),

@@ -1,6 +1,9 @@
 from collections.abc import Callable
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+
+from tissage.core.access import SignInRequired
 
 
 class FrenchUnlessChosenMiddleware:
@@ -16,3 +19,18 @@ class FrenchUnlessChosenMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SignInRequiredMiddleware:
+    """Answers `core.access.SignInRequired` with the sign-in page, back here after."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SignInRequired):
+            return redirect_to_login(request.get_full_path())
+        return None

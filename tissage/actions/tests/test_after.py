@@ -34,11 +34,6 @@ from tissage.projects.models import Project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def answer(response) -> str:
     if response.status_code == 200:
         return OK

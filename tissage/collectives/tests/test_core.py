@@ -47,11 +47,6 @@ from tissage.projects.models import Project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """Run what waits for the commit (emails) as the test's transaction never commits."""

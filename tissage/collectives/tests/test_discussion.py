@@ -32,11 +32,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 80, 20)).save(buffer, "JPEG")

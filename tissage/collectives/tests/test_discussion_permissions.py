@@ -25,11 +25,6 @@ PUBLIC = Collective.ArchiveVisibility.PUBLIC
 MEMBERS = Collective.ArchiveVisibility.MEMBERS
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _setup(visibility: str) -> dict[str, object]:
     collective = CollectiveFactory(archive_visibility=visibility)
     author = MembershipFactory(collective=collective).user

@@ -15,11 +15,6 @@ from tissage.territories.models import Commune
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def counts() -> tuple[int, ...]:
     return (
         Commune.objects.count(),

@@ -15,11 +15,6 @@ from tissage.projects.models import Project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def generated() -> dict[str, int]:
     """One scale-1 dataset (a few seconds); the printed counts, by line name."""

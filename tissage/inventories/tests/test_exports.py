@@ -79,11 +79,6 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def campaign():
     return heritage_campaign(project=ProjectFactory(status=Project.Status.PUBLISHED))

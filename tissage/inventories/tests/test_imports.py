@@ -52,11 +52,6 @@ pytestmark = pytest.mark.django_db
 TOULOUSE = Path(__file__).parent / "data" / "inventaire-toulouse-merimee.geojson"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def campaign():
     """A heritage campaign over a test Nîmes (a 0.03° square from 4.35, 43.83)."""

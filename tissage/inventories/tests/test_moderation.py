@@ -35,11 +35,6 @@ THIRTY_METRES = 30 / (111_320 * 0.7213)
 TWO_HUNDRED_METRES = 200 / (111_320 * 0.7213)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def client(client):
     # Assertions read English messages whatever the French catalogue says.

@@ -29,11 +29,6 @@ pytestmark = pytest.mark.django_db
 CONTRIBUTOR_EMAIL = "jeanne.habitante@example.org"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 class World:
     """A campaign with two items of the same place, the second a duplicate of the first."""
 

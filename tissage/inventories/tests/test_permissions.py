@@ -39,11 +39,6 @@ def answer(response) -> str:
     return {403: FORBIDDEN, 404: NOT_FOUND}.get(response.status_code, str(response.status_code))
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def campaign_for(status=Project.Status.PUBLISHED, **changes):
     return heritage_campaign(nimes_commune(), ProjectFactory(status=status), **changes)
 
