@@ -21,19 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tissage.actions.personal_data import collect as actions_data
-from tissage.actions.personal_data import files as actions_files
-from tissage.actions.personal_data import forget as actions_forget
-from tissage.collectives.personal_data import collect as collectives_data
-from tissage.collectives.personal_data import files as collectives_files
-from tissage.collectives.personal_data import forget as collectives_forget
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
-from tissage.inventories.personal_data import collect as inventories_data
-from tissage.inventories.personal_data import files as inventories_files
-from tissage.organisations.personal_data import collect as organisations_data
-from tissage.projects.personal_data import collect as projects_data
-from tissage.projects.personal_data import files as projects_files
+from tissage.core.registry import personal_data_calls
 
 from .models import (
     CODE_LIFETIME,
@@ -70,8 +60,6 @@ def sign_in_code_request(*, email: str, requester: str, language: str, base_url:
     email = normalise_email(email)
     now = timezone.now()
     hour_ago = now - timedelta(hours=1)
-    # Forget old requests: they are personal data we no longer need.
-    SignInCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
     if SignInCode.objects.filter(email=email, created_at__gte=hour_ago).count() >= (
         CODES_PER_EMAIL_PER_HOUR
     ):
@@ -190,7 +178,6 @@ def sign_in_password(*, email: str, password: str, requester: str) -> User:
     """Check an optional password, with the same lockout spirit as codes."""
     email = normalise_email(email)
     now = timezone.now()
-    PasswordFailure.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
     since = now - PASSWORD_FAILURE_WINDOW
     if (
         PasswordFailure.objects.filter(email=email, created_at__gte=since).count()
@@ -210,6 +197,27 @@ def sign_in_password(*, email: str, password: str, requester: str) -> User:
     return user
 
 
+SIGN_IN_CODE_RETENTION = timedelta(days=1)
+PASSWORD_FAILURE_RETENTION = timedelta(days=1)
+
+
+def sign_in_codes_purge() -> int:
+    """Forget sign-in requests after a day (`tissage purge`): personal data no longer
+    needed once their codes expired and the hourly limits moved on."""
+    removed, _per_model = SignInCode.objects.filter(
+        created_at__lt=timezone.now() - SIGN_IN_CODE_RETENTION
+    ).delete()
+    return removed
+
+
+def password_failures_purge() -> int:
+    """Forget wrong-password records after a day (`tissage purge`)."""
+    removed, _per_model = PasswordFailure.objects.filter(
+        created_at__lt=timezone.now() - PASSWORD_FAILURE_RETENTION
+    ).delete()
+    return removed
+
+
 def account_data(*, user: User) -> dict[str, object]:
     """Everything the platform holds about a person, as plain data."""
     return {
@@ -227,11 +235,12 @@ def account_data(*, user: User) -> dict[str, object]:
             "last_login": user.last_login,
             "has_password": user.has_usable_password(),
         },
-        **organisations_data(user),
-        **projects_data(user),
-        **inventories_data(user),
-        **actions_data(user),
-        **collectives_data(user),
+        # What each app holds (core.registry: the apps' `personal_data` modules).
+        **{
+            key: value
+            for collect in personal_data_calls("collect")
+            for key, value in collect(user).items()
+        },
         "emails_sent_to_you": list(
             OutgoingEmail.objects.filter(to=user.email).values("subject", "created_at", "status")
         ),
@@ -262,13 +271,8 @@ def account_export(*, user: User) -> bytes:
 
 
 def _uploaded_files(user: User) -> list[FieldFile]:
-    # Each module that stores files uploaded by people lists them in its personal_data.
-    return [
-        *projects_files(user),
-        *inventories_files(user),
-        *actions_files(user),
-        *collectives_files(user),
-    ]
+    # Each app that stores files uploaded by people lists them in its personal_data.
+    return [file for files in personal_data_calls("files") for file in files(user)]
 
 
 @transaction.atomic
@@ -276,9 +280,9 @@ def account_delete(*, user: User) -> None:
     """Delete a person. What they published stays, shown without their name."""
     SignInCode.objects.filter(email=user.email).delete()
     OutgoingEmail.objects.filter(to=user.email).delete()
-    # Registrations keep a name and an address of their own: forgotten here, while the
-    # link to the account still says which ones are theirs.
-    actions_forget(user)
-    # Messages and wiki revisions keep their text, signed "a former member".
-    collectives_forget(user)
+    # Each app blanks what keeps a name or an address of its own (registrations; messages
+    # and wiki revisions keep their text, signed "a former member"), while the link to
+    # the account still says which rows are the person's.
+    for forget in personal_data_calls("forget"):
+        forget(user)
     user.delete()

@@ -1,7 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class ActionsConfig(AppConfig):
+
+class ActionsConfig(registry.TissageAppConfig):
     name = "tissage.actions"
     verbose_name = _("Actions")
+    personal_data = "tissage.actions.personal_data"

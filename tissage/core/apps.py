@@ -1,7 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(registry.TissageAppConfig):
     name = "tissage.core"
     verbose_name = _("Platform")
+    purges = ("tissage.core.emails.sent_emails_purge",)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.policy
 import logging
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -33,21 +32,14 @@ def site_url(request: HttpRequest) -> str:
     return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
-_forgotten_at = [0.0]  # when this process last forgot old emails (time.monotonic())
-FORGET_EVERY_SECONDS = 600
-
-
-def _forget_old_emails() -> None:
-    """Sent emails are kept a month (for the person's data export and for support), then
-    forgotten: they may hold personal data and sign-in codes. Done at most every ten
-    minutes per process, not once per email (a list message has a copy per member)."""
-    now = time.monotonic()
-    if now - _forgotten_at[0] < FORGET_EVERY_SECONDS:
-        return
-    _forgotten_at[0] = now
-    OutgoingEmail.objects.filter(
+def sent_emails_purge() -> int:
+    """Forget sent emails after a month (`tissage purge`): they served the person's data
+    download and support, and may hold personal data and sign-in codes. Returns how many
+    were removed."""
+    removed, _per_model = OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.SENT, sent_at__lt=timezone.now() - SENT_EMAIL_RETENTION
     ).delete()
+    return removed
 
 
 def email_send(
@@ -83,7 +75,6 @@ def email_send(
             subject = " ".join(subject_override.split())
         body_text = render_to_string(f"{template}.txt", full_context)
         body_html = render_to_string(f"{template}.html", full_context)
-    _forget_old_emails()
     message = OutgoingEmail.objects.create(
         to=to,
         subject=subject[:255],

@@ -1,6 +1,6 @@
-from django.apps import AppConfig
+from tissage.core import registry
 
 
-class DemoConfig(AppConfig):
+class DemoConfig(registry.TissageAppConfig):
     name = "tissage.demo"
     verbose_name = "Demo and generated data"

@@ -1,7 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class InventoriesConfig(AppConfig):
+
+class InventoriesConfig(registry.TissageAppConfig):
     name = "tissage.inventories"
     verbose_name = _("Participatory inventories")
+    personal_data = "tissage.inventories.personal_data"
+    purges = ("tissage.inventories.services.unconfirmed_contributions_purge",)

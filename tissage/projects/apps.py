@@ -1,7 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class ProjectsConfig(AppConfig):
+
+class ProjectsConfig(registry.TissageAppConfig):
     name = "tissage.projects"
     verbose_name = _("Projects")
+    personal_data = "tissage.projects.personal_data"

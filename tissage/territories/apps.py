@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class TerritoriesConfig(AppConfig):
+
+class TerritoriesConfig(registry.TissageAppConfig):
     name = "tissage.territories"
     verbose_name = _("Territories")

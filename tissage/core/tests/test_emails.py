@@ -8,7 +8,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from tissage.core import emails
 from tissage.core.emails import deliver_email, email_send
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.smtp import Inbox, free_port, use_smtp
@@ -159,50 +158,3 @@ def test_a_later_retry_can_succeed(settings, deferring_tasks):
 
 def test_deleted_email_is_nothing_to_do(deferring_tasks):
     assert deliver_email.call(987654) == "nothing to do"
-
-
-@pytest.mark.django_db
-def test_sent_emails_are_forgotten_after_thirty_days(monkeypatch):
-    monkeypatch.setattr(emails, "_forgotten_at", [0.0])  # as in a process just started
-    old = OutgoingEmail.objects.create(
-        to="old@example.org",
-        subject="s",
-        body_text="b",
-        status=OutgoingEmail.Status.SENT,
-        sent_at=timezone.now() - timedelta(days=31),
-    )
-    recent = OutgoingEmail.objects.create(
-        to="recent@example.org",
-        subject="s",
-        body_text="b",
-        status=OutgoingEmail.Status.SENT,
-        sent_at=timezone.now() - timedelta(days=29),
-    )
-    failed = OutgoingEmail.objects.create(
-        to="failed@example.org",
-        subject="s",
-        body_text="b",
-        status=OutgoingEmail.Status.FAILED,
-    )
-    email_send(
-        to="new@example.org",
-        template="emails/accounts/sign_in",
-        context={"code": "123456", "link": "http://x/", "minutes": 15},
-        reason="test",
-    )
-    remaining = set(OutgoingEmail.objects.values_list("pk", flat=True))
-    assert old.pk not in remaining
-    assert {recent.pk, failed.pk} <= remaining
-    assert OutgoingEmail.objects.filter(to="new@example.org").exists()
-
-    # Not once per email (a list message has a copy per member): at most every ten
-    # minutes in a process.
-    recent.sent_at = timezone.now() - timedelta(days=31)
-    recent.save()
-    email_send(
-        to="next@example.org",
-        template="emails/accounts/sign_in",
-        context={"code": "123456", "link": "http://x/", "minutes": 15},
-        reason="test",
-    )
-    assert OutgoingEmail.objects.filter(pk=recent.pk).exists()

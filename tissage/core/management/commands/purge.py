@@ -1,0 +1,25 @@
+"""`tissage purge`: forget what is kept no longer (one scheduled command for all apps)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from tissage.core.registry import purges
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove what the platform keeps no longer: sent emails after 30 days, sign-in "
+        "requests and wrong-password records after a day, guests' contributions never "
+        "confirmed once their link expired. Safe to run at any time and as often as you "
+        "like; run it from cron once a day, e.g. '30 3 * * * tissage purge'."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        total = 0
+        for path, purge in purges():
+            removed = purge()
+            total += removed
+            if options["verbosity"] > 1:  # type: ignore[operator]
+                self.stdout.write(f"{path}: {removed}")
+        self.stdout.write(f"{total} row(s) removed.")

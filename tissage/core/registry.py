@@ -1,0 +1,49 @@
+"""What each app adds to the platform-wide duties, declared on its `AppConfig`.
+
+An app's config derives from `TissageAppConfig` and names, as dotted paths:
+
+- `personal_data`: a module with any of `collect(user) -> dict` (what the person's data
+  download holds), `files(user) -> list[FieldFile]` (files they uploaded) and
+  `forget(user) -> None` (what to blank before the account is deleted);
+- `purges`: functions `() -> int` that remove what is no longer kept (expired, stale) and
+  return how many rows went; each is idempotent. `tissage purge` runs them all.
+
+The accounts app asks this module, never the other apps: a new app declares itself and
+nothing else changes. Apps are asked in `INSTALLED_APPS` order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+class TissageAppConfig(AppConfig):
+    personal_data: str | None = None
+    purges: tuple[str, ...] = ()
+
+
+def _tissage_configs() -> list[TissageAppConfig]:
+    return [config for config in apps.get_app_configs() if isinstance(config, TissageAppConfig)]
+
+
+def personal_data_modules() -> list[ModuleType]:
+    """Every app's personal-data module, in INSTALLED_APPS order."""
+    return [
+        import_module(config.personal_data) for config in _tissage_configs() if config.personal_data
+    ]
+
+
+def personal_data_calls(name: str) -> list[Callable[..., Any]]:
+    """Each app's `name` function (collect, files or forget), where it has one."""
+    return [getattr(module, name) for module in personal_data_modules() if hasattr(module, name)]
+
+
+def purges() -> list[tuple[str, Callable[[], int]]]:
+    """(dotted path, function) of every app's purge, in INSTALLED_APPS order."""
+    return [(path, import_string(path)) for config in _tissage_configs() for path in config.purges]
