@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -11,10 +13,10 @@ from tissage.core.validators import validate_image_file
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def with_published_projects(self) -> OrganisationQuerySet:
         """Organisations that have published projects, the busiest first."""
-        from tissage.projects.models import Project
-
+        # Through the reverse relation: organisations do not import the projects app.
+        project_model: Any = Organisation.projects.field.model  # its queryset methods
         published = (
-            Project.objects.published()
+            project_model.objects.published()
             .filter(organisation=models.OuterRef("pk"))
             .order_by()
             .values("organisation")

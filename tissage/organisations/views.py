@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
-from tissage.projects.access import projects_visible_to
 
 from . import access, services
 from .forms import OrganisationForm
@@ -30,7 +29,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     projects = Paginator(
-        projects_visible_to(request.user).filter(organisation=organisation).for_listing(),
+        organisation.projects.visible_to(request.user).for_listing(),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     staff = (

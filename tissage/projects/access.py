@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
@@ -29,15 +28,9 @@ def project_role(user: AnyUser, project: Project) -> str | None:
 
 
 def projects_visible_to(user: AnyUser) -> ProjectQuerySet:
-    """Published and archived projects for everyone; drafts for their team only."""
-    public = Q(status__in=[Project.Status.PUBLISHED, Project.Status.ARCHIVED])
-    if not user.is_authenticated:
-        return Project.objects.filter(public)
-    if user.is_superuser:
-        return Project.objects.all()
-    return Project.objects.filter(
-        public | Q(memberships__user=user) | Q(organisation__memberships__user=user)
-    ).distinct()
+    """Published and archived projects for everyone; drafts for their team only
+    (`ProjectQuerySet.visible_to`, which other apps reach through their relations)."""
+    return Project.objects.visible_to(user)
 
 
 @dataclass(frozen=True)

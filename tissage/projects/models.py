@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +14,28 @@ from django.utils.translation import pgettext_lazy
 
 from tissage.core.validators import validate_image_file
 
+if TYPE_CHECKING:
+    from tissage.accounts.models import User
+
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def published(self) -> ProjectQuerySet:
         return self.filter(status=Project.Status.PUBLISHED)
+
+    def visible_to(self, user: User | AnonymousUser) -> ProjectQuerySet:
+        """Published and archived projects for everyone; drafts for their team only.
+
+        The rule of `projects.access.projects_visible_to`, here so that other apps can
+        apply it through a relation (`organisation.projects.visible_to(user)`).
+        """
+        public = Q(status__in=[Project.Status.PUBLISHED, Project.Status.ARCHIVED])
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            public | Q(memberships__user=user) | Q(organisation__memberships__user=user)
+        ).distinct()
 
     def for_listing(self) -> ProjectQuerySet:
         """What a list of project cards needs, in a fixed number of queries.
