@@ -5,17 +5,35 @@ the project) sees drafts too and manages registrations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 
 from tissage.accounts.models import User
-from tissage.collectives.access import coordinates_meetings_of
 from tissage.projects.access import project_rights
+from tissage.projects.models import Project
 
 from .models import Action
 
 AnyUser = User | AnonymousUser
+MeetingManagersRule = Callable[[AnyUser, Project], bool]
+
+# Apps built on this one may let more people run a project's meetings than its team: a
+# collective's coordinators run the meetings held in the collective's project. Each
+# registers its rule once, from its AppConfig.ready() (collectives/apps.py), so that this
+# app never imports them.
+_meeting_managers_rules: list[MeetingManagersRule] = []
+
+
+def meeting_managers_rule_register(rule: MeetingManagersRule) -> None:
+    """Add a rule `(user, project) -> bool` saying who else manages its meetings."""
+    if rule not in _meeting_managers_rules:
+        _meeting_managers_rules.append(rule)
+
+
+def _manages_meetings_of(user: AnyUser, project: Project) -> bool:
+    return any(rule(user, project) for rule in _meeting_managers_rules)
 
 
 @dataclass(frozen=True)
@@ -27,9 +45,9 @@ class ActionRights:
 
 def action_rights(user: AnyUser, action: Action) -> ActionRights:
     rights = project_rights(user, action.project)
-    # A collective's coordinators run its meetings, held in the collective's project.
+    # Meetings may have more managers than the team (see `meeting_managers_rule_register`).
     manage = rights.can_edit or (
-        action.kind == Action.Kind.MEETING and coordinates_meetings_of(user, action.project)
+        action.kind == Action.Kind.MEETING and _manages_meetings_of(user, action.project)
     )
     visible = rights.can_view and (action.status != Action.Status.DRAFT or manage)
     return ActionRights(

@@ -100,8 +100,8 @@ def can_make_project(rights: CollectiveRights, initiative: Initiative) -> bool:
 def coordinates_meetings_of(user: AnyUser, project: Project) -> bool:
     """Coordinators of the collective whose meetings this project holds manage them.
 
-    Called by the actions app's access rules, so a coordinator manages the collective's
-    meetings (registrants, check-in) without being in the project's team."""
+    Registered with the actions app's access rules (apps.py), so a coordinator manages
+    the collective's meetings (registrants, check-in) without being in the project's team."""
     if not user.is_authenticated:
         return False
     return CollectiveMembership.objects.filter(

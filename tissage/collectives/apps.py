@@ -1,7 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core import registry
 
-class CollectivesConfig(AppConfig):
+
+class CollectivesConfig(registry.TissageAppConfig):
     name = "tissage.collectives"
     verbose_name = _("Collectives")
+    personal_data = "tissage.collectives.personal_data"
+
+    def ready(self) -> None:
+        # A collective's coordinators run its meetings (actions of its project) without
+        # being in the project's team: told to the actions app, which never imports us.
+        from tissage.actions.access import meeting_managers_rule_register
+
+        from .access import coordinates_meetings_of
+
+        meeting_managers_rule_register(coordinates_meetings_of)
