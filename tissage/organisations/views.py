@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
 from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 
-from . import access, services
+from . import access, lookups, services
 from .forms import OrganisationForm
 from .models import Organisation, OrganisationMembership
 
@@ -27,7 +27,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = lookups.get_organisation(slug)
     projects = Paginator(
         organisation.projects.visible_to(request.user).for_listing(),
         PAGE_SIZE,
@@ -55,9 +55,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not access.can_manage_organisation(request.user, organisation):
-        raise PermissionDenied
+    organisation = lookups.get_managed_organisation(request, slug)
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -66,17 +64,10 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
 
 
-def _managed_organisation(request: HttpRequest, slug: str) -> Organisation:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not access.can_manage_organisation(request.user, organisation):
-        raise PermissionDenied
-    return organisation
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _managed_organisation(request, slug)
+    organisation = lookups.get_managed_organisation(request, slug)
     form = TeamMemberAddForm(
         request.POST or None,
         roles=OrganisationMembership.Role,
@@ -87,7 +78,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             organisation=organisation,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            added_by=request.user,  # type: ignore[arg-type]
+            added_by=signed_in_user(request),
             base_url=site_url(request),
         )
         messages.success(
@@ -122,7 +113,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    organisation = _managed_organisation(request, slug)
+    organisation = lookups.get_managed_organisation(request, slug)
     membership = get_object_or_404(
         OrganisationMembership.objects.select_related("user"),
         pk=membership_id,

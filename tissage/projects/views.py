@@ -1,31 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
 from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
-from tissage.organisations.access import is_organisation_staff
-from tissage.organisations.models import Organisation
+from tissage.organisations.lookups import get_staffed_organisation
 
-from . import access, services
+from . import access, lookups, services
 from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
-
-
-def _get_project(request: HttpRequest, slug: str) -> Project:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    if not access.can_view_project(request.user, project):
-        raise Http404
-    return project
 
 
 @require_GET
@@ -50,15 +42,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # Where the project comes from (an initiative of a collective) and the collective
-    # whose meetings it holds: joined to the same query, no extra one.
-    project = get_object_or_404(
-        Project.objects.select_related("organisation", "initiative__collective", "collective"),
-        slug=slug,
-    )
-    rights = access.project_rights(request.user, project)
-    if not rights.can_view:
-        raise Http404
+    project, rights = lookups.get_project_with_rights(request, slug)
     team = (
         ProjectMembership.objects.filter(project=project, role=ProjectMembership.Role.FACILITATOR)
         .select_related("user")
@@ -102,12 +86,12 @@ def _after_membership_change(request: HttpRequest, project: Project, notice: str
 
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
+    project = lookups.get_project(request, slug)
     if not request.user.is_authenticated:
         return redirect_to_login(project.get_absolute_url())
     notice = ""
     if access.can_join_project(request.user, project):
-        services.project_join(project=project, user=request.user)  # type: ignore[arg-type]
+        services.project_join(project=project, user=signed_in_user(request))
         notice = _("You joined the project. Welcome to the team!")
     return _after_membership_change(request, project, notice)
 
@@ -115,10 +99,10 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
+    project = lookups.get_project(request, slug)
     notice = ""
     if access.can_leave_project(request.user, project):
-        services.project_leave(project=project, user=request.user)  # type: ignore[arg-type]
+        services.project_leave(project=project, user=signed_in_user(request))
         notice = _("You left the project.")
     return _after_membership_change(request, project, notice)
 
@@ -126,14 +110,12 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=organisation_slug)
-    if not is_organisation_staff(request.user, organisation):
-        raise PermissionDenied
+    organisation = get_staffed_organisation(request, organisation_slug)
     form = ProjectForm(request.POST or None, request.FILES or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         project = services.project_create(
             organisation=organisation,
-            creator=request.user,  # type: ignore[arg-type]
+            creator=signed_in_user(request),
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
             description=form.cleaned_data["description"],
@@ -156,9 +138,7 @@ def create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
-    if not access.can_edit_project(request.user, project):
-        raise PermissionDenied
+    project = lookups.get_edited_project(request, slug)
     form = ProjectForm(
         request.POST or None,
         request.FILES or None,
@@ -178,7 +158,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def news_list(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
+    project = lookups.get_project(request, slug)
     posts = project.news.published().select_related("author")
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "projects/news_list.html", {"project": project, "page": page})
@@ -187,31 +167,22 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def news_create(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _get_project(request, slug)
-    if not access.can_edit_project(request.user, project):
-        raise PermissionDenied
+    project = lookups.get_edited_project(request, slug)
     form = NewsPostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         post = form.save(commit=False)
         post.project = project
-        post.author = request.user
+        post.author = signed_in_user(request)
         post.save()
         messages.success(request, _("The news is published."))
         return redirect(project)
     return render(request, "projects/news_form.html", {"form": form, "project": project})
 
 
-def _edited_project(request: HttpRequest, slug: str) -> Project:
-    project = _get_project(request, slug)
-    if not access.can_edit_project(request.user, project):
-        raise PermissionDenied
-    return project
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    project = _edited_project(request, slug)
+    project = lookups.get_edited_project(request, slug)
     form = TeamMemberAddForm(
         request.POST or None,
         roles=ProjectMembership.Role,
@@ -222,7 +193,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             project=project,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            added_by=request.user,  # type: ignore[arg-type]
+            added_by=signed_in_user(request),
             base_url=site_url(request),
         )
         messages.success(request, _("The person is in the team; an email tells them."))
@@ -250,7 +221,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    project = _edited_project(request, slug)
+    project = lookups.get_edited_project(request, slug)
     membership = get_object_or_404(ProjectMembership, pk=membership_id, project=project)
     if request.POST.get("action") == "remove":
         membership.delete()

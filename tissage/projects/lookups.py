@@ -1,0 +1,48 @@
+"""Finding the project a URL names, for the person asking. Every view starts here.
+
+A project hidden from the person (a draft, outside its team) is a 404 whoever asks; a
+visible project whose page needs a right the person lacks is 403 — pages for a role only
+ask anonymous visitors to sign in first (`login_required` on the views). The rule is
+written in docs/permissions.md ("Who gets which answer").
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from tissage.core.access import require
+
+from . import access
+from .models import Project
+
+
+def get_project(request: HttpRequest, slug: str) -> Project:
+    """The project, when the person may see it; else 404."""
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    if not access.can_view_project(request.user, project):
+        raise Http404
+    return project
+
+
+def get_project_with_rights(
+    request: HttpRequest, slug: str
+) -> tuple[Project, access.ProjectRights]:
+    """The project and what the person may do with it (its page), with what the page
+    shows of its origin: the initiative it grew from and the collective whose meetings it
+    holds, joined to the same query."""
+    project = get_object_or_404(
+        Project.objects.select_related("organisation", "initiative__collective", "collective"),
+        slug=slug,
+    )
+    rights = access.project_rights(request.user, project)
+    if not rights.can_view:
+        raise Http404
+    return project, rights
+
+
+def get_edited_project(request: HttpRequest, slug: str) -> Project:
+    """The project, for who may edit it (settings, news, team)."""
+    project = get_project(request, slug)
+    require(request, access.can_edit_project(request.user, project))
+    return project
