@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded files go to a folder of the test's own, removed with it."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = tmp_path
     return settings.MEDIA_ROOT
 
 
