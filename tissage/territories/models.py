@@ -8,11 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from .geography import Box
+
 
 class CommuneQuerySet(models.QuerySet["Commune"]):
     def touching_box(self, lon: float, lat: float) -> CommuneQuerySet:
         """Communes whose bounding box contains the point: a cheap indexed pre-filter."""
         return self.filter(min_lon__lte=lon, max_lon__gte=lon, min_lat__lte=lat, max_lat__gte=lat)
+
+    def overlapping(self, box: Box) -> CommuneQuerySet:
+        """Communes whose bounding box meets `box` (edges included): those a shape in the
+        box may touch, found on the index before any contour is read."""
+        return self.filter(
+            min_lon__lte=box.max_lon,
+            max_lon__gte=box.min_lon,
+            min_lat__lte=box.max_lat,
+            max_lat__gte=box.min_lat,
+        )
 
     def containing(self, lon: float, lat: float) -> Commune | None:
         """The commune whose polygon contains the point (no remote call, no PostGIS)."""
@@ -22,8 +34,8 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
                 return commune
         return None
 
-    def bounds(self) -> tuple[float, float, float, float] | None:
-        """(min_lon, min_lat, max_lon, max_lat) of all communes in the queryset."""
+    def bounds(self) -> Box | None:
+        """The box of all communes in the queryset (one query), or None if it is empty."""
         agg = self.aggregate(
             a=models.Min("min_lon"),
             b=models.Min("min_lat"),
@@ -32,7 +44,7 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
         )
         if agg["a"] is None:
             return None
-        return (agg["a"], agg["b"], agg["c"], agg["d"])
+        return Box(agg["a"], agg["b"], agg["c"], agg["d"])
 
 
 class Commune(models.Model):

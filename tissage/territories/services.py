@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from shapely.errors import GEOSException
 from shapely.geometry import shape
 
+from .geography import is_insee_code
 from .models import Commune
 
 CODE_KEYS = ("code", "insee", "code_insee", "INSEE_COM", "insee_code")
 NAME_KEYS = ("nom", "name", "NOM", "NOM_COM", "nom_commune")
-INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
 class CommuneImportError(Exception):
@@ -45,7 +45,7 @@ def _parse_feature(index: int, feature: Any, department: str | None) -> Commune:
     props = feature.get("properties") or {}
     code = next((str(props[k]).strip() for k in CODE_KEYS if props.get(k)), "")
     name = next((str(props[k]).strip() for k in NAME_KEYS if props.get(k)), "")
-    if not INSEE_RE.match(code):
+    if not is_insee_code(code):
         raise CommuneImportError(
             _("%(where)s has no valid INSEE code (property “code”, five characters): %(code)r.")
             % {"where": where, "code": code}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tissage.core.tests.factories import CommuneFactory, _square
+from tissage.territories.geography import Box
 from tissage.territories.models import Commune
 
 from .test_import_communes import GARD
@@ -49,3 +51,26 @@ def test_bounds_cover_the_department(gard):
 
 def test_bounds_of_nothing_is_none():
     assert Commune.objects.bounds() is None
+
+
+def test_bounds_are_a_box(gard):
+    box = Commune.objects.bounds()
+
+    assert isinstance(box, Box)
+    assert box.contains(4.36, 43.84)
+    assert Commune.objects.filter(insee_code="30189").bounds() == Box(
+        *Commune.objects.get(insee_code="30189").shape.bounds
+    )
+
+
+def test_overlapping_finds_the_communes_whose_box_meets_the_box():
+    west = CommuneFactory(geometry=_square(4.00, 44.0), min_lon=4.00, max_lon=4.01)
+    middle = CommuneFactory(geometry=_square(4.02, 44.0), min_lon=4.02, max_lon=4.03)
+    CommuneFactory(geometry=_square(4.04, 44.0), min_lon=4.04, max_lon=4.05)
+    CommuneFactory(geometry=_square(4.02, 45.0), min_lat=45.0, max_lat=45.01)
+
+    # From inside the west commune to the edge of the middle one: edges count.
+    found = Commune.objects.overlapping(Box(4.005, 44.005, 4.02, 44.02))
+
+    assert set(found) == {west, middle}
+    assert not Commune.objects.overlapping(Box(5.0, 44.0, 5.1, 44.1)).exists()

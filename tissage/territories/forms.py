@@ -1,0 +1,209 @@
+"""Form fields for places: coordinates, INSEE codes, map boxes, communes typed as text.
+
+Each field carries its messages, so that every form that asks for a longitude (an
+action's meeting point, an inventory item, a moderator moving a point) says the same
+thing in the same words; a form only changes the label or the help text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .commune_names import (
+    EVERY_COMMUNE_NAME,
+    commune_from_text,
+    commune_text,
+    communes_from_text,
+    communes_text,
+)
+from .geography import (
+    MAX_LATITUDE,
+    MAX_LONGITUDE,
+    MIN_LATITUDE,
+    MIN_LONGITUDE,
+    Box,
+    parse_coordinate,
+    validate_insee_code,
+)
+from .models import Commune
+
+# Coordinates --------------------------------------------------------------------------------
+
+
+class _CoordinateField(forms.FloatField):
+    """A number of degrees typed in a text box: a decimal comma is read as a point (the
+    way French keyboards and the map picker's script write it); the range and the
+    messages come from the subclass."""
+
+    minimum: float
+    maximum: float
+    default_label: Promise
+    default_help_text: Promise
+    messages: dict[str, Promise]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", self.default_label)
+        kwargs.setdefault("help_text", self.default_help_text)
+        # A text box rather than <input type="number">: phones show a decimal keypad
+        # all the same, and browsers do not silently empty a value with a comma.
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        kwargs["error_messages"] = {**self.messages, **kwargs.get("error_messages", {})}
+        super().__init__(min_value=self.minimum, max_value=self.maximum, **kwargs)
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if value is None or isinstance(value, float | int):
+            return super().to_python(value)
+        text = str(value).strip()
+        if not text:
+            return None
+        number = parse_coordinate(text)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class LongitudeField(_CoordinateField):
+    """A longitude in decimal degrees, -180 to 180."""
+
+    minimum, maximum = MIN_LONGITUDE, MAX_LONGITUDE
+    default_label = _("Longitude")
+    default_help_text = _("In decimal degrees, e.g. 4.3601.")
+    messages = {
+        "required": _("Type the longitude, e.g. 4.3601."),
+        "invalid": _("Type the longitude as a number, e.g. 4.3601."),
+        "min_value": _("Type a longitude between -180 and 180, e.g. 4.3601."),
+        "max_value": _("Type a longitude between -180 and 180, e.g. 4.3601."),
+    }
+
+
+class LatitudeField(_CoordinateField):
+    """A latitude in decimal degrees, -90 to 90."""
+
+    minimum, maximum = MIN_LATITUDE, MAX_LATITUDE
+    default_label = _("Latitude")
+    default_help_text = _("In decimal degrees, e.g. 43.8374.")
+    messages = {
+        "required": _("Type the latitude, e.g. 43.8374."),
+        "invalid": _("Type the latitude as a number, e.g. 43.8374."),
+        "min_value": _("Type a latitude between -90 and 90, e.g. 43.8374."),
+        "max_value": _("Type a latitude between -90 and 90, e.g. 43.8374."),
+    }
+
+
+BOTH_OR_NEITHER = _("Give both the longitude and the latitude, or neither.")
+
+
+def point_from_fields(
+    form: forms.Form, *, longitude: str = "longitude", latitude: str = "latitude"
+) -> tuple[float, float] | None:
+    """For a form's `clean()`: the point (lon, lat) when both fields are given, else None.
+
+    One of the two without the other is an error on the missing one. Nothing is added
+    when either field already has an error: its own message says what to fix.
+    """
+    lon, lat = form.cleaned_data.get(longitude), form.cleaned_data.get(latitude)
+    if form.has_error(longitude) or form.has_error(latitude):
+        return None
+    if lon is None and lat is None:
+        return None
+    if lon is None or lat is None:
+        form.add_error(longitude if lon is None else latitude, BOTH_OR_NEITHER)
+        return None
+    return (lon, lat)
+
+
+# INSEE codes and map boxes ------------------------------------------------------------------
+
+
+class InseeCodeField(forms.CharField):
+    """An INSEE code alone, e.g. in a query string (`?commune=30189`); read without
+    regard to case or surrounding spaces, cleaned to the stored form ("2a004" → "2A004").
+    A name, or "Nîmes (30189)", is for `CommuneField`."""
+
+    default_validators = [validate_insee_code]
+
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").upper()
+
+
+class BoxField(forms.CharField):
+    """The part of a map in view, "west,south,east,north" in degrees (Leaflet's
+    `toBBoxString()`), cleaned to a `Box`."""
+
+    default_error_messages = {
+        "required": _("Say which part of the map to show (bbox)."),
+        "invalid": _(
+            "bbox is four numbers separated by commas: west, south, east, north "
+            "(longitudes and latitudes in degrees)."
+        ),
+    }
+
+    def to_python(self, value: Any) -> Box | None:  # type: ignore[override]
+        if isinstance(value, Box):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        box = Box.from_text(text)
+        if box is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return box
+
+
+# Communes as text ---------------------------------------------------------------------------
+
+
+class _CommuneTextField(forms.CharField):
+    """Communes typed as names or codes, searched among `among` (every commune by
+    default); `among` and `among_name` may be set in the form's `__init__`."""
+
+    def __init__(
+        self,
+        *,
+        among: QuerySet[Commune] | None = None,
+        among_name: str | Promise = EVERY_COMMUNE_NAME,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.among = among
+        self.among_name = among_name
+
+
+class CommunesField(_CommuneTextField):
+    """Several communes, separated by commas, semicolons or new lines; cleaned to a list
+    of communes (each once, sorted by name), shown back as "Name (code), …"."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Iterable) and not isinstance(value, str):
+            return communes_text(value)
+        return value
+
+    def clean(self, value: Any) -> list[Commune]:  # type: ignore[override]
+        text = super().clean(value)
+        return communes_from_text(text, among=self.among, among_name=self.among_name)
+
+
+class CommuneField(_CommuneTextField):
+    """One commune by name or code; cleaned to a commune, or None when left empty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Room for the longest name (45 characters) and " (code)", with some slack.
+        kwargs.setdefault("max_length", 210)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return commune_text(value) if isinstance(value, Commune) else value
+
+    def clean(self, value: Any) -> Commune | None:  # type: ignore[override]
+        text = super().clean(value)
+        return commune_from_text(text, among=self.among, among_name=self.among_name)
