@@ -62,9 +62,10 @@ class Member:
 def zip_stream(members: Iterable[Member]) -> Iterator[bytes]:
     """The archive, in chunks of up to 64 KiB; the first ones come as soon as the first
     member's header is written. `members` is read one at a time, as the archive goes."""
+    now = _dos_time(None)
     return iter(
         stream_zip(
-            (_entry(member) for member in members),
+            (_entry(member, now) for member in members),
             # No "UT" extra field: ODF forbids any in the `mimetype` header, and the DOS
             # date is what every unzip tool shows.
             extended_timestamps=False,
@@ -74,13 +75,17 @@ def zip_stream(members: Iterable[Member]) -> Iterator[bytes]:
 
 def file_chunks(handle: IO[bytes], size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """The bytes of an open file, a chunk at a time; the file is closed at the end, or
-    when the archive is abandoned half-way (a download cancelled)."""
+    when the archive is abandoned half-way (a download cancelled). Open the file just
+    before yielding its `Member` (a file that cannot be opened is then left out), not
+    for all members at once."""
     with handle:
         while chunk := handle.read(size):
             yield chunk
 
 
-def _entry(member: Member) -> tuple[str, datetime.datetime, int, Method, Iterable[bytes]]:
+def _entry(
+    member: Member, now: datetime.datetime
+) -> tuple[str, datetime.datetime, int, Method, Iterable[bytes]]:
     method: Method
     content = member.content
     if isinstance(content, bytes):
@@ -92,7 +97,8 @@ def _entry(member: Member) -> tuple[str, datetime.datetime, int, Method, Iterabl
         level = DEFLATE_LEVEL if member.compress else AS_IS_LEVEL
         method = ZIP_AUTO(size, level=level)
         chunks = content
-    return member.name, _dos_time(member.modified_at), FILE_MODE, method, chunks
+    moment = now if member.modified_at is None else _dos_time(member.modified_at)
+    return member.name, moment, FILE_MODE, method, chunks
 
 
 def _dos_time(moment: datetime.datetime | None) -> datetime.datetime:
