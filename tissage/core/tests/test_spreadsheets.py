@@ -241,7 +241,7 @@ def test_ods_is_a_package_libreoffice_and_odfpy_open():
     assert package.getinfo("content.xml").compress_type == zipfile.ZIP_DEFLATED
     # Sniffable: the type's name at byte 38; no extra field, no data descriptor after a
     # stored entry (LibreOffice 24.8.2+ calls such a file corrupt), no ZIP64 anywhere
-    # (LibreOffice before 7.6 cannot read it).
+    # (not every ODF reader has it).
     assert data[30:38] == b"mimetype" and data[38:84] == ODS_MIMETYPE.encode()
     for info in package.infolist():
         flags, method, extra_len = local_flags_method_extra(data, info)
