@@ -22,6 +22,7 @@ from odf import teletype
 from odf.opendocument import load as odf_load
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableRow
+from odf.text import P
 from python_calamine import CalamineWorkbook
 
 from tissage.core.spreadsheets import (
@@ -274,13 +275,13 @@ def local_flags_method_extra(data: bytes, info: zipfile.ZipInfo) -> tuple[int, i
     return flags, method, extra_len
 
 
-def test_odfpy_reads_spaces_and_tabs_of_a_line():
-    data = b"".join(ods_stream([Sheet("S", [["  deux  espaces\tune tabulation ", "a \t b"]])]))
+def test_odfpy_reads_spaces_tabs_and_lines():
+    texts = ["  deux  espaces\tune tabulation ", "a \t b", "ligne 1\n ligne 2 "]
+    data = b"".join(ods_stream([Sheet("S", [texts])]))
     cells = odf_load(io.BytesIO(data)).spreadsheet.getElementsByType(TableCell)
-    assert [teletype.extractText(c) for c in cells] == [
-        "  deux  espaces\tune tabulation ",
-        "a \t b",
-    ]
+    assert [teletype.extractText(c) for c in cells[:2]] == texts[:2]
+    lines = [teletype.extractText(p) for p in cells[2].getElementsByType(P)]
+    assert lines == ["ligne 1", " ligne 2 "]  # one paragraph per line
 
 
 def test_ods_streams_while_rows_are_read():
