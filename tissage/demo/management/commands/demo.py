@@ -16,7 +16,11 @@ from tissage.demo.data import DEMO_PEOPLE, demo_load
 
 
 class Command(BaseCommand):
-    help = "Create or upgrade the database, load the demo data and serve the platform."
+    help = (
+        "Try Tissage: set up SQLite with demo data, then serve it with its worker. The "
+        "database is created or upgraded in TISSAGE_DATA_DIR (./var), the demo data loaded "
+        "and the demo accounts printed; emails are printed in the terminal."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
