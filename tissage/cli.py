@@ -3,8 +3,9 @@
 `tissage import-communes` is `manage.py import_communes`: dashes and underscores are
 equivalent. `tissage`, `tissage help` and `tissage --help` list Tissage's own commands.
 
-Promises to a newcomer (docs/decisions.md, "The command line"):
+Three promises to a newcomer (docs/decisions.md, "The command line"):
 - asking for help needs no configuration and writes nothing;
+- after `tissage demo`, the other commands run on the demo's data folder take its key;
 - a configuration error is one line on stderr, in French and English, never a traceback.
 """
 
@@ -24,11 +25,15 @@ from django.db import DatabaseError
 
 # Commands that sign nothing and serve nobody: they may run without SECRET_KEY.
 DEVELOPER_COMMANDS = {"assets", "makemigrations", "makemessages", "compilemessages"}
+# Long-running services of an installation: never on the demo's key (the demo starts its
+# own, with the key in their environment).
+SERVICES = {"serve", "worker"}
 # Commands that bring the database up to date themselves.
 MIGRATING = {"migrate", "demo"}
 HELP_OPTIONS = {"-h", "--help"}
-# The demo's key in the data folder, next to its SQLite database.
+# The demo's files in the data folder, next to its SQLite database.
 DEMO_KEY_FILE = "demo-secret-key"
+DEMO_SITE_URL_FILE = "demo-site-url"
 # What the demo runs with unless the environment says otherwise: plain HTTP on
 # 127.0.0.1, emails printed in the terminal instead of sent.
 DEMO_DEFAULTS = {"TISSAGE_HTTPS": "0", "EMAIL_URL": "console:", "DEBUG": "0"}
@@ -70,12 +75,52 @@ def _prepare_demo_environment() -> None:
         os.environ.setdefault(name, value)
 
 
+def _take_demo_environment(command: str) -> None:
+    """A command run on the demo's data folder takes the demo's key and settings.
+
+    Only when nothing says this is an installation of its own: no SECRET_KEY, no
+    DATABASE_URL (the key belongs to the demo's SQLite database), not a service.
+    """
+    folder = data_dir()
+    key_file = folder / DEMO_KEY_FILE
+    if os.environ.get("DATABASE_URL") or command in SERVICES or not key_file.is_file():
+        return  # settings.py then asks for SECRET_KEY
+    try:
+        key = key_file.read_text().strip()
+        site_url_file = folder / DEMO_SITE_URL_FILE
+        site_url = site_url_file.read_text().strip() if site_url_file.is_file() else ""
+    except OSError as error:
+        _fail(
+            f"Erreur de configuration : la clé de la démo ne peut pas être lue ({key_file} : "
+            f"{error.strerror}) : définissez SECRET_KEY. / Configuration error: the demo's "
+            f"key cannot be read ({key_file}: {error.strerror}): set SECRET_KEY."
+        )
+    if not key:
+        return
+    os.environ["SECRET_KEY"] = key
+    for name, value in DEMO_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("TISSAGE_SITE_URL", site_url or "http://127.0.0.1:8000")
+    # Said every time: an installation that forgot SECRET_KEY must not run on it unseen.
+    shown = os.environ.get("TISSAGE_DATA_DIR", "var")
+    print(
+        f"Démo : SECRET_KEY n'est pas défini, la clé et les réglages de la démo "
+        f"({shown}/{DEMO_KEY_FILE}) sont pris. / Demo: SECRET_KEY is not set, so the demo's "
+        f"key and settings ({shown}/{DEMO_KEY_FILE}) are used.",
+        file=sys.stderr,
+    )
+
+
 def _prepare_environment(command: str) -> None:
     if command == "demo":
         _prepare_demo_environment()
-    elif command in DEVELOPER_COMMANDS and not os.environ.get("SECRET_KEY"):
+    elif os.environ.get("SECRET_KEY"):
+        return
+    elif command in DEVELOPER_COMMANDS:
         # These read no secret; a throwaway key lets them run on a fresh checkout.
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    else:
+        _take_demo_environment(command)
 
 
 def _asks_for_help(args: list[str]) -> bool:

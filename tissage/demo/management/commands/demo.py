@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from tissage.cli import DEMO_SITE_URL_FILE
 from tissage.core.management.commands.assets import assets_missing
 from tissage.demo.data import DEMO_PEOPLE, demo_load
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         if not settings.SITE_URL:
             # Links in the emails the demo prints (and queues while loading) lead back to it.
             settings.SITE_URL = f"http://127.0.0.1:{port}"
+        # Commands run later on this data folder link to this demo too (tissage/cli.py).
+        (settings.DATA_DIR / DEMO_SITE_URL_FILE).write_text(settings.SITE_URL)
         self.stdout.write("Chargement des données de démonstration…")
         demo_load(stdout=self.stdout)
         self._print_accounts(port)
