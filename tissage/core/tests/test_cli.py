@@ -55,6 +55,15 @@ def test_tissage_commands_are_found():
     assert {"demo", "serve", "worker", "mail-in", "import-communes"} <= set(COMMANDS)
 
 
+def test_readme_lists_every_command():
+    readme = (PACKAGE.parent / "README.md").read_text()
+    section = readme.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+
+    missing = [command for command in COMMANDS if f"| `tissage {command}" not in section]
+
+    assert missing == []
+
+
 def test_help_lists_tissage_commands_first_then_how_to_see_djangos(checkout):
     result = run(checkout, "--help")
 
