@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
@@ -28,15 +29,42 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+class ConfigurationError(ImproperlyConfigured):
+    """A setting that cannot work, said in one line, in French then in English.
+
+    `tissage` prints this line alone on stderr, without a traceback (tissage/cli.py).
+    """
+
+    bilingual = True
+
+    def __init__(self, french: str, english: str) -> None:
+        super().__init__(f"Erreur de configuration : {french} / Configuration error: {english}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} doit être un nombre entier (reçu « {value} »).",
+            f'{name} must be a whole number (got "{value}").',
+        ) from None
+
+
 DATA_DIR = Path(os.environ.get("TISSAGE_DATA_DIR", "var")).resolve()
 
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set (a long random string) unless DEBUG is on. "
-            "`uv run tissage demo` sets one up for you."
+        raise ConfigurationError(
+            "SECRET_KEY n'est pas défini : donnez-lui une longue chaîne aléatoire, "
+            "ou lancez « tissage demo » pour essayer Tissage.",
+            "SECRET_KEY is not set: set it to a long random string, "
+            'or run "tissage demo" to try Tissage.',
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 
@@ -49,7 +77,7 @@ HTTPS = env_bool("TISSAGE_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("TISSAGE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("TISSAGE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_SECONDS = env_int("TISSAGE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("TISSAGE_HSTS_PRELOAD", True)
 if env_bool("TISSAGE_BEHIND_PROXY", True):
@@ -146,15 +174,48 @@ TEMPLATES = [
     },
 ]
 
+
+def _database(url: str) -> dict[str, Any]:
+    """Translate DATABASE_URL into Django's DATABASES["default"]."""
+    conn_max_age = env_int("TISSAGE_DB_CONN_MAX_AGE", 60)
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True))
+    except dj_database_url.UnknownSchemeError:
+        # Never the URL itself: it may hold a password.
+        scheme = url.partition("://")[0] if "://" in url else ""
+        french, english = (
+            (f"« {scheme}:// » inconnu", f'unknown "{scheme}://"')
+            if scheme
+            else ("pas une adresse", "not an address")
+        )
+    except ValueError:
+        french, english = "adresse mal formée", "malformed address"
+    raise ConfigurationError(
+        f"DATABASE_URL n'est pas compris ({french}) : écrivez "
+        "postgres://utilisateur:mot-de-passe@hôte:5432/nom, ou ne le définissez pas "
+        "pour une base SQLite dans TISSAGE_DATA_DIR.",
+        f"DATABASE_URL is not understood ({english}): write "
+        "postgres://user:password@host:5432/name, or leave it unset for a SQLite "
+        "database in TISSAGE_DATA_DIR.",
+    )
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tissage.sqlite3'}",
-        conn_max_age=int(os.environ.get("TISSAGE_DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": _database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tissage.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _sqlite_folder = Path(DATABASES["default"]["NAME"]).parent
+    try:
+        _sqlite_folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(
+            f"le dossier de la base SQLite ne peut pas être créé ({_sqlite_folder} : "
+            f"{error.strerror}) : donnez à TISSAGE_DATA_DIR un dossier où écrire.",
+            f"the SQLite database's folder cannot be created ({_sqlite_folder}: "
+            f"{error.strerror}): set TISSAGE_DATA_DIR to a folder that can be written.",
+        ) from None
     # WAL and a busy timeout let the web server and the worker share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -234,7 +295,11 @@ def _mailer(url: str) -> dict[str, object]:
         return {"BACKEND": "tissage.core.mail_console.EmailBackend"}
     if url in {"memory:", "locmem:"}:
         return {"BACKEND": backends + "locmem.EmailBackend"}
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise _email_url_error("adresse mal formée", "malformed address") from None
     if parts.scheme == "file":
         return {
             "BACKEND": backends + "filebased.EmailBackend",
@@ -245,7 +310,7 @@ def _mailer(url: str) -> dict[str, object]:
             "BACKEND": backends + "smtp.EmailBackend",
             "OPTIONS": {
                 "host": parts.hostname or "localhost",
-                "port": parts.port or {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme],
+                "port": port or {"smtp": 25, "smtps": 465, "submission": 587}[parts.scheme],
                 "username": unquote(parts.username or ""),
                 "password": unquote(parts.password or ""),
                 "use_ssl": parts.scheme == "smtps",
@@ -253,16 +318,26 @@ def _mailer(url: str) -> dict[str, object]:
                 "timeout": 30,
             },
         }
-    raise ImproperlyConfigured(
-        f"EMAIL_URL {url!r} is not understood: use smtp://user:pass@host:port, "
-        "smtps://…, submission://…, console: or file:///a/folder."
+    if not parts.scheme:
+        raise _email_url_error("pas une adresse", "not an address")
+    raise _email_url_error(f"« {parts.scheme}: » inconnu", f'unknown "{parts.scheme}:"')
+
+
+def _email_url_error(french: str, english: str) -> ConfigurationError:
+    # Never the URL itself: it may hold a password.
+    return ConfigurationError(
+        f"EMAIL_URL n'est pas compris ({french}) : écrivez "
+        "smtp://utilisateur:mot-de-passe@hôte:port, smtps://…, submission://…, console: "
+        "ou file:///un/dossier.",
+        f"EMAIL_URL is not understood ({english}): write smtp://user:password@host:port, "
+        "smtps://…, submission://…, console: or file:///a/folder.",
     )
 
 
 MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tissage <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-EMAIL_MAX_ATTEMPTS = int(os.environ.get("TISSAGE_EMAIL_MAX_ATTEMPTS", "6"))
+EMAIL_MAX_ATTEMPTS = env_int("TISSAGE_EMAIL_MAX_ATTEMPTS", 6)
 
 # Collectives' discussion lists: each collective receives mail at <slug>@LIST_DOMAIN
 # (the mail server pipes it to `tissage mail-in`, or `tissage fetch-mail` polls IMAP).
@@ -271,10 +346,8 @@ LIST_DOMAIN = os.environ.get(
     "TISSAGE_LIST_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
 )
 # Largest incoming email and largest attachment accepted on a list, in bytes.
-LIST_MAX_MESSAGE_BYTES = int(os.environ.get("TISSAGE_LIST_MAX_MESSAGE_BYTES", 25 * 1024 * 1024))
-LIST_MAX_ATTACHMENT_BYTES = int(
-    os.environ.get("TISSAGE_LIST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-)
+LIST_MAX_MESSAGE_BYTES = env_int("TISSAGE_LIST_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+LIST_MAX_ATTACHMENT_BYTES = env_int("TISSAGE_LIST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 # fetch-mail: an IMAP mailbox that receives every list's mail (imaps://user:pass@host:993/INBOX).
 LIST_IMAP_URL = os.environ.get("TISSAGE_LIST_IMAP_URL", "")
 

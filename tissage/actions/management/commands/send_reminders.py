@@ -10,8 +10,9 @@ from tissage.actions.reminders import reminders_send
 
 class Command(BaseCommand):
     help = (
-        "Email the reminder to everyone registered for the actions starting within their "
-        "reminder delay (24 hours by default), once per action. Run it from cron every "
+        "Email registrants a reminder before their action (cron, every 15 minutes). "
+        "Everyone registered for the actions starting within their reminder delay (24 hours "
+        "by default) gets it, once per action. Run it from cron every "
         "15 minutes, e.g. '*/15 * * * * tissage send-reminders'; running it twice at once "
         "sends nothing twice. Links in the emails need TISSAGE_SITE_URL."
     )

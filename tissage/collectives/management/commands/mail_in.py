@@ -34,8 +34,8 @@ def describe(mail: InboundMail) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Receive one email for the collectives' lists on standard input. Exits with 75"
-        " (try again later) when it cannot be stored."
+        "Post one email, read on standard input, on its collective's list (mail server pipe)."
+        " Exits with 75 (try again later) when it cannot be stored."
     )
     # Tests pass the message as call_command("mail_in", stdin=io.BytesIO(raw)).
     stealth_options = ("stdin",)

@@ -10,8 +10,9 @@ from tissage.collectives.digests import digests_send
 
 class Command(BaseCommand):
     help = (
-        "Email each member on daily digest the messages of their collectives since their "
-        "last digest, in one email per collective. Run it from cron once a day, e.g. "
+        "Email the collectives' daily digests (cron, once a day). Each member on daily "
+        "digest gets the messages of their collectives since their last digest, in one "
+        "email per collective. Run it from cron once a day, e.g. "
         "'0 18 * * * tissage send-digests'; running it twice (or twice at once) sends "
         "nothing twice. Links in the emails need TISSAGE_SITE_URL."
     )

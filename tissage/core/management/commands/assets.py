@@ -35,7 +35,7 @@ def assets_missing() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Install the pinned front-end assets with npm ci and copy them into static files."
+    help = "Install the pinned front-end files (npm ci) and copy them into the static files."
 
     def handle(self, *args: object, **options: object) -> None:
         npm = shutil.which("npm")

@@ -9,10 +9,10 @@ from tissage.core.registry import purges
 
 class Command(BaseCommand):
     help = (
-        "Remove what the platform keeps no longer: sent emails after 30 days, sign-in "
-        "requests and wrong-password records after a day, guests' contributions never "
-        "confirmed once their link expired. Safe to run at any time and as often as you "
-        "like; run it from cron once a day, e.g. '30 3 * * * tissage purge'."
+        "Forget what the platform keeps no longer (cron, once a day). Sent emails go after "
+        "30 days, sign-in requests and wrong-password records after a day, guests' "
+        "contributions never confirmed once their link expired. Safe to run at any time and "
+        "as often as you like; run it from cron once a day, e.g. '30 3 * * * tissage purge'."
     )
 
     def handle(self, *args: object, **options: object) -> None:

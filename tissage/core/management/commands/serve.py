@@ -23,7 +23,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 class Command(BaseCommand):
-    help = "Serve Tissage with gunicorn (run several of these behind a reverse proxy if needed)."
+    help = (
+        "Serve Tissage in production with gunicorn. Run several behind a reverse proxy if needed."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("TISSAGE_BIND", "127.0.0.1:8000"))

@@ -4,4 +4,4 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 
 
 class Command(DatabaseWorker):
-    help = "Run Tissage's background worker (tasks are queued in the database)."
+    help = "Run the background worker: emails and other tasks, queued in the database."

@@ -11,12 +11,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from tissage.cli import DEMO_SITE_URL_FILE
 from tissage.core.management.commands.assets import assets_missing
 from tissage.demo.data import DEMO_PEOPLE, demo_load
 
 
 class Command(BaseCommand):
-    help = "Create or upgrade the database, load the demo data and serve the platform."
+    help = (
+        "Try Tissage: set up SQLite with demo data, then serve it with its worker. The "
+        "database is created or upgraded in TISSAGE_DATA_DIR (./var), the demo data loaded "
+        "and the demo accounts printed; emails are printed in the terminal."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -32,6 +37,8 @@ class Command(BaseCommand):
         if not settings.SITE_URL:
             # Links in the emails the demo prints (and queues while loading) lead back to it.
             settings.SITE_URL = f"http://127.0.0.1:{port}"
+        # Commands run later on this data folder link to this demo too (tissage/cli.py).
+        (settings.DATA_DIR / DEMO_SITE_URL_FILE).write_text(settings.SITE_URL)
         self.stdout.write("Chargement des données de démonstration…")
         demo_load(stdout=self.stdout)
         self._print_accounts(port)

@@ -162,7 +162,7 @@ def _created_pks(model: type[models.Model], objs: Sequence[models.Model]) -> lis
 
 class Command(BaseCommand):
     help = (
-        "Generate a large deterministic dataset for benchmarks: N x 1000 people, "
+        "Generate a large dataset for the benchmarks (bench/). Deterministic: N x 1000 people, "
         "N x 100 organisations, N x 1000 projects, with members, news and communes, "
         "and N x 2 heritage inventories of N x 4000 items in all."
     )

@@ -15,8 +15,9 @@ from tissage.inventories.models import Campaign
 
 class Command(BaseCommand):
     help = (
-        "Import a GeoJSON or CSV file into an inventory campaign, with the suggested mapping."
-        " Exits with 1 when rows could not be imported."
+        "Import a GeoJSON or CSV file into an inventory campaign (--dry-run to check)."
+        " Columns are mapped as the import page suggests. Exits with 1 when rows could not"
+        " be imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,8 +8,8 @@ from tissage.inventories.models import Campaign
 
 class Command(BaseCommand):
     help = (
-        "Check that the map's stored cells agree with the published items (the database "
-        "keeps them; this is a safety net), or rebuild them with --rebuild."
+        "Check the inventory map's pre-counted cells, or rebuild them (--rebuild). The "
+        "database keeps them in step with the published items; this is a safety net."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
