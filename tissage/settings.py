@@ -56,6 +56,12 @@ def env_int(name: str, default: int) -> int:
 
 DATA_DIR = Path(os.environ.get("TISSAGE_DATA_DIR", "var")).resolve()
 
+# `tissage serve` (gunicorn) defaults; its options override them.
+WEB_BIND = os.environ.get("TISSAGE_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("TISSAGE_WEB_WORKERS", 3)
+WEB_THREADS = env_int("TISSAGE_WEB_THREADS", 1)
+WEB_FORWARDED_ALLOW_IPS = os.environ.get("TISSAGE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -1,8 +1,8 @@
 """The production web server: gunicorn serving Tissage's WSGI application."""
 
-import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
@@ -28,13 +28,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default=os.environ.get("TISSAGE_BIND", "127.0.0.1:8000"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("TISSAGE_WEB_WORKERS", "3"))
-        )
-        parser.add_argument(
-            "--threads", type=int, default=int(os.environ.get("TISSAGE_WEB_THREADS", "1"))
-        )
+        # Defaults from the environment, read (and checked) by settings.py.
+        parser.add_argument("--bind", default=settings.WEB_BIND)
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
+        parser.add_argument("--threads", type=int, default=settings.WEB_THREADS)
         parser.add_argument("--access-log", action="store_true", help="log every request")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,7 +41,7 @@ class Command(BaseCommand):
             "threads": options["threads"],
             "timeout": 60,
             "graceful_timeout": 10,
-            "forwarded_allow_ips": os.environ.get("TISSAGE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            "forwarded_allow_ips": settings.WEB_FORWARDED_ALLOW_IPS,
             "accesslog": "-" if options["access_log"] else None,
             "errorlog": "-",
             "loglevel": "warning",
