@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -30,11 +32,18 @@ def legal(request: HttpRequest) -> HttpResponse:
     return render(request, "core/legal.html", _legal_context())
 
 
-def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+def _error(
+    request: HttpRequest,
+    status: int,
+    heading: str,
+    explanation: str,
+    *,
+    sign_in_url: str = "",
+) -> HttpResponse:
     return render(
         request,
         "errors/page.html",
-        {"heading": heading, "explanation": explanation},
+        {"heading": heading, "explanation": explanation, "sign_in_url": sign_in_url},
         status=status,
     )
 
@@ -58,6 +67,14 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # What is hidden from a visitor (a draft, a members-only page) answers 404 so that its
+    # existence does not leak (core.access); a team member who is not signed in yet is
+    # offered to sign in and come back here.
+    user = getattr(request, "user", None)
+    sign_in_url = ""
+    if request.method == "GET" and not (user and user.is_authenticated):
+        next_query = urlencode({"next": request.get_full_path()})
+        sign_in_url = f"{resolve_url(settings.LOGIN_URL)}?{next_query}"
     return _error(
         request,
         404,
@@ -66,6 +83,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             "This page does not exist or no longer exists. Check the address, or start again "
             "from the home page."
         ),
+        sign_in_url=sign_in_url,
     )
 
 

@@ -20,6 +20,25 @@ def test_unknown_project_gets_the_friendly_404(client):
     assert "Traceback" not in response.text
 
 
+def test_a_404_offers_an_anonymous_visitor_to_sign_in_and_come_back(client):
+    """Hidden pages (drafts, members-only content) answer 404: a team member who is not
+    signed in yet gets there in one step."""
+    response = client.get("/projets/brouillon/?onglet=2")
+
+    assert response.status_code == 404
+    assert 'href="/compte/connexion/?next=%2Fprojets%2Fbrouillon%2F%3Fonglet%3D2"' in response.text
+
+
+def test_a_404_offers_no_sign_in_to_a_signed_in_person(client):
+    from tissage.core.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get("/projets/brouillon/")
+
+    assert response.status_code == 404
+    assert "/compte/connexion/" not in response.text
+
+
 def test_unknown_address_gets_the_friendly_404(client):
     response = client.get("/nowhere/at/all/")
 
