@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("tissage.collectives.urls_discussion")),
     path("", include("tissage.collectives.urls_wiki")),
     path("", include("tissage.collectives.urls_initiatives")),
-    path("", include("tissage.collectives.urls_core")),
+    path("", include("tissage.collectives.collective.urls")),
 ]

@@ -12,9 +12,9 @@ from django.db import transaction
 
 from tissage.accounts.models import User
 from tissage.collectives import services, wiki
+from tissage.collectives.collective.services import collective_create
 from tissage.collectives.inbound import receive
 from tissage.collectives.models import Collective, CollectiveMembership, Initiative
-from tissage.collectives.services_core import collective_create
 from tissage.collectives.services_initiatives import (
     initiative_join,
     initiative_propose,

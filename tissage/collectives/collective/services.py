@@ -30,8 +30,8 @@ from tissage.projects.models import Project
 from tissage.projects.services import project_create
 from tissage.territories.models import Commune
 
-from . import services, wiki
-from .models import Collective, CollectiveMembership
+from .. import services, wiki
+from ..models import Collective, CollectiveMembership
 
 # Words used in the collectives' addresses: a collective's slug may not be one of them,
 # or its pages would be hidden by (or hide) fixed pages.
@@ -177,7 +177,7 @@ def welcome_send(
         delivery = str(membership.get_delivery_display())
     email_send(
         to=user.email,
-        template="emails/collectives/core/welcome",
+        template="emails/collectives/membership/welcome",
         context={
             "name": user.public_name,
             "collective": collective.name,
@@ -206,7 +206,7 @@ def _request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
     for coordinator in coordinators:
         email_send(
             to=coordinator.email,
-            template="emails/collectives/core/request",
+            template="emails/collectives/membership/request",
             context={
                 "person": membership.user.public_name,
                 "collective": collective.name,
@@ -225,7 +225,7 @@ def _request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
 def _refusal_send(*, collective: Collective, user: User, base_url: str) -> None:
     email_send(
         to=user.email,
-        template="emails/collectives/core/refused",
+        template="emails/collectives/membership/refused",
         context={
             "name": user.public_name,
             "collective": collective.name,

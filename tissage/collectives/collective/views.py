@@ -23,10 +23,9 @@ from tissage.core.emails import site_url
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
-from . import access, services_core
-from .access import CollectiveRights
-from .forms_core import CollectiveForm, DeliveryForm, JoinForm, MeetingForm, MemberActionForm
-from .models import (
+from .. import access
+from ..access import CollectiveRights
+from ..models import (
     Collective,
     CollectiveMembership,
     InboundMail,
@@ -36,7 +35,9 @@ from .models import (
     Thread,
     WikiPage,
 )
-from .wikitext import render_wiki
+from ..wikitext import render_wiki
+from . import services
+from .forms import CollectiveForm, DeliveryForm, JoinForm, MeetingForm, MemberActionForm
 
 PER_PAGE = 24
 LATEST = 5
@@ -93,7 +94,7 @@ def collective_list(request: HttpRequest) -> HttpResponse:
         can_create = list(organisations.only("id", "name", "slug").order_by("name")[:20])
     return render(
         request,
-        "collectives/core/list.html",
+        "collectives/collective/list.html",
         {"page_obj": page, "collectives": page.object_list, "can_create": can_create},
     )
 
@@ -107,7 +108,7 @@ def collective_create(request: HttpRequest, organisation_slug: str) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            collective = services_core.collective_create(
+            collective = services.collective_create(
                 organisation=organisation,
                 creator=_user(request),
                 name=data["name"],
@@ -125,7 +126,7 @@ def collective_create(request: HttpRequest, organisation_slug: str) -> HttpRespo
             return redirect(collective)
     return render(
         request,
-        "collectives/core/create.html",
+        "collectives/collective/create.html",
         {"form": form, "organisation": organisation},
         status=400 if form.errors else 200,
     )
@@ -149,7 +150,7 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services_core.collective_update(
+            services.collective_update(
                 collective=form.instance, communes=form.cleaned_data["communes"]
             )
         except ValidationError as error:
@@ -161,7 +162,7 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
         collective.refresh_from_db()  # the header shows the saved name, not the typed one
     return render(
         request,
-        "collectives/core/settings.html",
+        "collectives/collective/settings.html",
         {**_page(request, collective, rights), "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )
@@ -225,7 +226,7 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ).count(),
             "requests": collective.memberships.filter(status=Status.PENDING).count(),
         }
-    return render(request, "collectives/core/detail.html", context)
+    return render(request, "collectives/collective/detail.html", context)
 
 
 @require_POST
@@ -240,7 +241,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Your message is too long: at most 2,000 characters."))
         return redirect(collective)
-    membership, _created = services_core.membership_join(
+    membership, _created = services.membership_join(
         collective=collective,
         user=_user(request),
         message=form.cleaned_data["message"],
@@ -267,12 +268,12 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
         return refused
     assert rights.membership is not None
     if not rights.can_leave:
-        messages.error(request, str(services_core.LAST_COORDINATOR))
+        messages.error(request, str(services.LAST_COORDINATOR))
         return redirect(collective)
     pending = rights.is_pending
     try:
-        services_core.membership_remove(membership=rights.membership)
-    except services_core.MembershipRefused as refusal:
+        services.membership_remove(membership=rights.membership)
+    except services.MembershipRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(collective)
     if pending:
@@ -307,7 +308,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "actions": MemberActionForm,
     }
-    return render(request, "collectives/core/members.html", context)
+    return render(request, "collectives/membership/members.html", context)
 
 
 @require_POST
@@ -330,22 +331,22 @@ def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
                 messages.error(request, _("This request was already answered."))
                 return redirect(members_url)
             if action == form.APPROVE:
-                services_core.request_approve(membership=membership, base_url=base_url)
+                services.request_approve(membership=membership, base_url=base_url)
                 messages.success(request, _("%(name)s is now a member.") % {"name": name})
             else:
-                services_core.request_refuse(membership=membership, base_url=base_url)
+                services.request_refuse(membership=membership, base_url=base_url)
                 messages.success(request, _("The request of %(name)s is refused.") % {"name": name})
         elif action == form.REMOVE:
-            services_core.membership_remove(membership=membership)
+            services.membership_remove(membership=membership)
             messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
         else:
             role = Role.COORDINATOR if action == form.COORDINATOR else Role.MEMBER
-            services_core.membership_set_role(membership=membership, role=role)
+            services.membership_set_role(membership=membership, role=role)
             messages.success(
                 request,
                 _("%(name)s is now %(role)s.") % {"name": name, "role": Role(role).label},
             )
-    except services_core.MembershipRefused as refusal:
+    except services.MembershipRefused as refusal:
         messages.error(request, str(refusal))
     return redirect(members_url)
 
@@ -359,12 +360,12 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
     assert membership is not None
     form = DeliveryForm(request.POST or None, initial={"delivery": membership.delivery})
     if request.method == "POST" and form.is_valid():
-        services_core.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
+        services.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
         messages.success(request, _("Your choice is saved."))
         return redirect(collective)
     return render(
         request,
-        "collectives/core/delivery.html",
+        "collectives/membership/delivery.html",
         {**_page(request, collective, rights), "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )
@@ -379,7 +380,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            action = services_core.meeting_create(
+            action = services.meeting_create(
                 collective=collective,
                 author=_user(request),
                 membership=rights.membership,
@@ -398,7 +399,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("actions:detail", action.slug)
     return render(
         request,
-        "collectives/core/meeting_create.html",
+        "collectives/collective/meeting_create.html",
         {**_page(request, collective, rights), "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from . import views_core
+from . import views as views_core
 
 urlpatterns: list[URLPattern] = [
     path("", views_core.collective_list, name="list"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
-from .models import Collective, CollectiveMembership
+from ..models import Collective, CollectiveMembership
 
 
 class CollectiveForm(forms.ModelForm):
