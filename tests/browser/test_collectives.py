@@ -16,8 +16,8 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tissage.accounts.models import User
-from tissage.collectives import services
 from tissage.collectives.collective import services as services_core
+from tissage.collectives.lists import services
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,

@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from tissage.accounts.models import User, normalise_email
 from tissage.core.emails import email_send
 
-from . import services, tokens
-from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare
+from . import tokens
+from .lists import services
+from .lists.attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare
 from .models import Collective, CollectiveMembership, InboundMail, Message, Thread
 from .replyparse import html_to_text, reply_text, unflow
 

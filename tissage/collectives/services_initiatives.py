@@ -21,7 +21,7 @@ from tissage.projects.models import Project, ProjectMembership
 from tissage.projects.services import project_create
 from tissage.territories.models import Commune
 
-from . import services
+from .lists import services
 from .models import Collective, CollectiveMembership, Initiative, InitiativeMember
 
 SUMMARY_MAX = 280

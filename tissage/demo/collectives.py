@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import transaction
 
 from tissage.accounts.models import User
-from tissage.collectives import services, wiki
+from tissage.collectives import wiki
 from tissage.collectives.collective.services import collective_create
 from tissage.collectives.inbound import receive
+from tissage.collectives.lists import services
 from tissage.collectives.models import Collective, CollectiveMembership, Initiative
 from tissage.collectives.services_initiatives import (
     initiative_join,

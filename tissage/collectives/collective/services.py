@@ -30,7 +30,8 @@ from tissage.projects.models import Project
 from tissage.projects.services import project_create
 from tissage.territories.models import Commune
 
-from .. import services, wiki
+from .. import wiki
+from ..lists import services
 from ..models import Collective, CollectiveMembership
 
 # Words used in the collectives' addresses: a collective's slug may not be one of them,

@@ -18,8 +18,9 @@ from django.utils import timezone
 from tissage.accounts.services import account_data, account_delete, account_export
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
-from tissage.collectives import services, wiki
+from tissage.collectives import wiki
 from tissage.collectives.collective import services as services_core
+from tissage.collectives.lists import services
 from tissage.collectives.models import (
     Attachment,
     Collective,

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tissage.collectives import inbound, queries, services
+from tissage.collectives import inbound
+from tissage.collectives.lists import queries, services
+from tissage.collectives.lists.views import mail_preview
 from tissage.collectives.models import (
     Attachment,
     Collective,
@@ -25,7 +27,6 @@ from tissage.collectives.tests.factories import (
     MembershipFactory,
     client_for_role,
 )
-from tissage.collectives.views_discussion import mail_preview
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tissage.collectives import services
-from tissage.collectives.attachments import PreparedAttachment
+from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import PreparedAttachment
 from tissage.collectives.models import Collective, InboundMail, Message, Report
 from tissage.collectives.tests.factories import (
     COLLECTIVE_ROLES,

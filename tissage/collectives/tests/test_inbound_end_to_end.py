@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tissage.collectives import services
+from tissage.collectives.lists import services
 from tissage.collectives.models import CollectiveMembership, InboundMail, Message
 
 from . import test_inbound

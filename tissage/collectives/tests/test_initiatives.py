@@ -351,7 +351,7 @@ def test_join_twice_keeps_one_row_and_leave_removes_it(client):
 def test_page_shows_the_last_messages_and_the_link_to_the_thread(client):
     collective = CollectiveFactory()
     initiative = propose(collective)
-    from tissage.collectives.services import message_reply
+    from tissage.collectives.lists.services import message_reply
 
     for number in range(7):
         message_reply(thread=initiative.thread, author=None, author_name="X", body=f"Msg {number}")
@@ -602,7 +602,7 @@ def populate(collective: Collective, size: int) -> Initiative:
     initiatives = [propose(collective, proposer=users[0], title=f"I{n}") for n in range(size)]
     for user in users[1:]:
         services.initiative_join(initiative=initiatives[0], user=user)
-    from tissage.collectives.services import message_reply
+    from tissage.collectives.lists.services import message_reply
 
     for user in users:
         message_reply(thread=initiatives[0].thread, author=user, body="Oui !")

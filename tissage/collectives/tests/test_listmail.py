@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tissage.collectives import services, tokens
-from tissage.collectives.attachments import attachment_prepare
+from tissage.collectives import tokens
 from tissage.collectives.listmail import clean_subject
+from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import attachment_prepare
 from tissage.collectives.models import CollectiveMembership, Message
 from tissage.collectives.tests.factories import (
     COLLECTIVE_ROLES,

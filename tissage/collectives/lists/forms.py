@@ -12,8 +12,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ..models import Message, Thread
 from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare, too_large
-from .models import Message, Thread
 from .services import SUBJECT_MAX
 
 BODY_MAX = 50_000

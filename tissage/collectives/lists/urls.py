@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_discussion as views
+from . import views
 
 urlpatterns = [
     path("<slug:slug>/discussions/", views.threads, name="threads"),

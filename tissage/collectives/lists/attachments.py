@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tissage.inventories.photos import photo_prepare
 
-from .models import Attachment, Message
+from ..models import Attachment, Message
 
 MAX_ATTACHMENTS = 5
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"RIFF", b"GIF8")

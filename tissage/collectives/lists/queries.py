@@ -13,8 +13,8 @@ from django.db.models.functions import Substr
 
 from tissage.accounts.models import User
 
-from .access import AnyUser, CollectiveRights
-from .models import (
+from ..access import AnyUser, CollectiveRights
+from ..models import (
     Collective,
     InboundMail,
     Message,

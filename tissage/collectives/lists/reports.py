@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tissage.accounts.models import User
 
-from .models import Message, Report
+from ..models import Message, Report
 
 
 def report_create(*, message: Message, reporter: User, reason: str) -> tuple[Report, bool]:

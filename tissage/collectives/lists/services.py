@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 
+from ..models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 from .attachments import PreparedAttachment, attachments_store
-from .models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 
 SUBJECT_MAX = 200
 
@@ -43,7 +43,7 @@ def _publish(message: Message, *, notify: bool = True) -> None:
         published_count=F("published_count") + 1, last_message_at=now
     )
     if notify:
-        from . import listmail  # the list's outgoing mail, after the commit
+        from .. import listmail  # the list's outgoing mail, after the commit
 
         transaction.on_commit(lambda: listmail.message_published(message.pk))
 

@@ -34,10 +34,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tissage.accounts.models import User
 
-from . import access, inbound, queries, services, services_discussion
-from .access import CollectiveRights
-from .forms_discussion import ReplyForm, ReportForm, ThreadForm
-from .models import Attachment, Collective, InboundMail, Message, Report, Thread
+from .. import access, inbound
+from ..access import CollectiveRights
+from ..models import Attachment, Collective, InboundMail, Message, Report, Thread
+from . import queries, services
+from . import reports as services_discussion
+from .forms import ReplyForm, ReportForm, ThreadForm
 
 MODERATION_LIMIT = 100
 PREVIEW_CHARS = 2000
@@ -143,7 +145,7 @@ def threads(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(found, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "collectives/discussion/threads.html",
+        "collectives/lists/threads.html",
         {
             "collective": collective,
             "rights": rights,
@@ -176,7 +178,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("collectives:thread", collective.slug, message.thread_id)
     return render(
         request,
-        "collectives/discussion/thread_form.html",
+        "collectives/lists/thread_form.html",
         {"collective": collective, "rights": rights, "tab": "discussions", "form": form},
     )
 
@@ -217,7 +219,7 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     ]
     return render(
         request,
-        "collectives/discussion/thread.html",
+        "collectives/lists/thread.html",
         {
             "collective": collective,
             "rights": rights,
@@ -264,7 +266,7 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
         parent = Message.objects.published().filter(thread=thread, pk=int(parent_id)).first()
     return render(
         request,
-        "collectives/discussion/reply.html",
+        "collectives/lists/reply.html",
         {
             "collective": collective,
             "rights": rights,
@@ -347,7 +349,7 @@ def message_report(request: HttpRequest, slug: str, message_id: int) -> HttpResp
         return redirect(_message_url(collective, found, user, rights))
     return render(
         request,
-        "collectives/discussion/report.html",
+        "collectives/lists/report.html",
         {
             "collective": collective,
             "rights": rights,
@@ -438,7 +440,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     reports = list(queries.open_reports(collective)[:MODERATION_LIMIT])
     return render(
         request,
-        "collectives/discussion/moderation.html",
+        "collectives/lists/moderation.html",
         {
             "collective": collective,
             "rights": rights,
