@@ -4,7 +4,7 @@ app_name = "collectives"
 urlpatterns = [
     # Each of these modules owns its pages; they share the `collectives` namespace.
     # Fixed words first: a collective's slug can never be one of them (RESERVED_SLUGS).
-    path("", include("tissage.collectives.urls_mail")),
+    path("", include("tissage.collectives.lists.mail.urls")),
     path("", include("tissage.collectives.lists.urls")),
     path("", include("tissage.collectives.urls_wiki")),
     path("", include("tissage.collectives.urls_initiatives")),

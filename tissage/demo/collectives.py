@@ -13,8 +13,8 @@ from django.db import transaction
 from tissage.accounts.models import User
 from tissage.collectives import wiki
 from tissage.collectives.collective.services import collective_create
-from tissage.collectives.inbound import receive
 from tissage.collectives.lists import services
+from tissage.collectives.lists.mail.inbound import receive
 from tissage.collectives.models import Collective, CollectiveMembership, Initiative
 from tissage.collectives.services_initiatives import (
     initiative_join,

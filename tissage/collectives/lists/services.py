@@ -43,7 +43,7 @@ def _publish(message: Message, *, notify: bool = True) -> None:
         published_count=F("published_count") + 1, last_message_at=now
     )
     if notify:
-        from .. import listmail  # the list's outgoing mail, after the commit
+        from .mail import outbound as listmail  # the list's outgoing mail, after the commit
 
         transaction.on_commit(lambda: listmail.message_published(message.pk))
 

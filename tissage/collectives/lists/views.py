@@ -34,12 +34,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tissage.accounts.models import User
 
-from .. import access, inbound
+from .. import access
 from ..access import CollectiveRights
 from ..models import Attachment, Collective, InboundMail, Message, Report, Thread
 from . import queries, services
 from . import reports as services_discussion
 from .forms import ReplyForm, ReportForm, ThreadForm
+from .mail import inbound
 
 MODERATION_LIMIT = 100
 PREVIEW_CHARS = 2000

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tissage.collectives import inbound
 from tissage.collectives.lists import queries, services
+from tissage.collectives.lists.mail import inbound
 from tissage.collectives.lists.views import mail_preview
 from tissage.collectives.models import (
     Attachment,

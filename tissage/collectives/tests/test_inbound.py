@@ -13,10 +13,11 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError
 from PIL import Image
 
-from tissage.collectives import inbound, tokens
+from tissage.collectives import tokens
 from tissage.collectives.lists import services
+from tissage.collectives.lists.mail import inbound
+from tissage.collectives.lists.mail.replyparse import html_to_text, reply_text
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
-from tissage.collectives.replyparse import html_to_text, reply_text
 from tissage.core.tests.factories import UserFactory
 
 from .factories import CollectiveFactory, MembershipFactory

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tissage.collectives.fetchmail import MailboxConfig
+from tissage.collectives.lists.mail.fetch import MailboxConfig
 from tissage.collectives.models import InboundMail, Message
 from tissage.core.tests.smtp import free_port
 
@@ -162,7 +162,7 @@ def test_a_message_that_cannot_be_stored_stays_in_the_mailbox(
 ):
     from django.db import DatabaseError
 
-    from tissage.collectives import inbound
+    from tissage.collectives.lists.mail import inbound
 
     def broken(raw, recipient=None):
         raise DatabaseError("locked")

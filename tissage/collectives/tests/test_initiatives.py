@@ -222,7 +222,7 @@ def test_propose_by_web_opens_its_thread_and_counts_the_proposer_in(client):
 
 
 def test_proposing_emails_the_list(django_capture_on_commit_callbacks, monkeypatch):
-    from tissage.collectives import listmail
+    from tissage.collectives.lists.mail import outbound as listmail
 
     published: list[int] = []
     monkeypatch.setattr(listmail, "message_published", published.append)

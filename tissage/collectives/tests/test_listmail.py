@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from tissage.collectives import tokens
-from tissage.collectives.listmail import clean_subject
 from tissage.collectives.lists import services
 from tissage.collectives.lists.attachments import attachment_prepare
+from tissage.collectives.lists.mail.outbound import clean_subject
 from tissage.collectives.models import CollectiveMembership, Message
 from tissage.collectives.tests.factories import (
     COLLECTIVE_ROLES,
@@ -278,7 +278,7 @@ def test_attachments_are_links_not_files(members, smtp_server, django_capture_on
 def test_a_long_list_is_written_with_a_constant_number_of_queries(
     members, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    from tissage.collectives.listmail import deliver_list_message
+    from tissage.collectives.lists.mail.outbound import deliver_list_message
 
     collective, _people, memberships = members
     with django_capture_on_commit_callbacks(execute=False):
@@ -295,7 +295,7 @@ def test_a_long_list_is_written_with_a_constant_number_of_queries(
 
 
 def test_a_hidden_message_is_not_sent(members, django_capture_on_commit_callbacks):
-    from tissage.collectives.listmail import deliver_list_message
+    from tissage.collectives.lists.mail.outbound import deliver_list_message
 
     collective, people, memberships = members
     with django_capture_on_commit_callbacks(execute=False):

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tissage.collectives import digests, tokens
+from tissage.collectives import tokens
 from tissage.collectives.lists import services
+from tissage.collectives.lists.mail import digests
 from tissage.collectives.models import CollectiveMembership, Message
 from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
 from tissage.core.models import OutgoingEmail

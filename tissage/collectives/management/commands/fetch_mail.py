@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tissage.collectives import fetchmail
+from tissage.collectives.lists.mail import fetch as fetchmail
 
 
 class Command(BaseCommand):

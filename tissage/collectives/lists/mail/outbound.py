@@ -26,12 +26,12 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tissage.collectives import tokens
+from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message
 from tissage.core.emails import email_send
 from tissage.core.markdown import render_markdown
 
-from . import tokens
 from .inbound import subject_clean
-from .models import Attachment, Collective, CollectiveMembership, Message
 
 # RFC 5322 lets References grow without limit; mail clients only need the first message
 # and the latest ones to thread, and long headers get messages flagged.
@@ -226,7 +226,7 @@ class ListCopy:
             ) % {"collective": self.collective.name}
         email_send(
             to=user.email,
-            template="emails/collectives/list/message",
+            template="emails/collectives/lists/mail/message",
             context={
                 "message": self.message,
                 "collective": self.collective,

@@ -22,10 +22,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tissage.collectives.models import CollectiveMembership, Message, Thread
 from tissage.core.emails import email_send
 from tissage.core.markdown import render_markdown
 
-from .listmail import (
+from .outbound import (
     absolute,
     attachment_links,
     delivery_url,
@@ -33,7 +34,6 @@ from .listmail import (
     platform_from,
     unsubscribe_url,
 )
-from .models import CollectiveMembership, Message, Thread
 
 # A message published just before the run may belong to a transaction not committed yet:
 # the cut-off stays a little in the past so that it goes into the next digest.
@@ -164,7 +164,7 @@ def digest_send(
         sender = platform_from(collective.name)
     email_send(
         to=user.email,
-        template="emails/collectives/list/digest",
+        template="emails/collectives/lists/mail/digest",
         context={
             "collective": collective,
             "threads": list(threads.values()),

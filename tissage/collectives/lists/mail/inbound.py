@@ -30,12 +30,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User, normalise_email
+from tissage.collectives import tokens
+from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import (
+    MAX_ATTACHMENTS,
+    PreparedAttachment,
+    attachment_prepare,
+)
+from tissage.collectives.models import (
+    Collective,
+    CollectiveMembership,
+    InboundMail,
+    Message,
+    Thread,
+)
 from tissage.core.emails import email_send
 
-from . import tokens
-from .lists import services
-from .lists.attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare
-from .models import Collective, CollectiveMembership, InboundMail, Message, Thread
 from .replyparse import html_to_text, reply_text, unflow
 
 logger = logging.getLogger(__name__)
@@ -457,7 +467,7 @@ def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
         return
     email_send(
         to=mail.sender,
-        template="emails/collectives/inbound/too_large",
+        template="emails/collectives/lists/mail/too_large",
         context={
             "collective": collective,
             "subject": mail.subject,

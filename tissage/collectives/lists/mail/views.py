@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import tokens
-from .models import CollectiveMembership
+from tissage.collectives import tokens
+from tissage.collectives.models import CollectiveMembership
 
 
 # Mail clients POST "List-Unsubscribe=One-Click" without cookie or CSRF token; the
@@ -23,14 +23,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         membership_id, user_id = tokens.unsubscribe_read(token)
     except signing.BadSignature:
-        return render(request, "collectives/mail/unsubscribe_invalid.html", status=400)
+        return render(request, "collectives/lists/mail/unsubscribe_invalid.html", status=400)
     membership = (
         CollectiveMembership.objects.select_related("collective")
         .filter(pk=membership_id, user_id=user_id)
         .first()
     )
     if membership is None:
-        return render(request, "collectives/mail/unsubscribe_gone.html")
+        return render(request, "collectives/lists/mail/unsubscribe_gone.html")
     collective = membership.collective
     context = {
         "collective": collective,
@@ -42,5 +42,5 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         CollectiveMembership.objects.filter(pk=membership.pk).update(
             delivery=CollectiveMembership.Delivery.WEB
         )
-        return render(request, "collectives/mail/unsubscribe_done.html", context)
-    return render(request, "collectives/mail/unsubscribe.html", context)
+        return render(request, "collectives/lists/mail/unsubscribe_done.html", context)
+    return render(request, "collectives/lists/mail/unsubscribe.html", context)

@@ -16,8 +16,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.db import DatabaseError
 
+from tissage.collectives.models import InboundMail
+
 from . import inbound
-from .models import InboundMail
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 60
