@@ -6,7 +6,7 @@ urlpatterns = [
     # Fixed words first: a collective's slug can never be one of them (RESERVED_SLUGS).
     path("", include("tissage.collectives.lists.mail.urls")),
     path("", include("tissage.collectives.lists.urls")),
-    path("", include("tissage.collectives.urls_wiki")),
+    path("", include("tissage.collectives.wiki.urls")),
     path("", include("tissage.collectives.urls_initiatives")),
     path("", include("tissage.collectives.collective.urls")),
 ]

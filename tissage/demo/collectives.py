@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import transaction
 
 from tissage.accounts.models import User
-from tissage.collectives import wiki
 from tissage.collectives.collective.services import collective_create
 from tissage.collectives.lists import services
 from tissage.collectives.lists.mail.inbound import receive
@@ -21,6 +20,7 @@ from tissage.collectives.services_initiatives import (
     initiative_propose,
     initiative_set_status,
 )
+from tissage.collectives.wiki import services as wiki
 from tissage.organisations.models import Organisation
 from tissage.projects.models import Project
 

@@ -30,9 +30,9 @@ from tissage.projects.models import Project
 from tissage.projects.services import project_create
 from tissage.territories.models import Commune
 
-from .. import wiki
 from ..lists import services
 from ..models import Collective, CollectiveMembership
+from ..wiki import services as wiki
 
 # Words used in the collectives' addresses: a collective's slug may not be one of them,
 # or its pages would be hidden by (or hide) fixed pages.

@@ -35,7 +35,7 @@ from ..models import (
     Thread,
     WikiPage,
 )
-from ..wikitext import render_wiki
+from ..wiki.markup import render_wiki
 from . import services
 from .forms import CollectiveForm, DeliveryForm, JoinForm, MeetingForm, MemberActionForm
 

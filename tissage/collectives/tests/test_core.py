@@ -18,7 +18,6 @@ from django.utils import timezone
 from tissage.accounts.services import account_data, account_delete, account_export
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
-from tissage.collectives import wiki
 from tissage.collectives.collective import services as services_core
 from tissage.collectives.lists import services
 from tissage.collectives.models import (
@@ -38,6 +37,7 @@ from tissage.collectives.tests.factories import (
     MembershipFactory,
     client_for_role,
 )
+from tissage.collectives.wiki import services as wiki
 from tissage.core.tests.factories import (
     CommuneFactory,
     OrganisationFactory,

@@ -9,10 +9,10 @@ import pytest
 from django.db import IntegrityError, connections
 from django.utils import translation
 
-from tissage.collectives import wiki
 from tissage.collectives.models import WikiPage, WikiRevision
 from tissage.collectives.tests.factories import CollectiveFactory
-from tissage.collectives.wikitext import render_wiki
+from tissage.collectives.wiki import services as wiki
+from tissage.collectives.wiki.markup import render_wiki
 from tissage.core.tests.factories import UserFactory
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from tissage.collectives import wiki
 from tissage.collectives.models import Collective, WikiPage
 from tissage.collectives.tests.factories import (
     COLLECTIVE_ROLES,
     CollectiveFactory,
     client_for_role,
 )
+from tissage.collectives.wiki import services as wiki
 from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

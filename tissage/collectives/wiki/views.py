@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import wiki
-from .access import CollectiveRights, collective_rights
-from .forms_wiki import EditForm, PageForm
-from .models import Collective, WikiPage, WikiRevision
-from .wikitext import render_wiki
+from ..access import CollectiveRights, collective_rights
+from ..models import Collective, WikiPage, WikiRevision
+from . import services as wiki
+from .forms import EditForm, PageForm
+from .markup import render_wiki
 
 HISTORY_PER_PAGE = 50
 

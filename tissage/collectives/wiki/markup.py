@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from tissage.core.markdown import render_markdown
 
-from .models import Collective, WikiPage
-from .wiki import title_slug
+from ..models import Collective, WikiPage
+from .services import title_slug
 
 WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,150})(?:\|([^\[\]\n]{1,200}))?\]\]")
 # nh3 always quotes attribute values with " (escaping " inside), so this cuts the

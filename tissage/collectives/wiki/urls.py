@@ -2,8 +2,8 @@ from django.urls import path, register_converter
 
 from tissage.core.converters import slug_converter
 
-from . import views_wiki
-from .wiki import RESERVED_SLUGS
+from . import views as views_wiki
+from .services import RESERVED_SLUGS
 
 register_converter(slug_converter(RESERVED_SLUGS), "wiki_page_slug")
 

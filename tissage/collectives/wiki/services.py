@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from tissage.accounts.models import User
 
-from .models import Collective, WikiPage, WikiRevision
+from ..models import Collective, WikiPage, WikiRevision
 
 HUB_TITLE = "Gare centrale"
 
