@@ -7,6 +7,6 @@ urlpatterns = [
     path("", include("tissage.collectives.lists.mail.urls")),
     path("", include("tissage.collectives.lists.urls")),
     path("", include("tissage.collectives.wiki.urls")),
-    path("", include("tissage.collectives.urls_initiatives")),
+    path("", include("tissage.collectives.initiatives.urls")),
     path("", include("tissage.collectives.collective.urls")),
 ]

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from tissage.collectives import services_initiatives as services
+from tissage.collectives.initiatives import services
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
 
-from . import access
-from . import services_initiatives as services
-from .access import CollectiveRights
-from .forms_initiatives import InitiativeForm, InitiativeStatusForm
-from .models import Collective, Initiative, InitiativeMember, Message
+from .. import access
+from ..access import CollectiveRights
+from ..models import Collective, Initiative, InitiativeMember, Message
+from . import services
+from .forms import InitiativeForm, InitiativeStatusForm
 
 LAST_MESSAGES = 5
 # The order the list shows them in: what needs people first, what is over last.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_initiatives as views
+from . import views
 
 urlpatterns = [
     path("<slug:slug>/initiatives/", views.initiative_list, name="initiatives"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.territories.models import Commune
 
-from .models import Collective, Initiative
+from ..models import Collective, Initiative
 
 # An INSEE code alone, or in parentheses after the name: "Saint-Martin (34255)".
 _INSEE = re.compile(r"^\s*(\d[\dAB]\d{3})\s*$", re.IGNORECASE)

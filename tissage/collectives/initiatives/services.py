@@ -21,8 +21,8 @@ from tissage.projects.models import Project, ProjectMembership
 from tissage.projects.services import project_create
 from tissage.territories.models import Commune
 
-from .lists import services
-from .models import Collective, CollectiveMembership, Initiative, InitiativeMember
+from ..lists import services
+from ..models import Collective, CollectiveMembership, Initiative, InitiativeMember
 
 SUMMARY_MAX = 280
 _SPACES = re.compile(r"\s+")
