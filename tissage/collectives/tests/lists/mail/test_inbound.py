@@ -18,11 +18,10 @@ from tissage.collectives.lists import services
 from tissage.collectives.lists.mail import inbound
 from tissage.collectives.lists.mail.replyparse import html_to_text, reply_text
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
+from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
 from tissage.core.tests.factories import UserFactory
 
-from .factories import CollectiveFactory, MembershipFactory
-
-MAIL_DIR = Path(__file__).parent / "mail"
+MAIL_DIR = Path(__file__).parent / "samples"
 DOMAIN = "listes.example.org"
 LIST = f"jardins@{DOMAIN}"
 
