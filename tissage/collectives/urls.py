@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("tissage.collectives.lists.urls")),
     path("", include("tissage.collectives.wiki.urls")),
     path("", include("tissage.collectives.initiatives.urls")),
+    path("", include("tissage.collectives.membership.urls")),
     path("", include("tissage.collectives.collective.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Forms of the collective's own pages: settings, joining, members, emails, meetings."""
+"""Forms of the collective itself: its settings (also when creating it) and a new meeting."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
-from ..models import Collective, CollectiveMembership
+from ..models import Collective
 
 
 class CollectiveForm(forms.ModelForm):
@@ -71,48 +71,6 @@ class CollectiveForm(forms.ModelForm):
         # The slug is checked by the service (reserved words, already used), whose
         # message the view shows on the field.
         pass
-
-
-class JoinForm(forms.Form):
-    message = forms.CharField(
-        label=_("A word to the coordinators (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Who you are, why you would like to join."),
-        error_messages={"max_length": _("At most 2,000 characters, please.")},
-    )
-
-
-class DeliveryForm(forms.Form):
-    delivery = forms.ChoiceField(
-        label=_("How do you want to receive the messages of the list?"),
-        choices=CollectiveMembership.Delivery.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose one of the options."),
-            "invalid_choice": _("Choose one of the options."),
-        },
-    )
-
-
-class MemberActionForm(forms.Form):
-    APPROVE, REFUSE, COORDINATOR, MEMBER, REMOVE = (
-        "approve",
-        "refuse",
-        "coordinator",
-        "member",
-        "remove",
-    )
-    action = forms.ChoiceField(
-        choices=[
-            (APPROVE, _("Approve")),
-            (REFUSE, _("Refuse")),
-            (COORDINATOR, _("Make coordinator")),
-            (MEMBER, _("Make member")),
-            (REMOVE, _("Remove from the collective")),
-        ]
-    )
 
 
 DATE_ERRORS = {

@@ -1,10 +1,8 @@
-"""Writes about the collective itself that touch several rows or send mail: creating a
-collective (with its meetings' project and its hub page), joining and leaving, requests
-to join, roles, how a member receives the list, and meetings.
+"""Writes about the collective itself that touch several rows: creating a collective
+(with its meetings' project, its first coordinator and its hub page), its settings, and
+meetings (announced on the list).
 
-Access is decided in `access.py`; these functions trust their caller on who may act,
-but keep the rules that hold whoever acts (the last coordinator stays, joining twice
-keeps one membership).
+Access is decided in `access.py`; these functions trust their caller on who may act.
 """
 
 from __future__ import annotations
@@ -12,18 +10,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
-from tissage.core.emails import email_send
 from tissage.core.slugs import unique_slug
 from tissage.organisations.models import Organisation
 from tissage.projects.models import Project
@@ -59,10 +55,6 @@ SLUG_MAX = 55  # leaves room for "-2", "-3"… within the field's 60 characters
 
 Role = CollectiveMembership.Role
 Status = CollectiveMembership.Status
-
-
-class MembershipRefused(Exception):
-    """The change cannot be made; the message says why, to the person."""
 
 
 def _meetings_summary(name: str) -> str:
@@ -156,198 +148,6 @@ def collective_update(*, collective: Collective, communes: Iterable[Commune]) ->
     collective.save()
     collective.communes.set(communes)
     return collective
-
-
-# --- Emails ------------------------------------------------------------------------
-
-
-def _urls(collective: Collective, base_url: str) -> dict[str, str]:
-    return {
-        "collective_url": base_url + collective.get_absolute_url(),
-        "delivery_url": base_url + reverse("collectives:delivery", args=[collective.slug]),
-        "members_url": base_url + reverse("collectives:members", args=[collective.slug]),
-    }
-
-
-def welcome_send(
-    *, membership: CollectiveMembership, base_url: str, approved: bool = False
-) -> None:
-    """Tell a new active member how the list works: posting by email, what arrives."""
-    collective, user = membership.collective, membership.user
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        delivery = str(membership.get_delivery_display())
-    email_send(
-        to=user.email,
-        template="emails/collectives/membership/welcome",
-        context={
-            "name": user.public_name,
-            "collective": collective.name,
-            "list_address": collective.list_address,
-            "delivery": delivery,
-            "approved": approved,
-            **_urls(collective, base_url),
-        },
-        reason=_(
-            "You receive this email because you joined the collective %(collective)s "
-            "on %(platform)s."
-        )
-        % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
-        language=user.language,
-    )
-
-
-def _request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
-    collective = membership.collective
-    coordinators = User.objects.filter(
-        collective_memberships__collective=collective,
-        collective_memberships__role=Role.COORDINATOR,
-        collective_memberships__status=Status.ACTIVE,
-        is_active=True,
-    ).only("email", "language")
-    for coordinator in coordinators:
-        email_send(
-            to=coordinator.email,
-            template="emails/collectives/membership/request",
-            context={
-                "person": membership.user.public_name,
-                "collective": collective.name,
-                "request_message": membership.request_message,
-                **_urls(collective, base_url),
-            },
-            reason=_(
-                "You receive this email because you coordinate the collective "
-                "%(collective)s on %(platform)s."
-            )
-            % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
-            language=coordinator.language,
-        )
-
-
-def _refusal_send(*, collective: Collective, user: User, base_url: str) -> None:
-    email_send(
-        to=user.email,
-        template="emails/collectives/membership/refused",
-        context={
-            "name": user.public_name,
-            "collective": collective.name,
-            **_urls(collective, base_url),
-        },
-        reason=_(
-            "You receive this email because you asked to join the collective "
-            "%(collective)s on %(platform)s."
-        )
-        % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
-        language=user.language,
-    )
-
-
-# --- Members -----------------------------------------------------------------------
-
-
-def membership_join(
-    *, collective: Collective, user: User, message: str = "", base_url: str = ""
-) -> tuple[CollectiveMembership, bool]:
-    """Join an open collective, or ask to join a moderated one. Joining twice (a double
-    click) finds the first membership: returns (membership, created)."""
-    base_url = base_url or settings.SITE_URL
-    existing = CollectiveMembership.objects.filter(collective=collective, user=user).first()
-    if existing is not None:
-        return existing, False
-    open_ = collective.admission == Collective.Admission.OPEN
-    try:
-        with transaction.atomic():
-            membership = CollectiveMembership.objects.create(
-                collective=collective,
-                user=user,
-                role=Role.MEMBER,
-                status=Status.ACTIVE if open_ else Status.PENDING,
-                request_message="" if open_ else message.strip()[:2000],
-            )
-            if open_:
-                transaction.on_commit(
-                    lambda: welcome_send(membership=membership, base_url=base_url)
-                )
-            else:
-                transaction.on_commit(
-                    lambda: _request_notify(membership=membership, base_url=base_url)
-                )
-    except IntegrityError:  # the same request twice at the same moment
-        return CollectiveMembership.objects.get(collective=collective, user=user), False
-    return membership, True
-
-
-@transaction.atomic
-def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> None:
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Status.PENDING:
-        return
-    membership.status = Status.ACTIVE
-    membership.save(update_fields=["status"])
-    base_url = base_url or settings.SITE_URL
-    transaction.on_commit(
-        lambda: welcome_send(membership=membership, base_url=base_url, approved=True)
-    )
-
-
-@transaction.atomic
-def request_refuse(*, membership: CollectiveMembership, base_url: str = "") -> None:
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Status.PENDING:
-        return
-    collective, user = membership.collective, membership.user
-    membership.delete()
-    base_url = base_url or settings.SITE_URL
-    transaction.on_commit(
-        lambda: _refusal_send(collective=collective, user=user, base_url=base_url)
-    )
-
-
-def _is_last_coordinator(membership: CollectiveMembership) -> bool:
-    if not membership.is_coordinator:
-        return False
-    others = (
-        CollectiveMembership.objects.select_for_update()
-        .active()
-        .filter(collective_id=membership.collective_id, role=Role.COORDINATOR)
-        .exclude(pk=membership.pk)
-    )
-    return not others.exists()
-
-
-LAST_COORDINATOR = _("The collective needs at least one coordinator: name another one first.")
-
-
-@transaction.atomic
-def membership_set_role(*, membership: CollectiveMembership, role: str) -> CollectiveMembership:
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Status.ACTIVE:
-        raise MembershipRefused(_("Approve the request first."))
-    if role != Role.COORDINATOR and _is_last_coordinator(membership):
-        raise MembershipRefused(str(LAST_COORDINATOR))
-    membership.role = role
-    if role == Role.COORDINATOR:
-        membership.trusted = True
-    membership.save(update_fields=["role", "trusted"])
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, membership: CollectiveMembership) -> None:
-    """Remove a member (a coordinator's decision) or leave (the member's own)."""
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if _is_last_coordinator(membership):
-        raise MembershipRefused(str(LAST_COORDINATOR))
-    membership.delete()
-
-
-def delivery_set(*, membership: CollectiveMembership, delivery: str) -> CollectiveMembership:
-    if delivery != membership.delivery:
-        membership.delivery = delivery
-        if delivery == CollectiveMembership.Delivery.DIGEST:
-            # The first digest holds what is published from now on, not the whole archive.
-            membership.digest_sent_until = timezone.now()
-        membership.save(update_fields=["delivery", "digest_sent_until"])
-    return membership
 
 
 # --- Meetings ----------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The collective's own pages: the list of collectives, creating one, its home page,
-settings, joining and leaving, members, how a member receives the list, and meetings.
+"""The collective itself: the list of collectives, creating one, its page, its settings
+and meetings.
 
 Who may do what is decided in `access.py` only."""
 
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action
@@ -25,6 +25,7 @@ from tissage.territories.models import Commune
 
 from .. import access
 from ..access import CollectiveRights
+from ..membership.forms import JoinForm
 from ..models import (
     Collective,
     CollectiveMembership,
@@ -37,7 +38,7 @@ from ..models import (
 )
 from ..wiki.markup import render_wiki
 from . import services
-from .forms import CollectiveForm, DeliveryForm, JoinForm, MeetingForm, MemberActionForm
+from .forms import CollectiveForm, MeetingForm
 
 PER_PAGE = 24
 LATEST = 5
@@ -227,148 +228,6 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "requests": collective.memberships.filter(status=Status.PENDING).count(),
         }
     return render(request, "collectives/collective/detail.html", context)
-
-
-@require_POST
-def join(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(collective.get_absolute_url())
-    if rights.membership is not None:
-        # A double click, or the page was open in two tabs.
-        return redirect(collective)
-    form = JoinForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your message is too long: at most 2,000 characters."))
-        return redirect(collective)
-    membership, _created = services.membership_join(
-        collective=collective,
-        user=_user(request),
-        message=form.cleaned_data["message"],
-        base_url=site_url(request),
-    )
-    if membership.status == Status.ACTIVE:
-        messages.success(
-            request,
-            _("Welcome to %(collective)s! An email explains how the list works.")
-            % {"collective": collective.name},
-        )
-    else:
-        messages.success(
-            request,
-            _("Your request is sent. The coordinators will answer soon; you will get an email."),
-        )
-    return redirect(collective)
-
-
-@require_POST
-def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.membership is not None)) is not None:
-        return refused
-    assert rights.membership is not None
-    if not rights.can_leave:
-        messages.error(request, str(services.LAST_COORDINATOR))
-        return redirect(collective)
-    pending = rights.is_pending
-    try:
-        services.membership_remove(membership=rights.membership)
-    except services.MembershipRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(collective)
-    if pending:
-        messages.success(request, _("Your request is withdrawn."))
-    else:
-        messages.success(
-            request,
-            _("You left %(collective)s. You will no longer receive its messages.")
-            % {"collective": collective.name},
-        )
-    return redirect(collective)
-
-
-@require_GET
-def members(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_participate or rights.can_moderate)) is not None:
-        return refused
-    memberships = (
-        collective.memberships.select_related("user")
-        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
-        .order_by("joined_at", "pk")
-    )
-    active = [m for m in memberships if m.status == Status.ACTIVE]
-    context = {
-        **_page(request, collective, rights),
-        "tab": "members",
-        "coordinators": [m for m in active if m.role == Role.COORDINATOR],
-        "members": [m for m in active if m.role != Role.COORDINATOR],
-        "pending": (
-            [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
-        ),
-        "actions": MemberActionForm,
-    }
-    return render(request, "collectives/membership/members.html", context)
-
-
-@require_POST
-def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_moderate)) is not None:
-        return refused
-    membership = get_object_or_404(collective.memberships.select_related("user"), pk=membership_id)
-    form = MemberActionForm(request.POST)
-    members_url = reverse("collectives:members", args=[collective.slug])
-    if not form.is_valid():
-        messages.error(request, _("Choose one of the buttons offered."))
-        return redirect(members_url)
-    action = form.cleaned_data["action"]
-    name = membership.user.public_name
-    base_url = site_url(request)
-    try:
-        if action in (form.APPROVE, form.REFUSE):
-            if membership.status != Status.PENDING:
-                messages.error(request, _("This request was already answered."))
-                return redirect(members_url)
-            if action == form.APPROVE:
-                services.request_approve(membership=membership, base_url=base_url)
-                messages.success(request, _("%(name)s is now a member.") % {"name": name})
-            else:
-                services.request_refuse(membership=membership, base_url=base_url)
-                messages.success(request, _("The request of %(name)s is refused.") % {"name": name})
-        elif action == form.REMOVE:
-            services.membership_remove(membership=membership)
-            messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
-        else:
-            role = Role.COORDINATOR if action == form.COORDINATOR else Role.MEMBER
-            services.membership_set_role(membership=membership, role=role)
-            messages.success(
-                request,
-                _("%(name)s is now %(role)s.") % {"name": name, "role": Role(role).label},
-            )
-    except services.MembershipRefused as refusal:
-        messages.error(request, str(refusal))
-    return redirect(members_url)
-
-
-@require_http_methods(["GET", "POST"])
-def delivery(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_participate)) is not None:
-        return refused
-    membership = rights.membership
-    assert membership is not None
-    form = DeliveryForm(request.POST or None, initial={"delivery": membership.delivery})
-    if request.method == "POST" and form.is_valid():
-        services.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
-        messages.success(request, _("Your choice is saved."))
-        return redirect(collective)
-    return render(
-        request,
-        "collectives/membership/delivery.html",
-        {**_page(request, collective, rights), "form": form, "tab": "home"},
-        status=400 if form.errors else 200,
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,37 +1,18 @@
-"""The collective's own flows: creating one, joining (open, moderated, anonymous),
-leaving, roles, how a member receives the list, meetings, query counts, personal data."""
+"""The collective itself: creating one, its settings, its page, meetings, query counts."""
 
 from __future__ import annotations
 
 import datetime
-import io
-import json
-import zipfile
-from urllib.parse import quote
 
 import pytest
-from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.accounts.services import account_data, account_delete, account_export
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
 from tissage.collectives.collective import services as services_core
 from tissage.collectives.lists import services
-from tissage.collectives.models import (
-    Attachment,
-    Collective,
-    CollectiveMembership,
-    Initiative,
-    InitiativeMember,
-    Message,
-    Thread,
-    WikiPage,
-    WikiRevision,
-)
-from tissage.collectives.personal_data import former_member
+from tissage.collectives.models import Collective, Initiative, Message, Thread, WikiPage
 from tissage.collectives.tests.factories import (
     CollectiveFactory,
     MembershipFactory,
@@ -47,17 +28,6 @@ from tissage.core.tests.factories import (
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (emails) as the test's transaction never commits."""
-
-    def run(func, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func(*args, **kwargs)
-
-    return run
 
 
 def _staff_client(client, organisation):
@@ -176,165 +146,6 @@ def test_settings_change_the_collective_but_not_its_address(client):
     assert response.status_code == 400
     collective.refresh_from_db()
     assert collective.name == "La CLAC"
-
-
-# --- Joining -------------------------------------------------------------------------
-
-
-def test_anonymous_join_goes_to_sign_in_and_back():
-    collective = CollectiveFactory()
-    client, _user = client_for_role("anonymous", collective)
-    response = client.post(reverse("collectives:join", args=[collective.slug]))
-    assert response.status_code == 302
-    assert response["Location"] == (
-        reverse("accounts:sign_in") + "?next=" + quote(collective.get_absolute_url())
-    )
-    page = client.get(collective.get_absolute_url()).content.decode()
-    assert reverse("collectives:join", args=[collective.slug]) in page
-
-
-def test_open_join_makes_an_active_member_and_sends_the_welcome(on_commit):
-    collective = CollectiveFactory(admission="open")
-    client, user = client_for_role("outsider", collective)
-    url = reverse("collectives:join", args=[collective.slug])
-    on_commit(client.post, url)
-    on_commit(client.post, url)  # a double click
-    membership = CollectiveMembership.objects.get(collective=collective, user=user)
-    assert membership.status == "active" and membership.role == "member"
-    assert len(mail.outbox) == 1
-    welcome = mail.outbox[0]
-    assert welcome.to == [user.email]
-    assert collective.list_address in welcome.body
-    assert reverse("collectives:delivery", args=[collective.slug]) in welcome.body
-    page = client.get(collective.get_absolute_url()).content.decode()
-    assert reverse("collectives:leave", args=[collective.slug]) in page
-    assert reverse("collectives:delivery", args=[collective.slug]) in page
-
-
-def test_join_service_is_idempotent():
-    collective = CollectiveFactory()
-    user = UserFactory()
-    first, created = services_core.membership_join(collective=collective, user=user)
-    again, created_again = services_core.membership_join(collective=collective, user=user)
-    assert created and not created_again and first.pk == again.pk
-
-
-def test_moderated_join_then_approval(on_commit):
-    collective = CollectiveFactory(admission="moderated")
-    coordinator = MembershipFactory(collective=collective, role="coordinator").user
-    MembershipFactory(collective=collective)  # a plain member: not told
-    client, user = client_for_role("outsider", collective)
-    page = client.get(collective.get_absolute_url()).content.decode()
-    assert 'name="message"' in page
-    on_commit(
-        client.post,
-        reverse("collectives:join", args=[collective.slug]),
-        {"message": "J’habite à Saint-Martin."},
-    )
-    membership = CollectiveMembership.objects.get(collective=collective, user=user)
-    assert membership.status == "pending"
-    assert membership.request_message == "J’habite à Saint-Martin."
-    assert [m.to for m in mail.outbox] == [[coordinator.email]]
-    assert "J’habite à Saint-Martin." in mail.outbox[0].body
-    assert user.email not in mail.outbox[0].body
-    page = client.get(collective.get_absolute_url()).content.decode()
-    assert "Withdraw my request" in page or "Retirer ma demande" in page
-    # Pending: no access to the members-only delivery page.
-    assert client.get(reverse("collectives:delivery", args=[collective.slug])).status_code == 403
-
-    mail.outbox.clear()
-    coordinator_client = client_for_role("anonymous", collective)[0]
-    coordinator_client.force_login(coordinator)
-    members_page = coordinator_client.get(reverse("collectives:members", args=[collective.slug]))
-    assert "J’habite à Saint-Martin." in members_page.content.decode()
-    response = on_commit(
-        coordinator_client.post,
-        reverse("collectives:member", args=[collective.slug, membership.pk]),
-        {"action": "approve"},
-    )
-    assert response.status_code == 302
-    membership.refresh_from_db()
-    assert membership.status == "active"
-    assert [m.to for m in mail.outbox] == [[user.email]]
-    assert collective.list_address in mail.outbox[0].body
-    # Approving twice does nothing more.
-    on_commit(
-        coordinator_client.post,
-        reverse("collectives:member", args=[collective.slug, membership.pk]),
-        {"action": "approve"},
-    )
-    assert len(mail.outbox) == 1
-
-
-def test_refused_request_is_deleted_and_the_person_told(on_commit):
-    collective = CollectiveFactory(admission="moderated")
-    client, _coordinator = client_for_role("coordinator", collective)
-    pending = MembershipFactory(collective=collective, status="pending")
-    on_commit(
-        client.post,
-        reverse("collectives:member", args=[collective.slug, pending.pk]),
-        {"action": "refuse"},
-    )
-    assert not CollectiveMembership.objects.filter(pk=pending.pk).exists()
-    assert [m.to for m in mail.outbox] == [[pending.user.email]]
-
-
-def test_pending_request_can_be_withdrawn():
-    collective = CollectiveFactory(admission="moderated")
-    client, user = client_for_role("pending", collective)
-    client.post(reverse("collectives:leave", args=[collective.slug]))
-    assert not CollectiveMembership.objects.filter(user=user).exists()
-
-
-# --- Leaving, roles ------------------------------------------------------------------
-
-
-def test_last_coordinator_cannot_leave_until_another_is_named():
-    collective = CollectiveFactory()
-    client, coordinator = client_for_role("coordinator", collective)
-    other = MembershipFactory(collective=collective)
-    page = client.get(collective.get_absolute_url()).content.decode()
-    assert reverse("collectives:leave", args=[collective.slug]) not in page
-    client.post(reverse("collectives:leave", args=[collective.slug]))
-    assert collective.memberships.filter(user=coordinator).exists()
-    # Nor can they step down, nor be removed.
-    own = collective.memberships.get(user=coordinator)
-    client.post(reverse("collectives:member", args=[collective.slug, own.pk]), {"action": "member"})
-    client.post(reverse("collectives:member", args=[collective.slug, own.pk]), {"action": "remove"})
-    own.refresh_from_db()
-    assert own.is_coordinator
-    client.post(
-        reverse("collectives:member", args=[collective.slug, other.pk]), {"action": "coordinator"}
-    )
-    client.post(reverse("collectives:leave", args=[collective.slug]))
-    assert not collective.memberships.filter(user=coordinator).exists()
-
-
-def test_coordinator_removes_a_member_and_bad_action_changes_nothing():
-    collective = CollectiveFactory()
-    client, _coordinator = client_for_role("coordinator", collective)
-    member = MembershipFactory(collective=collective)
-    url = reverse("collectives:member", args=[collective.slug, member.pk])
-    client.post(url, {"action": "explode"})
-    assert CollectiveMembership.objects.filter(pk=member.pk).exists()
-    client.post(url, {"action": "remove"})
-    assert not CollectiveMembership.objects.filter(pk=member.pk).exists()
-
-
-def test_delivery_change_and_bad_value():
-    collective = CollectiveFactory()
-    client, user = client_for_role("member", collective)
-    url = reverse("collectives:delivery", args=[collective.slug])
-    assert client.post(url, {"delivery": "pigeon"}).status_code == 400
-    membership = CollectiveMembership.objects.get(user=user)
-    assert membership.delivery == "each"
-    response = client.post(url, {"delivery": "digest"})
-    assert response.status_code == 302
-    membership.refresh_from_db()
-    assert membership.delivery == "digest" and membership.digest_sent_until is not None
-    client.post(url, {"delivery": "web"})
-    membership.refresh_from_db()
-    assert membership.delivery == "web"
 
 
 # --- Meetings ------------------------------------------------------------------------
@@ -475,64 +286,6 @@ def test_detail_queries_do_not_grow(django_assert_max_num_queries):
         assert f"Sujet {count - 1}" in content and "Réunion 0" in content
         counts.append(len(captured))
     assert counts[0] == counts[1]
-
-
-# --- Personal data -------------------------------------------------------------------
-
-
-def _their_traces(user):
-    collective = CollectiveFactory()
-    MembershipFactory(collective=collective, user=user)
-    message = services.thread_start(
-        collective=collective, author=user, subject="Le marché", body="Mon texte à moi"
-    )
-    Attachment.objects.create(
-        message=message,
-        file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan"),
-        filename="plan.pdf",
-        content_type="application/pdf",
-        size=13,
-    )
-    page = wiki.page_create(collective=collective, title="Agenda", body="Ma page", author=user)
-    initiative = Initiative.objects.create(
-        collective=collective, title="Épicerie", what="Une épicerie", proposed_by=user
-    )
-    other = Initiative.objects.create(collective=collective, title="Guinguette", what="…")
-    InitiativeMember.objects.create(initiative=other, user=user)
-    return collective, message, page, initiative
-
-
-def test_export_holds_their_collectives_data():
-    user = UserFactory()
-    _their_traces(user)
-    data = account_data(user=user)
-    assert data["collective_memberships"][0]["status"] == "active"
-    assert data["collective_messages"][0]["subject"] == "Le marché"
-    assert data["collective_messages"][0]["body"] == "Mon texte à moi"
-    assert data["wiki_revisions"][0]["text"] == "Ma page"
-    assert data["initiatives_proposed"][0]["title"] == "Épicerie"
-    assert data["initiatives_joined"][0]["title"] == "Guinguette"
-    archive = zipfile.ZipFile(io.BytesIO(account_export(user=user)))
-    names = archive.namelist()
-    assert any(name.endswith(".pdf") and "plan" in name for name in names)
-    assert "Le marché" in json.loads(archive.read("data.json"))["collective_messages"][0]["subject"]
-
-
-def test_forget_keeps_the_text_without_the_name():
-    user = UserFactory(display_name="Camille Dupont")
-    collective, message, page, initiative = _their_traces(user)
-    account_delete(user=user)
-    message.refresh_from_db()
-    assert message.author is None
-    assert message.body == "Mon texte à moi"
-    assert message.author_name == former_member() != "Camille Dupont"
-    revision = WikiRevision.objects.get(page=page)
-    assert revision.author is None and revision.author_name == former_member()
-    assert revision.body == "Ma page"
-    assert not CollectiveMembership.objects.filter(collective=collective).exists()
-    assert not InitiativeMember.objects.exists()
-    initiative.refresh_from_db()
-    assert initiative.proposed_by is None and initiative.title == "Épicerie"
 
 
 def test_the_organisation_page_lists_its_collectives_and_offers_to_create_one(client):

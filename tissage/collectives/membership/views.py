@@ -1,0 +1,166 @@
+"""Who is in a collective, on the web: joining and leaving, the members page (requests,
+roles, removing a member) and how a member receives the list.
+
+Who may do what is decided in `access.py` only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.core.emails import site_url
+
+from ..collective.views import _collective, _page, _refusal, _user
+from ..models import CollectiveMembership
+from . import services
+from .forms import DeliveryForm, JoinForm, MemberActionForm
+
+Status = CollectiveMembership.Status
+Role = CollectiveMembership.Role
+
+
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(collective.get_absolute_url())
+    if rights.membership is not None:
+        # A double click, or the page was open in two tabs.
+        return redirect(collective)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your message is too long: at most 2,000 characters."))
+        return redirect(collective)
+    membership, _created = services.membership_join(
+        collective=collective,
+        user=_user(request),
+        message=form.cleaned_data["message"],
+        base_url=site_url(request),
+    )
+    if membership.status == Status.ACTIVE:
+        messages.success(
+            request,
+            _("Welcome to %(collective)s! An email explains how the list works.")
+            % {"collective": collective.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your request is sent. The coordinators will answer soon; you will get an email."),
+        )
+    return redirect(collective)
+
+
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.membership is not None)) is not None:
+        return refused
+    assert rights.membership is not None
+    if not rights.can_leave:
+        messages.error(request, str(services.LAST_COORDINATOR))
+        return redirect(collective)
+    pending = rights.is_pending
+    try:
+        services.membership_remove(membership=rights.membership)
+    except services.MembershipRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(collective)
+    if pending:
+        messages.success(request, _("Your request is withdrawn."))
+    else:
+        messages.success(
+            request,
+            _("You left %(collective)s. You will no longer receive its messages.")
+            % {"collective": collective.name},
+        )
+    return redirect(collective)
+
+
+@require_GET
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_participate or rights.can_moderate)) is not None:
+        return refused
+    memberships = (
+        collective.memberships.select_related("user")
+        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
+        .order_by("joined_at", "pk")
+    )
+    active = [m for m in memberships if m.status == Status.ACTIVE]
+    context = {
+        **_page(request, collective, rights),
+        "tab": "members",
+        "coordinators": [m for m in active if m.role == Role.COORDINATOR],
+        "members": [m for m in active if m.role != Role.COORDINATOR],
+        "pending": (
+            [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
+        ),
+        "actions": MemberActionForm,
+    }
+    return render(request, "collectives/membership/members.html", context)
+
+
+@require_POST
+def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_moderate)) is not None:
+        return refused
+    membership = get_object_or_404(collective.memberships.select_related("user"), pk=membership_id)
+    form = MemberActionForm(request.POST)
+    members_url = reverse("collectives:members", args=[collective.slug])
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the buttons offered."))
+        return redirect(members_url)
+    action = form.cleaned_data["action"]
+    name = membership.user.public_name
+    base_url = site_url(request)
+    try:
+        if action in (form.APPROVE, form.REFUSE):
+            if membership.status != Status.PENDING:
+                messages.error(request, _("This request was already answered."))
+                return redirect(members_url)
+            if action == form.APPROVE:
+                services.request_approve(membership=membership, base_url=base_url)
+                messages.success(request, _("%(name)s is now a member.") % {"name": name})
+            else:
+                services.request_refuse(membership=membership, base_url=base_url)
+                messages.success(request, _("The request of %(name)s is refused.") % {"name": name})
+        elif action == form.REMOVE:
+            services.membership_remove(membership=membership)
+            messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
+        else:
+            role = Role.COORDINATOR if action == form.COORDINATOR else Role.MEMBER
+            services.membership_set_role(membership=membership, role=role)
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.") % {"name": name, "role": Role(role).label},
+            )
+    except services.MembershipRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect(members_url)
+
+
+@require_http_methods(["GET", "POST"])
+def delivery(request: HttpRequest, slug: str) -> HttpResponse:
+    collective, rights = _collective(request, slug)
+    if (refused := _refusal(request, rights.can_participate)) is not None:
+        return refused
+    membership = rights.membership
+    assert membership is not None
+    form = DeliveryForm(request.POST or None, initial={"delivery": membership.delivery})
+    if request.method == "POST" and form.is_valid():
+        services.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect(collective)
+    return render(
+        request,
+        "collectives/membership/delivery.html",
+        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        status=400 if form.errors else 200,
+    )
