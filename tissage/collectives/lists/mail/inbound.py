@@ -1,4 +1,4 @@
-"""The list's incoming mail.
+"""The list's incoming mail: what becomes of each email (reading it is `reading.py`).
 
 `receive(raw)` keeps every email as an InboundMail, then posts it, holds it for a
 coordinator or ignores it (auto-replies, bounces, loops), in one transaction: a mail is
@@ -14,29 +14,20 @@ Nothing automatic is ever answered, so two robots cannot mail each other forever
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import re
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.message import Message as MimeMessage
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User, normalise_email
 from tissage.collectives import tokens
 from tissage.collectives.lists import services
-from tissage.collectives.lists.attachments import (
-    MAX_ATTACHMENTS,
-    PreparedAttachment,
-    attachment_prepare,
-)
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
@@ -46,17 +37,22 @@ from tissage.collectives.models import (
 )
 from tissage.core.emails import email_send
 
-from .replyparse import html_to_text, reply_text, unflow
+from .reading import (
+    Content,
+    addresses,
+    content_read,
+    header,
+    headers_only,
+    message_ids,
+    parse,
+    subject_clean,
+)
 
 logger = logging.getLogger(__name__)
 
 Status = InboundMail.Status
 Reason = InboundMail.Reason
 
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
-_SUBJECT_PREFIX = re.compile(
-    r"^\s*(?:re|fwd?|fw|tr|réf\.?|ref\.?|aw|wg|sv|antw)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE
-)
 _AUTO_SUBJECT = re.compile(
     r"^\s*(?:Automatic reply|Auto(?:matic)?[- ]?reply|Réponse automatique|Absence|Out of office"
     r"|Abwesenheitsnotiz|Automatische Antwort)\b",
@@ -64,105 +60,21 @@ _AUTO_SUBJECT = re.compile(
 )
 _AUTO_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
-# Signatures of signed mail: the list shows the words, not the cryptography.
-_SILENT_TYPES = {
-    "application/pkcs7-signature",
-    "application/x-pkcs7-signature",
-    "application/pgp-signature",
-    "application/pgp-keys",
-}
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|fw|tr)\s*:", re.IGNORECASE)
-
-
-@dataclass
-class Content:
-    """What an email says once its quotes are removed, and its files."""
-
-    body: str
-    full_text: str
-    attachments: list[PreparedAttachment] = field(default_factory=list)
-
-
-# --- reading the raw message -------------------------------------------------------------
-
-
-def _parse(raw: bytes) -> EmailMessage | None:
-    try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-    except Exception:  # the parser is lenient; anything it still cannot read is malformed
-        return None
-    assert isinstance(message, EmailMessage)
-    return message
-
-
-def _no_nul(text: str) -> str:
-    """Without NUL characters, which PostgreSQL text columns refuse (a mail holding one
-    would otherwise never be stored, and be retried forever)."""
-    return text.replace("\x00", "")
-
-
-def _header(message: MimeMessage, name: str) -> str:
-    try:
-        value = message.get(name)
-        return _no_nul(" ".join(str(value).split())) if value is not None else ""
-    except Exception:  # a header so broken that even its decoding fails
-        return ""
-
-
-def _addresses(message: MimeMessage, name: str) -> list[tuple[str, str]]:
-    """(display name, address) pairs of an address header, best effort."""
-    values = []
-    try:
-        for value in message.get_all(name, []):
-            values.append(str(value))
-    except Exception:
-        return []
-    return [
-        (_no_nul(display), _no_nul(address))
-        for display, address in getaddresses(values)
-        if "@" in address
-    ]
-
-
-def _headers_only(raw: bytes) -> bytes:
-    for separator in (b"\r\n\r\n", b"\n\n"):
-        end = raw.find(separator)
-        if end != -1:
-            return raw[: end + len(separator)]
-    return raw[:65536]
-
-
-def _message_ids(value: str) -> list[str]:
-    return _MESSAGE_ID.findall(value)
-
-
-def subject_clean(subject: str, collective: Collective | None = None) -> str:
-    """The thread subject from a mail subject: without "Re:", "TR:", "[Collective]"…"""
-    tags = [f"[{collective.name}]".lower(), f"[{collective.slug}]".lower()] if collective else []
-    previous = None
-    subject = " ".join(subject.split())
-    while previous != subject:
-        previous = subject
-        subject = _SUBJECT_PREFIX.sub("", subject, count=1)
-        for tag in tags:
-            if subject.lower().startswith(tag):
-                subject = subject[len(tag) :].strip()
-    return subject
 
 
 # --- classification ----------------------------------------------------------------------
 
 
 def _is_loop(message: MimeMessage) -> bool:
-    if _header(message, "X-Tissage-List"):
+    if header(message, "X-Tissage-List"):
         return True
-    list_id = _header(message, "List-Id").lower()
+    list_id = header(message, "List-Id").lower()
     domain = settings.LIST_DOMAIN.lower()
     return any(value.endswith("." + domain) for value in re.findall(r"<([^<>]+)>", list_id))
 
 
 def _is_bounce(message: MimeMessage, sender: str) -> bool:
-    if _header(message, "Return-Path").replace(" ", "") == "<>":
+    if header(message, "Return-Path").replace(" ", "") == "<>":
         return True
     if sender.split("@", 1)[0].lower() in _BOUNCE_SENDERS:
         return True
@@ -170,14 +82,14 @@ def _is_bounce(message: MimeMessage, sender: str) -> bool:
 
 
 def _is_auto_reply(message: MimeMessage, subject: str) -> bool:
-    auto_submitted = _header(message, "Auto-Submitted").lower()
+    auto_submitted = header(message, "Auto-Submitted").lower()
     if auto_submitted and auto_submitted != "no":
         return True
-    if any(_header(message, name) for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder")):
+    if any(header(message, name) for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder")):
         return True
-    if _header(message, "Precedence").lower() in _AUTO_PRECEDENCE:
+    if header(message, "Precedence").lower() in _AUTO_PRECEDENCE:
         return True
-    suppress = _header(message, "X-Auto-Response-Suppress").lower()
+    suppress = header(message, "X-Auto-Response-Suppress").lower()
     machine_prefix = subject.lower().startswith(("automatic", "réponse"))
     return bool(
         _AUTO_SUBJECT.match(subject) and ("oof" in suppress or "all" in suppress or machine_prefix)
@@ -193,7 +105,7 @@ def _collective_for(
     if recipient:
         candidates.append(parseaddr(recipient)[1] or recipient)
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        candidates.extend(address for _display, address in _addresses(message, name))
+        candidates.extend(address for _display, address in addresses(message, name))
     domain = settings.LIST_DOMAIN.lower()
     ours: list[tuple[str, str, int | None]] = []
     for address in candidates:
@@ -211,95 +123,6 @@ def _collective_for(
     return None, None, ""
 
 
-# --- content ------------------------------------------------------------------------------
-
-
-def _text_of(part: MimeMessage) -> str:
-    charset = (part.get_content_charset() or "").lower()
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    # Mail clients label Windows-1252 text as ISO-8859-1 (as browsers know): decoding it
-    # as such keeps "œ", "€" and curly quotes, and is identical for every Latin-1 letter.
-    if charset in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", ""):
-        charset = "windows-1252" if charset else "utf-8"
-    try:
-        text = payload.decode(charset, errors="replace")
-    except LookupError:  # an unknown charset name
-        text = payload.decode("utf-8", errors="replace")
-    return _no_nul(text.replace("\r\n", "\n"))
-
-
-def _attachment_parts(message: EmailMessage, body_parts: list[MimeMessage]) -> list[MimeMessage]:
-    parts: list[MimeMessage] = []
-    for part in message.walk():
-        if part.is_multipart() or any(part is body for body in body_parts):
-            continue
-        content_type = part.get_content_type()
-        if content_type in _SILENT_TYPES or content_type == "message/rfc822":
-            continue
-        is_attachment = part.get_content_disposition() == "attachment" or bool(part.get_filename())
-        if part.get_content_maintype() == "text" and not is_attachment:
-            continue  # the other alternative of the body, or a forwarded message's text
-        parts.append(part)
-    return parts
-
-
-def _prepare_attachments(parts: list[MimeMessage]) -> tuple[list[PreparedAttachment], list[str]]:
-    prepared: list[PreparedAttachment] = []
-    notes: list[str] = []
-    for number, part in enumerate(parts, start=1):
-        filename = (
-            part.get_filename()
-            or f"{part.get_content_maintype()}-{number}.{part.get_content_subtype()}"
-        )
-        data = part.get_payload(decode=True)
-        if not isinstance(data, bytes):
-            continue
-        with translation.override("fr"):
-            if len(prepared) >= MAX_ATTACHMENTS:
-                reason = _("at most %(count)s files per message") % {"count": MAX_ATTACHMENTS}
-            else:
-                try:
-                    prepared.append(attachment_prepare(filename, data))
-                    continue
-                except ValidationError as error:
-                    reason = " ".join(error.messages)
-            notes.append(
-                _("(Attachment “%(name)s” not published: %(reason)s)")
-                % {"name": filename, "reason": reason}
-            )
-    return prepared, notes
-
-
-def content_read(message: EmailMessage) -> Content:
-    """The body (Markdown, quotes and signature removed) and the files of a mail."""
-    plain = message.get_body(preferencelist=("plain",))
-    html = message.get_body(preferencelist=("html",)) if plain is None else None
-    body_parts: list[MimeMessage] = [part for part in (plain, html) if part is not None]
-    if plain is not None:
-        text = _text_of(plain)
-        if str(plain.get_param("format", "")).lower() == "flowed":
-            text = unflow(text, delsp=str(plain.get_param("delsp", "")).lower() == "yes")
-        # The HTML alternative of the same body is not an attachment.
-        alternative = message.get_body(preferencelist=("html",))
-        if alternative is not None:
-            body_parts.append(alternative)
-    elif html is not None:
-        text = html_to_text(_text_of(html))
-    else:
-        text = ""
-    full_text = text.strip()
-    # A forwarded message is what the sender wants to share: keep it whole.
-    forwarded = bool(_FORWARD_SUBJECT.match(_header(message, "Subject")))
-    body = full_text if forwarded else reply_text(text)
-    prepared, notes = _prepare_attachments(_attachment_parts(message, body_parts))
-    if notes:
-        body = "\n\n".join([body, *notes]).strip()
-        full_text = "\n\n".join([full_text, *notes]).strip()
-    return Content(body=body, full_text=full_text, attachments=prepared)
-
-
 # --- placing the message ------------------------------------------------------------------
 
 
@@ -307,8 +130,8 @@ def _place(
     message: MimeMessage, collective: Collective, thread_id: int | None
 ) -> tuple[Thread | None, Message | None]:
     """(thread, parent) of a reply, or (None, None) for a new thread."""
-    references = _message_ids(_header(message, "In-Reply-To"))
-    references += list(reversed(_message_ids(_header(message, "References"))))
+    references = message_ids(header(message, "In-Reply-To"))
+    references += list(reversed(message_ids(header(message, "References"))))
     known = {
         m.message_id: m
         for m in Message.objects.filter(collective=collective, message_id__in=references)
@@ -488,16 +311,16 @@ def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
     caller tells the mail server to try again later)."""
     too_large = len(raw) > settings.LIST_MAX_MESSAGE_BYTES
     if too_large:  # only the headers are kept (and read): who sent what, to whom
-        raw = _headers_only(raw)
-    message = _parse(raw)
+        raw = headers_only(raw)
+    message = parse(raw)
     mail = InboundMail(raw=raw, recipient=(recipient or "")[:254], status=Status.IGNORED)
     if message is not None:
-        senders = _addresses(message, "From")
+        senders = addresses(message, "From")
         if senders:
             mail.sender_name = senders[0][0][:200]
             mail.sender = normalise_email(senders[0][1])[:254]
-        mail.subject = _header(message, "Subject")[:255]
-        ids = _message_ids(_header(message, "Message-ID"))
+        mail.subject = header(message, "Subject")[:255]
+        ids = message_ids(header(message, "Message-ID"))
         mail.message_id_header = ids[0][:255] if ids else ""
     mail.save()
     try:
@@ -535,7 +358,7 @@ def held_mail_approve(*, mail: InboundMail, moderator: User) -> Message:
     if locked.message is not None:  # a new member's first message, held by services
         posted = services.message_approve(message=locked.message, moderator=moderator)
     else:
-        message = _parse(bytes(locked.raw))
+        message = parse(bytes(locked.raw))
         if message is None or locked.collective is None:
             raise ValueError("This email cannot be posted.")
         _collective, thread_id, _address = _collective_for(message, locked.recipient)

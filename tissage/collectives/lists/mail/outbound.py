@@ -31,7 +31,7 @@ from tissage.collectives.models import Attachment, Collective, CollectiveMembers
 from tissage.core.emails import email_send
 from tissage.core.markdown import render_markdown
 
-from .inbound import subject_clean
+from .reading import subject_clean
 
 # RFC 5322 lets References grow without limit; mail clients only need the first message
 # and the latest ones to thread, and long headers get messages flagged.
