@@ -20,13 +20,9 @@ from django.urls import reverse
 from tissage.collectives.lists import services
 from tissage.collectives.models import CollectiveMembership, InboundMail, Message
 
-from . import test_inbound
-from .test_inbound import DOMAIN, LIST, eml, jpeg_with_exif, member
+from .helpers import DOMAIN, LIST, eml, jpeg_with_exif, member
 
 pytestmark = pytest.mark.django_db
-collective = test_inbound.collective
-people = test_inbound.people
-_list_domain = test_inbound._list_domain
 
 
 def mail_in(raw: bytes) -> InboundMail:

@@ -18,21 +18,10 @@ from tissage.collectives.lists.mail.fetch import MailboxConfig
 from tissage.collectives.models import InboundMail, Message
 from tissage.core.tests.smtp import free_port
 
-from . import test_inbound
-from .test_inbound import LIST, eml
-
-# The same collective, members and first message as the mail-in tests.
-collective = test_inbound.collective
-people = test_inbound.people
-parent = test_inbound.parent
+from .helpers import eml
 
 pytestmark = pytest.mark.django_db
 USER, PASSWORD = "listes", "s3cret"
-
-
-@pytest.fixture(autouse=True)
-def _list_domain(settings):
-    settings.LIST_DOMAIN = LIST.split("@")[1]
 
 
 @pytest.fixture

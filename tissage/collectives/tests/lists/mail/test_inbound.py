@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from django.core import mail as django_mail
@@ -14,81 +13,12 @@ from django.db import DatabaseError
 from PIL import Image
 
 from tissage.collectives import tokens
-from tissage.collectives.lists import services
 from tissage.collectives.lists.mail import inbound
-from tissage.collectives.lists.mail.replyparse import html_to_text, reply_text
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
-from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
-from tissage.core.tests.factories import UserFactory
 
-MAIL_DIR = Path(__file__).parent / "samples"
-DOMAIN = "listes.example.org"
-LIST = f"jardins@{DOMAIN}"
+from .helpers import DOMAIN, LIST, eml, jpeg_with_exif, mail_in, member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _list_domain(settings):
-    settings.LIST_DOMAIN = DOMAIN
-
-
-@pytest.fixture
-def collective():
-    return CollectiveFactory(slug="jardins", name="Jardins partagés")
-
-
-def member(collective, email, **kwargs):
-    user = UserFactory(email=email)
-    MembershipFactory(collective=collective, user=user, **kwargs)
-    return user
-
-
-@pytest.fixture
-def people(collective):
-    return {
-        "alice": member(collective, "alice.martin@example.net"),
-        "bruno": member(collective, "bruno.lefevre@gmail.com"),
-        "claire": member(collective, "claire.dubois@outlook.fr"),
-        "denis": member(collective, "denis.petit@laposte.net"),
-        "emma": member(collective, "emma.roux@orange.fr"),
-        "francois": member(collective, "francois.garcon@free.fr"),
-    }
-
-
-@pytest.fixture
-def parent(collective, people):
-    return services.thread_start(
-        collective=collective,
-        author=people["alice"],
-        subject="Atelier vélo samedi",
-        body="Bonjour à toutes et tous,\n\nQui peut aider samedi pour l'atelier vélo ?",
-    )
-
-
-def eml(name: str, parent: Message | None = None, **extra: str) -> bytes:
-    raw = (MAIL_DIR / name).read_bytes().replace(b"{{LIST}}", LIST.encode())
-    if parent is not None:
-        raw = raw.replace(b"{{PARENT}}", parent.message_id.encode())
-    for key, value in extra.items():
-        raw = raw.replace(b"{{" + key.encode() + b"}}", value.encode())
-    return raw
-
-
-def mail_in(raw: bytes, *args: str) -> tuple[InboundMail, str]:
-    out = io.StringIO()
-    call_command("mail_in", *args, stdin=io.BytesIO(raw), stdout=out)
-    return InboundMail.objects.latest("pk"), out.getvalue()
-
-
-def jpeg_with_exif() -> bytes:
-    image = Image.new("RGB", (64, 48), (200, 120, 40))
-    exif = Image.Exif()
-    exif[0x010F] = "Apple"  # Make
-    exif[0x0110] = "iPhone 15"  # Model
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 # --- replies from mail clients land under the right message, without quotes ----------------
@@ -523,37 +453,6 @@ def test_ignored_mail_cannot_be_approved(collective, parent):
     inbound.held_mail_discard(mail=mail, moderator=coordinator)
     mail.refresh_from_db()
     assert mail.status == "ignored"
-
-
-# --- the parsing helpers --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("subject", "expected"),
-    [
-        ("Re: [Jardins partagés] Atelier vélo", "Atelier vélo"),
-        ("RE: TR: Fwd: Réf. : Compost", "Compost"),
-        ("Re : Re: [jardins] Graines", "Graines"),
-        ("[URGENT] Réunion", "[URGENT] Réunion"),
-        ("Rendez-vous samedi", "Rendez-vous samedi"),
-    ],
-)
-def test_subject_clean(collective, subject, expected):
-    assert inbound.subject_clean(subject, collective) == expected
-
-
-def test_reply_text_keeps_a_message_that_looks_like_a_signature():
-    text = "Moi !\n\nThanks, everyone: here is the plan\nfor saturday.\n"
-    assert reply_text(text) == text.strip()
-
-
-def test_html_outlook_desktop_separator_cuts_the_original():
-    html = (
-        "<div class=WordSection1><p>Ok pour moi.</p><div><div style='border:none;"
-        "border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'><p><b>De :</b> Alice"
-        "<br><b>Envoyé :</b> jeudi</p></div></div><p>Texte d'origine</p></div>"
-    )
-    assert html_to_text(html) == "Ok pour moi."
 
 
 @pytest.mark.parametrize("action, status", [("approuver", "posted"), ("masquer", "discarded")])
