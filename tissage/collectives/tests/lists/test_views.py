@@ -1,5 +1,4 @@
-"""Discussion list on the web: posting with attachments, bad input, moderation, reports,
-permalinks and search, all through HTTP."""
+"""Discussion list on the web: posting with attachments, bad input, permalinks, search."""
 
 from __future__ import annotations
 
@@ -10,25 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tissage.collectives.lists import queries, services
-from tissage.collectives.lists.mail import inbound
-from tissage.collectives.lists.views import mail_preview
-from tissage.collectives.models import (
-    Attachment,
-    Collective,
-    CollectiveMembership,
-    InboundMail,
-    Message,
-    Report,
-    Thread,
-)
-from tissage.collectives.tests.factories import (
-    CollectiveFactory,
-    MembershipFactory,
-    client_for_role,
-)
+from tissage.collectives.lists import services
+from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message, Thread
+from tissage.collectives.tests.factories import CollectiveFactory, client_for_role
 
 pytestmark = pytest.mark.django_db
+
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -244,126 +230,6 @@ def test_thread_page_badges_email_messages_and_offers_a_reply_form(client):
     )
 
 
-# --- Held messages, hide and unhide -----------------------------------------------------
-
-
-def test_first_post_is_held_then_approved(client):
-    collective = CollectiveFactory(hold_first_posts=True)
-    newcomer = MembershipFactory(collective=collective, trusted=False)
-    client.force_login(newcomer.user)
-    response = client.post(
-        _create_url(collective), {"subject": "Bonjour", "body": "Je suis nouveau"}, follow=True
-    )
-    message = Message.objects.get()
-    assert message.status == Message.Status.HELD
-    assert response.status_code == 200
-    assert [m.level_tag for m in response.context["messages"]] == ["info"]
-    assert "Je suis nouveau" in response.content.decode()  # the author sees it, badged
-
-    outsider, _ = client_for_role("outsider", collective)
-    archive = reverse("collectives:threads", args=[collective.slug])
-    assert "Bonjour" not in outsider.get(archive).content.decode()
-    thread_url = reverse("collectives:thread", args=[collective.slug, message.thread_id])
-    assert outsider.get(thread_url).status_code == 404
-    permalink = reverse("collectives:message", args=[collective.slug, message.pk])
-    assert outsider.get(permalink).status_code == 404
-
-    coordinator, _ = client_for_role("coordinator", collective)
-    moderation = coordinator.get(reverse("collectives:moderation", args=[collective.slug]))
-    assert "Je suis nouveau" in moderation.content.decode()
-    coordinator.post(reverse("collectives:message_approve", args=[collective.slug, message.pk]))
-    message.refresh_from_db()
-    newcomer.refresh_from_db()
-    assert message.status == Message.Status.PUBLISHED
-    assert newcomer.trusted
-    assert "Bonjour" in outsider.get(archive).content.decode()
-    assert outsider.get(thread_url).status_code == 200
-
-
-def test_hide_and_unhide(client):
-    collective = CollectiveFactory()
-    member, user = client_for_role("member", collective)
-    first = services.thread_start(collective=collective, author=user, subject="S", body="un")
-    second = services.message_reply(thread=first.thread, author=user, body="insulte")
-    coordinator, _ = client_for_role("coordinator", collective)
-    thread_url = reverse("collectives:thread", args=[collective.slug, first.thread_id])
-
-    response = coordinator.post(
-        reverse("collectives:message_hide", args=[collective.slug, second.pk])
-    )
-    assert response.status_code == 302
-    second.refresh_from_db()
-    assert second.status == Message.Status.HIDDEN
-    assert "insulte" not in member.get(thread_url).content.decode()
-    permalink = reverse("collectives:message", args=[collective.slug, second.pk])
-    assert member.get(permalink).status_code == 404
-    moderator_page = coordinator.get(thread_url).content.decode()
-    assert "insulte" in moderator_page and "badge-hidden" in moderator_page
-
-    coordinator.post(reverse("collectives:message_unhide", args=[collective.slug, second.pk]))
-    second.refresh_from_db()
-    assert second.status == Message.Status.PUBLISHED
-    assert "insulte" in member.get(thread_url).content.decode()
-    first.thread.refresh_from_db()
-    assert first.thread.published_count == 2
-
-
-def test_moderation_next_only_goes_to_this_site(client):
-    collective = CollectiveFactory()
-    coordinator, user = client_for_role("coordinator", collective)
-    first = services.thread_start(collective=collective, author=user, subject="S", body="un")
-    url = reverse("collectives:message_hide", args=[collective.slug, first.pk])
-    response = coordinator.post(url, {"next": "https://evil.example/"})
-    assert not response["Location"].startswith("https://evil")
-
-
-# --- Reports -------------------------------------------------------------------------
-
-
-def test_member_reports_a_message_once_and_coordinator_dismisses(client):
-    collective = CollectiveFactory()
-    _author_client, author = client_for_role("member", collective)
-    first = services.thread_start(collective=collective, author=author, subject="S", body="hm")
-    reporter, _ = client_for_role("member", collective)
-    url = reverse("collectives:message_report", args=[collective.slug, first.pk])
-    thread_page = reporter.get(
-        reverse("collectives:thread", args=[collective.slug, first.thread_id])
-    ).content.decode()
-    assert url in thread_page
-
-    response = reporter.post(url, {"reason": "Hors sujet"})
-    assert response.status_code == 302
-    assert Report.objects.get().reason == "Hors sujet"
-    again = reporter.post(url, {"reason": "Encore"}, follow=True)
-    assert again.status_code == 200
-    assert [m.level_tag for m in again.context["messages"]][-1] == "info"
-    assert Report.objects.count() == 1
-    assert reporter.get(url).context["already"] is True
-
-    coordinator, _ = client_for_role("coordinator", collective)
-    page = coordinator.get(reverse("collectives:moderation", args=[collective.slug]))
-    assert "Hors sujet" in page.content.decode()
-    report = Report.objects.get()
-    coordinator.post(reverse("collectives:report_dismiss", args=[collective.slug, report.pk]))
-    report.refresh_from_db()
-    assert report.resolved_at is not None
-    first.refresh_from_db()
-    assert first.status == Message.Status.PUBLISHED
-    page = coordinator.get(reverse("collectives:moderation", args=[collective.slug]))
-    assert "Hors sujet" not in page.content.decode()
-
-
-def test_hiding_a_reported_message_resolves_the_report(client):
-    collective = CollectiveFactory()
-    _c, author = client_for_role("member", collective)
-    first = services.thread_start(collective=collective, author=author, subject="S", body="hm")
-    reporter, _ = client_for_role("member", collective)
-    reporter.post(reverse("collectives:message_report", args=[collective.slug, first.pk]))
-    coordinator, _ = client_for_role("coordinator", collective)
-    coordinator.post(reverse("collectives:message_hide", args=[collective.slug, first.pk]))
-    assert Report.objects.get().resolved_at is not None
-
-
 # --- Permalinks and search -------------------------------------------------------------
 
 
@@ -448,138 +314,6 @@ def test_archive_lists_recent_threads_first_and_invites_to_join(client):
     html = response.content.decode()
     assert reverse("collectives:join", args=[collective.slug]) in html
     assert reverse("collectives:thread_create", args=[collective.slug]) not in html
-
-
-# --- Held emails -----------------------------------------------------------------------
-
-HTML_ONLY = (
-    b"From: Inconnu <inconnu@example.net>\r\n"
-    b"To: collectif@example.org\r\n"
-    b"Subject: Proposition\r\n"
-    b"MIME-Version: 1.0\r\n"
-    b"Content-Type: text/html; charset=utf-8\r\n\r\n"
-    b"<p>Bonjour <b>&agrave; tous</b></p><script>alert(1)</script>\r\n"
-)
-
-
-def _held_mail(collective: Collective, raw: bytes = HTML_ONLY) -> InboundMail:
-    return InboundMail.objects.create(
-        collective=collective,
-        raw=raw,
-        sender="inconnu@example.net",
-        sender_name="Inconnu",
-        subject="Proposition",
-        status=InboundMail.Status.HELD,
-        reason=InboundMail.Reason.UNKNOWN_SENDER,
-    )
-
-
-def test_mail_preview_is_plain_text():
-    assert mail_preview(HTML_ONLY).startswith("Bonjour à tous")
-    assert "<b>" not in mail_preview(HTML_ONLY)
-    plain = b"Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nCaf\xe9\r\n"
-    assert mail_preview(plain) == "Café"
-    only_a_file = b"Subject: x\r\nContent-Type: application/octet-stream\r\n\r\nAAAA\r\n"
-    assert mail_preview(only_a_file) == ""
-
-
-def test_moderation_page_shows_held_emails_escaped(client):
-    collective = CollectiveFactory()
-    _held_mail(collective)
-    coordinator, _ = client_for_role("coordinator", collective)
-    html = coordinator.get(reverse("collectives:moderation", args=[collective.slug])).content
-    page = html.decode()
-    assert "inconnu@example.net" in page and "Proposition" in page
-    assert "Bonjour à tous" in page
-    assert "<b>à tous</b>" not in page
-    assert "<script>alert(1)" not in page
-
-
-def test_moderation_page_reads_only_the_start_of_a_huge_held_email(client):
-    collective = CollectiveFactory()
-    body = "Début du message. " + "x" * 3_000_000
-    InboundMail.objects.create(
-        collective=collective,
-        raw=(
-            "From: inconnu@example.net\r\nSubject: Gros\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n\r\n" + body
-        ).encode(),
-        sender="inconnu@example.net",
-        subject="Gros",
-        status=InboundMail.Status.HELD,
-        reason=InboundMail.Reason.UNKNOWN_SENDER,
-    )
-    rows = list(queries.held_mails(collective))
-    assert "raw" in rows[0].get_deferred_fields()
-    assert len(rows[0].raw_head) == queries.HELD_MAIL_PREVIEW_BYTES
-    coordinator, _ = client_for_role("coordinator", collective)
-    page = coordinator.get(reverse("collectives:moderation", args=[collective.slug]))
-    assert "Début du message." in page.content.decode()
-
-
-def test_held_email_buttons_call_inbound(client, monkeypatch):
-    collective = CollectiveFactory()
-    mail = _held_mail(collective)
-    calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(
-        inbound, "held_mail_approve", lambda *, mail, moderator: calls.append(("ok", mail.pk))
-    )
-    monkeypatch.setattr(
-        inbound, "held_mail_discard", lambda *, mail, moderator: calls.append(("no", mail.pk))
-    )
-    coordinator, _ = client_for_role("coordinator", collective)
-    url = reverse("collectives:held_mail", args=[collective.slug, mail.pk])
-    assert coordinator.post(url, {"action": "approve"}).status_code == 302
-    assert coordinator.post(url, {"action": "discard"}).status_code == 302
-    assert coordinator.post(url, {"action": "other"}).status_code == 400
-    assert calls == [("ok", mail.pk), ("no", mail.pk)]
-
-
-def test_held_email_that_cannot_be_posted_says_so(client, monkeypatch):
-    collective = CollectiveFactory()
-    mail = _held_mail(collective)
-
-    def refuse(*, mail, moderator):
-        raise ValueError("This email cannot be posted.")
-
-    monkeypatch.setattr(inbound, "held_mail_approve", refuse)
-    coordinator, _ = client_for_role("coordinator", collective)
-    url = reverse("collectives:held_mail", args=[collective.slug, mail.pk])
-    response = coordinator.post(url, {"action": "approve"}, follow=True)
-    assert response.status_code == 200
-    assert [m.level_tag for m in response.context["messages"]] == ["error"]
-    mail.refresh_from_db()
-    assert mail.status == InboundMail.Status.HELD
-
-
-def test_held_email_of_another_collective_is_404(client):
-    collective = CollectiveFactory()
-    mail = _held_mail(CollectiveFactory())
-    coordinator, _ = client_for_role("coordinator", collective)
-    url = reverse("collectives:held_mail", args=[collective.slug, mail.pk])
-    assert coordinator.post(url, {"action": "discard"}).status_code == 404
-
-
-def test_held_email_real_flow(client):
-    collective = CollectiveFactory()
-    approved = _held_mail(
-        collective, b"From: inconnu@example.net\r\nSubject: Proposition\r\n\r\nBonjour\r\n"
-    )
-    discarded = _held_mail(collective)
-    coordinator, _ = client_for_role("coordinator", collective)
-    coordinator.post(
-        reverse("collectives:held_mail", args=[collective.slug, approved.pk]),
-        {"action": "approve"},
-    )
-    coordinator.post(
-        reverse("collectives:held_mail", args=[collective.slug, discarded.pk]),
-        {"action": "discard"},
-    )
-    approved.refresh_from_db()
-    discarded.refresh_from_db()
-    assert approved.status == InboundMail.Status.POSTED
-    assert approved.message is not None
-    assert discarded.status == InboundMail.Status.DISCARDED
 
 
 def test_pending_member_sees_a_waiting_note(client):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from tissage.collectives.models import Collective, WikiPage
 from tissage.collectives.tests.factories import (
@@ -15,13 +14,6 @@ from tissage.collectives.wiki import services as wiki
 from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def members_only() -> Collective:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import email.message
 import io
 from pathlib import Path
 
 from django.core.management import call_command
 from PIL import Image
 
+from tissage.collectives.lists import services
 from tissage.collectives.models import InboundMail, Message
 from tissage.collectives.tests.factories import MembershipFactory
 from tissage.core.tests.factories import UserFactory
@@ -15,6 +17,8 @@ from tissage.core.tests.factories import UserFactory
 MAIL_DIR = Path(__file__).parent / "samples"
 DOMAIN = "listes.example.org"
 LIST = f"jardins@{DOMAIN}"
+# The platform's address in the outgoing-mail tests.
+SITE = "https://tissage.example"
 
 
 def member(collective, email, **kwargs):
@@ -46,3 +50,21 @@ def jpeg_with_exif() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
+
+
+def start(collective, membership, *, subject="Marché de producteurs", body="", **kwargs):
+    return services.thread_start(
+        collective=collective,
+        author=membership.user,
+        membership=membership,
+        subject=subject,
+        body=body or "**Bonjour** à tous,\n\nqui vient samedi ?",
+        **kwargs,
+    )
+
+
+def by_recipient(smtp_server) -> dict[str, email.message.EmailMessage]:
+    return {
+        rcpt[0]: message
+        for rcpt, message in zip(smtp_server.recipients, smtp_server.messages, strict=True)
+    }
