@@ -21,17 +21,6 @@ from tissage.core.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what waits for the commit (emails) as the test's transaction never commits."""
-
-    def run(func, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return func(*args, **kwargs)
-
-    return run
-
-
 # --- Joining -------------------------------------------------------------------------
 
 

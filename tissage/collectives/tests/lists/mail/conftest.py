@@ -49,10 +49,9 @@ def parent(collective, people):
 
 
 @pytest.fixture
-def list_settings(settings, tmp_path):
+def list_settings(settings):
     settings.SITE_URL = SITE
     settings.LIST_DOMAIN = "listes.tissage.example"
-    settings.MEDIA_ROOT = tmp_path
     return settings
 
 
