@@ -6,25 +6,24 @@ Who may do what is decided in `access.py` only."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tissage.accounts.models import User
+from tissage.accounts.access import signed_in_user
 from tissage.actions.models import Action
+from tissage.core.access import require
 from tissage.core.emails import site_url
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
-from .. import access
-from ..access import CollectiveRights
+from .. import access, lookups
 from ..membership.forms import JoinForm
 from ..models import (
     Collective,
@@ -53,29 +52,6 @@ def _communes() -> Prefetch:
     )
 
 
-def _collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
-    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
-    return collective, access.collective_rights(request.user, collective)
-
-
-def _refusal(request: HttpRequest, allowed: bool) -> HttpResponse | None:
-    """None when allowed; otherwise sign in first, or 403 when signed in."""
-    if allowed:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # checked before: signed in
-    return request.user
-
-
-def _page(request: HttpRequest, collective: Collective, rights: CollectiveRights) -> dict:
-    return {"collective": collective, "rights": rights}
-
-
 @require_GET
 def collective_list(request: HttpRequest) -> HttpResponse:
     collectives = (
@@ -102,16 +78,15 @@ def collective_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def collective_create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=organisation_slug)
-    if refused := _refusal(request, access.can_create_collective(request.user, organisation)):
-        return refused
+    organisation = lookups.get_organisation(organisation_slug)
+    require(request, access.can_create_collective(request.user, organisation))
     form = CollectiveForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             collective = services.collective_create(
                 organisation=organisation,
-                creator=_user(request),
+                creator=signed_in_user(request),
                 name=data["name"],
                 description=data["description"],
                 communes=data["communes"],
@@ -143,9 +118,8 @@ def _errors_to_form(form: CollectiveForm, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_moderate)) is not None:
-        return refused
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_moderate)
     form = CollectiveForm(
         request.POST or None, instance=collective, organisation=collective.organisation
     )
@@ -164,20 +138,18 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "collectives/collective/settings.html",
-        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        {"collective": collective, "rights": rights, "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )
 
 
 @require_GET
 def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    collective = get_object_or_404(
-        Collective.objects.select_related("organisation", "project").prefetch_related(_communes()),
-        slug=slug,
-    )
-    rights = access.collective_rights(request.user, collective)
+    collective, rights = lookups.get_collective(request, slug)
+    prefetch_related_objects([collective], _communes())
     context: dict[str, object] = {
-        **_page(request, collective, rights),
+        "collective": collective,
+        "rights": rights,
         "tab": "home",
         "join_form": JoinForm(),
         "member_count": collective.memberships.active().count(),
@@ -232,16 +204,15 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_moderate)) is not None:
-        return refused
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_moderate)
     form = MeetingForm(request.POST or None, collective=collective)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             action = services.meeting_create(
                 collective=collective,
-                author=_user(request),
+                author=signed_in_user(request),
                 membership=rights.membership,
                 title=data["title"],
                 starts_at=data["starts_at"],
@@ -259,6 +230,6 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "collectives/collective/meeting_create.html",
-        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        {"collective": collective, "rights": rights, "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )

@@ -1,23 +1,26 @@
 """Initiatives of a collective: the list, proposing one, its page ("j’en suis", status,
-its discussion) and turning it into a project."""
+its discussion) and turning it into a project.
+
+Reading follows `lookups.get_readable_collective`. Pages that change something send an
+anonymous visitor to sign in first, before the collective is even looked up."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tissage.accounts.models import User
+from tissage.accounts.access import signed_in_user
+from tissage.core.access import require
 from tissage.core.emails import site_url
 
-from .. import access
+from .. import access, lookups
 from ..access import CollectiveRights
 from ..models import Collective, Initiative, InitiativeMember, Message
 from . import services
@@ -34,42 +37,9 @@ STATUS_ORDER = [
 ]
 
 
-class _LoginNeeded(Exception):
-    pass
-
-
-def _collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
-    """The collective and the person's rights; 404 for who may not read it (anonymous
-    people are asked to sign in first: being a member may let them read)."""
-    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
-    rights = access.collective_rights(request.user, collective)
-    if not rights.can_read:
-        if not request.user.is_authenticated:
-            raise _LoginNeeded
-        raise Http404
-    return collective, rights
-
-
-def _initiative(collective: Collective, pk: int) -> Initiative:
-    initiative = get_object_or_404(
-        Initiative.objects.select_related("commune", "thread", "project", "proposed_by"),
-        collective=collective,
-        pk=pk,
-    )
-    initiative.collective = collective
-    return initiative
-
-
-def _login(request: HttpRequest) -> HttpResponse:
-    return redirect_to_login(request.get_full_path())
-
-
 @require_GET
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        collective, rights = _collective(request, slug)
-    except _LoginNeeded:
-        return _login(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
     initiatives = collective.initiatives.annotate(member_count=Count("members")).select_related(
         "commune"
     )
@@ -116,18 +86,16 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def initiative_create(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    collective, rights = _collective(request, slug)
-    if not rights.can_participate:
-        raise PermissionDenied
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_participate)
     form = InitiativeForm(request.POST or None, collective=collective)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             initiative = services.initiative_propose(
                 collective=collective,
-                proposer=request.user,  # type: ignore[arg-type]
+                proposer=user,
                 title=data["title"],
                 what=data["what"],
                 where=data["where"],
@@ -195,11 +163,8 @@ def _detail_context(
 
 @require_GET
 def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    try:
-        collective, rights = _collective(request, slug)
-    except _LoginNeeded:
-        return _login(request)
-    initiative = _initiative(collective, pk)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
     return render(
         request,
         "collectives/initiatives/detail.html",
@@ -207,43 +172,34 @@ def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _acting(request: HttpRequest, slug: str, pk: int) -> tuple[CollectiveRights, Initiative]:
-    collective, rights = _collective(request, slug)
-    return rights, _initiative(collective, pk)
-
-
 @require_POST
 def initiative_join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    rights, initiative = _acting(request, slug, pk)
-    if not rights.can_participate:
-        raise PermissionDenied
-    services.initiative_join(initiative=initiative, user=request.user)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
+    require(request, rights.can_participate)
+    services.initiative_join(initiative=initiative, user=user)
     messages.success(request, _("You are in! Say hello in the initiative’s discussion."))
     return redirect(initiative)
 
 
 @require_POST
 def initiative_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    rights, initiative = _acting(request, slug, pk)
-    if not rights.can_participate:
-        raise PermissionDenied
-    services.initiative_leave(initiative=initiative, user=request.user)  # type: ignore[arg-type]
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
+    require(request, rights.can_participate)
+    services.initiative_leave(initiative=initiative, user=user)
     messages.success(request, _("You left the initiative."))
     return redirect(initiative)
 
 
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    collective, rights = _collective(request, slug)
-    initiative = _initiative(collective, pk)
-    if not access.can_edit_initiative(rights, request.user, initiative):
-        raise PermissionDenied
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
+    require(request, access.can_edit_initiative(rights, user, initiative))
     form = InitiativeForm(request.POST or None, collective=collective, initiative=initiative)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -276,12 +232,10 @@ def initiative_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    collective, rights = _collective(request, slug)
-    initiative = _initiative(collective, pk)
-    if not access.can_edit_initiative(rights, request.user, initiative):
-        raise PermissionDenied
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
+    require(request, access.can_edit_initiative(rights, user, initiative))
     form = InitiativeStatusForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, collective, rights, initiative, status_form=form)
@@ -299,12 +253,10 @@ def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def initiative_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login(request)
-    collective, rights = _collective(request, slug)
-    initiative = _initiative(collective, pk)
-    if not rights.can_moderate:
-        raise PermissionDenied
+    user = signed_in_user(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    initiative = lookups.get_initiative(collective, pk)
+    require(request, rights.can_moderate)
     if initiative.project is not None:
         # A second click, or another coordinator was quicker: the project exists.
         return redirect(initiative.project)
@@ -314,7 +266,6 @@ def initiative_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             _("Only an active initiative can become a project: change its status first."),
         )
         return redirect(initiative)
-    user: User = request.user  # type: ignore[assignment]
     try:
         project = services.initiative_make_project(
             initiative=initiative,

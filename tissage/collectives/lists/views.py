@@ -1,42 +1,38 @@
 """Pages of the discussion list on the web: the archive and its search, threads, posting
 and replying (with attachments), permalinks, attachments, reports and moderation.
 
-Who sees what (access.collective_rights): the archive is for those who `can_read`
-(public collectives: everyone; members-only: active members and moderators); anyone
-else gets a 404, anonymous visitors included. Posting needs `can_participate`
-(anonymous → sign in, others → 403). Moderation needs `can_moderate` (anonymous → sign
-in, others → 403, or 404 if they cannot read the archive).
+Who sees what (access.collective_rights, through `lookups`): the archive is for those who
+`can_read` (public collectives: everyone; members-only: active members and moderators);
+a members-only archive sends an anonymous visitor to sign in and is a 404 for others.
+Posting needs `can_participate`, moderation `can_moderate` (anonymous → sign in, others
+→ 403).
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
-import functools
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tissage.accounts.models import User
+from tissage.accounts.access import signed_in_user
+from tissage.core.access import require
 
-from .. import access
-from ..access import CollectiveRights
-from ..models import Attachment, Collective, InboundMail, Message, Report, Thread
+from .. import access, lookups
+from ..access import AnyUser, CollectiveRights
+from ..models import Collective, InboundMail, Message, Report
 from . import queries, services
 from . import reports as services_discussion
 from .forms import ReplyForm, ReportForm, ThreadForm
@@ -49,71 +45,10 @@ PREVIEW_CHARS = 2000
 # --- Helpers ------------------------------------------------------------------------
 
 
-class _SignInFirst(Exception):
-    """Raised for an anonymous visitor of a members-only archive: `_reader_page` turns it
-    into the sign-in page, which leads back here (a member following a link from an
-    email while signed out)."""
-
-
-def _reader_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except _SignInFirst:
-            return redirect_to_login(request.get_full_path())
-
-    return wrapper
-
-
-def _readable(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
-    """The collective and the person's rights. Who may not read the archive: anonymous
-    visitors are asked to sign in, others get 404."""
-    collective, rights = _collective(request, slug)
-    if not rights.can_read:
-        if not request.user.is_authenticated:
-            raise _SignInFirst
-        raise Http404
-    return collective, rights
-
-
-def _collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
-    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
-    return collective, access.collective_rights(request.user, collective)
-
-
-def _member_refusal(request: HttpRequest, rights: CollectiveRights) -> HttpResponse | None:
-    """None for an active member; otherwise sign in first, or 403 when signed in."""
-    if rights.can_participate:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
-def _moderation_refusal(
-    request: HttpRequest, rights: CollectiveRights, next_url: str
-) -> HttpResponse | None:
-    """None for a moderator; anonymous → sign in; others 404 if they cannot even read
-    the archive, else 403."""
-    if rights.can_moderate:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(next_url)
-    if not rights.can_read:
-        raise Http404
-    raise PermissionDenied
-
-
-def _moderator(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # checked by the rights before
-    return request.user
-
-
 def _message_url(
-    collective: Collective, message: Message, user: User | object, rights: CollectiveRights
+    collective: Collective, message: Message, user: AnyUser, rights: CollectiveRights
 ) -> str:
-    page = queries.message_page_number(message, user, rights)  # type: ignore[arg-type]
+    page = queries.message_page_number(message, user, rights)
     url = reverse("collectives:thread", args=[collective.slug, message.thread_id])
     return f"{url}?page={page}#m{message.pk}"
 
@@ -138,9 +73,8 @@ def _posted(request: HttpRequest, message: Message, published: str) -> None:
 
 
 @require_GET
-@_reader_page
 def threads(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _readable(request, slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
     query = " ".join(request.GET.get("q", "").split())[:200]
     found = queries.archive_threads(collective, query)
     page = Paginator(found, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
@@ -159,17 +93,15 @@ def threads(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_reader_page
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _readable(request, slug)
-    if (refused := _member_refusal(request, rights)) is not None:
-        return refused
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_participate)
     posted = request.method == "POST"
     form = ThreadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         message = services.thread_start(
             collective=collective,
-            author=_moderator(request),
+            author=signed_in_user(request),
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             attachments=form.cleaned_data["attachments"],
@@ -194,17 +126,10 @@ class MessageRow:
     can_report: bool
 
 
-def _thread(collective: Collective, thread_id: int) -> Thread:
-    thread = get_object_or_404(Thread, collective=collective, pk=thread_id)
-    thread.collective = collective  # no query for its URL
-    return thread
-
-
 @require_GET
-@_reader_page
 def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    collective, rights = _readable(request, slug)
-    thread = _thread(collective, thread_id)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    thread = lookups.get_thread(collective, thread_id)
     shown = queries.thread_messages(thread, request.user, rights)
     page = Paginator(shown, queries.MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
     if page.paginator.count == 0:
@@ -234,24 +159,16 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_reader_page
 def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
-    collective, rights = _readable(request, slug)
-    thread = _thread(collective, thread_id)
-    if (
-        not Message.objects.filter(thread=thread)
-        .filter(queries.visible_messages(request.user, rights))
-        .exists()
-    ):
-        raise Http404
-    if (refused := _member_refusal(request, rights)) is not None:
-        return refused
+    collective, rights = lookups.get_readable_collective(request, slug)
+    thread = lookups.get_visible_thread(request, collective, rights, thread_id)
+    require(request, rights.can_participate)
     if request.method == "POST":
         form = ReplyForm(request.POST, request.FILES, thread=thread)
         if form.is_valid():
             message = services.message_reply(
                 thread=thread,
-                author=_moderator(request),
+                author=signed_in_user(request),
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
                 attachments=form.cleaned_data["attachments"],
@@ -280,32 +197,19 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
 
 
 @require_GET
-@_reader_page
 def message(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     """Permalink: to the page of the thread that shows the message, at its anchor."""
-    collective, rights = _readable(request, slug)
-    found = get_object_or_404(
-        Message.objects.filter(collective=collective).filter(
-            queries.visible_messages(request.user, rights)
-        ),
-        pk=message_id,
-    )
+    collective, rights = lookups.get_readable_collective(request, slug)
+    found = lookups.get_visible_message(request, collective, rights, message_id)
     return redirect(_message_url(collective, found, request.user, rights))
 
 
 @require_GET
-@_reader_page
 def attachment(
     request: HttpRequest, slug: str, attachment_id: int, filename: str
 ) -> HttpResponseBase:
-    collective, rights = _readable(request, slug)
-    found = get_object_or_404(
-        Attachment.objects.filter(message__collective=collective).filter(
-            queries.visible_messages(request.user, rights, prefix="message__")
-        ),
-        pk=attachment_id,
-        filename=filename,
-    )
+    collective, rights = lookups.get_readable_collective(request, slug)
+    found = lookups.get_visible_attachment(request, collective, rights, attachment_id, filename)
     response = FileResponse(
         found.file.open("rb"),
         content_type=found.content_type,
@@ -322,18 +226,12 @@ def attachment(
 
 
 @require_http_methods(["GET", "POST"])
-@_reader_page
 def message_report(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
-    collective, rights = _readable(request, slug)
-    found = get_object_or_404(
-        Message.objects.published().filter(collective=collective).select_related("thread"),
-        pk=message_id,
-    )
-    if (refused := _member_refusal(request, rights)) is not None:
-        return refused
-    if not access.can_report(rights, request.user, found):
-        raise PermissionDenied
-    user = _moderator(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    found = lookups.get_published_message(collective, message_id)
+    require(request, rights.can_participate)
+    require(request, access.can_report(rights, request.user, found))
+    user = signed_in_user(request)
     already = Report.objects.filter(message=found, reporter=user).exists()
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -365,12 +263,10 @@ def message_report(request: HttpRequest, slug: str, message_id: int) -> HttpResp
 def _moderate_message(
     request: HttpRequest, slug: str, message_id: int, action: str
 ) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    back = reverse("collectives:moderation", args=[slug])
-    if (refused := _moderation_refusal(request, rights, back)) is not None:
-        return refused
-    found = get_object_or_404(Message.objects.filter(collective=collective), pk=message_id)
-    moderator = _moderator(request)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_moderate)
+    found = lookups.get_message(collective, message_id)
+    moderator = signed_in_user(request)
     if action == "hide":
         services.message_hide(message=found, moderator=moderator)
         messages.success(request, _("The message is hidden."))
@@ -384,16 +280,19 @@ def _moderate_message(
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:moderation")
 def message_hide(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "hide")
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:moderation")
 def message_unhide(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "unhide")
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:moderation")
 def message_approve(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "approve")
 
@@ -430,9 +329,8 @@ def mail_preview(raw: bytes | memoryview) -> str:
 
 @require_GET
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _moderation_refusal(request, rights, request.get_full_path())) is not None:
-        return refused
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_moderate)
     held = list(queries.held_messages(collective)[:MODERATION_LIMIT])
     mails = [
         HeldMailRow(mail=mail, preview=mail_preview(mail.raw_head))  # type: ignore[attr-defined]
@@ -455,12 +353,12 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:moderation")
 def held_mail(request: HttpRequest, slug: str, mail_id: int) -> HttpResponse:
-    collective, rights = _collective(request, slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_moderate)
     back = reverse("collectives:moderation", args=[slug])
-    if (refused := _moderation_refusal(request, rights, back)) is not None:
-        return refused
-    mail = get_object_or_404(InboundMail, collective=collective, pk=mail_id)
+    mail = lookups.get_held_mail(collective, mail_id)
     action = request.POST.get("action")
     if action not in ("approve", "discard"):
         return HttpResponse(_("Choose to post or to discard the email."), status=400)
@@ -469,7 +367,7 @@ def held_mail(request: HttpRequest, slug: str, mail_id: int) -> HttpResponse:
         return redirect(back)
     if action == "approve":
         try:
-            inbound.held_mail_approve(mail=mail, moderator=_moderator(request))
+            inbound.held_mail_approve(mail=mail, moderator=signed_in_user(request))
         except ValueError:  # decided meanwhile, or unreadable: said, never a 500
             messages.error(
                 request,
@@ -478,18 +376,18 @@ def held_mail(request: HttpRequest, slug: str, mail_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The email is posted on the list."))
     else:
-        inbound.held_mail_discard(mail=mail, moderator=_moderator(request))
+        inbound.held_mail_discard(mail=mail, moderator=signed_in_user(request))
         messages.success(request, _("The email is discarded."))
     return redirect(back)
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:moderation")
 def report_dismiss(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
-    collective, rights = _collective(request, slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_moderate)
     back = reverse("collectives:moderation", args=[slug])
-    if (refused := _moderation_refusal(request, rights, back)) is not None:
-        return refused
-    report = get_object_or_404(Report, message__collective=collective, pk=report_id)
+    report = lookups.get_report(collective, report_id)
     services_discussion.report_dismiss(report=report)
     messages.success(request, _("The report is dismissed; the message stays."))
     return redirect(back)

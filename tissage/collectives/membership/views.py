@@ -6,16 +6,17 @@ Who may do what is decided in `access.py` only."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
+from tissage.core.access import require
 from tissage.core.emails import site_url
 
-from ..collective.views import _collective, _page, _refusal, _user
+from .. import lookups
 from ..models import CollectiveMembership
 from . import services
 from .forms import DeliveryForm, JoinForm, MemberActionForm
@@ -25,10 +26,10 @@ Role = CollectiveMembership.Role
 
 
 @require_POST
+@lookups.signs_in_back_to("collectives:detail")
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(collective.get_absolute_url())
+    collective, rights = lookups.get_collective(request, slug)
+    user = signed_in_user(request)
     if rights.membership is not None:
         # A double click, or the page was open in two tabs.
         return redirect(collective)
@@ -38,7 +39,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(collective)
     membership, _created = services.membership_join(
         collective=collective,
-        user=_user(request),
+        user=user,
         message=form.cleaned_data["message"],
         base_url=site_url(request),
     )
@@ -58,9 +59,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.membership is not None)) is not None:
-        return refused
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.membership is not None)
     assert rights.membership is not None
     if not rights.can_leave:
         messages.error(request, str(services.LAST_COORDINATOR))
@@ -84,9 +84,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_participate or rights.can_moderate)) is not None:
-        return refused
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_participate or rights.can_moderate)
     memberships = (
         collective.memberships.select_related("user")
         .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
@@ -94,7 +93,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     )
     active = [m for m in memberships if m.status == Status.ACTIVE]
     context = {
-        **_page(request, collective, rights),
+        "collective": collective,
+        "rights": rights,
         "tab": "members",
         "coordinators": [m for m in active if m.role == Role.COORDINATOR],
         "members": [m for m in active if m.role != Role.COORDINATOR],
@@ -108,10 +108,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_moderate)) is not None:
-        return refused
-    membership = get_object_or_404(collective.memberships.select_related("user"), pk=membership_id)
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_moderate)
+    membership = lookups.get_membership(collective, membership_id)
     form = MemberActionForm(request.POST)
     members_url = reverse("collectives:members", args=[collective.slug])
     if not form.is_valid():
@@ -148,9 +147,8 @@ def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delivery(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    if (refused := _refusal(request, rights.can_participate)) is not None:
-        return refused
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_participate)
     membership = rights.membership
     assert membership is not None
     form = DeliveryForm(request.POST or None, initial={"delivery": membership.delivery})
@@ -161,6 +159,6 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "collectives/membership/delivery.html",
-        {**_page(request, collective, rights), "form": form, "tab": "home"},
+        {"collective": collective, "rights": rights, "form": form, "tab": "home"},
         status=400 if form.errors else 200,
     )

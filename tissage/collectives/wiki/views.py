@@ -1,21 +1,24 @@
 """The wiki of a collective: pages, edits with conflict detection, history, diff, restore.
 
-Reading follows `rights.can_read`, writing `rights.can_participate` (access.py).
+Reading follows `rights.can_read` (`lookups.get_readable_collective`), writing
+`rights.can_participate`: the members (access.py).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..access import CollectiveRights, collective_rights
+from tissage.accounts.access import signed_in_user
+from tissage.core.access import require
+
+from .. import lookups
+from ..access import CollectiveRights
 from ..models import Collective, WikiPage, WikiRevision
 from . import services as wiki
 from .forms import EditForm, PageForm
@@ -24,54 +27,13 @@ from .markup import render_wiki
 HISTORY_PER_PAGE = 50
 
 
-class _SignIn(Exception):
-    pass
-
-
-def _collective(
-    request: HttpRequest, slug: str, *, write: bool = False
-) -> tuple[Collective, CollectiveRights]:
-    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
-    rights = collective_rights(request.user, collective)
-    if not request.user.is_authenticated and (write or not rights.can_read):
-        raise _SignIn
-    if not rights.can_read:
-        raise Http404
-    if write and not rights.can_participate:
-        raise PermissionDenied(_("Only the members of the collective can edit its wiki."))
-    return collective, rights
-
-
-def _page(collective: Collective, page_slug: str) -> WikiPage:
-    page = get_object_or_404(
-        WikiPage.objects.select_related("current"), collective=collective, slug=page_slug
-    )
-    page.collective = collective  # get_absolute_url without a query
-    return page
-
-
-def _signs_in(view):  # type: ignore[no-untyped-def]
-    """Anonymous people asked for a page that needs an account go to the sign-in page."""
-
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
-        except _SignIn:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _context(collective: Collective, rights: CollectiveRights, **extra: object) -> dict:
     return {"collective": collective, "rights": rights, "tab": "wiki", **extra}
 
 
-@_signs_in
 @require_GET
 def wiki_index(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
     pages = list(
         WikiPage.objects.filter(collective=collective)
         .select_related("current")
@@ -90,10 +52,10 @@ def wiki_index(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@_signs_in
 @require_http_methods(["GET", "POST"])
 def wiki_create(request: HttpRequest, slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug, write=True)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_participate)
     has_hub = WikiPage.objects.filter(collective=collective, is_hub=True).exists()
     if request.method == "POST":
         form = PageForm(request.POST)
@@ -113,7 +75,7 @@ def wiki_create(request: HttpRequest, slug: str) -> HttpResponse:
                     collective,
                     title,
                     form.cleaned_data["body"],
-                    request.user,  # type: ignore[arg-type]
+                    signed_in_user(request),
                     is_hub=not has_hub and request.POST.get("hub") == "1",
                 )
                 messages.success(request, _("The page is created."))
@@ -141,11 +103,10 @@ def wiki_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@_signs_in
 @require_GET
 def wiki_page(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    page = _page(collective, page_slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    page = lookups.get_wiki_page(collective, page_slug)
     revision = page.current
     assert revision is not None
     return render(
@@ -161,11 +122,11 @@ def wiki_page(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
     )
 
 
-@_signs_in
 @require_http_methods(["GET", "POST"])
 def wiki_edit(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug, write=True)
-    page = _page(collective, page_slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_participate)
+    page = lookups.get_wiki_page(collective, page_slug)
     current = page.current
     assert current is not None
     conflict: WikiRevision | None = None
@@ -180,7 +141,7 @@ def wiki_edit(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
                     data["title"],
                     data["body"],
                     data["comment"],
-                    request.user,  # type: ignore[arg-type]
+                    signed_in_user(request),
                 )
             except wiki.EditConflict as error:
                 conflict = error.current
@@ -216,11 +177,10 @@ def wiki_edit(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
     )
 
 
-@_signs_in
 @require_GET
 def wiki_history(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    page = _page(collective, page_slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    page = lookups.get_wiki_page(collective, page_slug)
     revisions: QuerySet[WikiRevision] = page.revisions.only(
         "number", "created_at", "author_name", "comment", "restores", "title", "page_id"
     ).order_by("-number")
@@ -251,11 +211,10 @@ def _number(value: str | None) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
-@_signs_in
 @require_GET
 def wiki_diff(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    page = _page(collective, page_slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    page = lookups.get_wiki_page(collective, page_slug)
     old_number, new_number = _number(request.GET.get("de")), _number(request.GET.get("a"))
     problem = ""
     old = new = None
@@ -288,12 +247,11 @@ def wiki_diff(request: HttpRequest, slug: str, page_slug: str) -> HttpResponse:
     )
 
 
-@_signs_in
 @require_GET
 def wiki_revision(request: HttpRequest, slug: str, page_slug: str, number: int) -> HttpResponse:
-    collective, rights = _collective(request, slug)
-    page = _page(collective, page_slug)
-    revision = get_object_or_404(WikiRevision, page=page, number=number)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    page = lookups.get_wiki_page(collective, page_slug)
+    revision = lookups.get_wiki_revision(page, number)
     return render(
         request,
         "collectives/wiki/revision.html",
@@ -307,17 +265,17 @@ def wiki_revision(request: HttpRequest, slug: str, page_slug: str, number: int) 
     )
 
 
-@_signs_in
 @require_POST
 def wiki_restore(request: HttpRequest, slug: str, page_slug: str, number: int) -> HttpResponse:
-    collective, _rights = _collective(request, slug, write=True)
-    page = _page(collective, page_slug)
+    collective, rights = lookups.get_readable_collective(request, slug)
+    require(request, rights.can_participate)
+    page = lookups.get_wiki_page(collective, page_slug)
     assert page.current is not None
     if number == page.current.number:
         messages.info(request, _("This version is already the current one."))
         return redirect(page)
     try:
-        wiki.page_restore(page, number, request.user)  # type: ignore[arg-type]
+        wiki.page_restore(page, number, signed_in_user(request))
     except WikiRevision.DoesNotExist:
         raise Http404 from None
     messages.success(
