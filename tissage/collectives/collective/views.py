@@ -8,71 +8,34 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.access import signed_in_user
-from tissage.actions.models import Action
 from tissage.core.access import require
 from tissage.core.emails import site_url
-from tissage.organisations.models import Organisation
-from tissage.territories.models import Commune
 
 from .. import access, lookups
 from ..membership.forms import JoinForm
-from ..models import (
-    Collective,
-    CollectiveMembership,
-    InboundMail,
-    Initiative,
-    Message,
-    Report,
-    Thread,
-    WikiPage,
-)
-from ..wiki.markup import render_wiki
-from . import services
+from . import queries, services
 from .forms import CollectiveForm, MeetingForm
 
 PER_PAGE = 24
-LATEST = 5
-
-Status = CollectiveMembership.Status
-Role = CollectiveMembership.Role
-
-
-def _communes() -> Prefetch:
-    return Prefetch(
-        "communes", queryset=Commune.objects.only("id", "name", "department").order_by("name")
-    )
 
 
 @require_GET
 def collective_list(request: HttpRequest) -> HttpResponse:
-    collectives = (
-        Collective.objects.select_related("organisation")
-        .prefetch_related(_communes())
-        .annotate(member_count=Count("memberships", filter=Q(memberships__status=Status.ACTIVE)))
-        .order_by("name", "pk")
-    )
-    page = Paginator(collectives, PER_PAGE).get_page(request.GET.get("page"))
-    can_create: list[Organisation] = []
-    if request.user.is_authenticated:
-        organisations = (
-            Organisation.objects.all()
-            if request.user.is_superuser
-            else (Organisation.objects.filter(memberships__user=request.user).distinct())
-        )
-        can_create = list(organisations.only("id", "name", "slug").order_by("name")[:20])
+    page = Paginator(queries.listed_collectives(), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "collectives/collective/list.html",
-        {"page_obj": page, "collectives": page.object_list, "can_create": can_create},
+        {
+            "page_obj": page,
+            "collectives": page.object_list,
+            "can_create": queries.organisations_for_new_collective(request.user),
+        },
     )
 
 
@@ -146,59 +109,13 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_collective(request, slug)
-    prefetch_related_objects([collective], _communes())
-    context: dict[str, object] = {
+    context = {
         "collective": collective,
         "rights": rights,
         "tab": "home",
         "join_form": JoinForm(),
-        "member_count": collective.memberships.active().count(),
+        "home": queries.collective_home(collective, rights),
     }
-    if rights.can_read:
-        hub = (
-            WikiPage.objects.filter(collective=collective, is_hub=True)
-            .select_related("current")
-            .first()
-        )
-        context["hub"] = hub
-        if hub is not None and hub.current is not None:
-            context["hub_html"] = render_wiki(collective, hub.current.body)
-        context["threads"] = list(
-            Thread.objects.visible()
-            .filter(collective=collective)
-            .order_by("-last_message_at", "-pk")[:LATEST]
-        )
-        context["initiatives"] = list(
-            Initiative.objects.filter(collective=collective)
-            .exclude(status=Initiative.Status.DONE)
-            .order_by("-updated_at", "-pk")[:LATEST]
-        )
-    if collective.project is not None:
-        context["meetings"] = list(
-            Action.objects.published()
-            .filter(
-                project=collective.project,
-                kind=Action.Kind.MEETING,
-                starts_at__gte=timezone.now(),
-            )
-            .select_related("commune")
-            .defer("commune__geometry")
-            .order_by("starts_at", "pk")[:LATEST]
-        )
-        context["meetings_url"] = reverse("actions:agenda") + "?project=" + collective.project.slug
-    if rights.can_moderate:
-        context["moderation"] = {
-            "held_messages": Message.objects.filter(
-                collective=collective, status=Message.Status.HELD
-            ).count(),
-            "held_mails": InboundMail.objects.filter(
-                collective=collective, status=InboundMail.Status.HELD
-            ).count(),
-            "reports": Report.objects.filter(
-                message__collective=collective, resolved_at=None
-            ).count(),
-            "requests": collective.memberships.filter(status=Status.PENDING).count(),
-        }
     return render(request, "collectives/collective/detail.html", context)
 
 

@@ -105,13 +105,18 @@ def held_messages(collective: Collective) -> MessageQuerySet:
 HELD_MAIL_PREVIEW_BYTES = 64 * 1024
 
 
+def waiting_mails(collective: Collective) -> QuerySet[InboundMail]:
+    """Held emails that are not messages yet: a member's held first post by email is a
+    held message, counted and listed once, with the held messages."""
+    return InboundMail.objects.filter(
+        collective=collective, status=InboundMail.Status.HELD, message__isnull=True
+    )
+
+
 def held_mails(collective: Collective) -> QuerySet[InboundMail]:
-    """Held emails that are not messages yet (a member's held first post by email is
-    listed once, with the held messages), each with `raw_head`: its first bytes."""
+    """The waiting emails, each with `raw_head`: its first bytes."""
     return (
-        InboundMail.objects.filter(
-            collective=collective, status=InboundMail.Status.HELD, message__isnull=True
-        )
+        waiting_mails(collective)
         .defer("raw")
         .annotate(raw_head=Substr("raw", 1, HELD_MAIL_PREVIEW_BYTES, output_field=BinaryField()))
         .order_by("received_at", "pk")

@@ -10,7 +10,7 @@
 """
 
 from .collective import PUBLIC_NAME_MAX, Collective
-from .initiatives import Initiative, InitiativeMember
+from .initiatives import Initiative, InitiativeMember, InitiativeQuerySet
 from .lists import (
     Attachment,
     Message,
@@ -32,6 +32,7 @@ __all__ = [
     "InboundMail",
     "Initiative",
     "InitiativeMember",
+    "InitiativeQuerySet",
     "MembershipQuerySet",
     "Message",
     "MessageQuerySet",

@@ -12,6 +12,12 @@ from .collective import Collective
 from .lists import Thread
 
 
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def ongoing(self) -> InitiativeQuerySet:
+        """Initiatives not done yet (ideas, teams forming, active or paused ones)."""
+        return self.exclude(status=Initiative.Status.DONE)
+
+
 class Initiative(models.Model):
     class Status(models.TextChoices):
         IDEA = "idea", _("idea")
@@ -51,6 +57,8 @@ class Initiative(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("initiative")

@@ -15,6 +15,10 @@ class MembershipQuerySet(models.QuerySet["CollectiveMembership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(status=CollectiveMembership.Status.ACTIVE)
 
+    def pending(self) -> MembershipQuerySet:
+        """Requests to join a moderated collective, waiting for a coordinator."""
+        return self.filter(status=CollectiveMembership.Status.PENDING)
+
 
 class CollectiveMembership(models.Model):
     class Role(models.TextChoices):

@@ -12,7 +12,16 @@ from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
 from tissage.collectives.collective import services as services_core
 from tissage.collectives.lists import services
-from tissage.collectives.models import Collective, Initiative, Message, Thread, WikiPage
+from tissage.collectives.models import (
+    Collective,
+    CollectiveMembership,
+    InboundMail,
+    Initiative,
+    Message,
+    Report,
+    Thread,
+    WikiPage,
+)
 from tissage.collectives.tests.factories import (
     CollectiveFactory,
     MembershipFactory,
@@ -284,6 +293,65 @@ def test_detail_queries_do_not_grow(django_assert_max_num_queries):
         assert response.status_code == 200
         content = response.content.decode()
         assert f"Sujet {count - 1}" in content and "Réunion 0" in content
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def _waiting_for_coordinators(collective, author, count):
+    """`count` of each: held message, email held from a stranger, held first post by email
+    (a held message whose email is held with it: counted once), open report, request."""
+    for n in range(count):
+        services.thread_start(
+            collective=collective, author=author, subject=f"Retenu {n}", body="…", hold_reason="x"
+        )
+        InboundMail.objects.create(
+            collective=collective,
+            raw=b"Subject: x\r\n\r\nx",
+            sender=f"inconnu{n}@example.net",
+            status=InboundMail.Status.HELD,
+            reason=InboundMail.Reason.UNKNOWN_SENDER,
+        )
+        first_post = services.thread_start(
+            collective=collective,
+            author=author,
+            subject=f"Premier {n}",
+            body="…",
+            source=Message.Source.EMAIL,
+            hold_reason="x",
+        )
+        InboundMail.objects.create(
+            collective=collective,
+            raw=b"Subject: x\r\n\r\nx",
+            sender=author.email,
+            status=InboundMail.Status.HELD,
+            reason=InboundMail.Reason.FIRST_POST,
+            message=first_post,
+        )
+        published = services.thread_start(
+            collective=collective, author=author, subject=f"Signalé {n}", body="…"
+        )
+        Report.objects.create(message=published, reporter=UserFactory())
+        MembershipFactory(collective=collective, status=CollectiveMembership.Status.PENDING)
+
+
+def test_detail_counts_what_waits_for_the_coordinators_in_constant_queries(
+    django_assert_max_num_queries,
+):
+    collective = CollectiveFactory()
+    coordinator = MembershipFactory(
+        collective=collective, role=CollectiveMembership.Role.COORDINATOR
+    ).user
+    client = client_for_role("anonymous", collective)[0]
+    client.force_login(coordinator)
+    counts = []
+    for added, total in ((2, 2), (10, 12)):
+        _waiting_for_coordinators(collective, coordinator, added)
+        with django_assert_max_num_queries(25) as captured:
+            response = client.get(collective.get_absolute_url())
+        moderation = response.context["home"].moderation
+        assert (moderation.held_messages, moderation.held_mails) == (2 * total, total)
+        assert (moderation.reports, moderation.requests) == (total, total)
+        assert f"{total} emails retenus" in response.content.decode()
         counts.append(len(captured))
     assert counts[0] == counts[1]
 
