@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,52 +21,30 @@ from tissage.core.emails import site_url
 
 from .. import access, lookups
 from ..access import CollectiveRights
-from ..models import Collective, Initiative, InitiativeMember, Message
-from . import services
+from ..models import Collective, Initiative
+from . import queries, services
 from .forms import InitiativeForm, InitiativeStatusForm
-
-LAST_MESSAGES = 5
-# The order the list shows them in: what needs people first, what is over last.
-STATUS_ORDER = [
-    Initiative.Status.IDEA,
-    Initiative.Status.FORMING,
-    Initiative.Status.ACTIVE,
-    Initiative.Status.PAUSED,
-    Initiative.Status.DONE,
-]
 
 
 @require_GET
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
-    initiatives = collective.initiatives.annotate(member_count=Count("members")).select_related(
-        "commune"
-    )
-    if request.user.is_authenticated:
-        initiatives = initiatives.annotate(
-            joined=Exists(
-                InitiativeMember.objects.filter(initiative=OuterRef("pk"), user=request.user)
-            )
-        )
     chosen = request.GET.get("statut", "")
     if chosen not in Initiative.Status.values:
         chosen = ""
-    by_status: dict[str, list[Initiative]] = {status: [] for status in STATUS_ORDER}
-    for initiative in initiatives:
-        initiative.collective = collective
-        by_status[initiative.status].append(initiative)
+    by_status = queries.initiatives_by_status(collective, request.user)
     groups = [
         {
             "status": status,
             "label": Initiative.Status(status).label,
             "initiatives": by_status[status],
         }
-        for status in STATUS_ORDER
+        for status in queries.STATUS_ORDER
         if not chosen or status == chosen
     ]
     filters = [
         {"status": g, "label": Initiative.Status(g).label, "count": len(by_status[g])}
-        for g in STATUS_ORDER
+        for g in queries.STATUS_ORDER
     ]
     return render(
         request,
@@ -132,19 +109,8 @@ def _detail_context(
     initiative: Initiative,
     status_form: InitiativeStatusForm | None = None,
 ) -> dict[str, Any]:
-    members = list(
-        InitiativeMember.objects.filter(initiative=initiative)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-    )
+    members = queries.initiative_members(initiative)
     user_pk = request.user.pk if request.user.is_authenticated else None
-    last_messages: list[Message] = []
-    if initiative.thread_id:
-        last_messages = list(
-            Message.objects.published()
-            .filter(thread_id=initiative.thread_id)
-            .order_by("-created_at", "-pk")[:LAST_MESSAGES]
-        )[::-1]
     can_edit = access.can_edit_initiative(rights, request.user, initiative)
     return {
         "collective": collective,
@@ -153,7 +119,7 @@ def _detail_context(
         "initiative": initiative,
         "members": members,
         "joined": any(member.user_id == user_pk for member in members),
-        "last_messages": last_messages,
+        "last_messages": queries.last_messages(initiative),
         "can_edit": can_edit,
         "can_make_project": access.can_make_project(rights, initiative),
         "status_form": status_form

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Message, Thread
 from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare, too_large
+from .queries import reply_parent
 from .services import SUBJECT_MAX
 
 BODY_MAX = 50_000
@@ -120,8 +121,7 @@ class ReplyForm(forms.Form):
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        # Only a published message of this thread can be replied to.
-        parent = Message.objects.published().filter(thread=self.thread, pk=parent_id).first()
+        parent = reply_parent(self.thread, parent_id)
         if parent is None:
             raise ValidationError(
                 _("The message you reply to is not in this discussion."), code="invalid"

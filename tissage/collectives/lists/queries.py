@@ -77,6 +77,13 @@ def thread_messages(thread: Thread, user: AnyUser, rights: CollectiveRights) -> 
     )
 
 
+def reply_parent(thread: Thread, parent_id: int | str | None) -> Message | None:
+    """The message a reply answers: only a published message of the same thread."""
+    if parent_id is None or not str(parent_id).isdecimal():
+        return None
+    return Message.objects.published().filter(thread=thread, pk=int(parent_id)).first()
+
+
 def message_page_number(message: Message, user: AnyUser, rights: CollectiveRights) -> int:
     """The page of its thread on which a message is shown."""
     before = (

@@ -11,6 +11,10 @@ from tissage.accounts.models import User
 from ..models import Message, Report
 
 
+def already_reported(*, message: Message, reporter: User) -> bool:
+    return Report.objects.filter(message=message, reporter=reporter).exists()
+
+
 def report_create(*, message: Message, reporter: User, reason: str) -> tuple[Report, bool]:
     """Report a message once per member; returns (report, created). A second report by
     the same member changes nothing."""

@@ -10,9 +10,6 @@ Posting needs `can_participate`, moderation `can_moderate` (anonymous → sign i
 
 from __future__ import annotations
 
-import email
-import email.policy
-import html
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -22,7 +19,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,14 +28,13 @@ from tissage.core.access import require
 
 from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
-from ..models import Collective, InboundMail, Message, Report
-from . import queries, services
-from . import reports as services_discussion
+from ..models import Collective, InboundMail, Message
+from . import queries, reports, services
 from .forms import ReplyForm, ReportForm, ThreadForm
 from .mail import inbound
+from .mail.reading import mail_preview
 
 MODERATION_LIMIT = 100
-PREVIEW_CHARS = 2000
 
 
 # --- Helpers ------------------------------------------------------------------------
@@ -178,10 +173,8 @@ def reply(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
             return redirect(_message_url(collective, message, request.user, rights))
     else:
         form = ReplyForm(initial={"parent": request.GET.get("parent")}, thread=thread)
-    parent = None
     parent_id = form.data.get("parent") if form.is_bound else request.GET.get("parent")
-    if parent_id and str(parent_id).isdecimal():
-        parent = Message.objects.published().filter(thread=thread, pk=int(parent_id)).first()
+    parent = queries.reply_parent(thread, parent_id)
     return render(
         request,
         "collectives/lists/reply.html",
@@ -232,10 +225,10 @@ def message_report(request: HttpRequest, slug: str, message_id: int) -> HttpResp
     require(request, rights.can_participate)
     require(request, access.can_report(rights, request.user, found))
     user = signed_in_user(request)
-    already = Report.objects.filter(message=found, reporter=user).exists()
+    already = reports.already_reported(message=found, reporter=user)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        _report, created = services_discussion.report_create(
+        _report, created = reports.report_create(
             message=found, reporter=user, reason=form.cleaned_data["reason"]
         )
         if created:
@@ -306,27 +299,6 @@ class HeldMailRow:
     preview: str
 
 
-def mail_preview(raw: bytes | memoryview) -> str:
-    """The plain text of an email, for reading only: an HTML-only email is reduced to its
-    text (never rendered), and an unreadable one says so."""
-    try:
-        parsed = email.message_from_bytes(bytes(raw), policy=email.policy.default)
-        part = parsed.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
-        if part is None:
-            return ""
-        text = part.get_content()
-        if not isinstance(text, str):
-            return ""
-        if part.get_content_type() == "text/html":
-            text = html.unescape(strip_tags(text))
-    except Exception:  # any broken email: the coordinator still sees the rest
-        return _("(the text of this email cannot be read)")
-    text = text.strip()
-    if len(text) > PREVIEW_CHARS:
-        text = text[:PREVIEW_CHARS].rstrip() + "…"
-    return text
-
-
 @require_GET
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
@@ -388,6 +360,6 @@ def report_dismiss(request: HttpRequest, slug: str, report_id: int) -> HttpRespo
     require(request, rights.can_moderate)
     back = reverse("collectives:moderation", args=[slug])
     report = lookups.get_report(collective, report_id)
-    services_discussion.report_dismiss(report=report)
+    reports.report_dismiss(report=report)
     messages.success(request, _("The report is dismissed; the message stays."))
     return redirect(back)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tissage.accounts.models import User
 
@@ -59,11 +60,18 @@ def membership_join(
     return membership, True
 
 
+def _pending_request(membership: CollectiveMembership) -> CollectiveMembership:
+    """The request, locked; refused when it was answered meanwhile (another coordinator,
+    or a second click)."""
+    locked = CollectiveMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None or locked.status != Status.PENDING:
+        raise MembershipRefused(_("This request was already answered."))
+    return locked
+
+
 @transaction.atomic
 def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> None:
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Status.PENDING:
-        return
+    membership = _pending_request(membership)
     membership.status = Status.ACTIVE
     membership.save(update_fields=["status"])
     base_url = base_url or settings.SITE_URL
@@ -74,9 +82,7 @@ def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> 
 
 @transaction.atomic
 def request_refuse(*, membership: CollectiveMembership, base_url: str = "") -> None:
-    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Status.PENDING:
-        return
+    membership = _pending_request(membership)
     collective, user = membership.collective, membership.user
     membership.delete()
     base_url = base_url or settings.SITE_URL
@@ -95,7 +101,10 @@ def _is_last_coordinator(membership: CollectiveMembership) -> bool:
     return not others.exists()
 
 
-LAST_COORDINATOR = _("The collective needs at least one coordinator: name another one first.")
+# Lazy: said in the language of the person who asks, not of whoever imported this module.
+LAST_COORDINATOR = gettext_lazy(
+    "The collective needs at least one coordinator: name another one first."
+)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from tissage.core.emails import site_url
 
 from .. import lookups
 from ..models import CollectiveMembership
-from . import services
+from . import queries, services
 from .forms import DeliveryForm, JoinForm, MemberActionForm
 
 Status = CollectiveMembership.Status
@@ -62,9 +62,6 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_collective(request, slug)
     require(request, rights.membership is not None)
     assert rights.membership is not None
-    if not rights.can_leave:
-        messages.error(request, str(services.LAST_COORDINATOR))
-        return redirect(collective)
     pending = rights.is_pending
     try:
         services.membership_remove(membership=rights.membership)
@@ -86,21 +83,14 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_collective(request, slug)
     require(request, rights.can_participate or rights.can_moderate)
-    memberships = (
-        collective.memberships.select_related("user")
-        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
-        .order_by("joined_at", "pk")
-    )
-    active = [m for m in memberships if m.status == Status.ACTIVE]
+    lists = queries.member_lists(collective, rights)
     context = {
         "collective": collective,
         "rights": rights,
         "tab": "members",
-        "coordinators": [m for m in active if m.role == Role.COORDINATOR],
-        "members": [m for m in active if m.role != Role.COORDINATOR],
-        "pending": (
-            [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
-        ),
+        "coordinators": lists.coordinators,
+        "members": lists.members,
+        "pending": lists.pending,
         "actions": MemberActionForm,
     }
     return render(request, "collectives/membership/members.html", context)
@@ -121,9 +111,6 @@ def member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     base_url = site_url(request)
     try:
         if action in (form.APPROVE, form.REFUSE):
-            if membership.status != Status.PENDING:
-                messages.error(request, _("This request was already answered."))
-                return redirect(members_url)
             if action == form.APPROVE:
                 services.request_approve(membership=membership, base_url=base_url)
                 messages.success(request, _("%(name)s is now a member.") % {"name": name})

@@ -19,7 +19,8 @@ from tissage.core.access import require
 
 from .. import lookups
 from ..access import CollectiveRights
-from ..models import Collective, WikiPage, WikiRevision
+from ..models import Collective, WikiRevision
+from . import queries
 from . import services as wiki
 from .forms import EditForm, PageForm
 from .markup import render_wiki
@@ -34,11 +35,7 @@ def _context(collective: Collective, rights: CollectiveRights, **extra: object) 
 @require_GET
 def wiki_index(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
-    pages = list(
-        WikiPage.objects.filter(collective=collective)
-        .select_related("current")
-        .order_by("-is_hub", "title")
-    )
+    pages = queries.index_pages(collective)
     return render(
         request,
         "collectives/wiki/index.html",
@@ -56,14 +53,12 @@ def wiki_index(request: HttpRequest, slug: str) -> HttpResponse:
 def wiki_create(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
     require(request, rights.can_participate)
-    has_hub = WikiPage.objects.filter(collective=collective, is_hub=True).exists()
+    has_hub = queries.hub_page(collective) is not None
     if request.method == "POST":
         form = PageForm(request.POST)
         if form.is_valid():
             title = form.cleaned_data["title"]
-            existing = WikiPage.objects.filter(
-                collective=collective, slug=wiki.title_slug(title)
-            ).first()
+            existing = queries.page_titled(collective, title)
             if existing is not None:
                 form.add_error(
                     "title",
@@ -82,11 +77,7 @@ def wiki_create(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(page)
     else:
         title = request.GET.get("titre", "").strip()[:150]
-        existing = (
-            WikiPage.objects.filter(collective=collective, slug=wiki.title_slug(title)).first()
-            if title
-            else None
-        )
+        existing = queries.page_titled(collective, title) if title else None
         if existing is not None:
             # Someone created it since the link was shown.
             return redirect(existing)

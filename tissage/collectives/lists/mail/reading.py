@@ -1,11 +1,13 @@
 """Reading a raw email, without deciding anything: its headers and addresses, its
-Message-IDs, a thread subject without "Re:" or "[list]", and what it says once quotes and
-signature are removed (`content_read`), with its files checked as attachments."""
+Message-IDs, a thread subject without "Re:" or "[list]", what it says once quotes and
+signature are removed (`content_read`) with its files checked as attachments, and its
+plain text for a coordinator to read (`mail_preview`)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import html
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -14,6 +16,7 @@ from email.utils import getaddresses
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from tissage.collectives.lists.attachments import (
@@ -202,3 +205,28 @@ def content_read(message: EmailMessage) -> Content:
         body = "\n\n".join([body, *notes]).strip()
         full_text = "\n\n".join([full_text, *notes]).strip()
     return Content(body=body, full_text=full_text, attachments=prepared)
+
+
+# What a coordinator reads of a held email on the moderation page, at most.
+PREVIEW_CHARS = 2000
+
+
+def mail_preview(raw: bytes | memoryview) -> str:
+    """The plain text of an email, for reading only: an HTML-only email is reduced to its
+    text (never rendered), and an unreadable one says so."""
+    try:
+        parsed = email.message_from_bytes(bytes(raw), policy=email.policy.default)
+        part = parsed.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
+        if part is None:
+            return ""
+        text = part.get_content()
+        if not isinstance(text, str):
+            return ""
+        if part.get_content_type() == "text/html":
+            text = html.unescape(strip_tags(text))
+    except Exception:  # any broken email: the coordinator still sees the rest
+        return _("(the text of this email cannot be read)")
+    text = text.strip()
+    if len(text) > PREVIEW_CHARS:
+        text = text[:PREVIEW_CHARS].rstrip() + "…"
+    return text

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from tissage.collectives import tokens
+from tissage.collectives.membership.services import delivery_set
 from tissage.collectives.models import CollectiveMembership
 
 
@@ -39,8 +40,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     }
     if request.method == "POST":
         # The membership stays: they still read and post on the website.
-        CollectiveMembership.objects.filter(pk=membership.pk).update(
-            delivery=CollectiveMembership.Delivery.WEB
-        )
+        delivery_set(membership=membership, delivery=CollectiveMembership.Delivery.WEB)
         return render(request, "collectives/lists/mail/unsubscribe_done.html", context)
     return render(request, "collectives/lists/mail/unsubscribe.html", context)

@@ -7,13 +7,13 @@ from django.urls import reverse
 
 from tissage.collectives.lists import queries, services
 from tissage.collectives.lists.mail import inbound
-from tissage.collectives.lists.views import mail_preview
 from tissage.collectives.models import Collective, InboundMail, Message
 from tissage.collectives.tests.factories import (
     CollectiveFactory,
     MembershipFactory,
     client_for_role,
 )
+from tissage.collectives.tests.lists.mail.helpers import HTML_ONLY
 
 pytestmark = pytest.mark.django_db
 
@@ -95,15 +95,6 @@ def test_moderation_next_only_goes_to_this_site(client):
 
 # --- Held emails -----------------------------------------------------------------------
 
-HTML_ONLY = (
-    b"From: Inconnu <inconnu@example.net>\r\n"
-    b"To: collectif@example.org\r\n"
-    b"Subject: Proposition\r\n"
-    b"MIME-Version: 1.0\r\n"
-    b"Content-Type: text/html; charset=utf-8\r\n\r\n"
-    b"<p>Bonjour <b>&agrave; tous</b></p><script>alert(1)</script>\r\n"
-)
-
 
 def _held_mail(collective: Collective, raw: bytes = HTML_ONLY) -> InboundMail:
     return InboundMail.objects.create(
@@ -115,15 +106,6 @@ def _held_mail(collective: Collective, raw: bytes = HTML_ONLY) -> InboundMail:
         status=InboundMail.Status.HELD,
         reason=InboundMail.Reason.UNKNOWN_SENDER,
     )
-
-
-def test_mail_preview_is_plain_text():
-    assert mail_preview(HTML_ONLY).startswith("Bonjour à tous")
-    assert "<b>" not in mail_preview(HTML_ONLY)
-    plain = b"Subject: x\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nCaf\xe9\r\n"
-    assert mail_preview(plain) == "Café"
-    only_a_file = b"Subject: x\r\nContent-Type: application/octet-stream\r\n\r\nAAAA\r\n"
-    assert mail_preview(only_a_file) == ""
 
 
 def test_moderation_page_shows_held_emails_escaped(client):

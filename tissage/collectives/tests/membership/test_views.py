@@ -109,6 +109,25 @@ def test_moderated_join_then_approval(on_commit):
     assert len(mail.outbox) == 1
 
 
+def test_a_request_answered_meanwhile_is_said_so_and_changes_nothing(on_commit):
+    collective = CollectiveFactory(admission="moderated")
+    request = MembershipFactory(collective=collective, status="pending")
+    coordinator, _ = client_for_role("coordinator", collective)
+    url = reverse("collectives:member", args=[collective.slug, request.pk])
+    on_commit(coordinator.post, url, {"action": "approve"}, follow=True)
+    mail.outbox.clear()
+    # Another coordinator's page still offered to refuse it.
+    response = on_commit(coordinator.post, url, {"action": "refuse"}, follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    request.refresh_from_db()
+    assert request.status == "active"
+    assert mail.outbox == []
+    with pytest.raises(membership_services.MembershipRefused):
+        membership_services.request_refuse(membership=request)
+    with pytest.raises(membership_services.MembershipRefused):
+        membership_services.request_approve(membership=request)
+
+
 def test_refused_request_is_deleted_and_the_person_told(on_commit):
     collective = CollectiveFactory(admission="moderated")
     client, _coordinator = client_for_role("coordinator", collective)

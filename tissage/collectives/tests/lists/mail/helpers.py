@@ -19,6 +19,15 @@ DOMAIN = "listes.example.org"
 LIST = f"jardins@{DOMAIN}"
 # The platform's address in the outgoing-mail tests.
 SITE = "https://tissage.example"
+# An HTML-only email from a stranger, with a script in it.
+HTML_ONLY = (
+    b"From: Inconnu <inconnu@example.net>\r\n"
+    b"To: collectif@example.org\r\n"
+    b"Subject: Proposition\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<p>Bonjour <b>&agrave; tous</b></p><script>alert(1)</script>\r\n"
+)
 
 
 def member(collective, email, **kwargs):
