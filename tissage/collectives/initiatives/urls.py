@@ -3,31 +3,37 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("<slug:slug>/initiatives/", views.initiative_list, name="initiatives"),
-    path("<slug:slug>/initiatives/nouvelle/", views.initiative_create, name="initiative_create"),
-    path("<slug:slug>/initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
+    path("<collective_slug:slug>/initiatives/", views.initiative_list, name="initiatives"),
     path(
-        "<slug:slug>/initiatives/<int:pk>/rejoindre/",
+        "<collective_slug:slug>/initiatives/nouvelle/",
+        views.initiative_create,
+        name="initiative_create",
+    ),
+    path(
+        "<collective_slug:slug>/initiatives/<int:pk>/", views.initiative_detail, name="initiative"
+    ),
+    path(
+        "<collective_slug:slug>/initiatives/<int:pk>/rejoindre/",
         views.initiative_join,
         name="initiative_join",
     ),
     path(
-        "<slug:slug>/initiatives/<int:pk>/quitter/",
+        "<collective_slug:slug>/initiatives/<int:pk>/quitter/",
         views.initiative_leave,
         name="initiative_leave",
     ),
     path(
-        "<slug:slug>/initiatives/<int:pk>/modifier/",
+        "<collective_slug:slug>/initiatives/<int:pk>/modifier/",
         views.initiative_edit,
         name="initiative_edit",
     ),
     path(
-        "<slug:slug>/initiatives/<int:pk>/statut/",
+        "<collective_slug:slug>/initiatives/<int:pk>/statut/",
         views.initiative_status,
         name="initiative_status",
     ),
     path(
-        "<slug:slug>/initiatives/<int:pk>/projet/",
+        "<collective_slug:slug>/initiatives/<int:pk>/projet/",
         views.initiative_project,
         name="initiative_project",
     ),

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views as views_mail
+from . import views
 
 urlpatterns = [
-    path("desabonnement/<str:token>/", views_mail.unsubscribe, name="unsubscribe"),
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]
