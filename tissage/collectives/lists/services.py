@@ -1,7 +1,7 @@
 """Writes of the discussion list that touch several rows: one home for posting, whether
 the message comes from the website or by email, and for moderating it.
 
-A published message updates its thread's counters and is handed to `listmail` (after
+A published message updates its thread's counters and is handed to `mail.outbound` (after
 the commit) to be emailed to the members who receive every message.
 """
 
@@ -19,6 +19,7 @@ from tissage.accounts.models import User
 
 from ..models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 from .attachments import PreparedAttachment, attachments_store
+from .mail import outbound
 
 SUBJECT_MAX = 200
 
@@ -43,9 +44,7 @@ def _publish(message: Message, *, notify: bool = True) -> None:
         published_count=F("published_count") + 1, last_message_at=now
     )
     if notify:
-        from .mail import outbound as listmail  # the list's outgoing mail, after the commit
-
-        transaction.on_commit(lambda: listmail.message_published(message.pk))
+        transaction.on_commit(lambda: outbound.message_published(message.pk))
 
 
 def _create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tissage.actions.models import Action
 from tissage.actions.services import RoleInput, action_create
-from tissage.collectives.collective import services as services_core
+from tissage.collectives.collective import services as collective_services
 from tissage.collectives.lists import services
 from tissage.collectives.models import (
     Collective,
@@ -108,7 +108,7 @@ def test_create_refuses_bad_input(client, data, field):
 def test_slug_made_from_a_reserved_name_is_changed():
     organisation = OrganisationFactory()
     creator = UserFactory()
-    collective = services_core.collective_create(
+    collective = collective_services.collective_create(
         organisation=organisation,
         creator=creator,
         name="Nouveau",
@@ -118,8 +118,8 @@ def test_slug_made_from_a_reserved_name_is_changed():
         archive_visibility="public",
         hold_first_posts=False,
     )
-    assert collective.slug not in services_core.RESERVED_SLUGS
-    again = services_core.collective_create(
+    assert collective.slug not in collective_services.RESERVED_SLUGS
+    again = collective_services.collective_create(
         organisation=organisation,
         creator=creator,
         name="Nouveau",
@@ -177,7 +177,9 @@ def _meeting_data(**changes):
 def test_coordinator_creates_a_meeting_announced_on_the_list(with_project):
     collective = CollectiveFactory()
     if with_project:
-        collective.project = services_core.meetings_project(collective=collective, creator=None)
+        collective.project = collective_services.meetings_project(
+            collective=collective, creator=None
+        )
         collective.save()
     client, coordinator = client_for_role("coordinator", collective)
     response = client.post(
@@ -273,7 +275,7 @@ def _fill(collective, coordinator, count):
 
 def test_detail_queries_do_not_grow(django_assert_max_num_queries):
     coordinator = UserFactory()
-    collective = services_core.collective_create(
+    collective = collective_services.collective_create(
         organisation=OrganisationFactory(),
         creator=coordinator,
         name="La CLAC",

@@ -67,10 +67,10 @@ def test_propose_by_web_opens_its_thread_and_counts_the_proposer_in(client):
 
 
 def test_proposing_emails_the_list(django_capture_on_commit_callbacks, monkeypatch):
-    from tissage.collectives.lists.mail import outbound as listmail
+    from tissage.collectives.lists.mail import outbound
 
     published: list[int] = []
-    monkeypatch.setattr(listmail, "message_published", published.append)
+    monkeypatch.setattr(outbound, "message_published", published.append)
     collective = CollectiveFactory()
     with django_capture_on_commit_callbacks(execute=True):
         initiative = propose(collective)
