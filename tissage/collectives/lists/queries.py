@@ -1,6 +1,6 @@
 """Reads of the discussion list: the archive, a thread's messages, who sees which message.
 
-Visibility of messages (see README-discussion.md):
+Visibility of messages (tissage/collectives/README.md, "Which messages a person sees"):
 - everybody who may read the collective sees published messages;
 - authors also see their own held messages (badged "waiting for a coordinator");
 - moderators see every message, held and hidden ones badged.

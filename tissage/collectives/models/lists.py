@@ -35,7 +35,7 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Kept by services.message_publish / message_hide: lists sort and count without joins.
+    # Kept by lists.services (publish, hide, show again): lists sort and count without joins.
     last_message_at = models.DateTimeField(null=True, blank=True)
     published_count = models.PositiveIntegerField(default=0)
     # search_normalise(subject), kept by save(); bulk writers must set it themselves.
