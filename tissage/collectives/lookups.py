@@ -160,14 +160,18 @@ def get_wiki_revision(page: WikiPage, number: int) -> WikiRevision:
     return get_object_or_404(WikiRevision, page=page, number=number)
 
 
-def get_initiative(collective: Collective, pk: int) -> Initiative:
+def get_initiative(
+    request: HttpRequest, slug: str, pk: int
+) -> tuple[Collective, CollectiveRights, Initiative]:
+    """An initiative of a collective whose archive the person may read."""
+    collective, rights = get_readable_collective(request, slug)
     initiative = get_object_or_404(
         Initiative.objects.select_related("commune", "thread", "project", "proposed_by"),
         collective=collective,
         pk=pk,
     )
     initiative.collective = collective
-    return initiative
+    return collective, rights, initiative
 
 
 # --- Signing in from a form -----------------------------------------------------------

@@ -129,8 +129,7 @@ def _detail_context(
 
 @require_GET
 def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     return render(
         request,
         "collectives/initiatives/detail.html",
@@ -141,8 +140,7 @@ def initiative_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def initiative_join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    _collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     require(request, rights.can_participate)
     services.initiative_join(initiative=initiative, user=user)
     messages.success(request, _("You are in! Say hello in the initiative’s discussion."))
@@ -152,8 +150,7 @@ def initiative_join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def initiative_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    _collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     require(request, rights.can_participate)
     services.initiative_leave(initiative=initiative, user=user)
     messages.success(request, _("You left the initiative."))
@@ -163,8 +160,7 @@ def initiative_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def initiative_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     require(request, access.can_edit_initiative(rights, user, initiative))
     form = InitiativeForm(request.POST or None, collective=collective, initiative=initiative)
     if request.method == "POST" and form.is_valid():
@@ -199,8 +195,7 @@ def initiative_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     require(request, access.can_edit_initiative(rights, user, initiative))
     form = InitiativeStatusForm(request.POST)
     if not form.is_valid():
@@ -220,8 +215,7 @@ def initiative_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def initiative_project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    collective, rights = lookups.get_readable_collective(request, slug)
-    initiative = lookups.get_initiative(collective, pk)
+    _collective, rights, initiative = lookups.get_initiative(request, slug, pk)
     require(request, rights.can_moderate)
     if initiative.project is not None:
         # A second click, or another coordinator was quicker: the project exists.
