@@ -114,7 +114,7 @@ Content-Type: text/html; charset="UTF-8"
 RECEIVE = """
 import time
 from django.conf import settings
-from tissage.collectives.inbound import receive
+from tissage.collectives.lists.mail.inbound import receive
 template = open(TEMPLATE_PATH, encoding="utf-8").read()
 raws = [template.replace("LIST_DOMAIN", settings.LIST_DOMAIN).replace("NUMBER", f"inproc-{n}")
         .replace("\\n", "\\r\\n").encode() for n in range(COUNT)]

@@ -16,7 +16,8 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tissage.accounts.models import User
-from tissage.collectives import services, services_core
+from tissage.collectives.collective import services as collective_services
+from tissage.collectives.lists import services
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
@@ -84,7 +85,7 @@ def main(page: Page):
 def collective(world) -> Collective:
     """An open, public collective made by a person of the organisation's staff, its
     coordinator."""
-    return services_core.collective_create(
+    return collective_services.collective_create(
         organisation=world.organisation,
         creator=world.admin,
         name="Bassin de Londres en transition",

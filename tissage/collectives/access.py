@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
+from tissage.organisations.models import Organisation
 from tissage.projects.models import Project
 
 from .models import Collective, CollectiveMembership, Initiative, Message
@@ -72,9 +73,9 @@ def collective_rights(user: AnyUser, collective: Collective) -> CollectiveRights
     )
 
 
-def can_create_collective(user: AnyUser, organisation: object) -> bool:
+def can_create_collective(user: AnyUser, organisation: Organisation) -> bool:
     """The organisation's staff create its collectives."""
-    return is_organisation_staff(user, organisation)  # type: ignore[arg-type]
+    return is_organisation_staff(user, organisation)
 
 
 def can_report(rights: CollectiveRights, user: AnyUser, message: Message) -> bool:

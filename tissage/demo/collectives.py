@@ -11,15 +11,16 @@ from django.conf import settings
 from django.db import transaction
 
 from tissage.accounts.models import User
-from tissage.collectives import services, wiki
-from tissage.collectives.inbound import receive
-from tissage.collectives.models import Collective, CollectiveMembership, Initiative
-from tissage.collectives.services_core import collective_create
-from tissage.collectives.services_initiatives import (
+from tissage.collectives.collective.services import collective_create
+from tissage.collectives.initiatives.services import (
     initiative_join,
     initiative_propose,
     initiative_set_status,
 )
+from tissage.collectives.lists import services
+from tissage.collectives.lists.mail.inbound import receive
+from tissage.collectives.models import Collective, CollectiveMembership, Initiative
+from tissage.collectives.wiki import services as wiki
 from tissage.organisations.models import Organisation
 from tissage.projects.models import Project
 

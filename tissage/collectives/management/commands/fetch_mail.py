@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tissage.collectives import fetchmail
+from tissage.collectives.lists.mail import fetch
 
 
 class Command(BaseCommand):
@@ -41,13 +41,13 @@ class Command(BaseCommand):
         if not url:
             raise CommandError("No mailbox: pass --url or set TISSAGE_LIST_IMAP_URL.")
         try:
-            config = fetchmail.MailboxConfig.from_url(url)
+            config = fetch.MailboxConfig.from_url(url)
         except ValueError as error:
             raise CommandError(str(error)) from error
         while True:
             try:
-                result = fetchmail.fetch(config, move_to=options["move_to"])
-            except fetchmail.FetchError as error:
+                result = fetch.fetch(config, move_to=options["move_to"])
+            except fetch.FetchError as error:
                 if options["once"]:
                     raise CommandError(str(error)) from error
                 self.stderr.write(str(error))

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from tissage.collectives import inbound
+from tissage.collectives.lists.mail import inbound
 from tissage.collectives.models import InboundMail
 
 EX_TEMPFAIL = 75

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tissage.collectives.digests import digests_send
+from tissage.collectives.lists.mail.digests import digests_send
 
 
 class Command(BaseCommand):

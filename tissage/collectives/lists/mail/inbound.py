@@ -1,0 +1,403 @@
+"""The list's incoming mail: what becomes of each email (reading it is `reading.py`).
+
+`receive(raw)` keeps every email as an InboundMail, then posts it, holds it for a
+coordinator or ignores it (auto-replies, bounces, loops), in one transaction: a mail is
+either stored with its outcome or not at all (the mail server then delivers it again).
+
+Decisions, in order: unreadable → ignored; sent by a list (ours) → ignored; delivery
+failure → ignored; automatic reply → ignored; too large → ignored, the sender is told;
+no collective at the address → ignored; already received (same Message-ID) → ignored;
+then by sender: an active member posts (their first post may be held when the
+collective holds first posts), a pending member's or a stranger's mail is held.
+Nothing automatic is ever answered, so two robots cannot mail each other forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from email.message import EmailMessage
+from email.message import Message as MimeMessage
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tissage.accounts.models import User, normalise_email
+from tissage.collectives import tokens
+from tissage.collectives.lists import services
+from tissage.collectives.models import (
+    Collective,
+    CollectiveMembership,
+    InboundMail,
+    Message,
+    Thread,
+)
+from tissage.core.emails import email_send
+
+from .reading import (
+    Content,
+    addresses,
+    content_read,
+    header,
+    headers_only,
+    message_ids,
+    parse,
+    subject_clean,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = InboundMail.Status
+Reason = InboundMail.Reason
+
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(?:Automatic reply|Auto(?:matic)?[- ]?reply|Réponse automatique|Absence|Out of office"
+    r"|Abwesenheitsnotiz|Automatische Antwort)\b",
+    re.IGNORECASE,
+)
+_AUTO_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
+_BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
+
+
+# --- classification ----------------------------------------------------------------------
+
+
+def _is_loop(message: MimeMessage) -> bool:
+    if header(message, "X-Tissage-List"):
+        return True
+    list_id = header(message, "List-Id").lower()
+    domain = settings.LIST_DOMAIN.lower()
+    return any(value.endswith("." + domain) for value in re.findall(r"<([^<>]+)>", list_id))
+
+
+def _is_bounce(message: MimeMessage, sender: str) -> bool:
+    if header(message, "Return-Path").replace(" ", "") == "<>":
+        return True
+    if sender.split("@", 1)[0].lower() in _BOUNCE_SENDERS:
+        return True
+    return message.get_content_type() == "multipart/report"
+
+
+def _is_auto_reply(message: MimeMessage, subject: str) -> bool:
+    auto_submitted = header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if any(header(message, name) for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder")):
+        return True
+    if header(message, "Precedence").lower() in _AUTO_PRECEDENCE:
+        return True
+    suppress = header(message, "X-Auto-Response-Suppress").lower()
+    machine_prefix = subject.lower().startswith(("automatic", "réponse"))
+    return bool(
+        _AUTO_SUBJECT.match(subject) and ("oof" in suppress or "all" in suppress or machine_prefix)
+    )
+
+
+def _collective_for(
+    message: MimeMessage, recipient: str | None
+) -> tuple[Collective | None, int | None, str]:
+    """(collective, thread id of a signed reply address, the address) of the first of
+    the mail's addresses that is one of our lists."""
+    candidates: list[str] = []
+    if recipient:
+        candidates.append(parseaddr(recipient)[1] or recipient)
+    for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
+        candidates.extend(address for _display, address in addresses(message, name))
+    domain = settings.LIST_DOMAIN.lower()
+    ours: list[tuple[str, str, int | None]] = []
+    for address in candidates:
+        local, _at, address_domain = address.strip().rpartition("@")
+        if address_domain.lower() != domain or not local:
+            continue
+        slug, thread_id = tokens.reply_address_read(local)
+        ours.append((address, slug.lower(), thread_id))
+    if not ours:
+        return None, None, ""
+    collectives = {c.slug: c for c in Collective.objects.filter(slug__in={o[1] for o in ours})}
+    for address, slug, thread_id in ours:
+        if slug in collectives:
+            return collectives[slug], thread_id, address
+    return None, None, ""
+
+
+# --- placing the message ------------------------------------------------------------------
+
+
+def _place(
+    message: MimeMessage, collective: Collective, thread_id: int | None
+) -> tuple[Thread | None, Message | None]:
+    """(thread, parent) of a reply, or (None, None) for a new thread."""
+    references = message_ids(header(message, "In-Reply-To"))
+    references += list(reversed(message_ids(header(message, "References"))))
+    known = {
+        m.message_id: m
+        for m in Message.objects.filter(collective=collective, message_id__in=references)
+        .select_related("thread")
+        .only("pk", "message_id", "thread", "collective_id")
+    }
+    thread = None
+    if thread_id is not None:
+        thread = Thread.objects.filter(pk=thread_id, collective=collective).first()
+    for reference in references:
+        parent = known.get(reference)
+        if parent is not None and (thread is None or parent.thread_id == thread.pk):
+            return parent.thread, parent
+    if thread is not None:
+        return thread, thread.messages.order_by("created_at", "pk").first()
+    return None, None
+
+
+def _post(
+    *,
+    mail: InboundMail,
+    message: EmailMessage,
+    collective: Collective,
+    thread_id: int | None,
+    content: Content,
+    body: str,
+    author: User | None,
+    author_name: str,
+    membership: CollectiveMembership | None,
+) -> Message:
+    thread, parent = _place(message, collective, thread_id)
+    message_id = mail.message_id_header
+    if not message_id or Message.objects.filter(message_id=message_id).exists():
+        message_id = services.new_message_id(collective)
+    if thread is None:
+        return services.thread_start(
+            collective=collective,
+            subject=subject_clean(mail.subject, collective),
+            author=author,
+            author_name=author_name,
+            body=body,
+            source=Message.Source.EMAIL,
+            message_id=message_id,
+            attachments=content.attachments,
+            membership=membership,
+        )
+    return services.message_reply(
+        thread=thread,
+        parent=parent,
+        author=author,
+        author_name=author_name,
+        body=body,
+        source=Message.Source.EMAIL,
+        message_id=message_id,
+        attachments=content.attachments,
+        membership=membership,
+    )
+
+
+def _decide(
+    mail: InboundMail, message: EmailMessage | None, recipient: str | None, *, too_large: bool
+) -> None:
+    if message is None or not mail.sender:
+        mail.status, mail.reason = Status.IGNORED, Reason.MALFORMED
+        return
+    collective, thread_id, address = _collective_for(message, recipient)
+    mail.collective = collective
+    if not mail.recipient:
+        mail.recipient = address[:254]
+    if _is_loop(message):
+        mail.status, mail.reason = Status.IGNORED, Reason.LOOP
+    elif _is_bounce(message, mail.sender):
+        mail.status, mail.reason = Status.IGNORED, Reason.BOUNCE
+    elif _is_auto_reply(message, mail.subject):
+        mail.status, mail.reason = Status.IGNORED, Reason.AUTO_REPLY
+    elif too_large:
+        mail.status, mail.reason = Status.IGNORED, Reason.TOO_LARGE
+        if collective is not None:
+            _tell_too_large(mail, collective)
+    elif collective is None:
+        mail.status, mail.reason = Status.IGNORED, Reason.NO_LIST
+    elif _already_received(mail):
+        # A mail server delivering the same mail twice: the first copy counts.
+        mail.status, mail.reason = Status.IGNORED, Reason.NONE
+    else:
+        _decide_by_sender(mail, message, collective, thread_id)
+
+
+def _already_received(mail: InboundMail) -> bool:
+    if not mail.message_id_header:
+        return False
+    if Message.objects.filter(message_id=mail.message_id_header).exists():
+        return True
+    return (
+        InboundMail.objects.filter(
+            message_id_header=mail.message_id_header,
+            collective=mail.collective,
+            status__in=[Status.HELD, Status.POSTED],
+        )
+        .exclude(pk=mail.pk)
+        .exists()
+    )
+
+
+def _decide_by_sender(
+    mail: InboundMail, message: EmailMessage, collective: Collective, thread_id: int | None
+) -> None:
+    user = User.objects.filter(email=normalise_email(mail.sender), is_active=True).first()
+    membership = (
+        CollectiveMembership.objects.filter(collective=collective, user=user).first()
+        if user is not None
+        else None
+    )
+    if membership is None:
+        mail.status, mail.reason = Status.HELD, Reason.UNKNOWN_SENDER
+        return
+    if membership.status != CollectiveMembership.Status.ACTIVE:
+        mail.status, mail.reason = Status.HELD, Reason.PENDING_MEMBER
+        return
+    content = content_read(message)
+    if not content.body and not content.attachments:
+        # Only quotes, or a reply our parser emptied by mistake: a coordinator sees it.
+        mail.status, mail.reason = Status.HELD, Reason.EMPTY
+        return
+    posted = _post(
+        mail=mail,
+        message=message,
+        collective=collective,
+        thread_id=thread_id,
+        content=content,
+        body=content.body,
+        author=user,
+        author_name="",
+        membership=membership,
+    )
+    mail.message = posted
+    if posted.status == Message.Status.HELD:
+        mail.status, mail.reason = Status.HELD, Reason.FIRST_POST
+    else:
+        mail.status, mail.reason = Status.POSTED, Reason.NONE
+
+
+def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
+    """Tell a person with an account (never a stranger: the From address of a mail is
+    easily forged), once per mail even if it is delivered again, in their language."""
+    user = User.objects.filter(email=normalise_email(mail.sender)).first()
+    told = (
+        mail.message_id_header
+        and InboundMail.objects.filter(
+            message_id_header=mail.message_id_header, reason=Reason.TOO_LARGE
+        )
+        .exclude(pk=mail.pk)
+        .exists()
+    )
+    if user is None or told:
+        return
+    email_send(
+        to=mail.sender,
+        template="emails/collectives/lists/mail/too_large",
+        context={
+            "collective": collective,
+            "subject": mail.subject,
+            "limit_mb": max(1, settings.LIST_MAX_MESSAGE_BYTES // (1024 * 1024)),
+        },
+        reason=_("You sent an email to the list of the collective %(name)s.")
+        % {"name": collective.name},
+        language=user.language or settings.LANGUAGE_CODE,
+    )
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
+    """Store one raw email and post, hold or ignore it. Raises only DatabaseError (the
+    caller tells the mail server to try again later)."""
+    too_large = len(raw) > settings.LIST_MAX_MESSAGE_BYTES
+    if too_large:  # only the headers are kept (and read): who sent what, to whom
+        raw = headers_only(raw)
+    message = parse(raw)
+    mail = InboundMail(raw=raw, recipient=(recipient or "")[:254], status=Status.IGNORED)
+    if message is not None:
+        senders = addresses(message, "From")
+        if senders:
+            mail.sender_name = senders[0][0][:200]
+            mail.sender = normalise_email(senders[0][1])[:254]
+        mail.subject = header(message, "Subject")[:255]
+        ids = message_ids(header(message, "Message-ID"))
+        mail.message_id_header = ids[0][:255] if ids else ""
+    mail.save()
+    try:
+        with transaction.atomic():
+            _decide(mail, message, recipient, too_large=too_large)
+            mail.save()
+    except DatabaseError:
+        raise
+    except Exception:
+        # A bug of ours must not lose the mail: keep it for a coordinator (or support).
+        logger.exception("Incoming mail %s could not be handled", mail.pk)
+        mail.message = None
+        mail.status = Status.HELD if mail.collective_id else Status.IGNORED
+        mail.reason = Reason.MALFORMED
+        mail.save()
+    return mail
+
+
+def _held_mail(mail: InboundMail) -> InboundMail | None:
+    locked = InboundMail.objects.select_for_update().filter(pk=mail.pk).first()
+    if locked is None or locked.status != Status.HELD:
+        return None
+    return locked
+
+
+@transaction.atomic
+def held_mail_approve(*, mail: InboundMail, moderator: User) -> Message:
+    """Post a held email (from a non-member, say) on the list, under the sender's name."""
+    locked = _held_mail(mail)
+    if locked is None:
+        mail.refresh_from_db()
+        if mail.message is not None:
+            return mail.message
+        raise ValueError("This email is not waiting for a decision.")
+    if locked.message is not None:  # a new member's first message, held by services
+        posted = services.message_approve(message=locked.message, moderator=moderator)
+    else:
+        message = parse(bytes(locked.raw))
+        if message is None or locked.collective is None:
+            raise ValueError("This email cannot be posted.")
+        _collective, thread_id, _address = _collective_for(message, locked.recipient)
+        try:
+            content = content_read(message)
+        except Exception as error:  # held as malformed because reading it failed once
+            raise ValueError("This email cannot be posted.") from error
+        author = User.objects.filter(email=normalise_email(locked.sender)).first()
+        posted = _post(
+            mail=locked,
+            message=message,
+            collective=locked.collective,
+            thread_id=thread_id,
+            content=content,
+            # The coordinator chose to post it: if nothing was left once the quotes
+            # were removed, the whole text is better than an empty message.
+            body=content.body or content.full_text or "…",
+            author=author,
+            author_name=locked.sender_name or locked.sender.split("@", 1)[0],
+            membership=None,
+        )
+    locked.message = posted
+    locked.status = Status.POSTED
+    locked.decided_by = moderator
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["message", "status", "decided_by", "decided_at"])
+    mail.refresh_from_db()
+    return posted
+
+
+@transaction.atomic
+def held_mail_discard(*, mail: InboundMail, moderator: User) -> None:
+    locked = _held_mail(mail)
+    if locked is None:
+        return
+    if locked.message is not None and locked.message.status == Message.Status.HELD:
+        services.message_hide(message=locked.message, moderator=moderator)
+    locked.status = Status.DISCARDED
+    locked.decided_by = moderator
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    mail.refresh_from_db()

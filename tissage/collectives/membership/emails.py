@@ -1,0 +1,97 @@
+"""Emails about membership: the welcome of a new member (how the list works), a request
+to join for the coordinators, and the answer to a refused request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tissage.accounts.models import User
+from tissage.core.emails import email_send
+
+from ..models import Collective, CollectiveMembership
+
+Role = CollectiveMembership.Role
+Status = CollectiveMembership.Status
+
+
+def _urls(collective: Collective, base_url: str) -> dict[str, str]:
+    return {
+        "collective_url": base_url + collective.get_absolute_url(),
+        "delivery_url": base_url + reverse("collectives:delivery", args=[collective.slug]),
+        "members_url": base_url + reverse("collectives:members", args=[collective.slug]),
+    }
+
+
+def welcome_send(
+    *, membership: CollectiveMembership, base_url: str, approved: bool = False
+) -> None:
+    """Tell a new active member how the list works: posting by email, what arrives."""
+    collective, user = membership.collective, membership.user
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        delivery = str(membership.get_delivery_display())
+    email_send(
+        to=user.email,
+        template="emails/collectives/membership/welcome",
+        context={
+            "name": user.public_name,
+            "collective": collective.name,
+            "list_address": collective.list_address,
+            "delivery": delivery,
+            "approved": approved,
+            **_urls(collective, base_url),
+        },
+        reason=_(
+            "You receive this email because you joined the collective %(collective)s "
+            "on %(platform)s."
+        )
+        % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
+        language=user.language,
+    )
+
+
+def request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
+    collective = membership.collective
+    coordinators = User.objects.filter(
+        collective_memberships__collective=collective,
+        collective_memberships__role=Role.COORDINATOR,
+        collective_memberships__status=Status.ACTIVE,
+        is_active=True,
+    ).only("email", "language")
+    for coordinator in coordinators:
+        email_send(
+            to=coordinator.email,
+            template="emails/collectives/membership/request",
+            context={
+                "person": membership.user.public_name,
+                "collective": collective.name,
+                "request_message": membership.request_message,
+                **_urls(collective, base_url),
+            },
+            reason=_(
+                "You receive this email because you coordinate the collective "
+                "%(collective)s on %(platform)s."
+            )
+            % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
+            language=coordinator.language,
+        )
+
+
+def refusal_send(*, collective: Collective, user: User, base_url: str) -> None:
+    email_send(
+        to=user.email,
+        template="emails/collectives/membership/refused",
+        context={
+            "name": user.public_name,
+            "collective": collective.name,
+            **_urls(collective, base_url),
+        },
+        reason=_(
+            "You receive this email because you asked to join the collective "
+            "%(collective)s on %(platform)s."
+        )
+        % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
+        language=user.language,
+    )

@@ -1,0 +1,36 @@
+"""Reads of membership: the members page's lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..access import CollectiveRights
+from ..models import Collective, CollectiveMembership
+
+Status = CollectiveMembership.Status
+Role = CollectiveMembership.Role
+
+
+@dataclass(frozen=True)
+class MemberLists:
+    coordinators: list[CollectiveMembership]
+    members: list[CollectiveMembership]
+    pending: list[CollectiveMembership]  # requests: for the moderators only
+
+
+def member_lists(collective: Collective, rights: CollectiveRights) -> MemberLists:
+    """Coordinators, members and (for moderators) requests, by date of joining, read in
+    one query with only what the page shows (names, never addresses)."""
+    memberships = list(
+        collective.memberships.select_related("user")
+        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
+        .order_by("joined_at", "pk")
+    )
+    active = [m for m in memberships if m.status == Status.ACTIVE]
+    return MemberLists(
+        coordinators=[m for m in active if m.role == Role.COORDINATOR],
+        members=[m for m in active if m.role != Role.COORDINATOR],
+        pending=(
+            [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
+        ),
+    )

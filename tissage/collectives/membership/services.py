@@ -1,0 +1,140 @@
+"""Writes about who is in a collective: joining (at once, or a request to a moderated
+collective), approving or refusing requests, roles, leaving or removing a member, and
+how a member receives the list.
+
+Access is decided in `access.py`; these functions trust their caller on who may act,
+but keep the rules that hold whoever acts (the last coordinator stays, joining twice
+keeps one membership).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tissage.accounts.models import User
+
+from ..models import Collective, CollectiveMembership
+from .emails import refusal_send, request_notify, welcome_send
+
+Role = CollectiveMembership.Role
+Status = CollectiveMembership.Status
+
+
+class MembershipRefused(Exception):
+    """The change cannot be made; the message says why, to the person."""
+
+
+def membership_join(
+    *, collective: Collective, user: User, message: str = "", base_url: str = ""
+) -> tuple[CollectiveMembership, bool]:
+    """Join an open collective, or ask to join a moderated one. Joining twice (a double
+    click) finds the first membership: returns (membership, created)."""
+    base_url = base_url or settings.SITE_URL
+    existing = CollectiveMembership.objects.filter(collective=collective, user=user).first()
+    if existing is not None:
+        return existing, False
+    open_ = collective.admission == Collective.Admission.OPEN
+    try:
+        with transaction.atomic():
+            membership = CollectiveMembership.objects.create(
+                collective=collective,
+                user=user,
+                role=Role.MEMBER,
+                status=Status.ACTIVE if open_ else Status.PENDING,
+                request_message="" if open_ else message.strip()[:2000],
+            )
+            if open_:
+                transaction.on_commit(
+                    lambda: welcome_send(membership=membership, base_url=base_url)
+                )
+            else:
+                transaction.on_commit(
+                    lambda: request_notify(membership=membership, base_url=base_url)
+                )
+    except IntegrityError:  # the same request twice at the same moment
+        return CollectiveMembership.objects.get(collective=collective, user=user), False
+    return membership, True
+
+
+def _pending_request(membership: CollectiveMembership) -> CollectiveMembership:
+    """The request, locked; refused when it was answered meanwhile (another coordinator,
+    or a second click)."""
+    locked = CollectiveMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if locked is None or locked.status != Status.PENDING:
+        raise MembershipRefused(_("This request was already answered."))
+    return locked
+
+
+@transaction.atomic
+def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> None:
+    membership = _pending_request(membership)
+    membership.status = Status.ACTIVE
+    membership.save(update_fields=["status"])
+    base_url = base_url or settings.SITE_URL
+    transaction.on_commit(
+        lambda: welcome_send(membership=membership, base_url=base_url, approved=True)
+    )
+
+
+@transaction.atomic
+def request_refuse(*, membership: CollectiveMembership, base_url: str = "") -> None:
+    membership = _pending_request(membership)
+    collective, user = membership.collective, membership.user
+    membership.delete()
+    base_url = base_url or settings.SITE_URL
+    transaction.on_commit(lambda: refusal_send(collective=collective, user=user, base_url=base_url))
+
+
+def _is_last_coordinator(membership: CollectiveMembership) -> bool:
+    if not membership.is_coordinator:
+        return False
+    others = (
+        CollectiveMembership.objects.select_for_update()
+        .active()
+        .filter(collective_id=membership.collective_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+    return not others.exists()
+
+
+# Lazy: said in the language of the person who asks, not of whoever imported this module.
+LAST_COORDINATOR = gettext_lazy(
+    "The collective needs at least one coordinator: name another one first."
+)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: CollectiveMembership, role: str) -> CollectiveMembership:
+    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Status.ACTIVE:
+        raise MembershipRefused(_("Approve the request first."))
+    if role != Role.COORDINATOR and _is_last_coordinator(membership):
+        raise MembershipRefused(str(LAST_COORDINATOR))
+    membership.role = role
+    if role == Role.COORDINATOR:
+        membership.trusted = True
+    membership.save(update_fields=["role", "trusted"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: CollectiveMembership) -> None:
+    """Remove a member (a coordinator's decision) or leave (the member's own)."""
+    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
+    if _is_last_coordinator(membership):
+        raise MembershipRefused(str(LAST_COORDINATOR))
+    membership.delete()
+
+
+def delivery_set(*, membership: CollectiveMembership, delivery: str) -> CollectiveMembership:
+    if delivery != membership.delivery:
+        membership.delivery = delivery
+        if delivery == CollectiveMembership.Delivery.DIGEST:
+            # The first digest holds what is published from now on, not the whole archive.
+            membership.digest_sent_until = timezone.now()
+        membership.save(update_fields=["delivery", "digest_sent_until"])
+    return membership

@@ -1,0 +1,66 @@
+"""Every email the lists receive, as it came."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .collective import Collective
+from .lists import Message
+
+
+class InboundMail(models.Model):
+    """Every email the lists receive, kept as it came: nothing is lost.
+
+    Posted ones point at their message; held ones wait for a coordinator; ignored ones
+    (auto-replies, bounces, loops) are kept for a while for support.
+    """
+
+    class Status(models.TextChoices):
+        POSTED = "posted", _("posted")
+        HELD = "held", _("held for a coordinator")
+        IGNORED = "ignored", _("ignored")
+        DISCARDED = "discarded", _("discarded by a coordinator")
+
+    class Reason(models.TextChoices):
+        NONE = "", "—"
+        UNKNOWN_SENDER = "unknown_sender", _("the sender is not a member")
+        PENDING_MEMBER = "pending_member", _("the sender’s membership is not approved yet")
+        FIRST_POST = "first_post", _("first message of a new member")
+        NO_LIST = "no_list", _("no collective has this address")
+        AUTO_REPLY = "auto_reply", _("automatic reply")
+        BOUNCE = "bounce", _("delivery failure notice")
+        LOOP = "loop", _("sent by the list itself")
+        TOO_LARGE = "too_large", _("message too large")
+        MALFORMED = "malformed", _("unreadable message")
+        EMPTY = "empty", _("empty message")
+
+    collective = models.ForeignKey(
+        Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="inbound_mails"
+    )
+    raw = models.BinaryField()
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    sender_name = models.CharField(_("sender’s name"), max_length=200, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    message_id_header = models.CharField(max_length=255, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True)
+    message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("received email")
+        verbose_name_plural = _("received emails")
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["collective", "status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sender} · {self.subject}"

@@ -1,0 +1,403 @@
+"""Incoming list mail: `tissage mail-in` with raw messages modelled on real clients."""
+
+from __future__ import annotations
+
+import io
+from email.message import EmailMessage
+
+import pytest
+from django.core import mail as django_mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+from PIL import Image
+
+from tissage.collectives import tokens
+from tissage.collectives.lists.mail import inbound
+from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
+
+from .helpers import DOMAIN, LIST, eml, jpeg_with_exif, mail_in, member
+
+pytestmark = pytest.mark.django_db
+
+
+# --- replies from mail clients land under the right message, without quotes ----------------
+
+
+def test_gmail_reply_is_threaded_without_quote(parent, people):
+    mail, out = mail_in(eml("gmail_reply.eml", parent))
+
+    assert mail.status == InboundMail.Status.POSTED
+    reply = mail.message
+    assert reply.thread_id == parent.thread_id
+    assert reply.parent_id == parent.pk
+    assert reply.author == people["bruno"]
+    assert reply.source == Message.Source.EMAIL
+    assert reply.message_id == "<CAF3kq2Vx8Zb0=p_JtRk5wXn+q1mL9bC@mail.gmail.com>"
+    assert reply.body.startswith("Oui, je peux apporter des chaises pliantes et une table.")
+    assert "On se retrouve à 14 h devant la mairie ?" in reply.body
+    assert "a écrit" not in reply.body
+    assert "Qui peut aider" not in reply.body
+    assert mail.sender == "bruno.lefevre@gmail.com"
+    assert mail.sender_name == "Bruno Lefèvre"
+    assert mail.subject == "Re: [Jardins partagés] Atelier vélo samedi"
+    assert f"posted (jardins): message {reply.pk} in thread {parent.thread_id}" in out
+    parent.thread.refresh_from_db()
+    assert parent.thread.published_count == 2
+
+
+def test_outlook_reply_drops_signature_and_original(parent, people):
+    mail, _out = mail_in(eml("outlook_reply.eml", parent))
+
+    reply = mail.message
+    assert reply.parent_id == parent.pk
+    assert reply.author == people["claire"]
+    assert "Je serai là dès 13 h 30 avec la caisse à outils." in reply.body
+    for gone in ("Cordialement", "06 12 34 56 78", "De :", "Envoyé :", "Qui peut aider"):
+        assert gone not in reply.body
+
+
+def test_thunderbird_bottom_post_keeps_the_answer_only(parent, people):
+    mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.message.parent_id == parent.pk
+    # format=flowed: the line cut by the client is whole again.
+    assert "depuis le garage de la rue des Écoles jusqu'à la place." in body
+    assert "À samedi !" in body
+    for gone in ("a écrit", "> ", "Qui peut aider", "06 98 76 54 32", "-- "):
+        assert gone not in body
+
+
+def test_html_only_reply_becomes_markdown_without_quote(parent, people):
+    mail, _out = mail_in(eml("html_only_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.message.author == people["emma"]
+    assert "Je m’occupe du **café** et des gâteaux." in body
+    assert "- deux thermos" in body
+    assert "- des gobelets" in body
+    assert "Qui peut aider" not in body
+    assert "<" not in body
+
+
+def test_iso_8859_1_reply_keeps_its_accents(parent, people):
+    mail, _out = mail_in(eml("latin1_reply.eml", parent))
+
+    body = mail.message.body
+    assert mail.sender_name == "François Garçon"
+    assert mail.message.author == people["francois"]
+    # Windows-1252 as clients really send it under that label: € and œ survive.
+    assert "Très bonne idée ! J'ai réservé la salle des fêtes : ça coûte 50 €" in body
+    assert "L'œuvre de Noël continue." in body
+    assert "Bonjour à toutes" not in body
+
+
+def test_reply_with_photo_becomes_an_attachment_without_exif(parent, people):
+    photo = jpeg_with_exif()
+    assert b"iPhone 15" in photo
+    message = EmailMessage()
+    message["From"] = "Bruno Lefèvre <bruno.lefevre@gmail.com>"
+    message["To"] = LIST
+    message["Subject"] = "Re: [Jardins partagés] Atelier vélo samedi"
+    message["Message-ID"] = "<CAF3kq2Vx8Zb0=photo@mail.gmail.com>"
+    message["In-Reply-To"] = parent.message_id
+    message["References"] = parent.message_id
+    message.set_content("Voici la remorque.\n\nEnvoyé de mon iPhone\n")
+    message.add_attachment(photo, maintype="image", subtype="jpeg", filename="IMG_2041.jpeg")
+    message.add_attachment(
+        b"MZ\x90\x00", maintype="application", subtype="x-msdownload", filename="virus.exe"
+    )
+
+    mail, _out = mail_in(message.as_bytes())
+
+    reply = mail.message
+    assert reply.parent_id == parent.pk
+    assert reply.body.startswith("Voici la remorque.")
+    assert "iPhone" not in reply.body.split("\n\n")[0]
+    attachment = Attachment.objects.get(message=reply)
+    assert attachment.content_type == "image/jpeg"
+    stored = attachment.file.read()
+    assert b"iPhone 15" not in stored
+    assert not Image.open(io.BytesIO(stored)).getexif()
+    # The refused file is named in the message (in French once the catalogue has it).
+    assert reply.body.split("\n\n")[-1].startswith(
+        ("(Pièce jointe « virus.exe »", "(Attachment “virus.exe”")
+    )
+
+
+def test_new_thread_from_a_member(collective, people):
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    message = mail.message
+    assert message.parent is None
+    assert message.thread.subject == "Grainothèque : qui a des graines de tomates ?"
+    assert "- des tomates cerises\n- des haricots" in message.body
+
+
+def test_signed_reply_address_routes_without_headers(parent, people):
+    address = tokens.reply_address(parent.collective, parent.thread_id)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+
+    mail, _out = mail_in(raw, "--recipient", address)
+
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread_id == parent.thread_id
+    assert mail.recipient == address
+
+
+def test_reply_to_a_reply_goes_under_that_reply(parent, people):
+    first, _out = mail_in(eml("gmail_reply.eml", parent))
+    raw = eml("thunderbird_reply.eml", parent).replace(
+        b"In-Reply-To: " + parent.message_id.encode(),
+        b"In-Reply-To: " + first.message.message_id.encode(),
+    )
+
+    mail, _out = mail_in(raw)
+
+    assert mail.message.parent_id == first.message.pk
+
+
+def test_redelivered_mail_is_not_posted_twice(parent, people):
+    mail_in(eml("gmail_reply.eml", parent))
+    again, out = mail_in(eml("gmail_reply.eml", parent))
+
+    assert again.status == InboundMail.Status.IGNORED
+    assert again.reason == ""
+    assert Message.objects.filter(thread=parent.thread).count() == 2
+    assert "ignored" in out
+
+
+# --- not posted: robots, strangers, broken mail ---------------------------------------------
+
+
+def test_outlook_out_of_office_is_ignored_and_not_answered(
+    parent, people, django_capture_on_commit_callbacks
+):
+    django_mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(eml("outlook_auto_reply.eml", parent))
+
+    assert (mail.status, mail.reason) == ("ignored", "auto_reply")
+    assert mail.message is None
+    assert Message.objects.filter(thread=parent.thread).count() == 1
+    assert django_mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Auto-Submitted: auto-replied",
+        "X-Autoreply: yes",
+        "X-Autorespond: Absence",
+        "Precedence: bulk",
+        "Precedence: auto_reply",
+    ],
+)
+def test_automatic_mail_headers_are_ignored(parent, people, header):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", header.encode() + b"\r\nMIME-Version", 1
+    )
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "auto_reply")
+
+
+def test_auto_submitted_no_is_a_person(parent, people):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", b"Auto-Submitted: no\r\nMIME-Version", 1
+    )
+
+    assert mail_in(raw)[0].status == InboundMail.Status.POSTED
+
+
+def test_bounce_is_ignored(collective):
+    mail, _out = mail_in(eml("bounce.eml"))
+
+    assert (mail.status, mail.reason) == ("ignored", "bounce")
+    assert mail.collective == collective
+
+
+def test_our_own_copies_are_a_loop(parent, people):
+    raw = eml("gmail_reply.eml", parent).replace(
+        b"MIME-Version", f"List-Id: Jardins <jardins.{DOMAIN}>\r\nMIME-Version".encode(), 1
+    )
+
+    assert (mail_in(raw)[0].reason) == "loop"
+
+
+def test_stranger_is_held_not_posted(collective, parent):
+    mail, out = mail_in(eml("stranger.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "unknown_sender")
+    assert mail.collective == collective
+    assert mail.message is None
+    assert not Message.objects.filter(body__contains="compost").exists()
+    assert "held: unknown_sender (jardins)" in out
+    assert bytes(mail.raw) == eml("stranger.eml")
+
+
+def test_pending_member_is_held(collective):
+    member(
+        collective, "g.mercier@exemple-entreprise.fr", status=CollectiveMembership.Status.PENDING
+    )
+
+    mail, _out = mail_in(eml("stranger.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "pending_member")
+
+
+def test_first_post_of_new_member_is_held_and_linked(collective):
+    collective.hold_first_posts = True
+    collective.save()
+    member(collective, "alice.martin@example.net", trusted=False)
+
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "first_post")
+    assert mail.message.status == Message.Status.HELD
+
+
+def test_only_quotes_from_a_member_is_held_as_empty(parent, people):
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+    head, _sep, _body = raw.partition(b"\r\n\r\n")
+    raw = head + b"\r\n\r\n> Bonjour,\r\n> un message cit\xc3\xa9\r\n"
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("held", "empty")
+
+
+def test_no_list_address_is_ignored(collective):
+    raw = eml("stranger.eml").replace(LIST.encode(), b"inconnu@" + DOMAIN.encode())
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "no_list")
+    assert mail.collective is None
+
+
+@pytest.mark.parametrize("raw", [b"", b"\x00\x01\xff garbage", None])
+def test_malformed_mail_is_stored_and_ignored(collective, raw):
+    raw = eml("malformed.eml") if raw is None else raw
+
+    mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "malformed")
+    assert bytes(mail.raw) == raw
+
+
+def test_oversized_mail_keeps_headers_and_tells_the_sender(
+    collective, people, settings, django_capture_on_commit_callbacks
+):
+    settings.LIST_MAX_MESSAGE_BYTES = 2000
+    raw = eml("new_thread_member.eml") + b"x" * 3000
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(raw)
+
+    assert (mail.status, mail.reason) == ("ignored", "too_large")
+    assert bytes(mail.raw).startswith(b"Return-Path")
+    assert len(mail.raw) < 2000
+    assert b"tomates cerises" not in bytes(mail.raw)
+    assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
+    assert "Jardins partagés" in django_mail.outbox[0].subject
+
+    # Delivered again: told once. From a stranger (a From is easily forged): never.
+    with django_capture_on_commit_callbacks(execute=True):
+        again, _out = mail_in(raw)
+        stranger, _out = mail_in(
+            raw.replace(b"alice.martin@example.net", b"inconnu@example.com").replace(
+                b"Message-ID: <", b"Message-ID: <other-"
+            )
+        )
+    assert (again.reason, stranger.reason) == ("too_large", "too_large")
+    assert len(django_mail.outbox) == 1
+
+
+def test_oversized_auto_reply_is_not_answered(
+    collective, settings, django_capture_on_commit_callbacks
+):
+    settings.LIST_MAX_MESSAGE_BYTES = 500
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail, _out = mail_in(eml("outlook_auto_reply.eml", PARENT="<x@y>") + b"x" * 1000)
+
+    assert mail.reason == "auto_reply"
+    assert django_mail.outbox == []
+
+
+def test_database_error_asks_the_mail_server_to_retry(collective, monkeypatch):
+    def broken(raw, recipient=None):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(inbound, "receive", broken)
+
+    with pytest.raises(CommandError) as error:
+        call_command("mail_in", stdin=io.BytesIO(eml("stranger.eml")), stdout=io.StringIO())
+
+    assert error.value.returncode == 75
+
+
+def test_a_bug_of_ours_keeps_the_mail_for_a_coordinator(collective, people, monkeypatch):
+    def broken(message):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(inbound, "content_read", broken)
+
+    mail, _out = mail_in(eml("new_thread_member.eml"))
+
+    assert (mail.status, mail.reason) == ("held", "malformed")
+    assert not Message.objects.exists()
+
+
+def test_nul_characters_are_dropped_so_the_mail_is_stored_and_posted(collective, people):
+    raw = (
+        "From: Alice <alice.martin@example.net>\r\n"
+        f"To: {LIST}\r\n"
+        "Subject: =?utf-8?q?Graines=00_de_tomates?=\r\n"
+        "Message-ID: <nul-1@example.net>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        "Qui veut des graines=00 ?\r\n"
+    ).encode()
+    mail, _out = mail_in(raw)
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread.subject == "Graines de tomates"
+    assert mail.message.body == "Qui veut des graines ?"
+
+
+@pytest.mark.parametrize("filename", ["..", "???", "€€€"])
+def test_an_attachment_name_with_nothing_usable_becomes_piece_jointe(collective, people, filename):
+    message = EmailMessage()
+    message["From"] = "Alice <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Le plan"
+    message["Message-ID"] = "<odd-name-1@example.net>"
+    message.set_content("Voici le plan.")
+    message.add_attachment(
+        b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename=filename
+    )
+    mail, _out = mail_in(message.as_bytes())
+    assert mail.status == InboundMail.Status.POSTED
+    assert [a.filename for a in mail.message.attachments.all()] == ["piece-jointe.pdf"]
+
+
+def test_absurdly_nested_html_is_posted_as_its_text(collective, people):
+    html = "<div>" * 5000 + "Rendez-vous samedi" + "</div>" * 5000
+    message = EmailMessage()
+    message["From"] = "Alice <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Samedi"
+    message["Message-ID"] = "<deep-1@example.net>"
+    message.set_content(html, subtype="html")
+    mail, _out = mail_in(message.as_bytes())
+    assert mail.status == InboundMail.Status.POSTED
+    assert "Rendez-vous samedi" in mail.message.body

@@ -1,0 +1,259 @@
+"""The list's outgoing mail, end to end with a real SMTP server: each-message copies with
+the headers of a real mailing list."""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.utils import getaddresses
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from tissage.collectives import tokens
+from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import attachment_prepare
+from tissage.collectives.lists.mail.outbound import clean_subject
+from tissage.collectives.models import CollectiveMembership, Message
+from tissage.collectives.tests.factories import MembershipFactory
+from tissage.core.models import OutgoingEmail
+
+from .helpers import SITE, by_recipient, start
+
+pytestmark = pytest.mark.django_db
+
+Delivery = CollectiveMembership.Delivery
+
+
+def test_a_web_post_reaches_each_member_with_list_headers(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, _people, memberships = members
+    with django_capture_on_commit_callbacks(execute=True):
+        message = start(collective, memberships["author"])
+
+    received = by_recipient(smtp_server)
+    # Not the author (who has their copy), not web-only, digest, pending or outsiders.
+    assert sorted(received) == ["alice@example.org", "bob@example.org"]
+    for address, mail in received.items():
+        assert mail["Subject"] == "[Bassin de Londres] Marché de producteurs"
+        (sender,) = mail["From"].addresses
+        assert sender.addr_spec == "bassin@listes.tissage.example"
+        assert sender.display_name == "Camille Martin via Bassin de Londres"
+        assert "camille@example.org" not in str(mail["From"])
+        assert mail["To"] == address
+        (reply_to,) = getaddresses([str(mail["Reply-To"])])
+        assert reply_to[1] == tokens.reply_address(collective, message.thread_id)
+        assert tokens.reply_address_read(reply_to[1].split("@")[0]) == (
+            "bassin",
+            message.thread_id,
+        )
+        assert mail["Message-ID"] == message.message_id
+        assert mail["In-Reply-To"] is None
+        assert mail["References"] is None
+        assert mail["List-Id"] == "Bassin de Londres <bassin.listes.tissage.example>"
+        assert mail["List-Post"] == "<mailto:bassin@listes.tissage.example>"
+        assert mail["List-Archive"] == f"<{SITE}/collectifs/bassin/discussions/>"
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert mail["Precedence"] == "list"
+        assert mail["X-Tissage-List"] == "bassin.listes.tissage.example"
+        assert mail["Auto-Submitted"] is None
+        unsubscribe = str(mail["List-Unsubscribe"])
+        assert unsubscribe.startswith(f"<{SITE}/collectifs/desabonnement/")
+        assert unsubscribe.endswith("/>")
+        token = unsubscribe.removeprefix(f"<{SITE}/collectifs/desabonnement/")[:-2]
+        membership_id, _user_id = tokens.unsubscribe_read(token)
+        # Whole on the wire, not RFC 2047-encoded: mail clients read these URLs raw.
+        raw = dict(mail.raw_items())
+        assert raw["List-Unsubscribe"].strip() == unsubscribe
+        assert raw["List-Archive"].strip() == f"<{SITE}/collectifs/bassin/discussions/>"
+        name = address.split("@")[0]
+        assert membership_id == memberships[name].pk  # each copy unsubscribes its reader
+
+        text = mail.get_body(preferencelist=("plain",)).get_content()
+        assert "**Bonjour** à tous" in text  # the Markdown as written
+        assert f"{SITE}/collectifs/bassin/" in text  # links to the web
+        assert unsubscribe[1:-1] in text
+        html = mail.get_body(preferencelist=("html",)).get_content()
+        assert "<strong>Bonjour</strong>" in html
+        assert unsubscribe[1:-1] in html
+
+    # Each in their language.
+    french = received["alice@example.org"].get_body(preferencelist=("plain",)).get_content()
+    english = received["bob@example.org"].get_body(preferencelist=("plain",)).get_content()
+    line = "Reply to this email to answer everyone on the list."
+    with translation.override("fr"):
+        assert gettext(line) in french
+    assert line in english
+
+
+def test_a_reply_threads_under_its_parent_in_mail_clients(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, people, memberships = members
+    with django_capture_on_commit_callbacks(execute=True):
+        first = start(collective, memberships["author"])
+        second = services.message_reply(
+            thread=first.thread,
+            author=people["alice"],
+            membership=memberships["alice"],
+            parent=first,
+            body="Moi !",
+        )
+        third = services.message_reply(
+            thread=first.thread,
+            author=people["bob"],
+            membership=memberships["bob"],
+            parent=second,
+            body="Moi aussi.",
+        )
+        # A reply to the discussion, not to one message: under the first one.
+        fourth = services.message_reply(
+            thread=first.thread,
+            author=people["alice"],
+            membership=memberships["alice"],
+            body="Je prends la voiture.",
+        )
+
+    copies = [m for m in smtp_server.messages if m["Message-ID"] == third.message_id]
+    assert {str(m["To"]) for m in copies} == {"camille@example.org", "alice@example.org"}
+    for mail in copies:
+        assert mail["Subject"] == "[Bassin de Londres] Re: Marché de producteurs"
+        assert mail["In-Reply-To"] == second.message_id
+        assert str(mail["References"]).split() == [first.message_id, second.message_id]
+        (sender,) = mail["From"].addresses
+        assert sender.display_name.startswith(people["bob"].public_name + " via ")
+    second_copies = [m for m in smtp_server.messages if m["Message-ID"] == second.message_id]
+    assert {str(m["To"]) for m in second_copies} == {"camille@example.org", "bob@example.org"}
+    assert all(str(m["References"]) == first.message_id for m in second_copies)
+    fourth_copies = [m for m in smtp_server.messages if m["Message-ID"] == fourth.message_id]
+    assert len(fourth_copies) == 2
+    assert all(m["In-Reply-To"] == first.message_id for m in fourth_copies)
+
+
+def test_references_stay_short_in_a_long_chain(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, people, memberships = members
+    with django_capture_on_commit_callbacks(execute=True):
+        first = start(collective, memberships["author"])
+    parent = first
+    chain = [first]
+    for number in range(14):
+        parent = services.message_reply(
+            thread=first.thread,
+            author=people["bob"],
+            membership=memberships["bob"],
+            parent=parent,
+            body=f"Réponse {number}",
+            message_id=f"<r{number}@example.org>",
+        )
+        chain.append(parent)
+    with django_capture_on_commit_callbacks(execute=True):
+        last = services.message_reply(
+            thread=first.thread,
+            author=people["alice"],
+            membership=memberships["alice"],
+            parent=parent,
+            body="Dernière",
+        )
+
+    mail = next(m for m in smtp_server.messages if m["Message-ID"] == last.message_id)
+    references = str(mail["References"]).split()
+    assert len(references) == 10
+    assert references[0] == first.message_id
+    assert references[-1] == parent.message_id
+    assert references[1:] == [m.message_id for m in chain[-9:]]
+
+
+def test_re_prefixes_are_not_doubled(members):
+    collective, _people, _memberships = members
+    assert clean_subject("Re: RE: [Bassin de Londres] Marché", collective) == "Marché"
+    assert clean_subject("[Urgent] Marché", collective) == "[Urgent] Marché"
+    assert clean_subject("Re:", collective) == "Re:"
+
+
+def test_a_held_message_is_sent_when_approved_and_not_before(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, people, _memberships = members
+    collective.hold_first_posts = True
+    collective.save()
+    newcomer = MembershipFactory(collective=collective, trusted=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        held = start(collective, newcomer)
+    assert held.status == Message.Status.HELD
+    assert smtp_server.messages == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_approve(message=held, moderator=people["author"])
+    assert sorted(by_recipient(smtp_server)) == [
+        "alice@example.org",
+        "bob@example.org",
+        "camille@example.org",
+    ]
+
+
+def test_attachments_are_links_not_files(members, smtp_server, django_capture_on_commit_callbacks):
+    collective, _people, memberships = members
+    pdf = attachment_prepare("programme.pdf", b"%PDF-1.4\n% programme du marche\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = start(collective, memberships["author"], attachments=[pdf])
+
+    mail = by_recipient(smtp_server)["alice@example.org"]
+    assert list(mail.iter_attachments()) == []  # light on weak connections
+    attachment = message.attachments.get()
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "programme.pdf" in text
+    assert SITE in text.split("programme.pdf", 1)[1].splitlines()[0]
+    assert "programme.pdf</a>" in html
+    assert attachment.filename == "programme.pdf"
+
+
+def test_a_long_list_is_written_with_a_constant_number_of_queries(
+    members, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from tissage.collectives.lists.mail.outbound import deliver_list_message
+
+    collective, _people, memberships = members
+    with django_capture_on_commit_callbacks(execute=False):
+        message = start(collective, memberships["author"])
+    for _ in range(20):
+        MembershipFactory(collective=collective)
+    # Per copy: OutgoingEmail's clean-up and insert; the rest is once per message.
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_max_num_queries(6 + 2 * 22),
+    ):
+        deliver_list_message.call(message.pk)
+    assert OutgoingEmail.objects.count() == 22
+
+
+def test_a_hidden_message_is_not_sent(members, django_capture_on_commit_callbacks):
+    from tissage.collectives.lists.mail.outbound import deliver_list_message
+
+    collective, people, memberships = members
+    with django_capture_on_commit_callbacks(execute=False):
+        message = start(collective, memberships["author"])
+        services.message_hide(message=message, moderator=people["author"])
+    assert deliver_list_message.call(message.pk) == "nothing to do"
+    assert deliver_list_message.call(999_999) == "nothing to do"
+    assert OutgoingEmail.objects.count() == 0
+
+
+def test_copies_parse_with_the_default_policy(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    """A name with a comma and accents still gives a valid From."""
+    collective, people, memberships = members
+    people["author"].display_name = "Dupont, Élise"
+    people["author"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        start(collective, memberships["author"])
+    mail = by_recipient(smtp_server)["alice@example.org"]
+    (sender,) = mail["From"].addresses
+    assert sender == Address(
+        display_name="Dupont, Élise via Bassin de Londres",
+        addr_spec="bassin@listes.tissage.example",
+    )

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from . import views_mail
-
-urlpatterns = [
-    path("desabonnement/<str:token>/", views_mail.unsubscribe, name="unsubscribe"),
-]
