@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from .contributions import views
 
 app_name = "inventories"
 urlpatterns = [
@@ -12,8 +12,8 @@ urlpatterns = [
     path("<slug:slug>/fiches/<int:pk>/", views.item_detail, name="item"),
     path("<slug:slug>/fiches/<int:pk>/completer/", views.item_answer, name="item_answer"),
     # Each of these modules owns its pages; they share the `inventories` namespace.
-    path("", include("tissage.inventories.urls_map")),
-    path("", include("tissage.inventories.urls_moderation")),
-    path("", include("tissage.inventories.urls_data")),
-    path("", include("tissage.inventories.urls_manage")),
+    path("", include("tissage.inventories.map.urls")),
+    path("", include("tissage.inventories.moderation.urls")),
+    path("", include("tissage.inventories.opendata.urls")),
+    path("", include("tissage.inventories.campaigns.urls")),
 ]

@@ -10,14 +10,14 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.inventories.models import Campaign, Category, Contribution
-from tissage.inventories.photos import PreparedPhoto
-from tissage.inventories.services import (
+from tissage.inventories.contributions.services import (
     PhotoInput,
     campaign_create,
     contribution_decide,
     contribution_submit,
 )
+from tissage.inventories.models import Campaign, Category, Contribution
+from tissage.inventories.photos import PreparedPhoto
 
 # A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).
 LON, LAT = 4.365, 43.845

@@ -35,9 +35,9 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT,
 )
-from tissage.inventories import exports
+from tissage.inventories.contributions.services import campaign_create, contribution_decide
 from tissage.inventories.models import Campaign, CampaignField, Contribution, Photo
-from tissage.inventories.services import campaign_create, contribution_decide
+from tissage.inventories.opendata import exports
 from tissage.inventories.tests.helpers import (
     LAT,
     LON,

@@ -34,7 +34,8 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT,
 )
-from tissage.inventories import imports
+from tissage.inventories.contributions.periods import century_of
+from tissage.inventories.contributions.services import campaign_create
 from tissage.inventories.models import (
     Campaign,
     CampaignField,
@@ -42,8 +43,7 @@ from tissage.inventories.models import (
     ContributionEvent,
     InventoryImport,
 )
-from tissage.inventories.periods import century_of
-from tissage.inventories.services import campaign_create
+from tissage.inventories.opendata.imports import check as imports
 from tissage.inventories.tests.helpers import heritage_campaign
 from tissage.projects.models import Project, ProjectMembership
 

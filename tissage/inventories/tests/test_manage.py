@@ -29,8 +29,9 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT_SIGN_IN_FIRST,
 )
-from tissage.inventories import setup
-from tissage.inventories.models import Campaign, CampaignField, Category, Contribution, Licence
+from tissage.inventories.campaigns import services as setup
+from tissage.inventories.models import Campaign, CampaignField, Category, Contribution
+from tissage.inventories.models.contributions import Licence
 from tissage.inventories.tests.helpers import heritage_campaign, lavoir, submit
 from tissage.projects.models import Project, ProjectMembership
 

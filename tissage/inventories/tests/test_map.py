@@ -14,10 +14,11 @@ from tissage.core.tests.factories import (
     UserFactory,
     _square,
 )
-from tissage.inventories import mapcells, mapdata
-from tissage.inventories.mapcells import MapCell, cells_check, cells_rebuild
+from tissage.inventories.contributions.services import contribution_decide
+from tissage.inventories.map import cells as mapcells
+from tissage.inventories.map import data as mapdata
+from tissage.inventories.map.cells import MapCell, cells_check, cells_rebuild
 from tissage.inventories.models import Campaign, Category, Contribution
-from tissage.inventories.services import contribution_decide
 
 from .helpers import LAT, LON, heritage_campaign, published, submit
 

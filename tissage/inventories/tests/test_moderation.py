@@ -16,8 +16,8 @@ from tissage.core.tests.factories import (
     UserFactory,
     _square,
 )
+from tissage.inventories.contributions.services import contribution_answer, contribution_decide
 from tissage.inventories.models import Contribution, ContributionEvent, Photo
-from tissage.inventories.services import contribution_answer, contribution_decide
 from tissage.inventories.tests.helpers import (
     LAT,
     LON,

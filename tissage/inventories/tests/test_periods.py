@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tissage.core.tests.factories import UserFactory
+from tissage.inventories.contributions.periods import century_of
 from tissage.inventories.models import Contribution
-from tissage.inventories.periods import century_of
 from tissage.inventories.tests.helpers import heritage_campaign, published, submit
 
 

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.inventories import progress
+from tissage.inventories.contributions.services import campaign_create
+from tissage.inventories.map import progress
+from tissage.inventories.map.progress import CommuneCount, bucket_of, campaign_progress
 from tissage.inventories.models import Category, Contribution
-from tissage.inventories.progress import CommuneCount, bucket_of, campaign_progress
-from tissage.inventories.services import campaign_create
 from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
@@ -372,7 +372,9 @@ def test_the_include_renders_the_legend_the_table_and_links(campaign, communes):
 
 
 def test_the_stylesheet_defines_every_bucket():
-    css = (Path(progress.__file__).parent / "static" / "inventories" / "progress.css").read_text()
+    css = (
+        Path(progress.__file__).parents[1] / "static" / "inventories" / "progress.css"
+    ).read_text()
     for bucket in progress.BUCKETS:
         assert f".{bucket.css_class} {{ fill:" in css
 

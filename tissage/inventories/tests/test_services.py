@@ -9,15 +9,8 @@ from django.utils import translation
 from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory, _square
-from tissage.inventories import heritage
-from tissage.inventories.models import (
-    Campaign,
-    Contribution,
-    ContributionEvent,
-    distance_metres,
-)
-from tissage.inventories.photos import PreparedPhoto
-from tissage.inventories.services import (
+from tissage.inventories.campaigns import heritage
+from tissage.inventories.contributions.services import (
     ContributionRefused,
     PhotoInput,
     campaign_create,
@@ -25,6 +18,9 @@ from tissage.inventories.services import (
     contribution_submit,
     possible_duplicates,
 )
+from tissage.inventories.models import Campaign, Contribution, ContributionEvent
+from tissage.inventories.models.contributions import distance_metres
+from tissage.inventories.photos import PreparedPhoto
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tissage.inventories import imports
 from tissage.inventories.models import Campaign
+from tissage.inventories.opendata.imports import check as imports
 
 
 class Command(BaseCommand):

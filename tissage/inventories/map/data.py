@@ -28,8 +28,8 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
 
 from tissage.territories.models import Commune
 
-from .mapcells import ANY, MAX_LEVEL, MapCell, cell_x, cell_y, level_size
-from .models import Campaign, Category, Contribution, ContributionQuerySet
+from ..models.contributions import Campaign, Category, Contribution, ContributionQuerySet
+from .cells import ANY, MAX_LEVEL, MapCell, cell_x, cell_y, level_size
 
 POINT_LIMIT = 400
 MAX_CELLS_PER_SIDE = 32

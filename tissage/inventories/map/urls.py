@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_map
+from . import views as views_map
 
 urlpatterns = [
     path("<slug:slug>/carte/", views_map.map_page, name="map"),

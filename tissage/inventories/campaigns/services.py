@@ -32,8 +32,8 @@ from django.utils.translation import ngettext
 
 from tissage.territories.models import Commune
 
+from ..models.contributions import Campaign, CampaignField, Category, Contribution, Licence
 from . import heritage
-from .models import Campaign, CampaignField, Category, Contribution, Licence
 
 # A key is a column name in exports and a key of `Contribution.values`: lowercase
 # letters, digits and single underscores, starting with a letter (a leading digit would

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .mapdata import Box
+from .data import Box
 
 
 class MapQueryForm(forms.Form):

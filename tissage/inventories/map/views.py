@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET
 
 from tissage.projects.models import Project
 
+from ..contributions.forms import ItemFilterForm
+from ..lookups import get_campaign
+from .data import campaign_extent, map_features
 from .forms import MapQueryForm
-from .forms_contribute import ItemFilterForm
-from .lookups import get_campaign
-from .mapdata import campaign_extent, map_features
 
 
 @require_GET

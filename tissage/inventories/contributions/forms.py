@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.territories.models import Commune
 
-from .models import Campaign, Category, Contribution, Licence
-from .photos import MAX_PHOTO_BYTES, validate_photo
+from ..models.contributions import Campaign, Category, Contribution, Licence
+from ..photos import MAX_PHOTO_BYTES, validate_photo
 
 MAX_PHOTOS = 5
 FIELD_PREFIX = "q_"

@@ -24,10 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from . import access, services, setup
-from .forms_manage import CampaignForm, CategoryForm, FieldForm, MoveForm
-from .lookups import get_campaign
-from .models import Campaign, CampaignField, Category
+from .. import access
+from ..contributions import services
+from ..lookups import get_campaign
+from ..models import Campaign, CampaignField, Category
+from . import services as setup
+from .forms import CampaignForm, CategoryForm, FieldForm, MoveForm
 
 
 def _managed_campaign(request: HttpRequest, slug: str) -> Campaign:

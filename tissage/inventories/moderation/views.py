@@ -19,8 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
 
-from . import access, moderation
-from .forms_moderation import (
+from .. import access
+from ..contributions.services import ContributionRefused, contribution_decide
+from ..lookups import get_campaign, get_item
+from ..models import Campaign, Contribution, Photo
+from . import services as moderation
+from .forms import (
     BULK_ACTIONS,
     BulkDecisionForm,
     DecisionForm,
@@ -28,9 +32,6 @@ from .forms_moderation import (
     MergeForm,
     QueueFilterForm,
 )
-from .lookups import get_campaign, get_item
-from .models import Campaign, Contribution, Photo
-from .services import ContributionRefused, contribution_decide
 
 QUEUE_PAGE_SIZE = 50
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .periods import century_of
+from ..contributions.periods import century_of
 
 METRES_PER_DEGREE_LAT = 111_320.0
 
@@ -542,4 +542,4 @@ class InventoryImport(models.Model):
         return f"{self.campaign} · {self.original_name}"
 
 
-from .mapcells import MapCell  # noqa: E402,F401
+from ..map.cells import MapCell  # noqa: E402,F401

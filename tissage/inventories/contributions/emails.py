@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 
-from . import tokens
-from .models import Contribution, ContributionEvent
+from .. import tokens
+from ..models import Contribution, ContributionEvent
 
 
 def _address(item: Contribution) -> tuple[str, str | None]:

@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 
 from tissage.territories.models import Commune
 
-from .models import Campaign, Category, Contribution
+from ..models import Campaign, Category, Contribution
 
 # Long side of the map in SVG units. Coordinates are whole units: at this size a
 # department of 350 communes stays well under 200 KB and a commune is still recognisable.

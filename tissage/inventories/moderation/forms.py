@@ -11,8 +11,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, CampaignField, Category, Contribution, Photo
-from .services import MODERATION_TRANSITIONS
+from ..contributions.services import MODERATION_TRANSITIONS
+from ..models import Campaign, CampaignField, Category, Contribution, Photo
 
 Status = Contribution.Status
 

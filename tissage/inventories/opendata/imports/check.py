@@ -33,21 +33,21 @@ from shapely.geometry import Point
 from tissage.accounts.models import User
 from tissage.territories.models import Commune
 
-from . import heritage
-from .exports import (
-    FINGERPRINT_PREFIX,
-    SOURCE_COMMUNE,
-    SOURCE_DENOMINATION,
-    SOURCE_INSEE,
-    fold,
-)
-from .models import (
+from ...campaigns import heritage
+from ...models import (
     Campaign,
     CampaignField,
     Category,
     Contribution,
     ContributionEvent,
     InventoryImport,
+)
+from ..exports import (
+    FINGERPRINT_PREFIX,
+    SOURCE_COMMUNE,
+    SOURCE_DENOMINATION,
+    SOURCE_INSEE,
+    fold,
 )
 
 MAX_BYTES = 20 * 1024 * 1024

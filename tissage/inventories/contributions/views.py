@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.core.emails import site_url
 
-from . import access, services, tokens
-from .forms_contribute import AnswerForm, ContributionForm, ItemFilterForm
-from .lookups import get_campaign, get_item
-from .models import Campaign, Contribution, ContributionEvent
-from .photos import photo_prepare
-from .progress import campaign_progress
+from .. import access, tokens
+from ..lookups import get_campaign, get_item
+from ..map.progress import campaign_progress
+from ..models import Campaign, Contribution, ContributionEvent
+from ..photos import photo_prepare
+from . import services
+from .forms import AnswerForm, ContributionForm, ItemFilterForm
 
 PAGE_SIZE = 24
 LATEST_COUNT = 6

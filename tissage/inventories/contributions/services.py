@@ -19,8 +19,9 @@ from tissage.core.slugs import unique_slug
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from . import emails, heritage, tokens
-from .models import (
+from .. import tokens
+from ..campaigns import heritage
+from ..models.contributions import (
     Campaign,
     CampaignField,
     Category,
@@ -29,7 +30,8 @@ from .models import (
     Licence,
     Photo,
 )
-from .photos import PreparedPhoto, photo_files_delete_on_commit
+from ..photos import PreparedPhoto, photo_files_delete_on_commit
+from . import emails
 
 DUPLICATE_DISTANCE_METRES = 50
 # Words the inventory URLs use after /inventaires/: no campaign may be called so.

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from tissage.core.converters import choice_converter
 
-from . import views_data
+from . import views as views_data
 
 register_converter(choice_converter(["csv", "ods", "xlsx", "geojson"]), "inventory_format")
 

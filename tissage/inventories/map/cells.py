@@ -34,7 +34,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, F, Func, IntegerField, Sum
 
 if TYPE_CHECKING:
-    from .models import Campaign
+    from ..models import Campaign
 
 # Zoom 0 asks for level 2 (four cells around the world); zoom 12 for level 14 (about
 # 2 km). Deeper, a view holds few items and the map groups them on the fly.
@@ -127,7 +127,7 @@ CellKey = tuple[int, int, int, int, int]  # category, commune, level, cx, cy
 
 def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
     """The cells as they should be, computed from the published items (one query per level)."""
-    from .models import Contribution
+    from ..models import Contribution
 
     published = Contribution.objects.filter(campaign=campaign).published().order_by()
     totals: dict[CellKey, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import imports
-from .models import Campaign, Contribution
+from ..models import Campaign, Contribution
+from .imports import check as imports
 
 
 class ImportUploadForm(forms.Form):

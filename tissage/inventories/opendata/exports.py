@@ -41,7 +41,7 @@ from tissage.core.spreadsheets import (
     ods_row,
 )
 
-from .models import Campaign, CampaignField, Contribution, Licence, Photo
+from ..models.contributions import Campaign, CampaignField, Contribution, Licence, Photo
 
 CHUNK_SIZE = 1000
 

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.core.emails import site_url
 
-from . import access, exports, imports
-from .forms_data import ImportMappingForm, ImportUploadForm, mapping_initial
-from .lookups import get_campaign
-from .models import Campaign, InventoryImport
+from .. import access
+from ..lookups import get_campaign
+from ..models import Campaign, InventoryImport
+from . import exports
+from .forms import ImportMappingForm, ImportUploadForm, mapping_initial
+from .imports import check as imports
 
 PROBLEMS_PER_PAGE = 50
 

@@ -33,7 +33,13 @@ from django.utils.translation import gettext as _
 from tissage.accounts.models import User
 from tissage.territories.models import Commune
 
-from .models import (
+from ..contributions.services import (
+    DUPLICATE_DISTANCE_METRES,
+    ContributionRefused,
+    contribution_decide,
+    possible_duplicates,
+)
+from ..models.contributions import (
     METRES_PER_DEGREE_LAT,
     Campaign,
     CampaignField,
@@ -43,13 +49,7 @@ from .models import (
     Photo,
     distance_metres,
 )
-from .photos import photo_files_delete_on_commit
-from .services import (
-    DUPLICATE_DISTANCE_METRES,
-    ContributionRefused,
-    contribution_decide,
-    possible_duplicates,
-)
+from ..photos import photo_files_delete_on_commit
 
 Status = Contribution.Status
 
