@@ -127,7 +127,7 @@ def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
             return redirect("inventories:campaign_edit", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/campaign_form.html",
+        "inventories/campaigns/campaign_form.html",
         _form_page_context(form, project, None, offered),
     )
 
@@ -179,7 +179,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "categories": campaign.categories.count(),
         "fields": campaign.fields.count(),
     }
-    return render(request, "inventories/manage/campaign_form.html", context)
+    return render(request, "inventories/campaigns/campaign_form.html", context)
 
 
 # Categories --------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("inventories:categories", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/categories.html",
+        "inventories/campaigns/categories.html",
         {
             "campaign": campaign,
             "categories": campaign.categories.annotate(item_count=Count("items")).order_by(
@@ -240,7 +240,7 @@ def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("inventories:categories", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/category_form.html",
+        "inventories/campaigns/category_form.html",
         {"campaign": campaign, "category": category, "form": form},
     )
 
@@ -274,7 +274,7 @@ def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("inventories:categories", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/category_delete.html",
+        "inventories/campaigns/category_delete.html",
         {"campaign": campaign, "category": category, "item_count": item_count},
     )
 
@@ -291,7 +291,7 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     usage = setup.field_usage(campaign, [question.key for question in questions])
     return render(
         request,
-        "inventories/manage/fields.html",
+        "inventories/campaigns/fields.html",
         {
             "campaign": campaign,
             "rows": [(question, usage.get(question.key, 0)) for question in questions],
@@ -343,7 +343,7 @@ def field_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("inventories:fields", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/field_form.html",
+        "inventories/campaigns/field_form.html",
         {"campaign": campaign, "question": None, "form": form, "answered": 0},
     )
 
@@ -377,7 +377,7 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("inventories:fields", slug=campaign.slug)
     return render(
         request,
-        "inventories/manage/field_form.html",
+        "inventories/campaigns/field_form.html",
         {"campaign": campaign, "question": question, "form": form, "answered": answered},
     )
 
@@ -413,6 +413,6 @@ def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     answered = setup.field_usage(campaign, [question.key])[question.key]
     return render(
         request,
-        "inventories/manage/field_delete.html",
+        "inventories/campaigns/field_delete.html",
         {"campaign": campaign, "question": question, "answered": answered},
     )

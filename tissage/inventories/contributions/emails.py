@@ -33,7 +33,7 @@ def guest_confirmation_send(*, item: Contribution, base_url: str) -> OutgoingEma
     )
     return email_send(
         to=item.contributor_email,
-        template="emails/inventories/guest_confirm",
+        template="emails/inventories/contributions/guest_confirm",
         context={"item": item, "campaign": item.campaign, "confirm_url": confirm_url},
         reason=_(
             "You receive this email because this address was given with a contribution "
@@ -60,7 +60,7 @@ def decision_send(
             answer_url += "?jeton=" + tokens.make(item, tokens.GUEST_ANSWER_SALT)
     return email_send(
         to=to,
-        template="emails/inventories/decision",
+        template="emails/inventories/moderation/decision",
         context={
             "item": item,
             "campaign": item.campaign,

@@ -43,7 +43,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "inventories/campaign.html",
+        "inventories/campaigns/campaign.html",
         {
             "campaign": campaign,
             "rights": rights,
@@ -101,7 +101,7 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(_after_submit(request, item))
     return render(
         request,
-        "inventories/contribute.html",
+        "inventories/contributions/contribute.html",
         {
             "campaign": campaign,
             "rights": rights,
@@ -217,7 +217,7 @@ def nearby(request: HttpRequest, slug: str) -> HttpResponse:
             )
     return render(
         request,
-        "inventories/contribute.html#nearby",
+        "inventories/contributions/contribute.html#nearby",
         {"campaign": campaign, "duplicates": duplicates, "live": True},
     )
 
@@ -238,7 +238,7 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "inventories/item_list.html",
+        "inventories/contributions/item_list.html",
         {
             "campaign": campaign,
             "rights": rights,
@@ -287,7 +287,7 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     lon, lat = (item.longitude, item.latitude) if exact else item.public_point()
     return render(
         request,
-        "inventories/item.html",
+        "inventories/contributions/item.html",
         {
             "campaign": campaign,
             "rights": rights,
@@ -375,6 +375,6 @@ def item_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question = item.events.filter(to_status=Contribution.Status.NEEDS_INFO).last()
     return render(
         request,
-        "inventories/answer.html",
+        "inventories/contributions/answer.html",
         {"campaign": campaign, "item": item, "form": form, "question": question},
     )

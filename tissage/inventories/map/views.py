@@ -30,7 +30,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     extent = campaign_extent(campaign)
     return render(
         request,
-        "inventories/map.html",
+        "inventories/map/map.html",
         {
             "campaign": campaign,
             "rights": rights,

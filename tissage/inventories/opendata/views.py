@@ -106,7 +106,7 @@ def data_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "inventories/data/page.html",
+        "inventories/opendata/page.html",
         {
             "campaign": campaign,
             "rights": rights,
@@ -214,7 +214,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     previous = campaign.imports.select_related("created_by")[:20]
     return render(
         request,
-        "inventories/data/import_upload.html",
+        "inventories/opendata/import_upload.html",
         {"campaign": campaign, "form": form, "previous": previous},
     )
 
@@ -274,7 +274,7 @@ def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "inventories/data/import_review.html",
+        "inventories/opendata/import_review.html",
         {
             "campaign": campaign,
             "imp": imp,

@@ -199,7 +199,7 @@ def test_the_outlines_are_cached_but_the_counts_are_not(campaign, communes):
 
 
 def render_map(result):
-    return render_to_string("inventories/_progress.html#map", {"progress": result})
+    return render_to_string("inventories/map/_progress.html#map", {"progress": result})
 
 
 def parse(svg):
@@ -282,7 +282,7 @@ def test_no_usable_contour_at_all_gives_no_map_but_still_the_table(communes):
     campaign = campaign_create(project=ProjectFactory(), title="Sans carte", communes=communes)
 
     result = campaign_progress(campaign)
-    html = render_to_string("inventories/_progress.html", {"progress": result})
+    html = render_to_string("inventories/map/_progress.html", {"progress": result})
 
     assert result.map is None
     assert "<svg" not in html.split("progress-legend")[0]
@@ -360,7 +360,7 @@ def test_the_include_renders_the_legend_the_table_and_links(campaign, communes):
     add(campaign, "lavoir", communes[1], 3)
     with translation.override("en"):
         html = render_to_string(
-            "inventories/_progress.html", {"progress": campaign_progress(campaign)}
+            "inventories/map/_progress.html", {"progress": campaign_progress(campaign)}
         )
     assert "<caption>Published items per commune</caption>" in html
     assert "3 published items, in 1 of 3 communes." in html
@@ -383,7 +383,7 @@ def test_a_campaign_anywhere_with_nothing_yet_renders_a_plain_sentence():
     campaign = campaign_create(project=ProjectFactory(), title="Partout")
     result = campaign_progress(campaign)
     with translation.override("en"):
-        html = render_to_string("inventories/_progress.html", {"progress": result})
+        html = render_to_string("inventories/map/_progress.html", {"progress": result})
     assert (result.communes, result.map, result.validated) == ([], None, 0)
     assert "0 published items." in html
     assert "<table" not in html and "<svg" not in html
