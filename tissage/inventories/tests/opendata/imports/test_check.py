@@ -49,7 +49,7 @@ from tissage.projects.models import Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
 
-TOULOUSE = Path(__file__).parent / "data" / "inventaire-toulouse-merimee.geojson"
+TOULOUSE = Path(__file__).parents[2] / "data" / "inventaire-toulouse-merimee.geojson"
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from tissage.inventories.map import cells as mapcells
 from tissage.inventories.map import data as mapdata
 from tissage.inventories.map.cells import MapCell, cells_check, cells_rebuild
 from tissage.inventories.models import Campaign, Category, Contribution
-
-from .helpers import LAT, LON, heritage_campaign, published, submit
+from tissage.inventories.tests.helpers import LAT, LON, heritage_campaign, published, submit
 
 pytestmark = pytest.mark.django_db
 

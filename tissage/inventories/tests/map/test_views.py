@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from tissage.core.tests.factories import ProjectMembershipFactory, UserFactory
 from tissage.inventories.models import Campaign, Category
-
-from .helpers import LAT, LON, heritage_campaign, published
+from tissage.inventories.tests.helpers import LAT, LON, heritage_campaign, published
 
 pytestmark = pytest.mark.django_db
 

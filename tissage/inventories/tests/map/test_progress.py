@@ -24,7 +24,7 @@ from tissage.territories.services import communes_import
 pytestmark = pytest.mark.django_db
 
 SVG = "{http://www.w3.org/2000/svg}"
-GARD = Path(__file__).resolve().parents[2] / "demo" / "data" / "communes-30-gard.geojson"
+GARD = Path(__file__).resolve().parents[3] / "demo" / "data" / "communes-30-gard.geojson"
 
 
 @pytest.fixture(autouse=True)
