@@ -23,8 +23,8 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from tissage.inventories.contributions.services import campaign_create  # noqa: E402
-from tissage.inventories.map.cells import MapCell, cells_check  # noqa: E402
-from tissage.inventories.models import Campaign, Category, Contribution  # noqa: E402
+from tissage.inventories.map.cells import cells_check  # noqa: E402
+from tissage.inventories.models import Campaign, Category, Contribution, MapCell  # noqa: E402
 from tissage.organisations.services import organisation_create  # noqa: E402
 from tissage.projects.services import project_create  # noqa: E402
 from tissage.territories.models import Commune  # noqa: E402

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.territories.models import Commune
 
-from ..models.contributions import Campaign, CampaignField, Licence
+from ..models import Campaign, CampaignField
+from ..models.campaigns import Licence
 from .services import KEY_MAX_LENGTH, check_dates, communes_from_text, merimee_field_choices
 
 

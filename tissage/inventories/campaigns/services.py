@@ -32,7 +32,8 @@ from django.utils.translation import ngettext
 
 from tissage.territories.models import Commune
 
-from ..models.contributions import Campaign, CampaignField, Category, Contribution, Licence
+from ..models import Campaign, CampaignField, Category, Contribution
+from ..models.campaigns import Licence
 from . import heritage
 
 # A key is a column name in exports and a key of `Contribution.values`: lowercase

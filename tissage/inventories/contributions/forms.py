@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.territories.models import Commune
 
-from ..models.contributions import Campaign, Category, Contribution, Licence
+from ..models import Campaign, Category, Contribution
+from ..models.campaigns import Licence
 from ..photos import MAX_PHOTO_BYTES, validate_photo
 
 MAX_PHOTOS = 5

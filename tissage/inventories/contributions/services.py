@@ -21,15 +21,8 @@ from tissage.territories.models import Commune
 
 from .. import tokens
 from ..campaigns import heritage
-from ..models.contributions import (
-    Campaign,
-    CampaignField,
-    Category,
-    Contribution,
-    ContributionEvent,
-    Licence,
-    Photo,
-)
+from ..models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
+from ..models.campaigns import Licence
 from ..photos import PreparedPhoto, photo_files_delete_on_commit
 from . import emails
 

@@ -28,13 +28,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Func, IntegerField, Sum
 
-if TYPE_CHECKING:
-    from ..models import Campaign
+from ..models import Campaign, Contribution, MapCell
 
 # Zoom 0 asks for level 2 (four cells around the world); zoom 12 for level 14 (about
 # 2 km). Deeper, a view holds few items and the map groups them on the fly.
@@ -83,38 +82,6 @@ def cell_y(size: float) -> CellIndex:
     return CellIndex((F("public_latitude") + 90.0) / size)
 
 
-class MapCell(models.Model):
-    """How many published items of a campaign lie in one grid cell, and where on average."""
-
-    campaign = models.ForeignKey("inventories.Campaign", on_delete=models.CASCADE, related_name="+")
-    # A category's primary key, or ANY. Not foreign keys: 0 is no row.
-    category = models.PositiveBigIntegerField()
-    # A commune's primary key, or ANY.
-    commune = models.PositiveBigIntegerField()
-    level = models.PositiveSmallIntegerField()
-    cx = models.IntegerField()
-    cy = models.IntegerField()
-    count = models.IntegerField(default=0)
-    # Sums of the public points: the cluster is drawn at their mean.
-    sum_lon = models.FloatField(default=0)
-    sum_lat = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [
-            # Also the index every map request walks: campaign, filters, level, cx range.
-            models.UniqueConstraint(
-                fields=["campaign", "category", "commune", "level", "cx", "cy"],
-                name="one_map_cell",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.campaign_id}/{self.category}/{self.commune}/{self.level}/{self.cx}/{self.cy}: "
-            f"{self.count}"
-        )
-
-
 @dataclass(frozen=True)
 class CellTotals:
     count: int
@@ -127,8 +94,6 @@ CellKey = tuple[int, int, int, int, int]  # category, commune, level, cx, cy
 
 def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
     """The cells as they should be, computed from the published items (one query per level)."""
-    from ..models import Contribution
-
     published = Contribution.objects.filter(campaign=campaign).published().order_by()
     totals: dict[CellKey, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     for level in range(MIN_LEVEL, MAX_LEVEL + 1):

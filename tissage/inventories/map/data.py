@@ -28,8 +28,9 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
 
 from tissage.territories.models import Commune
 
-from ..models.contributions import Campaign, Category, Contribution, ContributionQuerySet
-from .cells import ANY, MAX_LEVEL, MapCell, cell_x, cell_y, level_size
+from ..models import Campaign, Category, Contribution, MapCell
+from ..models.contributions import ContributionQuerySet
+from .cells import ANY, MAX_LEVEL, cell_x, cell_y, level_size
 
 POINT_LIMIT = 400
 MAX_CELLS_PER_SIDE = 32

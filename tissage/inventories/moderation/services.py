@@ -39,16 +39,8 @@ from ..contributions.services import (
     contribution_decide,
     possible_duplicates,
 )
-from ..models.contributions import (
-    METRES_PER_DEGREE_LAT,
-    Campaign,
-    CampaignField,
-    Category,
-    Contribution,
-    ContributionEvent,
-    Photo,
-    distance_metres,
-)
+from ..models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
+from ..models.contributions import METRES_PER_DEGREE_LAT, distance_metres
 from ..photos import photo_files_delete_on_commit
 
 Status = Contribution.Status

@@ -41,7 +41,8 @@ from tissage.core.spreadsheets import (
     ods_row,
 )
 
-from ..models.contributions import Campaign, CampaignField, Contribution, Licence, Photo
+from ..models import Campaign, CampaignField, Contribution, Photo
+from ..models.campaigns import Licence
 
 CHUNK_SIZE = 1000
 

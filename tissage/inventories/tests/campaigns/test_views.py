@@ -31,7 +31,7 @@ from tissage.core.tests.matrices import (
 )
 from tissage.inventories.campaigns import services as setup
 from tissage.inventories.models import Campaign, CampaignField, Category, Contribution
-from tissage.inventories.models.contributions import Licence
+from tissage.inventories.models.campaigns import Licence
 from tissage.inventories.tests.helpers import heritage_campaign, lavoir, submit
 from tissage.projects.models import Project, ProjectMembership
 
