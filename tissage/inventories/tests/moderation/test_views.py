@@ -581,11 +581,11 @@ def test_bad_coordinates_are_explained(signed_in, campaign):
 
 
 def test_edit_photo_credits_and_remove_a_photo(
-    signed_in, campaign, tmp_path, django_capture_on_commit_callbacks
+    signed_in, campaign, media, django_capture_on_commit_callbacks
 ):
     found = item(campaign, photos=[a_photo("Jeanne"), a_photo("Paul")])
     first, second = found.photos.order_by("position")
-    removed_file, kept_file = tmp_path / second.image.name, tmp_path / first.image.name
+    removed_file, kept_file = media / second.image.name, media / first.image.name
     assert removed_file.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
