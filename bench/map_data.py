@@ -22,7 +22,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tissage.inventories.contributions.services import campaign_create  # noqa: E402
+from tissage.inventories.campaigns.services import campaign_create  # noqa: E402
 from tissage.inventories.map.cells import cells_check  # noqa: E402
 from tissage.inventories.models import Campaign, Category, Contribution, MapCell  # noqa: E402
 from tissage.organisations.services import organisation_create  # noqa: E402

@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from tissage.inventories.contributions.services import campaign_create
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
 from tissage.territories.models import Commune
 

@@ -11,9 +11,9 @@ from PIL import Image, ImageDraw
 from shapely import Point
 
 from tissage.accounts.models import User
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
-    campaign_create,
     contribution_decide,
     contribution_submit,
 )

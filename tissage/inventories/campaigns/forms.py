@@ -15,7 +15,9 @@ from tissage.territories.models import Commune
 
 from ..models import Campaign, CampaignField
 from ..models.campaigns import Licence
-from .services import KEY_MAX_LENGTH, check_dates, communes_from_text, merimee_field_choices
+from .communes import communes_from_text
+from .questions import KEY_MAX_LENGTH, merimee_field_choices
+from .services import check_dates
 
 
 class DateInput(forms.DateInput):

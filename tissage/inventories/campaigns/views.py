@@ -25,10 +25,11 @@ from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
 from .. import access
-from ..contributions import services
 from ..lookups import get_campaign
 from ..models import Campaign, CampaignField, Category
-from . import services as setup
+from . import categories as category_services
+from . import communes, services
+from . import questions as question_services
 from .forms import CampaignForm, CategoryForm, FieldForm, MoveForm
 
 
@@ -59,7 +60,7 @@ def _communes_offered(project: Project) -> CommunesOffered:
     return CommunesOffered(Commune.objects.all(), _("the communes known to the platform"), False)
 
 
-def _show_refusal(form: forms.Form, refusal: setup.SetupRefused) -> None:
+def _show_refusal(form: forms.Form, refusal: services.SetupRefused) -> None:
     for field, problems in refusal.errors.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
@@ -101,7 +102,7 @@ def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
         among=offered.among,
         among_name=offered.name,
         creating=True,
-        initial={"communes": setup.communes_text(suggested), "starts_on": timezone.localdate()},
+        initial={"communes": communes.communes_text(suggested), "starts_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -151,13 +152,13 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "ends_on": campaign.ends_on,
             "licence": campaign.licence,
             "requires_account": campaign.requires_account,
-            "communes": setup.communes_text(current),
+            "communes": communes.communes_text(current),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            setup.campaign_settings_update(
+            services.campaign_settings_update(
                 campaign=campaign,
                 title=data["title"],
                 presentation=data["presentation"],
@@ -168,7 +169,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 requires_account=data["requires_account"],
                 communes=data["communes"],
             )
-        except setup.SetupRefused as refusal:
+        except services.SetupRefused as refusal:
             campaign.refresh_from_db()
             _show_refusal(form, refusal)
         else:
@@ -193,8 +194,8 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            category = setup.category_add(campaign=campaign, **form.cleaned_data)
-        except setup.SetupRefused as refusal:
+            category = category_services.category_add(campaign=campaign, **form.cleaned_data)
+        except services.SetupRefused as refusal:
             _show_refusal(form, refusal)
         else:
             messages.success(request, _("“%(name)s” is added.") % {"name": category.name})
@@ -231,8 +232,8 @@ def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            setup.category_update(category=category, **form.cleaned_data)
-        except setup.SetupRefused as refusal:
+            category_services.category_update(category=category, **form.cleaned_data)
+        except services.SetupRefused as refusal:
             category.refresh_from_db()
             _show_refusal(form, refusal)
         else:
@@ -252,7 +253,7 @@ def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     category = _category(campaign, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
-        setup.category_move(category=category, offset=form.offset)
+        category_services.category_move(category=category, offset=form.offset)
     return redirect("inventories:categories", slug=campaign.slug)
 
 
@@ -265,8 +266,8 @@ def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item_count = category.items.count()
     if request.method == "POST":
         try:
-            setup.category_delete(category=category)
-        except setup.SetupRefused as refusal:
+            category_services.category_delete(category=category)
+        except services.SetupRefused as refusal:
             for problem in refusal.messages:
                 messages.error(request, problem)
         else:
@@ -288,7 +289,7 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign's questions, with how many items answered each."""
     campaign = _managed_campaign(request, slug)
     questions = list(campaign.fields.order_by("position", "pk"))
-    usage = setup.field_usage(campaign, [question.key for question in questions])
+    usage = question_services.field_usage(campaign, [question.key for question in questions])
     return render(
         request,
         "inventories/campaigns/fields.html",
@@ -333,8 +334,8 @@ def field_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = FieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = setup.field_add(campaign=campaign, **_field_values(form))
-        except setup.SetupRefused as refusal:
+            question = question_services.field_add(campaign=campaign, **_field_values(form))
+        except services.SetupRefused as refusal:
             _show_refusal(form, refusal)
         else:
             messages.success(
@@ -353,7 +354,7 @@ def field_create(request: HttpRequest, slug: str) -> HttpResponse:
 def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, slug)
     question = _field(campaign, pk)
-    answered = setup.field_usage(campaign, [question.key])[question.key]
+    answered = question_services.field_usage(campaign, [question.key])[question.key]
     form = FieldForm(
         request.POST or None,
         initial={
@@ -368,8 +369,8 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            setup.field_update(field=question, **_field_values(form))
-        except setup.SetupRefused as refusal:
+            question_services.field_update(field=question, **_field_values(form))
+        except services.SetupRefused as refusal:
             question.refresh_from_db()
             _show_refusal(form, refusal)
         else:
@@ -389,7 +390,7 @@ def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question = _field(campaign, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
-        setup.field_move(field=question, offset=form.offset)
+        question_services.field_move(field=question, offset=form.offset)
     return redirect("inventories:fields", slug=campaign.slug)
 
 
@@ -401,8 +402,8 @@ def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question = _field(campaign, pk)
     if request.method == "POST":
         try:
-            setup.field_delete(field=question)
-        except setup.SetupRefused as refusal:
+            question_services.field_delete(field=question)
+        except services.SetupRefused as refusal:
             for problem in refusal.messages:
                 messages.error(request, problem)
         else:
@@ -410,7 +411,7 @@ def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 request, _("The question “%(label)s” is deleted.") % {"label": question.label}
             )
         return redirect("inventories:fields", slug=campaign.slug)
-    answered = setup.field_usage(campaign, [question.key])[question.key]
+    answered = question_services.field_usage(campaign, [question.key])[question.key]
     return render(
         request,
         "inventories/campaigns/field_delete.html",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,93 +11,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.core.slugs import unique_slug
-from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
 from .. import tokens
-from ..campaigns import heritage
-from ..models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
-from ..models.campaigns import Licence
+from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
 from ..photos import PreparedPhoto, photo_files_delete_on_commit
 from . import emails
 
 DUPLICATE_DISTANCE_METRES = 50
-# Words the inventory URLs use after /inventaires/: no campaign may be called so.
-RESERVED_CAMPAIGN_SLUGS = {"nouveau", "confirmer"}
 
 
 class ContributionRefused(Exception):
     """The contribution cannot be recorded; the message says why, to the person."""
-
-
-@transaction.atomic
-def campaign_create(
-    *,
-    project: Project,
-    title: str,
-    template: str = Campaign.Template.FREE,
-    presentation: str = "",
-    method: str = "",
-    starts_on: datetime.date | None = None,
-    ends_on: datetime.date | None = None,
-    licence: str = Licence.ETALAB,
-    requires_account: bool = False,
-    communes: Iterable[Commune] = (),
-    slug: str | None = None,
-) -> Campaign:
-    """Create a campaign; the heritage template brings its categories and fields."""
-    campaign = Campaign(
-        project=project,
-        title=title,
-        slug=slug or _campaign_slug(title),
-        template=template,
-        presentation=presentation,
-        method=method,
-        starts_on=starts_on or timezone.localdate(),
-        ends_on=ends_on,
-        licence=licence,
-        requires_account=requires_account,
-    )
-    campaign.full_clean()
-    campaign.save()
-    campaign.communes.set(communes)
-    if template == Campaign.Template.HERITAGE:
-        Category.objects.bulk_create(
-            Category(
-                campaign=campaign,
-                name=name,
-                slug=slugify(name)[:80],
-                merimee_denomination=denomination,
-                position=position,
-            )
-            for position, (name, denomination) in enumerate(heritage.CATEGORIES)
-        )
-        CampaignField.objects.bulk_create(
-            CampaignField(
-                campaign=campaign,
-                key=spec.key,
-                label=spec.label,
-                kind=spec.kind,
-                help_text=spec.help_text,
-                choices=spec.choices,
-                merimee_field=spec.merimee_field,
-                position=position,
-            )
-            for position, spec in enumerate(heritage.FIELDS)
-        )
-    return campaign
-
-
-def _campaign_slug(title: str) -> str:
-    slug = unique_slug(Campaign, title, fallback="inventaire")
-    if slug in RESERVED_CAMPAIGN_SLUGS:
-        slug = unique_slug(Campaign, f"inventaire {title}")
-    return slug
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
-    campaign_create,
     contribution_decide,
     contribution_submit,
 )

@@ -29,7 +29,7 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT_SIGN_IN_FIRST,
 )
-from tissage.inventories.campaigns import services as setup
+from tissage.inventories.campaigns import categories, communes, questions, services
 from tissage.inventories.models import Campaign, CampaignField, Category, Contribution
 from tissage.inventories.models.campaigns import Licence
 from tissage.inventories.tests.helpers import heritage_campaign, lavoir, submit
@@ -338,7 +338,7 @@ def test_someone_outside_the_project_cannot_create_a_campaign(client, campaign):
     ["Anduze", "anduze", "ANDUZE", "30010", "Anduze (30010)", " anduze ;", "Anduze, 30010"],
 )
 def test_communes_are_read_from_names_or_codes(territory, text):
-    found = setup.communes_from_text(
+    found = communes.communes_from_text(
         text, among=territory[0].__class__.objects.all(), among_name="test"
     )
     assert [commune.insee_code for commune in found] == ["30010"]
@@ -347,7 +347,7 @@ def test_communes_are_read_from_names_or_codes(territory, text):
 def test_accents_hyphens_and_abbreviations_do_not_matter(territory):
     from tissage.territories.models import Commune
 
-    found = setup.communes_from_text(
+    found = communes.communes_from_text(
         "LEZAN, St Jean du Gard", among=Commune.objects.all(), among_name="test"
     )
     assert [commune.name for commune in found] == ["Lézan", "Saint-Jean-du-Gard"]
@@ -360,9 +360,9 @@ def test_a_name_shared_by_two_communes_asks_for_the_code(territory):
 
     CommuneFactory(name="Anduze", insee_code="34999", department="34")
     with pytest.raises(ValidationError) as refusal:
-        setup.communes_from_text("Anduze", among=Commune.objects.all(), among_name="test")
+        communes.communes_from_text("Anduze", among=Commune.objects.all(), among_name="test")
     assert "30010, 34999" in refusal.value.messages[0]
-    found = setup.communes_from_text(
+    found = communes.communes_from_text(
         "Anduze (34999)", among=Commune.objects.all(), among_name="test"
     )
     assert [commune.insee_code for commune in found] == ["34999"]
@@ -414,7 +414,7 @@ def test_bad_settings_change_nothing(signed_in, campaign, territory):
 
 def test_items_keep_their_licence_when_the_campaign_changes_it(campaign):
     item = submit(campaign)
-    setup.campaign_settings_update(
+    services.campaign_settings_update(
         campaign=campaign,
         title=campaign.title,
         presentation="",
@@ -431,8 +431,8 @@ def test_items_keep_their_licence_when_the_campaign_changes_it(campaign):
 
 
 def test_the_settings_service_refuses_what_the_form_would(campaign):
-    with pytest.raises(setup.SetupRefused) as refusal:
-        setup.campaign_settings_update(
+    with pytest.raises(services.SetupRefused) as refusal:
+        services.campaign_settings_update(
             campaign=campaign,
             title="  ",
             presentation="",
@@ -470,9 +470,9 @@ def test_a_category_is_added_at_the_end_with_a_unique_slug(signed_in, campaign):
     assert added.position == 16
     assert added.description == "Les deux à la fois."
 
-    twin = setup.category_add(campaign=campaign, name="Lavoir abreuvoir")
+    twin = categories.category_add(campaign=campaign, name="Lavoir abreuvoir")
     assert twin.slug == "lavoir-abreuvoir-2"
-    emoji = setup.category_add(campaign=campaign, name="🏛️")
+    emoji = categories.category_add(campaign=campaign, name="🏛️")
     assert emoji.slug == "categorie"
 
 
@@ -572,7 +572,7 @@ def test_categories_move_up_and_down_without_javascript(signed_in, campaign):
 def test_moving_mends_tied_positions(campaign):
     Category.objects.filter(campaign=campaign).update(position=0)
     last = campaign.categories.order_by("position", "name").last()
-    setup.category_move(category=last, offset=-1)
+    categories.category_move(category=last, offset=-1)
     positions = list(campaign.categories.order_by("position").values_list("position", flat=True))
     assert positions == list(range(16))
     assert names(campaign)[-2] == last.name
@@ -601,7 +601,7 @@ def queries_for(client, url):
 def test_the_categories_page_makes_the_same_queries_for_more_rows(signed_in, campaign):
     few = queries_for(signed_in, categories_url(campaign))
     for number in range(30):
-        setup.category_add(campaign=campaign, name=f"Catégorie {number}")
+        categories.category_add(campaign=campaign, name=f"Catégorie {number}")
     for number in range(5):
         submit(campaign, title=f"Lavoir {number}", lon=4.36 + number * 0.001)
     many = queries_for(signed_in, categories_url(campaign))
@@ -650,11 +650,11 @@ def test_questions_of_every_kind_are_added(signed_in, campaign, kind, choices, s
 
 
 def test_keys_are_made_from_labels_and_kept_unique(campaign):
-    first = setup.field_add(campaign=campaign, label="Matériaux du gros œuvre", kind="text")
-    second = setup.field_add(campaign=campaign, label="Matériaux du gros-œuvre", kind="text")
-    odd = setup.field_add(campaign=campaign, label="1er étage ?", kind="text")
-    reserved = setup.field_add(campaign=campaign, label="Title", kind="text")
-    nothing = setup.field_add(campaign=campaign, label="?!", kind="text")
+    first = questions.field_add(campaign=campaign, label="Matériaux du gros œuvre", kind="text")
+    second = questions.field_add(campaign=campaign, label="Matériaux du gros-œuvre", kind="text")
+    odd = questions.field_add(campaign=campaign, label="1er étage ?", kind="text")
+    reserved = questions.field_add(campaign=campaign, label="Title", kind="text")
+    nothing = questions.field_add(campaign=campaign, label="?!", kind="text")
     assert first.key == "materiaux_du_gros_oeuvre"
     assert second.key == "materiaux_du_gros_oeuvre_2"
     assert odd.key == "er_etage"
@@ -690,8 +690,8 @@ def test_bad_questions_are_refused(signed_in, campaign, changes, field, message)
 
 
 def test_all_problems_are_shown_at_once(campaign):
-    with pytest.raises(setup.SetupRefused) as refusal:
-        setup.field_add(campaign=campaign, label="", kind="choice", key="etat", choices="a")
+    with pytest.raises(services.SetupRefused) as refusal:
+        questions.field_add(campaign=campaign, label="", kind="choice", key="etat", choices="a")
     assert set(refusal.value.errors) == {"label", "choices", "key"}
 
 
@@ -725,7 +725,7 @@ def test_a_key_can_change_while_nobody_answered(signed_in, campaign):
 
 def test_an_empty_key_keeps_the_current_one(campaign):
     lieu = campaign.fields.get(key="lieu_dit")
-    setup.field_update(
+    questions.field_update(
         field=lieu, label="Lieu-dit", kind="text", help_text="", required=True,
         choices="", key="", merimee_field="LIEU",
     )  # fmt: skip
@@ -736,15 +736,15 @@ def test_an_empty_key_keeps_the_current_one(campaign):
 def test_the_kind_stays_once_answered_except_between_texts(campaign):
     answered(campaign, lieu_dit="Les Aires", couverture="lauze")
     lieu = campaign.fields.get(key="lieu_dit")
-    setup.field_update(
+    questions.field_update(
         field=lieu, label=lieu.label, kind="long_text", help_text="", required=False,
         choices="", key="lieu_dit", merimee_field="LIEU",
     )  # fmt: skip
     assert CampaignField.objects.get(pk=lieu.pk).kind == "long_text"
 
     couverture = campaign.fields.get(key="couverture")
-    with pytest.raises(setup.SetupRefused) as refusal:
-        setup.field_update(
+    with pytest.raises(services.SetupRefused) as refusal:
+        questions.field_update(
             field=couverture, label=couverture.label, kind="multiple_choice", help_text="",
             required=False, choices=couverture.choices, key="couverture", merimee_field="COUV",
         )  # fmt: skip
@@ -817,7 +817,7 @@ def test_usage_counts_answers_per_question_in_one_query(campaign, django_assert_
     keys = ["lieu_dit", "etat", "materiaux", "appellation", "remarquable", "absent"]
     keys += ["ouvert", "hauteur", "contains", "exact"]
     with django_assert_num_queries(1):
-        usage = setup.field_usage(campaign, keys)
+        usage = questions.field_usage(campaign, keys)
     assert usage == {
         "lieu_dit": 2,
         "etat": 1,
@@ -867,7 +867,7 @@ def test_the_edit_form_warns_what_stays_once_answered(signed_in, campaign):
 def test_the_questions_page_makes_the_same_queries_for_more_rows(signed_in, campaign):
     few = queries_for(signed_in, fields_url(campaign))
     for number in range(25):
-        setup.field_add(campaign=campaign, label=f"Question {number}", kind="text")
+        questions.field_add(campaign=campaign, label=f"Question {number}", kind="text")
     for number in range(5):
         answered(campaign, lieu_dit=f"Lieu {number}")
     many = queries_for(signed_in, fields_url(campaign))
@@ -883,7 +883,7 @@ def test_pages_make_few_queries(signed_in, campaign, django_assert_max_num_queri
 def test_contributions_keep_their_values_key_after_label_change(campaign):
     item = answered(campaign, lieu_dit="Les Aires")
     lieu = campaign.fields.get(key="lieu_dit")
-    setup.field_update(
+    questions.field_update(
         field=lieu, label="Quartier", kind="text", help_text="", required=False,
         choices="", key="lieu_dit", merimee_field="LIEU",
     )  # fmt: skip

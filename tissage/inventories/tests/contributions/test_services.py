@@ -10,10 +10,10 @@ from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory, _square
 from tissage.inventories.campaigns import heritage
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     ContributionRefused,
     PhotoInput,
-    campaign_create,
     contribution_decide,
     contribution_submit,
     possible_duplicates,

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.inventories.contributions.services import campaign_create
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.map import progress
 from tissage.inventories.map.progress import CommuneCount, bucket_of, campaign_progress
 from tissage.inventories.models import Category, Contribution

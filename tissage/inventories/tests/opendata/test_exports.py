@@ -35,7 +35,8 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT,
 )
-from tissage.inventories.contributions.services import campaign_create, contribution_decide
+from tissage.inventories.campaigns.services import campaign_create
+from tissage.inventories.contributions.services import contribution_decide
 from tissage.inventories.models import Campaign, CampaignField, Contribution, Photo
 from tissage.inventories.opendata import exports
 from tissage.inventories.tests.helpers import (

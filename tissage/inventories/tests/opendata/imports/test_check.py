@@ -34,8 +34,8 @@ from tissage.core.tests.matrices import (
     STAFF,
     STAFF_DRAFT,
 )
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.periods import century_of
-from tissage.inventories.contributions.services import campaign_create
 from tissage.inventories.models import (
     Campaign,
     CampaignField,
