@@ -14,10 +14,10 @@ from tissage.accounts.models import User
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
-    contribution_decide,
     contribution_submit,
 )
 from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.photos import photo_prepare
 from tissage.projects.models import Project
 

@@ -1,6 +1,7 @@
 """Forms of the pages where facilitators set a campaign up. They read and shape the
 input; the rules that involve other rows (unique keys, answers already given…) are
-checked by the functions of `setup.py`, whose refusals the views show on these forms."""
+checked by `services.py`, `categories.py` and `questions.py`, whose refusals the views
+show on these forms."""
 
 from __future__ import annotations
 

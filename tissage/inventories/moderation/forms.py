@@ -11,8 +11,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ..contributions.services import MODERATION_TRANSITIONS
 from ..models import Campaign, CampaignField, Category, Contribution, Photo
+from .services import MODERATION_TRANSITIONS
 
 Status = Contribution.Status
 
@@ -61,7 +61,7 @@ class QueueFilterForm(forms.Form):
         ]
 
     def filters(self) -> dict[str, Any]:
-        """The valid filters, as `moderation.queue_items` takes them; invalid ones are
+        """The valid filters, as `queries.queue_items` takes them; invalid ones are
         left out (the form shows their error)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
@@ -337,7 +337,7 @@ class EditForms:
         return all(results)
 
     def changes(self) -> dict[str, Any]:
-        """Arguments of `moderation.contribution_edit`."""
+        """Arguments of `services.contribution_edit`."""
         return {
             "title": self.item.cleaned_data["title"],
             "description": self.item.cleaned_data["description"],

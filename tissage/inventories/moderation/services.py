@@ -1,8 +1,8 @@
-"""Moderating a campaign: the queue, decisions in bulk, edits, merges of duplicates, and
-the history as moderators read it.
+"""Moderators' writes: decisions (one by one or in bulk) and edits. Merges of duplicates
+are in `merges.py`, the queue's reads in `queries.py`, the history in `history.py`.
 
-Every status change goes through `services.contribution_decide`, so that the history
-and the email to the contributor follow whatever the page it comes from.
+Every status change goes through `contribution_decide`, so that the history and the
+email to the contributor follow whatever the page it comes from.
 
 `ContributionEvent.changes` written here is ``{key: [before, after]}`` with JSON values:
 - an attribute of the item: ``title``, ``description``, ``category`` (its name),
@@ -18,130 +18,90 @@ and the email to the contributor follow whatever the page it comes from.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
-from django.urls import reverse
-from django.utils.text import capfirst
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.territories.models import Commune
 
-from ..contributions.services import (
-    DUPLICATE_DISTANCE_METRES,
-    ContributionRefused,
-    contribution_decide,
-    possible_duplicates,
-)
-from ..models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
-from ..models.contributions import METRES_PER_DEGREE_LAT, distance_metres
+from ..contributions.services import ContributionRefused
+from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
 from ..photos import photo_files_delete_on_commit
+from . import emails
 
-Status = Contribution.Status
+MODERATION_TRANSITIONS = {
+    Contribution.Status.SUBMITTED: {
+        Contribution.Status.VALIDATED,
+        Contribution.Status.NEEDS_INFO,
+        Contribution.Status.REJECTED,
+    },
+    Contribution.Status.NEEDS_INFO: {
+        Contribution.Status.VALIDATED,
+        Contribution.Status.REJECTED,
+        Contribution.Status.SUBMITTED,
+    },
+    Contribution.Status.VALIDATED: {Contribution.Status.ARCHIVED, Contribution.Status.NEEDS_INFO},
+    Contribution.Status.REJECTED: {Contribution.Status.SUBMITTED},
+    Contribution.Status.ARCHIVED: {Contribution.Status.VALIDATED},
+}
 
-# The queue's default: what waits for a moderator.
-TO_MODERATE = (Status.SUBMITTED, Status.NEEDS_INFO)
-# Same exclusions as `services.possible_duplicates`, plus merged items (already dealt with).
-_NOT_DUPLICATES = (Status.REJECTED, Status.AWAITING_EMAIL)
 
-
-# --- The queue ------------------------------------------------------------------------
-
-
-def queue_items(
-    campaign: Campaign,
+@transaction.atomic
+def contribution_decide(
     *,
-    status: str = "",
-    category: str = "",
-    commune: str = "",
-    approximate: bool = False,
-    search: str = "",
-) -> QuerySet[Contribution]:
-    """Items of the campaign waiting for moderation (or of `status`, or "all"), oldest
-    first, merged duplicates left out; with what a queue row shows."""
-    items = Contribution.objects.filter(campaign=campaign, merged_into__isnull=True)
-    if status == "all":
-        pass
-    elif status:
-        items = items.filter(status=status)
-    else:
-        items = items.filter(status__in=TO_MODERATE)
-    if category:
-        items = items.filter(category__slug=category)
-    if commune:
-        items = items.filter(commune__insee_code=commune)
-    if approximate:
-        items = items.filter(location_approximate=True)
-    if search:
-        items = items.filter(title__icontains=search)
-    return (
-        items.select_related("category", "commune", "contributor", "entered_by")
-        .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")))
-        .order_by("created_at", "pk")
+    item: Contribution,
+    moderator: User,
+    status: str,
+    message: str = "",
+    base_url: str = "",
+    notify: bool = True,
+) -> ContributionEvent:
+    """Move an item to a new status, with the moderator's message kept in its history.
+
+    Rejecting and asking for more information need a message: the contributor is owed
+    an explanation.
+    """
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    allowed = MODERATION_TRANSITIONS.get(Contribution.Status(item.status), set())
+    if status not in allowed:
+        raise ContributionRefused(
+            _("An item “%(current)s” cannot become “%(wanted)s”.")
+            % {
+                "current": item.get_status_display(),
+                "wanted": Contribution.Status(status).label,
+            }
+        )
+    if status in {Contribution.Status.REJECTED, Contribution.Status.NEEDS_INFO} and not (
+        message.strip()
+    ):
+        raise ContributionRefused(_("Write a message to the contributor to explain why."))
+    previous = item.status
+    item.status = status
+    fields = ["status", "updated_at"]
+    if status == Contribution.Status.VALIDATED and item.validated_at is None:
+        item.validated_at = timezone.now()
+        fields.append("validated_at")
+    item.save(update_fields=fields)
+    event = ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.DECIDED,
+        actor=moderator,
+        actor_name=moderator.public_name,
+        from_status=previous,
+        to_status=status,
+        message=message.strip(),
     )
-
-
-def _box_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
-    d_lat = metres / METRES_PER_DEGREE_LAT
-    d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
-
-
-def items_with_duplicates(items: Sequence[Contribution]) -> set[int]:
-    """Ids of those `items` that have another item of the same category within 50 m
-    (what `services.possible_duplicates` would find), in one query for the whole page."""
-    if not items:
-        return set()
-    around = Q()
-    for item in items:
-        min_lon, min_lat, max_lon, max_lat = _box_around(
-            item.longitude, item.latitude, DUPLICATE_DISTANCE_METRES
-        )
-        around |= Q(
-            category_id=item.category_id,
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-        )
-    candidates = list(
-        Contribution.objects.filter(campaign_id=items[0].campaign_id, merged_into__isnull=True)
-        .exclude(status__in=_NOT_DUPLICATES)
-        .filter(around)
-        .values_list("pk", "category_id", "longitude", "latitude")
-    )
-    flagged = set()
-    for item in items:
-        for pk, category_id, lon, lat in candidates:
-            if (
-                pk != item.pk
-                and category_id == item.category_id
-                and distance_metres(item.longitude, item.latitude, lon, lat)
-                <= DUPLICATE_DISTANCE_METRES
-            ):
-                flagged.add(item.pk)
-                break
-    return flagged
-
-
-def nearby_duplicates(item: Contribution) -> list[tuple[Contribution, float]]:
-    """Other items of the same category within 50 m, nearest first: candidates to merge."""
-    return [
-        (other, distance)
-        for other, distance in possible_duplicates(
-            campaign=item.campaign,
-            category=item.category,
-            lon=item.longitude,
-            lat=item.latitude,
-        )
-        if other.pk != item.pk and other.merged_into_id is None
-    ]
+    # The contributor hears of each decision, with the moderator's words.
+    if notify:
+        emails.decision_send(item=item, event=event, base_url=base_url or settings.SITE_URL)
+    return event
 
 
 # --- Decisions in bulk ----------------------------------------------------------------
@@ -184,12 +144,14 @@ def contribution_bulk_decide(
 # --- Edits ----------------------------------------------------------------------------
 
 
-def _blank(value: Any) -> bool:
+def blank_answer(value: Any) -> bool:
+    """No answer: None, an empty text or an empty list (false and 0 are answers)."""
     return value is None or value == "" or value == []
 
 
-def _same_answer(before: Any, after: Any) -> bool:
-    if _blank(before) and _blank(after):
+def same_answer(before: Any, after: Any) -> bool:
+    """Two answers that read the same (choices in any order, blanks alike)."""
+    if blank_answer(before) and blank_answer(after):
         return True
     if isinstance(before, list) and isinstance(after, list):
         return sorted(map(str, before)) == sorted(map(str, after))
@@ -325,10 +287,10 @@ def _edit_values(
     merged = dict(item.values)
     for key, after in values.items():
         before = merged.get(key)
-        if _same_answer(before, after):
+        if same_answer(before, after):
             continue
-        changes[f"values.{key}"] = [before, None if _blank(after) else after]
-        if _blank(after):
+        changes[f"values.{key}"] = [before, None if blank_answer(after) else after]
+        if blank_answer(after):
             merged.pop(key, None)
         else:
             merged[key] = after
@@ -371,328 +333,3 @@ def _edit_photos(
             photo.credit = credit
             recredited.append(photo)
     return removed, recredited
-
-
-# --- Merging duplicates ---------------------------------------------------------------
-
-# Attributes of the kept item filled from the duplicate when empty. The title is always
-# the kept item's; its description too, unless it has none.
-_FILLED_ATTRIBUTES = ("description", "address", "external_ref")
-
-
-@dataclass
-class MergePlan:
-    """What merging `duplicate` into `keep` does, shown before and applied after."""
-
-    keep: Contribution
-    duplicate: Contribution
-    # Attribute or ``values.<key>`` → [before, after], as in the history.
-    filled: dict[str, list[Any]]
-    values: dict[str, Any]
-    photos_moved: int
-    photos_after: int
-    # The kept item's location was to be placed: it takes the duplicate's point.
-    takes_point: bool
-
-
-def merge_check(*, keep: Contribution, duplicate: Contribution) -> None:
-    """Raise ContributionRefused, saying why, if these two items cannot be merged."""
-    if keep.pk == duplicate.pk:
-        raise ContributionRefused(_("An item cannot be merged with itself. Choose another one."))
-    if keep.campaign_id != duplicate.campaign_id:
-        raise ContributionRefused(_("Only items of the same campaign can be merged."))
-    if duplicate.merged_into_id is not None:
-        raise ContributionRefused(
-            _("“%(title)s” (no. %(pk)s) is already merged into another item.")
-            % {"title": duplicate.title, "pk": duplicate.pk}
-        )
-    if keep.merged_into_id is not None:
-        raise ContributionRefused(
-            _("“%(title)s” (no. %(pk)s) was merged into another item: merge into that one instead.")
-            % {"title": keep.title, "pk": keep.pk}
-        )
-
-
-def merge_plan(*, keep: Contribution, duplicate: Contribution) -> MergePlan:
-    """Work out a merge without writing anything (raises ContributionRefused like
-    `merge_check`). Empty fields of `keep` are filled from `duplicate`; where both
-    answered a question, `keep`'s answer wins."""
-    merge_check(keep=keep, duplicate=duplicate)
-    filled: dict[str, list[Any]] = {}
-    for name in _FILLED_ATTRIBUTES:
-        before, offered = getattr(keep, name), getattr(duplicate, name)
-        if _blank(before) and not _blank(offered):
-            filled[name] = [before, offered]
-    values = dict(keep.values)
-    for key, offered in duplicate.values.items():
-        if _blank(values.get(key)) and not _blank(offered):
-            filled[f"values.{key}"] = [values.get(key), offered]
-            values[key] = offered
-    takes_point = keep.location_approximate and not duplicate.location_approximate
-    if takes_point:
-        filled["longitude"] = [keep.longitude, duplicate.longitude]
-        filled["latitude"] = [keep.latitude, duplicate.latitude]
-        filled["location_approximate"] = [True, False]
-        if duplicate.commune_id != keep.commune_id:
-            filled["commune"] = [
-                keep.commune.name if keep.commune else None,
-                duplicate.commune.name if duplicate.commune else None,
-            ]
-        if duplicate.obscure_location and not keep.obscure_location:
-            # The duplicate's contributor asked to hide this very point.
-            filled["obscure_location"] = [False, True]
-    photos_before = keep.photos.count()
-    photos_moved = duplicate.photos.count()
-    return MergePlan(
-        keep=keep,
-        duplicate=duplicate,
-        filled=filled,
-        values=values,
-        photos_moved=photos_moved,
-        photos_after=photos_before + photos_moved,
-        takes_point=takes_point,
-    )
-
-
-def _reference(item: Contribution) -> dict[str, Any]:
-    return {"pk": item.pk, "title": item.title}
-
-
-@transaction.atomic
-def contribution_merge(
-    *, keep: Contribution, duplicate: Contribution, moderator: User
-) -> MergePlan:
-    """Merge `duplicate` into `keep`, at once or not at all.
-
-    All the duplicate's photos move to `keep`, after its own: the limit of five photos is
-    for contributors, and a merge must not lose anyone's photo (moderators remove the ones
-    not needed afterwards). The duplicate is archived with `merged_into` set, so that its
-    permalink leads to `keep`; items merged into it earlier now point to `keep` too. A
-    MERGED event on each item says what happened.
-    """
-    if keep.pk == duplicate.pk:
-        merge_check(keep=keep, duplicate=duplicate)
-    locked = {
-        item.pk: item
-        for item in Contribution.objects.select_for_update(of=("self",)).filter(
-            pk__in=[keep.pk, duplicate.pk]
-        )
-    }
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
-    plan = merge_plan(keep=keep, duplicate=duplicate)
-
-    previous_status = duplicate.status
-    duplicate.merged_into = keep
-    duplicate.status = Status.ARCHIVED
-    duplicate_fields = ["merged_into", "status", "updated_at"]
-    if "external_ref" in plan.filled:
-        # The reference in the source moves with the record (one item per reference).
-        duplicate.external_ref = ""
-        duplicate_fields.append("external_ref")
-    duplicate.save(update_fields=duplicate_fields)
-
-    keep_fields = ["updated_at"]
-    for name in (*_FILLED_ATTRIBUTES, "longitude", "latitude"):
-        if name in plan.filled:
-            setattr(keep, name, plan.filled[name][1])
-            keep_fields.append(name)
-    if plan.takes_point:
-        keep.location_approximate = False
-        keep.commune_id = duplicate.commune_id
-        keep.obscure_location = keep.obscure_location or duplicate.obscure_location
-        keep_fields += ["location_approximate", "commune", "obscure_location"]
-    if plan.values != keep.values:
-        keep.values = plan.values
-        keep_fields.append("values")
-    keep.save(update_fields=keep_fields)
-
-    photos = list(duplicate.photos.order_by("position", "pk"))
-    if photos:
-        start = max(keep.photos.values_list("position", flat=True), default=-1) + 1
-        for offset, photo in enumerate(photos):
-            photo.contribution = keep
-            photo.position = start + offset
-        Photo.objects.bulk_update(photos, ["contribution", "position"])
-    Contribution.objects.filter(merged_into=duplicate).update(merged_into=keep)
-
-    keep_changes: dict[str, list[Any]] = {"merged_from": [None, _reference(duplicate)]}
-    if plan.photos_moved:
-        keep_changes["photos"] = [plan.photos_after - plan.photos_moved, plan.photos_after]
-    keep_changes.update(plan.filled)
-    ContributionEvent.objects.create(
-        contribution=keep,
-        kind=ContributionEvent.Kind.MERGED,
-        actor=moderator,
-        actor_name=moderator.public_name,
-        changes=keep_changes,
-    )
-    ContributionEvent.objects.create(
-        contribution=duplicate,
-        kind=ContributionEvent.Kind.MERGED,
-        actor=moderator,
-        actor_name=moderator.public_name,
-        from_status=previous_status,
-        to_status=Status.ARCHIVED,
-        changes={"merged_into": [None, _reference(keep)]},
-    )
-    return plan
-
-
-# --- History as moderators read it ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    label: str
-    before: str
-    after: str
-    # For merges: the moderation page of the other item.
-    link: str = ""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    event: ContributionEvent
-    kind: str
-    who: str
-    # "submitted → validated", or the status it came in with when worth saying.
-    status_change: str
-    lines: list[ChangeLine]
-
-
-def shown_value(value: Any) -> str:
-    if _blank(value):
-        return "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict) and "pk" in value:
-        return _("no. %(pk)s “%(title)s”") % {"pk": value["pk"], "title": value.get("title", "")}
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _status_label(value: str) -> str:
-    try:
-        return str(Status(value).label)
-    except ValueError:
-        return value
-
-
-def change_label(key: str, questions: Mapping[str, CampaignField]) -> str:
-    if key.startswith("values."):
-        question = questions.get(key.removeprefix("values."))
-        return question.label if question else key.removeprefix("values.")
-    if key.startswith("photo."):
-        return _("Photo removed") if key.endswith(".removed") else _("Photo credit")
-    labels = {
-        "photos": _("Number of photos"),
-        "merged_from": _("Merged with"),
-        "merged_into": _("Merged into"),
-        "commune": _("Commune"),
-        "category": _("Category"),
-    }
-    if key in labels:
-        return labels[key]
-    try:
-        model_field = Contribution._meta.get_field(key)
-    except FieldDoesNotExist:  # a key written by an older version
-        return key
-    return capfirst(str(getattr(model_field, "verbose_name", key)))
-
-
-def describe_changes(
-    changes: Mapping[str, Any], *, campaign: Campaign, questions: Mapping[str, CampaignField]
-) -> list[ChangeLine]:
-    lines = []
-    for key, pair in changes.items():
-        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-        if key == "values" and isinstance(before, dict) and isinstance(after, dict):
-            # All the answers at once (a contributor's answer): one line per answer changed.
-            lines += describe_changes(
-                {
-                    f"values.{k}": [before.get(k), after.get(k)]
-                    for k in {**before, **after}
-                    if not _same_answer(before.get(k), after.get(k))
-                },
-                campaign=campaign,
-                questions=questions,
-            )
-            continue
-        link = ""
-        if key in {"merged_from", "merged_into"} and isinstance(after, dict) and "pk" in after:
-            link = reverse("inventories:moderate", args=[campaign.slug, after["pk"]])
-        lines.append(
-            ChangeLine(change_label(key, questions), shown_value(before), shown_value(after), link)
-        )
-    return lines
-
-
-def _status_change(event: ContributionEvent) -> str:
-    if event.from_status and event.to_status:
-        return f"{capfirst(_status_label(event.from_status))} → {_status_label(event.to_status)}"
-    if event.to_status and event.to_status != event.kind:
-        return capfirst(_status_label(event.to_status))
-    return ""
-
-
-def history_entries(
-    item: Contribution,
-    events: Iterable[ContributionEvent],
-    questions: Mapping[str, CampaignField],
-) -> list[HistoryEntry]:
-    return [
-        HistoryEntry(
-            event=event,
-            kind=event.get_kind_display(),
-            who=event.actor_name or _("someone not named"),
-            status_change=_status_change(event),
-            lines=describe_changes(
-                event.changes or {}, campaign=item.campaign, questions=questions
-            ),
-        )
-        for event in events
-    ]
-
-
-def contributor_label(item: Contribution) -> str:
-    """Who found the item, for staff (their display name, whatever the public sees)."""
-    if item.contributor_id and item.contributor is not None:
-        return item.contributor.public_name
-    if item.contributor_name:
-        return item.contributor_name
-    return _("someone not named")
-
-
-def contributor_email(item: Contribution) -> str:
-    if item.contributor_id and item.contributor is not None:
-        return item.contributor.email
-    return item.contributor_email
-
-
-def provenance(item: Contribution, events: Iterable[ContributionEvent]) -> str:
-    """The item's story in one line, e.g. “Spotted by Jeanne (inhabitant) → completed
-    by Paul (team)”: from *repéré* by an inhabitant to completed by staff."""
-    steps: list[str] = []
-    for event in events:
-        name = event.actor_name or _("someone not named")
-        match event.kind:
-            case ContributionEvent.Kind.SUBMITTED:
-                steps.append(
-                    _("spotted by %(name)s (inhabitant)") % {"name": contributor_label(item)}
-                )
-                if item.entered_by_id:
-                    steps.append(_("entered by %(name)s (team)") % {"name": name})
-            case ContributionEvent.Kind.IMPORTED:
-                steps.append(_("imported by %(name)s (team)") % {"name": name})
-            case ContributionEvent.Kind.ANSWERED:
-                steps.append(_("completed by %(name)s (contributor)") % {"name": name})
-            case ContributionEvent.Kind.EDITED | ContributionEvent.Kind.MERGED:
-                steps.append(_("completed by %(name)s (team)") % {"name": name})
-            case ContributionEvent.Kind.DECIDED if event.to_status == Status.VALIDATED:
-                steps.append(_("validated by %(name)s (team)") % {"name": name})
-        if len(steps) >= 2 and steps[-1] == steps[-2]:
-            steps.pop()
-    return capfirst(" → ".join(steps))

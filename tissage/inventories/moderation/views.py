@@ -20,10 +20,10 @@ from tissage.accounts.models import User
 from tissage.core.emails import site_url
 
 from .. import access
-from ..contributions.services import ContributionRefused, contribution_decide
+from ..contributions.services import ContributionRefused
 from ..lookups import get_campaign, get_item
 from ..models import Campaign, Contribution, Photo
-from . import services as moderation
+from . import history, merges, queries, services
 from .forms import (
     BULK_ACTIONS,
     BulkDecisionForm,
@@ -78,7 +78,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     filters = QueueFilterForm(request.GET, campaign=campaign)
     bulk = BulkDecisionForm(request.POST if request.method == "POST" else None, campaign=campaign)
     if request.method == "POST" and bulk.is_valid():
-        outcome = moderation.contribution_bulk_decide(
+        outcome = services.contribution_bulk_decide(
             items=bulk.cleaned_data["items"],
             moderator=_moderator(request),
             status=bulk.status,
@@ -90,18 +90,18 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         url = reverse("inventories:queue", args=[campaign.slug])
         return redirect(url + filters.query_string(request.GET.get("page")))
 
-    items = moderation.queue_items(campaign, **filters.filters())
+    items = queries.queue_items(campaign, **filters.filters())
     page = Paginator(items, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows_items = list(page.object_list)
-    flagged = moderation.items_with_duplicates(rows_items)
+    flagged = queries.items_with_duplicates(rows_items)
     sees_email = access.sees_contributor_email(rights)
     ticked = set(request.POST.getlist("items"))
     rows = [
         QueueRow(
             item=item,
             thumbnail=next(iter(item.photos.all()), None),
-            contributor=moderation.contributor_label(item),
-            email=moderation.contributor_email(item) if sees_email else "",
+            contributor=history.contributor_label(item),
+            email=history.contributor_email(item) if sees_email else "",
             possible_duplicate=item.pk in flagged,
             checked=str(item.pk) in ticked,
         )
@@ -121,7 +121,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _report(request: HttpRequest, outcome: moderation.BulkOutcome, action: str) -> None:
+def _report(request: HttpRequest, outcome: services.BulkOutcome, action: str) -> None:
     count = len(outcome.done)
     done = {
         "validate": ngettext("%(count)d item validated", "%(count)d items validated", count),
@@ -186,15 +186,13 @@ def _item_page(
     by_key = {q.key: q for q in questions}
     events = list(item.events.order_by("created_at", "pk"))
     answers = [
-        (q.label, moderation.shown_value(item.values.get(q.key)))
+        (q.label, history.shown_value(item.values.get(q.key)))
         for q in questions
         if q.key in item.values
     ]
     # Answers kept from an import or from questions removed since: shown, not lost.
     answers += [
-        (key, moderation.shown_value(value))
-        for key, value in item.values.items()
-        if key not in by_key
+        (key, history.shown_value(value)) for key, value in item.values.items() if key not in by_key
     ]
     return render(
         request,
@@ -204,13 +202,13 @@ def _item_page(
             "item": item,
             "photos": photos,
             "answers": answers,
-            "contributor": moderation.contributor_label(item),
+            "contributor": history.contributor_label(item),
             "contributor_email": (
-                moderation.contributor_email(item) if access.sees_contributor_email(rights) else ""
+                history.contributor_email(item) if access.sees_contributor_email(rights) else ""
             ),
-            "history": moderation.history_entries(item, events, by_key),
-            "provenance": moderation.provenance(item, events),
-            "nearby": moderation.nearby_duplicates(item) if item.merged_into_id is None else [],
+            "history": history.history_entries(item, events, by_key),
+            "provenance": history.provenance(item, events),
+            "nearby": queries.nearby_duplicates(item) if item.merged_into_id is None else [],
             "merged_items": list(item.merged_items.order_by("pk").only("pk", "title")),
             "decision": decision or DecisionForm(item=item),
             "edit": edit or EditForms(item=item, questions=questions, photos=photos),
@@ -252,7 +250,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST, item=item)
     if form.is_valid():
         try:
-            contribution_decide(
+            services.contribution_decide(
                 item=item,
                 moderator=_moderator(request),
                 status=form.cleaned_data["status"],
@@ -287,7 +285,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if forms.is_valid():
         try:
-            event = moderation.contribution_edit(
+            event = services.contribution_edit(
                 item=item, editor=_moderator(request), **forms.changes()
             )
         except ContributionRefused as refusal:
@@ -324,11 +322,11 @@ def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         keep, duplicate = form.pair(item)
         try:
             if request.method == "POST":
-                plan = moderation.contribution_merge(
+                plan = merges.contribution_merge(
                     keep=keep, duplicate=duplicate, moderator=_moderator(request)
                 )
             else:
-                plan = moderation.merge_plan(keep=keep, duplicate=duplicate)
+                plan = merges.merge_plan(keep=keep, duplicate=duplicate)
         except ContributionRefused as refusal:
             form.add_error(None, str(refusal))
             plan = None
@@ -345,7 +343,7 @@ def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "plan": plan,
             "filled": (
-                moderation.describe_changes(
+                history.describe_changes(
                     plan.filled,
                     campaign=campaign,
                     questions={q.key: q for q in campaign.fields.all()},
@@ -357,7 +355,7 @@ def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _merged_message(plan: moderation.MergePlan) -> str:
+def _merged_message(plan: merges.MergePlan) -> str:
     text = _("“%(duplicate)s” is merged into “%(keep)s”; its address now leads here.") % {
         "duplicate": plan.duplicate.title,
         "keep": plan.keep.title,

@@ -13,10 +13,10 @@ from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
-    contribution_decide,
     contribution_submit,
 )
 from tissage.inventories.models import Campaign, Category, Contribution
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.photos import PreparedPhoto
 
 # A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).

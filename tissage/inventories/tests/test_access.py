@@ -21,8 +21,8 @@ from tissage.core.tests.matrices import (
     OK,
     matrix,
 )
-from tissage.inventories.contributions.services import contribution_decide
 from tissage.inventories.models import Contribution
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import heritage_campaign, nimes_commune, submit
 from tissage.projects.models import Project
 

@@ -14,12 +14,12 @@ from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     ContributionRefused,
     PhotoInput,
-    contribution_decide,
     contribution_submit,
     possible_duplicates,
 )
 from tissage.inventories.models import Campaign, Contribution, ContributionEvent
 from tissage.inventories.models.contributions import distance_metres
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.photos import PreparedPhoto
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from tissage.core.tests.factories import (
     UserFactory,
     _square,
 )
-from tissage.inventories.contributions.services import contribution_decide
 from tissage.inventories.models import Contribution, ContributionEvent
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import (
     LAT,
     LON,

@@ -14,11 +14,11 @@ from tissage.core.tests.factories import (
     UserFactory,
     _square,
 )
-from tissage.inventories.contributions.services import contribution_decide
 from tissage.inventories.map import cells as mapcells
 from tissage.inventories.map import data as mapdata
 from tissage.inventories.map.cells import cells_check, cells_rebuild
 from tissage.inventories.models import Campaign, Category, Contribution, MapCell
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import LAT, LON, heritage_campaign, published, submit
 
 pytestmark = pytest.mark.django_db

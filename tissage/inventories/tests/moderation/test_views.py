@@ -16,8 +16,9 @@ from tissage.core.tests.factories import (
     UserFactory,
     _square,
 )
-from tissage.inventories.contributions.services import contribution_answer, contribution_decide
+from tissage.inventories.contributions.services import contribution_answer
 from tissage.inventories.models import Contribution, ContributionEvent, Photo
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import (
     LAT,
     LON,

@@ -36,8 +36,8 @@ from tissage.core.tests.matrices import (
     STAFF_DRAFT,
 )
 from tissage.inventories.campaigns.services import campaign_create
-from tissage.inventories.contributions.services import contribution_decide
 from tissage.inventories.models import Campaign, CampaignField, Contribution, Photo
+from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.opendata import exports
 from tissage.inventories.tests.helpers import (
     LAT,
