@@ -1,5 +1,7 @@
-"""Open data: a campaign's validated items as CSV, ODS, XLSX, GeoJSON, Mérimée CSV and a
-ZIP of photos, each carrying its licence and credits; and the staff export of every item.
+"""Open data: what the exports of a campaign hold — the validated items as everyone may
+see them (`public_table`), with Mérimée columns (`merimee_table`), and every item for the
+team (`staff_table`) — with the dataset's licence and credits. `writers.py` writes them
+as CSV, GeoJSON, XLSX and ODS; `photos_zip.py` gathers the photos.
 
 Public exports show what the item page shows to anyone: the public point (rounded when the
 contributor asked to hide the exact place, and then no street address), the contributor's
@@ -13,33 +15,16 @@ temporary file, so that 100,000 items never sit in memory at once.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from typing import IO, Any
-from xml.sax.saxutils import quoteattr
+from typing import Any
 
-import xlsxwriter
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
-
-from tissage.core.spreadsheets import (
-    ODS_MANIFEST,
-    ODS_MIMETYPE,
-    ODS_NAMESPACES,
-    ODS_STYLES,
-    ods_cell,
-    ods_row,
-)
 
 from ..models import Campaign, CampaignField, Contribution, Photo
 from ..models.campaigns import Licence
@@ -193,7 +178,7 @@ def published_items(campaign: Campaign) -> QuerySet[Contribution]:
     return Contribution.objects.published().filter(campaign=campaign, merged_into__isnull=True)
 
 
-def _permalink(campaign: Campaign, base_url: str) -> Callable[[Contribution], str]:
+def permalinks(campaign: Campaign, base_url: str) -> Callable[[Contribution], str]:
     def value(item: Contribution) -> str:
         path = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
         return base_url + path
@@ -266,7 +251,7 @@ def public_table(campaign: Campaign, base_url: str) -> Table:
     if campaign.template != Campaign.Template.HERITAGE:
         del before["denomination"]
     getters: dict[str, Callable[[Contribution], Value]] = {
-        "permalink": _permalink(campaign, base_url),
+        "permalink": permalinks(campaign, base_url),
         "id": lambda item: item.pk,
         "title": lambda item: item.title,
         "category": lambda item: item.category.name,
@@ -303,7 +288,7 @@ def staff_table(campaign: Campaign, base_url: str) -> Table:
     """Every item of every status, with exact points and the contributors' names and
     emails: for the campaign's moderators only."""
     before: dict[str, tuple[str, Callable[[Contribution], Value]]] = {
-        "permalink": ("Adresse permanente de la fiche", _permalink(campaign, base_url)),
+        "permalink": ("Adresse permanente de la fiche", permalinks(campaign, base_url)),
         "id": ("Numéro de la fiche", lambda item: item.pk),
         "status": ("Statut", lambda item: item.status),
         "title": ("Titre", lambda item: item.title),
@@ -377,324 +362,6 @@ def merimee_table(campaign: Campaign, base_url: str) -> Table:
     columns += [
         Column("longitude", COLUMNS_BEFORE["longitude"], lambda item: item.public_longitude),
         Column("latitude", COLUMNS_BEFORE["latitude"], lambda item: item.public_latitude),
-        Column("permalink", COLUMNS_BEFORE["permalink"], _permalink(campaign, base_url)),
+        Column("permalink", COLUMNS_BEFORE["permalink"], permalinks(campaign, base_url)),
     ]
     return Table(columns, _items(published_items(campaign)))
-
-
-# Writers -----------------------------------------------------------------------------
-
-
-def _csv_text(value: Value) -> str:
-    match value:
-        case None:
-            return ""
-        case bool():
-            return "true" if value else "false"
-        case float():
-            return repr(value)
-        case datetime.datetime():
-            return value.isoformat(timespec="seconds")
-        case datetime.date():
-            return value.isoformat()
-        case _:
-            return str(value)
-
-
-# Cells a spreadsheet would run as formulas: the staff export, made to be opened in one,
-# defuses them (OWASP “CSV injection”); the public CSV keeps values exact for programs.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(table: Table, *, defuse_formulas: bool = False) -> Iterator[str]:
-    """UTF-8 with a byte order mark (so that spreadsheets read accents right), comma
-    separated and quoted as RFC 4180 says, one line at a time."""
-    with translation.override(settings.LANGUAGE_CODE):
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(table.headers)
-        for row in table.rows():
-            cells = [_csv_text(value) for value in row]
-            if defuse_formulas:
-                cells = [
-                    "'" + cell
-                    if isinstance(value, str) and cell.startswith(_FORMULA_START)
-                    else cell
-                    for cell, value in zip(cells, row, strict=True)
-                ]
-            yield writer.writerow(cells)
-
-
-def _json_value(value: Value) -> Any:
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    return value
-
-
-def geojson_stream(table: Table, dataset: Dataset) -> Iterator[str]:
-    """An RFC 7946 FeatureCollection of points ([longitude, latitude], WGS84, no `crs`),
-    with the licence, the attribution and the source as members of its own."""
-    with translation.override(settings.LANGUAGE_CODE):
-        head = {
-            "type": "FeatureCollection",
-            "name": dataset.title,
-            "licence": {
-                "id": dataset.licence,
-                "name": dataset.licence_name,
-                "url": dataset.licence_url,
-            },
-            "attribution": dataset.attribution,
-            "source": dataset.source_url,
-            "producer": dataset.producer,
-            "exported_at": dataset.exported_at.isoformat(),
-        }
-        opening = json.dumps(head, ensure_ascii=False)[:-1]
-        yield opening + ', "features": [\n'
-        headers = table.headers
-        lon_at, lat_at = headers.index("longitude"), headers.index("latitude")
-        separator = ""
-        for row in table.rows():
-            properties = {
-                header: _json_value(value)
-                for index, (header, value) in enumerate(zip(headers, row, strict=True))
-                if index not in (lon_at, lat_at)
-            }
-            feature = {
-                "type": "Feature",
-                "id": properties.get("id"),
-                "geometry": {"type": "Point", "coordinates": [row[lon_at], row[lat_at]]},
-                "properties": properties,
-            }
-            yield separator + json.dumps(feature, ensure_ascii=False)
-            separator = ",\n"
-        yield "\n]}\n"
-
-
-def _about_rows(table: Table, dataset: Dataset) -> list[tuple[str, Value]]:
-    """The second sheet: licence, source, date and credits, then what each column holds."""
-    rows: list[tuple[str, Value]] = [
-        ("Jeu de données", dataset.title),
-        ("Producteur", dataset.producer),
-        ("Source", dataset.source_url),
-        ("Toutes les données et leurs formats", dataset.data_page_url),
-        ("Licence", dataset.licence_name),
-        ("Texte de la licence", dataset.licence_url),
-        ("Comment créditer", dataset.attribution),
-        ("Date de l’export", dataset.exported_at.replace(tzinfo=None)),
-        ("Nombre de fiches", table.count),
-        ("Contributeurs et contributrices", ", ".join(table.contributors)),
-        (
-            "Auteurs des photos",
-            ", ".join(table.photographers) or "aucune photo",
-        ),
-        ("", None),
-        ("Colonne", "Contenu"),
-    ]
-    rows += [(column.header, column.description) for column in table.columns]
-    return rows
-
-
-# XLSX ---------------------------------------------------------------------------------
-
-XLSX_SHEET = "Fiches"
-ABOUT_SHEET = "À propos"
-
-
-def xlsx_write(table: Table, dataset: Dataset, out: IO[bytes]) -> None:
-    """XLSX through XlsxWriter in constant-memory mode: each row goes to disk as written."""
-    with translation.override(settings.LANGUAGE_CODE):
-        workbook = xlsxwriter.Workbook(
-            out,
-            {
-                "constant_memory": True,
-                # Text stays text: no formula, number or link guessed from a value.
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
-        bold = workbook.add_format({"bold": True})
-        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        sheet = workbook.add_worksheet(XLSX_SHEET)
-        about = workbook.add_worksheet(ABOUT_SHEET)
-
-        def put(ws: Any, row: int, col: int, value: Value) -> None:
-            match value:
-                case None:
-                    pass
-                case bool():
-                    ws.write_boolean(row, col, value)
-                case int() | float():
-                    ws.write_number(row, col, value)
-                case datetime.datetime():
-                    ws.write_datetime(row, col, value, moment)
-                case datetime.date():
-                    ws.write_datetime(row, col, value, date)
-                case _:
-                    ws.write_string(row, col, str(value))
-
-        for col, header in enumerate(table.headers):
-            sheet.write_string(0, col, header, bold)
-        for number, row in enumerate(table.rows(), start=1):
-            for col, value in enumerate(row):
-                put(sheet, number, col, value)
-        for number, (label, value) in enumerate(_about_rows(table, dataset)):
-            about.write_string(number, 0, label, bold)
-            put(about, number, 1, value)
-        workbook.close()
-
-
-# ODS ----------------------------------------------------------------------------------
-# Written by hand as a stream of XML: the ODF libraries build the whole document in memory,
-# which 100,000 rows would not fit in. Checked against LibreOffice and python-calamine.
-
-
-def ods_write(table: Table, dataset: Dataset, out: IO[bytes]) -> None:
-    """An OpenDocument spreadsheet: the items, then the “À propos” sheet."""
-    with (
-        translation.override(settings.LANGUAGE_CODE),
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package,
-    ):
-        # ODF wants the media type first and uncompressed, so that it can be sniffed.
-        package.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        package.writestr("META-INF/manifest.xml", ODS_MANIFEST)
-        with package.open("content.xml", "w") as raw:
-            content = io.TextIOWrapper(raw, encoding="utf-8")
-            content.write(
-                f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content'
-                f' {ODS_NAMESPACES} office:version="1.3">{ODS_STYLES}'
-                f"<office:body><office:spreadsheet>"
-                f"<table:table table:name={quoteattr(XLSX_SHEET)}>"
-            )
-            content.write(ods_row(table.headers, "ch"))
-            for row in table.rows():
-                content.write(ods_row(row))
-            content.write(f"</table:table><table:table table:name={quoteattr(ABOUT_SHEET)}>")
-            for label, value in _about_rows(table, dataset):
-                content.write(
-                    "<table:table-row>"
-                    + ods_cell(label, "ch")
-                    + ods_cell(value)
-                    + "</table:table-row>"
-                )
-            content.write("</table:table></office:spreadsheet></office:body>")
-            content.write("</office:document-content>")
-            content.flush()
-            content.detach()
-
-
-# Photos -------------------------------------------------------------------------------
-
-
-_SEND_SIZE = 256 * 1024
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only stream whose bytes are taken away as they come: lets `zipfile` write
-    a ZIP that is sent while it is being made."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.chunks.append(bytes(data))
-        self.size += len(data)
-        return len(data)
-
-    def take(self, at_least: int = 0) -> Iterator[bytes]:
-        """What was written so far, once there is `at_least` that much of it."""
-        if self.size and self.size >= at_least:
-            data = b"".join(self.chunks)
-            self.chunks.clear()
-            self.size = 0
-            yield data
-
-
-def _photo_rows(campaign: Campaign) -> Iterator[Photo]:
-    return (
-        Photo.objects.filter(contribution__in=published_items(campaign))
-        .select_related("contribution")
-        .only(
-            "id",
-            "image",
-            "credit",
-            "position",
-            "contribution__id",
-            "contribution__title",
-            "contribution__licence",
-        )
-        .order_by("contribution_id", "position", "pk")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-
-
-def _photo_name(photo: Photo) -> str:
-    item = photo.contribution
-    suffix = PurePosixPath(photo.image.name or "").suffix.lower() or ".jpg"
-    return f"{item.pk}-{photo.position + 1}-{slugify(item.title)[:50] or 'photo'}{suffix}"
-
-
-def photos_zip_stream(campaign: Campaign, dataset: Dataset, base_url: str) -> Iterator[bytes]:
-    """The original photos of the validated items (metadata already stripped when they
-    were received), after CREDITS.txt: which item, which author, which licence.
-
-    Two passes over the photo rows (one query each), so that the credits come first and
-    nothing but the current chunk is held in memory.
-    """
-    pipe = _Pipe()
-    permalink = _permalink(campaign, base_url)
-    with (
-        translation.override(settings.LANGUAGE_CODE),
-        zipfile.ZipFile(pipe, "w", zipfile.ZIP_STORED) as archive,
-    ):
-        info = zipfile.ZipInfo("CREDITS.txt", _zip_time(dataset))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with archive.open(info, "w") as raw:
-            credits = io.TextIOWrapper(raw, encoding="utf-8", newline="\r\n")
-            credits.write(
-                f"Photos de l’inventaire « {dataset.title} » ({dataset.producer})\n"
-                f"Source : {dataset.source_url}\n"
-                f"Licence : {dataset.licence_name} — {dataset.licence_url}\n"
-                "En réutilisant une photo, créditez son auteur ou son autrice comme indiqué"
-                " ici.\n\n"
-            )
-            for photo in _photo_rows(campaign):
-                if not photo.image.name or not photo.image.storage.exists(photo.image.name):
-                    continue  # A file lost from the media folder is left out, not a 500.
-                item = photo.contribution
-                licence = Licence(item.licence).label if item.licence in Licence.values else ""
-                credits.write(
-                    f"{_photo_name(photo)}\n  Fiche : {item.title}\n  Auteur : {photo.credit}\n"
-                    f"  Licence : {licence}\n  Lien : {permalink(item)}\n\n"
-                )
-                credits.flush()
-                yield from pipe.take(at_least=_SEND_SIZE)
-            credits.flush()
-            credits.detach()
-        yield from pipe.take()
-        for photo in _photo_rows(campaign):
-            try:
-                source = photo.image.open("rb")
-            except OSError:
-                continue
-            # Photos are JPEG/PNG/WebP already: storing beats compressing them again.
-            info = zipfile.ZipInfo(_photo_name(photo), _zip_time(dataset))
-            with source, archive.open(info, "w") as dest:
-                while chunk := source.read(256 * 1024):
-                    dest.write(chunk)
-                    yield from pipe.take(at_least=_SEND_SIZE)
-    yield from pipe.take()
-
-
-def _zip_time(dataset: Dataset) -> tuple[int, int, int, int, int, int]:
-    moment = dataset.exported_at
-    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Campaign, Contribution
-from .imports import check as imports
+from .imports import check, read
+from .imports.mapping import IGNORE, mapping_problems, target_choices
 
 
 class ImportUploadForm(forms.Form):
@@ -23,7 +24,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_BYTES:
+        if upload.size > read.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than 20 MB: split it into several files and import each one.")
             )
@@ -63,7 +64,7 @@ class ImportMappingForm(forms.Form):
         self.campaign = campaign
         self.source_format = source_format
         self.column_names = [column["name"] for column in columns]
-        targets = imports.target_choices(campaign, source_format)
+        targets = target_choices(campaign, source_format)
         # The columns first, in the file's order, then the options.
         column_fields: dict[str, forms.Field] = {}
         for index, column in enumerate(columns):
@@ -81,8 +82,8 @@ class ImportMappingForm(forms.Form):
         assert isinstance(fallback, forms.ChoiceField)
         fallback.choices = [
             *[(str(category.pk), category.name) for category in campaign.categories.all()],
-            (imports.FALLBACK_NEW, _("a new category “Autre”")),
-            (imports.FALLBACK_NONE, _("none: report these rows as errors")),
+            (check.FALLBACK_NEW, _("a new category “Autre”")),
+            (check.FALLBACK_NONE, _("none: report these rows as errors")),
         ]
 
     def column_fields(self) -> list[forms.BoundField]:
@@ -93,12 +94,12 @@ class ImportMappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {
-            name: self.cleaned_data.get(f"column_{index}") or imports.IGNORE
+            name: self.cleaned_data.get(f"column_{index}") or IGNORE
             for index, name in enumerate(self.column_names)
         }
 
-    def options(self) -> imports.ImportOptions:
-        return imports.ImportOptions(
+    def options(self) -> check.ImportOptions:
+        return check.ImportOptions(
             status=self.cleaned_data["status"],
             fallback=self.cleaned_data["fallback"],
             source_name=self.cleaned_data["source_name"].strip(),
@@ -107,7 +108,7 @@ class ImportMappingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors:
-            for problem in imports.mapping_problems(
+            for problem in mapping_problems(
                 campaign=self.campaign, source_format=self.source_format, mapping=self.mapping()
             ):
                 self.add_error(None, problem)
@@ -117,7 +118,7 @@ class ImportMappingForm(forms.Form):
 def mapping_initial(mapping: dict[str, str], columns: list[dict[str, Any]], options: dict) -> dict:
     """The form's initial values from what the last check used."""
     initial: dict[str, Any] = {
-        f"column_{index}": mapping.get(column["name"], imports.IGNORE)
+        f"column_{index}": mapping.get(column["name"], IGNORE)
         for index, column in enumerate(columns)
     }
     initial.update({key: options.get(key, "") for key in ("fallback", "status", "source_name")})

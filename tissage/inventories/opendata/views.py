@@ -17,20 +17,21 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.core.emails import site_url
+from tissage.core.spreadsheets import ODS_MIMETYPE
 
 from .. import access
 from ..lookups import get_campaign
 from ..models import Campaign, InventoryImport
-from . import exports
+from . import exports, photos_zip, writers
 from .forms import ImportMappingForm, ImportUploadForm, mapping_initial
-from .imports import check as imports
+from .imports import check, read, run
 
 PROBLEMS_PER_PAGE = 50
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "geojson": "application/geo+json",
-    "ods": exports.ODS_MIMETYPE,
+    "ods": ODS_MIMETYPE,
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -128,16 +129,16 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | Streamin
     response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _blocks(exports.csv_stream(table)), content_type=CONTENT_TYPES[fmt]
+            _blocks(writers.csv_stream(table)), content_type=CONTENT_TYPES[fmt]
         )
     elif fmt == "geojson":
         response = StreamingHttpResponse(
-            _blocks(exports.geojson_stream(table, dataset)), content_type=CONTENT_TYPES[fmt]
+            _blocks(writers.geojson_stream(table, dataset)), content_type=CONTENT_TYPES[fmt]
         )
     else:
         # Written to a temporary file (not memory), sent, then deleted when closed.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        writer = exports.ods_write if fmt == "ods" else exports.xlsx_write
+        writer = writers.ods_write if fmt == "ods" else writers.xlsx_write
         writer(table, dataset, spool)
         spool.seek(0)
         response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
@@ -152,7 +153,7 @@ def export_merimee(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
     response = StreamingHttpResponse(
-        _blocks(exports.csv_stream(exports.merimee_table(campaign, base))),
+        _blocks(writers.csv_stream(exports.merimee_table(campaign, base))),
         content_type=CONTENT_TYPES["csv"],
     )
     return _as_download(response, f"{campaign.slug}-merimee.csv", dataset)  # type: ignore[return-value]
@@ -164,7 +165,7 @@ def export_photos(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
     response = StreamingHttpResponse(
-        exports.photos_zip_stream(campaign, dataset, base), content_type="application/zip"
+        photos_zip.photos_zip_stream(campaign, dataset, base), content_type="application/zip"
     )
     return _as_download(response, f"{campaign.slug}-photos.zip", dataset)  # type: ignore[return-value]
 
@@ -178,7 +179,7 @@ def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
     campaign, _rights = found
     base = site_url(request)
     response = StreamingHttpResponse(
-        _blocks(exports.csv_stream(exports.staff_table(campaign, base), defuse_formulas=True)),
+        _blocks(writers.csv_stream(exports.staff_table(campaign, base), defuse_formulas=True)),
         content_type=CONTENT_TYPES["csv"],
     )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-equipe.csv"'
@@ -197,13 +198,13 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            imp = imports.import_create(
+            imp = run.import_create(
                 campaign=campaign,
                 user=request.user,  # type: ignore[arg-type]
                 content=upload.read(),
                 name=upload.name or "import",
             )
-        except imports.ImportRefused as refusal:
+        except read.ImportRefused as refusal:
             form.add_error("file", str(refusal))
         else:
             messages.success(
@@ -245,8 +246,8 @@ def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(here)
         if request.POST.get("action") == "import":
             try:
-                count = imports.import_run(imp=imp, user=request.user)  # type: ignore[arg-type]
-            except imports.ImportRefused as refusal:
+                count = run.import_run(imp=imp, user=request.user)  # type: ignore[arg-type]
+            except read.ImportRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect(here)
             messages.success(
@@ -258,8 +259,8 @@ def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form = ImportMappingForm(request.POST, **form_arguments)
         if form.is_valid():
             try:
-                imports.import_recheck(imp=imp, mapping=form.mapping(), options=form.options())
-            except imports.ImportRefused as refusal:
+                run.import_recheck(imp=imp, mapping=form.mapping(), options=form.options())
+            except read.ImportRefused as refusal:
                 messages.error(request, str(refusal))
             else:
                 messages.success(request, _("The file was checked again with your choices."))
@@ -268,7 +269,7 @@ def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     rows = [
         {
             **row,
-            "messages": [imports.problem_text(code, params) for code, params in row["problems"]],
+            "messages": [check.problem_text(code, params) for code, params in row["problems"]],
         }
         for row in page.object_list
     ]

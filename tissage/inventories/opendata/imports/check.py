@@ -1,6 +1,6 @@
-"""Bringing a GeoJSON or CSV file into a campaign: read and check the file, suggest how its
-columns map to the campaign, report row by row what a dry run finds, then import the good
-rows in one transaction — all of them or, on any failure, none.
+"""The dry run: what a file would import, and row by row what is wrong — without writing
+anything. Every lookup (categories, communes, references already imported) is loaded
+beforehand, then the rows are gone through once.
 
 A row already imported (same reference in the campaign) is reported and skipped, so running
 the same file twice imports nothing twice. A file without a reference column gets one per
@@ -9,11 +9,7 @@ row: a fingerprint of the row's content (`sha256:…`).
 
 from __future__ import annotations
 
-import csv
 import datetime
-import hashlib
-import io
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -21,60 +17,32 @@ from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely import STRtree
 from shapely.geometry import Point
 
-from tissage.accounts.models import User
 from tissage.territories.models import Commune
 
-from ...campaigns import heritage
-from ...models import (
-    Campaign,
-    CampaignField,
-    Category,
-    Contribution,
-    ContributionEvent,
-    InventoryImport,
+from ...models import Campaign, CampaignField, Category, Contribution, InventoryImport
+from ..exports import SOURCE_COMMUNE, SOURCE_DENOMINATION, SOURCE_INSEE, fold
+from .mapping import (
+    ADDRESS,
+    CATEGORY,
+    COMMUNE_INSEE,
+    COMMUNE_NAME,
+    CREDIT,
+    DESCRIPTION,
+    EXTERNAL_REF,
+    FIELD,
+    LATITUDE,
+    LONGITUDE,
+    POINT,
+    TITLE,
 )
-from ..exports import (
-    FINGERPRINT_PREFIX,
-    SOURCE_COMMUNE,
-    SOURCE_DENOMINATION,
-    SOURCE_INSEE,
-    fold,
-)
+from .read import Source, SourceRow, cell_text
 
-MAX_BYTES = 20 * 1024 * 1024
-BATCH_SIZE = 500
 # Beyond this many communes around the file's points, each point is looked up on its own.
 COMMUNES_IN_MEMORY = 5000
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported at all; the message says why and what to do."""
-
-
-# Targets of a source column.
-IGNORE = ""
-TITLE = "title"
-DESCRIPTION = "description"
-CATEGORY = "category"
-ADDRESS = "address"
-COMMUNE_INSEE = "commune_insee"
-COMMUNE_NAME = "commune_name"
-EXTERNAL_REF = "external_ref"
-CREDIT = "credit"
-LONGITUDE = "longitude"
-LATITUDE = "latitude"
-POINT = "point"
-FIELD = "field:"
-COORDINATES = (LONGITUDE, LATITUDE, POINT)
 
 # Fallback category options besides a category's pk.
 FALLBACK_NEW = "new"
@@ -103,339 +71,6 @@ PROBLEMS = {
 
 def problem_text(code: str, params: dict[str, Any]) -> str:
     return str(PROBLEMS[code]) % params if params else str(PROBLEMS[code])
-
-
-# Reading ---------------------------------------------------------------------------------
-
-
-@dataclass
-class SourceRow:
-    number: int
-    cells: dict[str, Any]
-    # From a GeoJSON geometry: (lon, lat), None when the feature has no geometry, or the
-    # raw coordinates when they are not two numbers.
-    point: tuple[float, float] | str | None = None
-    fingerprint: str = ""
-
-
-@dataclass
-class Source:
-    format: str
-    name: str
-    columns: list[str]
-    rows: list[SourceRow]
-
-    def samples(self, column: str, count: int = 3) -> list[str]:
-        found: list[str] = []
-        for row in self.rows:
-            text = cell_text(row.cells.get(column))
-            if text and text not in found:
-                found.append(text[:60])
-                if len(found) == count:
-                    break
-        return found
-
-
-def _fingerprint(data: Any) -> str:
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
-    return FINGERPRINT_PREFIX + digest.hexdigest()[:32]
-
-
-def source_read(*, content: bytes, name: str) -> Source:
-    """The rows of a GeoJSON or CSV file, or ImportRefused saying what is wrong with it."""
-    if not content.strip():
-        raise ImportRefused(_("The file is empty."))
-    if len(content) > MAX_BYTES:
-        raise ImportRefused(
-            _("The file is larger than 20 MB: split it into several files and import each one.")
-        )
-    suffix = PurePath(name).suffix.lower()
-    if suffix in {".geojson", ".json"}:
-        return _geojson_read(content, name)
-    if suffix in {".csv", ".txt", ".tsv"}:
-        return _csv_read(content, name)
-    if content.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return _geojson_read(content, name)
-    return _csv_read(content, name)
-
-
-def _geojson_read(content: bytes, name: str) -> Source:
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            _("This file is not readable JSON: it is not in UTF-8. Save it as UTF-8 GeoJSON.")
-        ) from error
-    except json.JSONDecodeError as error:
-        raise ImportRefused(
-            _(
-                "This file is not valid JSON (error on line %(line)s). Export it again as"
-                " GeoJSON from your tool."
-            )
-            % {"line": error.lineno}
-        ) from error
-    except RecursionError as error:
-        raise ImportRefused(_("This file is not valid JSON: it is nested too deeply.")) from error
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        raise ImportRefused(
-            _("This file is JSON but not GeoJSON: a GeoJSON file has a “type” member.")
-        )
-    if data["type"] != "FeatureCollection":
-        raise ImportRefused(
-            _(
-                "The GeoJSON file must be a FeatureCollection (a collection of points); this"
-                " one is a “%(type)s”."
-            )
-            % {"type": data["type"][:40]}
-        )
-    features = data.get("features")
-    if not isinstance(features, list):
-        raise ImportRefused(_("This GeoJSON file has no “features” list."))
-    if not features:
-        raise ImportRefused(_("The file holds no feature to import."))
-    crs = data.get("crs")
-    if crs is not None and not _is_wgs84(crs):
-        raise ImportRefused(
-            _(
-                "The coordinates of this file are not in WGS84 (longitude, latitude). Export"
-                " it again in WGS84 (EPSG:4326)."
-            )
-        )
-    columns: dict[str, None] = {}
-    rows = []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            raise ImportRefused(
-                _("Feature %(number)s is not a GeoJSON Feature.") % {"number": number}
-            )
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            raise ImportRefused(
-                _("The properties of feature %(number)s are not a list of named values.")
-                % {"number": number}
-            )
-        geometry = feature.get("geometry")
-        point: tuple[float, float] | str | None = None
-        if geometry is not None:
-            kind = geometry.get("type") if isinstance(geometry, dict) else None
-            if kind != "Point":
-                raise ImportRefused(
-                    _(
-                        "Feature %(number)s is a “%(type)s”: only points (Point) can be"
-                        " imported. Convert lines and areas to points (centroids) first."
-                    )
-                    % {"number": number, "type": str(kind)[:40]}
-                )
-            coordinates = geometry.get("coordinates")
-            if (
-                isinstance(coordinates, list)
-                and len(coordinates) >= 2
-                and all(
-                    isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates[:2]
-                )
-            ):
-                point = (float(coordinates[0]), float(coordinates[1]))
-            else:
-                point = json.dumps(coordinates)[:60]
-        columns.update(dict.fromkeys(str(key) for key in properties))
-        rows.append(
-            SourceRow(
-                number=number,
-                cells={str(key): value for key, value in properties.items()},
-                point=point,
-                fingerprint=_fingerprint([geometry, properties]),
-            )
-        )
-    return Source(
-        format=InventoryImport.Format.GEOJSON, name=name, columns=list(columns), rows=rows
-    )
-
-
-def _is_wgs84(crs: Any) -> bool:
-    """The old GeoJSON `crs` member, when it names WGS84 (what RFC 7946 assumes)."""
-    name = (
-        str(((crs or {}).get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
-    )
-    return bool(re.search(r"CRS84|EPSG:{1,2}4326$", name))
-
-
-def _csv_read(content: bytes, name: str) -> Source:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise ImportRefused(
-                _(
-                    "The file cannot be read: its characters are neither UTF-8 nor Windows."
-                    " Save it as “CSV UTF-8” and try again."
-                )
-            ) from error
-    first_line = text.lstrip().split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise ImportRefused(
-            _("The CSV file cannot be read: %(error)s. Save it again as CSV and try again.")
-            % {"error": error}
-        ) from error
-    lines = [line for line in lines if any(cell.strip() for cell in line)]
-    if not lines:
-        raise ImportRefused(_("The file is empty."))
-    columns = []
-    for index, header in enumerate(lines[0], start=1):
-        header = header.strip() or _("column %(number)s") % {"number": index}
-        unique, n = header, 2
-        while unique in columns:
-            unique, n = f"{header} ({n})", n + 1
-        columns.append(unique)
-    if len(lines) == 1:
-        raise ImportRefused(_("The file has a header line but no row to import."))
-    if not _csv_has_coordinates(columns):
-        raise ImportRefused(
-            _(
-                "No coordinate columns found: the file needs a “longitude” and a “latitude”"
-                " column (or “lon” and “lat”, or “x” and “y”), in WGS84."
-            )
-        )
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        cells = {column: (line[i] if i < len(line) else "") for i, column in enumerate(columns)}
-        rows.append(SourceRow(number=number, cells=cells, fingerprint=_fingerprint(line)))
-    return Source(format=InventoryImport.Format.CSV, name=name, columns=columns, rows=rows)
-
-
-# Mapping ---------------------------------------------------------------------------------
-
-
-def _bare(header: str) -> str:
-    """A header reduced to letters and digits, without the `chp` prefix of Mérimée
-    open-data extracts when what follows is a Mérimée code (`chpdeno` is DENO)."""
-    bare = re.sub(r"[^a-z0-9]", "", fold(header))
-    if bare.startswith("chp") and bare[3:].upper() in _MERIMEE_CODES | {"COORWGS84"}:
-        return bare[3:]
-    return bare
-
-
-_MERIMEE_CODES = {
-    "REF",
-    *heritage.ITEM_FIELDS.values(),
-    *(spec.merimee_field for spec in heritage.FIELDS),
-}
-
-_MERIMEE_TARGETS = {
-    "ref": EXTERNAL_REF,
-    heritage.ITEM_FIELDS["title"].lower(): TITLE,
-    heritage.ITEM_FIELDS["category"].lower(): CATEGORY,
-    heritage.ITEM_FIELDS["commune"].lower(): COMMUNE_NAME,
-    heritage.ITEM_FIELDS["insee"].lower(): COMMUNE_INSEE,
-    heritage.ITEM_FIELDS["address"].lower(): ADDRESS,
-}
-
-# Usual names of columns, in French and English (letters and digits only), and those of
-# Tissage's own exports, so that an export imports back.
-_NAMES = {
-    TITLE: {"titre", "title", "nom", "name", "intitule", "libelle"},
-    DESCRIPTION: {"description", "descriptif", "commentaire", "comment", "remarques"},
-    CATEGORY: {"categorie", "category", "type", "denomination", "typologie"},
-    ADDRESS: {"adresse", "address", "adressepostale", "rue"},
-    COMMUNE_NAME: {"commune", "ville", "city", "nomcommune", "libellecommune", "municipality"},
-    COMMUNE_INSEE: {"insee", "codeinsee", "inseecode", "codecommune", "codgeo", "cog"},
-    EXTERNAL_REF: {"externalref", "reference", "identifiant", "idsource", "sourceid"},
-    CREDIT: {"credit", "auteur", "author", "contributeur", "contributrice", "contributor"},
-    LONGITUDE: {"longitude", "lon", "lng", "long", "x", "longitudewgs84", "coordx"},
-    LATITUDE: {"latitude", "lat", "y", "latitudewgs84", "coordy"},
-    POINT: {"geopoint2d", "coorwgs84", "geopoint", "latlon", "coordonnees", "coordinates"},
-}
-
-
-def _csv_has_coordinates(columns: list[str]) -> bool:
-    bare = {_bare(column) for column in columns}
-    return bool(bare & _NAMES[POINT]) or bool(bare & _NAMES[LONGITUDE] and bare & _NAMES[LATITUDE])
-
-
-def target_choices(campaign: Campaign, source_format: str) -> list[tuple[str, str]]:
-    """Where a source column can go: an attribute of the item or a campaign question."""
-    choices = [
-        (IGNORE, _("— ignore this column —")),
-        (TITLE, _("Title")),
-        (DESCRIPTION, _("Description")),
-        (CATEGORY, _("Category (name or Mérimée denomination)")),
-        (ADDRESS, _("Address or place name")),
-        (COMMUNE_INSEE, _("Commune (INSEE code)")),
-        (COMMUNE_NAME, _("Commune (name)")),
-        (EXTERNAL_REF, _("Reference in the source")),
-        (CREDIT, _("Contributor's name (credit)")),
-    ]
-    if source_format == InventoryImport.Format.CSV:
-        choices += [
-            (LONGITUDE, _("Longitude (WGS84)")),
-            (LATITUDE, _("Latitude (WGS84)")),
-            (POINT, _("Latitude and longitude in one column (“lat, lon”)")),
-        ]
-    choices += [
-        (FIELD + spec.key, _("Question: %(label)s") % {"label": spec.label})
-        for spec in campaign.fields.all()
-    ]
-    return choices
-
-
-def mapping_suggest(*, campaign: Campaign, source: Source) -> dict[str, str]:
-    """A target for each column whose name says what it holds; each target used once."""
-    fields = list(campaign.fields.all())
-    by_name: dict[str, str] = {}
-    for spec in fields:
-        by_name[re.sub(r"[^a-z0-9]", "", fold(spec.key))] = FIELD + spec.key
-        by_name[re.sub(r"[^a-z0-9]", "", fold(spec.label))] = FIELD + spec.key
-        if spec.merimee_field:
-            by_name[spec.merimee_field.lower()] = FIELD + spec.key
-    for target, names in _NAMES.items():
-        if target in COORDINATES and source.format != InventoryImport.Format.CSV:
-            continue
-        for name in names:
-            by_name.setdefault(name, target)
-    by_name.update(_MERIMEE_TARGETS)
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    for column in source.columns:
-        target = by_name.get(_bare(column), IGNORE)
-        if target and target not in used:
-            used.add(target)
-            mapping[column] = target
-        else:
-            mapping[column] = IGNORE
-    return mapping
-
-
-def mapping_problems(
-    *, campaign: Campaign, source_format: str, mapping: dict[str, str]
-) -> list[str]:
-    """What stops a mapping from being used, in words for the person choosing it."""
-    allowed = dict(target_choices(campaign, source_format))
-    problems = []
-    seen: dict[str, str] = {}
-    for column, target in mapping.items():
-        if target not in allowed:
-            problems.append(_("“%(column)s”: choose a target from the list.") % {"column": column})
-        elif target and target in seen:
-            problems.append(
-                _("“%(target)s” is chosen for two columns: “%(first)s” and “%(second)s”.")
-                % {"target": allowed[target], "first": seen[target], "second": column}
-            )
-        else:
-            seen[target] = column
-    if TITLE not in seen:
-        problems.append(_("Choose the column that holds the title of each item."))
-    if source_format == InventoryImport.Format.CSV and not (
-        POINT in seen or (LONGITUDE in seen and LATITUDE in seen)
-    ):
-        problems.append(_("Choose the longitude and latitude columns."))
-    return problems
-
-
-# Options ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -468,9 +103,6 @@ def default_options(campaign: Campaign, name: str) -> ImportOptions:
     return ImportOptions(fallback=default_fallback(campaign), source_name=PurePath(name).stem[:120])
 
 
-# Checking --------------------------------------------------------------------------------
-
-
 @dataclass
 class Ready:
     """A row that will become an item."""
@@ -492,25 +124,6 @@ class Ready:
 class Checked:
     report: dict[str, Any]
     ready: list[Ready] = field(default_factory=list)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a needless “.0”, lists joined with “ ; ”."""
-    match value:
-        case None:
-            return ""
-        case str():
-            return value.strip()
-        case bool():
-            return "true" if value else "false"
-        case int():
-            return str(value)
-        case float():
-            return str(int(value)) if value.is_integer() else repr(value)
-        case list():
-            return " ; ".join(t for t in (cell_text(v) for v in value) if t)
-        case _:
-            return json.dumps(value, ensure_ascii=False)
 
 
 def _number(value: Any) -> float | None:
@@ -812,153 +425,3 @@ def import_check(
 ) -> Checked:
     """The dry run: what would be imported, and row by row what is wrong. Writes nothing."""
     return _Checker(campaign, source, mapping, options).run()
-
-
-# Writing ---------------------------------------------------------------------------------
-
-
-def _stored_name(name: str) -> str:
-    path = PurePath(name)
-    return (slugify(path.stem)[:80] or "import") + path.suffix.lower()[:10]
-
-
-def _source_of(imp: InventoryImport) -> Source:
-    try:
-        with imp.file.open("rb") as stored:
-            content = stored.read()
-    except OSError as error:
-        raise ImportRefused(
-            _("The uploaded file is no longer available: upload it again.")
-        ) from error
-    return source_read(content=content, name=imp.original_name)
-
-
-@transaction.atomic
-def import_create(
-    *,
-    campaign: Campaign,
-    user: User | None,
-    content: bytes,
-    name: str,
-    options: ImportOptions | None = None,
-) -> InventoryImport:
-    """Keep an uploaded file with the suggested mapping and its dry-run report."""
-    source = source_read(content=content, name=name)
-    mapping = mapping_suggest(campaign=campaign, source=source)
-    options = options or default_options(campaign, name)
-    checked = import_check(campaign=campaign, source=source, mapping=mapping, options=options)
-    return InventoryImport.objects.create(
-        campaign=campaign,
-        created_by=user,
-        file=ContentFile(content, name=_stored_name(name)),
-        original_name=name[:200],
-        format=source.format,
-        mapping=mapping,
-        report=checked.report,
-    )
-
-
-@transaction.atomic
-def import_recheck(
-    *, imp: InventoryImport, mapping: dict[str, str], options: ImportOptions
-) -> InventoryImport:
-    """Run the dry run again with the mapping and options chosen by the person."""
-    source = _source_of(imp)
-    checked = import_check(campaign=imp.campaign, source=source, mapping=mapping, options=options)
-    imp.mapping = mapping
-    imp.report = checked.report
-    imp.save(update_fields=["mapping", "report"])
-    return imp
-
-
-def _numbered(base: str, number: int) -> str:
-    return base if number == 1 else f"{base}-{number}"
-
-
-def import_run(*, imp: InventoryImport, user: User | None) -> int:
-    """Import the good rows of a checked file, all in one transaction; returns how many."""
-    try:
-        return _import_run(imp=imp, user=user)
-    except IntegrityError as error:
-        # Someone imported the same rows at the same moment: nothing of ours was written.
-        raise ImportRefused(
-            _("Some rows were imported meanwhile by someone else. Check the file again.")
-        ) from error
-
-
-@transaction.atomic
-def _import_run(*, imp: InventoryImport, user: User | None) -> int:
-    imp = InventoryImport.objects.select_for_update().select_related("campaign").get(pk=imp.pk)
-    if imp.status == InventoryImport.Status.IMPORTED:
-        raise ImportRefused(_("This file has been imported already."))
-    campaign = imp.campaign
-    options = ImportOptions.from_json(imp.report.get("options", {}))
-    if options.status not in IMPORT_STATUSES:
-        options = ImportOptions(**{**asdict(options), "status": Contribution.Status.VALIDATED})
-    source = _source_of(imp)
-    problems = mapping_problems(campaign=campaign, source_format=source.format, mapping=imp.mapping)
-    if problems:
-        raise ImportRefused(" ".join(problems))
-    checked = import_check(campaign=campaign, source=source, mapping=imp.mapping, options=options)
-    now = timezone.now()
-    fallback = None
-    if any(ready.category is None for ready in checked.ready):
-        taken = {c.slug for c in campaign.categories.all()}
-        slug = next(
-            s for n in range(1, len(taken) + 2) if (s := _numbered("autre", n)) not in taken
-        )
-        fallback = Category.objects.create(
-            campaign=campaign,
-            name=NEW_CATEGORY_NAME,
-            slug=slug,
-            position=max((c.position for c in campaign.categories.all()), default=0) + 1,
-        )
-    validated = options.status == Contribution.Status.VALIDATED
-    items = [
-        Contribution(
-            campaign=campaign,
-            category=ready.category or fallback,
-            title=ready.title,
-            description=ready.description,
-            values=ready.values,
-            longitude=ready.lon,
-            latitude=ready.lat,
-            commune=ready.commune,
-            address=ready.address,
-            status=options.status,
-            licence=campaign.licence,
-            contributor_name=ready.contributor_name,
-            consent_at=now,
-            validated_at=now if validated else None,
-            external_ref=ready.external_ref,
-        )
-        for ready in checked.ready
-    ]
-    period_key = campaign.period_field_key()
-    for item in items:  # bulk_create does not call save(), which keeps it otherwise
-        item.century = item.century_from_values(period_key)
-    Contribution.objects.bulk_create(items, batch_size=BATCH_SIZE)
-    actor_name = user.public_name if user else options.source_name
-    ContributionEvent.objects.bulk_create(
-        (
-            ContributionEvent(
-                contribution=item,
-                kind=ContributionEvent.Kind.IMPORTED,
-                actor=user,
-                actor_name=actor_name,
-                to_status=item.status,
-                message=_("Imported from “%(file)s”, row %(row)s.")
-                % {"file": imp.original_name, "row": ready.row},
-                changes={"import": imp.pk, "file": imp.original_name, "row": ready.row},
-                created_at=now,
-            )
-            for item, ready in zip(items, checked.ready, strict=True)
-        ),
-        batch_size=BATCH_SIZE,
-    )
-    imp.report = checked.report
-    imp.status = InventoryImport.Status.IMPORTED
-    imp.imported_count = len(items)
-    imp.imported_at = now
-    imp.save(update_fields=["report", "status", "imported_count", "imported_at"])
-    return len(items)

@@ -43,7 +43,8 @@ from tissage.inventories.models import (
     ContributionEvent,
     InventoryImport,
 )
-from tissage.inventories.opendata.imports import check as imports
+from tissage.inventories.opendata.imports import check, read, run
+from tissage.inventories.opendata.imports.mapping import mapping_suggest
 from tissage.inventories.tests.helpers import heritage_campaign
 from tissage.projects.models import Project, ProjectMembership
 
@@ -265,9 +266,9 @@ CSV_LINES = [
 
 def test_csv_in_windows_encoding_with_semicolons_is_understood(campaign, manager):
     content = csv_bytes(CSV_LINES, "cp1252")
-    source = imports.source_read(content=content, name="patrimoine.csv")
+    source = read.source_read(content=content, name="patrimoine.csv")
     assert source.columns[1] == "Catégorie"
-    assert imports.mapping_suggest(campaign=campaign, source=source) == {
+    assert mapping_suggest(campaign=campaign, source=source) == {
         "Nom": "title",
         "Catégorie": "category",
         "Longitude": "longitude",
@@ -287,7 +288,7 @@ def test_dry_run_reports_row_by_row_and_writes_nothing(client, campaign, manager
         review_url(imp),
         {
             **mapping_form(imp),
-            "fallback": imports.FALLBACK_NONE,
+            "fallback": check.FALLBACK_NONE,
             "status": "validated",
             "source_name": "Association du patrimoine",
             "action": "check",
@@ -360,7 +361,7 @@ def test_nothing_is_half_imported(client, campaign, manager, monkeypatch):
 
     monkeypatch.setattr(ContributionEvent.objects, "bulk_create", broken)
     with pytest.raises(RuntimeError):
-        imports.import_run(imp=imp, user=manager)
+        run.import_run(imp=imp, user=manager)
     assert not Contribution.objects.exists()
     imp.refresh_from_db()
     assert imp.status == InventoryImport.Status.CHECKED
@@ -393,13 +394,13 @@ def test_items_can_wait_for_moderation_and_get_a_new_autre_category(client, mana
         "seen": "field:seen",
         "auteur": "credit",
     }
-    assert imp.report["options"]["fallback"] == imports.FALLBACK_NEW
+    assert imp.report["options"]["fallback"] == check.FALLBACK_NEW
     assert problems_by_row(imp.report) == {4: ["bad_number", "bad_yes_no", "bad_date"]}
     response = client.post(
         review_url(imp),
         {
             **mapping_form(imp),
-            "fallback": imports.FALLBACK_NEW,
+            "fallback": check.FALLBACK_NEW,
             "status": "submitted",
             "source_name": "Relevé de 2024",
             "action": "check",
@@ -469,11 +470,11 @@ def test_categories_match_whatever_the_case_and_accents(campaign):
             ],
         }
     ).encode()
-    source = imports.source_read(content=content, name="x.geojson")
-    mapping = imports.mapping_suggest(campaign=campaign, source=source)
+    source = read.source_read(content=content, name="x.geojson")
+    mapping = mapping_suggest(campaign=campaign, source=source)
     assert mapping == {"TICO": "title", "DENO": "category"}
-    report = imports.import_check(
-        campaign=campaign, source=source, mapping=mapping, options=imports.ImportOptions()
+    report = check.import_check(
+        campaign=campaign, source=source, mapping=mapping, options=check.ImportOptions()
     ).report
     # “lavoirs” is no term of the campaign: it goes to the fallback, a new “Autre”.
     assert sorted(report["categories"]) == sorted(
@@ -495,7 +496,7 @@ def test_mapping_problems_are_explained_next_to_the_form(client, campaign, manag
         {
             **mapping_form(imp),
             "column_0": "category",  # the title column made a second category: no title left
-            "fallback": imports.FALLBACK_NEW,
+            "fallback": check.FALLBACK_NEW,
             "status": "validated",
             "source_name": "",
             "action": "check",
@@ -556,12 +557,12 @@ FEATURE = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [4.36
         (b"nom,lon,lat\n\x81\x8d\x8f,1,2\n", "illisible.csv", "neither UTF-8 nor Windows"),
         (b"nom,commune\nLavoir,Nimes\n", "sans-points.csv", "No coordinate columns found"),
         (b"nom,lon,lat\n", "entete.csv", "a header line but no row"),
-        (b"{" + b" " * imports.MAX_BYTES + b"}", "gros.geojson", "larger than 20 MB"),
+        (b"{" + b" " * read.MAX_BYTES + b"}", "gros.geojson", "larger than 20 MB"),
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(content, name, message):
-    with translation.override("en"), pytest.raises(imports.ImportRefused, match=re.escape(message)):
-        imports.source_read(content=content, name=name)
+    with translation.override("en"), pytest.raises(read.ImportRefused, match=re.escape(message)):
+        read.source_read(content=content, name=name)
 
 
 def test_a_bad_file_is_refused_on_the_page_and_nothing_is_written(client, campaign, manager):
@@ -573,7 +574,7 @@ def test_a_bad_file_is_refused_on_the_page_and_nothing_is_written(client, campai
 
 
 def test_a_file_over_20_mb_is_refused_by_the_form(client, campaign, manager, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
+    monkeypatch.setattr(read, "MAX_BYTES", 1000)
     response = upload(client, campaign, b"x" * 1001, "gros.csv")
     assert response.status_code == 200
     assert "20" in response.content.decode()
@@ -599,10 +600,10 @@ def test_geojson_with_a_null_geometry_or_broken_point_reports_the_row(campaign):
             ],
         }
     ).encode()
-    source = imports.source_read(content=content, name="x.geojson")
-    mapping = imports.mapping_suggest(campaign=campaign, source=source)
-    report = imports.import_check(
-        campaign=campaign, source=source, mapping=mapping, options=imports.ImportOptions()
+    source = read.source_read(content=content, name="x.geojson")
+    mapping = mapping_suggest(campaign=campaign, source=source)
+    report = check.import_check(
+        campaign=campaign, source=source, mapping=mapping, options=check.ImportOptions()
     ).report
     assert problems_by_row(report) == {
         1: ["no_point"],
@@ -613,11 +614,11 @@ def test_geojson_with_a_null_geometry_or_broken_point_reports_the_row(campaign):
 
 def test_a_point_column_lat_lon_is_understood(campaign):
     content = csv_bytes(["nom,geo_point_2d", 'Lavoir,"43.845, 4.365"'])
-    source = imports.source_read(content=content, name="x.csv")
-    mapping = imports.mapping_suggest(campaign=campaign, source=source)
+    source = read.source_read(content=content, name="x.csv")
+    mapping = mapping_suggest(campaign=campaign, source=source)
     assert mapping == {"nom": "title", "geo_point_2d": "point"}
-    checked = imports.import_check(
-        campaign=campaign, source=source, mapping=mapping, options=imports.ImportOptions()
+    checked = check.import_check(
+        campaign=campaign, source=source, mapping=mapping, options=check.ImportOptions()
     )
     (ready,) = checked.ready
     assert (ready.lon, ready.lat) == (4.365, 43.845)
@@ -625,7 +626,7 @@ def test_a_point_column_lat_lon_is_understood(campaign):
 
 def test_utf8_with_bom_and_commas(campaign):
     content = b"\xef\xbb\xbf" + csv_bytes(["Titre,Longitude,Latitude", "Église,4.365,43.845"])
-    source = imports.source_read(content=content, name="x.csv")
+    source = read.source_read(content=content, name="x.csv")
     assert source.columns == ["Titre", "Longitude", "Latitude"]
     assert source.rows[0].cells["Titre"] == "Église"
 
