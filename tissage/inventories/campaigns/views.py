@@ -1,5 +1,6 @@
-"""Pages where facilitators create a campaign and set it up without code: its settings,
-categories and questions. Who may: those who run the project (`can_manage`).
+"""The campaign's page, and the pages where facilitators create a campaign and set it up
+without code: its settings, categories and questions. Who may set it up: those who run
+the project (`can_manage`).
 
 Every page works without JavaScript: reordering is done with “up” and “down” buttons,
 deleting asks for a confirmation on a page of its own.
@@ -26,7 +27,8 @@ from tissage.territories.models import Commune
 
 from .. import access
 from ..lookups import get_campaign
-from ..models import Campaign, CampaignField, Category
+from ..map.progress import campaign_progress
+from ..models import Campaign, CampaignField, Category, Contribution
 from . import categories as category_services
 from . import communes, services
 from . import questions as question_services
@@ -39,6 +41,34 @@ def _managed_campaign(request: HttpRequest, slug: str) -> Campaign:
     if not rights.can_manage:
         raise PermissionDenied
     return campaign
+
+
+LATEST_COUNT = 6
+
+
+@require_GET
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, rights = get_campaign(request, slug)
+    items = Contribution.objects.filter(campaign=campaign)
+    latest = items.published().for_cards().order_by("-validated_at", "-pk")[:LATEST_COUNT]
+    waiting = (
+        items.filter(
+            status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
+        ).count()
+        if rights.can_moderate
+        else None
+    )
+    return render(
+        request,
+        "inventories/campaigns/campaign.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "latest": latest,
+            "waiting": waiting,
+            "progress": campaign_progress(campaign),
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The public side of a campaign and the contribution form: campaign page, contribute,
-item list and item page, a guest's confirmation and a contributor's answer."""
+"""The public side of contributions: the contribution form (and its live duplicate
+warning), the item list and item page, a guest's confirmation and a contributor's answer."""
 
 from __future__ import annotations
 
@@ -19,39 +19,12 @@ from tissage.core.emails import site_url
 
 from .. import access, tokens
 from ..lookups import get_campaign, get_item
-from ..map.progress import campaign_progress
 from ..models import Campaign, Contribution, ContributionEvent
 from ..photos import photo_prepare
 from . import services
 from .forms import AnswerForm, ContributionForm, ItemFilterForm
 
 PAGE_SIZE = 24
-LATEST_COUNT = 6
-
-
-@require_GET
-def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, rights = get_campaign(request, slug)
-    items = Contribution.objects.filter(campaign=campaign)
-    latest = items.published().for_cards().order_by("-validated_at", "-pk")[:LATEST_COUNT]
-    waiting = (
-        items.filter(
-            status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
-        ).count()
-        if rights.can_moderate
-        else None
-    )
-    return render(
-        request,
-        "inventories/campaigns/campaign.html",
-        {
-            "campaign": campaign,
-            "rights": rights,
-            "latest": latest,
-            "waiting": waiting,
-            "progress": campaign_progress(campaign),
-        },
-    )
 
 
 def _contribution_mode(request: HttpRequest, rights: access.CampaignRights) -> str:

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views as views_map
+from . import views
 
 urlpatterns = [
-    path("<slug:slug>/carte/", views_map.map_page, name="map"),
-    path("<slug:slug>/carte.geojson", views_map.map_data, name="map_data"),
+    path("<campaign_slug:slug>/carte/", views.map_page, name="map"),
+    path("<campaign_slug:slug>/carte.geojson", views.map_data, name="map_data"),
 ]
