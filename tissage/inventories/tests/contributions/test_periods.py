@@ -6,7 +6,7 @@ from django.urls import reverse
 from tissage.core.tests.factories import UserFactory
 from tissage.inventories.contributions.periods import century_of
 from tissage.inventories.models import Contribution
-from tissage.inventories.tests.helpers import heritage_campaign, published, submit
+from tissage.inventories.tests.helpers import published, submit
 
 
 @pytest.mark.parametrize(
@@ -34,12 +34,6 @@ from tissage.inventories.tests.helpers import heritage_campaign, published, subm
 )
 def test_century_of(text, century):
     assert century_of(text) == century
-
-
-@pytest.fixture
-def campaign(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return heritage_campaign()
 
 
 def test_the_century_follows_the_answers(campaign):

@@ -1,66 +1,31 @@
-"""Campaigns and contributions through the services: submit, duplicates, decisions."""
+"""Contributions through the services: submit (as a member, a guest, an assisted entry),
+refusals, duplicates, the public point, the person's data export."""
 
-import datetime
 import io
 
 import pytest
-from django.core.files.base import ContentFile
 from django.utils import translation
-from PIL import Image
 
-from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory, _square
-from tissage.inventories.campaigns import heritage
-from tissage.inventories.campaigns.services import campaign_create
+from tissage.core.tests.factories import UserFactory
 from tissage.inventories.contributions.services import (
     ContributionRefused,
-    PhotoInput,
     contribution_submit,
     possible_duplicates,
 )
-from tissage.inventories.models import Campaign, Contribution, ContributionEvent
+from tissage.inventories.models import Contribution
 from tissage.inventories.models.contributions import distance_metres
-from tissage.inventories.moderation.services import contribution_decide
-from tissage.inventories.photos import PreparedPhoto
+from tissage.inventories.tests.helpers import a_photo, lavoir
 
 pytestmark = pytest.mark.django_db
 
-# A point inside the test commune below (a 0.03° square from 4.35, 43.83).
+
+# A point inside the campaign's test commune (a 0.03° square from 4.35, 43.83).
 LON, LAT = 4.365, 43.845
 
 
-def a_photo() -> PhotoInput:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "grey").save(buffer, format="JPEG")
-    data = buffer.getvalue()
-    prepared = PreparedPhoto(
-        image=ContentFile(data, name="photo.jpg"),
-        thumbnail=ContentFile(data, name="thumb.jpg"),
-        width=40,
-        height=30,
-    )
-    return PhotoInput(photo=prepared, credit="Jeanne D.")
-
-
 @pytest.fixture
-def commune():
-    return CommuneFactory(
-        insee_code="30189", name="Nîmes", geometry=_square(4.35, 43.83, size=0.03)
-    )
-
-
-@pytest.fixture
-def campaign(commune, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return campaign_create(
-        project=ProjectFactory(),
-        title="Petit patrimoine des Garrigues",
-        template=Campaign.Template.HERITAGE,
-        communes=[commune],
-    )
-
-
-def lavoir(campaign):
-    return campaign.categories.get(merimee_denomination="lavoir")
+def commune(campaign):
+    return campaign.communes.get()
 
 
 def submit(campaign, **changes):
@@ -74,26 +39,6 @@ def submit(campaign, **changes):
         "photos": [a_photo()],
     }
     return contribution_submit(**{**arguments, **changes})
-
-
-def test_heritage_template_brings_mapped_categories_and_fields(campaign):
-    assert campaign.categories.count() == len(heritage.CATEGORIES)
-    assert lavoir(campaign).name == "Lavoir"
-    codes = dict(campaign.fields.values_list("key", "merimee_field"))
-    assert codes["siecle"] == "SCLE"
-    assert codes["etat"] == "ETAT"
-    assert codes["materiaux"] == "MURS"
-    assert codes["propriete"] == "STAT"
-    assert codes["lieu_dit"] == "LIEU"
-
-
-def test_campaign_field_asks_its_question_with_a_form_field(campaign):
-    etat = campaign.fields.get(key="etat")
-    form_field = etat.form_field()
-    assert "mauvais état" in [value for value, _label in form_field.choices]
-    assert form_field.clean("mauvais état") == "mauvais état"
-    materiaux = campaign.fields.get(key="materiaux").form_field()
-    assert materiaux.clean(["calcaire", "brique"]) == ["calcaire", "brique"]
 
 
 def test_member_contribution_is_submitted_with_photos_and_history(campaign, commune):
@@ -190,29 +135,6 @@ def test_distance_is_right_at_village_scale():
     assert round(distance_metres(4.36, 43.84, 4.36, 43.85)) == 1112
 
 
-def test_decisions_follow_the_workflow_and_are_kept(campaign):
-    moderator = UserFactory(display_name="Camille")
-    item = submit(campaign, contributor=UserFactory())
-    with pytest.raises(ContributionRefused):
-        contribution_decide(item=item, moderator=moderator, status="needs_info")  # no message
-    contribution_decide(
-        item=item, moderator=moderator, status="needs_info", message="Une photo de face ?"
-    )
-    contribution_decide(item=item, moderator=moderator, status="validated")
-    item.refresh_from_db()
-    assert item.status == "validated"
-    assert item.validated_at is not None
-    with pytest.raises(ContributionRefused):
-        contribution_decide(item=item, moderator=moderator, status="submitted")
-    history = list(item.events.values_list("kind", "from_status", "to_status", "message"))
-    assert history == [
-        ("submitted", "", "submitted", ""),
-        ("decided", "submitted", "needs_info", "Une photo de face ?"),
-        ("decided", "needs_info", "validated", ""),
-    ]
-    assert ContributionEvent.objects.filter(actor=moderator).count() == 2
-
-
 def test_obscured_location_is_rounded_to_about_a_kilometre(campaign):
     item = submit(
         campaign,
@@ -224,13 +146,6 @@ def test_obscured_location_is_rounded_to_about_a_kilometre(campaign):
     )
     assert item.public_point() == (4.37, 43.85)
     assert (item.longitude, item.latitude) == (4.36789, 43.84567)
-
-
-def test_campaign_dates():
-    today = datetime.date(2026, 6, 1)
-    campaign = Campaign(starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 5, 31))
-    assert not campaign.is_open(today)
-    assert Campaign(starts_on=datetime.date(2026, 1, 1)).is_open(today)
 
 
 def test_contributions_and_photos_are_in_the_person_s_data_export(campaign, client):

@@ -28,6 +28,7 @@ BBOX = "4.0,43.5,5.0,44.5"
 
 @pytest.fixture
 def campaign():
+    """A campaign of its own (no template, no communes): items are added in bulk here."""
     project = ProjectFactory(status="published")
     campaign = Campaign.objects.create(project=project, title="Patrimoine", slug="patrimoine")
     Category.objects.create(campaign=campaign, name="Lavoir", slug="lavoir")

@@ -14,11 +14,6 @@ from tissage.inventories.tests.helpers import LAT, LON, heritage_campaign, publi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def campaign():
-    return heritage_campaign()
-
-
 def map_url(campaign, query=""):
     return reverse("inventories:map", kwargs={"slug": campaign.slug}) + query
 

@@ -12,16 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from tissage.core.tests.factories import ROLES, ProjectFactory, UserFactory, user_with_role
-from tissage.core.tests.matrices import (
-    FORBIDDEN,
-    LOGIN,
-    NOT_FOUND,
-    OK,
-    STAFF,
-    STAFF_DRAFT,
-)
+from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT
 from tissage.inventories.models import Contribution, ContributionEvent
-from tissage.inventories.tests.helpers import heritage_campaign, submit
+from tissage.inventories.tests.helpers import assert_answer, heritage_campaign, submit
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -93,20 +86,6 @@ GETS = ["queue", "moderate", "merge_preview"]
 POSTS = ["queue_bulk", "decide", "edit", "merge"]
 
 
-def assert_answer(response, expected: str, *, post: bool) -> None:
-    if expected == OK:
-        assert response.status_code == (302 if post else 200)
-    elif expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/compte/connexion/?next=")
-    elif expected == FORBIDDEN:
-        assert response.status_code == 403
-    elif expected == NOT_FOUND:
-        assert response.status_code == 404
-    else:
-        raise AssertionError(f"unknown expectation {expected!r}")
-
-
 @pytest.mark.parametrize("project_status", [Project.Status.PUBLISHED, Project.Status.DRAFT])
 @pytest.mark.parametrize("page", GETS + POSTS)
 @pytest.mark.parametrize("role", ROLES)
@@ -119,7 +98,7 @@ def test_moderation_pages_by_role(client, role, page, project_status):
 
     response = world.request(client, page)
 
-    assert_answer(response, table[role], post=page in POSTS)
+    assert_answer(response, table[role], ok_status=302 if page in POSTS else 200)
     if page in POSTS:
         assert world.changed(page) == (table[role] == OK)
     else:
