@@ -195,16 +195,14 @@ def test_the_live_nearby_check_answers_a_fragment(client, campaign, facilitator)
     assert junk.status_code == 200
 
 
-def test_a_campaign_needing_an_account_sends_guests_to_sign_in(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_campaign_needing_an_account_sends_guests_to_sign_in(client):
     campaign = heritage_campaign(requires_account=True)
     response = client.get(contribute_url(campaign))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign_in"))
 
 
-def test_a_closed_campaign_takes_no_contribution(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_a_closed_campaign_takes_no_contribution(client):
     campaign = heritage_campaign(
         starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 12, 31)
     )
