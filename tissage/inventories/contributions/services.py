@@ -144,13 +144,17 @@ def contribution_submit(
     )
     if guest:
         emails.guest_confirmation_send(item=item, base_url=base_url or settings.SITE_URL)
-        unconfirmed_contributions_purge()
     return item
 
 
+@transaction.atomic
 def unconfirmed_contributions_purge() -> int:
     """Forget guests' contributions never confirmed once their link has expired: their
-    name, email and photos are not kept for nothing. Returns how many were removed."""
+    name, email and photos are not kept for nothing. Returns how many were removed.
+
+    Maintenance, run on a schedule (`tissage purge`), never on a visitor's request; safe
+    to run again or at the same time: what is gone is gone, the next run finds nothing.
+    """
     cutoff = timezone.now() - datetime.timedelta(seconds=tokens.CONFIRM_MAX_AGE)
     stale = Contribution.objects.filter(
         status=Contribution.Status.AWAITING_EMAIL, created_at__lt=cutoff

@@ -1,19 +1,24 @@
 """Contributions through the services: submit (as a member, a guest, an assisted entry),
-refusals, duplicates, the public point, the person's data export."""
+refusals, duplicates, the public point, the person's data export; forgetting what guests
+never confirmed."""
 
+import datetime
 import io
+import os
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tissage.core.tests.factories import UserFactory
 from tissage.inventories.contributions.services import (
     ContributionRefused,
     contribution_submit,
     possible_duplicates,
+    unconfirmed_contributions_purge,
 )
 from tissage.inventories.models import Contribution
 from tissage.inventories.models.contributions import distance_metres
+from tissage.inventories.tests import helpers
 from tissage.inventories.tests.helpers import a_photo, lavoir
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +166,22 @@ def test_contributions_and_photos_are_in_the_person_s_data_export(campaign, clie
         photo_files = [n for n in archive.namelist() if n.startswith("files/inventories/")]
     assert [c["title"] for c in data["inventory_contributions"]] == ["Lavoir de la Fontaine"]
     assert len(photo_files) == 1
+
+
+def test_unconfirmed_guest_contributions_are_forgotten_after_a_week(campaign, on_commit):
+    old = helpers.submit(campaign, guest_email="lost@example.org")
+    photo_path = old.photos.get().image.path
+    Contribution.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    recent = helpers.submit(campaign, guest_email="recent@example.org")
+    # A guest's submission does not purge: that is the scheduled `tissage purge`.
+    assert Contribution.objects.filter(pk=old.pk).exists()
+
+    assert on_commit(unconfirmed_contributions_purge) == 1
+
+    assert not Contribution.objects.filter(pk=old.pk).exists()
+    assert Contribution.objects.filter(pk=recent.pk).exists()
+    assert not os.path.exists(photo_path)
+    assert on_commit(unconfirmed_contributions_purge) == 0  # nothing left to forget
+    assert Contribution.objects.filter(pk=recent.pk).exists()

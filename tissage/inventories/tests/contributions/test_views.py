@@ -2,14 +2,12 @@
 confirmation, decisions by email, the contributor's answer, list and item pages."""
 
 import datetime
-import os
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from shapely import Point
 
 from tissage.core.tests.factories import UserFactory
@@ -401,15 +399,3 @@ def test_a_50_mb_photo_is_refused_with_a_clear_message(client, campaign):
     assert response.status_code == 200
     assert "IMG_9999.jpg" in page and "Mo" in page
     assert not Contribution.objects.exists()
-
-
-def test_unconfirmed_guest_contributions_are_forgotten_after_a_week(campaign, on_commit):
-    old = submit(campaign, guest_email="lost@example.org")
-    photo_path = old.photos.get().image.path
-    Contribution.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=8)
-    )
-    recent = on_commit(submit, campaign, guest_email="recent@example.org")  # purges on the way
-    assert not Contribution.objects.filter(pk=old.pk).exists()
-    assert Contribution.objects.filter(pk=recent.pk).exists()
-    assert not os.path.exists(photo_path)
