@@ -5,7 +5,7 @@ show on these forms."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django import forms
 from django.db.models import QuerySet
@@ -150,6 +150,16 @@ class CategoryForm(forms.Form):
     )
 
 
+class QuestionValues(TypedDict):
+    label: str
+    kind: str
+    help_text: str
+    required: bool
+    choices: str
+    key: str
+    merimee_field: str
+
+
 class FieldForm(forms.Form):
     """A question of the contribution form."""
 
@@ -198,6 +208,19 @@ class FieldForm(forms.Form):
         field = self.fields["merimee_field"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("None")), *merimee_field_choices()]
+
+    def values(self) -> QuestionValues:
+        """The arguments of `questions.field_add` and `questions.field_update`."""
+        data = self.cleaned_data
+        return {
+            "label": data["label"],
+            "kind": data["kind"],
+            "help_text": data["help_text"],
+            "required": data["required"],
+            "choices": data["choices"],
+            "key": data["key"],
+            "merimee_field": data["merimee_field"],
+        }
 
 
 class MoveForm(forms.Form):

@@ -8,56 +8,36 @@ deleting asks for a confirmation on a page of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TypedDict
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.projects.models import Project
-from tissage.territories.models import Commune
 
-from .. import access
-from ..lookups import get_campaign
+from .. import lookups
 from ..map.progress import campaign_progress
-from ..models import Campaign, CampaignField, Category, Contribution
+from ..models import Campaign, Contribution
 from . import categories as category_services
 from . import communes, services
 from . import questions as question_services
 from .forms import CampaignForm, CategoryForm, FieldForm, MoveForm
-
-
-def _managed_campaign(request: HttpRequest, slug: str) -> Campaign:
-    """The campaign, for who may set it up: 404 if they may not see it, 403 otherwise."""
-    campaign, rights = get_campaign(request, slug)
-    if not rights.can_manage:
-        raise PermissionDenied
-    return campaign
-
 
 LATEST_COUNT = 6
 
 
 @require_GET
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, rights = get_campaign(request, slug)
+    campaign, rights = lookups.get_campaign(request, slug)
     items = Contribution.objects.filter(campaign=campaign)
     latest = items.published().for_cards().order_by("-validated_at", "-pk")[:LATEST_COUNT]
-    waiting = (
-        items.filter(
-            status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
-        ).count()
-        if rights.can_moderate
-        else None
-    )
+    waiting = items.to_moderate().count() if rights.can_moderate else None
     return render(
         request,
         "inventories/campaigns/campaign.html",
@@ -71,25 +51,6 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class CommunesOffered:
-    """The communes a campaign may cover: the organisation's when it has set them, else
-    every commune the platform knows."""
-
-    among: QuerySet[Commune]
-    name: str
-    of_organisation: bool
-
-
-def _communes_offered(project: Project) -> CommunesOffered:
-    organisation = project.organisation
-    own = Commune.objects.filter(pk__in=organisation.communes.values("pk"))
-    if own.exists():
-        name = _("the communes of %(organisation)s") % {"organisation": organisation.name}
-        return CommunesOffered(own, name, True)
-    return CommunesOffered(Commune.objects.all(), _("the communes known to the platform"), False)
-
-
 def _show_refusal(form: forms.Form, refusal: services.SetupRefused) -> None:
     for field, problems in refusal.errors.items():
         for problem in problems:
@@ -97,7 +58,10 @@ def _show_refusal(form: forms.Form, refusal: services.SetupRefused) -> None:
 
 
 def _form_page_context(
-    form: CampaignForm, project: Project, campaign: Campaign | None, offered: CommunesOffered
+    form: CampaignForm,
+    project: Project,
+    campaign: Campaign | None,
+    offered: communes.CommunesOffered,
 ) -> dict[str, object]:
     return {
         "form": form,
@@ -116,17 +80,10 @@ def _form_page_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=project_slug)
     # There is no campaign yet: who may create one is who runs the project.
-    can_view, can_create = access.campaign_creation_rights(request.user, project)
-    if not can_view:
-        raise Http404
-    if not can_create:
-        raise PermissionDenied
-    offered = _communes_offered(project)
-    suggested = list(project.communes.order_by("name", "insee_code"))
-    if not suggested and offered.of_organisation:
-        suggested = list(offered.among.order_by("name", "insee_code"))
+    project = lookups.get_project_for_new_campaign(request, project_slug)
+    offered = communes.communes_offered(project.organisation)
+    suggested = communes.communes_suggested(project, offered)
     form = CampaignForm(
         request.POST or None,
         among=offered.among,
@@ -166,8 +123,8 @@ def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
-    offered = _communes_offered(campaign.project)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    offered = communes.communes_offered(campaign.project.organisation)
     current = list(campaign.communes.order_by("name", "insee_code"))
     form = CampaignForm(
         request.POST or None,
@@ -220,7 +177,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest, slug: str) -> HttpResponse:
     """The list of categories, with the form to add one."""
-    campaign = _managed_campaign(request, slug)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,15 +200,11 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _category(campaign: Campaign, pk: int) -> Category:
-    return get_object_or_404(Category, campaign=campaign, pk=pk)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
-    category = _category(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    category = lookups.get_category(campaign, pk)
     form = CategoryForm(
         request.POST or None,
         initial={
@@ -279,8 +232,8 @@ def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
-    category = _category(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    category = lookups.get_category(campaign, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         category_services.category_move(category=category, offset=form.offset)
@@ -291,8 +244,8 @@ def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A page that asks for confirmation (GET), then deletes (POST)."""
-    campaign = _managed_campaign(request, slug)
-    category = _category(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    category = lookups.get_category(campaign, pk)
     item_count = category.items.count()
     if request.method == "POST":
         try:
@@ -317,7 +270,7 @@ def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def fields(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign's questions, with how many items answered each."""
-    campaign = _managed_campaign(request, slug)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
     questions = list(campaign.fields.order_by("position", "pk"))
     usage = question_services.field_usage(campaign, [question.key for question in questions])
     return render(
@@ -330,41 +283,14 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _field(campaign: Campaign, pk: int) -> CampaignField:
-    return get_object_or_404(CampaignField, campaign=campaign, pk=pk)
-
-
-class FieldValues(TypedDict):
-    label: str
-    kind: str
-    help_text: str
-    required: bool
-    choices: str
-    key: str
-    merimee_field: str
-
-
-def _field_values(form: FieldForm) -> FieldValues:
-    data = form.cleaned_data
-    return {
-        "label": data["label"],
-        "kind": data["kind"],
-        "help_text": data["help_text"],
-        "required": data["required"],
-        "choices": data["choices"],
-        "key": data["key"],
-        "merimee_field": data["merimee_field"],
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def field_create(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
     form = FieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = question_services.field_add(campaign=campaign, **_field_values(form))
+            question = question_services.field_add(campaign=campaign, **form.values())
         except services.SetupRefused as refusal:
             _show_refusal(form, refusal)
         else:
@@ -382,8 +308,8 @@ def field_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
-    question = _field(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    question = lookups.get_question(campaign, pk)
     answered = question_services.field_usage(campaign, [question.key])[question.key]
     form = FieldForm(
         request.POST or None,
@@ -399,7 +325,7 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            question_services.field_update(field=question, **_field_values(form))
+            question_services.field_update(field=question, **form.values())
         except services.SetupRefused as refusal:
             question.refresh_from_db()
             _show_refusal(form, refusal)
@@ -416,8 +342,8 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, slug)
-    question = _field(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    question = lookups.get_question(campaign, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         question_services.field_move(field=question, offset=form.offset)
@@ -428,8 +354,8 @@ def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A page that asks for confirmation (GET), then deletes (POST)."""
-    campaign = _managed_campaign(request, slug)
-    question = _field(campaign, pk)
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    question = lookups.get_question(campaign, pk)
     if request.method == "POST":
         try:
             question_services.field_delete(field=question)

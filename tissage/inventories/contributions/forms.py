@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -9,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tissage.accounts.models import User
 from tissage.territories.models import Commune
 
 from ..models import Campaign, Category, Contribution
 from ..models.campaigns import Licence
-from ..photos import MAX_PHOTO_BYTES, validate_photo
+from ..photos import MAX_PHOTO_BYTES, photo_prepare, validate_photo
+from .services import PhotoInput, possible_duplicates
 
 MAX_PHOTOS = 5
 FIELD_PREFIX = "q_"
@@ -47,12 +50,21 @@ class PhotosField(forms.FileField):
         return files
 
 
+def prepared_photos(uploads: list[UploadedFile], credit: str) -> list[PhotoInput]:
+    """The uploads re-encoded without their metadata, each credited to `credit`."""
+    return [PhotoInput(photo=photo_prepare(upload), credit=credit) for upload in uploads]
+
+
 class ContributionForm(forms.Form):
     """What a person tells about an item, with or without JavaScript.
 
     The place is a point (tapped on the map, the device's position, or typed
     coordinates) or, without them, a commune: the item is then placed at the commune
     and marked for a moderator to place precisely.
+
+    An item of the same category within 50 m is shown before sending (`duplicates`);
+    the form is refused until the person ticks that theirs is another one, unless the
+    place is only the commune's (then nothing precise to compare).
     """
 
     category = forms.ModelChoiceField(
@@ -157,12 +169,25 @@ class ContributionForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, campaign: Campaign, mode: str, name: str = "", **kwargs: Any
+        self,
+        *args: Any,
+        campaign: Campaign,
+        mode: str,
+        user: User | None = None,
+        sees_hidden_places: bool = False,
+        **kwargs: Any,
     ) -> None:
-        """`mode` is "guest", "member" or "assisted" (a facilitator entering for someone)."""
+        """`mode` is "guest", "member" or "assisted" (a facilitator entering for someone);
+        `user` the signed-in person; `sees_hidden_places` whether the duplicate warning may
+        name items whose exact place is hidden (moderators)."""
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.mode = mode
+        self.user = user
+        self.sees_hidden_places = sees_hidden_places
+        # Items of the same category near the point, found by `clean` (nearest first).
+        self.duplicates: list[tuple[Contribution, float]] = []
+        self.user_name = user.public_name if user else ""
         self.fields["category"].queryset = campaign.categories.all()  # type: ignore[attr-defined]
         self.fields["commune"].queryset = campaign.communes.order_by("name").defer(  # type: ignore[attr-defined]
             "geometry"
@@ -193,8 +218,8 @@ class ContributionForm(forms.Form):
                 "The person agrees that the contribution is published under the licence "
                 "%(licence)s."
             ) % {"licence": licence}
-        if name:
-            self.fields["photo_credit"].initial = name
+        if self.user_name:
+            self.fields["photo_credit"].initial = self.user_name
 
     def question_boundfields(self) -> list[forms.BoundField]:
         return [self[name] for _question, name in self.question_fields]
@@ -220,7 +245,28 @@ class ContributionForm(forms.Form):
                 "commune",
                 _("Say where it is: tap the map, type coordinates, or choose the commune."),
             )
+        if not self.errors:
+            self._check_duplicates(data)
+            # The photos are credited to the name given, unless another author is named.
+            data["photo_credit"] = data["photo_credit"] or (
+                data.get("guest_name") or data.get("on_behalf_name") or self.user_name
+            )
         return data
+
+    def _check_duplicates(self, data: dict[str, Any]) -> None:
+        lon, lat, approximate = self.point()
+        self.duplicates = possible_duplicates(
+            campaign=self.campaign,
+            category=data["category"],
+            lon=lon,
+            lat=lat,
+            include_obscured=self.sees_hidden_places,
+        )
+        if self.duplicates and not approximate and not data["duplicate_ok"]:
+            self.add_error(
+                "duplicate_ok",
+                _("Check the items nearby first; tick the box if yours is another one."),
+            )
 
     def point(self) -> tuple[float, float, bool]:
         """(lon, lat, approximate): the typed point, else a point in the chosen commune."""
@@ -236,6 +282,54 @@ class ContributionForm(forms.Form):
             for question, name in self.question_fields
             if self.cleaned_data.get(name) not in (None, "", [])
         }
+
+    def submission(self) -> dict[str, Any]:
+        """The arguments of `services.contribution_submit` (besides the campaign): who
+        contributes, as the mode says, and what they told."""
+        data = self.cleaned_data
+        lon, lat, approximate = self.point()
+        who: dict[str, Any] = {
+            "guest": {
+                "guest_name": data.get("guest_name", ""),
+                "guest_email": data.get("guest_email", ""),
+            },
+            "member": {"contributor": self.user},
+            "assisted": {
+                "entered_by": self.user,
+                "guest_name": data.get("on_behalf_name", ""),
+                "guest_email": data.get("on_behalf_email", ""),
+            },
+        }[self.mode]
+        return {
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "values": self.values(),
+            "lon": lon,
+            "lat": lat,
+            "location_approximate": approximate,
+            "address": data["address"],
+            "obscure_location": data["obscure_location"],
+            "show_contributor": data["show_contributor"],
+            "photos": prepared_photos(data["photos"], data["photo_credit"]),
+            **who,
+        }
+
+
+def nearby_place(
+    campaign: Campaign, query: Mapping[str, str]
+) -> tuple[Category, float, float] | None:
+    """(category, lon, lat) asked by the live duplicate warning, or None when the form is
+    not filled in enough yet (it is called as the person types: no error to show)."""
+    try:
+        lon = float(query.get("longitude", "").replace(",", "."))
+        lat = float(query.get("latitude", "").replace(",", "."))
+        category = campaign.categories.get(pk=int(query.get("category", "")))
+    except (ValueError, TypeError, Category.DoesNotExist):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return category, lon, lat
 
 
 class AnswerForm(forms.Form):
@@ -267,6 +361,11 @@ class AnswerForm(forms.Form):
             field.initial = item.values.get(question.key)
             self.fields[FIELD_PREFIX + question.key] = field
             self.question_fields.append((question, FIELD_PREFIX + question.key))
+
+    def new_photos(self) -> list[PhotoInput]:
+        """More photos, credited to the author named (else to the item's contributor, by
+        the service)."""
+        return prepared_photos(self.cleaned_data["photos"], self.cleaned_data["photo_credit"])
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -55,6 +55,10 @@ class Box:
     def height(self) -> float:
         return self.max_lat - self.min_lat
 
+    def as_text(self) -> str:
+        """“west,south,east,north” to about a metre, as the map scripts read it."""
+        return f"{self.min_lon:.5f},{self.min_lat:.5f},{self.max_lon:.5f},{self.max_lat:.5f}"
+
 
 def cell_level(box: Box, zoom: int) -> int:
     """The grid level for a view: a quarter of a tile per cell, coarser if the box is huge."""
@@ -212,22 +216,30 @@ def map_features(
     return _collection("clusters", sum(f["properties"]["count"] for f in clusters), clusters)
 
 
-def campaign_extent(campaign: Campaign) -> Box | None:
-    """Where the map opens: the communes of the campaign, else its published items."""
+def communes_extent(campaign: Campaign) -> Box | None:
+    """The box around the communes of the campaign, if it has any."""
     extent = campaign.communes.aggregate(
         west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
     )
     if extent["west"] is None:
-        extent = (
-            Contribution.objects.filter(campaign=campaign)
-            .published()
-            .aggregate(
-                west=Min("public_longitude"),
-                south=Min("public_latitude"),
-                east=Max("public_longitude"),
-                north=Max("public_latitude"),
-            )
+        return None
+    return Box(extent["west"], extent["south"], extent["east"], extent["north"])
+
+
+def campaign_extent(campaign: Campaign) -> Box | None:
+    """Where the map opens: the communes of the campaign, else its published items."""
+    if communes := communes_extent(campaign):
+        return communes
+    extent = (
+        Contribution.objects.filter(campaign=campaign)
+        .published()
+        .aggregate(
+            west=Min("public_longitude"),
+            south=Min("public_latitude"),
+            east=Max("public_longitude"),
+            north=Max("public_latitude"),
         )
+    )
     if extent["west"] is None:
         return None
     return Box(extent["west"], extent["south"], extent["east"], extent["north"])

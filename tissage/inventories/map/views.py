@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from tissage.projects.models import Project
 
+from .. import lookups
 from ..contributions.forms import ItemFilterForm
-from ..lookups import get_campaign
 from .data import campaign_extent, map_features
 from .forms import MapQueryForm
 
@@ -19,7 +19,7 @@ from .forms import MapQueryForm
 @require_GET
 def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The map with the list's filters; without JavaScript, a link to the list."""
-    campaign, rights = get_campaign(request, slug)
+    campaign, rights = lookups.get_campaign(request, slug)
     filters = ItemFilterForm(request.GET or None, campaign=campaign)
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,11 +41,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
             "item_url_template": reverse(
                 "inventories:item", kwargs={"slug": campaign.slug, "pk": 0}
             ).replace("/0/", "/{id}/"),
-            "bbox": (
-                f"{extent.min_lon:.5f},{extent.min_lat:.5f},{extent.max_lon:.5f},{extent.max_lat:.5f}"
-                if extent
-                else ""
-            ),
+            "bbox": extent.as_text() if extent else "",
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
@@ -55,7 +51,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def map_data(request: HttpRequest, slug: str) -> JsonResponse:
     """GeoJSON of the campaign's published items in view: points, or clusters when many."""
-    campaign, _rights = get_campaign(request, slug)
+    campaign, _rights = lookups.get_campaign(request, slug)
     form = MapQueryForm(request.GET)
     if not form.is_valid():
         errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}

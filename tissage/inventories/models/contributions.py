@@ -23,6 +23,12 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
         return self.filter(status=Contribution.Status.VALIDATED)
 
+    def to_moderate(self) -> ContributionQuerySet:
+        """What waits for a moderator: submitted, or needing more information."""
+        return self.filter(
+            status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
+        )
+
     def for_cards(self) -> ContributionQuerySet:
         """What a list of items shows: category, commune and the first photo."""
         # Commune outlines are heavy and a card shows only the name.
@@ -63,14 +69,19 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
 
     def near(self, lon: float, lat: float, metres: float) -> list[tuple[Contribution, float]]:
         """Items within `metres` of the point, nearest first, with their distance."""
-        d_lat = metres / METRES_PER_DEGREE_LAT
-        d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
         found = []
-        for item in self.in_box(lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat):
+        for item in self.in_box(*box_around(lon, lat, metres)):
             distance = distance_metres(lon, lat, item.longitude, item.latitude)
             if distance <= metres:
                 found.append((item, distance))
         return sorted(found, key=lambda pair: pair[1])
+
+
+def box_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a box reaching `metres` around the point."""
+    d_lat = metres / METRES_PER_DEGREE_LAT
+    d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
 
 
 def distance_metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -1,9 +1,11 @@
-"""Each item's history as moderators read it: the events with what changed, in plain
-words (the keys of `ContributionEvent.changes` are listed in `services.py`), who found
-the item, and its provenance in one line."""
+"""Each item's history in plain words: as moderators read it (the events with what
+changed — the keys of `ContributionEvent.changes` are listed in `services.py` —, who
+found the item, its provenance in one line, its answers), and as the public reads it on
+the item's page (`public_history`)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -174,3 +176,59 @@ def provenance(item: Contribution, events: Iterable[ContributionEvent]) -> str:
         if len(steps) >= 2 and steps[-1] == steps[-2]:
             steps.pop()
     return capfirst(" → ".join(steps))
+
+
+def answers_shown(item: Contribution, questions: Iterable[CampaignField]) -> list[tuple[str, str]]:
+    """(question, answer) for moderators: the campaign's questions answered, then the
+    answers kept from an import or from questions removed since (shown, not lost)."""
+    asked = {question.key: question for question in questions}
+    answers = [
+        (question.label, shown_value(item.values.get(key)))
+        for key, question in asked.items()
+        if key in item.values
+    ]
+    answers += [(key, shown_value(value)) for key, value in item.values.items() if key not in asked]
+    return answers
+
+
+@dataclass(frozen=True)
+class PublicHistoryEntry:
+    created_at: datetime.datetime
+    label: str
+
+
+# The steps the public sees: no messages, no refusals, no email confirmations.
+_PUBLIC_KINDS = {
+    ContributionEvent.Kind.SUBMITTED,
+    ContributionEvent.Kind.IMPORTED,
+    ContributionEvent.Kind.EDITED,
+    ContributionEvent.Kind.ANSWERED,
+    ContributionEvent.Kind.MERGED,
+}
+
+
+def _public_label(item: Contribution, event: ContributionEvent) -> str:
+    match event.kind:
+        case ContributionEvent.Kind.SUBMITTED if item.show_contributor:
+            return _("spotted by %(name)s") % {"name": item.public_contributor}
+        case ContributionEvent.Kind.SUBMITTED:
+            return _("spotted by an inhabitant")
+        case ContributionEvent.Kind.IMPORTED:
+            return _("imported from an existing inventory")
+        case ContributionEvent.Kind.EDITED:
+            return _("completed by %(name)s (team)") % {"name": event.actor_name}
+        case ContributionEvent.Kind.ANSWERED:
+            return _("completed by the contributor")
+        case ContributionEvent.Kind.MERGED:
+            return _("merged with a duplicate")
+    return _("checked and published")
+
+
+def public_history(item: Contribution) -> list[PublicHistoryEntry]:
+    """The item's provenance as the public reads it, each step in words."""
+    return [
+        PublicHistoryEntry(event.created_at, _public_label(item, event))
+        for event in item.events.all()
+        if event.kind in _PUBLIC_KINDS
+        or (event.kind == ContributionEvent.Kind.DECIDED and event.to_status == Status.VALIDATED)
+    ]

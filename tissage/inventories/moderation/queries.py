@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from ..contributions.services import DUPLICATE_DISTANCE_METRES, possible_duplicates
 from ..models import Campaign, Contribution, Photo
-from ..models.contributions import METRES_PER_DEGREE_LAT, distance_metres
+from ..models.contributions import box_around, distance_metres
 
 Status = Contribution.Status
 
-# The queue's default: what waits for a moderator.
-TO_MODERATE = (Status.SUBMITTED, Status.NEEDS_INFO)
 # Same exclusions as `contributions.services.possible_duplicates`, plus merged items
 # (already dealt with).
 _NOT_DUPLICATES = (Status.REJECTED, Status.AWAITING_EMAIL)
@@ -37,7 +34,7 @@ def queue_items(
     elif status:
         items = items.filter(status=status)
     else:
-        items = items.filter(status__in=TO_MODERATE)
+        items = items.to_moderate()
     if category:
         items = items.filter(category__slug=category)
     if commune:
@@ -53,12 +50,6 @@ def queue_items(
     )
 
 
-def _box_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
-    d_lat = metres / METRES_PER_DEGREE_LAT
-    d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
-
-
 def items_with_duplicates(items: Sequence[Contribution]) -> set[int]:
     """Ids of those `items` that have another item of the same category within 50 m
     (what `contributions.services.possible_duplicates` would find), in one query for the
@@ -67,7 +58,7 @@ def items_with_duplicates(items: Sequence[Contribution]) -> set[int]:
         return set()
     around = Q()
     for item in items:
-        min_lon, min_lat, max_lon, max_lat = _box_around(
+        min_lon, min_lat, max_lon, max_lat = box_around(
             item.longitude, item.latitude, DUPLICATE_DISTANCE_METRES
         )
         around |= Q(

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tissage.accounts.models import User
+from tissage.accounts.access import signed_in_user
+from tissage.core.access import SignInRequired
 from tissage.core.emails import site_url
 
-from .. import access
+from .. import access, lookups
 from ..contributions.services import ContributionRefused
-from ..lookups import get_campaign, get_item
 from ..models import Campaign, Contribution, Photo
 from . import history, merges, queries, services
 from .forms import (
@@ -36,24 +37,26 @@ from .forms import (
 QUEUE_PAGE_SIZE = 50
 
 
-def _refusal(
-    request: HttpRequest, rights: access.CampaignRights, next_url: str
-) -> HttpResponse | None:
-    """None for a moderator; otherwise sign in first, or 403 when signed in."""
-    if rights.can_moderate:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(next_url)
-    raise PermissionDenied
-
-
-def _moderator(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # a moderator is signed in: checked before
-    return request.user
-
-
 def _moderate_url(campaign: Campaign, item: Contribution) -> str:
     return reverse("inventories:moderate", args=[campaign.slug, item.pk])
+
+
+ItemView = Callable[[HttpRequest, str, int], HttpResponse]
+
+
+def _back_to_the_item_page(view: ItemView) -> ItemView:
+    """Anonymous visitors sign in, then come back to the item's moderation page rather
+    than to the address asked: the decision, the edit and the merge answer POSTs (or a
+    preview with its query) that make no sense to open again after signing in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        try:
+            return view(request, slug, pk)
+        except SignInRequired:
+            return redirect_to_login(reverse("inventories:moderate", args=[slug, pk]))
+
+    return wrapped
 
 
 # --- The queue ------------------------------------------------------------------------
@@ -72,15 +75,13 @@ class QueueRow:
 
 @require_http_methods(["GET", "POST"])
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, rights = get_campaign(request, slug)
-    if (refused := _refusal(request, rights, request.get_full_path())) is not None:
-        return refused
+    campaign, rights = lookups.get_moderated_campaign(request, slug)
     filters = QueueFilterForm(request.GET, campaign=campaign)
     bulk = BulkDecisionForm(request.POST if request.method == "POST" else None, campaign=campaign)
     if request.method == "POST" and bulk.is_valid():
         outcome = services.contribution_bulk_decide(
             items=bulk.cleaned_data["items"],
-            moderator=_moderator(request),
+            moderator=signed_in_user(request),
             status=bulk.status,
             message=bulk.cleaned_data["message"],
             base_url=site_url(request),
@@ -159,18 +160,6 @@ def _report(request: HttpRequest, outcome: services.BulkOutcome, action: str) ->
 # --- One item -------------------------------------------------------------------------
 
 
-def _moderated_item(
-    request: HttpRequest, slug: str, pk: int
-) -> tuple[Campaign, access.CampaignRights, Contribution] | HttpResponse:
-    campaign, rights = get_campaign(request, slug)
-    next_url = reverse("inventories:moderate", args=[slug, pk])
-    if (refused := _refusal(request, rights, next_url)) is not None:
-        return refused
-    item = get_item(request, campaign, rights, pk)
-    item.campaign = campaign  # already loaded, with its project: no second query
-    return campaign, rights, item
-
-
 def _item_page(
     request: HttpRequest,
     campaign: Campaign,
@@ -185,15 +174,6 @@ def _item_page(
     questions = list(campaign.fields.all())
     by_key = {q.key: q for q in questions}
     events = list(item.events.order_by("created_at", "pk"))
-    answers = [
-        (q.label, history.shown_value(item.values.get(q.key)))
-        for q in questions
-        if q.key in item.values
-    ]
-    # Answers kept from an import or from questions removed since: shown, not lost.
-    answers += [
-        (key, history.shown_value(value)) for key, value in item.values.items() if key not in by_key
-    ]
     return render(
         request,
         "inventories/moderation/item.html",
@@ -201,7 +181,7 @@ def _item_page(
             "campaign": campaign,
             "item": item,
             "photos": photos,
-            "answers": answers,
+            "answers": history.answers_shown(item, questions),
             "contributor": history.contributor_label(item),
             "contributor_email": (
                 history.contributor_email(item) if access.sees_contributor_email(rights) else ""
@@ -219,18 +199,14 @@ def _item_page(
 
 
 @require_GET
+@_back_to_the_item_page
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _moderated_item(request, slug, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    return _item_page(request, *found)
+    return _item_page(request, *lookups.get_moderated_item(request, slug, pk))
 
 
-def _merged_refusal(
-    request: HttpRequest, campaign: Campaign, item: Contribution
-) -> HttpResponse | None:
-    if item.merged_into_id is None:
-        return None
+def _merged_item_page(request: HttpRequest, campaign: Campaign, item: Contribution) -> HttpResponse:
+    """A merged duplicate is neither decided nor edited: its page says which item to
+    moderate instead."""
     messages.error(
         request,
         _("This item was merged into no. %(pk)s: moderate that one instead.")
@@ -240,19 +216,17 @@ def _merged_refusal(
 
 
 @require_POST
+@_back_to_the_item_page
 def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _moderated_item(request, slug, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, rights, item = found
-    if (refused := _merged_refusal(request, campaign, item)) is not None:
-        return refused
+    campaign, rights, item = lookups.get_moderated_item(request, slug, pk)
+    if item.merged_into_id is not None:
+        return _merged_item_page(request, campaign, item)
     form = DecisionForm(request.POST, item=item)
     if form.is_valid():
         try:
             services.contribution_decide(
                 item=item,
-                moderator=_moderator(request),
+                moderator=signed_in_user(request),
                 status=form.cleaned_data["status"],
                 message=form.cleaned_data["message"],
                 base_url=site_url(request),
@@ -270,13 +244,11 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@_back_to_the_item_page
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    found = _moderated_item(request, slug, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, rights, item = found
-    if (refused := _merged_refusal(request, campaign, item)) is not None:
-        return refused
+    campaign, rights, item = lookups.get_moderated_item(request, slug, pk)
+    if item.merged_into_id is not None:
+        return _merged_item_page(request, campaign, item)
     forms = EditForms(
         request.POST,
         item=item,
@@ -286,7 +258,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if forms.is_valid():
         try:
             event = services.contribution_edit(
-                item=item, editor=_moderator(request), **forms.changes()
+                item=item, editor=signed_in_user(request), **forms.changes()
             )
         except ContributionRefused as refusal:
             forms.refusal = str(refusal)
@@ -309,12 +281,10 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@_back_to_the_item_page
 def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what the merge will do, with a button to confirm; POST: do it."""
-    found = _moderated_item(request, slug, pk)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, _rights, item = found
+    campaign, _rights, item = lookups.get_moderated_item(request, slug, pk)
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = MergeForm(data, campaign=campaign)
     plan = None
@@ -323,7 +293,7 @@ def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             if request.method == "POST":
                 plan = merges.contribution_merge(
-                    keep=keep, duplicate=duplicate, moderator=_moderator(request)
+                    keep=keep, duplicate=duplicate, moderator=signed_in_user(request)
                 )
             else:
                 plan = merges.merge_plan(keep=keep, duplicate=duplicate)

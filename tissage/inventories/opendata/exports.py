@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ..models import Campaign, CampaignField, Contribution, Photo
 from ..models.campaigns import Licence
@@ -124,6 +125,37 @@ def dataset_describe(campaign: Campaign, base_url: str) -> Dataset:
             ),
             exported_at=timezone.localtime().replace(microsecond=0),
         )
+
+
+def download_links(campaign: Campaign, base_url: str) -> list[tuple[str, str, str]]:
+    """(name, what it holds, stable address) of each file the data page offers, in the
+    visitor's language."""
+    formats = [
+        ("CSV", _("table, UTF-8, comma separated"), "csv"),
+        ("ODS", _("spreadsheet (LibreOffice, OnlyOffice)"), "ods"),
+        ("XLSX", _("spreadsheet (Excel)"), "xlsx"),
+        ("GeoJSON", _("map layer (QGIS, uMap…), RFC 7946"), "geojson"),
+    ]
+    links = [
+        (name, about, base_url + reverse("inventories:export", args=[campaign.slug, fmt]))
+        for name, about, fmt in formats
+    ]
+    if campaign.template == Campaign.Template.HERITAGE:
+        links.append(
+            (
+                _("Mérimée CSV"),
+                _("columns named by the codes of the Mérimée base (TICO, DENO, SCLE…)"),
+                base_url + reverse("inventories:export_merimee", args=[campaign.slug]),
+            )
+        )
+    links.append(
+        (
+            _("Photos (ZIP)"),
+            _("original photos, with a CREDITS.txt file naming each author"),
+            base_url + reverse("inventories:export_photos", args=[campaign.slug]),
+        )
+    )
+    return links
 
 
 @dataclass

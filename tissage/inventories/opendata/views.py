@@ -6,22 +6,20 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tissage.accounts.access import signed_in_user
 from tissage.core.emails import site_url
 from tissage.core.spreadsheets import ODS_MIMETYPE
 
-from .. import access
-from ..lookups import get_campaign
-from ..models import Campaign, InventoryImport
+from .. import lookups
+from ..models import InventoryImport
 from . import exports, photos_zip, writers
 from .forms import ImportMappingForm, ImportUploadForm, mapping_initial
 from .imports import check, read, run
@@ -34,19 +32,6 @@ CONTENT_TYPES = {
     "ods": ODS_MIMETYPE,
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _for_staff(
-    request: HttpRequest, slug: str, *, manage: bool = False
-) -> tuple[Campaign, access.CampaignRights] | HttpResponse:
-    """The campaign when the person may moderate it (or manage it); otherwise sign in
-    first, or 403 — and 404 when they cannot even see it."""
-    campaign, rights = get_campaign(request, slug)
-    if rights.can_manage if manage else rights.can_moderate:
-        return campaign, rights
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 def _blocks(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
@@ -77,34 +62,9 @@ def _as_download(
 
 @require_GET
 def data_page(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign, rights = get_campaign(request, slug)
+    campaign, rights = lookups.get_campaign(request, slug)
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
-    formats = [
-        ("CSV", _("table, UTF-8, comma separated"), "export", "csv"),
-        ("ODS", _("spreadsheet (LibreOffice, OnlyOffice)"), "export", "ods"),
-        ("XLSX", _("spreadsheet (Excel)"), "export", "xlsx"),
-        ("GeoJSON", _("map layer (QGIS, uMap…), RFC 7946"), "export", "geojson"),
-    ]
-    links = [
-        (name, about, base + reverse(f"inventories:{url}", args=[campaign.slug, fmt]))
-        for name, about, url, fmt in formats
-    ]
-    if campaign.template == Campaign.Template.HERITAGE:
-        links.append(
-            (
-                _("Mérimée CSV"),
-                _("columns named by the codes of the Mérimée base (TICO, DENO, SCLE…)"),
-                base + reverse("inventories:export_merimee", args=[campaign.slug]),
-            )
-        )
-    links.append(
-        (
-            _("Photos (ZIP)"),
-            _("original photos, with a CREDITS.txt file naming each author"),
-            base + reverse("inventories:export_photos", args=[campaign.slug]),
-        )
-    )
     return render(
         request,
         "inventories/opendata/page.html",
@@ -112,7 +72,7 @@ def data_page(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "rights": rights,
             "dataset": dataset,
-            "links": links,
+            "links": exports.download_links(campaign, base),
             "count": exports.published_items(campaign).count(),
         },
     )
@@ -121,7 +81,7 @@ def data_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The validated items in one of the open formats, at a stable address."""
-    campaign, _rights = get_campaign(request, slug)
+    campaign, _rights = lookups.get_campaign(request, slug)
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
     table = exports.public_table(campaign, base)
@@ -147,9 +107,7 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | Streamin
 
 @require_GET
 def export_merimee(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    campaign, _rights = get_campaign(request, slug)
-    if campaign.template != Campaign.Template.HERITAGE:
-        raise Http404
+    campaign, _rights = lookups.get_heritage_campaign(request, slug)
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
     response = StreamingHttpResponse(
@@ -161,7 +119,7 @@ def export_merimee(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 
 @require_GET
 def export_photos(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    campaign, _rights = get_campaign(request, slug)
+    campaign, _rights = lookups.get_campaign(request, slug)
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
     response = StreamingHttpResponse(
@@ -173,10 +131,7 @@ def export_photos(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_GET
 def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     """Every item of every status, with contributors' emails: moderators only."""
-    found = _for_staff(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, _rights = found
+    campaign, _rights = lookups.get_moderated_campaign(request, slug)
     base = site_url(request)
     response = StreamingHttpResponse(
         _blocks(writers.csv_stream(exports.staff_table(campaign, base), defuse_formulas=True)),
@@ -190,17 +145,14 @@ def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _for_staff(request, slug, manage=True)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, _rights = found
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             imp = run.import_create(
                 campaign=campaign,
-                user=request.user,  # type: ignore[arg-type]
+                user=signed_in_user(request),
                 content=upload.read(),
                 name=upload.name or "import",
             )
@@ -223,13 +175,8 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The mapping, the dry-run report, and the button that imports."""
-    found = _for_staff(request, slug, manage=True)
-    if isinstance(found, HttpResponse):
-        return found
-    campaign, _rights = found
-    imp = get_object_or_404(
-        InventoryImport.objects.select_related("created_by"), campaign=campaign, pk=pk
-    )
+    campaign, _rights = lookups.get_managed_campaign(request, slug)
+    imp = lookups.get_import(campaign, pk)
     here = reverse("inventories:import_review", kwargs={"slug": campaign.slug, "pk": imp.pk})
     report = imp.report
     columns = report.get("columns", [])
@@ -246,7 +193,7 @@ def import_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(here)
         if request.POST.get("action") == "import":
             try:
-                count = run.import_run(imp=imp, user=request.user)  # type: ignore[arg-type]
+                count = run.import_run(imp=imp, user=signed_in_user(request))
             except read.ImportRefused as refusal:
                 messages.error(request, str(refusal))
                 return redirect(here)
