@@ -12,20 +12,15 @@ from django.utils import timezone, translation
 from tissage.core.tests.factories import UserFactory
 from tissage.inventories.contributions.services import (
     ContributionRefused,
-    contribution_submit,
     possible_duplicates,
     unconfirmed_contributions_purge,
 )
 from tissage.inventories.models import Contribution
 from tissage.inventories.models.contributions import distance_metres
 from tissage.inventories.tests import helpers
-from tissage.inventories.tests.helpers import a_photo, lavoir
+from tissage.inventories.tests.helpers import LAT, LON, a_photo, lavoir
 
 pytestmark = pytest.mark.django_db
-
-
-# A point inside the campaign's test commune (a 0.03° square from 4.35, 43.83).
-LON, LAT = 4.365, 43.845
 
 
 @pytest.fixture
@@ -34,16 +29,9 @@ def commune(campaign):
 
 
 def submit(campaign, **changes):
-    """Submit a lavoir at (LON, LAT) with one photo; `changes` override any argument."""
-    arguments = {
-        "campaign": campaign,
-        "category": lavoir(campaign),
-        "title": "Lavoir",
-        "lon": LON,
-        "lat": LAT,
-        "photos": [a_photo()],
-    }
-    return contribution_submit(**{**arguments, **changes})
+    """A lavoir at (LON, LAT) with one photo, as `helpers.submit`, but nobody is named
+    unless `changes` says who contributes."""
+    return helpers.submit(campaign, **{"guest_name": "", "guest_email": "", **changes})
 
 
 def test_member_contribution_is_submitted_with_photos_and_history(campaign, commune):
