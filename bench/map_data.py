@@ -5,7 +5,7 @@ Items cluster around 300 "villages" spread over the Gard, as real inventories do
 have none). Deterministic (seeded). Uses the settings of the environment it is run with.
 
 The map's stored cells are kept by database triggers as the items are inserted (see
-tissage/inventories/mapcells.py), as they would be by an import; the script then
+tissage/inventories/map/cells.py), as they would be by an import; the script then
 checks them against the items, as `tissage map-cells` does, and says how many there are.
 """
 

@@ -3,7 +3,7 @@
 A cell of level n is a square of 360 / 2ⁿ degrees: cx = floor((lon + 180) / size),
 cy = floor((lat + 90) / size), on the item's *public* point (rounded when obscured).
 Cells nest: a cell of level n is made of four cells of level n + 1. The map asks for
-the level whose cells are a quarter of a tile (see `mapdata.cell_level`).
+the level whose cells are a quarter of a tile (see `data.cell_level`).
 
 Each cell is kept for every item (`category` = `commune` = 0), and per category, per
 commune and per category in a commune (their primary keys), so that the map's category

@@ -4,7 +4,7 @@ The server never drops items silently: up to `POINT_LIMIT` items in view it send
 one; above, it groups them on a grid whose cells follow the zoom level (so clusters do
 not jump when the map pans) and says how many items each cluster holds.
 
-Two ways to group, same grid (see `mapcells.py`):
+Two ways to group, same grid (see `cells.py`):
 - **stored cells** (`MapCell`, kept exact by the database) for zoom ≤ 12, with or
   without the category and commune filters: at most 33 × 33 rows read, whatever the
   number of items. A cell partly outside the view counts whole, so the total may
