@@ -1,4 +1,6 @@
-"""Writes about inventories that touch several rows: campaigns, contributions, decisions."""
+"""Writes about contributions: an item sent with its photos and the first line of its
+history, a guest's confirmation, a contributor's answer; and forgetting what guests never
+confirmed."""
 
 from __future__ import annotations
 

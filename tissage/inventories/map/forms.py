@@ -1,3 +1,5 @@
+"""The map endpoint's query: the part in view, the zoom, the filters."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -4,7 +4,8 @@ are in `merges.py`, the queue's reads in `queries.py`, the history in `history.p
 Every status change goes through `contribution_decide`, so that the history and the
 email to the contributor follow whatever the page it comes from.
 
-`ContributionEvent.changes` written here is ``{key: [before, after]}`` with JSON values:
+`ContributionEvent.changes`, written by the edits here and by `merges.py`, is
+``{key: [before, after]}`` with JSON values:
 - an attribute of the item: ``title``, ``description``, ``category`` (its name),
   ``address``, ``longitude``, ``latitude``, ``commune`` (its name),
   ``obscure_location``, ``location_approximate``, ``external_ref``;
@@ -13,7 +14,7 @@ email to the contributor follow whatever the page it comes from.
   (``[credit, null]``), ``photos`` (number of photos, on a merge);
 - a merge: ``merged_from`` on the item kept, ``merged_into`` on the duplicate, each
   ``[null, {"pk": …, "title": …}]``.
-`history_entries` turns them into lines with human-readable labels.
+`history.history_entries` turns them into lines with human-readable labels.
 """
 
 from __future__ import annotations
