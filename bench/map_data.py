@@ -5,7 +5,7 @@ Items cluster around 300 "villages" spread over the Gard, as real inventories do
 have none). Deterministic (seeded). Uses the settings of the environment it is run with.
 
 The map's stored cells are kept by database triggers as the items are inserted (see
-tissage/inventories/mapcells.py), as they would be by an import; the script then
+tissage/inventories/map/cells.py), as they would be by an import; the script then
 checks them against the items, as `tissage map-cells` does, and says how many there are.
 """
 
@@ -22,9 +22,9 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tissage.inventories.mapcells import MapCell, cells_check  # noqa: E402
-from tissage.inventories.models import Campaign, Category, Contribution  # noqa: E402
-from tissage.inventories.services import campaign_create  # noqa: E402
+from tissage.inventories.campaigns.services import campaign_create  # noqa: E402
+from tissage.inventories.map.cells import cells_check  # noqa: E402
+from tissage.inventories.models import Campaign, Category, Contribution, MapCell  # noqa: E402
 from tissage.organisations.services import organisation_create  # noqa: E402
 from tissage.projects.services import project_create  # noqa: E402
 from tissage.territories.models import Commune  # noqa: E402

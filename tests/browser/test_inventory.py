@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
-from tissage.inventories.services import campaign_create
 from tissage.territories.models import Commune
 
 pytestmark = pytest.mark.browser
@@ -176,7 +176,8 @@ def test_the_contribution_form_works_without_javascript(
 def test_the_duplicate_warning_appears_while_filling_the_form(
     new_context, new_page, visit, check_page, world, campaign
 ):
-    from tissage.inventories.services import contribution_decide, contribution_submit
+    from tissage.inventories.contributions.services import contribution_submit
+    from tissage.inventories.moderation.services import contribution_decide
     from tissage.inventories.tests.helpers import a_photo
 
     existing = contribution_submit(

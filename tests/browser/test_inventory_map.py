@@ -14,8 +14,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tissage.core.management.commands.assets import assets_missing
+from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
-from tissage.inventories.services import campaign_create
 from tissage.territories.models import Commune
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from tissage.inventories.forms_contribute import MultiplePhotoInput
+from tissage.inventories.contributions.forms import MultiplePhotoInput
 from tissage.inventories.photos import validate_photo
 
 from .after import MAX_REPORT_PHOTOS, Mark

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tissage.inventories.setup import communes_from_text
+from tissage.inventories.campaigns.communes import communes_from_text
 from tissage.territories.models import Commune
 
 from .volunteers import VolunteerProfile

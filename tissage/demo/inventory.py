@@ -11,14 +11,14 @@ from PIL import Image, ImageDraw
 from shapely import Point
 
 from tissage.accounts.models import User
-from tissage.inventories.models import Campaign, Contribution
-from tissage.inventories.photos import photo_prepare
-from tissage.inventories.services import (
+from tissage.inventories.campaigns.services import campaign_create
+from tissage.inventories.contributions.services import (
     PhotoInput,
-    campaign_create,
-    contribution_decide,
     contribution_submit,
 )
+from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.moderation.services import contribution_decide
+from tissage.inventories.photos import photo_prepare
 from tissage.projects.models import Project
 
 CAMPAIGN_SLUG = "demo-petit-patrimoine-garrigues"

@@ -80,6 +80,20 @@ def can_view_item(user: AnyUser, item: Contribution, rights: CampaignRights) -> 
     return rights.can_moderate or is_contributor(user, item)
 
 
+def sees_exact_place(user: AnyUser, item: Contribution, rights: CampaignRights) -> bool:
+    """Moderators and the contributor see the exact point of an item whose place is
+    hidden; everyone else sees it rounded to about 1 km."""
+    return rights.can_moderate or is_contributor(user, item)
+
+
+def contribution_mode(user: AnyUser, rights: CampaignRights, *, on_behalf: bool) -> str:
+    """How the contribution form is filled in: "assisted" (a moderator enters an item for
+    someone offline, when asked with `?pour=autrui`), "member" or "guest"."""
+    if rights.can_moderate and on_behalf:
+        return "assisted"
+    return "member" if user.is_authenticated else "guest"
+
+
 def can_answer_item(user: AnyUser, item: Contribution) -> bool:
     """The contributor completes their item when a moderator asked for more information.
 

@@ -1,19 +1,18 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from . import views
+from tissage.core.converters import slug_converter
+
+from .campaigns.services import RESERVED_CAMPAIGN_SLUGS
+
+# A campaign's slug is never one of the fixed words (“nouveau”, “confirmer”): the modules
+# below match in any order.
+register_converter(slug_converter(RESERVED_CAMPAIGN_SLUGS), "campaign_slug")
 
 app_name = "inventories"
 urlpatterns = [
-    path("confirmer/<str:token>/", views.guest_confirm, name="guest_confirm"),
-    path("<slug:slug>/", views.campaign_detail, name="campaign"),
-    path("<slug:slug>/contribuer/", views.contribute, name="contribute"),
-    path("<slug:slug>/proches/", views.nearby, name="nearby"),
-    path("<slug:slug>/fiches/", views.item_list, name="items"),
-    path("<slug:slug>/fiches/<int:pk>/", views.item_detail, name="item"),
-    path("<slug:slug>/fiches/<int:pk>/completer/", views.item_answer, name="item_answer"),
-    # Each of these modules owns its pages; they share the `inventories` namespace.
-    path("", include("tissage.inventories.urls_map")),
-    path("", include("tissage.inventories.urls_moderation")),
-    path("", include("tissage.inventories.urls_data")),
-    path("", include("tissage.inventories.urls_manage")),
+    path("", include("tissage.inventories.campaigns.urls")),
+    path("", include("tissage.inventories.contributions.urls")),
+    path("", include("tissage.inventories.moderation.urls")),
+    path("", include("tissage.inventories.opendata.urls")),
+    path("", include("tissage.inventories.map.urls")),
 ]

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from tissage.accounts.models import User
-from tissage.inventories.mapcells import cells_check
+from tissage.inventories.map.cells import cells_check
 from tissage.inventories.models import Campaign, Contribution, ContributionEvent, Photo
 from tissage.projects.models import Project
 

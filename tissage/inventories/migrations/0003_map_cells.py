@@ -4,15 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# The database keeps the map's cells (see tissage/inventories/mapcells.py): triggers on
+# The database keeps the map's cells (see tissage/inventories/map/cells.py): triggers on
 # the contributions table add a published item to its cells, take it out, or move it,
 # in the same transaction as any write. Frozen here on purpose: changing the levels,
 # the groups or the formula means a new migration that recreates them.
 ITEMS = "inventories_contribution"
 CELLS = "inventories_mapcell"
 PUBLISHED = "validated"
-LEVELS = range(2, 15)  # mapcells.MIN_LEVEL .. MAX_LEVEL
-LOCK_CLASS = 740301  # mapcells.LOCK_CLASS
+LEVELS = range(2, 15)  # map/cells.py: MIN_LEVEL .. MAX_LEVEL
+LOCK_CLASS = 740301  # map/cells.py: LOCK_CLASS
 COLUMNS = "campaign_id, category, commune, level, cx, cy, count, sum_lon, sum_lat"
 KEY = "campaign_id, category, commune, level, cx, cy"
 CONFLICT = (

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from tissage.inventories.periods import century_of
+from tissage.inventories.contributions.periods import century_of
 
 
 def centuries_fill(apps, schema_editor):

@@ -1,5 +1,6 @@
 """Builders shared by the inventory tests: a heritage campaign on a test commune,
-photos, and items submitted (or published) through the services."""
+photos, items submitted (or published) through the services; and the checks of a page's
+answer for a role and of its query count."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import io
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.inventories.models import Campaign, Category, Contribution
-from tissage.inventories.photos import PreparedPhoto
-from tissage.inventories.services import (
+from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK
+from tissage.inventories.campaigns.services import campaign_create
+from tissage.inventories.contributions.services import (
     PhotoInput,
-    campaign_create,
-    contribution_decide,
     contribution_submit,
 )
+from tissage.inventories.models import Campaign, Category, Contribution
+from tissage.inventories.moderation.services import contribution_decide
+from tissage.inventories.photos import PreparedPhoto
 
 # A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).
 LON, LAT = 4.365, 43.845
@@ -83,3 +87,26 @@ def published(campaign: Campaign, moderator, **changes: Any) -> Contribution:
     contribution_decide(item=item, moderator=moderator, status=Contribution.Status.VALIDATED)
     item.refresh_from_db()
     return item
+
+
+def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:
+    """The answer a permission matrix expects (`core.tests.matrices`): ok, login (sent to
+    sign in), forbidden (403) or not_found (404)."""
+    if expected == OK:
+        assert response.status_code == ok_status
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/compte/connexion/?next=")
+    elif expected == FORBIDDEN:
+        assert response.status_code == 403
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+    else:
+        raise AssertionError(f"unknown expectation {expected!r}")
+
+
+def queries_for(client, url: str) -> int:
+    """How many queries a page makes (it must answer 200)."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)

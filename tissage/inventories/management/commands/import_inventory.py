@@ -9,8 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tissage.inventories import imports
 from tissage.inventories.models import Campaign
+from tissage.inventories.opendata.imports import check, read, run
+from tissage.inventories.opendata.imports.mapping import mapping_problems, mapping_suggest
 
 
 class Command(BaseCommand):
@@ -28,8 +29,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--status",
-            choices=[str(status) for status in imports.IMPORT_STATUSES],
-            default=str(imports.IMPORT_STATUSES[0]),
+            choices=[str(status) for status in check.IMPORT_STATUSES],
+            default=str(check.IMPORT_STATUSES[0]),
             help="Status of the imported items (default: validated).",
         )
         parser.add_argument(
@@ -48,15 +49,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(str(error)) from error
         try:
-            source = imports.source_read(content=content, name=path.name)
-            mapping = imports.mapping_suggest(campaign=campaign, source=source)
-            problems = imports.mapping_problems(
+            source = read.source_read(content=content, name=path.name)
+            mapping = mapping_suggest(campaign=campaign, source=source)
+            problems = mapping_problems(
                 campaign=campaign, source_format=source.format, mapping=mapping
             )
             if problems:
                 raise CommandError(" ".join(problems))
-            defaults = imports.default_options(campaign, path.name)
-            choices = imports.ImportOptions(
+            defaults = check.default_options(campaign, path.name)
+            choices = check.ImportOptions(
                 status=options["status"],
                 fallback=defaults.fallback,
                 source_name=options["source"].strip() or defaults.source_name,
@@ -64,22 +65,22 @@ class Command(BaseCommand):
             for column, target in mapping.items():
                 self.stdout.write(f"{column} → {target or '-'}")
             if options["dry_run"]:
-                report = imports.import_check(
+                report = check.import_check(
                     campaign=campaign, source=source, mapping=mapping, options=choices
                 ).report
                 imported = 0
             else:
-                imp = imports.import_create(
+                imp = run.import_create(
                     campaign=campaign, user=None, content=content, name=path.name, options=choices
                 )
-                imported = imports.import_run(imp=imp, user=None)
+                imported = run.import_run(imp=imp, user=None)
                 imp.refresh_from_db()
                 report = imp.report
-        except imports.ImportRefused as refusal:
+        except read.ImportRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         for row in report["rows"]:
             reasons = " ; ".join(
-                imports.problem_text(code, params) for code, params in row["problems"]
+                check.problem_text(code, params) for code, params in row["problems"]
             )
             self.stdout.write(f"{row['row']}: {row['title']} — {reasons}")
         self.stdout.write(

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tissage.inventories.mapcells import cells_check, cells_rebuild
+from tissage.inventories.map.cells import cells_check, cells_rebuild
 from tissage.inventories.models import Campaign
 
 

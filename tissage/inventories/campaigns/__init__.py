@@ -1,0 +1,1 @@
+"""Campaigns: their settings, categories and questions, and the heritage template."""

@@ -1,0 +1,414 @@
+"""The contribution form: built from the campaign (its categories, communes and questions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from tissage.accounts.models import User
+from tissage.territories.models import Commune
+
+from ..models import Campaign, Category, Contribution
+from ..models.campaigns import Licence
+from ..photos import MAX_PHOTO_BYTES, photo_prepare, validate_photo
+from .services import PhotoInput, possible_duplicates
+
+MAX_PHOTOS = 5
+FIELD_PREFIX = "q_"
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """One to five photos in a single file input (phones offer the camera)."""
+
+    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("Send at most five photos."), code="too_many")
+        errors: list[str] = []
+        for upload in files:
+            try:
+                validate_photo(upload)
+            except ValidationError as error:
+                errors.extend(f"{upload.name} : {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+def prepared_photos(uploads: list[UploadedFile], credit: str) -> list[PhotoInput]:
+    """The uploads re-encoded without their metadata, each credited to `credit`."""
+    return [PhotoInput(photo=photo_prepare(upload), credit=credit) for upload in uploads]
+
+
+class ContributionForm(forms.Form):
+    """What a person tells about an item, with or without JavaScript.
+
+    The place is a point (tapped on the map, the device's position, or typed
+    coordinates) or, without them, a commune: the item is then placed at the commune
+    and marked for a moderator to place precisely.
+
+    An item of the same category within 50 m is shown before sending (`duplicates`);
+    the form is refused until the person ticks that theirs is another one, unless the
+    place is only the commune's (then nothing precise to compare).
+    """
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        empty_label=_("Choose a category"),
+        error_messages={"required": _("Choose what kind of item it is.")},
+    )
+    title = forms.CharField(
+        label=_("Name of the item"),
+        max_length=200,
+        help_text=_("As people call it, e.g. “Lavoir de la Fontaine”."),
+        error_messages={"required": _("Give the item a name.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What it looks like, its story, how to get there."),
+    )
+    longitude = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("In decimal degrees, e.g. 4.3601."),
+        error_messages={"invalid": _("Type the longitude as a number, e.g. 4.3601.")},
+    )
+    latitude = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("In decimal degrees, e.g. 43.8374."),
+        error_messages={"invalid": _("Type the latitude as a number, e.g. 43.8374.")},
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=Commune.objects.none(),
+        required=False,
+        empty_label=_("Choose the commune"),
+        help_text=_("Without coordinates, the item is placed at the commune for now."),
+    )
+    address = forms.CharField(
+        label=_("Address or place name"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    photos = PhotosField(
+        label=_("Photos (1 to 5)"),
+        help_text=_(
+            "JPEG, PNG, WebP or HEIC, up to %(size)s MB each. Where and when they were "
+            "taken is removed before anyone sees them."
+        )
+        % {"size": MAX_PHOTO_BYTES // (1024 * 1024)},
+        error_messages={"required": _("Add at least one photo.")},
+    )
+    photo_credit = forms.CharField(
+        label=_("Author of the photos"),
+        max_length=120,
+        required=False,
+        help_text=_("Credited with each photo. Leave empty to credit your name."),
+    )
+    obscure_location = forms.BooleanField(
+        label=_("Do not show the exact location publicly (about 1 km only)"), required=False
+    )
+    show_contributor = forms.BooleanField(
+        label=_("Show my name with the item"), required=False, initial=True
+    )
+    guest_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        required=False,
+        help_text=_("Shown with the item unless you untick the box above."),
+    )
+    guest_email = forms.EmailField(
+        label=_("Your email address"),
+        required=False,
+        help_text=_("To confirm your contribution and tell you the team's decision. Never shown."),
+        error_messages={"invalid": _("Check the email address: it looks incomplete.")},
+    )
+    # Assisted entry: a facilitator types in the item of someone offline.
+    on_behalf_name = forms.CharField(
+        label=_("Name of the person who found it"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave empty if they prefer: the item is then credited to you."),
+    )
+    on_behalf_email = forms.EmailField(
+        label=_("Their email address (optional)"),
+        required=False,
+        help_text=_("They will be told of the team's decisions."),
+    )
+    duplicate_ok = forms.BooleanField(label=_("It is another item: send it anyway"), required=False)
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Accept that your contribution is published under the licence.")
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        campaign: Campaign,
+        mode: str,
+        user: User | None = None,
+        sees_hidden_places: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`mode` is "guest", "member" or "assisted" (a facilitator entering for someone);
+        `user` the signed-in person; `sees_hidden_places` whether the duplicate warning may
+        name items whose exact place is hidden (moderators)."""
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.mode = mode
+        self.user = user
+        self.sees_hidden_places = sees_hidden_places
+        # Items of the same category near the point, found by `clean` (nearest first).
+        self.duplicates: list[tuple[Contribution, float]] = []
+        self.user_name = user.public_name if user else ""
+        self.fields["category"].queryset = campaign.categories.all()  # type: ignore[attr-defined]
+        self.fields["commune"].queryset = campaign.communes.order_by("name").defer(  # type: ignore[attr-defined]
+            "geometry"
+        )
+        licence = Licence(campaign.licence).label
+        self.fields["consent"].label = _(
+            "I agree that my contribution (text and photos) is published under the "
+            "licence %(licence)s."
+        ) % {"licence": licence}
+        self.question_fields = []
+        for question in campaign.fields.all():
+            field = question.form_field()
+            self.fields[FIELD_PREFIX + question.key] = field
+            self.question_fields.append((question, FIELD_PREFIX + question.key))
+        if mode == "guest":
+            self.fields["guest_name"].required = True
+            self.fields["guest_name"].error_messages["required"] = _("Give your name.")
+            self.fields["guest_email"].required = True
+            self.fields["guest_email"].error_messages["required"] = _(
+                "Give your email address: your contribution waits until you confirm it."
+            )
+        else:
+            del self.fields["guest_name"], self.fields["guest_email"]
+        if mode != "assisted":
+            del self.fields["on_behalf_name"], self.fields["on_behalf_email"]
+        else:
+            self.fields["consent"].label = _(
+                "The person agrees that the contribution is published under the licence "
+                "%(licence)s."
+            ) % {"licence": licence}
+        if self.user_name:
+            self.fields["photo_credit"].initial = self.user_name
+
+    def question_boundfields(self) -> list[forms.BoundField]:
+        return [self[name] for _question, name in self.question_fields]
+
+    def other_boundfields(self, names: list[str]) -> list[forms.BoundField]:
+        return [self[name] for name in names if name in self.fields]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lon, lat = data.get("longitude"), data.get("latitude")
+        if (lon is None) != (lat is None) and not self.has_error("longitude"):
+            self.add_error(
+                "longitude" if lon is None else "latitude",
+                _("Give both the longitude and the latitude, or neither."),
+            )
+        elif (
+            lon is None
+            and lat is None
+            and not data.get("commune")
+            and not (self.has_error("longitude") or self.has_error("latitude"))
+        ):
+            self.add_error(
+                "commune",
+                _("Say where it is: tap the map, type coordinates, or choose the commune."),
+            )
+        if not self.errors:
+            self._check_duplicates(data)
+            # The photos are credited to the name given, unless another author is named.
+            data["photo_credit"] = data["photo_credit"] or (
+                data.get("guest_name") or data.get("on_behalf_name") or self.user_name
+            )
+        return data
+
+    def _check_duplicates(self, data: dict[str, Any]) -> None:
+        lon, lat, approximate = self.point()
+        self.duplicates = possible_duplicates(
+            campaign=self.campaign,
+            category=data["category"],
+            lon=lon,
+            lat=lat,
+            include_obscured=self.sees_hidden_places,
+        )
+        if self.duplicates and not approximate and not data["duplicate_ok"]:
+            self.add_error(
+                "duplicate_ok",
+                _("Check the items nearby first; tick the box if yours is another one."),
+            )
+
+    def point(self) -> tuple[float, float, bool]:
+        """(lon, lat, approximate): the typed point, else a point in the chosen commune."""
+        data = self.cleaned_data
+        if data.get("longitude") is not None and data.get("latitude") is not None:
+            return data["longitude"], data["latitude"], False
+        lon, lat = data["commune"].inside_point()
+        return lon, lat, True
+
+    def values(self) -> dict[str, Any]:
+        return {
+            question.key: question.to_json(self.cleaned_data.get(name))
+            for question, name in self.question_fields
+            if self.cleaned_data.get(name) not in (None, "", [])
+        }
+
+    def submission(self) -> dict[str, Any]:
+        """The arguments of `services.contribution_submit` (besides the campaign): who
+        contributes, as the mode says, and what they told."""
+        data = self.cleaned_data
+        lon, lat, approximate = self.point()
+        who: dict[str, Any] = {
+            "guest": {
+                "guest_name": data.get("guest_name", ""),
+                "guest_email": data.get("guest_email", ""),
+            },
+            "member": {"contributor": self.user},
+            "assisted": {
+                "entered_by": self.user,
+                "guest_name": data.get("on_behalf_name", ""),
+                "guest_email": data.get("on_behalf_email", ""),
+            },
+        }[self.mode]
+        return {
+            "category": data["category"],
+            "title": data["title"],
+            "description": data["description"],
+            "values": self.values(),
+            "lon": lon,
+            "lat": lat,
+            "location_approximate": approximate,
+            "address": data["address"],
+            "obscure_location": data["obscure_location"],
+            "show_contributor": data["show_contributor"],
+            "photos": prepared_photos(data["photos"], data["photo_credit"]),
+            **who,
+        }
+
+
+def nearby_place(
+    campaign: Campaign, query: Mapping[str, str]
+) -> tuple[Category, float, float] | None:
+    """(category, lon, lat) asked by the live duplicate warning, or None when the form is
+    not filled in enough yet (it is called as the person types: no error to show)."""
+    try:
+        lon = float(query.get("longitude", "").replace(",", "."))
+        lat = float(query.get("latitude", "").replace(",", "."))
+        category = campaign.categories.get(pk=int(query.get("category", "")))
+    except (ValueError, TypeError, Category.DoesNotExist):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return category, lon, lat
+
+
+class AnswerForm(forms.Form):
+    """The contributor's answer to “needs more information”."""
+
+    message = forms.CharField(
+        label=_("Your answer to the team"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write an answer to the team.")},
+    )
+    title = forms.CharField(label=_("Name of the item"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    address = forms.CharField(label=_("Address or place name"), max_length=300, required=False)
+    photos = PhotosField(label=_("More photos (optional)"), required=False)
+    photo_credit = forms.CharField(label=_("Author of the photos"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, item: Contribution, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"title": item.title, "description": item.description, "address": item.address},
+        )
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.question_fields = []
+        for question in item.campaign.fields.all():
+            field = question.form_field()
+            field.initial = item.values.get(question.key)
+            self.fields[FIELD_PREFIX + question.key] = field
+            self.question_fields.append((question, FIELD_PREFIX + question.key))
+
+    def new_photos(self) -> list[PhotoInput]:
+        """More photos, credited to the author named (else to the item's contributor, by
+        the service)."""
+        return prepared_photos(self.cleaned_data["photos"], self.cleaned_data["photo_credit"])
+
+    def changes(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = dict(self.item.values)
+        for question, name in self.question_fields:
+            value = data.get(name)
+            if value in (None, "", []):
+                values.pop(question.key, None)
+            else:
+                values[question.key] = question.to_json(value)
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "address": data["address"],
+            "values": values,
+        }
+
+
+class ItemFilterForm(forms.Form):
+    """The public filters of the list (and the map): category, commune, period."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    commune = forms.ChoiceField(label=_("Commune"), required=False)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=40,
+        required=False,
+        help_text=_("e.g. “XIXe”, “1850”"),
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
+            (c.slug, c.name) for c in campaign.categories.all()
+        ]
+        self.fields["commune"].choices = [("", _("All communes"))] + [  # type: ignore[attr-defined]
+            (c.insee_code, c.name)
+            for c in campaign.communes.order_by("name").only("insee_code", "name")
+        ]
+        if campaign.period_field_key() is None:
+            del self.fields["period"]
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}

@@ -1,0 +1,245 @@
+"""Writes about contributions: an item sent with its photos and the first line of its
+history, a guest's confirmation, a contributor's answer; and forgetting what guests never
+confirmed."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tissage.accounts.models import User
+from tissage.territories.models import Commune
+
+from .. import tokens
+from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
+from ..photos import PreparedPhoto, photo_files_delete_on_commit
+from . import emails
+
+DUPLICATE_DISTANCE_METRES = 50
+
+
+class ContributionRefused(Exception):
+    """The contribution cannot be recorded; the message says why, to the person."""
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    photo: PreparedPhoto
+    credit: str
+
+
+def possible_duplicates(
+    *,
+    campaign: Campaign,
+    category: Category,
+    lon: float,
+    lat: float,
+    include_obscured: bool = True,
+) -> list[tuple[Contribution, float]]:
+    """Items of the same category within 50 m: “there is already a wash-house here”.
+
+    For the public, items whose exact place is hidden are left out: otherwise typing
+    coordinates and reading the warning would find them within 50 m.
+    """
+    candidates = Contribution.objects.filter(
+        campaign=campaign, category=category, merged_into__isnull=True
+    ).exclude(status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL])
+    if not include_obscured:
+        candidates = candidates.filter(obscure_location=False)
+    return candidates.near(lon, lat, DUPLICATE_DISTANCE_METRES)
+
+
+@transaction.atomic
+def contribution_submit(
+    *,
+    campaign: Campaign,
+    category: Category,
+    title: str,
+    lon: float,
+    lat: float,
+    photos: Sequence[PhotoInput],
+    description: str = "",
+    values: dict[str, Any] | None = None,
+    address: str = "",
+    obscure_location: bool = False,
+    show_contributor: bool = True,
+    contributor: User | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    entered_by: User | None = None,
+    location_approximate: bool = False,
+    base_url: str = "",
+) -> Contribution:
+    """Record a contribution and its photos in one go, with the first line of its history.
+
+    A guest's contribution waits for their email confirmation; an assisted entry
+    (`entered_by`) is recorded under the real contributor's name when given.
+    """
+    if category.campaign_id != campaign.pk:
+        raise ContributionRefused(_("This category does not belong to the campaign."))
+    if not 1 <= len(photos) <= 5:
+        raise ContributionRefused(_("Add between one and five photos."))
+    if contributor is None and entered_by is None:
+        if campaign.requires_account:
+            raise ContributionRefused(_("Sign in to contribute to this campaign."))
+        if not (guest_name.strip() and guest_email.strip()):
+            raise ContributionRefused(_("Give your name and your email address."))
+    commune = Commune.objects.containing(lon, lat)
+    campaign_communes = set(campaign.communes.values_list("pk", flat=True))
+    if campaign_communes and (commune is None or commune.pk not in campaign_communes):
+        raise ContributionRefused(
+            _("This place is outside the communes of the campaign. Check the location.")
+        )
+    guest = contributor is None and entered_by is None
+    item = Contribution(
+        campaign=campaign,
+        category=category,
+        title=title,
+        description=description,
+        values=values or {},
+        longitude=lon,
+        latitude=lat,
+        commune=commune,
+        address=address,
+        location_approximate=location_approximate,
+        obscure_location=obscure_location,
+        show_contributor=show_contributor,
+        contributor=contributor,
+        contributor_name=guest_name.strip(),
+        contributor_email=guest_email.strip().lower(),
+        entered_by=entered_by,
+        licence=campaign.licence,
+        consent_at=timezone.now(),
+        status=Contribution.Status.AWAITING_EMAIL if guest else Contribution.Status.SUBMITTED,
+    )
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        raise ContributionRefused(" ".join(error.messages)) from error
+    item.save()
+    for position, entry in enumerate(photos):
+        Photo.objects.create(
+            contribution=item,
+            image=entry.photo.image,
+            thumbnail=entry.photo.thumbnail,
+            width=entry.photo.width,
+            height=entry.photo.height,
+            credit=entry.credit.strip() or item.public_contributor,
+            position=position,
+        )
+    actor = entered_by or contributor
+    ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.SUBMITTED,
+        actor=actor,
+        actor_name=actor.public_name if actor else item.contributor_name,
+        to_status=item.status,
+        message=_("Entered on behalf of the contributor.") if entered_by else "",
+    )
+    if guest:
+        emails.guest_confirmation_send(item=item, base_url=base_url or settings.SITE_URL)
+    return item
+
+
+@transaction.atomic
+def unconfirmed_contributions_purge() -> int:
+    """Forget guests' contributions never confirmed once their link has expired: their
+    name, email and photos are not kept for nothing. Returns how many were removed.
+
+    Maintenance, run on a schedule (`tissage purge`), never on a visitor's request; safe
+    to run again or at the same time: what is gone is gone, the next run finds nothing.
+    """
+    cutoff = timezone.now() - datetime.timedelta(seconds=tokens.CONFIRM_MAX_AGE)
+    stale = Contribution.objects.filter(
+        status=Contribution.Status.AWAITING_EMAIL, created_at__lt=cutoff
+    )
+    photo_files_delete_on_commit(Photo.objects.filter(contribution__in=stale))
+    _total, per_model = stale.delete()
+    return per_model.get(Contribution._meta.label, 0)
+
+
+@transaction.atomic
+def contribution_confirm_email(*, item: Contribution) -> bool:
+    """A guest confirmed their address: the item goes to the moderators' queue.
+
+    Returns False when it was already confirmed (the link is opened twice)."""
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    if item.status != Contribution.Status.AWAITING_EMAIL:
+        return False
+    item.status = Contribution.Status.SUBMITTED
+    item.save(update_fields=["status", "updated_at"])
+    ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.EMAIL_CONFIRMED,
+        actor_name=item.contributor_name,
+        from_status=Contribution.Status.AWAITING_EMAIL,
+        to_status=Contribution.Status.SUBMITTED,
+    )
+    return True
+
+
+@transaction.atomic
+def contribution_answer(
+    *,
+    item: Contribution,
+    message: str,
+    changes: dict[str, Any],
+    photos: Sequence[PhotoInput] = (),
+    actor: User | None = None,
+) -> ContributionEvent:
+    """The contributor answers “needs more information”: their message, their edits,
+    maybe more photos; the item goes back to the queue, all of it in the history."""
+    item = Contribution.objects.select_for_update().get(pk=item.pk)
+    if item.status != Contribution.Status.NEEDS_INFO:
+        raise ContributionRefused(_("This contribution is not waiting for an answer any more."))
+    if not message.strip():
+        raise ContributionRefused(_("Write an answer to the team."))
+    existing = item.photos.count()
+    if existing + len(photos) > 5:
+        raise ContributionRefused(
+            _("An item has at most five photos; it has %(count)s already.") % {"count": existing}
+        )
+    recorded: dict[str, list[Any]] = {}
+    for name, value in changes.items():
+        before = getattr(item, name)
+        if before != value:
+            recorded[name] = [before, value]
+            setattr(item, name, value)
+    previous = item.status
+    item.status = Contribution.Status.SUBMITTED
+    try:
+        item.full_clean()
+    except ValidationError as error:
+        raise ContributionRefused(" ".join(error.messages)) from error
+    item.save(update_fields=[*recorded, "status", "updated_at"])
+    for position, entry in enumerate(photos, start=existing):
+        Photo.objects.create(
+            contribution=item,
+            image=entry.photo.image,
+            thumbnail=entry.photo.thumbnail,
+            width=entry.photo.width,
+            height=entry.photo.height,
+            credit=entry.credit.strip() or item.public_contributor,
+            position=position,
+        )
+    if photos:
+        recorded["photos"] = [existing, existing + len(photos)]
+    name = actor.public_name if actor else item.contributor_name
+    return ContributionEvent.objects.create(
+        contribution=item,
+        kind=ContributionEvent.Kind.ANSWERED,
+        actor=actor,
+        actor_name=name,
+        from_status=previous,
+        to_status=item.status,
+        message=message.strip(),
+        changes=recorded,
+    )

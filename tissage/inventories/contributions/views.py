@@ -1,0 +1,225 @@
+"""The public side of contributions: the contribution form (and its live duplicate
+warning), the item list and item page, a guest's confirmation and a contributor's answer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tissage.accounts.models import User
+from tissage.core.emails import site_url
+
+from .. import access, lookups
+from ..map.data import communes_extent
+from ..models import Contribution
+from ..moderation.history import public_history
+from . import services
+from .forms import AnswerForm, ContributionForm, ItemFilterForm, nearby_place
+
+PAGE_SIZE = 24
+
+
+@require_http_methods(["GET", "POST"])
+def contribute(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign, rights = lookups.get_campaign_to_contribute(request, slug)
+    mode = access.contribution_mode(
+        request.user, rights, on_behalf=request.GET.get("pour") == "autrui"
+    )
+    form = ContributionForm(
+        request.POST or None,
+        request.FILES or None,
+        campaign=campaign,
+        mode=mode,
+        user=request.user if isinstance(request.user, User) else None,
+        sees_hidden_places=rights.can_moderate,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.contribution_submit(
+                campaign=campaign, base_url=site_url(request), **form.submission()
+            )
+        except services.ContributionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(_after_submit(request, item))
+    extent = communes_extent(campaign)
+    return render(
+        request,
+        "inventories/contributions/contribute.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "form": form,
+            "mode": mode,
+            "duplicates": form.duplicates,
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "bbox": extent.as_text() if extent else "",
+        },
+    )
+
+
+def _after_submit(request: HttpRequest, item: Contribution) -> str:
+    if item.status == Contribution.Status.AWAITING_EMAIL:
+        messages.success(
+            request,
+            _(
+                "Thank you! One last step: we sent you an email at %(email)s. Open the link "
+                "in it to confirm your contribution."
+            )
+            % {"email": item.contributor_email},
+        )
+        return reverse("inventories:campaign", kwargs={"slug": item.campaign.slug})
+    if item.entered_by_id:
+        messages.success(request, _("The item is recorded. You can enter another one."))
+        return reverse("inventories:contribute", kwargs={"slug": item.campaign.slug}) + (
+            "?pour=autrui"
+        )
+    messages.success(
+        request,
+        _("Thank you! Your contribution is sent; the team will check it before it is published."),
+    )
+    return reverse("inventories:item", kwargs={"slug": item.campaign.slug, "pk": item.pk})
+
+
+@require_GET
+def nearby(request: HttpRequest, slug: str) -> HttpResponse:
+    """The duplicate warning, live while the form is filled in (an HTMX fragment)."""
+    campaign, rights = lookups.get_campaign(request, slug)
+    duplicates: list[tuple[Contribution, float]] = []
+    if place := nearby_place(campaign, request.GET):
+        category, lon, lat = place
+        duplicates = services.possible_duplicates(
+            campaign=campaign,
+            category=category,
+            lon=lon,
+            lat=lat,
+            include_obscured=rights.can_moderate,
+        )
+    return render(
+        request,
+        "inventories/contributions/contribute.html#nearby",
+        {"campaign": campaign, "duplicates": duplicates, "live": True},
+    )
+
+
+@require_GET
+def item_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The accessible alternative to the map: published items, same filters, paginated."""
+    campaign, rights = lookups.get_campaign(request, slug)
+    filters = ItemFilterForm(request.GET or None, campaign=campaign)
+    items = (
+        Contribution.objects.filtered(campaign, **filters.filters())
+        .published()
+        .for_cards()
+        .order_by("-validated_at", "-pk")
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventories/contributions/item_list.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign, rights = lookups.get_campaign(request, slug)
+    if merged_into := lookups.merged_into(campaign, pk):
+        # A duplicate's permalink leads to the item it was merged into.
+        return redirect("inventories:item", slug=campaign.slug, pk=merged_into)
+    item = lookups.get_item(request, campaign, rights, pk)
+    values = [
+        (question, question.display(item.values[question.key]))
+        for question in campaign.fields.all()
+        if item.values.get(question.key) not in (None, "", [])
+    ]
+    exact = access.sees_exact_place(request.user, item, rights)
+    lon, lat = (item.longitude, item.latitude) if exact else item.public_point()
+    return render(
+        request,
+        "inventories/contributions/item.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "item": item,
+            "photos": list(item.photos.all()),
+            "values": values,
+            "history": public_history(item),
+            "point": (lon, lat),
+            "exact": exact or not item.obscure_location,
+            "permalink": site_url(request) + item.get_absolute_url(),
+            "can_answer": access.can_answer_item(request.user, item),
+        },
+    )
+
+
+@require_GET
+def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        item = lookups.get_guest_item(token)
+    except lookups.LinkProblem as problem:
+        return _link_problem(request, problem)
+    if services.contribution_confirm_email(item=item):
+        messages.success(
+            request,
+            _(
+                "Your email address is confirmed: your contribution is sent to the team, "
+                "who will check it before it is published. You will receive an email."
+            ),
+        )
+    else:
+        messages.info(request, _("This contribution was already confirmed."))
+    return redirect("inventories:campaign", slug=item.campaign.slug)
+
+
+def _link_problem(request: HttpRequest, problem: lookups.LinkProblem) -> HttpResponse:
+    return render(request, "inventories/link_problem.html", {"message": str(problem)}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def item_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """“Needs more information”: the contributor answers and completes their item —
+    signed in, or as a guest through the signed link of the email."""
+    try:
+        campaign, item, actor = lookups.get_item_to_answer(request, slug, pk)
+    except lookups.LinkProblem as problem:
+        return _link_problem(request, problem)
+    if item.status != Contribution.Status.NEEDS_INFO:
+        messages.info(request, _("This contribution is not waiting for an answer any more."))
+        return redirect("inventories:campaign", slug=campaign.slug)
+    form = AnswerForm(request.POST or None, request.FILES or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_answer(
+                item=item,
+                message=form.cleaned_data["message"],
+                changes=form.changes(),
+                photos=form.new_photos(),
+                actor=actor,
+            )
+        except services.ContributionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you! Your answer is sent to the team."))
+            return redirect("inventories:campaign", slug=campaign.slug)
+    question = item.events.filter(to_status=Contribution.Status.NEEDS_INFO).last()
+    return render(
+        request,
+        "inventories/contributions/answer.html",
+        {"campaign": campaign, "item": item, "form": form, "question": question},
+    )

@@ -1,0 +1,178 @@
+"""Published items counted per grid cell, so that a map of 100,000 items stays fast.
+
+A cell of level n is a square of 360 / 2ⁿ degrees: cx = floor((lon + 180) / size),
+cy = floor((lat + 90) / size), on the item's *public* point (rounded when obscured).
+Cells nest: a cell of level n is made of four cells of level n + 1. The map asks for
+the level whose cells are a quarter of a tile (see `data.cell_level`).
+
+Each cell is kept for every item (`category` = `commune` = 0), and per category, per
+commune and per category in a commune (their primary keys), so that the map's category
+and commune filters read cells too. Items without a commune count in the first two.
+
+**The database keeps the cells**: triggers on the contributions table (created by
+migration 0003, for SQLite and PostgreSQL) add an item to its cells when it becomes
+published, take it out when it stops being published or is deleted, and move it when
+its public point, category, commune or campaign changes — in the same transaction as the
+change, whatever wrote it (a form, a bulk action, an import, `QuerySet.update()`,
+raw SQL). So the counts are never stale and there is nothing to schedule. Cells whose
+items all left keep a count of 0 (deleting them would need a query per level); the
+map skips them and `cells_rebuild` clears them.
+
+`cells_check` recomputes the cells from the items with the ORM — a code path
+independent of the triggers — and `tissage map-cells` runs it (or rebuilds) from the
+command line. **If `MIN_LEVEL`, `MAX_LEVEL` or the cell formula change, the triggers
+must be recreated by a new migration** (a test compares them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Func, IntegerField, Sum
+
+from ..models import Campaign, Contribution, MapCell
+
+# Zoom 0 asks for level 2 (four cells around the world); zoom 12 for level 14 (about
+# 2 km). Deeper, a view holds few items and the map groups them on the fly.
+MIN_LEVEL = 2
+MAX_LEVEL = 14
+ANY = 0  # `category` or `commune` of the cells that count every category or commune
+# The first key of the PostgreSQL advisory lock that serialises writes to one
+# campaign's cells (the second is the campaign's id). Any constant will do; it must
+# match the trigger functions of migration 0003.
+LOCK_CLASS = 740_301
+# The sums of coordinates are added and subtracted as items come and go: their
+# rounding may drift by a few units in the 15th digit, far below what a map shows.
+SUM_TOLERANCE = 1e-6
+
+
+def level_size(level: int) -> float:
+    """Degrees per cell at a level (exact: 360 divided by a power of two)."""
+    return 360.0 / (2**level)
+
+
+class CellIndex(Func):
+    """floor(value / size) for a positive value, as an integer.
+
+    SQLite has no native FLOOR (Django would call Python once per row); for positive
+    values a cast to integer truncates, which is the same thing and runs in C. The
+    triggers compute the very same expression, so both agree to the last bit.
+    """
+
+    function = "FLOOR"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS INTEGER)")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # FLOOR of a double is a double: cast, so that cells compare as integers.
+        return self.as_sql(compiler, connection, template="CAST(FLOOR(%(expressions)s) AS integer)")
+
+
+def cell_x(size: float) -> CellIndex:
+    # Shifted by 180° / 90° so that values are positive (see CellIndex).
+    return CellIndex((F("public_longitude") + 180.0) / size)
+
+
+def cell_y(size: float) -> CellIndex:
+    return CellIndex((F("public_latitude") + 90.0) / size)
+
+
+@dataclass(frozen=True)
+class CellTotals:
+    count: int
+    sum_lon: float
+    sum_lat: float
+
+
+CellKey = tuple[int, int, int, int, int]  # category, commune, level, cx, cy
+
+
+def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
+    """The cells as they should be, computed from the published items (one query per level)."""
+    published = Contribution.objects.filter(campaign=campaign).published().order_by()
+    totals: dict[CellKey, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for level in range(MIN_LEVEL, MAX_LEVEL + 1):
+        size = level_size(level)
+        rows = (
+            published.annotate(cx=cell_x(size), cy=cell_y(size))
+            .values_list("category_id", "commune_id", "cx", "cy")
+            .annotate(n=Count("pk"), slon=Sum("public_longitude"), slat=Sum("public_latitude"))
+        )
+        for category, commune, cx, cy, n, slon, slat in rows:
+            groups = [(ANY, ANY), (category, ANY)]
+            if commune is not None:
+                groups += [(ANY, commune), (category, commune)]
+            for group in groups:
+                cell = totals[(*group, level, cx, cy)]
+                cell[0] += n
+                cell[1] += slon
+                cell[2] += slat
+    return {key: CellTotals(int(n), slon, slat) for key, (n, slon, slat) in totals.items()}
+
+
+def cells_stored(campaign: Campaign) -> dict[CellKey, CellTotals]:
+    rows = MapCell.objects.filter(campaign=campaign, count__gt=0).values_list(
+        "category", "commune", "level", "cx", "cy", "count", "sum_lon", "sum_lat"
+    )
+    return {
+        (category, commune, level, cx, cy): CellTotals(count, slon, slat)
+        for category, commune, level, cx, cy, count, slon, slat in rows
+    }
+
+
+def cells_check(campaign: Campaign) -> list[str]:
+    """What differs between the stored cells and the items; empty when they agree."""
+    expected, stored = cells_computed(campaign), cells_stored(campaign)
+    problems = []
+    for key in sorted(expected.keys() | stored.keys()):
+        want, have = expected.get(key), stored.get(key)
+        where = f"category {key[0]}, commune {key[1]}, level {key[2]}, cell {key[3]},{key[4]}"
+        if want is None or have is None or want.count != have.count:
+            problems.append(
+                f"{where}: {have.count if have else 0} stored, "
+                f"{want.count if want else 0} published"
+            )
+        elif (
+            abs(want.sum_lon - have.sum_lon) > SUM_TOLERANCE
+            or abs(want.sum_lat - have.sum_lat) > SUM_TOLERANCE
+        ):
+            problems.append(f"{where}: the mean position differs")
+    return problems
+
+
+@transaction.atomic
+def cells_rebuild(*, campaign: Campaign) -> int:
+    """Recompute a campaign's cells from its items; returns how many cells it holds.
+
+    Not needed in normal operation (the triggers keep the cells): a repair tool, and
+    the way to clear cells left at 0.
+    """
+    if connection.vendor == "postgresql":
+        # The triggers take the same lock: no item changes in between.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, campaign.pk])
+    MapCell.objects.filter(campaign=campaign).delete()
+    cells = cells_computed(campaign)
+    MapCell.objects.bulk_create(
+        (
+            MapCell(
+                campaign=campaign,
+                category=category,
+                commune=commune,
+                level=level,
+                cx=cx,
+                cy=cy,
+                count=totals.count,
+                sum_lon=totals.sum_lon,
+                sum_lat=totals.sum_lat,
+            )
+            for (category, commune, level, cx, cy), totals in cells.items()
+        ),
+        batch_size=2000,
+    )
+    return len(cells)

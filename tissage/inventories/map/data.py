@@ -1,0 +1,245 @@
+"""What the map shows: published items in a bounding box, as points or as clusters.
+
+The server never drops items silently: up to `POINT_LIMIT` items in view it sends each
+one; above, it groups them on a grid whose cells follow the zoom level (so clusters do
+not jump when the map pans) and says how many items each cluster holds.
+
+Two ways to group, same grid (see `cells.py`):
+- **stored cells** (`MapCell`, kept exact by the database) for zoom ≤ 12, with or
+  without the category and commune filters: at most 33 × 33 rows read, whatever the
+  number of items. A cell partly outside the view counts whole, so the total may
+  include a few items just beyond the edges;
+- **on the fly** otherwise (deep zoom: few items in view; or a period filter, a
+  substring of free text that cells cannot know): the items strictly in view.
+
+Everything is decided on the *public* point (rounded to about 1 km when the location
+is obscured): asking for a box that ends between an item's exact and public points
+tells nothing about the exact one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
+
+from tissage.territories.models import Commune
+
+from ..models import Campaign, Category, Contribution, MapCell
+from ..models.contributions import ContributionQuerySet
+from .cells import ANY, MAX_LEVEL, cell_x, cell_y, level_size
+
+POINT_LIMIT = 400
+MAX_CELLS_PER_SIDE = 32
+# A cell is a quarter of a map tile's side: level = zoom + 2.
+LEVELS_PER_ZOOM_OFFSET = 2
+# An obscured point is rounded to 2 decimals: at most 0.005° from the exact one.
+OBSCURING_MARGIN = 0.006
+
+
+@dataclass(frozen=True)
+class Box:
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @property
+    def width(self) -> float:
+        return self.max_lon - self.min_lon
+
+    @property
+    def height(self) -> float:
+        return self.max_lat - self.min_lat
+
+    def as_text(self) -> str:
+        """“west,south,east,north” to about a metre, as the map scripts read it."""
+        return f"{self.min_lon:.5f},{self.min_lat:.5f},{self.max_lon:.5f},{self.max_lat:.5f}"
+
+
+def cell_level(box: Box, zoom: int) -> int:
+    """The grid level for a view: a quarter of a tile per cell, coarser if the box is huge."""
+    level = zoom + LEVELS_PER_ZOOM_OFFSET
+    while level > 0 and max(box.width, box.height) / level_size(level) > MAX_CELLS_PER_SIDE:
+        level -= 1
+    return level
+
+
+def cell_size(box: Box, zoom: int) -> float:
+    """Degrees per grid cell for a view."""
+    return level_size(cell_level(box, zoom))
+
+
+def _in_view(items: ContributionQuerySet, box: Box) -> ContributionQuerySet:
+    """Items whose public point is in the box.
+
+    The exact point, widened by the obscuring margin, lets the database walk the map
+    index by longitude; the public point decides.
+    """
+    return items.filter(
+        longitude__gte=box.min_lon - OBSCURING_MARGIN,
+        longitude__lte=box.max_lon + OBSCURING_MARGIN,
+        latitude__gte=box.min_lat - OBSCURING_MARGIN,
+        latitude__lte=box.max_lat + OBSCURING_MARGIN,
+        public_longitude__gte=box.min_lon,
+        public_longitude__lte=box.max_lon,
+        public_latitude__gte=box.min_lat,
+        public_latitude__lte=box.max_lat,
+    )
+
+
+def _collection(kind: str, total: int, features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "total": total, "kind": kind, "features": features}
+
+
+def _points(rows: Iterable[PointRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "properties": {"id": pk, "title": title, "category": category},
+        }
+        for pk, title, category, lon, lat in rows
+    ]
+
+
+def _clusters(rows: Iterable[tuple[int, float, float]]) -> list[dict[str, Any]]:
+    """(count, mean longitude, mean latitude) per cell, as GeoJSON points."""
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+            "properties": {"count": count},
+        }
+        for count, lon, lat in rows
+    ]
+
+
+PointRow = tuple[int, str, str, float, float]
+
+
+def _point_rows(in_view: ContributionQuerySet) -> QuerySet[Contribution, PointRow]:
+    # No ORDER BY: with a LIMIT, the database stops at the first rows it finds.
+    return in_view.order_by().values_list(
+        "pk", "title", "category__name", "public_longitude", "public_latitude"
+    )
+
+
+def _stored_cells(
+    campaign: Campaign, category: str, commune: str, level: int, box: Box
+) -> list[MapCell]:
+    size = level_size(level)
+    cells = MapCell.objects.filter(
+        campaign=campaign,
+        level=level,
+        cx__gte=math.floor((box.min_lon + 180.0) / size),
+        cx__lte=math.floor((box.max_lon + 180.0) / size),
+        cy__gte=math.floor((box.min_lat + 90.0) / size),
+        cy__lte=math.floor((box.max_lat + 90.0) / size),
+        count__gt=0,
+    )
+    # The filters' rows are found by slug and INSEE code in the same query (none if
+    # there is no such category or commune); not correlated, so the database looks
+    # them up once and walks the index with them.
+    if category:
+        found = Category.objects.filter(campaign=campaign, slug=category).values("pk")[:1]
+        cells = cells.filter(category=Subquery(found))
+    else:
+        cells = cells.filter(category=ANY)
+    if commune:
+        cells = cells.filter(
+            commune=Subquery(Commune.objects.filter(insee_code=commune).values("pk")[:1])
+        )
+    else:
+        cells = cells.filter(commune=ANY)
+    return list(cells.only("cx", "cy", "count", "sum_lon", "sum_lat"))
+
+
+def _occupied(cells: list[MapCell], level: int, box: Box) -> Box:
+    """The part of the view covered by the given cells (a hair wider, for rounding)."""
+    size, hair = level_size(level), 1e-9
+    return Box(
+        max(box.min_lon, min(cell.cx for cell in cells) * size - 180.0 - hair),
+        max(box.min_lat, min(cell.cy for cell in cells) * size - 90.0 - hair),
+        min(box.max_lon, (max(cell.cx for cell in cells) + 1) * size - 180.0 + hair),
+        min(box.max_lat, (max(cell.cy for cell in cells) + 1) * size - 90.0 + hair),
+    )
+
+
+def map_features(
+    campaign: Campaign,
+    box: Box,
+    zoom: int,
+    *,
+    category: str = "",
+    commune: str = "",
+    period: str = "",
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (RFC 7946) of the campaign's published items in `box`.
+
+    At most two queries: the stored cells, then the points if they are few (not
+    empty); or the points up to the limit, then the clusters on the fly if there are
+    more.
+    """
+    items = Contribution.objects.filtered(
+        campaign, category=category, commune=commune, period=period
+    ).published()
+    in_view = _in_view(items, box)
+    level = cell_level(box, zoom)
+    if level <= MAX_LEVEL and not period:
+        cells = _stored_cells(campaign, category, commune, level, box)
+        total = sum(cell.count for cell in cells)
+        if total > POINT_LIMIT:
+            rows = ((c.count, c.sum_lon / c.count, c.sum_lat / c.count) for c in cells)
+            return _collection("clusters", total, _clusters(rows))
+        if total == 0:
+            return _collection("points", 0, [])
+        # Few items: the points themselves, strictly in view, looked for only where
+        # the cells say they are (a filter may leave a few items in a wide view).
+        points = _points(_point_rows(_in_view(items, _occupied(cells, level, box))))
+        return _collection("points", len(points), points)
+    first = list(_point_rows(in_view)[: POINT_LIMIT + 1])
+    if len(first) <= POINT_LIMIT:
+        return _collection("points", len(first), _points(first))
+    size = level_size(level)
+    groups = (
+        in_view.annotate(cx=cell_x(size), cy=cell_y(size))
+        .order_by()
+        .values("cx", "cy")
+        .annotate(n=Count("pk"), lon=Avg(F("public_longitude")), lat=Avg(F("public_latitude")))
+        .values_list("n", "lon", "lat")
+    )
+    clusters = _clusters(groups)
+    return _collection("clusters", sum(f["properties"]["count"] for f in clusters), clusters)
+
+
+def communes_extent(campaign: Campaign) -> Box | None:
+    """The box around the communes of the campaign, if it has any."""
+    extent = campaign.communes.aggregate(
+        west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
+    )
+    if extent["west"] is None:
+        return None
+    return Box(extent["west"], extent["south"], extent["east"], extent["north"])
+
+
+def campaign_extent(campaign: Campaign) -> Box | None:
+    """Where the map opens: the communes of the campaign, else its published items."""
+    if communes := communes_extent(campaign):
+        return communes
+    extent = (
+        Contribution.objects.filter(campaign=campaign)
+        .published()
+        .aggregate(
+            west=Min("public_longitude"),
+            south=Min("public_latitude"),
+            east=Max("public_longitude"),
+            north=Max("public_latitude"),
+        )
+    )
+    if extent["west"] is None:
+        return None
+    return Box(extent["west"], extent["south"], extent["east"], extent["north"])

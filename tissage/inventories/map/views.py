@@ -1,0 +1,71 @@
+"""The public map of a campaign: the page, and the data it loads for the part in view."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from tissage.projects.models import Project
+
+from .. import lookups
+from ..contributions.forms import ItemFilterForm
+from .data import campaign_extent, map_features
+from .forms import MapQueryForm
+
+
+@require_GET
+def map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map with the list's filters; without JavaScript, a link to the list."""
+    campaign, rights = lookups.get_campaign(request, slug)
+    filters = ItemFilterForm(request.GET or None, campaign=campaign)
+    query = request.GET.copy()
+    query.pop("page", None)
+    # Filters as the list understands them: the list is the map's text alternative.
+    items_url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+    if query:
+        items_url += "?" + query.urlencode()
+    extent = campaign_extent(campaign)
+    return render(
+        request,
+        "inventories/map/map.html",
+        {
+            "campaign": campaign,
+            "rights": rights,
+            "filters": filters,
+            "items_url": items_url,
+            "data_url": reverse("inventories:map_data", kwargs={"slug": campaign.slug}),
+            # {id} replaced in the browser by each item's number.
+            "item_url_template": reverse(
+                "inventories:item", kwargs={"slug": campaign.slug, "pk": 0}
+            ).replace("/0/", "/{id}/"),
+            "bbox": extent.as_text() if extent else "",
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+@require_GET
+def map_data(request: HttpRequest, slug: str) -> JsonResponse:
+    """GeoJSON of the campaign's published items in view: points, or clusters when many."""
+    campaign, _rights = lookups.get_campaign(request, slug)
+    form = MapQueryForm(request.GET)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    data = map_features(
+        campaign,
+        form.cleaned_data["bbox"],
+        form.cleaned_data["zoom"],
+        category=form.cleaned_data["category"],
+        commune=form.cleaned_data["commune"],
+        period=form.cleaned_data["period"],
+    )
+    response = JsonResponse(data, content_type="application/geo+json")
+    # Shared caches may keep what everyone sees; a draft project's map is for its team.
+    public = campaign.project.status != Project.Status.DRAFT
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=60"
+    return response

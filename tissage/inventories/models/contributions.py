@@ -1,0 +1,318 @@
+"""Contributions (inventory items), their photos and their history (events)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Round
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ..contributions.periods import century_of
+from .campaigns import Campaign, Category, Licence
+
+METRES_PER_DEGREE_LAT = 111_320.0
+
+
+class ContributionQuerySet(models.QuerySet["Contribution"]):
+    def published(self) -> ContributionQuerySet:
+        return self.filter(status=Contribution.Status.VALIDATED)
+
+    def to_moderate(self) -> ContributionQuerySet:
+        """What waits for a moderator: submitted, or needing more information."""
+        return self.filter(
+            status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
+        )
+
+    def for_cards(self) -> ContributionQuerySet:
+        """What a list of items shows: category, commune and the first photo."""
+        # Commune outlines are heavy and a card shows only the name.
+        return (
+            self.select_related("category", "commune")
+            .defer("commune__geometry")
+            .prefetch_related(
+                models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
+            )
+        )
+
+    def filtered(
+        self, campaign: Campaign, *, category: str = "", commune: str = "", period: str = ""
+    ) -> ContributionQuerySet:
+        """The public filters of the map and the list: category slug, commune INSEE code,
+        and period (words of the campaign's period field, e.g. “XIXe”)."""
+        items = self.filter(campaign=campaign)
+        if category:
+            items = items.filter(category__slug=category)
+        if commune:
+            items = items.filter(commune__insee_code=commune)
+        if period:
+            if (century := century_of(period)) is not None:
+                items = items.filter(century=century)
+            elif key := campaign.period_field_key():
+                items = items.filter(**{f"values__{key}__icontains": period})
+        return items
+
+    def in_box(
+        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
+    ) -> ContributionQuerySet:
+        return self.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
+
+    def near(self, lon: float, lat: float, metres: float) -> list[tuple[Contribution, float]]:
+        """Items within `metres` of the point, nearest first, with their distance."""
+        found = []
+        for item in self.in_box(*box_around(lon, lat, metres)):
+            distance = distance_metres(lon, lat, item.longitude, item.latitude)
+            if distance <= metres:
+                found.append((item, distance))
+        return sorted(found, key=lambda pair: pair[1])
+
+
+def box_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a box reaching `metres` around the point."""
+    d_lat = metres / METRES_PER_DEGREE_LAT
+    d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
+
+
+def distance_metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine), precise enough at the scale of a village."""
+    radius = 6_371_008.8
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+class Contribution(models.Model):
+    """An item of the inventory (a *fiche*): from *repéré* by an inhabitant to validated."""
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", _("waiting for email confirmation")
+        SUBMITTED = "submitted", _("submitted")
+        NEEDS_INFO = "needs_info", _("needs more information")
+        VALIDATED = "validated", _("validated")
+        REJECTED = "rejected", _("rejected")
+        ARCHIVED = "archived", pgettext_lazy("inventory item", "archived")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    # RESTRICT, not PROTECT: a used category cannot be deleted on its own, but deleting
+    # the campaign (or its project) takes its categories and items together.
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="items")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    values = models.JSONField(_("answers to the campaign's questions"), default=dict, blank=True)
+    longitude = models.FloatField(_("longitude"))
+    latitude = models.FloatField(_("latitude"))
+    commune = models.ForeignKey(
+        "territories.Commune", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    address = models.CharField(_("address or place name"), max_length=300, blank=True)
+    # Given without JavaScript as a commune and an address only: the point is the
+    # commune's centre until a moderator places it.
+    location_approximate = models.BooleanField(_("location to be placed precisely"), default=False)
+    obscure_location = models.BooleanField(
+        _("do not show the exact location publicly"), default=False
+    )
+    # The point as the public sees it (about 1 km precision when obscured), kept by the
+    # database itself so that no write path can forget it; the map aggregates on it.
+    public_longitude = models.GeneratedField(
+        expression=models.Case(
+            models.When(obscure_location=True, then=Round(models.F("longitude"), 2)),
+            default=models.F("longitude"),
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    public_latitude = models.GeneratedField(
+        expression=models.Case(
+            models.When(obscure_location=True, then=Round(models.F("latitude"), 2)),
+            default=models.F("latitude"),
+        ),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence)
+    # Who found it. A guest has no account: a name and an email kept for staff only.
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    contributor_name = models.CharField(_("contributor's name"), max_length=120, blank=True)
+    contributor_email = models.EmailField(_("contributor's email"), blank=True)
+    show_contributor = models.BooleanField(_("show my name with the item"), default=True)
+    # Assisted entry: the facilitator who typed it in for someone offline.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_at = models.DateTimeField(_("licence accepted"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    # The century the period question names (XIXe → 19), kept in step with `values` by
+    # `save()` so that the period filter reads an index, not every item's answers.
+    century = models.PositiveSmallIntegerField(_("century"), null=True, blank=True)
+    # Identifier in the source it was imported from (e.g. the Mérimée REF), if any.
+    external_ref = models.CharField(_("reference in the source"), max_length=80, blank=True)
+    # A duplicate merged into another item: archived, and its permalink leads there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_items"
+    )
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["campaign", "status", "created_at"]),
+            # Covers the map's count and grouping: no row of the table is read.
+            models.Index(
+                fields=["campaign", "status", "century", "public_longitude", "public_latitude"],
+                name="contribution_century_idx",
+            ),
+            models.Index(
+                fields=[
+                    "campaign",
+                    "status",
+                    "longitude",
+                    "latitude",
+                    "public_longitude",
+                    "public_latitude",
+                ],
+                name="contribution_map_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    longitude__gte=-180, longitude__lte=180, latitude__gte=-90, latitude__lte=90
+                ),
+                name="contribution_point_is_wgs84",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="one_item_per_external_ref",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "values" in update_fields:
+            self.century = self.century_from_values()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "century"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("inventories:item", kwargs={"slug": self.campaign.slug, "pk": self.pk})
+
+    def century_from_values(self, period_key: str | None = "") -> int | None:
+        """The century of the answer to the campaign's period question.
+
+        `period_key` may be given when known (bulk writes); "" means look it up."""
+        if period_key == "":
+            period_key = self.campaign.period_field_key()
+        return century_of(self.values.get(period_key)) if period_key else None
+
+    @property
+    def first_photo(self) -> Photo | None:
+        """From the prefetched photos when there are (see `for_cards`)."""
+        photos = list(self.photos.all())
+        return photos[0] if photos else None
+
+    def public_point(self) -> tuple[float, float]:
+        """(lon, lat) as the public sees it: rounded to about 1 km when obscured."""
+        if self.obscure_location:
+            return (round(self.longitude, 2), round(self.latitude, 2))
+        return (self.longitude, self.latitude)
+
+    @property
+    def public_contributor(self) -> str:
+        if not self.show_contributor:
+            return str(_("anonymous"))
+        if self.contributor_id and self.contributor is not None:
+            return self.contributor.public_name
+        if self.contributor_name:
+            return self.contributor_name
+        # Assisted entry for someone who gave no name: credited to who typed it in.
+        if self.entered_by_id and self.entered_by is not None:
+            return self.entered_by.public_name
+        return str(_("a former participant"))
+
+
+class Photo(models.Model):
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="inventories/photos/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="inventories/thumbnails/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    credit = models.CharField(
+        _("author of the photo"), max_length=120, help_text=_("Credited with the photo.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contribution} ({self.credit})"
+
+
+class ContributionEvent(models.Model):
+    """One step in an item's history: who, when, what. Provenance, kept for good."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        EMAIL_CONFIRMED = "email_confirmed", _("email confirmed")
+        EDITED = "edited", _("edited")
+        DECIDED = "decided", _("decision")
+        ANSWERED = "answered", _("answer from the contributor")
+        MERGED = "merged", _("merged with a duplicate")
+        IMPORTED = "imported", _("imported")
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=120, blank=True)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contribution} · {self.get_kind_display()}"

@@ -1,0 +1,37 @@
+"""The map's pre-aggregated cells (kept by database triggers: see `map/cells.py`)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MapCell(models.Model):
+    """How many published items of a campaign lie in one grid cell, and where on average."""
+
+    campaign = models.ForeignKey("inventories.Campaign", on_delete=models.CASCADE, related_name="+")
+    # A category's primary key, or `map.cells.ANY` (0). Not foreign keys: 0 is no row.
+    category = models.PositiveBigIntegerField()
+    # A commune's primary key, or `map.cells.ANY`.
+    commune = models.PositiveBigIntegerField()
+    level = models.PositiveSmallIntegerField()
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    count = models.IntegerField(default=0)
+    # Sums of the public points: the cluster is drawn at their mean.
+    sum_lon = models.FloatField(default=0)
+    sum_lat = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index every map request walks: campaign, filters, level, cx range.
+            models.UniqueConstraint(
+                fields=["campaign", "category", "commune", "level", "cx", "cy"],
+                name="one_map_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.campaign_id}/{self.category}/{self.commune}/{self.level}/{self.cx}/{self.cy}: "
+            f"{self.count}"
+        )

@@ -1,0 +1,1 @@
+"""Moderation: the queue, decisions, edits, merges of duplicates and each item's history."""

@@ -1,0 +1,1 @@
+"""Importing a GeoJSON or CSV file into a campaign: read, map the columns, check, run."""

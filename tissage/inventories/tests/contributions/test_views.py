@@ -1,0 +1,401 @@
+"""The public side through HTTP: the contribution form (no JavaScript needed), guest
+confirmation, decisions by email, the contributor's answer, list and item pages."""
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from shapely import Point
+
+from tissage.core.tests.factories import UserFactory
+from tissage.inventories.models import Contribution, ContributionEvent
+from tissage.inventories.moderation.services import contribution_decide
+from tissage.inventories.tests.helpers import (
+    LAT,
+    LON,
+    heritage_campaign,
+    jpeg_bytes,
+    lavoir,
+    published,
+    submit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# 30 m north of (LON, LAT), and 200 m north.
+LAT_30M = LAT + 30 / 111_320
+
+
+LAT_200M = LAT + 200 / 111_320
+
+
+def photo(name="lavoir.jpg", data=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data or jpeg_bytes((800, 600)), content_type=content_type)
+
+
+def form_data(campaign, **changes):
+    data = {
+        "category": lavoir(campaign).pk,
+        "title": "Lavoir de la Fontaine",
+        "description": "Un lavoir couvert, bassin en pierre.",
+        "longitude": str(LON),
+        "latitude": str(LAT),
+        "address": "chemin de la Fontaine",
+        "photos": [photo()],
+        "photo_credit": "",
+        "show_contributor": "on",
+        "consent": "on",
+        "q_siecle": "XIXe siècle",
+        "guest_name": "Jeanne Martin",
+        "guest_email": "jeanne@example.org",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def contribute_url(campaign, **query):
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def links_in(message):
+    return re.findall(r"https?://\S+|/inventaires/\S+", message.body)
+
+
+def test_a_guest_contributes_without_javascript_and_confirms_by_email(
+    client, campaign, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(contribute_url(campaign), form_data(campaign))
+    assert response.status_code == 302
+    item = Contribution.objects.get()
+    assert item.status == Contribution.Status.AWAITING_EMAIL
+    assert item.values == {"siecle": "XIXe siècle"}
+    assert item.commune.name == "Nîmes"
+    assert item.photos.get().credit == "Jeanne Martin"
+    assert not item.location_approximate
+    (message,) = mail.outbox
+    assert message.to == ["jeanne@example.org"]
+    assert "Lavoir de la Fontaine" in message.subject
+    (link,) = [url for url in links_in(message) if "/confirmer/" in url]
+    response = client.get(link)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Contribution.Status.SUBMITTED
+    assert item.events.filter(kind=ContributionEvent.Kind.EMAIL_CONFIRMED).count() == 1
+    # Opening the link again changes nothing and says so.
+    response = client.get(link, follow=True)
+    assert "déjà confirmée" in response.content.decode()
+    assert item.events.filter(kind=ContributionEvent.Kind.EMAIL_CONFIRMED).count() == 1
+
+
+@pytest.mark.parametrize("token", ["nimportequoi", "eyJpIjoxfQ:1abc:def"])
+def test_a_broken_confirmation_link_is_explained(client, campaign, token):
+    response = client.get(reverse("inventories:guest_confirm", kwargs={"token": token}))
+    assert response.status_code == 400
+    assert "lien n’est pas valide" in response.content.decode()
+
+
+def test_a_member_contributes_and_sees_the_item_waiting(client, campaign):
+    person = UserFactory()
+    client.force_login(person)
+    response = client.post(
+        contribute_url(campaign), form_data(campaign, guest_name=None, guest_email=None)
+    )
+    item = Contribution.objects.get()
+    assert response.url == reverse(
+        "inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk}
+    )
+    assert item.status == Contribution.Status.SUBMITTED
+    assert item.contributor == person
+    assert client.get(response.url).status_code == 200
+    # Nobody else sees it before it is validated.
+    client.logout()
+    assert client.get(response.url).status_code == 404
+
+
+def test_without_coordinates_the_item_is_placed_in_the_chosen_commune(client, campaign):
+    commune = campaign.communes.get()
+    response = client.post(
+        contribute_url(campaign),
+        form_data(campaign, longitude="", latitude="", commune=commune.pk),
+    )
+    assert response.status_code == 302
+    item = Contribution.objects.get()
+    assert item.location_approximate
+    assert item.commune == commune
+    assert commune.shape.contains(Point(item.longitude, item.latitude))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"longitude": "", "latitude": ""}, "Dites où il se trouve"),
+        ({"latitude": ""}, "la longitude et la latitude"),
+        ({"longitude": "quatre"}, "Tapez la longitude comme un nombre"),
+        ({"title": ""}, "Donnez un nom"),
+        ({"consent": None}, "Acceptez que votre contribution soit publiée"),
+        ({"photos": None}, "Ajoutez au moins une photo"),
+        ({"guest_email": "jeanne@"}, "Vérifiez l’adresse e-mail"),
+        ({"longitude": "3.0", "latitude": "45.0"}, "en dehors des communes"),
+        (
+            {"photos": [photo("scan.jpg", b"%PDF-1.4 not an image", "image/jpeg")]},
+            "scan.jpg",
+        ),
+        ({"photos": [photo(f"p{n}.jpg") for n in range(6)]}, "cinq photos au plus"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_saved(
+    client, campaign, changes, message, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(contribute_url(campaign), form_data(campaign, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Contribution.objects.exists()
+    assert not mail.outbox
+
+
+def test_a_same_category_item_30_m_away_is_shown_before_sending(client, campaign, facilitator):
+    existing = published(campaign, facilitator, title="Lavoir du Moulin", lat=LAT_30M)
+    response = client.post(contribute_url(campaign), form_data(campaign))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Il y a déjà un élément de ce type à proximité" in page
+    assert reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": existing.pk}) in page
+    assert Contribution.objects.count() == 1
+    # The contributor may still send it.
+    response = client.post(contribute_url(campaign), form_data(campaign, duplicate_ok="on"))
+    assert response.status_code == 302
+    assert Contribution.objects.count() == 2
+
+
+def test_no_warning_for_an_item_200_m_away(client, campaign, facilitator):
+    published(campaign, facilitator, title="Lavoir du Moulin", lat=LAT_200M)
+    response = client.post(contribute_url(campaign), form_data(campaign))
+    assert response.status_code == 302
+    assert Contribution.objects.count() == 2
+
+
+def test_the_live_nearby_check_answers_a_fragment(client, campaign, facilitator):
+    published(campaign, facilitator, title="Lavoir du Moulin", lat=LAT_30M)
+    url = reverse("inventories:nearby", kwargs={"slug": campaign.slug})
+    query = {"category": lavoir(campaign).pk, "longitude": LON}
+    near = client.get(url, {**query, "latitude": LAT}).content.decode()
+    far = client.get(url, {**query, "latitude": LAT_200M + 0.002}).content.decode()
+    junk = client.get(url, {"category": "x", "longitude": "y", "latitude": "z"})
+    assert "Lavoir du Moulin" in near and "<html" not in near
+    assert "Lavoir du Moulin" not in far
+    assert junk.status_code == 200
+
+
+def test_a_campaign_needing_an_account_sends_guests_to_sign_in(client):
+    campaign = heritage_campaign(requires_account=True)
+    response = client.get(contribute_url(campaign))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:sign_in"))
+
+
+def test_a_closed_campaign_takes_no_contribution(client):
+    campaign = heritage_campaign(
+        starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2020, 12, 31)
+    )
+    response = client.post(contribute_url(campaign), form_data(campaign))
+    assert response.status_code == 403
+    assert not Contribution.objects.exists()
+
+
+def test_assisted_entry_by_a_facilitator(client, campaign, facilitator):
+    client.force_login(facilitator)
+    response = client.post(
+        contribute_url(campaign, pour="autrui"),
+        form_data(
+            campaign,
+            guest_name=None,
+            guest_email=None,
+            on_behalf_name="Marcel, 87 ans",
+            photo_credit="Marcel",
+        ),
+    )
+    assert response.status_code == 302
+    item = Contribution.objects.get()
+    assert item.entered_by == facilitator
+    assert item.contributor is None
+    assert item.contributor_name == "Marcel, 87 ans"
+    assert item.status == Contribution.Status.SUBMITTED
+    assert "pour le compte" in item.events.get().message
+
+
+def test_assisted_entry_is_not_offered_to_a_participant(client, campaign):
+    person = UserFactory()
+    client.force_login(person)
+    page = client.get(contribute_url(campaign, pour="autrui")).content.decode()
+    assert "on_behalf_name" not in page
+    client.post(
+        contribute_url(campaign, pour="autrui"),
+        form_data(campaign, guest_name=None, guest_email=None, on_behalf_name="X"),
+    )
+    item = Contribution.objects.get()
+    assert item.contributor == person and item.entered_by is None
+
+
+def test_each_decision_is_emailed_with_the_message(campaign, facilitator, on_commit):
+    person = UserFactory(email="paul@example.org")
+    item = submit(campaign, contributor=person)
+    on_commit(
+        contribution_decide,
+        item=item,
+        moderator=facilitator,
+        status=Contribution.Status.NEEDS_INFO,
+        message="De quel siècle date-t-il ?",
+        base_url="https://tissage.example",
+    )
+    on_commit(
+        contribution_decide,
+        item=item,
+        moderator=facilitator,
+        status=Contribution.Status.VALIDATED,
+        base_url="https://tissage.example",
+    )
+    asked, validated = mail.outbox
+    assert asked.to == validated.to == ["paul@example.org"]
+    assert "De quel siècle date-t-il ?" in asked.body
+    assert "https://tissage.example/inventaires/" in asked.body and "/completer/" in asked.body
+    assert "publiée" in validated.subject
+
+
+def test_a_guest_answers_through_the_signed_link(client, campaign, facilitator, on_commit):
+    item = on_commit(submit, campaign)  # a guest, waiting for email confirmation
+    item.status = Contribution.Status.SUBMITTED
+    item.save()
+    mail.outbox.clear()
+    on_commit(
+        contribution_decide,
+        item=item,
+        moderator=facilitator,
+        status=Contribution.Status.NEEDS_INFO,
+        message="Une photo de près ?",
+    )
+    (message,) = mail.outbox
+    (link,) = [url for url in links_in(message) if "jeton=" in url]
+    assert client.get(link).status_code == 200
+    response = client.post(
+        link,
+        {
+            "message": "Voici une photo du bassin.",
+            "title": "Lavoir de la Fontaine",
+            "description": "",
+            "address": "",
+            "photos": [photo("bassin.jpg")],
+            "q_siecle": "XVIIIe siècle",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Contribution.Status.SUBMITTED
+    assert item.title == "Lavoir de la Fontaine"
+    assert item.values["siecle"] == "XVIIIe siècle"
+    assert item.photos.count() == 2
+    answer = item.events.get(kind=ContributionEvent.Kind.ANSWERED)
+    assert answer.message == "Voici une photo du bassin."
+    assert answer.changes["title"] == ["Lavoir", "Lavoir de la Fontaine"]
+    # The link cannot be used on another item, nor once answered.
+    other = submit(campaign)
+    forged = link.replace(f"/fiches/{item.pk}/", f"/fiches/{other.pk}/")
+    assert client.get(forged).status_code == 400
+    assert client.get(link).status_code == 302
+
+
+def test_list_filters_by_category_commune_and_period(client, campaign, facilitator):
+    published(campaign, facilitator, title="Lavoir A", values={"siecle": "XIXe siècle"})
+    published(campaign, facilitator, title="Lavoir B", values={"siecle": "XVIIe siècle"})
+    croix = campaign.categories.get(merimee_denomination="croix")
+    published(campaign, facilitator, title="Croix C", category=croix)
+    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+    page = client.get(url, {"category": "lavoir"}).content.decode()
+    assert "Lavoir A" in page and "Lavoir B" in page and "Croix C" not in page
+    page = client.get(url, {"period": "XIX"}).content.decode()
+    assert "Lavoir A" in page and "Lavoir B" not in page
+    page = client.get(url, {"commune": "30189"}).content.decode()
+    assert "Croix C" in page
+    page = client.get(url, {"commune": "99999"}).content.decode()
+    assert "Croix C" in page  # an unknown commune is ignored, with the whole list shown
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_queries_do_not_grow(
+    client, campaign, facilitator, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        published(campaign, facilitator, title=f"Lavoir {n}", lon=LON + n * 0.0005)
+    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_an_obscured_item_shows_only_a_rounded_place_to_the_public(client, campaign, facilitator):
+    item = published(campaign, facilitator, obscure_location=True, address="12 rue Secrète")
+    url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
+    public = client.get(url).content.decode()
+    assert "12 rue Secrète" not in public
+    assert f"{LAT:.5f}" not in public and f"{LAT:.2f}" in public
+    assert "lieu exact n’est pas montré" in public
+    client.force_login(facilitator)
+    staff = client.get(url).content.decode()
+    assert "12 rue Secrète" in staff
+    assert f"{LAT:.5f}" in staff
+
+
+def test_item_page_gives_credits_licence_history_and_permalink(client, campaign, facilitator):
+    item = published(campaign, facilitator, show_contributor=False, values={"siecle": "XIXe"})
+    url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
+    page = client.get(url).content.decode()
+    assert "Jeanne D." in page  # the photo's credit
+    assert "Licence Ouverte" in page
+    assert "anonyme" in page
+    assert "XIXe" in page
+    assert "vérifiée et publiée" in page
+    assert f"http://testserver{url}" in page
+
+
+def test_a_merged_duplicate_leads_to_the_item_kept(client, campaign, facilitator):
+    kept = published(campaign, facilitator)
+    duplicate = published(campaign, facilitator)
+    duplicate.merged_into = kept
+    duplicate.status = Contribution.Status.ARCHIVED
+    duplicate.save()
+    url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": duplicate.pk})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.endswith(f"/fiches/{kept.pk}/")
+
+
+def test_a_hidden_place_is_not_revealed_by_the_duplicate_warning(client, campaign, facilitator):
+    published(campaign, facilitator, title="Puits secret", lat=LAT_30M, obscure_location=True)
+    url = reverse("inventories:nearby", kwargs={"slug": campaign.slug})
+    query = {"category": lavoir(campaign).pk, "longitude": LON, "latitude": LAT}
+    assert "Puits secret" not in client.get(url, query).content.decode()
+    client.force_login(facilitator)
+    assert "Puits secret" in client.get(url, query).content.decode()
+
+
+def test_deleting_a_campaign_takes_its_items_along(campaign, facilitator):
+    published(campaign, facilitator)
+    campaign.project.delete()
+    assert not Contribution.objects.exists()
+
+
+def test_a_50_mb_photo_is_refused_with_a_clear_message(client, campaign):
+    big = jpeg_bytes((64, 64)) + b"\x00" * (50 * 1024 * 1024)
+    response = client.post(
+        contribute_url(campaign), form_data(campaign, photos=[photo("IMG_9999.jpg", big)])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "IMG_9999.jpg" in page and "Mo" in page
+    assert not Contribution.objects.exists()
