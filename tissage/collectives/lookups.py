@@ -13,15 +13,11 @@ from a link in a list email while signed out; signed-in people who may not read 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from tissage.core.access import SignInRequired
 from tissage.organisations.models import Organisation
@@ -175,21 +171,3 @@ def get_initiative(
 
 
 # --- Signing in from a form -----------------------------------------------------------
-
-
-def signs_in_back_to(page: str) -> Callable[[View], View]:
-    """For views that answer POST only (`slug` in their URL): an anonymous visitor (say,
-    one whose session expired) signs in and comes back to `page`, the page that holds the
-    form, instead of to this address, which would answer a GET with 405."""
-
-    def decorator(view: View) -> View:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return view(request, slug, *args, **kwargs)
-            except SignInRequired:
-                return redirect_to_login(reverse(page, args=[slug]))
-
-        return wrapper
-
-    return decorator

@@ -12,8 +12,14 @@ sign-in redirect by `core.middleware.SignInRequiredMiddleware`, so no view retur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 
 class SignInRequired(Exception):
@@ -27,3 +33,26 @@ def require(request: HttpRequest, allowed: bool) -> None:
     if not request.user.is_authenticated:
         raise SignInRequired
     raise PermissionDenied
+
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def signs_in_back_to(url_name: str, *url_kwargs: str) -> Callable[[View], View]:
+    """For views whose address makes no sense to open again after signing in (forms that
+    answer POST only, or a preview): an anonymous visitor signs in, then comes back to the
+    page named `url_name` — the page that holds the form — reversed with the view's own
+    `url_kwargs` (`@signs_in_back_to("inventories:moderate", "slug", "pk")`)."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except SignInRequired:
+                page = reverse(url_name, kwargs={name: kwargs[name] for name in url_kwargs})
+                return redirect_to_login(page)
+
+        return cast(View, wrapped)
+
+    return decorator

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
+from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.organisations.lookups import get_staffed_organisation
@@ -85,13 +85,13 @@ def _after_membership_change(request: HttpRequest, project: Project, notice: str
 
 
 @require_POST
+@signs_in_back_to("projects:detail", "slug")
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_project(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(project.get_absolute_url())
+    user = signed_in_user(request)
     notice = ""
-    if access.can_join_project(request.user, project):
-        services.project_join(project=project, user=signed_in_user(request))
+    if access.can_join_project(user, project):
+        services.project_join(project=project, user=user)
         notice = _("You joined the project. Welcome to the team!")
     return _after_membership_change(request, project, notice)
 

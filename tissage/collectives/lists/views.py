@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
-from tissage.core.access import require
+from tissage.core.access import require, signs_in_back_to
 
 from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
@@ -273,19 +273,19 @@ def _moderate_message(
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:moderation")
+@signs_in_back_to("collectives:moderation", "slug")
 def message_hide(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "hide")
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:moderation")
+@signs_in_back_to("collectives:moderation", "slug")
 def message_unhide(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "unhide")
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:moderation")
+@signs_in_back_to("collectives:moderation", "slug")
 def message_approve(request: HttpRequest, slug: str, message_id: int) -> HttpResponse:
     return _moderate_message(request, slug, message_id, "approve")
 
@@ -325,7 +325,7 @@ def moderation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:moderation")
+@signs_in_back_to("collectives:moderation", "slug")
 def held_mail(request: HttpRequest, slug: str, mail_id: int) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
     require(request, rights.can_moderate)
@@ -354,7 +354,7 @@ def held_mail(request: HttpRequest, slug: str, mail_id: int) -> HttpResponse:
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:moderation")
+@signs_in_back_to("collectives:moderation", "slug")
 def report_dismiss(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
     require(request, rights.can_moderate)

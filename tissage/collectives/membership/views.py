@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
-from tissage.core.access import require
+from tissage.core.access import require, signs_in_back_to
 from tissage.core.emails import site_url
 
 from .. import lookups
@@ -26,7 +26,7 @@ Role = CollectiveMembership.Role
 
 
 @require_POST
-@lookups.signs_in_back_to("collectives:detail")
+@signs_in_back_to("collectives:detail", "slug")
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_collective(request, slug)
     user = signed_in_user(request)

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
-from tissage.core.access import SignInRequired
+from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 
 from .. import access, lookups
@@ -39,24 +36,6 @@ QUEUE_PAGE_SIZE = 50
 
 def _moderate_url(campaign: Campaign, item: Contribution) -> str:
     return reverse("inventories:moderate", args=[campaign.slug, item.pk])
-
-
-ItemView = Callable[[HttpRequest, str, int], HttpResponse]
-
-
-def _back_to_the_item_page(view: ItemView) -> ItemView:
-    """Anonymous visitors sign in, then come back to the item's moderation page rather
-    than to the address asked: the decision, the edit and the merge answer POSTs (or a
-    preview with its query) that make no sense to open again after signing in."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-        try:
-            return view(request, slug, pk)
-        except SignInRequired:
-            return redirect_to_login(reverse("inventories:moderate", args=[slug, pk]))
-
-    return wrapped
 
 
 # --- The queue ------------------------------------------------------------------------
@@ -199,7 +178,9 @@ def _item_page(
 
 
 @require_GET
-@_back_to_the_item_page
+# The decision, the edit and the merge answer POSTs (or a preview with its query) that
+# make no sense to open again after signing in: back to the item's moderation page.
+@signs_in_back_to("inventories:moderate", "slug", "pk")
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _item_page(request, *lookups.get_moderated_item(request, slug, pk))
 
@@ -216,7 +197,7 @@ def _merged_item_page(request: HttpRequest, campaign: Campaign, item: Contributi
 
 
 @require_POST
-@_back_to_the_item_page
+@signs_in_back_to("inventories:moderate", "slug", "pk")
 def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, rights, item = lookups.get_moderated_item(request, slug, pk)
     if item.merged_into_id is not None:
@@ -244,7 +225,7 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@_back_to_the_item_page
+@signs_in_back_to("inventories:moderate", "slug", "pk")
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, rights, item = lookups.get_moderated_item(request, slug, pk)
     if item.merged_into_id is not None:
@@ -281,7 +262,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@_back_to_the_item_page
+@signs_in_back_to("inventories:moderate", "slug", "pk")
 def merge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: what the merge will do, with a button to confirm; POST: do it."""
     campaign, _rights, item = lookups.get_moderated_item(request, slug, pk)
