@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.inventories.campaigns.communes import communes_from_text
 from tissage.territories.models import Commune
 
-from .volunteers import VolunteerProfile
+from .models import VolunteerProfile
 
 MAX_SKILLS = 20
 SKILL_MAX_LENGTH = 60

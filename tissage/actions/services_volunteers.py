@@ -14,8 +14,7 @@ from tissage.core.emails import email_send
 from tissage.territories.models import Commune
 
 from . import calendars
-from .models import Action
-from .volunteers import VolunteerInvitation, VolunteerProfile
+from .models import Action, VolunteerInvitation, VolunteerProfile
 
 
 class InvitationError(Exception):

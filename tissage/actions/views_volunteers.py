@@ -20,9 +20,8 @@ from tissage.core.emails import site_url
 
 from . import access
 from .forms_volunteers import AvailabilityForm, InviteForm, VolunteerFilterForm
-from .models import Action
+from .models import Action, VolunteerInvitation, VolunteerProfile
 from .services_volunteers import InvitationError, volunteer_invite, volunteer_profile_save
-from .volunteers import VolunteerInvitation, VolunteerProfile
 
 
 def _user(request: HttpRequest) -> User:

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tissage.actions.models import VolunteerInvitation, VolunteerProfile
 from tissage.actions.tests.test_registration import make_action
-from tissage.actions.volunteers import VolunteerInvitation, VolunteerProfile
 from tissage.core.tests.factories import (
     ROLES,
     CommuneFactory,

@@ -1,5 +1,5 @@
 """Forces vives: people who say what they can do and where they can go, so that the
-facilitators of projects may invite them to actions. Registered in `models.py`."""
+facilitators of projects may invite them to actions."""
 
 from __future__ import annotations
 

@@ -335,6 +335,3 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} ({self.credit})"
-
-
-from .volunteers import VolunteerProfile  # noqa: E402,F401
