@@ -14,7 +14,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tissage.actions.models import Registration
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.registration.services import RoleInput, action_create
 
 pytestmark = pytest.mark.browser
 

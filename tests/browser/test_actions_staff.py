@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tissage.actions.models import Action, Registration, VolunteerProfile
-from tissage.actions.services import registration_create
+from tissage.actions.registration.services import registration_create
 
 pytestmark = pytest.mark.browser
 

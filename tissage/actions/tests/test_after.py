@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from tissage.actions import after
+from tissage.actions.attendance import services as after
 from tissage.actions.models import (
     Action,
     ActionReport,
@@ -21,7 +21,7 @@ from tissage.actions.models import (
     Registration,
     ReportPhoto,
 )
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.registration.services import RoleInput, action_create
 from tissage.core.tests.factories import (
     CommuneFactory,
     ProjectFactory,

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions.forms_agenda import DATE_ERROR
+from tissage.actions.agenda.forms import DATE_ERROR
 from tissage.actions.models import Action
-from tissage.actions.services import RoleInput, action_create, registration_create
+from tissage.actions.registration.services import RoleInput, action_create, registration_create
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -208,7 +208,7 @@ def test_the_team_reaches_every_export(client):
 def test_ods_dates_carry_a_date_style_so_spreadsheets_show_dates():
     import zipfile
 
-    from tissage.actions.exports import Sheet, ods_bytes
+    from tissage.actions.attendance.exports import Sheet, ods_bytes
 
     moment = datetime.datetime(2026, 11, 28, 9, 0)
     data = ods_bytes([Sheet("Heures", ["Date", "Jour"], [[moment, moment.date()]])])

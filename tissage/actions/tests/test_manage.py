@@ -14,10 +14,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions import manage, personal_data
-from tissage.actions.after import walk_in_add
+from tissage.actions import personal_data
+from tissage.actions.attendance.services import walk_in_add
+from tissage.actions.manage import services as manage
 from tissage.actions.models import Action, ActionSeries, Registration
-from tissage.actions.services import RoleInput, action_create, registration_create, series_create
+from tissage.actions.registration.services import (
+    RoleInput,
+    action_create,
+    registration_create,
+    series_create,
+)
 from tissage.core.tests.factories import (
     CommuneFactory,
     ProjectFactory,

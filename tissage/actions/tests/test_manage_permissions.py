@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.models import Action, Registration
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.registration.services import RoleInput, action_create
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (

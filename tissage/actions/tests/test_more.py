@@ -10,8 +10,10 @@ import segno
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions import more, tokens, views_more
+from tissage.actions import tokens
 from tissage.actions.models import Need, Pledge, Registration
+from tissage.actions.needs import services as more
+from tissage.actions.needs import views as views_more
 from tissage.actions.tests.test_registration import make_action
 from tissage.core.tests.factories import (
     ROLES,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tissage.actions.models import Registration
-from tissage.actions.services import (
+from tissage.actions.registration.services import (
     RegistrationRefused,
     RoleInput,
     action_create,

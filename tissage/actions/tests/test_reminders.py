@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.utils import timezone
 
-from tissage.actions.after import walk_in_add
+from tissage.actions.attendance.services import walk_in_add
 from tissage.actions.models import Action, Registration
-from tissage.actions.reminders import reminders_send
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.registration.reminders import reminders_send
+from tissage.actions.registration.services import RoleInput, action_create
 from tissage.actions.tests.test_manage import without_address
 from tissage.core.tests.factories import ProjectFactory
 

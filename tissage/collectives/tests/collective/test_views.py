@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.models import Action
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.registration.services import RoleInput, action_create
 from tissage.collectives.collective import services as collective_services
 from tissage.collectives.lists import services
 from tissage.collectives.models import (

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.models import User
+from tissage.actions import access
+from tissage.actions.models import Action, VolunteerInvitation, VolunteerProfile
 from tissage.core.emails import site_url
 
-from . import access
-from .forms_volunteers import AvailabilityForm, InviteForm, VolunteerFilterForm
-from .models import Action, VolunteerInvitation, VolunteerProfile
-from .services_volunteers import InvitationError, volunteer_invite, volunteer_profile_save
+from .forms import AvailabilityForm, InviteForm, VolunteerFilterForm
+from .services import InvitationError, volunteer_invite, volunteer_profile_save
 
 
 def _user(request: HttpRequest) -> User:

@@ -11,11 +11,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.actions.models import Action, ActionQuerySet
+from tissage.actions.registration.forms import PlausibleDateField
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
-
-from .forms import PlausibleDateField
-from .models import Action, ActionQuerySet
 
 DATE_ERROR = _("Enter a date such as 14/06/2027, or leave the box empty.")
 

@@ -16,20 +16,22 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tissage.accounts.models import User
+from tissage.actions import access
+from tissage.actions.models import Action, Registration
+from tissage.actions.registration import services
+from tissage.actions.registration.services import RoleInput
 from tissage.core.emails import site_url
 from tissage.projects.access import project_rights
 from tissage.projects.models import Project
 
-from . import access, manage, services
-from .forms_manage import (
+from . import services as manage
+from .forms import (
     ActionForm,
     AssistedRegistrationForm,
     CancelActionForm,
     MessageForm,
     RegistrationChangeForm,
 )
-from .models import Action, Registration
-from .services import RoleInput
 
 
 def _action(request: HttpRequest, slug: str) -> tuple[Action, access.ActionRights]:

@@ -4,7 +4,7 @@ from django.urls import URLPattern, path, register_converter
 
 from tissage.core.converters import choice_converter
 
-from . import views_after
+from . import views as views_after
 
 register_converter(choice_converter(["csv", "ods", "xlsx"]), "action_sheet_format")
 

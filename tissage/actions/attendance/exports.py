@@ -23,6 +23,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tissage.actions.models import Action, Registration
 from tissage.core.spreadsheets import (
     ODS_MANIFEST,
     ODS_MIMETYPE,
@@ -32,8 +33,7 @@ from tissage.core.spreadsheets import (
 )
 from tissage.projects.models import Project
 
-from .after import ImpactTotals, hours_of
-from .models import Action, Registration
+from .services import ImpactTotals, hours_of
 
 FORMATS = ("csv", "ods", "xlsx")
 CONTENT_TYPES = {

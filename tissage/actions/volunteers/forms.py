@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tissage.actions.models import VolunteerProfile
 from tissage.inventories.campaigns.communes import communes_from_text
 from tissage.territories.models import Commune
-
-from .models import VolunteerProfile
 
 MAX_SKILLS = 20
 SKILL_MAX_LENGTH = 60

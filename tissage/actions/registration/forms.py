@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Action, Role
+from tissage.actions.models import Action, Role
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_volunteers
+from . import views as views_volunteers
 
 urlpatterns: list[URLPattern] = [
     path("mes-disponibilites/", views_volunteers.availability, name="availability"),

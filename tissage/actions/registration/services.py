@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.actions.models import Action, ActionSeries, Registration, Role
 from tissage.core.slugs import unique_slug
 from tissage.projects.models import Project
 
 from . import emails
-from .models import Action, ActionSeries, Registration, Role
 
 # Words the action URLs use after /actions/: no action may be called so.
 RESERVED_SLUGS = {

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tissage.actions import tokens
+from tissage.actions.agenda import calendars
+from tissage.actions.models import Registration
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
-
-from . import calendars, tokens
-from .models import Registration
 
 
 def _context(registration: Registration, base_url: str) -> dict[str, object]:

@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-
-from .after import hours_of
-from .models import Action, Need, Pledge, Registration
+from tissage.actions.attendance.services import hours_of
+from tissage.actions.models import Action, Need, Pledge, Registration
 
 
 class PledgeRefused(ValidationError):

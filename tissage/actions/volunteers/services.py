@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.actions.agenda import calendars
+from tissage.actions.models import Action, VolunteerInvitation, VolunteerProfile
 from tissage.core.emails import email_send
 from tissage.territories.models import Commune
-
-from . import calendars
-from .models import Action, VolunteerInvitation, VolunteerProfile
 
 
 class InvitationError(Exception):

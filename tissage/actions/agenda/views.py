@@ -17,15 +17,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tissage.actions import access
+from tissage.actions.models import Action, ActionQuerySet, Registration, Role
 from tissage.core.emails import site_url
 from tissage.projects.access import can_view_project, projects_visible_to
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from . import access
 from .calendars import calendar_of
-from .forms_agenda import AgendaFilterForm
-from .models import Action, ActionQuerySet, Registration, Role
+from .forms import AgendaFilterForm
 
 PAGE_SIZE = 24
 # Feeds keep recent actions a while, so that a cancellation reaches the calendars

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tissage.actions import tokens
+from tissage.actions.agenda import calendars
+from tissage.actions.models import Action, Registration
 from tissage.core.emails import email_send
-
-from . import calendars, tokens
-from .models import Action, Registration
 
 
 def due_actions(now: datetime.datetime) -> list[Action]:

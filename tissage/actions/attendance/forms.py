@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
+from tissage.actions.registration.forms import PlausibleDateField
 from tissage.inventories.contributions.forms import MultiplePhotoInput
 from tissage.inventories.photos import validate_photo
 
-from .after import MAX_REPORT_PHOTOS, Mark
-from .forms import PlausibleDateField
-from .models import Action, ImpactCounter, Registration, ReportPhoto
+from .services import MAX_REPORT_PHOTOS, Mark
 
 PRESENT, ABSENT, UNKNOWN = "present", "absent", ""
 HOURS_ERRORS = {

@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tissage.actions import access, tokens
+from tissage.actions.models import Action, Registration
+from tissage.actions.needs import views as views_more
 from tissage.core.emails import site_url
 
-from . import access, services, tokens, views_more
+from . import services
 from .forms import RegistrationForm
-from .models import Action, Registration
 
 
 @require_http_methods(["GET", "POST"])

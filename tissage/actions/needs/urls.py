@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_more
+from . import views as views_more
 
 urlpatterns: list[URLPattern] = [
     path("mes-actions/", views_more.mine, name="mine"),

@@ -21,11 +21,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.actions import tokens
+from tissage.actions.agenda import calendars
+from tissage.actions.models import Action, Registration, RegistrationQuerySet, Role
+from tissage.actions.registration import emails, services
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
-
-from . import calendars, emails, services, tokens
-from .models import Action, Registration, RegistrationQuerySet, Role
 
 # People registered by a facilitator without an address get a unique placeholder, easy
 # to spot (see models.NO_ADDRESS_SUFFIX for why it is never written to).

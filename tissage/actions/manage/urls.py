@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_manage
+from . import views as views_manage
 
 urlpatterns: list[URLPattern] = [
     path("nouvelle/<slug:project_slug>/", views_manage.create, name="create"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_agenda
+from . import views as views_agenda
 
 urlpatterns = [
     path("", views_agenda.agenda, name="agenda"),

@@ -13,12 +13,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.models import User
+from tissage.actions import access
+from tissage.actions.models import Action, ActionReport, ImpactCounter, ImpactValue, Registration
 from tissage.inventories.photos import photo_prepare
 from tissage.projects.access import project_rights
 from tissage.projects.models import Project
 
-from . import access, after, exports
-from .forms_after import (
+from . import exports
+from . import services as after
+from .forms import (
     AttendanceForm,
     CounterForm,
     ImpactValuesForm,
@@ -26,7 +29,6 @@ from .forms_after import (
     ReportForm,
     WalkInForm,
 )
-from .models import Action, ActionReport, ImpactCounter, ImpactValue, Registration
 
 
 def _managed_action(request: HttpRequest, slug: str) -> Action | HttpResponse:

@@ -20,10 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.inventories.photos import PreparedPhoto, photo_files_delete_on_commit
-from tissage.projects.models import Project
-
-from .models import (
+from tissage.actions.models import (
     Action,
     ActionReport,
     ImpactCounter,
@@ -31,6 +28,8 @@ from .models import (
     Registration,
     ReportPhoto,
 )
+from tissage.inventories.photos import PreparedPhoto, photo_files_delete_on_commit
+from tissage.projects.models import Project
 
 MAX_REPORT_PHOTOS = 10
 # Walk-ins who give no address get a placeholder one (see models.NO_ADDRESS_SUFFIX).

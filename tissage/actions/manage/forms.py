@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.actions.models import Action, Role
+from tissage.actions.registration.forms import plausible_year
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from .forms import plausible_year
-from .manage import RoleEdit, Scope
-from .models import Action, Role
+from .services import RoleEdit, Scope
 
 ROLE_ROWS = 4  # blank rows offered for roles: no JavaScript needed to add one
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vGeo
 
-from .models import Action
+from tissage.actions.models import Action
 
 
 def action_url(action: Action, base_url: str) -> str:

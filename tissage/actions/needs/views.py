@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.models import User
+from tissage.actions import access, tokens
+from tissage.actions.models import Action, Need
 from tissage.core.emails import site_url
 
-from . import access, more, tokens
-from .forms_more import NeedForm, PledgeForm
-from .models import Action, Need
+from . import services as more
+from .forms import NeedForm, PledgeForm
 
 SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
 

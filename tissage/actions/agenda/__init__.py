@@ -1,0 +1,1 @@
+"""Finding actions: the public agenda, its filters and the iCalendar feeds."""

@@ -1,0 +1,1 @@
+"""Registering for an action: the action page, the waiting list, cancelling, reminders."""
