@@ -57,7 +57,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "actions/agenda.html",
+        "actions/agenda/agenda.html",
         {
             "page": page,
             "cards": [(action, left.get(action.pk, 0)) for action in page.object_list],

@@ -114,7 +114,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     present = sum(1 for r in registrations if r.attended)
     return render(
         request,
-        "actions/after/attendance.html",
+        "actions/attendance/attendance.html",
         {
             "action": action,
             "form": form,
@@ -172,7 +172,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
             messages.error(request, _("Nothing was saved: correct the boxes marked below."))
     return render(
         request,
-        "actions/after/impact.html",
+        "actions/attendance/impact.html",
         {
             "project": project,
             "totals": after.impact_totals(project),
@@ -222,7 +222,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("actions:detail", slug=action.slug)
     return render(
         request,
-        "actions/after/report_form.html",
+        "actions/attendance/report_form.html",
         {"action": action, "form": form, "photos": photos},
         status=400 if request.method == "POST" else 200,
     )
@@ -254,7 +254,7 @@ def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpRespo
     if not period.is_valid():
         return render(
             request,
-            "actions/after/export_problem.html",
+            "actions/attendance/export_problem.html",
             {"project": found, "form": period},
             status=400,
         )

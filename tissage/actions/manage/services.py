@@ -436,7 +436,7 @@ def registrants_message(
     for registration in registrations:
         email_send(
             to=registration.email,
-            template="emails/actions/manage/message",
+            template="emails/actions/registration/message",
             context={
                 **_email_context(registration, base_url),
                 "subject": subject,

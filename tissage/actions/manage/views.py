@@ -221,7 +221,7 @@ def _registrants_page(
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     return render(
         request,
-        "actions/manage/registrants.html",
+        "actions/registration/registrants.html",
         {
             "action": action,
             "tables": [(role, by_role[role.pk], places.get(role.pk, 0)) for role in roles],
@@ -383,6 +383,6 @@ def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "actions/manage/message.html",
+        "actions/registration/message.html",
         {"action": action, "form": form, "counts": counts},
     )

@@ -104,7 +104,7 @@ def _needs_page(
         rows.append((line, form))
     return render(
         request,
-        "actions/more/needs.html",
+        "actions/needs/needs.html",
         {"action": action, "rows": rows, "form": new_form or NeedForm(prefix="new")},
     )
 
@@ -157,7 +157,7 @@ def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
             return redirect(reverse("actions:detail", args=[action.slug]) + "#material-title")
     line = next(line for line in more.need_lines(action) if line.need.pk == need.pk)
     return render(
-        request, "actions/more/pledge.html", {"action": action, "line": line, "form": form}
+        request, "actions/needs/pledge.html", {"action": action, "line": line, "form": form}
     )
 
 
@@ -176,7 +176,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "actions/more/mine.html",
+        "actions/registration/mine.html",
         {"upcoming": upcoming, "past": mine.past, "total_hours": mine.total_hours},
     )
 
@@ -187,7 +187,7 @@ def poster(request: HttpRequest, slug: str) -> HttpResponse:
     url = site_url(request) + reverse("actions:detail", args=[action.slug])
     return render(
         request,
-        "actions/more/poster.html",
+        "actions/agenda/poster.html",
         {"action": action, "url": url, "qr": mark_safe(qr_svg(url))},  # noqa: S308
     )
 
@@ -211,7 +211,7 @@ def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
     return render(
         request,
-        "actions/more/sign_in_sheet.html",
+        "actions/attendance/sign_in_sheet.html",
         {
             "action": action,
             "registrations": registrations,

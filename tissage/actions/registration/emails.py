@@ -53,7 +53,9 @@ def registration_send(*, registration: Registration, base_url: str) -> OutgoingE
     confirmed = registration.status == Registration.Status.CONFIRMED
     return email_send(
         to=registration.email,
-        template="emails/actions/registered" if confirmed else "emails/actions/waiting",
+        template="emails/actions/registration/registered"
+        if confirmed
+        else "emails/actions/registration/waiting",
         context=_context(registration, base_url),
         reason=_reason(registration),
         language=_language(registration),
@@ -67,7 +69,7 @@ def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmai
         return None
     return email_send(
         to=registration.email,
-        template="emails/actions/promoted",
+        template="emails/actions/registration/promoted",
         context=_context(registration, base_url),
         reason=_reason(registration),
         language=_language(registration),

@@ -68,7 +68,7 @@ def reminder_send(*, registration: Registration, base_url: str) -> None:
     action = registration.action
     email_send(
         to=registration.email,
-        template="emails/actions/reminder",
+        template="emails/actions/registration/reminder",
         context={
             "registration": registration,
             "action": action,

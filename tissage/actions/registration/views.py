@@ -54,7 +54,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("actions:detail", slug=action.slug)
     return render(
         request,
-        "actions/detail.html",
+        "actions/registration/detail.html",
         {
             "action": action,
             "rights": rights,
@@ -115,7 +115,11 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             services.registration_cancel(registration=registration, base_url=site_url(request))
         messages.success(request, _("Your registration is cancelled. Thank you for saying so."))
         return redirect("actions:detail", slug=action.slug)
-    return render(request, "actions/cancel.html", {"registration": registration, "action": action})
+    return render(
+        request,
+        "actions/registration/cancel.html",
+        {"registration": registration, "action": action},
+    )
 
 
 def _link_problem(request: HttpRequest, message: str) -> HttpResponse:

@@ -389,8 +389,8 @@ def test_the_impact_page_query_count_holds(client, django_assert_max_num_queries
 # Report ----------------------------------------------------------------------------------
 
 
-# The line given to the action page (actions/detail.html) to show the report.
-INCLUDE = '{% include "actions/after/_report.html" with report=action.report %}'
+# The line given to the action page (actions/registration/detail.html) to show the report.
+INCLUDE = '{% include "actions/attendance/_report.html" with report=action.report %}'
 
 
 def photo_upload(name="p.jpg", size=(3000, 2000)):

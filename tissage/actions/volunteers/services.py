@@ -67,7 +67,7 @@ def _invitation_send(*, invitation: VolunteerInvitation, base_url: str) -> None:
     facilitator = invitation.invited_by.public_name if invitation.invited_by else ""
     email_send(
         to=user.email,
-        template="emails/actions/invitation",
+        template="emails/actions/volunteers/invitation",
         context={
             "action": action,
             "project": action.project,
