@@ -14,7 +14,7 @@ from tissage.actions import tokens
 from tissage.actions.models import Need, Pledge, Registration
 from tissage.actions.needs import services as more
 from tissage.actions.needs import views as views_more
-from tissage.actions.tests.test_registration import make_action
+from tissage.actions.tests.registration.test_registration import make_action
 from tissage.core.tests.factories import (
     ROLES,
     ProjectMembershipFactory,
