@@ -2,8 +2,8 @@ from django.urls import include, path, register_converter
 
 from tissage.core.converters import slug_converter
 
+from .manage.services import RESERVED_SLUGS
 from .registration import views
-from .registration.services import RESERVED_SLUGS
 
 # An action's slug is never one of the fixed words: the modules below match in any order.
 register_converter(slug_converter(RESERVED_SLUGS), "action_slug")

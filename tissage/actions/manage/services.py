@@ -1,40 +1,117 @@
-"""Facilitators' writes on actions: editing (one date or a whole series), cancelling,
-and the registrants' list (assisted registration, moving, promoting, messages).
+"""Facilitators' writes on an action itself: creating it (one date or a weekly series),
+editing it (one date or a whole series), cancelling it.
 
-Places stay safe as in `services`: every write that counts places first locks the
-action's row. Emails to registrants leave once the transaction is committed.
+Places stay safe as in `registration.services`: every write that counts places first
+locks the action's row. Emails to registrants leave once the transaction is committed.
 """
 
 from __future__ import annotations
 
-import uuid
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.actions import tokens
-from tissage.actions.agenda import calendars
-from tissage.actions.models import Action, Registration, RegistrationQuerySet, Role
-from tissage.actions.registration import emails, services
-from tissage.core.emails import email_send
-from tissage.core.models import OutgoingEmail
+from tissage.actions.models import Action, ActionSeries, Registration, Role
+from tissage.actions.registration import services
+from tissage.actions.registration.queries import live_registrations
+from tissage.core.slugs import unique_slug
+from tissage.projects.models import Project
 
-# People registered by a facilitator without an address get a unique placeholder, easy
-# to spot (see models.NO_ADDRESS_SUFFIX for why it is never written to).
-PLACEHOLDER_DOMAIN = "sans-email.invalid"
+from . import emails
+
+# Words the action URLs use after /actions/: no action may be called so.
+RESERVED_SLUGS = {
+    "annuler",
+    "nouvelle",
+    "calendrier",
+    "impact",
+    "export",
+    "mes-actions",
+    "mes-disponibilites",
+}
 
 
-def placeholder_email() -> str:
-    return f"sans-email+{uuid.uuid4().hex}@{PLACEHOLDER_DOMAIN}"
+def _action_slug(title: str) -> str:
+    slug = unique_slug(Action, title, fallback="action")
+    if slug in RESERVED_SLUGS:
+        slug = unique_slug(Action, f"action {title}")
+    return slug
+
+
+@dataclass(frozen=True)
+class RoleInput:
+    name: str
+    places: int
+
+
+@transaction.atomic
+def action_create(
+    *,
+    project: Project,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    roles: Sequence[RoleInput] = (),
+    series: ActionSeries | None = None,
+    **fields: Any,
+) -> Action:
+    """An action and its roles (one role “participant” when none is given)."""
+    action = Action(
+        project=project,
+        title=title,
+        slug=fields.pop("slug", None) or _action_slug(title),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        series=series,
+        **fields,
+    )
+    action.full_clean()
+    action.save()
+    for position, role in enumerate(roles or [RoleInput(_("participant"), 20)]):
+        Role.objects.create(action=action, name=role.name, places=role.places, position=position)
+    return action
+
+
+@transaction.atomic
+def series_create(
+    *,
+    project: Project,
+    title: str,
+    first_starts_at: datetime.datetime,
+    duration: datetime.timedelta,
+    count: int,
+    every: datetime.timedelta = datetime.timedelta(weeks=1),
+    roles: Sequence[RoleInput] = (),
+    **fields: Any,
+) -> ActionSeries:
+    """`count` actions, one every `every`, in one go (e.g. six Saturday mornings).
+
+    Dates follow the local clock: 9:00 stays 9:00 across a daylight-saving change."""
+    if not 1 <= count <= 52:
+        raise ValidationError(_("A series has between 1 and 52 dates."))
+    series = ActionSeries.objects.create(project=project, title=title)
+    local_first = timezone.localtime(first_starts_at)
+    for number in range(count):
+        naive = local_first.replace(tzinfo=None) + every * number
+        starts_at = timezone.make_aware(naive)
+        action_create(
+            project=project,
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + duration,
+            roles=roles,
+            series=series,
+            **fields,
+        )
+    return series
 
 
 class Scope(models.TextChoices):
@@ -61,72 +138,6 @@ class RoleEdit:
     places: int
 
 
-class ManageRefused(Exception):
-    """The write cannot be done; the message says why and what to do."""
-
-
-def _live(action: Action) -> RegistrationQuerySet:
-    return (
-        Registration.objects.filter(action=action)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("role", "user", "action")
-    )
-
-
-def _email_context(registration: Registration, base_url: str) -> dict[str, object]:
-    return {
-        "registration": registration,
-        "action": registration.action,
-        "action_url": calendars.action_url(registration.action, base_url),
-        "cancel_url": base_url
-        + reverse("actions:cancel", kwargs={"token": tokens.make(registration)}),
-    }
-
-
-def _reason(action: Action) -> str:
-    return _(
-        "You receive this email because this address was registered for “%(action)s” on "
-        "%(platform)s."
-    ) % {"action": action.title, "platform": settings.PLATFORM_NAME}
-
-
-def _language(registration: Registration) -> str | None:
-    return registration.user.language if registration.user else None
-
-
-def _change_send(*, registration: Registration, what: list[str], base_url: str) -> OutgoingEmail:
-    confirmed = registration.status == Registration.Status.CONFIRMED
-    attachments = None
-    if confirmed:
-        # The same event UID: calendar apps update the entry instead of adding one.
-        content = calendars.calendar_of([registration.action], base_url=base_url)
-        attachments = [
-            {
-                "filename": f"{registration.action.slug}.ics",
-                "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
-                "content": content.decode("utf-8"),
-            }
-        ]
-    return email_send(
-        to=registration.email,
-        template="emails/actions/manage/changed",
-        context={**_email_context(registration, base_url), "what": what},
-        reason=_reason(registration.action),
-        language=_language(registration),
-        attachments=attachments,
-    )
-
-
-def _cancelled_send(*, registration: Registration, note: str, base_url: str) -> OutgoingEmail:
-    return email_send(
-        to=registration.email,
-        template="emails/actions/manage/cancelled",
-        context={**_email_context(registration, base_url), "note": note},
-        reason=_reason(registration.action),
-        language=_language(registration),
-    )
-
-
 def _tell_registrants_of_change(action: Action, changed: set[str], base_url: str) -> int:
     what = []
     if changed & WHEN_FIELDS:
@@ -136,9 +147,9 @@ def _tell_registrants_of_change(action: Action, changed: set[str], base_url: str
     if not what:
         return 0
     count = 0
-    for registration in _live(action).reachable():
+    for registration in live_registrations(action).reachable():
         transaction.on_commit(
-            partial(_change_send, registration=registration, what=what, base_url=base_url)
+            partial(emails.change_send, registration=registration, what=what, base_url=base_url)
         )
         count += 1
     return count
@@ -306,160 +317,9 @@ def action_cancel(*, action: Action, note: str, editor: User, base_url: str) -> 
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     count = 0
-    for registration in _live(action).reachable():
+    for registration in live_registrations(action).reachable():
         transaction.on_commit(
-            partial(_cancelled_send, registration=registration, note=note, base_url=base_url)
+            partial(emails.cancelled_send, registration=registration, note=note, base_url=base_url)
         )
         count += 1
     return count
-
-
-def registration_assisted(
-    *,
-    action: Action,
-    role: Role,
-    name: str,
-    email: str,
-    phone: str,
-    companions: int,
-    entered_by: User,
-    base_url: str,
-) -> services.Registered:
-    """Register someone on their behalf (on the phone, at the market stall…).
-
-    Without an address, a placeholder one (see PLACEHOLDER_DOMAIN) stands in."""
-    return services.registration_create(
-        action=action,
-        role=role,
-        name=name,
-        email=email.strip() or placeholder_email(),
-        phone=phone,
-        companions=companions,
-        entered_by=entered_by,
-        base_url=base_url,
-    )
-
-
-def _locked(registration: Registration) -> tuple[Action, Registration]:
-    action = Action.objects.select_for_update().get(pk=registration.action_id)
-    registration = Registration.objects.select_related("role").get(pk=registration.pk)
-    if registration.status == Registration.Status.CANCELLED:
-        raise ManageRefused(_("This registration is cancelled: nothing was changed."))
-    return action, registration
-
-
-def _seats(action: Action, role: Role | None = None, *, without: Registration) -> int:
-    registrations = Registration.objects.filter(action=action).confirmed().exclude(pk=without.pk)
-    if role is not None:
-        registrations = registrations.filter(role=role)
-    return registrations.seats()
-
-
-def _fits(action: Action, role: Role, registration: Registration) -> bool:
-    if _seats(action, role, without=registration) + registration.seats > role.places:
-        return False
-    if action.capacity is None:
-        return True
-    return _seats(action, without=registration) + registration.seats <= action.capacity
-
-
-@transaction.atomic
-def registration_move(*, registration: Registration, role: Role, base_url: str) -> Registration:
-    """Move someone to another role of the same action, only if they fit there."""
-    action, registration = _locked(registration)
-    if role.action_id != action.pk:
-        raise ManageRefused(_("This role does not belong to the action."))
-    if role.pk == registration.role_id:
-        raise ManageRefused(_("This person already has this role: nothing was changed."))
-    if registration.status == Registration.Status.CONFIRMED and not _fits(
-        action, role, registration
-    ):
-        raise ManageRefused(
-            _(
-                "Not enough places left in “%(role)s” for %(name)s: add places to the role "
-                "first, or choose another role."
-            )
-            % {"role": role.name, "name": registration.name}
-        )
-    registration.role = role
-    registration.save(update_fields=["role"])
-    # The place left behind may let someone on the waiting list in.
-    services.waiting_list_promote(action, base_url=base_url)
-    registration.refresh_from_db()
-    return registration
-
-
-@transaction.atomic
-def registration_promote(*, registration: Registration, base_url: str) -> Registration:
-    """Give a place now to someone on the waiting list, if their party fits."""
-    action, registration = _locked(registration)
-    if registration.status != Registration.Status.WAITING:
-        raise ManageRefused(_("This person is not on the waiting list: nothing was changed."))
-    if not _fits(action, registration.role, registration):
-        raise ManageRefused(
-            _(
-                "Not enough places left in “%(role)s” for %(name)s and the people coming "
-                "with them: add places to the role first."
-            )
-            % {"role": registration.role.name, "name": registration.name}
-        )
-    registration.status = Registration.Status.CONFIRMED
-    registration.promoted_at = timezone.now()
-    registration.save(update_fields=["status", "promoted_at"])
-    transaction.on_commit(
-        partial(emails.promotion_send, registration=registration, base_url=base_url)
-    )
-    return registration
-
-
-@transaction.atomic
-def registrants_message(
-    *,
-    action: Action,
-    subject: str,
-    text: str,
-    role: Role | None,
-    include_waiting: bool,
-    sender: User,
-    base_url: str,
-) -> int:
-    """One email per registrant (of one role, or all), with the action's link.
-
-    Returns how many were written; people registered without an address are skipped."""
-    statuses = [Registration.Status.CONFIRMED]
-    if include_waiting:
-        statuses.append(Registration.Status.WAITING)
-    registrations = _live(action).reachable().filter(status__in=statuses)
-    if role is not None:
-        registrations = registrations.filter(role=role)
-    count = 0
-    for registration in registrations:
-        email_send(
-            to=registration.email,
-            template="emails/actions/registration/message",
-            context={
-                **_email_context(registration, base_url),
-                "subject": subject,
-                "text": text,
-                "sender": sender.public_name,
-            },
-            reason=_reason(action),
-            language=_language(registration),
-        )
-        count += 1
-    return count
-
-
-def places_left_in(
-    action: Action, roles: Sequence[Role], registrations: Sequence[Registration]
-) -> dict[int, int]:
-    """Role id → places left, from rows already loaded (as `services.places_left`)."""
-    taken: dict[int, int] = {}
-    for registration in registrations:
-        if registration.status == Registration.Status.CONFIRMED:
-            taken[registration.role_id] = taken.get(registration.role_id, 0) + registration.seats
-    left = {role.pk: max(role.places - taken.get(role.pk, 0), 0) for role in roles}
-    if action.capacity is not None:
-        overall = max(action.capacity - sum(taken.values()), 0)
-        left = {pk: min(value, overall) for pk, value in left.items()}
-    return left

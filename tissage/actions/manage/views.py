@@ -18,8 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tissage.accounts.models import User
 from tissage.actions import access
 from tissage.actions.models import Action, Registration
-from tissage.actions.registration import services
-from tissage.actions.registration.services import RoleInput
+from tissage.actions.registration import queries, services
 from tissage.core.emails import site_url
 from tissage.projects.access import project_rights
 from tissage.projects.models import Project
@@ -32,6 +31,7 @@ from .forms import (
     MessageForm,
     RegistrationChangeForm,
 )
+from .services import RoleInput
 
 
 def _action(request: HttpRequest, slug: str) -> tuple[Action, access.ActionRights]:
@@ -78,7 +78,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
             roles = [RoleInput(_("Participant"), data["default_places"])]
         try:
             if data.get("repeat_weeks"):
-                series = services.series_create(
+                series = manage.series_create(
                     project=project,
                     title=title,
                     first_starts_at=starts_at,
@@ -99,7 +99,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
                     % {"count": data["repeat_weeks"]},
                 )
                 return redirect("actions:detail", slug=first.slug)
-            action = services.action_create(
+            action = manage.action_create(
                 project=project,
                 title=title,
                 starts_at=starts_at,
@@ -209,7 +209,7 @@ def _registrants_page(
         .select_related("entered_by")
         .order_by("created_at", "pk")
     )
-    places = manage.places_left_in(action, roles, registrations)
+    places = queries.places_left_in(action, roles, registrations)
     by_role = {role.pk: [] for role in roles}  # type: dict[int, list[Registration]]
     for registration in registrations:
         if registration.status == Registration.Status.CONFIRMED:
@@ -253,7 +253,7 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registered = manage.registration_assisted(
+            registered = services.registration_assisted(
                 action=action,
                 role=data["role"],
                 name=data["name"],
@@ -306,7 +306,7 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         match form.cleaned_data["do"]:
             case "move":
-                moved = manage.registration_move(
+                moved = services.registration_move(
                     registration=registration, role=form.cleaned_data["role"], base_url=base_url
                 )
                 messages.success(
@@ -315,13 +315,13 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     % {"name": name, "role": moved.role.name},
                 )
             case "promote":
-                manage.registration_promote(registration=registration, base_url=base_url)
+                services.registration_promote(registration=registration, base_url=base_url)
                 messages.success(
                     request, _("%(name)s has a place now and is told by email.") % {"name": name}
                 )
             case "cancel":
                 if registration.status == Registration.Status.CANCELLED:
-                    raise manage.ManageRefused(
+                    raise services.ManageRefused(
                         _("This registration is cancelled: nothing was changed.")
                     )
                 promoted = services.registration_cancel(
@@ -342,7 +342,7 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         else ""
                     ),
                 )
-    except manage.ManageRefused as error:
+    except services.ManageRefused as error:
         messages.error(request, str(error))
     return back
 
@@ -355,7 +355,7 @@ def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
     form = MessageForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        count = manage.registrants_message(
+        count = services.registrants_message(
             action=action,
             subject=data["subject"],
             text=data["text"],

@@ -13,7 +13,7 @@ from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 
 
-def _context(registration: Registration, base_url: str) -> dict[str, object]:
+def email_context(registration: Registration, base_url: str) -> dict[str, object]:
     action = registration.action
     return {
         "registration": registration,
@@ -24,7 +24,7 @@ def _context(registration: Registration, base_url: str) -> dict[str, object]:
     }
 
 
-def _ics(registration: Registration, base_url: str) -> list[dict[str, str]]:
+def ics_attachments(registration: Registration, base_url: str) -> list[dict[str, str]]:
     content = calendars.calendar_of([registration.action], base_url=base_url)
     return [
         {
@@ -35,14 +35,14 @@ def _ics(registration: Registration, base_url: str) -> list[dict[str, str]]:
     ]
 
 
-def _reason(registration: Registration) -> str:
+def reason(registration: Registration) -> str:
     return _(
         "You receive this email because this address was registered for “%(action)s” on "
         "%(platform)s."
     ) % {"action": registration.action.title, "platform": settings.PLATFORM_NAME}
 
 
-def _language(registration: Registration) -> str | None:
+def language(registration: Registration) -> str | None:
     return registration.user.language if registration.user else None
 
 
@@ -56,10 +56,10 @@ def registration_send(*, registration: Registration, base_url: str) -> OutgoingE
         template="emails/actions/registration/registered"
         if confirmed
         else "emails/actions/registration/waiting",
-        context=_context(registration, base_url),
-        reason=_reason(registration),
-        language=_language(registration),
-        attachments=_ics(registration, base_url) if confirmed else None,
+        context=email_context(registration, base_url),
+        reason=reason(registration),
+        language=language(registration),
+        attachments=ics_attachments(registration, base_url) if confirmed else None,
     )
 
 
@@ -70,8 +70,8 @@ def promotion_send(*, registration: Registration, base_url: str) -> OutgoingEmai
     return email_send(
         to=registration.email,
         template="emails/actions/registration/promoted",
-        context=_context(registration, base_url),
-        reason=_reason(registration),
-        language=_language(registration),
-        attachments=_ics(registration, base_url),
+        context=email_context(registration, base_url),
+        reason=reason(registration),
+        language=language(registration),
+        attachments=ics_attachments(registration, base_url),
     )

@@ -14,7 +14,7 @@ from tissage.actions.models import Action, Registration
 from tissage.actions.needs import views as views_more
 from tissage.core.emails import site_url
 
-from . import services
+from . import queries, services
 from .forms import RegistrationForm
 
 
@@ -26,7 +26,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     rights = access.action_rights(request.user, action)
     if not rights.can_view:
         raise Http404
-    places = services.places_left(action)
+    places = queries.places_left(action)
     user = request.user if request.user.is_authenticated else None
     form = RegistrationForm(
         request.POST or None, action=action, places=places, signed_in=user is not None

@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Registration
-from tissage.actions.registration.services import RoleInput, action_create
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (

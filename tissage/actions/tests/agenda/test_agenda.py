@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.agenda.forms import DATE_ERROR
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action
-from tissage.actions.registration.services import RoleInput, action_create, registration_create
+from tissage.actions.registration.services import registration_create
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

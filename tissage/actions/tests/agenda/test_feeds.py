@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from tissage.actions.registration.services import action_create
+from tissage.actions.manage.services import action_create
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

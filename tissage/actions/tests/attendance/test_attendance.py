@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tissage.actions.attendance import services as after
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import (
     Action,
     ActionReport,
@@ -21,7 +22,6 @@ from tissage.actions.models import (
     Registration,
     ReportPhoto,
 )
-from tissage.actions.registration.services import RoleInput, action_create
 from tissage.core.tests.factories import (
     CommuneFactory,
     ProjectFactory,

@@ -16,14 +16,10 @@ from django.utils import timezone
 
 from tissage.actions import personal_data
 from tissage.actions.attendance.services import walk_in_add
-from tissage.actions.manage import services as manage
+from tissage.actions.manage.services import RoleInput, action_create, series_create
 from tissage.actions.models import Action, ActionSeries, Registration
-from tissage.actions.registration.services import (
-    RoleInput,
-    action_create,
-    registration_create,
-    series_create,
-)
+from tissage.actions.registration import services as registration_services
+from tissage.actions.registration.services import registration_create
 from tissage.core.tests.factories import (
     CommuneFactory,
     ProjectFactory,
@@ -95,7 +91,11 @@ def without_address(action, status: str = "confirmed") -> list[Registration]:
     facilitator, a walk-in, and one whose account was deleted."""
     role = action.roles.first()
     Registration.objects.create(
-        action=action, role=role, name="Marcel", email=manage.placeholder_email(), status=status
+        action=action,
+        role=role,
+        name="Marcel",
+        email=registration_services.placeholder_email(),
+        status=status,
     )
     walk_in_add(action=action, name="Lucie")
     gone = UserFactory()
@@ -346,7 +346,7 @@ def test_changing_the_place_is_told_but_not_the_description(client, project):
 
 def test_registrants_without_an_address_get_no_email(client, project):
     action = an_action(project)
-    manage.registration_assisted(
+    registration_services.registration_assisted(
         action=action,
         role=action.roles.first(),
         name="Marcel",
@@ -950,7 +950,7 @@ def test_message_skips_every_kind_of_placeholder_address(client, project):
         action=action,
         role=action.roles.first(),
         name="Odette",
-        email=manage.placeholder_email(),
+        email=registration_services.placeholder_email(),
         status="waiting",
     )
     mail.outbox.clear()

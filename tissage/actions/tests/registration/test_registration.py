@@ -12,14 +12,12 @@ from django.db import connections
 from django.utils import timezone
 from icalendar import Calendar
 
+from tissage.actions.manage.services import RoleInput, action_create, series_create
 from tissage.actions.models import Registration
 from tissage.actions.registration.services import (
     RegistrationRefused,
-    RoleInput,
-    action_create,
     registration_cancel,
     registration_create,
-    series_create,
 )
 from tissage.core.tests.factories import ProjectFactory
 

@@ -14,9 +14,9 @@ from django.db import connections
 from django.utils import timezone
 
 from tissage.actions.attendance.services import walk_in_add
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Registration
 from tissage.actions.registration.reminders import reminders_send
-from tissage.actions.registration.services import RoleInput, action_create
 from tissage.actions.tests.manage.test_manage import without_address
 from tissage.core.tests.factories import ProjectFactory
 
