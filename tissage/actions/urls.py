@@ -1,17 +1,11 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from tissage.core.converters import slug_converter
-
-from .manage.services import RESERVED_SLUGS
+from . import converters  # noqa: F401 (registers action_slug before the modules below)
 from .registration import views
-
-# An action's slug is never one of the fixed words: the modules below match in any order.
-register_converter(slug_converter(RESERVED_SLUGS), "action_slug")
 
 app_name = "actions"
 urlpatterns = [
     path("annuler/<str:token>/", views.cancel, name="cancel"),
-    # Each of these modules owns its pages; they share the `actions` namespace.
     path("", include("tissage.actions.agenda.urls")),
     path("", include("tissage.actions.manage.urls")),
     path("", include("tissage.actions.attendance.urls")),

@@ -1,12 +1,10 @@
 """On the day and after an action: check-in, impact, report, exports (see views_after)."""
 
-from django.urls import URLPattern, path, register_converter
+from django.urls import URLPattern, path
 
-from tissage.core.converters import choice_converter
+from tissage.actions import converters  # noqa: F401 (registers action_slug)
 
 from . import views as views_after
-
-register_converter(choice_converter(["csv", "ods", "xlsx"]), "action_sheet_format")
 
 urlpatterns: list[URLPattern] = [
     path("impact/<slug:project_slug>/", views_after.impact, name="impact"),
@@ -20,10 +18,10 @@ urlpatterns: list[URLPattern] = [
         views_after.export_impact,
         name="export_impact",
     ),
-    path("<slug:slug>/presences/", views_after.attendance, name="attendance"),
-    path("<slug:slug>/bilan/", views_after.report, name="report"),
+    path("<action_slug:slug>/presences/", views_after.attendance, name="attendance"),
+    path("<action_slug:slug>/bilan/", views_after.report, name="report"),
     path(
-        "<slug:slug>/export-inscrits.<action_sheet_format:fmt>",
+        "<action_slug:slug>/export-inscrits.<action_sheet_format:fmt>",
         views_after.export_registrants,
         name="export_registrants",
     ),

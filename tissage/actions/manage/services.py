@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.actions.converters import RESERVED_SLUGS
 from tissage.actions.models import Action, ActionSeries, Registration, Role
 from tissage.actions.registration import services
 from tissage.actions.registration.queries import live_registrations
@@ -26,17 +27,6 @@ from tissage.core.slugs import unique_slug
 from tissage.projects.models import Project
 
 from . import emails
-
-# Words the action URLs use after /actions/: no action may be called so.
-RESERVED_SLUGS = {
-    "annuler",
-    "nouvelle",
-    "calendrier",
-    "impact",
-    "export",
-    "mes-actions",
-    "mes-disponibilites",
-}
 
 
 def _action_slug(title: str) -> str:
