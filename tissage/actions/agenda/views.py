@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +17,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tissage.actions import access
+from tissage.actions import lookups
 from tissage.actions.models import Action, ActionQuerySet, Registration, Role
 from tissage.core.emails import site_url
-from tissage.projects.access import can_view_project, projects_visible_to
-from tissage.projects.models import Project
+from tissage.projects.access import projects_visible_to
 from tissage.territories.models import Commune
 
 from .calendars import calendar_of
@@ -155,9 +154,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    if not can_view_project(request.user, project):
-        raise Http404
+    project, _rights = lookups.visible_project(request, slug)
     return _calendar_response(
         request,
         _feed_actions(request).filter(project=project),
@@ -179,7 +176,5 @@ def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
 
 @require_GET
 def ics(request: HttpRequest, slug: str) -> HttpResponse:
-    action = get_object_or_404(Action.objects.select_related("project__organisation"), slug=slug)
-    if not access.action_rights(request.user, action).can_view:
-        raise Http404
+    action, _rights = lookups.visible_action(request, slug)
     return _calendar_response(request, [action], name=action.title, filename=f"{action.slug}.ics")

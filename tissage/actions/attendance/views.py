@@ -1,23 +1,21 @@
 """On the day and after an action: the check-in list, impact counters, the report, and
-the staff exports. Who may do what: `access.action_rights` and `project_rights`."""
+the staff exports. Each view starts with `lookups` (who may do what: `access.py`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tissage.accounts.models import User
-from tissage.actions import access
-from tissage.actions.models import Action, ActionReport, ImpactCounter, ImpactValue, Registration
+from tissage.accounts.access import signed_in_user
+from tissage.actions import lookups
+from tissage.actions.models import ActionReport, ImpactCounter, ImpactValue, Registration
+from tissage.core.access import require
 from tissage.inventories.photos import photo_prepare
-from tissage.projects.access import project_rights
-from tissage.projects.models import Project
 
 from . import exports
 from . import services as after
@@ -30,48 +28,12 @@ from .forms import (
     WalkInForm,
 )
 
-
-def _managed_action(request: HttpRequest, slug: str) -> Action | HttpResponse:
-    """The action for its team; hidden drafts are 404, strangers sign in or get 403."""
-    action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune"), slug=slug
-    )
-    rights = access.action_rights(request.user, action)
-    if not rights.can_view:
-        raise Http404
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not rights.can_manage:
-        raise PermissionDenied
-    return action
-
-
-def _project(request: HttpRequest, slug: str, *, manage: bool) -> Project | HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    rights = project_rights(request.user, project)
-    if not rights.can_view:
-        raise Http404
-    if manage and not rights.can_edit:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    return project
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the pages below are for signed-in staff
-    return request.user
-
-
 # Attendance -----------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _managed_action(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    action = found
+    action, _rights = lookups.managed_action(request, slug)
     registrations = list(
         Registration.objects.filter(action=action)
         .confirmed()
@@ -102,7 +64,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
                 name=walk_in.cleaned_data["name"],
                 email=walk_in.cleaned_data["email"] or "",
                 hours=walk_in.cleaned_data["hours"],
-                entered_by=_user(request),
+                entered_by=signed_in_user(request),
             )
         except ValidationError as error:
             walk_in.add_error(None, error)
@@ -132,11 +94,10 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
-    found = _project(request, project_slug, manage=request.method == "POST")
-    if isinstance(found, HttpResponse):
-        return found
-    project = found
-    can_manage = project_rights(request.user, project).can_edit
+    project, rights = lookups.visible_project(request, project_slug)
+    # Everyone who sees the project sees the totals; its team also defines and fills them.
+    require(request, rights.can_edit or request.method != "POST")
+    can_manage = rights.can_edit
     counter_form = values_form = None
     if can_manage:
         posted = request.POST.get("form") if request.method == "POST" else None
@@ -189,10 +150,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _managed_action(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    action = found
+    action, _rights = lookups.managed_action(request, slug)
     existing = ActionReport.objects.filter(action=action).prefetch_related("photos").first()
     photos = list(existing.photos.all()) if existing else []
     form = ReportForm(
@@ -211,7 +169,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
             after.report_save(
                 action=action,
                 text=data["text"],
-                author=_user(request),
+                author=signed_in_user(request),
                 photos=new,
                 remove=[p.pk for p in data.get("remove", [])],
             )
@@ -239,28 +197,24 @@ def _file(sheets: list[exports.Sheet], fmt: str, name: str) -> HttpResponse:
 
 @require_GET
 def export_registrants(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    found = _managed_action(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    return _file(exports.registrants_sheets(found), fmt, f"{found.slug}-inscrits")
+    action, _rights = lookups.managed_action(request, slug)
+    return _file(exports.registrants_sheets(action), fmt, f"{action.slug}-inscrits")
 
 
 @require_GET
 def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
-    found = _project(request, project_slug, manage=True)
-    if isinstance(found, HttpResponse):
-        return found
+    project = lookups.managed_project(request, project_slug)
     period = PeriodForm(request.GET)
     if not period.is_valid():
         return render(
             request,
             "actions/attendance/export_problem.html",
-            {"project": found, "form": period},
+            {"project": project, "form": period},
             status=400,
         )
     start, end = period.cleaned_data["du"], period.cleaned_data["au"]
-    registrations = exports.hours_registrations(found, start, end)
-    name = f"{found.slug}-heures"
+    registrations = exports.hours_registrations(project, start, end)
+    name = f"{project.slug}-heures"
     if start or end:
         name += f"-{start or 'debut'}-{end or 'fin'}"
     return _file(exports.hours_sheets(registrations), fmt, name)
@@ -268,7 +222,5 @@ def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpRespo
 
 @require_GET
 def export_impact(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
-    found = _project(request, project_slug, manage=True)
-    if isinstance(found, HttpResponse):
-        return found
-    return _file(exports.impact_sheets(after.impact_totals(found)), fmt, f"{found.slug}-impact")
+    project = lookups.managed_project(request, project_slug)
+    return _file(exports.impact_sheets(after.impact_totals(project)), fmt, f"{project.slug}-impact")

@@ -6,22 +6,19 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tissage.accounts.models import User
-from tissage.actions import access
+from tissage.accounts.access import signed_in_user
+from tissage.actions import access, lookups
 from tissage.actions.models import Action, Registration
 from tissage.actions.registration import queries, services
 from tissage.core.emails import site_url
-from tissage.projects.access import project_rights
-from tissage.projects.models import Project
 
 from . import services as manage
 from .forms import (
@@ -34,39 +31,9 @@ from .forms import (
 from .services import RoleInput
 
 
-def _action(request: HttpRequest, slug: str) -> tuple[Action, access.ActionRights]:
-    """The action; 404 for whoever may not see it (a draft of someone else's)."""
-    action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "series"), slug=slug
-    )
-    rights = access.action_rights(request.user, action)
-    if not rights.can_view:
-        raise Http404
-    return action, rights
-
-
-def _refusal(request: HttpRequest, allowed: bool) -> HttpResponse | None:
-    """None when allowed; otherwise sign in first, or 403 when signed in."""
-    if allowed:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
-def _signed_in(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # a manager is signed in: checked before
-    return request.user
-
-
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, project_slug: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=project_slug)
-    rights = project_rights(request.user, project)
-    if not rights.can_view:
-        raise Http404
-    if (refused := _refusal(request, rights.can_edit)) is not None:
-        return refused
+    project = lookups.managed_project(request, project_slug)
     form = ActionForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -124,9 +91,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, _rights = lookups.managed_action(request, slug)
     form = ActionForm(request.POST or None, project=action.project, action=action)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +99,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
                 action=action,
                 changes=form.changes(),
                 scope=form.cleaned_data.get("scope") or manage.Scope.THIS,
-                editor=_signed_in(request),
+                editor=signed_in_user(request),
                 base_url=site_url(request),
                 roles=form.cleaned_data["roles"],
             )
@@ -163,9 +128,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel_action(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, _rights = lookups.managed_action(request, slug)
     live = Registration.objects.filter(action=action).exclude(status=Registration.Status.CANCELLED)
     form = CancelActionForm(request.POST or None)
     if action.status == Action.Status.CANCELLED:
@@ -175,7 +138,7 @@ def cancel_action(request: HttpRequest, slug: str) -> HttpResponse:
         count = manage.action_cancel(
             action=action,
             note=form.cleaned_data["note"],
-            editor=_signed_in(request),
+            editor=signed_in_user(request),
             base_url=site_url(request),
         )
         messages.success(
@@ -246,9 +209,7 @@ def _registrants_page(
 @require_http_methods(["GET", "POST"])
 def registrants(request: HttpRequest, slug: str) -> HttpResponse:
     """The list; its form registers someone on their behalf."""
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, rights = lookups.managed_action(request, slug)
     form = AssistedRegistrationForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -260,7 +221,7 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 companions=data["companions"],
-                entered_by=_signed_in(request),
+                entered_by=signed_in_user(request),
                 base_url=site_url(request),
             )
         except services.RegistrationRefused as error:
@@ -290,10 +251,8 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move to another role, promote from the waiting list, or cancel; then back."""
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
-    registration = get_object_or_404(Registration, pk=pk, action=action)
+    action, _rights = lookups.managed_action(request, slug)
+    registration = lookups.registration_of(action, pk)
     form = RegistrationChangeForm(request.POST, action=action)
     back = redirect("actions:registrants", slug=action.slug)
     if not form.is_valid():
@@ -349,9 +308,7 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, _rights = lookups.managed_action(request, slug)
     form = MessageForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -361,7 +318,7 @@ def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
             text=data["text"],
             role=data["role"],
             include_waiting=data["include_waiting"],
-            sender=_signed_in(request),
+            sender=signed_in_user(request),
             base_url=site_url(request),
         )
         if count:

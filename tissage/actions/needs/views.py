@@ -1,6 +1,6 @@
 """Material needs and pledges, "my actions", the printable poster and sign-in sheet.
 
-Access is decided in `access.py` only (`action_rights`)."""
+Each view starts with `lookups`: access is decided in `access.py` only."""
 
 from __future__ import annotations
 
@@ -8,19 +8,17 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
-from tissage.actions import access, tokens
+from tissage.actions import lookups, tokens
 from tissage.actions.models import Action, Need
 from tissage.core.emails import site_url
 
@@ -28,26 +26,6 @@ from . import services as more
 from .forms import NeedForm, PledgeForm
 
 SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
-
-
-def _action(request: HttpRequest, slug: str) -> tuple[Action, access.ActionRights]:
-    """The action; 404 for whoever may not see it (a draft of someone else's)."""
-    action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune"), slug=slug
-    )
-    rights = access.action_rights(request.user, action)
-    if not rights.can_view:
-        raise Http404
-    return action, rights
-
-
-def _refusal(request: HttpRequest, allowed: bool) -> HttpResponse | None:
-    """None when allowed; otherwise sign in first, or 403 when signed in."""
-    if allowed:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
 
 
 def _pledge_form(request: HttpRequest, need: Need, data: Any = None) -> PledgeForm:
@@ -73,9 +51,7 @@ def needs_part(request: HttpRequest, action: Action) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def needs(request: HttpRequest, slug: str) -> HttpResponse:
     """The facilitators' list of needs: add one (POST here), change or remove one."""
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, _rights = lookups.managed_action(request, slug)
     form = NeedForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         more.need_save(action=action, **form.cleaned_data)
@@ -109,16 +85,10 @@ def _needs_page(
     )
 
 
-def _need(action: Action, need_pk: int) -> Need:
-    return get_object_or_404(Need, pk=need_pk, action=action)
-
-
 @require_POST
 def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
-    need = _need(action, need_pk)
+    action, _rights = lookups.managed_action(request, slug)
+    need = lookups.need_of(action, need_pk)
     form = NeedForm(request.POST, prefix=f"need-{need.pk}")
     if not form.is_valid():
         return _needs_page(request, action, bound=form)
@@ -129,18 +99,16 @@ def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
 
 @require_POST
 def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
-    more.need_delete(need=_need(action, need_pk))
+    action, _rights = lookups.managed_action(request, slug)
+    more.need_delete(need=lookups.need_of(action, need_pk))
     messages.success(request, _("The need is removed, with its pledges."))
     return redirect("actions:needs", slug=action.slug)
 
 
 @require_POST
 def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, _rights = _action(request, slug)
-    need = _need(action, need_pk)
+    action, _rights = lookups.visible_action(request, slug)
+    need = lookups.need_of(action, need_pk)
     form = _pledge_form(request, need, request.POST)
     if form.is_valid():
         user = request.user if isinstance(request.user, User) else None
@@ -161,12 +129,11 @@ def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)  # login_required
+    user = signed_in_user(request)
     now = timezone.now()
-    mine = more.my_actions(request.user, now)
+    mine = more.my_actions(user, now)
     upcoming = [
         (
             registration,
@@ -183,7 +150,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def poster(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = _action(request, slug)
+    action, _rights = lookups.visible_action(request, slug)
     url = site_url(request) + reverse("actions:detail", args=[action.slug])
     return render(
         request,
@@ -205,9 +172,7 @@ def qr_svg(url: str) -> str:
 
 @require_GET
 def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = _action(request, slug)
-    if (refused := _refusal(request, rights.can_manage)) is not None:
-        return refused
+    action, _rights = lookups.managed_action(request, slug)
     registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
     return render(
         request,

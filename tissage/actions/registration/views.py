@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tissage.actions import access, tokens
-from tissage.actions.models import Action, Registration
+from tissage.actions import lookups
+from tissage.actions.models import Registration
 from tissage.actions.needs import views as views_more
 from tissage.core.emails import site_url
 
@@ -20,12 +19,7 @@ from .forms import RegistrationForm
 
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune"), slug=slug
-    )
-    rights = access.action_rights(request.user, action)
-    if not rights.can_view:
-        raise Http404
+    action, rights = lookups.visible_action(request, slug)
     places = queries.places_left(action)
     user = request.user if request.user.is_authenticated else None
     form = RegistrationForm(
@@ -97,22 +91,13 @@ def _tell(request: HttpRequest, registered: services.Registered) -> None:
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST cancels: mail scanners follow links, people press buttons."""
     try:
-        pk, email = tokens.read(token)
-    except signing.BadSignature:
-        return _link_problem(request, _("This link is not valid. Copy the whole link."))
-    registration = (
-        Registration.objects.select_related("action", "role").filter(pk=pk, email=email).first()
-    )
-    if registration is None:
-        return _link_problem(request, _("This registration no longer exists."))
+        registration = lookups.registration_of_link(token)
+    except lookups.LinkProblem as problem:
+        return render(request, "actions/link_problem.html", {"message": str(problem)}, status=400)
     action = registration.action
-    if action.starts_at <= services.timezone.now():
-        return _link_problem(
-            request, _("This action has started or is over: the link is no longer valid.")
-        )
     if request.method == "POST":
-        if registration.status != Registration.Status.CANCELLED:
-            services.registration_cancel(registration=registration, base_url=site_url(request))
+        # Cancelling twice (a second click, another tab) changes nothing and says the same.
+        services.registration_cancel(registration=registration, base_url=site_url(request))
         messages.success(request, _("Your registration is cancelled. Thank you for saying so."))
         return redirect("actions:detail", slug=action.slug)
     return render(
@@ -120,7 +105,3 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         "actions/registration/cancel.html",
         {"registration": registration, "action": action},
     )
-
-
-def _link_problem(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "actions/link_problem.html", {"message": message}, status=400)

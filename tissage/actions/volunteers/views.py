@@ -1,38 +1,30 @@
 """Forces vives: one's availability, and the facilitators' list of volunteers for an
-action. Who may do what: `access.action_rights` (can_manage)."""
+action. Each view starts with `lookups` (who may do what: `access.action_rights`)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
-from tissage.actions import access
-from tissage.actions.models import Action, VolunteerInvitation, VolunteerProfile
+from tissage.actions import lookups
+from tissage.actions.models import VolunteerInvitation, VolunteerProfile
 from tissage.core.emails import site_url
 
 from .forms import AvailabilityForm, InviteForm, VolunteerFilterForm
 from .services import InvitationError, volunteer_invite, volunteer_profile_save
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # behind login_required or _managed_action
-    return request.user
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def availability(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     profile = VolunteerProfile.objects.filter(user=user).first()
     if request.method == "POST":
         form = AvailabilityForm(request.POST)
@@ -57,21 +49,6 @@ def availability(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/volunteers/availability.html", {"form": form})
 
 
-def _managed_action(request: HttpRequest, slug: str) -> Action | HttpResponse:
-    """The action for its team; hidden drafts are 404, strangers sign in or get 403."""
-    action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune"), slug=slug
-    )
-    rights = access.action_rights(request.user, action)
-    if not rights.can_view:
-        raise Http404
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not rights.can_manage:
-        raise PermissionDenied
-    return action
-
-
 def _skill_choices(profiles: list[VolunteerProfile]) -> list[tuple[str, str]]:
     """The common skills, then the others people wrote, once each."""
     choices = [(str(value), str(label)) for value, label in VolunteerProfile.Skill.choices]
@@ -86,10 +63,7 @@ def _skill_choices(profiles: list[VolunteerProfile]) -> list[tuple[str, str]]:
 
 @require_GET
 def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _managed_action(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    action = found
+    action, _rights = lookups.managed_action(request, slug)
     profiles = list(VolunteerProfile.objects.available())
     form = VolunteerFilterForm(
         request.GET or None, skills=_skill_choices(profiles), commune=action.commune
@@ -116,10 +90,7 @@ def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _managed_action(request, slug)
-    if isinstance(found, HttpResponse):
-        return found
-    action = found
+    action, _rights = lookups.managed_action(request, slug)
     form = InviteForm(request.POST)
     person = None
     if form.is_valid():
@@ -129,7 +100,10 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         try:
             volunteer_invite(
-                action=action, user=person, invited_by=_user(request), base_url=site_url(request)
+                action=action,
+                user=person,
+                invited_by=signed_in_user(request),
+                base_url=site_url(request),
             )
         except InvitationError as error:
             messages.error(request, str(error))
