@@ -11,8 +11,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ActionQuerySet
-from tissage.actions.registration.forms import PlausibleDateField
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 

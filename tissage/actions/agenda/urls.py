@@ -1,13 +1,16 @@
-from django.urls import path
+"""The agenda, the iCalendar feeds and the poster."""
+
+from django.urls import URLPattern, path
 
 from tissage.actions import converters  # noqa: F401 (registers action_slug)
 
-from . import views as views_agenda
+from . import views
 
-urlpatterns = [
-    path("", views_agenda.agenda, name="agenda"),
-    path("calendrier.ics", views_agenda.feed, name="feed"),
-    path("calendrier/projet/<slug:slug>.ics", views_agenda.feed_project, name="feed_project"),
-    path("calendrier/commune/<slug:insee>.ics", views_agenda.feed_commune, name="feed_commune"),
-    path("<action_slug:slug>/calendrier.ics", views_agenda.ics, name="ics"),
+urlpatterns: list[URLPattern] = [
+    path("", views.agenda, name="agenda"),
+    path("calendrier.ics", views.feed, name="feed"),
+    path("calendrier/projet/<slug:slug>.ics", views.feed_project, name="feed_project"),
+    path("calendrier/commune/<slug:insee>.ics", views.feed_commune, name="feed_commune"),
+    path("<action_slug:slug>/calendrier.ics", views.ics, name="ics"),
+    path("<action_slug:slug>/affiche/", views.poster, name="poster"),
 ]

@@ -1,4 +1,5 @@
-"""The public agenda of actions and the iCalendar feeds people subscribe to."""
+"""The public agenda of actions, the iCalendar feeds people subscribe to, and the
+printable A4 poster of an action with a QR code to its page."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
+import segno
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Sum
@@ -14,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -178,3 +181,25 @@ def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
 def ics(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.visible_action(request, slug)
     return _calendar_response(request, [action], name=action.title, filename=f"{action.slug}.ics")
+
+
+@require_GET
+def poster(request: HttpRequest, slug: str) -> HttpResponse:
+    action, _rights = lookups.visible_action(request, slug)
+    url = site_url(request) + reverse("actions:detail", args=[action.slug])
+    return render(
+        request,
+        "actions/agenda/poster.html",
+        {"action": action, "url": url, "qr": mark_safe(qr_svg(url))},  # noqa: S308
+    )
+
+
+def qr_svg(url: str) -> str:
+    """Inline SVG markup of the QR code: no size (the print stylesheet sets it), no style
+    attribute (the Content-Security-Policy forbids inline styles). segno only emits
+    numbers and fixed attributes, so the markup is safe to mark as such."""
+    return str(
+        segno.make(url, error="m").svg_inline(
+            svgclass="poster-qr", lineclass="poster-qr-line", omitsize=True, border=2
+        )
+    )

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
-from tissage.actions.registration.forms import PlausibleDateField
 from tissage.inventories.contributions.forms import MultiplePhotoInput
 from tissage.inventories.photos import validate_photo
 

@@ -1,5 +1,5 @@
-"""On the day and after an action: the check-in list, impact counters, the report, and
-the staff exports. Each view starts with `lookups` (who may do what: `access.py`)."""
+"""On the day and after an action: the check-in list (and its printed sign-in sheet),
+impact counters, the report, and the staff exports. Each view starts with `lookups`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from tissage.actions.models import ActionReport, ImpactCounter, ImpactValue, Reg
 from tissage.core.access import require
 from tissage.inventories.photos import photo_prepare
 
-from . import exports
-from . import services as after
+from . import exports, services
 from .forms import (
     AttendanceForm,
     CounterForm,
@@ -27,6 +26,9 @@ from .forms import (
     ReportForm,
     WalkInForm,
 )
+
+SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
+
 
 # Attendance -----------------------------------------------------------------------------
 
@@ -46,7 +48,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     )
     walk_in = WalkInForm(request.POST if posted == "walk_in" else None, prefix="walk_in")
     if posted == "attendance" and form.is_valid():
-        count = after.attendance_set(action=action, marks=form.marks())
+        count = services.attendance_set(action=action, marks=form.marks())
         messages.success(
             request,
             ngettext(
@@ -59,7 +61,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("actions:attendance", slug=action.slug)
     if posted == "walk_in" and walk_in.is_valid():
         try:
-            person = after.walk_in_add(
+            person = services.walk_in_add(
                 action=action,
                 name=walk_in.cleaned_data["name"],
                 email=walk_in.cleaned_data["email"] or "",
@@ -81,11 +83,26 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
             "action": action,
             "form": form,
             "walk_in": walk_in,
-            "default_hours": after.action_hours(action),
+            "default_hours": services.action_hours(action),
             "present": present,
             "people": sum(r.seats for r in registrations if r.attended),
         },
         status=400 if posted and request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    action, _rights = lookups.managed_action(request, slug)
+    registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
+    return render(
+        request,
+        "actions/attendance/sign_in_sheet.html",
+        {
+            "action": action,
+            "registrations": registrations,
+            "empty_rows": range(SHEET_EMPTY_ROWS),
+        },
     )
 
 
@@ -102,7 +119,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
     if can_manage:
         posted = request.POST.get("form") if request.method == "POST" else None
         counters = list(ImpactCounter.objects.filter(project=project))
-        actions = after.impact_actions(project)
+        actions = services.impact_actions(project)
         values = {
             (v.action_id, v.counter_id): v.value
             for v in ImpactValue.objects.filter(counter__project=project, action__in=actions)
@@ -126,7 +143,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
             )
             return redirect("actions:impact", project_slug=project.slug)
         if posted == "values" and values_form.is_valid():
-            after.impact_values_set(project=project, values=values_form.values())
+            services.impact_values_set(project=project, values=values_form.values())
             messages.success(request, _("The impact values are saved."))
             return redirect("actions:impact", project_slug=project.slug)
         if posted:
@@ -136,7 +153,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
         "actions/attendance/impact.html",
         {
             "project": project,
-            "totals": after.impact_totals(project),
+            "totals": services.impact_totals(project),
             "can_manage": can_manage,
             "counter_form": counter_form,
             "values_form": values_form,
@@ -163,10 +180,10 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             new = [
-                after.NewPhoto(photo_prepare(upload), data["credit"].strip())
+                services.NewPhoto(photo_prepare(upload), data["credit"].strip())
                 for upload in data["photos"]
             ]
-            after.report_save(
+            services.report_save(
                 action=action,
                 text=data["text"],
                 author=signed_in_user(request),
@@ -223,4 +240,6 @@ def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpRespo
 @require_GET
 def export_impact(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
     project = lookups.managed_project(request, project_slug)
-    return _file(exports.impact_sheets(after.impact_totals(project)), fmt, f"{project.slug}-impact")
+    return _file(
+        exports.impact_sheets(services.impact_totals(project)), fmt, f"{project.slug}-impact"
+    )

@@ -1,8 +1,8 @@
-"""Forms of the facilitators' pages: an action's settings (create and edit), the
-registrants' list (assisted registration, moving, message) and cancelling an action.
+"""Forms of the facilitators' pages about the action itself: its settings (create and
+edit) and cancelling it.
 
-The forms read and check the input; writes that touch several rows are in `manage.py`
-and `services.py`, whose refusals the views show on these forms."""
+The forms read and check the input; writes that touch several rows are in `services.py`,
+whose refusals the views show on these forms."""
 
 from __future__ import annotations
 
@@ -15,36 +15,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.actions.form_fields import DateInput, DateTimeInput, TimeInput, plausible_year
 from tissage.actions.models import Action, Role
-from tissage.actions.registration.forms import plausible_year
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
 from .services import RoleEdit, Scope
 
 ROLE_ROWS = 4  # blank rows offered for roles: no JavaScript needed to add one
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        # The browser's date picker sends and expects ISO dates whatever the language.
-        super().__init__(format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self) -> None:
-        super().__init__(format="%H:%M")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 DATE_ERRORS = {
@@ -479,100 +457,6 @@ def _initial(action: Action, roles: list[Role]) -> dict[str, Any]:
             f"role_places_{row}": role.places,
         }
     return initial
-
-
-class AssistedRegistrationForm(forms.Form):
-    """A facilitator registers someone (on the phone, at a stall); email optional."""
-
-    name = forms.CharField(
-        label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
-    )
-    email = forms.EmailField(
-        label=_("Email address (optional)"),
-        required=False,
-        help_text=_("Without an address, the person gets no email: tell them yourself."),
-        error_messages={"invalid": _("Check the email address: it looks incomplete.")},
-    )
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
-    role = forms.ModelChoiceField(
-        label=_("Role"),
-        queryset=Role.objects.none(),
-        empty_label=None,
-        error_messages={
-            "required": _("Choose a role."),
-            "invalid_choice": _("Choose one of the roles offered."),
-        },
-    )
-    companions = forms.IntegerField(
-        label=_("People coming with them"),
-        min_value=0,
-        max_value=20,
-        initial=0,
-        error_messages={
-            "required": _("Type a number, 0 if they come alone."),
-            "min_value": _("Between 0 and 20 people."),
-            "max_value": _("Between 0 and 20 people."),
-            "invalid": _("Type a number, 0 if they come alone."),
-        },
-    )
-
-    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "add")
-        super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]
-
-
-class RegistrationChangeForm(forms.Form):
-    """One of the buttons of a registrant's row."""
-
-    do = forms.ChoiceField(
-        choices=[("move", "move"), ("promote", "promote"), ("cancel", "cancel")],
-        error_messages={"invalid_choice": _("Unknown request: reload the page.")},
-    )
-    role = forms.ModelChoiceField(
-        queryset=Role.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": _("Choose one of the roles of the action.")},
-    )
-
-    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("do") == "move" and data.get("role") is None and not self.errors:
-            self.add_error("role", _("Choose the new role."))
-        return data
-
-
-class MessageForm(forms.Form):
-    subject = forms.CharField(
-        label=_("Subject"),
-        max_length=150,
-        error_messages={"required": _("Give the message a subject.")},
-    )
-    text = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=5000,
-        error_messages={"required": _("Write the message.")},
-        help_text=_("The link to the action and the link to cancel are added below."),
-    )
-    role = forms.ModelChoiceField(
-        label=_("To"),
-        queryset=Role.objects.none(),
-        required=False,
-        empty_label=_("Every role"),
-        error_messages={"invalid_choice": _("Choose one of the roles of the action.")},
-    )
-    include_waiting = forms.BooleanField(
-        label=_("Also write to the people on the waiting list"), required=False
-    )
-
-    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]
 
 
 class CancelActionForm(forms.Form):

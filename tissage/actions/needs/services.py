@@ -1,4 +1,4 @@
-"""Material needs and pledges, and a person's own actions ("my actions").
+"""Material needs and pledges.
 
 Over-pledging is allowed on purpose: two spades too many harm nobody, and refusing
 a pledge would only make people bring things without saying so."""
@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.actions.attendance.services import hours_of
 from tissage.actions.models import Action, Need, Pledge, Registration
 
 
@@ -92,48 +90,3 @@ def pledge_add(*, need: Need, name: str, quantity: int, user: User | None = None
         else None
     )
     return Pledge.objects.create(need=need, registration=registration, name=name, quantity=quantity)
-
-
-@dataclass(frozen=True)
-class MyRegistration:
-    registration: Registration
-    hours: Decimal | None  # past actions only
-
-
-@dataclass(frozen=True)
-class MyActions:
-    upcoming: list[Registration]
-    past: list[MyRegistration]
-    total_hours: Decimal
-
-
-def my_actions(user: User, now: datetime.datetime | None = None) -> MyActions:
-    """The person's live registrations: upcoming (until the action ends) and past, with
-    the hours given. One query whatever the number of registrations."""
-    now = now or timezone.now()
-    mine = Q(user=user)
-    if user.email_confirmed_at:
-        # Registered as a guest before having an account: the address is theirs (they
-        # confirmed it by signing in with a code sent to it).
-        mine |= Q(user__isnull=True, email=user.email.lower())
-    registrations = (
-        Registration.objects.filter(mine)
-        .exclude(status=Registration.Status.CANCELLED)
-        .select_related("action__project", "role")
-        .order_by("action__starts_at", "pk")
-    )
-    upcoming: list[Registration] = []
-    past: list[MyRegistration] = []
-    for registration in registrations:
-        action = registration.action
-        if action.ends_at > now:
-            upcoming.append(registration)
-        elif (
-            registration.status == Registration.Status.CONFIRMED
-            and action.status == Action.Status.PUBLISHED
-        ):
-            # A waiting-list place or a cancelled action gave no hours: not listed.
-            past.append(MyRegistration(registration, hours_of(registration)))
-    past.reverse()  # the most recent first
-    total = sum((line.hours or Decimal(0) for line in past), Decimal("0.00"))
-    return MyActions(upcoming=upcoming, past=past, total_hours=total)

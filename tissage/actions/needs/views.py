@@ -1,4 +1,4 @@
-"""Material needs and pledges, "my actions", the printable poster and sign-in sheet.
+"""Material needs (the facilitators' list) and pledges (anyone who sees the action).
 
 Each view starts with `lookups`: access is decided in `access.py` only."""
 
@@ -6,26 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
-from tissage.actions import lookups, tokens
+from tissage.actions import lookups
 from tissage.actions.models import Action, Need
-from tissage.core.emails import site_url
 
-from . import services as more
+from . import services
 from .forms import NeedForm, PledgeForm
-
-SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
 
 
 def _pledge_form(request: HttpRequest, need: Need, data: Any = None) -> PledgeForm:
@@ -41,10 +34,10 @@ def _pledge_form(request: HttpRequest, need: Need, data: Any = None) -> PledgeFo
 def needs_part(request: HttpRequest, action: Action) -> dict[str, Any]:
     """What the action page needs for its "Material" section (one query), to merge into
     its context: `needs` (lines with a pledge form each) and `pledges_open`."""
-    lines = more.need_lines(action)
+    lines = services.need_lines(action)
     return {
         "needs": [(line, _pledge_form(request, line.need)) for line in lines],
-        "pledges_open": more.pledges_open(action),
+        "pledges_open": services.pledges_open(action),
     }
 
 
@@ -54,7 +47,7 @@ def needs(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.managed_action(request, slug)
     form = NeedForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
-        more.need_save(action=action, **form.cleaned_data)
+        services.need_save(action=action, **form.cleaned_data)
         messages.success(request, _("The need is added."))
         return redirect("actions:needs", slug=action.slug)
     return _needs_page(request, action, new_form=form)
@@ -68,7 +61,7 @@ def _needs_page(
     bound: NeedForm | None = None,
 ) -> HttpResponse:
     rows = []
-    for line in more.need_lines(action):
+    for line in services.need_lines(action):
         need = line.need
         form = (
             bound
@@ -92,7 +85,7 @@ def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     form = NeedForm(request.POST, prefix=f"need-{need.pk}")
     if not form.is_valid():
         return _needs_page(request, action, bound=form)
-    more.need_save(action=action, need=need, **form.cleaned_data)
+    services.need_save(action=action, need=need, **form.cleaned_data)
     messages.success(request, _("The need is changed."))
     return redirect("actions:needs", slug=action.slug)
 
@@ -100,7 +93,7 @@ def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
 @require_POST
 def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     action, _rights = lookups.managed_action(request, slug)
-    more.need_delete(need=lookups.need_of(action, need_pk))
+    services.need_delete(need=lookups.need_of(action, need_pk))
     messages.success(request, _("The need is removed, with its pledges."))
     return redirect("actions:needs", slug=action.slug)
 
@@ -113,8 +106,8 @@ def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     if form.is_valid():
         user = request.user if isinstance(request.user, User) else None
         try:
-            more.pledge_add(need=need, user=user, **form.cleaned_data)
-        except more.PledgeRefused as error:
+            services.pledge_add(need=need, user=user, **form.cleaned_data)
+        except services.PledgeRefused as error:
             form.add_error(None, error)
         else:
             messages.success(
@@ -123,63 +116,7 @@ def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
                 % {"quantity": form.cleaned_data["quantity"], "label": need.label},
             )
             return redirect(reverse("actions:detail", args=[action.slug]) + "#material-title")
-    line = next(line for line in more.need_lines(action) if line.need.pk == need.pk)
+    line = next(line for line in services.need_lines(action) if line.need.pk == need.pk)
     return render(
         request, "actions/needs/pledge.html", {"action": action, "line": line, "form": form}
-    )
-
-
-@require_GET
-def mine(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    now = timezone.now()
-    mine = more.my_actions(user, now)
-    upcoming = [
-        (
-            registration,
-            tokens.make(registration) if registration.action.starts_at > now else None,
-        )
-        for registration in mine.upcoming
-    ]
-    return render(
-        request,
-        "actions/registration/mine.html",
-        {"upcoming": upcoming, "past": mine.past, "total_hours": mine.total_hours},
-    )
-
-
-@require_GET
-def poster(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.visible_action(request, slug)
-    url = site_url(request) + reverse("actions:detail", args=[action.slug])
-    return render(
-        request,
-        "actions/agenda/poster.html",
-        {"action": action, "url": url, "qr": mark_safe(qr_svg(url))},  # noqa: S308
-    )
-
-
-def qr_svg(url: str) -> str:
-    """Inline SVG markup of the QR code: no size (the print stylesheet sets it), no style
-    attribute (the Content-Security-Policy forbids inline styles). segno only emits
-    numbers and fixed attributes, so the markup is safe to mark as such."""
-    return str(
-        segno.make(url, error="m").svg_inline(
-            svgclass="poster-qr", lineclass="poster-qr-line", omitsize=True, border=2
-        )
-    )
-
-
-@require_GET
-def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
-    registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
-    return render(
-        request,
-        "actions/attendance/sign_in_sheet.html",
-        {
-            "action": action,
-            "registrations": registrations,
-            "empty_rows": range(SHEET_EMPTY_ROWS),
-        },
     )

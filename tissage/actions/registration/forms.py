@@ -1,33 +1,15 @@
+"""Forms of registering: the action page's form, and the facilitators' forms of the
+registrants' list (registering someone on their behalf, moving, a message)."""
+
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.models import Action, Role
-
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-def plausible_year(value: Any) -> None:
-    """Validator for date and date-time fields: years 1900–2100 only (see below)."""
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValidationError(_("Give a date between 1900 and 2100."), code="out_of_range")
-
-
-class PlausibleDateField(forms.DateField):
-    """A date between 1900 and 2100. Far beyond, the day after 31/12/9999 or the UTC
-    time of 01/01/0001 overflow Python's dates (a 500), and no action happens there."""
-
-    default_error_messages = {"out_of_range": _("Give a date between 1900 and 2100.")}
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value not in self.empty_values and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
 def _role_label(role: Role, *, places: dict[int, int]) -> str:
@@ -90,3 +72,97 @@ class RegistrationForm(forms.Form):
             field.initial = roles[0].pk
         if signed_in:
             del self.fields["name"], self.fields["email"]
+
+
+class AssistedRegistrationForm(forms.Form):
+    """A facilitator registers someone (on the phone, at a stall); email optional."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        help_text=_("Without an address, the person gets no email: tell them yourself."),
+        error_messages={"invalid": _("Check the email address: it looks incomplete.")},
+    )
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
+    role = forms.ModelChoiceField(
+        label=_("Role"),
+        queryset=Role.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose one of the roles offered."),
+        },
+    )
+    companions = forms.IntegerField(
+        label=_("People coming with them"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+        error_messages={
+            "required": _("Type a number, 0 if they come alone."),
+            "min_value": _("Between 0 and 20 people."),
+            "max_value": _("Between 0 and 20 people."),
+            "invalid": _("Type a number, 0 if they come alone."),
+        },
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "add")
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]
+
+
+class RegistrationChangeForm(forms.Form):
+    """One of the buttons of a registrant's row."""
+
+    do = forms.ChoiceField(
+        choices=[("move", "move"), ("promote", "promote"), ("cancel", "cancel")],
+        error_messages={"invalid_choice": _("Unknown request: reload the page.")},
+    )
+    role = forms.ModelChoiceField(
+        queryset=Role.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the roles of the action.")},
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("do") == "move" and data.get("role") is None and not self.errors:
+            self.add_error("role", _("Choose the new role."))
+        return data
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=150,
+        error_messages={"required": _("Give the message a subject.")},
+    )
+    text = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        error_messages={"required": _("Write the message.")},
+        help_text=_("The link to the action and the link to cancel are added below."),
+    )
+    role = forms.ModelChoiceField(
+        label=_("To"),
+        queryset=Role.objects.none(),
+        required=False,
+        empty_label=_("Every role"),
+        error_messages={"invalid_choice": _("Choose one of the roles of the action.")},
+    )
+    include_waiting = forms.BooleanField(
+        label=_("Also write to the people on the waiting list"), required=False
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = action.roles.all()  # type: ignore[attr-defined]

@@ -1,12 +1,18 @@
 """Reads about registrations: places left (for one action or a page of them), the live
-registrations of an action."""
+registrations of an action, a person's own registrations ("my actions")."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 
+from tissage.accounts.models import User
+from tissage.actions.attendance.services import hours_of
 from tissage.actions.models import Action, Registration, RegistrationQuerySet, Role
 
 
@@ -47,3 +53,48 @@ def places_left_in(
         overall = max(action.capacity - sum(taken.values()), 0)
         left = {pk: min(value, overall) for pk, value in left.items()}
     return left
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    registration: Registration
+    hours: Decimal | None  # past actions only
+
+
+@dataclass(frozen=True)
+class MyActions:
+    upcoming: list[Registration]
+    past: list[MyRegistration]
+    total_hours: Decimal
+
+
+def my_actions(user: User, now: datetime.datetime | None = None) -> MyActions:
+    """The person's live registrations: upcoming (until the action ends) and past, with
+    the hours given. One query whatever the number of registrations."""
+    now = now or timezone.now()
+    mine = Q(user=user)
+    if user.email_confirmed_at:
+        # Registered as a guest before having an account: the address is theirs (they
+        # confirmed it by signing in with a code sent to it).
+        mine |= Q(user__isnull=True, email=user.email.lower())
+    registrations = (
+        Registration.objects.filter(mine)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("action__project", "role")
+        .order_by("action__starts_at", "pk")
+    )
+    upcoming: list[Registration] = []
+    past: list[MyRegistration] = []
+    for registration in registrations:
+        action = registration.action
+        if action.ends_at > now:
+            upcoming.append(registration)
+        elif (
+            registration.status == Registration.Status.CONFIRMED
+            and action.status == Action.Status.PUBLISHED
+        ):
+            # A waiting-list place or a cancelled action gave no hours: not listed.
+            past.append(MyRegistration(registration, hours_of(registration)))
+    past.reverse()  # the most recent first
+    total = sum((line.hours or Decimal(0) for line in past), Decimal("0.00"))
+    return MyActions(upcoming=upcoming, past=past, total_hours=total)

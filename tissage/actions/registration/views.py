@@ -1,20 +1,31 @@
-"""The action page with its registration form, and the cancel link of the emails."""
+"""The action page with its registration form, the cancel link of the emails, a person's
+own registrations ("my actions"), and the facilitators' list of registrants. Each view
+starts with `lookups`."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tissage.actions import lookups
-from tissage.actions.models import Registration
-from tissage.actions.needs import views as views_more
+from tissage.accounts.access import signed_in_user
+from tissage.actions import access, lookups, tokens
+from tissage.actions.models import Action, Registration
+from tissage.actions.needs import views as needs_views
 from tissage.core.emails import site_url
 
 from . import queries, services
-from .forms import RegistrationForm
+from .forms import (
+    AssistedRegistrationForm,
+    MessageForm,
+    RegistrationChangeForm,
+    RegistrationForm,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,7 +65,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "roles": [(role, places.get(role.pk, 0)) for role in action.roles.all()],
             "form": form,
-            **views_more.needs_part(request, action),
+            **needs_views.needs_part(request, action),
         },
     )
 
@@ -104,4 +115,210 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "actions/registration/cancel.html",
         {"registration": registration, "action": action},
+    )
+
+
+def _registrants_page(
+    request: HttpRequest,
+    action: Action,
+    rights: access.ActionRights,
+    add_form: AssistedRegistrationForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    roles = list(action.roles.all())
+    registrations = list(
+        Registration.objects.filter(action=action)
+        .select_related("entered_by")
+        .order_by("created_at", "pk")
+    )
+    places = queries.places_left_in(action, roles, registrations)
+    by_role = {role.pk: [] for role in roles}  # type: dict[int, list[Registration]]
+    for registration in registrations:
+        if registration.status == Registration.Status.CONFIRMED:
+            by_role[registration.role_id].append(registration)
+    role_of = {role.pk: role for role in roles}
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
+    for registration in registrations:
+        registration.role = role_of[registration.role_id]  # no query per row
+    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    return render(
+        request,
+        "actions/registration/registrants.html",
+        {
+            "action": action,
+            "tables": [(role, by_role[role.pk], places.get(role.pk, 0)) for role in roles],
+            "roles": roles,
+            "waiting": waiting,
+            "cancelled_count": sum(
+                r.status == Registration.Status.CANCELLED for r in registrations
+            ),
+            "confirmed_people": sum(r.seats for r in confirmed),
+            "confirmed_count": len(confirmed),
+            "waiting_people": sum(r.seats for r in waiting),
+            "places_left_total": sum(places.values())
+            if action.capacity is None
+            else max(action.capacity - sum(r.seats for r in confirmed), 0),
+            "sees_contacts": access.sees_registrant_contacts(rights),
+            "add_form": add_form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registrants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list; its form registers someone on their behalf."""
+    action, rights = lookups.managed_action(request, slug)
+    form = AssistedRegistrationForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registered = services.registration_assisted(
+                action=action,
+                role=data["role"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                companions=data["companions"],
+                entered_by=signed_in_user(request),
+                base_url=site_url(request),
+            )
+        except services.RegistrationRefused as error:
+            form.add_error(None, str(error))
+        else:
+            registration = registered.registration
+            if not registered.created:
+                messages.info(
+                    request,
+                    _("%(email)s is already registered for this action: nothing changed.")
+                    % {"email": registration.email},
+                )
+            elif registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request, _("%(name)s is registered.") % {"name": registration.name}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The role is full: %(name)s is on the waiting list.")
+                    % {"name": registration.name},
+                )
+            return redirect("actions:registrants", slug=action.slug)
+    return _registrants_page(request, action, rights, form, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move to another role, promote from the waiting list, or cancel; then back."""
+    action, _rights = lookups.managed_action(request, slug)
+    registration = lookups.registration_of(action, pk)
+    form = RegistrationChangeForm(request.POST, action=action)
+    back = redirect("actions:registrants", slug=action.slug)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return back
+    base_url = site_url(request)
+    name = registration.name
+    try:
+        match form.cleaned_data["do"]:
+            case "move":
+                moved = services.registration_move(
+                    registration=registration, role=form.cleaned_data["role"], base_url=base_url
+                )
+                messages.success(
+                    request,
+                    _("%(name)s now has the role “%(role)s”.")
+                    % {"name": name, "role": moved.role.name},
+                )
+            case "promote":
+                services.registration_promote(registration=registration, base_url=base_url)
+                messages.success(
+                    request, _("%(name)s has a place now and is told by email.") % {"name": name}
+                )
+            case "cancel":
+                if registration.status == Registration.Status.CANCELLED:
+                    raise services.ManageRefused(
+                        _("This registration is cancelled: nothing was changed.")
+                    )
+                promoted = services.registration_cancel(
+                    registration=registration, base_url=base_url
+                )
+                messages.success(
+                    request,
+                    _("The registration of %(name)s is cancelled.") % {"name": name}
+                    + (
+                        " "
+                        + ngettext(
+                            "%(count)s person of the waiting list has the place.",
+                            "%(count)s people of the waiting list have a place.",
+                            len(promoted),
+                        )
+                        % {"count": len(promoted)}
+                        if promoted
+                        else ""
+                    ),
+                )
+    except services.ManageRefused as error:
+        messages.error(request, str(error))
+    return back
+
+
+@require_http_methods(["GET", "POST"])
+def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
+    action, _rights = lookups.managed_action(request, slug)
+    form = MessageForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        count = services.registrants_message(
+            action=action,
+            subject=data["subject"],
+            text=data["text"],
+            role=data["role"],
+            include_waiting=data["include_waiting"],
+            sender=signed_in_user(request),
+            base_url=site_url(request),
+        )
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "The message is on its way to %(count)s person.",
+                    "The message is on its way to %(count)s people.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Nobody to write to: no registrant has an email address."))
+        return redirect("actions:registrants", slug=action.slug)
+    counts = Registration.objects.filter(action=action).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+    )
+    return render(
+        request,
+        "actions/registration/message.html",
+        {"action": action, "form": form, "counts": counts},
+    )
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.now()
+    mine = queries.my_actions(user, now)
+    upcoming = [
+        (
+            registration,
+            tokens.make(registration) if registration.action.starts_at > now else None,
+        )
+        for registration in mine.upcoming
+    ]
+    return render(
+        request,
+        "actions/registration/mine.html",
+        {"upcoming": upcoming, "past": mine.past, "total_hours": mine.total_hours},
     )

@@ -1,15 +1,13 @@
-"""Forces vives: one's availability, and volunteers for an action (see views_volunteers)."""
+"""Forces vives: one's availability, and the volunteers a facilitator may invite."""
 
 from django.urls import URLPattern, path
 
 from tissage.actions import converters  # noqa: F401 (registers action_slug)
 
-from . import views as views_volunteers
+from . import views
 
 urlpatterns: list[URLPattern] = [
-    path("mes-disponibilites/", views_volunteers.availability, name="availability"),
-    path("<action_slug:slug>/forces-vives/", views_volunteers.volunteers, name="volunteers"),
-    path(
-        "<action_slug:slug>/forces-vives/inviter/", views_volunteers.invite, name="invite_volunteer"
-    ),
+    path("mes-disponibilites/", views.availability, name="availability"),
+    path("<action_slug:slug>/forces-vives/", views.volunteers, name="volunteers"),
+    path("<action_slug:slug>/forces-vives/inviter/", views.invite, name="invite_volunteer"),
 ]

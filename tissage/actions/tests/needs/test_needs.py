@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions import tokens
+from tissage.actions.attendance import views as attendance_views
 from tissage.actions.models import Need, Pledge, Registration
-from tissage.actions.needs import services as more
-from tissage.actions.needs import views as views_more
+from tissage.actions.registration import queries as registration_queries
 from tissage.actions.tests.registration.test_registration import make_action
 from tissage.core.tests.factories import (
     ROLES,
@@ -295,8 +295,8 @@ def test_my_actions_totals_past_hours_in_the_service():
         status=Registration.Status.CONFIRMED,
     )
     later = action.ends_at + datetime.timedelta(minutes=1)
-    assert more.my_actions(person, later).total_hours == Decimal("3.00")
-    assert more.my_actions(person).upcoming[0].action == action
+    assert registration_queries.my_actions(person, later).total_hours == Decimal("3.00")
+    assert registration_queries.my_actions(person).upcoming[0].action == action
 
 
 # --- Poster and sign-in sheet ----------------------------------------------------------
@@ -345,7 +345,7 @@ def test_the_sign_in_sheet_lists_confirmed_registrants_and_empty_rows(client):
     client.force_login(manager_of(action))
     page = client.get(url("sign_in_sheet", action)).content.decode()
     assert "Aline" in page and "Bruno" not in page
-    assert page.count('class="sheet-empty"') == views_more.SHEET_EMPTY_ROWS
+    assert page.count('class="sheet-empty"') == attendance_views.SHEET_EMPTY_ROWS
     assert "<caption>" in page and 'scope="col"' in page
 
 
