@@ -1,4 +1,5 @@
-"""The one way the actions' views fetch what their URL names and check who may see it.
+"""The one way the actions' views fetch what their URL names and check who may see it
+(projects named by a URL are fetched by `tissage.projects.lookups`).
 
 Each function fetches the object with what the pages show (`select_related`), asks
 `access.py` for the rights, and answers with the rule of `core.access`: an object hidden
@@ -16,15 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.core.access import require
-from tissage.projects.access import ProjectRights, project_rights
-from tissage.projects.models import Project
 
 from . import access, tokens
 from .access import ActionRights
 from .models import Action, Need, Registration
 
 
-def visible_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
+def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
     """The action and the person's rights on it; 404 for whoever may not see it (a draft
     of someone else's, an action of a project hidden from them)."""
     action = get_object_or_404(
@@ -36,35 +35,19 @@ def visible_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRight
     return action, rights
 
 
-def managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
-    """The action for its team (see `visible_action`); others sign in first or get 403."""
-    action, rights = visible_action(request, slug)
+def get_managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
+    """The action for its team (see `get_action`); others sign in first or get 403."""
+    action, rights = get_action(request, slug)
     require(request, rights.can_manage)
     return action, rights
 
 
-def visible_project(request: HttpRequest, slug: str) -> tuple[Project, ProjectRights]:
-    """The project and the person's rights on it; 404 for whoever may not see it."""
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    rights = project_rights(request.user, project)
-    if not rights.can_view:
-        raise Http404
-    return project, rights
-
-
-def managed_project(request: HttpRequest, slug: str) -> Project:
-    """The project for whoever may edit it (its actions, counters and exports with it)."""
-    project, rights = visible_project(request, slug)
-    require(request, rights.can_edit)
-    return project
-
-
-def registration_of(action: Action, pk: int) -> Registration:
+def get_registration(action: Action, pk: int) -> Registration:
     """A registration of this action (404 for one of another action)."""
     return get_object_or_404(Registration, pk=pk, action=action)
 
 
-def need_of(action: Action, pk: int) -> Need:
+def get_need(action: Action, pk: int) -> Need:
     """A material need of this action (404 for one of another action)."""
     return get_object_or_404(Need, pk=pk, action=action)
 
@@ -73,7 +56,7 @@ class LinkProblem(Exception):
     """The cancel link of an email cannot be used; the message says why, to the person."""
 
 
-def registration_of_link(token: str) -> Registration:
+def get_linked_registration(token: str) -> Registration:
     """The registration a cancel link names. The signature is the right: no sign-in is
     asked, and the link works until the action starts. A link that does not lead to a
     registration raises `LinkProblem` (the page says why, with a 400) rather than 404."""

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from tissage.actions import lookups
 from tissage.actions.models import Action, ActionQuerySet, Registration, Role
 from tissage.core.emails import site_url
+from tissage.projects import lookups as project_lookups
 from tissage.projects.access import projects_visible_to
 from tissage.territories.models import Commune
 
@@ -157,7 +158,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
-    project, _rights = lookups.visible_project(request, slug)
+    project = project_lookups.get_project(request, slug)
     return _calendar_response(
         request,
         _feed_actions(request).filter(project=project),
@@ -179,13 +180,13 @@ def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
 
 @require_GET
 def ics(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.visible_action(request, slug)
+    action, _rights = lookups.get_action(request, slug)
     return _calendar_response(request, [action], name=action.title, filename=f"{action.slug}.ics")
 
 
 @require_GET
 def poster(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.visible_action(request, slug)
+    action, _rights = lookups.get_action(request, slug)
     url = site_url(request) + reverse("actions:detail", args=[action.slug])
     return render(
         request,

@@ -16,6 +16,8 @@ from tissage.actions import lookups
 from tissage.actions.models import ActionReport, ImpactCounter, ImpactValue, Registration
 from tissage.core.access import require
 from tissage.inventories.photos import photo_prepare
+from tissage.projects import lookups as project_lookups
+from tissage.projects.access import project_rights
 
 from . import exports, services
 from .forms import (
@@ -35,7 +37,7 @@ SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
 
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     registrations = list(
         Registration.objects.filter(action=action)
         .confirmed()
@@ -93,7 +95,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
     return render(
         request,
@@ -111,7 +113,8 @@ def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
-    project, rights = lookups.visible_project(request, project_slug)
+    project = project_lookups.get_project(request, project_slug)
+    rights = project_rights(request.user, project)
     # Everyone who sees the project sees the totals; its team also defines and fills them.
     require(request, rights.can_edit or request.method != "POST")
     can_manage = rights.can_edit
@@ -167,7 +170,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     existing = ActionReport.objects.filter(action=action).prefetch_related("photos").first()
     photos = list(existing.photos.all()) if existing else []
     form = ReportForm(
@@ -214,13 +217,13 @@ def _file(sheets: list[exports.Sheet], fmt: str, name: str) -> HttpResponse:
 
 @require_GET
 def export_registrants(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     return _file(exports.registrants_sheets(action), fmt, f"{action.slug}-inscrits")
 
 
 @require_GET
 def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
-    project = lookups.managed_project(request, project_slug)
+    project = project_lookups.get_edited_project(request, project_slug)
     period = PeriodForm(request.GET)
     if not period.is_valid():
         return render(
@@ -239,7 +242,7 @@ def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpRespo
 
 @require_GET
 def export_impact(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
-    project = lookups.managed_project(request, project_slug)
+    project = project_lookups.get_edited_project(request, project_slug)
     return _file(
         exports.impact_sheets(services.impact_totals(project)), fmt, f"{project.slug}-impact"
     )

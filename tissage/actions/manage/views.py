@@ -17,6 +17,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
 from tissage.actions.models import Action, Registration
 from tissage.core.emails import site_url
+from tissage.projects import lookups as project_lookups
 
 from . import services
 from .forms import (
@@ -28,7 +29,7 @@ from .services import RoleInput
 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, project_slug: str) -> HttpResponse:
-    project = lookups.managed_project(request, project_slug)
+    project = project_lookups.get_edited_project(request, project_slug)
     form = ActionForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +87,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     form = ActionForm(request.POST or None, project=action.project, action=action)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +124,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cancel_action(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     live = Registration.objects.filter(action=action).exclude(status=Registration.Status.CANCELLED)
     form = CancelActionForm(request.POST or None)
     if action.status == Action.Status.CANCELLED:

@@ -44,7 +44,7 @@ def needs_part(request: HttpRequest, action: Action) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def needs(request: HttpRequest, slug: str) -> HttpResponse:
     """The facilitators' list of needs: add one (POST here), change or remove one."""
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     form = NeedForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
         services.need_save(action=action, **form.cleaned_data)
@@ -80,8 +80,8 @@ def _needs_page(
 
 @require_POST
 def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
-    need = lookups.need_of(action, need_pk)
+    action, _rights = lookups.get_managed_action(request, slug)
+    need = lookups.get_need(action, need_pk)
     form = NeedForm(request.POST, prefix=f"need-{need.pk}")
     if not form.is_valid():
         return _needs_page(request, action, bound=form)
@@ -92,16 +92,16 @@ def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
 
 @require_POST
 def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
-    services.need_delete(need=lookups.need_of(action, need_pk))
+    action, _rights = lookups.get_managed_action(request, slug)
+    services.need_delete(need=lookups.get_need(action, need_pk))
     messages.success(request, _("The need is removed, with its pledges."))
     return redirect("actions:needs", slug=action.slug)
 
 
 @require_POST
 def pledge(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
-    action, _rights = lookups.visible_action(request, slug)
-    need = lookups.need_of(action, need_pk)
+    action, _rights = lookups.get_action(request, slug)
+    need = lookups.get_need(action, need_pk)
     form = _pledge_form(request, need, request.POST)
     if form.is_valid():
         user = request.user if isinstance(request.user, User) else None

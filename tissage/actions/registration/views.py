@@ -30,7 +30,7 @@ from .forms import (
 
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = lookups.visible_action(request, slug)
+    action, rights = lookups.get_action(request, slug)
     places = queries.places_left(action)
     user = request.user if request.user.is_authenticated else None
     form = RegistrationForm(
@@ -102,7 +102,7 @@ def _tell(request: HttpRequest, registered: services.Registered) -> None:
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST cancels: mail scanners follow links, people press buttons."""
     try:
-        registration = lookups.registration_of_link(token)
+        registration = lookups.get_linked_registration(token)
     except lookups.LinkProblem as problem:
         return render(request, "actions/link_problem.html", {"message": str(problem)}, status=400)
     action = registration.action
@@ -169,7 +169,7 @@ def _registrants_page(
 @require_http_methods(["GET", "POST"])
 def registrants(request: HttpRequest, slug: str) -> HttpResponse:
     """The list; its form registers someone on their behalf."""
-    action, rights = lookups.managed_action(request, slug)
+    action, rights = lookups.get_managed_action(request, slug)
     form = AssistedRegistrationForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -211,8 +211,8 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move to another role, promote from the waiting list, or cancel; then back."""
-    action, _rights = lookups.managed_action(request, slug)
-    registration = lookups.registration_of(action, pk)
+    action, _rights = lookups.get_managed_action(request, slug)
+    registration = lookups.get_registration(action, pk)
     form = RegistrationChangeForm(request.POST, action=action)
     back = redirect("actions:registrants", slug=action.slug)
     if not form.is_valid():
@@ -268,7 +268,7 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     form = MessageForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -63,7 +63,7 @@ def _skill_choices(profiles: list[VolunteerProfile]) -> list[tuple[str, str]]:
 
 @require_GET
 def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     profiles = list(VolunteerProfile.objects.available())
     form = VolunteerFilterForm(
         request.GET or None, skills=_skill_choices(profiles), commune=action.commune
@@ -90,7 +90,7 @@ def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    action, _rights = lookups.managed_action(request, slug)
+    action, _rights = lookups.get_managed_action(request, slug)
     form = InviteForm(request.POST)
     person = None
     if form.is_valid():
