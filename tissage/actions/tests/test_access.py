@@ -50,11 +50,10 @@ SITUATIONS = {
 CREATE_SITUATIONS = {"published": STAFF, "draft_action": STAFF, "draft_project": STAFF_DRAFT}
 
 
-@pytest.fixture(autouse=True)
-def emails_at_once(monkeypatch):
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+@pytest.fixture
+def client(client, committed):
+    """Emails leave at the end of each request, as after a real commit."""
+    return committed(client)
 
 
 class World:

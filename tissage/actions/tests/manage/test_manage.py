@@ -31,14 +31,6 @@ from tissage.projects.models import ProjectMembership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def emails_at_once(monkeypatch):
-    """Emails leave after the commit; `db` tests run inside a transaction: send at once."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 @pytest.fixture
 def project():
     return ProjectFactory()
@@ -50,8 +42,9 @@ def facilitator(project):
 
 
 @pytest.fixture
-def client(facilitator):
-    client = Client()
+def client(facilitator, committed):
+    """The facilitator's client; emails leave at the end of each request (`committed`)."""
+    client = committed(Client())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(facilitator)
     return client
@@ -364,13 +357,15 @@ def test_registrants_without_an_address_get_no_email(client, project):
 
 
 def test_no_kind_of_placeholder_address_is_told_of_a_change(client, project):
-    action = an_action(project)
+    # Places for the four people below: with fewer, the edit is refused and tells nobody.
+    action = an_action(project, places=5)
     register(action, 1)
     without_address(action)
     mail.outbox.clear()
 
-    client.post(edit_url(action), edit_data(action, address="Salle des fêtes"))
+    response = client.post(edit_url(action), edit_data(action, address="Salle des fêtes"))
 
+    assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [["personne1@example.org"]]
 
 

@@ -17,11 +17,10 @@ from tissage.core.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def emails_at_once(monkeypatch):
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+@pytest.fixture
+def client(client, committed):
+    """Emails leave at the end of each request, as after a real commit."""
+    return committed(client)
 
 
 def detail_url(action):

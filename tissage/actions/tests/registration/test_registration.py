@@ -22,14 +22,6 @@ from tissage.actions.registration.services import (
 from tissage.core.tests.factories import ProjectFactory
 
 
-@pytest.fixture
-def emails_at_once(monkeypatch):
-    """Emails leave after the commit; `db` tests run inside a transaction: send at once."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 def make_action(places: int = 10, **fields):
     starts_at = timezone.now() + datetime.timedelta(days=7)
     fields.setdefault("status", "published")
@@ -95,10 +87,13 @@ def test_fifty_at_once_for_ten_places_give_ten_confirmed_and_forty_waiting(trans
     assert "Une place s’est libérée" in message.subject
 
 
-def test_double_click_and_same_address_give_one_registration(db, emails_at_once):
+def test_double_click_and_same_address_give_one_registration(
+    db, django_capture_on_commit_callbacks
+):
     action = make_action()
-    first = register(action, 1)
-    again = register(action, 1, email="  PERSONNE1@example.org ")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = register(action, 1)
+        again = register(action, 1, email="  PERSONNE1@example.org ")
     assert first.created and not again.created
     assert again.registration.pk == first.registration.pk
     assert Registration.objects.count() == 1
@@ -149,9 +144,9 @@ def test_a_past_action_takes_no_registration(db):
         register(action, 1)
 
 
-def test_the_confirmation_carries_an_ics_in_paris_time_with_a_link_back(db, emails_at_once):
+def test_the_confirmation_carries_an_ics_in_paris_time_with_a_link_back(db, on_commit):
     action = make_action()
-    register(action, 1)
+    on_commit(register, action, 1)
     (message,) = mail.outbox
     (attachment,) = message.attachments
     filename, content, mimetype = attachment

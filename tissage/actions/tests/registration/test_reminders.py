@@ -28,13 +28,6 @@ def site_url(settings):
     settings.SITE_URL = "https://tissage.example"
 
 
-@pytest.fixture
-def emails_at_once(monkeypatch):
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 def action_in(hours: float, **fields):
     starts_at = NOW + datetime.timedelta(hours=hours)
     fields.setdefault("status", "published")
@@ -61,7 +54,7 @@ def action_in(hours: float, **fields):
 
 
 @pytest.mark.django_db
-def test_reminders_go_once_to_confirmed_people_in_the_window(emails_at_once):
+def test_reminders_go_once_to_confirmed_people_in_the_window(on_commit):
     due = action_in(20)
     action_in(30)  # too early
     action_in(-1)  # started
@@ -69,7 +62,7 @@ def test_reminders_go_once_to_confirmed_people_in_the_window(emails_at_once):
     action_in(10, reminder_hours_before=0)  # no reminder wanted
     longer = action_in(40, reminder_hours_before=48)  # its own, longer delay
     walk_in_add(action=due, name="Sans adresse")
-    assert reminders_send(now=NOW) == 4
+    assert on_commit(reminders_send, now=NOW) == 4
     assert {m.to[0] for m in mail.outbox} == {
         f"p{number}-{action.pk}@example.org" for number in (0, 1) for action in (due, longer)
     }
@@ -82,15 +75,15 @@ def test_reminders_go_once_to_confirmed_people_in_the_window(emails_at_once):
     due.refresh_from_db()
     assert due.reminder_sent_at == NOW
     # Run again, later: nothing more.
-    assert reminders_send(now=NOW + datetime.timedelta(minutes=15)) == 0
+    assert on_commit(reminders_send, now=NOW + datetime.timedelta(minutes=15)) == 0
     assert len(mail.outbox) == 4
 
 
 @pytest.mark.django_db
-def test_no_reminder_goes_to_any_kind_of_placeholder_address(emails_at_once):
+def test_no_reminder_goes_to_any_kind_of_placeholder_address(on_commit):
     due = action_in(20)
     without_address(due)
-    assert reminders_send(now=NOW) == 2
+    assert on_commit(reminders_send, now=NOW) == 2
     assert sorted(m.to[0] for m in mail.outbox) == [
         f"p0-{due.pk}@example.org",
         f"p1-{due.pk}@example.org",
@@ -98,13 +91,13 @@ def test_no_reminder_goes_to_any_kind_of_placeholder_address(emails_at_once):
 
 
 @pytest.mark.django_db
-def test_the_cancel_link_of_the_reminder_works(client, emails_at_once):
+def test_the_cancel_link_of_the_reminder_works(client, on_commit):
     due = action_in(20)
     starts_at = timezone.now() + datetime.timedelta(hours=20)
     Action.objects.filter(pk=due.pk).update(
         starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2)
     )
-    reminders_send()
+    on_commit(reminders_send)
     message = mail.outbox[0]
     path = re.search(r"https://tissage\.example(/actions/annuler/\S+/)", message.body).group(1)
     client.post(path)
@@ -119,12 +112,12 @@ def test_the_command_needs_the_site_address(settings):
 
 
 @pytest.mark.django_db
-def test_the_command_sends_and_says_how_many(emails_at_once):
+def test_the_command_sends_and_says_how_many(on_commit):
     starts_at = timezone.now() + datetime.timedelta(hours=2)
     action_in(0)
     Action.objects.update(starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2))
     out = io.StringIO()
-    call_command("send_reminders", stdout=out)
+    on_commit(call_command, "send_reminders", stdout=out)
     assert out.getvalue().startswith("2 ")
     assert len(mail.outbox) == 2
 
