@@ -7,6 +7,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+
+from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory
+from tissage.projects.models import ProjectMembership
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active():  # type: ignore[no-untyped-def]
+    """Each test starts in the site's language (settings.LANGUAGE_CODE), whatever language
+    the last request of the previous test left active in this thread."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -31,3 +44,30 @@ def committed(django_capture_on_commit_callbacks) -> Callable[[Client], Client]:
         return client
 
     return wrap
+
+
+@pytest.fixture
+def in_english(client, settings):  # type: ignore[no-untyped-def]
+    """Pages asked for in English: the assertions read the msgids, whatever the state of
+    the French catalogue."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def project():  # type: ignore[no-untyped-def]
+    return ProjectFactory()
+
+
+@pytest.fixture
+def facilitator(project):  # type: ignore[no-untyped-def]
+    return ProjectMembershipFactory(project=project, role=ProjectMembership.Role.FACILITATOR).user
+
+
+@pytest.fixture
+def facilitator_client(facilitator, committed, settings) -> Client:  # type: ignore[no-untyped-def]
+    """The project facilitator's client, in English; emails leave at the end of each
+    request (`committed`)."""
+    client = committed(Client())
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(facilitator)
+    return client

@@ -16,10 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.manage.services import RoleInput, action_create
-from tissage.actions.models import Action, Registration
+from tissage.actions.models import Action, Need, Pledge, Registration
+from tissage.actions.tests.helpers import (
+    action_url,
+    make_action,
+    manager_of,
+)
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
+    EVERYONE,
     FORBIDDEN,
     LOGIN,
     NOT_FOUND,
@@ -277,3 +283,85 @@ def test_get_is_not_allowed_to_change_a_registration(client):
     response = client.get(world.url("registrant_change", pk=world.registration.pk))
 
     assert response.status_code == 405
+
+
+# --- Permissions (docs/permissions.md) -----------------------------------------------
+
+DRAFT_ACTION_SEEN_BY_MANAGERS = {
+    "anonymous": NOT_FOUND,
+    "participant": NOT_FOUND,
+    "project_member": NOT_FOUND,
+}
+
+
+def _expect(matrix, role, draft):
+    expected = dict(matrix)[role]
+    if draft and role in DRAFT_ACTION_SEEN_BY_MANAGERS:
+        return DRAFT_ACTION_SEEN_BY_MANAGERS[role]
+    return expected
+
+
+def _answer(response) -> str:
+    if response.status_code in (200, 302) and "/compte/" in response.get("Location", ""):
+        return LOGIN
+    return {200: OK, 302: OK, 403: FORBIDDEN, 404: NOT_FOUND}[response.status_code]
+
+
+PAGES = {
+    "needs": STAFF,
+    "needs_post": STAFF,
+    "need_edit": STAFF,
+    "need_delete": STAFF,
+    "sign_in_sheet": STAFF,
+    "poster": EVERYONE,
+    "pledge": EVERYONE,
+}
+
+
+@pytest.mark.parametrize("draft", [False, True], ids=["published", "draft_action"])
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_do_what(client, role, page, draft):
+    action = make_action(status="draft" if draft else "published")
+    need = Need.objects.create(action=action, label="Bêches", quantity=4)
+    user = user_with_role(role, action.project)
+    if user is not None:
+        client.force_login(user)
+    match page:
+        case "needs" | "sign_in_sheet" | "poster":
+            response = client.get(action_url(page, action))
+        case "needs_post":
+            response = client.post(
+                action_url("needs", action), {"new-label": "Pelles", "new-quantity": 1}
+            )
+        case "need_edit":
+            response = client.post(
+                action_url(page, action, need_pk=need.pk),
+                {f"need-{need.pk}-label": "Pelles", f"need-{need.pk}-quantity": 1},
+            )
+        case "need_delete" | "pledge":
+            response = client.post(
+                action_url(page, action, need_pk=need.pk), {"name": "X", "quantity": 1}
+            )
+    expected = _expect(PAGES[page], role, draft)
+    assert _answer(response) == expected
+    changed = (
+        Pledge.objects.exists()
+        or not Need.objects.filter(label="Bêches").exists()
+        or Need.objects.filter(label="Pelles").exists()
+    )
+    assert changed == (
+        expected == OK and page in {"needs_post", "need_edit", "need_delete", "pledge"}
+    )
+
+
+def test_managers_find_material_poster_and_sheet_on_the_action_page(client):
+    action = make_action()
+    assert (
+        action_url("poster", action)
+        not in client.get(action_url("detail", action)).content.decode()
+    )
+    client.force_login(manager_of(action))
+    page = client.get(action_url("detail", action)).content.decode()
+    for name in ("needs", "poster", "sign_in_sheet"):
+        assert action_url(name, action) in page

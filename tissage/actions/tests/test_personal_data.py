@@ -9,7 +9,7 @@ import pytest
 
 from tissage.actions import personal_data
 from tissage.actions.models import Need, Pledge, Registration, VolunteerInvitation, VolunteerProfile
-from tissage.actions.tests.registration.test_registration import make_action
+from tissage.actions.tests.helpers import make_action
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

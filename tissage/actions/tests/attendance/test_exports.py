@@ -14,14 +14,14 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from tissage.actions.models import ImpactValue
-from tissage.actions.tests.attendance.test_attendance import (
+from tissage.actions.tests.helpers import (
     answer,
     impact_setup,
     past_action,
     person,
     staff_client,
+    without_address,
 )
-from tissage.actions.tests.manage.test_manage import without_address
 from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import OK, STAFF
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.models import Registration
-from tissage.actions.tests.registration.test_registration import make_action
+from tissage.actions.tests.helpers import make_action
 from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,30 +12,15 @@ from django.db import connections
 from django.utils import timezone
 from icalendar import Calendar
 
-from tissage.actions.manage.services import RoleInput, action_create, series_create
+from tissage.actions.manage.services import series_create
 from tissage.actions.models import Registration
 from tissage.actions.registration.services import (
     RegistrationRefused,
     registration_cancel,
     registration_create,
 )
+from tissage.actions.tests.helpers import make_action
 from tissage.core.tests.factories import ProjectFactory
-
-
-def make_action(places: int = 10, **fields):
-    starts_at = timezone.now() + datetime.timedelta(days=7)
-    fields.setdefault("status", "published")
-    return action_create(
-        project=ProjectFactory(),
-        title="Plantation de haies",
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=3),
-        roles=[RoleInput("Planter", places), RoleInput("Accueil et café", 2)],
-        address="Place de la mairie, Crest",
-        meeting_point="Devant la mairie",
-        what_to_bring="Gants et bottes",
-        **fields,
-    )
 
 
 def register(action, number: int, **changes):

@@ -17,7 +17,7 @@ from tissage.actions.attendance.services import walk_in_add
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Registration
 from tissage.actions.registration.reminders import reminders_send
-from tissage.actions.tests.manage.test_manage import without_address
+from tissage.actions.tests.helpers import without_address
 from tissage.core.tests.factories import ProjectFactory
 
 NOW = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)

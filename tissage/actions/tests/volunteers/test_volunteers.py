@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tissage.actions.models import VolunteerInvitation, VolunteerProfile
-from tissage.actions.tests.registration.test_registration import make_action
+from tissage.actions.tests.helpers import make_action
 from tissage.core.tests.factories import (
     ROLES,
     CommuneFactory,
