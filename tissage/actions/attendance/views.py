@@ -20,14 +20,7 @@ from tissage.projects import lookups as project_lookups
 from tissage.projects.access import project_rights
 
 from . import exports, services
-from .forms import (
-    AttendanceForm,
-    CounterForm,
-    ImpactValuesForm,
-    PeriodForm,
-    ReportForm,
-    WalkInForm,
-)
+from .forms import AttendanceForm, CounterForm, ImpactValuesForm, PeriodForm, ReportForm, WalkInForm
 
 SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
 

@@ -20,12 +20,7 @@ from tissage.actions.needs import views as needs_views
 from tissage.core.emails import site_url
 
 from . import queries, services
-from .forms import (
-    AssistedRegistrationForm,
-    MessageForm,
-    RegistrationChangeForm,
-    RegistrationForm,
-)
+from .forms import AssistedRegistrationForm, MessageForm, RegistrationChangeForm, RegistrationForm
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,11 +17,7 @@ from django.utils import timezone
 
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Need, Pledge, Registration
-from tissage.actions.tests.helpers import (
-    action_url,
-    make_action,
-    manager_of,
-)
+from tissage.actions.tests.helpers import action_url, make_action, manager_of
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (

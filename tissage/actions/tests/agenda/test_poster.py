@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 import segno
 
-from tissage.actions.tests.helpers import (
-    action_url,
-    make_action,
-)
+from tissage.actions.tests.helpers import action_url, make_action
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

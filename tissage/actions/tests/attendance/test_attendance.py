@@ -8,18 +8,9 @@ import pytest
 from django.urls import reverse
 
 from tissage.actions.attendance import services as after
-from tissage.actions.models import (
-    Registration,
-)
-from tissage.actions.tests.helpers import (
-    answer,
-    past_action,
-    person,
-    staff_client,
-)
-from tissage.core.tests.factories import (
-    user_with_role,
-)
+from tissage.actions.models import Registration
+from tissage.actions.tests.helpers import answer, past_action, person, staff_client
+from tissage.core.tests.factories import user_with_role
 from tissage.core.tests.matrices import NOT_FOUND, OK, STAFF, matrix
 
 pytestmark = pytest.mark.django_db

@@ -12,21 +12,9 @@ from django.utils import timezone
 
 from tissage.actions.attendance import services as after
 from tissage.actions.manage.services import action_create
-from tissage.actions.models import (
-    ImpactCounter,
-    ImpactValue,
-)
-from tissage.actions.tests.helpers import (
-    answer,
-    impact_setup,
-    past_action,
-    staff_client,
-)
-from tissage.core.tests.factories import (
-    CommuneFactory,
-    ProjectFactory,
-    user_with_role,
-)
+from tissage.actions.models import ImpactCounter, ImpactValue
+from tissage.actions.tests.helpers import answer, impact_setup, past_action, staff_client
+from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import EVERYONE, NOT_FOUND, OK, STAFF, matrix
 from tissage.projects.models import Project
 

@@ -8,15 +8,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from PIL import Image
 
-from tissage.actions.models import (
-    Action,
-    ActionReport,
-    ReportPhoto,
-)
-from tissage.actions.tests.helpers import (
-    past_action,
-    staff_client,
-)
+from tissage.actions.models import Action, ActionReport, ReportPhoto
+from tissage.actions.tests.helpers import past_action, staff_client
 from tissage.inventories.tests.helpers import jpeg_bytes
 
 pytestmark = pytest.mark.django_db

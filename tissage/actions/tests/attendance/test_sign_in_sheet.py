@@ -6,11 +6,7 @@ import pytest
 
 from tissage.actions.attendance import views as attendance_views
 from tissage.actions.models import Registration
-from tissage.actions.tests.helpers import (
-    action_url,
-    make_action,
-    manager_of,
-)
+from tissage.actions.tests.helpers import action_url, make_action, manager_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -9,11 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tissage.actions.tests.helpers import (
-    an_action,
-    register,
-    without_address,
-)
+from tissage.actions.tests.helpers import an_action, register, without_address
 
 pytestmark = pytest.mark.django_db
 

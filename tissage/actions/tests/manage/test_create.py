@@ -12,9 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tissage.actions.models import Action, ActionSeries
-from tissage.core.tests.factories import (
-    CommuneFactory,
-)
+from tissage.core.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,15 +16,8 @@ from django.utils import timezone
 from tissage.actions.manage.services import RoleInput, series_create
 from tissage.actions.models import Action, Registration
 from tissage.actions.registration import services as registration_services
-from tissage.actions.tests.helpers import (
-    an_action,
-    in_days,
-    register,
-    without_address,
-)
-from tissage.core.tests.factories import (
-    UserFactory,
-)
+from tissage.actions.tests.helpers import an_action, in_days, register, without_address
+from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,14 +8,8 @@ import pytest
 from django.utils import timezone
 
 from tissage.actions.models import Need, Pledge, Registration
-from tissage.actions.tests.helpers import (
-    action_url,
-    make_action,
-    manager_of,
-)
-from tissage.core.tests.factories import (
-    UserFactory,
-)
+from tissage.actions.tests.helpers import action_url, make_action, manager_of
+from tissage.core.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

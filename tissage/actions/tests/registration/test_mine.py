@@ -13,12 +13,8 @@ from django.utils import timezone
 from tissage.actions import tokens
 from tissage.actions.models import Registration
 from tissage.actions.registration import queries as registration_queries
-from tissage.actions.tests.helpers import (
-    make_action,
-)
-from tissage.core.tests.factories import (
-    UserFactory,
-)
+from tissage.actions.tests.helpers import make_action
+from tissage.core.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

@@ -12,14 +12,8 @@ from django.urls import reverse
 
 from tissage.actions.models import Registration
 from tissage.actions.registration import services as registration_services
-from tissage.actions.tests.helpers import (
-    an_action,
-    register,
-    without_address,
-)
-from tissage.core.tests.factories import (
-    UserFactory,
-)
+from tissage.actions.tests.helpers import an_action, register, without_address
+from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
