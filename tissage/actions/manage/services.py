@@ -297,13 +297,26 @@ def _seats_by_role(action: Action) -> dict[int, int]:
     )
 
 
+class ActionAlreadyCancelled(Exception):
+    """There is nothing left to cancel; the message says so."""
+
+
+def action_cancel_check(action: Action) -> None:
+    """Raises ActionAlreadyCancelled when the action is cancelled already: the page asks
+    nothing then, and `action_cancel` checks again under the row lock."""
+    if action.status == Action.Status.CANCELLED:
+        raise ActionAlreadyCancelled(_("This action is already cancelled."))
+
+
 @transaction.atomic
 def action_cancel(*, action: Action, note: str, editor: User, base_url: str) -> int:
-    """Cancel the action and write to every live registrant. Returns how many."""
+    """Cancel the action and write to every live registrant. Returns how many.
+
+    Raises ActionAlreadyCancelled (nothing changed, nobody written to) when the action is
+    cancelled already, by an earlier request or by someone else at the same moment."""
     del editor
     action = Action.objects.select_for_update().get(pk=action.pk)
-    if action.status == Action.Status.CANCELLED:
-        return 0
+    action_cancel_check(action)
     action.status = Action.Status.CANCELLED
     action.save(update_fields=["status", "updated_at"])
     count = 0

@@ -15,15 +15,13 @@ from django.views.decorators.http import require_http_methods
 
 from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
-from tissage.actions.models import Action, Registration
+from tissage.actions.models import Action
+from tissage.actions.registration.queries import live_registrations
 from tissage.core.emails import site_url
 from tissage.projects import lookups as project_lookups
 
 from . import services
-from .forms import (
-    ActionForm,
-    CancelActionForm,
-)
+from .forms import ActionForm, CancelActionForm
 from .services import RoleInput
 
 
@@ -125,30 +123,32 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cancel_action(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
-    live = Registration.objects.filter(action=action).exclude(status=Registration.Status.CANCELLED)
     form = CancelActionForm(request.POST or None)
-    if action.status == Action.Status.CANCELLED:
-        messages.info(request, _("This action is already cancelled."))
-        return redirect("actions:detail", slug=action.slug)
-    if request.method == "POST" and form.is_valid():
-        count = services.action_cancel(
-            action=action,
-            note=form.cleaned_data["note"],
-            editor=signed_in_user(request),
-            base_url=site_url(request),
-        )
-        messages.success(
-            request,
-            ngettext(
-                "The action is cancelled; %(count)s registrant is told by email.",
-                "The action is cancelled; %(count)s registrants are told by email.",
-                count,
+    try:
+        # A cancelled action has nothing left to ask about.
+        services.action_cancel_check(action)
+        if request.method == "POST" and form.is_valid():
+            count = services.action_cancel(
+                action=action,
+                note=form.cleaned_data["note"],
+                editor=signed_in_user(request),
+                base_url=site_url(request),
             )
-            % {"count": count},
-        )
+            messages.success(
+                request,
+                ngettext(
+                    "The action is cancelled; %(count)s registrant is told by email.",
+                    "The action is cancelled; %(count)s registrants are told by email.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("actions:detail", slug=action.slug)
+    except services.ActionAlreadyCancelled as refusal:
+        messages.info(request, str(refusal))
         return redirect("actions:detail", slug=action.slug)
     return render(
         request,
         "actions/manage/cancel_action.html",
-        {"action": action, "form": form, "live_count": live.count()},
+        {"action": action, "form": form, "live_count": live_registrations(action).count()},
     )

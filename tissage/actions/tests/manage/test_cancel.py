@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tissage.actions.manage import services
+from tissage.actions.models import Action
 from tissage.actions.tests.helpers import an_action, register, without_address
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,24 @@ def test_cancelling_the_action_writes_to_real_addresses_only(client, project):
 
     assert "1 registrant is told by email" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["personne1@example.org"]]
+
+
+def test_a_second_cancellation_from_a_page_loaded_before_is_refused_by_the_service(
+    project, facilitator, on_commit
+):
+    action = an_action(project)
+    register(action, 1)
+    seen_by_another = Action.objects.get(pk=action.pk)  # still published in their page
+    on_commit(services.action_cancel, action=action, note="", editor=facilitator, base_url="")
+    mail.outbox.clear()
+
+    with pytest.raises(services.ActionAlreadyCancelled):
+        on_commit(
+            services.action_cancel,
+            action=seen_by_another,
+            note="",
+            editor=facilitator,
+            base_url="",
+        )
+
+    assert mail.outbox == []
