@@ -7,11 +7,13 @@ whose refusals the views show on these forms."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,30 @@ def _aware(day: datetime.date, time: datetime.time) -> datetime.datetime | None:
 
 def _same_minute(entered: datetime.datetime, saved: datetime.datetime) -> datetime.datetime:
     return saved if entered == saved.replace(second=0, microsecond=0) else entered
+
+
+StrOrPromise = str | Promise
+RoleRow = tuple[forms.BoundField, forms.BoundField, forms.BoundField]  # id, name, places
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of the action form: its legend and fields, or the table of roles."""
+
+    legend: StrOrPromise
+    names: tuple[str, ...] = ()
+    help_text: StrOrPromise = ""
+    role_rows: bool = False
+
+
+@dataclass(frozen=True)
+class Fieldset:
+    """A group of the form, ready for the template: its bound fields, or its role rows."""
+
+    legend: str
+    help_text: str
+    fields: list[forms.BoundField]
+    role_rows: list[RoleRow]
 
 
 class ActionForm(forms.Form):
@@ -244,24 +270,32 @@ class ActionForm(forms.Form):
     )
 
     # Fields shown together, in this order, each group under its legend.
-    GROUPS = [
-        (_("The action"), ["kind", "title", "description", "what_to_bring", "difficulty"]),
-        (_("Who may come"), ["children_welcome", "accessibility", "contact"]),
-        (_("When"), ["date", "start_time", "end_time", "repeat_weeks"]),
-        (_("Where"), ["address", "meeting_point", "commune", "longitude", "latitude"]),
-        (
+    GROUPS = (
+        Group(_("The action"), ("kind", "title", "description", "what_to_bring", "difficulty")),
+        Group(_("Who may come"), ("children_welcome", "accessibility", "contact")),
+        Group(_("When"), ("date", "start_time", "end_time", "repeat_weeks")),
+        Group(_("Where"), ("address", "meeting_point", "commune", "longitude", "latitude")),
+        Group(
+            _("Roles and places"),
+            help_text=_(
+                "What people come to do, and how many places for each (companions "
+                "included). Leave the unused rows empty; to remove a role, clear its name."
+            ),
+            role_rows=True,
+        ),
+        Group(
             _("Registration"),
-            [
+            (
                 "registration_opens_at",
                 "registration_closes_at",
                 "capacity",
                 "waiting_list",
                 "reminder_hours_before",
                 "default_places",
-            ],
+            ),
         ),
-        (_("Publication"), ["status", "scope"]),
-    ]
+        Group(_("Publication"), ("status", "scope")),
+    )
 
     def __init__(
         self, *args: Any, project: Project, action: Action | None = None, **kwargs: Any
@@ -309,13 +343,21 @@ class ActionForm(forms.Form):
                 },
             )
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [
-            (str(legend), [self[name] for name in names if name in self.fields])
-            for legend, names in self.GROUPS
+    def fieldsets(self) -> list[Fieldset]:
+        """The groups of `GROUPS` with their fields, in order, for the template to loop
+        over; a group whose fields are all left out (when editing) is left out too."""
+        fieldsets = [
+            Fieldset(
+                legend=str(group.legend),
+                help_text=str(group.help_text),
+                fields=[self[name] for name in group.names if name in self.fields],
+                role_rows=self.role_rows() if group.role_rows else [],
+            )
+            for group in self.GROUPS
         ]
+        return [fieldset for fieldset in fieldsets if fieldset.fields or fieldset.role_rows]
 
-    def role_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+    def role_rows(self) -> list[RoleRow]:
         return [
             (self[f"role_id_{row}"], self[f"role_name_{row}"], self[f"role_places_{row}"])
             for row in range(self.role_count)

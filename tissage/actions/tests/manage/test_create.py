@@ -6,11 +6,13 @@ the state of the French catalogue; the French is checked by the lead's page test
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from tissage.actions.manage.forms import ActionForm
 from tissage.actions.models import Action, ActionSeries
 from tissage.core.tests.factories import CommuneFactory
 
@@ -172,3 +174,38 @@ def test_the_form_page_shows_every_group_and_role_rows(client, project):
     for text in ["Roles and places", 'name="role_name_3"', 'name="repeat_weeks"', "<legend>"]:
         assert text in page
     assert 'name="scope"' not in page
+
+
+def test_the_form_declares_its_groups_in_order_with_the_roles_table(project):
+    with translation.override("en"):
+        new = ActionForm(project=project).fieldsets()
+        legends = [fieldset.legend for fieldset in new]
+    assert legends == [
+        "The action",
+        "Who may come",
+        "When",
+        "Where",
+        "Roles and places",
+        "Registration",
+        "Publication",
+    ]
+    roles = new[legends.index("Roles and places")]
+    assert roles.fields == [] and len(roles.role_rows) == 4
+    assert all(fieldset.role_rows == [] for fieldset in new if fieldset is not roles)
+    publication = new[-1]
+    assert [field.name for field in publication.fields] == ["status"]  # no scope: no series
+
+
+def test_the_page_shows_the_groups_in_the_order_of_the_form(client, project):
+    page = client.get(create_url(project)).content.decode()
+
+    legends = re.findall(r"<legend><h2>([^<]+)</h2></legend>", page)
+    assert legends == [
+        "The action",
+        "Who may come",
+        "When",
+        "Where",
+        "Roles and places",
+        "Registration",
+        "Publication",
+    ]
