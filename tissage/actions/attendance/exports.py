@@ -33,7 +33,7 @@ from tissage.core.spreadsheets import (
 )
 from tissage.projects.models import Project
 
-from .services import ImpactTotals, hours_of
+from .queries import ImpactTotals, hours_of
 
 FORMATS = ("csv", "ods", "xlsx")
 CONTENT_TYPES = {

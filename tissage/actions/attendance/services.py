@@ -1,22 +1,19 @@
-"""What happens on the day and after an action: attendance and hours, impact values and
-totals, the report with its photos.
+"""Writes on the day and after an action: attendance and hours, walk-ins, impact values,
+the report with its photos (reads are in `queries.py`).
 
 Writes that touch several rows are keyword-only functions under `transaction.atomic`,
-like the registration services in `services.py`.
+like the registration services.
 """
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
@@ -34,27 +31,9 @@ from tissage.projects.models import Project
 MAX_REPORT_PHOTOS = 10
 # Walk-ins who give no address get a placeholder one (see models.NO_ADDRESS_SUFFIX).
 NO_EMAIL_DOMAIN = "sans-adresse.invalid"
-HOURS_STEP = Decimal("0.01")
 
 
 # Attendance and hours -------------------------------------------------------------------
-
-
-def action_hours(action: Action) -> Decimal:
-    """The length of the action in hours, to the hundredth."""
-    seconds = Decimal((action.ends_at - action.starts_at).total_seconds())
-    return (seconds / 3600).quantize(HOURS_STEP)
-
-
-def hours_of(registration: Registration) -> Decimal:
-    """Hours given by one person: what the facilitator typed, else the action's length.
-
-    Nobody marked absent gave any hours; someone not checked yet counts as planned."""
-    if registration.attended is False:
-        return Decimal("0.00")
-    if registration.hours is not None:
-        return registration.hours
-    return action_hours(registration.action)
 
 
 @dataclass(frozen=True)
@@ -144,16 +123,6 @@ def walk_in_add(
 # Impact -----------------------------------------------------------------------------------
 
 
-def impact_actions(project: Project, now: datetime.datetime | None = None) -> list[Action]:
-    """Past published actions of the project, newest first: those whose impact is filled."""
-    return list(
-        Action.objects.published()
-        .filter(project=project, starts_at__lte=now or timezone.now())
-        .select_related("commune")
-        .order_by("-starts_at", "-pk")
-    )
-
-
 @transaction.atomic
 def impact_values_set(
     *, project: Project, values: Mapping[tuple[int, int], Decimal | None]
@@ -190,62 +159,6 @@ def impact_values_set(
     ImpactValue.objects.filter(pk__in=to_delete).delete()
     ImpactValue.objects.bulk_create(to_create)
     ImpactValue.objects.bulk_update(to_update, ["value"])
-
-
-@dataclass
-class CommuneTotals:
-    name: str
-    insee_code: str
-    # Counter id → sum of its values for the actions in this commune.
-    totals: dict[int, Decimal] = field(default_factory=dict)
-
-
-@dataclass
-class ImpactTotals:
-    counters: list[ImpactCounter]
-    totals: dict[int, Decimal]
-    communes: list[CommuneTotals]
-
-    def project_row(self) -> list[Decimal]:
-        return [self.totals.get(c.pk, Decimal(0)) for c in self.counters]
-
-    def project_pairs(self) -> list[tuple[ImpactCounter, Decimal]]:
-        return list(zip(self.counters, self.project_row(), strict=True))
-
-    def commune_rows(self) -> list[tuple[CommuneTotals, list[Decimal]]]:
-        return [
-            (commune, [commune.totals.get(c.pk, Decimal(0)) for c in self.counters])
-            for commune in self.communes
-        ]
-
-
-def impact_totals(project: Project) -> ImpactTotals:
-    """Sums per counter for the project and per commune of its published actions: two
-    queries whatever the number of actions."""
-    counters = list(ImpactCounter.objects.filter(project=project))
-    rows = (
-        ImpactValue.objects.filter(counter__project=project, action__status=Action.Status.PUBLISHED)
-        .values(
-            "counter", "action__commune", "action__commune__name", "action__commune__insee_code"
-        )
-        .annotate(total=Sum("value"))
-        .order_by("action__commune__name", "action__commune")
-    )
-    totals: dict[int, Decimal] = {}
-    communes: dict[int | None, CommuneTotals] = {}
-    for row in rows:
-        counter = row["counter"]
-        totals[counter] = totals.get(counter, Decimal(0)) + row["total"]
-        commune = communes.setdefault(
-            row["action__commune"],
-            CommuneTotals(
-                name=row["action__commune__name"] or _("No commune given"),
-                insee_code=row["action__commune__insee_code"] or "",
-            ),
-        )
-        commune.totals[counter] = commune.totals.get(counter, Decimal(0)) + row["total"]
-    ordered = sorted(communes.values(), key=lambda c: (not c.insee_code, c.name))
-    return ImpactTotals(counters=counters, totals=totals, communes=ordered)
 
 
 # Report -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from tissage.inventories.photos import photo_prepare
 from tissage.projects import lookups as project_lookups
 from tissage.projects.access import project_rights
 
-from . import exports, services
+from . import exports, queries, services
 from .forms import AttendanceForm, CounterForm, ImpactValuesForm, PeriodForm, ReportForm, WalkInForm
 
 SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
@@ -78,7 +78,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
             "action": action,
             "form": form,
             "walk_in": walk_in,
-            "default_hours": services.action_hours(action),
+            "default_hours": queries.action_hours(action),
             "present": present,
             "people": sum(r.seats for r in registrations if r.attended),
         },
@@ -115,7 +115,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
     if can_manage:
         posted = request.POST.get("form") if request.method == "POST" else None
         counters = list(ImpactCounter.objects.filter(project=project))
-        actions = services.impact_actions(project)
+        actions = queries.impact_actions(project)
         values = {
             (v.action_id, v.counter_id): v.value
             for v in ImpactValue.objects.filter(counter__project=project, action__in=actions)
@@ -149,7 +149,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
         "actions/attendance/impact.html",
         {
             "project": project,
-            "totals": services.impact_totals(project),
+            "totals": queries.impact_totals(project),
             "can_manage": can_manage,
             "counter_form": counter_form,
             "values_form": values_form,
@@ -237,5 +237,5 @@ def export_hours(request: HttpRequest, project_slug: str, fmt: str) -> HttpRespo
 def export_impact(request: HttpRequest, project_slug: str, fmt: str) -> HttpResponse:
     project = project_lookups.get_edited_project(request, project_slug)
     return _file(
-        exports.impact_sheets(services.impact_totals(project)), fmt, f"{project.slug}-impact"
+        exports.impact_sheets(queries.impact_totals(project)), fmt, f"{project.slug}-impact"
     )

@@ -12,7 +12,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from tissage.accounts.models import User
-from tissage.actions.attendance.services import hours_of
+from tissage.actions.attendance.queries import hours_of
 from tissage.actions.models import Action, Registration, RegistrationQuerySet, Role
 
 

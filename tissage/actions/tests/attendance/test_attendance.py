@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tissage.actions.attendance import services as after
+from tissage.actions.attendance import queries
 from tissage.actions.models import Registration
 from tissage.actions.tests.helpers import answer, past_action, person, staff_client
 from tissage.core.tests.factories import user_with_role
@@ -91,9 +91,9 @@ def test_marking_present_absent_and_hours(client):
         True,
         None,
     )
-    assert after.hours_of(here) == Decimal("3.00")
-    assert after.hours_of(late) == Decimal("1.50")
-    assert after.hours_of(away) == Decimal("0.00")
+    assert queries.hours_of(here) == Decimal("3.00")
+    assert queries.hours_of(late) == Decimal("1.50")
+    assert queries.hours_of(away) == Decimal("0.00")
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions.attendance import services as after
+from tissage.actions.attendance import queries
 from tissage.actions.manage.services import action_create
 from tissage.actions.models import ImpactCounter, ImpactValue
 from tissage.actions.tests.helpers import answer, impact_setup, past_action, staff_client
@@ -68,7 +68,7 @@ def test_only_the_team_defines_counters(client, role, expected):
 # Impact ----------------------------------------------------------------------------------
 def test_totals_per_project_and_commune_match_the_data():
     project, trees, hedge, _actions, _communes = impact_setup()
-    totals = after.impact_totals(project)
+    totals = queries.impact_totals(project)
     assert totals.totals == {trees.pk: Decimal("157.5"), hedge.pk: Decimal("55")}
     by_name = {c.name: c.totals for c in totals.communes}
     assert by_name["Nord"] == {trees.pk: Decimal("150.5"), hedge.pk: Decimal("40")}
