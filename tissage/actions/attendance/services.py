@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
@@ -121,6 +122,18 @@ def walk_in_add(
 
 
 # Impact -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def impact_counter_add(*, project: Project, name: str, unit: str = "") -> ImpactCounter:
+    """A new counter of the project, after its others. The project's row is locked first
+    (on SQLite every write transaction already waits its turn, see settings), so that two
+    facilitators adding a counter at the same moment get two different positions."""
+    Project.objects.select_for_update().get(pk=project.pk)
+    last = ImpactCounter.objects.filter(project=project).aggregate(last=Max("position"))["last"]
+    return ImpactCounter.objects.create(
+        project=project, name=name, unit=unit, position=0 if last is None else last + 1
+    )
 
 
 @transaction.atomic

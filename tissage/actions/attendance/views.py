@@ -128,10 +128,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
             values=values,
         )
         if posted == "counter" and counter_form.is_valid():
-            counter = counter_form.save(commit=False)
-            counter.project = project
-            counter.position = len(counters)
-            counter.save()
+            counter = services.impact_counter_add(project=project, **counter_form.cleaned_data)
             messages.success(
                 request,
                 _("“%(name)s” is counted from now on: fill in its values below.")

@@ -4,13 +4,15 @@ fill them."""
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.actions.attendance import queries
+from tissage.actions.attendance import queries, services
 from tissage.actions.manage.services import action_create
 from tissage.actions.models import ImpactCounter, ImpactValue
 from tissage.actions.tests.helpers import answer, impact_setup, past_action, staff_client
@@ -143,3 +145,40 @@ def test_the_impact_page_query_count_holds(client, django_assert_max_num_queries
     client.logout()
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_counters_come_after_the_others_even_after_one_is_removed():
+    project = ProjectFactory()
+    first = services.impact_counter_add(project=project, name="Arbres", unit="arbres")
+    second = services.impact_counter_add(project=project, name="Haie", unit="m")
+    first.delete()
+    third = services.impact_counter_add(project=project, name="Mares")
+    assert (second.position, third.position) == (1, 2)
+    assert [c.name for c in ImpactCounter.objects.filter(project=project)] == ["Haie", "Mares"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counters_added_at_the_same_moment_get_distinct_positions():
+    """Eight facilitators add a counter at once: each gets its own place in the list (the
+    position used to be counted in the view, outside any lock)."""
+    project = ProjectFactory()
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def add(number: int) -> None:
+        try:
+            start.wait()
+            services.impact_counter_add(project=project, name=f"Compteur {number}")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    positions = ImpactCounter.objects.filter(project=project).values_list("position", flat=True)
+    assert sorted(positions) == list(range(8))
