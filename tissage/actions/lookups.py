@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.core import signing
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.core.access import require
@@ -69,6 +68,6 @@ def get_linked_registration(token: str) -> Registration:
     )
     if registration is None:
         raise LinkProblem(_("This registration no longer exists."))
-    if registration.action.starts_at <= timezone.now():
+    if not registration.may_cancel_by_link():
         raise LinkProblem(_("This action has started or is over: the link is no longer valid."))
     return registration

@@ -3,50 +3,34 @@ printable A4 poster of an action with a QR code to its page."""
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
-from collections.abc import Sequence
-
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tissage.actions import lookups
-from tissage.actions.models import Action, ActionQuerySet, Registration, Role
+from tissage.actions.models import Action, ActionQuerySet
+from tissage.actions.registration import queries as registration_queries
 from tissage.core.emails import site_url
 from tissage.projects import lookups as project_lookups
-from tissage.projects.access import projects_visible_to
 from tissage.territories.models import Commune
 
+from . import queries
 from .calendars import calendar_of
 from .forms import AgendaFilterForm
 
 PAGE_SIZE = 24
-# Feeds keep recent actions a while, so that a cancellation reaches the calendars
-# that already hold the event.
-FEED_PAST = datetime.timedelta(days=30)
-
-
-def _upcoming_for(request: HttpRequest) -> ActionQuerySet:
-    return (
-        Action.objects.published()
-        .upcoming()
-        .filter(project__in=projects_visible_to(request.user).values("pk"))
-    )
 
 
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
-    upcoming = _upcoming_for(request)
+    upcoming = queries.upcoming_for(request.user)
     filters = AgendaFilterForm(request.GET or None, upcoming=upcoming)
     # A card shows the commune's name: its contour stays in the database.
     actions = (
@@ -55,7 +39,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     # One evaluation of the page's rows, shared by the counts and the cards.
     page.object_list = list(page.object_list)
-    left = places_left_of(page.object_list)
+    left = registration_queries.places_left_of(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -96,47 +80,6 @@ def _feeds_for(filters: AgendaFilterForm) -> list[tuple[str, str]]:
     return feeds
 
 
-def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
-    """Action id → places left in total, for a whole page in two queries.
-
-    Same arithmetic as `services.places_left`: each role's places left (never below
-    zero) added up, then bounded by what the overall capacity leaves."""
-    ids = [action.pk for action in actions]
-    if not ids:
-        return {}
-    taken = dict(
-        Registration.objects.filter(action__in=ids)
-        .confirmed()
-        .order_by()
-        .values("role")
-        .annotate(taken=Sum(F("companions") + 1))
-        .values_list("role", "taken")
-    )
-    by_role: dict[int, int] = defaultdict(int)
-    taken_by_action: dict[int, int] = defaultdict(int)
-    for role_id, action_id, places in Role.objects.filter(action__in=ids).values_list(
-        "pk", "action", "places"
-    ):
-        by_role[action_id] += max(places - taken.get(role_id, 0), 0)
-        taken_by_action[action_id] += taken.get(role_id, 0)
-    left = {}
-    for action in actions:
-        total = by_role.get(action.pk, 0)
-        if action.capacity is not None:
-            total = min(total, max(action.capacity - taken_by_action.get(action.pk, 0), 0))
-        left[action.pk] = total
-    return left
-
-
-def _feed_actions(request: HttpRequest) -> ActionQuerySet:
-    """Published and cancelled actions of the projects the person sees, from a month ago."""
-    return Action.objects.filter(
-        status__in=[Action.Status.PUBLISHED, Action.Status.CANCELLED],
-        ends_at__gte=timezone.now() - FEED_PAST,
-        project__in=projects_visible_to(request.user).values("pk"),
-    ).order_by("starts_at", "pk")
-
-
 def _calendar_response(
     request: HttpRequest, actions: ActionQuerySet | list[Action], *, name: str, filename: str
 ) -> HttpResponse:
@@ -153,7 +96,9 @@ def _calendar_response(
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
     name = _("Actions on %(platform)s") % {"platform": settings.PLATFORM_NAME}
-    return _calendar_response(request, _feed_actions(request), name=name, filename="actions.ics")
+    return _calendar_response(
+        request, queries.feed_actions_for(request.user), name=name, filename="actions.ics"
+    )
 
 
 @require_GET
@@ -161,7 +106,7 @@ def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
     project = project_lookups.get_project(request, slug)
     return _calendar_response(
         request,
-        _feed_actions(request).filter(project=project),
+        queries.feed_actions_for(request.user).filter(project=project),
         name=f"{project.title} · {settings.PLATFORM_NAME}",
         filename=f"actions-{project.slug}.ics",
     )
@@ -172,7 +117,7 @@ def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
     commune = get_object_or_404(Commune.objects.only("insee_code", "name"), insee_code=insee)
     return _calendar_response(
         request,
-        _feed_actions(request).filter(commune=commune),
+        queries.feed_actions_for(request.user).filter(commune=commune),
         name=f"{commune.name} · {settings.PLATFORM_NAME}",
         filename=f"actions-{commune.insee_code}.ics",
     )

@@ -1,9 +1,10 @@
-"""Reads about the day and after an action: hours given, the past actions whose impact
-is filled in, impact totals per project and per commune."""
+"""Reads about the day and after an action: the check-in list, hours given, the past
+actions whose impact is filled in, their values, totals per project and per commune."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,6 +35,17 @@ def hours_of(registration: Registration) -> Decimal:
     return action_hours(registration.action)
 
 
+def check_in_list(action: Action) -> list[Registration]:
+    """The confirmed registrations of the action, by name: the check-in list and the
+    printed sign-in sheet."""
+    return list(
+        Registration.objects.filter(action=action)
+        .confirmed()
+        .select_related("role")
+        .order_by("name", "pk")
+    )
+
+
 def impact_actions(project: Project, now: datetime.datetime | None = None) -> list[Action]:
     """Past published actions of the project, newest first: those whose impact is filled."""
     return list(
@@ -42,6 +54,14 @@ def impact_actions(project: Project, now: datetime.datetime | None = None) -> li
         .select_related("commune")
         .order_by("-starts_at", "-pk")
     )
+
+
+def impact_values(project: Project, actions: Sequence[Action]) -> dict[tuple[int, int], Decimal]:
+    """(action id, counter id) → value, for these actions of the project: one query."""
+    return {
+        (value.action_id, value.counter_id): value.value
+        for value in ImpactValue.objects.filter(counter__project=project, action__in=actions)
+    }
 
 
 @dataclass

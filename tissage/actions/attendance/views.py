@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
-from tissage.actions.models import ActionReport, ImpactCounter, ImpactValue, Registration
+from tissage.actions.models import ActionReport, ImpactCounter
 from tissage.core.access import require
 from tissage.inventories.photos import photo_prepare
 from tissage.projects import lookups as project_lookups
@@ -31,12 +31,7 @@ SHEET_EMPTY_ROWS = 12  # lines for people who come without registering
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
-    registrations = list(
-        Registration.objects.filter(action=action)
-        .confirmed()
-        .select_related("role")
-        .order_by("name", "pk")
-    )
+    registrations = queries.check_in_list(action)
     posted = request.POST.get("form") if request.method == "POST" else None
     form = AttendanceForm(
         request.POST if posted == "attendance" else None, registrations=registrations
@@ -89,7 +84,7 @@ def attendance(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
-    registrations = action.registrations.confirmed().select_related("role").order_by("name", "pk")
+    registrations = queries.check_in_list(action)
     return render(
         request,
         "actions/attendance/sign_in_sheet.html",
@@ -116,10 +111,7 @@ def impact(request: HttpRequest, project_slug: str) -> HttpResponse:
         posted = request.POST.get("form") if request.method == "POST" else None
         counters = list(ImpactCounter.objects.filter(project=project))
         actions = queries.impact_actions(project)
-        values = {
-            (v.action_id, v.counter_id): v.value
-            for v in ImpactValue.objects.filter(counter__project=project, action__in=actions)
-        }
+        values = queries.impact_values(project, actions)
         counter_form = CounterForm(request.POST if posted == "counter" else None, prefix="counter")
         values_form = ImpactValuesForm(
             request.POST if posted == "values" else None,

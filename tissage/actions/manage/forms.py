@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import DateInput, DateTimeInput, TimeInput, plausible_year
@@ -22,7 +23,7 @@ from tissage.actions.models import Action, Role
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
-from .services import RoleEdit, Scope
+from .services import RoleEdit, RoleInput, Scope
 
 ROLE_ROWS = 4  # blank rows offered for roles: no JavaScript needed to add one
 
@@ -429,6 +430,13 @@ class ActionForm(forms.Form):
             and "default_places" not in self.errors
         ):
             self.add_error("default_places", _("List at least one role, or give a number."))
+
+    def new_roles(self) -> list[RoleInput]:
+        """The roles of a new action: those of the table, or else one “Participant” role
+        with the places asked."""
+        data = self.cleaned_data
+        roles = [RoleInput(row.name, row.places) for row in data["roles"] if row.name]
+        return roles or [RoleInput(gettext("Participant"), data["default_places"])]
 
     def changes(self) -> dict[str, Any]:
         """The action's fields as entered, for `action_update`."""

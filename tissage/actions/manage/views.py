@@ -22,7 +22,6 @@ from tissage.projects import lookups as project_lookups
 
 from . import services
 from .forms import ActionForm, CancelActionForm
-from .services import RoleInput
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,9 +33,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
         fields = form.changes()
         starts_at, ends_at = fields.pop("starts_at"), fields.pop("ends_at")
         title = fields.pop("title")
-        roles = [RoleInput(row.name, row.places) for row in data["roles"] if row.name]
-        if not roles:
-            roles = [RoleInput(_("Participant"), data["default_places"])]
+        roles = form.new_roles()
         try:
             if data.get("repeat_weeks"):
                 series = services.series_create(

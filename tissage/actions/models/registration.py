@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
@@ -92,6 +94,10 @@ class Registration(models.Model):
     @property
     def seats(self) -> int:
         return 1 + self.companions
+
+    def may_cancel_by_link(self, now: datetime.datetime | None = None) -> bool:
+        """The signed cancel link of the emails works until the action starts."""
+        return (now or timezone.now()) < self.action.starts_at
 
     @property
     def has_email(self) -> bool:

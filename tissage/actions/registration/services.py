@@ -223,6 +223,15 @@ def _fits_without(action: Action, role: Role, registration: Registration) -> boo
 
 
 @transaction.atomic
+def registrant_cancel(*, registration: Registration, base_url: str) -> list[Registration]:
+    """A facilitator cancels someone's registration from the list. Unlike the person's
+    own cancel link, cancelling it twice is refused (ManageRefused), so that the list
+    says nothing changed. Returns the people promoted from the waiting list."""
+    _locked(registration)
+    return registration_cancel(registration=registration, base_url=base_url)
+
+
+@transaction.atomic
 def registration_move(*, registration: Registration, role: Role, base_url: str) -> Registration:
     """Move someone to another role of the same action, only if they fit there."""
     action, registration = _locked(registration)

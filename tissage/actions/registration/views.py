@@ -5,7 +5,6 @@ starts with `lookups`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -121,39 +120,19 @@ def _registrants_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    roles = list(action.roles.all())
-    registrations = list(
-        Registration.objects.filter(action=action)
-        .select_related("entered_by")
-        .order_by("created_at", "pk")
-    )
-    places = queries.places_left_in(action, roles, registrations)
-    by_role = {role.pk: [] for role in roles}  # type: dict[int, list[Registration]]
-    for registration in registrations:
-        if registration.status == Registration.Status.CONFIRMED:
-            by_role[registration.role_id].append(registration)
-    role_of = {role.pk: role for role in roles}
-    waiting = [r for r in registrations if r.status == Registration.Status.WAITING]
-    for registration in registrations:
-        registration.role = role_of[registration.role_id]  # no query per row
-    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    registrants = queries.registrants_list(action)
     return render(
         request,
         "actions/registration/registrants.html",
         {
             "action": action,
-            "tables": [(role, by_role[role.pk], places.get(role.pk, 0)) for role in roles],
-            "roles": roles,
-            "waiting": waiting,
-            "cancelled_count": sum(
-                r.status == Registration.Status.CANCELLED for r in registrations
-            ),
-            "confirmed_people": sum(r.seats for r in confirmed),
-            "confirmed_count": len(confirmed),
-            "waiting_people": sum(r.seats for r in waiting),
-            "places_left_total": sum(places.values())
-            if action.capacity is None
-            else max(action.capacity - sum(r.seats for r in confirmed), 0),
+            "roles": registrants.roles,
+            "tables": registrants.tables,
+            "waiting": registrants.waiting,
+            "cancelled_count": registrants.cancelled_count,
+            "confirmed_people": registrants.confirmed_people,
+            "confirmed_count": registrants.confirmed_count,
+            "places_left_total": registrants.places_left_total,
             "sees_contacts": access.sees_registrant_contacts(rights),
             "add_form": add_form,
         },
@@ -234,13 +213,7 @@ def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     request, _("%(name)s has a place now and is told by email.") % {"name": name}
                 )
             case "cancel":
-                if registration.status == Registration.Status.CANCELLED:
-                    raise services.ManageRefused(
-                        _("This registration is cancelled: nothing was changed.")
-                    )
-                promoted = services.registration_cancel(
-                    registration=registration, base_url=base_url
-                )
+                promoted = services.registrant_cancel(registration=registration, base_url=base_url)
                 messages.success(
                     request,
                     _("The registration of %(name)s is cancelled.") % {"name": name}
@@ -289,14 +262,10 @@ def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.info(request, _("Nobody to write to: no registrant has an email address."))
         return redirect("actions:registrants", slug=action.slug)
-    counts = Registration.objects.filter(action=action).aggregate(
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
-    )
     return render(
         request,
         "actions/registration/message.html",
-        {"action": action, "form": form, "counts": counts},
+        {"action": action, "form": form, "counts": queries.registration_counts(action)},
     )
 
 
@@ -308,7 +277,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     upcoming = [
         (
             registration,
-            tokens.make(registration) if registration.action.starts_at > now else None,
+            tokens.make(registration) if registration.may_cancel_by_link(now) else None,
         )
         for registration in mine.upcoming
     ]

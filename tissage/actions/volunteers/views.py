@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
 from tissage.actions import lookups
-from tissage.actions.models import VolunteerInvitation, VolunteerProfile
+from tissage.actions.models import VolunteerProfile
 from tissage.core.emails import site_url
 
+from . import queries
 from .forms import AvailabilityForm, InviteForm, VolunteerFilterForm
 from .services import InvitationError, volunteer_invite, volunteer_profile_save
 
@@ -49,33 +50,17 @@ def availability(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/volunteers/availability.html", {"form": form})
 
 
-def _skill_choices(profiles: list[VolunteerProfile]) -> list[tuple[str, str]]:
-    """The common skills, then the others people wrote, once each."""
-    choices = [(str(value), str(label)) for value, label in VolunteerProfile.Skill.choices]
-    known = {value.casefold() for value, _label in choices}
-    for profile in profiles:
-        for skill in profile.skills:
-            if skill.casefold() not in known:
-                known.add(skill.casefold())
-                choices.append((skill, skill))
-    return choices
-
-
 @require_GET
 def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
     profiles = list(VolunteerProfile.objects.available())
     form = VolunteerFilterForm(
-        request.GET or None, skills=_skill_choices(profiles), commune=action.commune
+        request.GET or None, skills=queries.skill_choices(profiles), commune=action.commune
     )
-    # Skills are a JSON list: filtered here rather than in SQL, which SQLite cannot do.
-    if skill := form.skill().casefold():
-        profiles = [p for p in profiles if skill in {s.casefold() for s in p.skills}]
-    if form.near_commune() and action.commune is not None:
-        profiles = [p for p in profiles if any(c.pk == action.commune_id for c in p.communes.all())]
-    invited = set(
-        VolunteerInvitation.objects.filter(action=action).values_list("user_id", flat=True)
+    profiles = queries.matching(
+        profiles, skill=form.skill(), commune=action.commune if form.near_commune() else None
     )
+    invited = queries.invited_user_ids(action)
     return render(
         request,
         "actions/volunteers/list.html",

@@ -354,3 +354,16 @@ def test_message_bad_input(client, project, data, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_registration_cancelled_meanwhile_is_not_cancelled_again(project):
+    action = an_action(project, places=1)
+    first = register(action, 1)
+    register(action, 2)  # waiting
+    seen_by_another = Registration.objects.get(pk=first.pk)  # still confirmed on their page
+    assert registration_services.registrant_cancel(registration=first, base_url="")
+
+    with pytest.raises(registration_services.ManageRefused):
+        registration_services.registrant_cancel(registration=seen_by_another, base_url="")
+
+    assert Registration.objects.filter(action=action, status="confirmed").count() == 1
