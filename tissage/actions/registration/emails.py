@@ -1,4 +1,5 @@
-"""Emails to registrants: confirmation (with the .ics), waiting list, promotion."""
+"""Emails to registrants: confirmation (with the .ics), waiting list, promotion; and what
+every email to a registrant shares (context, reason, language, calendar file)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tissage.core.models import OutgoingEmail
 
 
 def email_context(registration: Registration, base_url: str) -> dict[str, object]:
+    """What every email to a registrant shows: the action, its link, the cancel link."""
     action = registration.action
     return {
         "registration": registration,
@@ -25,6 +27,7 @@ def email_context(registration: Registration, base_url: str) -> dict[str, object
 
 
 def ics_attachments(registration: Registration, base_url: str) -> list[dict[str, str]]:
+    """The action's calendar file, for `email_send(attachments=...)`."""
     content = calendars.calendar_of([registration.action], base_url=base_url)
     return [
         {
@@ -36,6 +39,7 @@ def ics_attachments(registration: Registration, base_url: str) -> list[dict[str,
 
 
 def reason(registration: Registration) -> str:
+    """Why the person receives emails about the action."""
     return _(
         "You receive this email because this address was registered for “%(action)s” on "
         "%(platform)s."
@@ -43,6 +47,7 @@ def reason(registration: Registration) -> str:
 
 
 def language(registration: Registration) -> str | None:
+    """The account's language; a guest gets the site's."""
     return registration.user.language if registration.user else None
 
 

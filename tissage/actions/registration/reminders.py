@@ -13,14 +13,12 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from tissage.actions import tokens
-from tissage.actions.agenda import calendars
 from tissage.actions.models import Action, Registration
 from tissage.core.emails import email_send
+
+from . import emails
 
 
 def due_actions(now: datetime.datetime) -> list[Action]:
@@ -65,21 +63,10 @@ def reminders_send(now: datetime.datetime | None = None, base_url: str = "") -> 
 
 
 def reminder_send(*, registration: Registration, base_url: str) -> None:
-    action = registration.action
     email_send(
         to=registration.email,
         template="emails/actions/registration/reminder",
-        context={
-            "registration": registration,
-            "action": action,
-            "action_url": calendars.action_url(action, base_url),
-            "cancel_url": base_url
-            + reverse("actions:cancel", kwargs={"token": tokens.make(registration)}),
-        },
-        reason=_(
-            "You receive this email because this address was registered for “%(action)s” on "
-            "%(platform)s."
-        )
-        % {"action": action.title, "platform": settings.PLATFORM_NAME},
-        language=registration.user.language if registration.user else None,
+        context=emails.email_context(registration, base_url),
+        reason=emails.reason(registration),
+        language=emails.language(registration),
     )

@@ -36,17 +36,25 @@ class ManageRefused(Exception):
     """The write cannot be done; the message says why and what to do."""
 
 
-def _seats_taken(action: Action, role: Role | None = None) -> int:
+def _seats_taken(
+    action: Action, role: Role | None = None, *, without: Registration | None = None
+) -> int:
     registrations = Registration.objects.filter(action=action).confirmed()
+    if without is not None:
+        registrations = registrations.exclude(pk=without.pk)
     if role is not None:
         registrations = registrations.filter(role=role)
     return registrations.seats()
 
 
-def _fits(action: Action, role: Role, seats: int) -> bool:
-    if _seats_taken(action, role) + seats > role.places:
+def _fits(action: Action, role: Role, seats: int, *, without: Registration | None = None) -> bool:
+    """Whether `seats` more places fit in the role and the overall capacity (leaving out
+    the places of `without`, a registration that moves or is given a place)."""
+    if _seats_taken(action, role, without=without) + seats > role.places:
         return False
-    return action.capacity is None or _seats_taken(action) + seats <= action.capacity
+    if action.capacity is None:
+        return True
+    return _seats_taken(action, without=without) + seats <= action.capacity
 
 
 @dataclass(frozen=True)
@@ -207,21 +215,6 @@ def _locked(registration: Registration) -> tuple[Action, Registration]:
     return action, registration
 
 
-def _seats(action: Action, role: Role | None = None, *, without: Registration) -> int:
-    registrations = Registration.objects.filter(action=action).confirmed().exclude(pk=without.pk)
-    if role is not None:
-        registrations = registrations.filter(role=role)
-    return registrations.seats()
-
-
-def _fits_without(action: Action, role: Role, registration: Registration) -> bool:
-    if _seats(action, role, without=registration) + registration.seats > role.places:
-        return False
-    if action.capacity is None:
-        return True
-    return _seats(action, without=registration) + registration.seats <= action.capacity
-
-
 @transaction.atomic
 def registrant_cancel(*, registration: Registration, base_url: str) -> list[Registration]:
     """A facilitator cancels someone's registration from the list. Unlike the person's
@@ -239,8 +232,8 @@ def registration_move(*, registration: Registration, role: Role, base_url: str) 
         raise ManageRefused(_("This role does not belong to the action."))
     if role.pk == registration.role_id:
         raise ManageRefused(_("This person already has this role: nothing was changed."))
-    if registration.status == Registration.Status.CONFIRMED and not _fits_without(
-        action, role, registration
+    if registration.status == Registration.Status.CONFIRMED and not _fits(
+        action, role, registration.seats, without=registration
     ):
         raise ManageRefused(
             _(
@@ -263,7 +256,7 @@ def registration_promote(*, registration: Registration, base_url: str) -> Regist
     action, registration = _locked(registration)
     if registration.status != Registration.Status.WAITING:
         raise ManageRefused(_("This person is not on the waiting list: nothing was changed."))
-    if not _fits_without(action, registration.role, registration):
+    if not _fits(action, registration.role, registration.seats, without=registration):
         raise ManageRefused(
             _(
                 "Not enough places left in “%(role)s” for %(name)s and the people coming "
