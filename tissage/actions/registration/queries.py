@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +25,16 @@ def live_registrations(action: Action) -> RegistrationQuerySet:
     )
 
 
+def _left_by_role(action: Action, roles: Iterable[Role], taken: dict[int, int]) -> dict[int, int]:
+    """Role id → places left from the places taken per role: never below zero, and never
+    more than the overall capacity leaves."""
+    left = {role.pk: max(role.places - taken.get(role.pk, 0), 0) for role in roles}
+    if action.capacity is not None:
+        overall = max(action.capacity - sum(taken.values()), 0)
+        left = {pk: min(value, overall) for pk, value in left.items()}
+    return left
+
+
 def places_left(action: Action) -> dict[int, int]:
     """Role id → places left (never below zero), in two queries."""
     taken = dict(
@@ -34,11 +44,7 @@ def places_left(action: Action) -> dict[int, int]:
         .annotate(taken=Sum(F("companions") + 1))
         .values_list("role", "taken")
     )
-    left = {role.pk: max(role.places - taken.get(role.pk, 0), 0) for role in action.roles.all()}
-    if action.capacity is not None:
-        overall = max(action.capacity - sum(taken.values()), 0)
-        left = {pk: min(value, overall) for pk, value in left.items()}
-    return left
+    return _left_by_role(action, action.roles.all(), taken)
 
 
 def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
@@ -81,11 +87,7 @@ def places_left_in(
     for registration in registrations:
         if registration.status == Registration.Status.CONFIRMED:
             taken[registration.role_id] = taken.get(registration.role_id, 0) + registration.seats
-    left = {role.pk: max(role.places - taken.get(role.pk, 0), 0) for role in roles}
-    if action.capacity is not None:
-        overall = max(action.capacity - sum(taken.values()), 0)
-        left = {pk: min(value, overall) for pk, value in left.items()}
-    return left
+    return _left_by_role(action, roles, taken)
 
 
 @dataclass(frozen=True)
