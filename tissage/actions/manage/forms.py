@@ -1,6 +1,11 @@
 """Forms of the facilitators' pages about the action itself: its settings (create and
 edit) and cancelling it.
 
+Longer than 500 lines on purpose: `ActionForm` alone is about 440 — some 25 fields, each
+with the messages that tell a facilitator what to type, its groups, its roles table and
+the checks across fields (dates, registration window, coordinates). Cut in pieces, one
+form would be read in several files.
+
 The forms read and check the input; writes that touch several rows are in `services.py`,
 whose refusals the views show on these forms."""
 
