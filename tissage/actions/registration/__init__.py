@@ -1,1 +1,1 @@
-"""Registering for an action: the action page, the waiting list, cancelling, reminders."""
+"""Who comes to an action: registering, the waiting list, cancelling, registrants, my actions."""
