@@ -21,7 +21,18 @@ from tissage.core.tests.factories import (
     UserFactory,
     user_with_role,
 )
-from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK
+from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK, matrix
+
+# A draft action of a published project: only who manages it sees it.
+STAFF_DRAFT_ACTION = matrix(
+    anonymous=NOT_FOUND,
+    participant=NOT_FOUND,
+    project_member=NOT_FOUND,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
 
 
 def make_action(places: int = 10, **fields):

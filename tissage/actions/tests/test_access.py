@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Need, Pledge, Registration
-from tissage.actions.tests.helpers import action_url, make_action, manager_of
+from tissage.actions.tests.helpers import STAFF_DRAFT_ACTION, action_url, make_action, manager_of
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
@@ -28,21 +28,10 @@ from tissage.core.tests.matrices import (
     OK,
     STAFF,
     STAFF_DRAFT,
-    matrix,
 )
 
 pytestmark = pytest.mark.django_db
 
-# A draft action of a published project: only who manages it sees it.
-STAFF_DRAFT_ACTION = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 SITUATIONS = {
     "published": STAFF,
     "draft_action": STAFF_DRAFT_ACTION,

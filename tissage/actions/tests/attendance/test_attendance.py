@@ -9,9 +9,15 @@ from django.urls import reverse
 
 from tissage.actions.attendance import queries
 from tissage.actions.models import Registration
-from tissage.actions.tests.helpers import answer, past_action, person, staff_client
+from tissage.actions.tests.helpers import (
+    STAFF_DRAFT_ACTION,
+    answer,
+    past_action,
+    person,
+    staff_client,
+)
 from tissage.core.tests.factories import user_with_role
-from tissage.core.tests.matrices import NOT_FOUND, OK, STAFF, matrix
+from tissage.core.tests.matrices import OK, STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +25,6 @@ pytestmark = pytest.mark.django_db
 # Permissions -----------------------------------------------------------------------------
 
 ACTION_PAGES = ["actions:attendance", "actions:report"]
-DRAFT_ACTION = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 @pytest.mark.parametrize("name", ACTION_PAGES)
@@ -41,7 +38,7 @@ def test_action_pages_are_for_the_team(client, role, expected, name):
 
 
 @pytest.mark.parametrize("name", ACTION_PAGES)
-@pytest.mark.parametrize(("role", "expected"), DRAFT_ACTION)
+@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT_ACTION)
 def test_a_draft_action_is_hidden_from_others(client, role, expected, name):
     action = past_action(status="draft")
     user = user_with_role(role, action.project)

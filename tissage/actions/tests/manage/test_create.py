@@ -18,6 +18,17 @@ from tissage.core.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
+# The groups of the action form, in order (in English).
+LEGENDS = [
+    "The action",
+    "Who may come",
+    "When",
+    "Where",
+    "Roles and places",
+    "Registration",
+    "Publication",
+]
+
 
 def form_data(**changes) -> dict[str, object]:
     day = timezone.localdate() + datetime.timedelta(days=14)
@@ -180,15 +191,7 @@ def test_the_form_declares_its_groups_in_order_with_the_roles_table(project):
     with translation.override("en"):
         new = ActionForm(project=project).fieldsets()
         legends = [fieldset.legend for fieldset in new]
-    assert legends == [
-        "The action",
-        "Who may come",
-        "When",
-        "Where",
-        "Roles and places",
-        "Registration",
-        "Publication",
-    ]
+    assert legends == LEGENDS
     roles = new[legends.index("Roles and places")]
     assert roles.fields == [] and len(roles.role_rows) == 4
     assert all(fieldset.role_rows == [] for fieldset in new if fieldset is not roles)
@@ -200,12 +203,4 @@ def test_the_page_shows_the_groups_in_the_order_of_the_form(client, project):
     page = client.get(create_url(project)).content.decode()
 
     legends = re.findall(r"<legend><h2>([^<]+)</h2></legend>", page)
-    assert legends == [
-        "The action",
-        "Who may come",
-        "When",
-        "Where",
-        "Roles and places",
-        "Registration",
-        "Publication",
-    ]
+    assert legends == LEGENDS

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tissage.actions.models import VolunteerInvitation, VolunteerProfile
-from tissage.actions.tests.helpers import make_action
+from tissage.actions.tests.helpers import STAFF_DRAFT_ACTION, make_action
 from tissage.core.tests.factories import (
     ROLES,
     CommuneFactory,
@@ -15,7 +15,7 @@ from tissage.core.tests.factories import (
     UserFactory,
     user_with_role,
 )
-from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK, STAFF, matrix
+from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK, STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -224,17 +224,6 @@ def test_invite_refuses_who_did_not_opt_in_and_closed_actions(client):
 
 
 # Permissions ----------------------------------------------------------------------------
-
-# A draft action of a published project: only who manages it sees it.
-STAFF_DRAFT_ACTION = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def _answer(response, expected, ok_status):
