@@ -34,7 +34,7 @@ import run as bench  # the shared harness of bench/run.py
 SETUP = """
 import datetime
 from django.utils import timezone
-from tissage.actions.services import RoleInput, action_create
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.core.tests.factories import ProjectFactory
 project = ProjectFactory(status="published")
 start = timezone.now() + datetime.timedelta(days=14)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Registration
-from tissage.actions.services import RoleInput, action_create
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tissage.actions.models import Action, Registration
-from tissage.actions.services import registration_create
-from tissage.actions.volunteers import VolunteerProfile
+from tissage.actions.models import Action, Registration, VolunteerProfile
+from tissage.actions.registration.services import registration_create
 
 pytestmark = pytest.mark.browser
 

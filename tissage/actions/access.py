@@ -57,7 +57,7 @@ def action_rights(user: AnyUser, action: Action) -> ActionRights:
     )
 
 
-# --- Facilitators' pages (helper "manage": create/edit actions, registrants) ---
+# --- Facilitators' pages (manage/, and the registrants' list in registration/) ---
 
 
 def sees_registrant_contacts(rights: ActionRights) -> bool:

@@ -9,8 +9,7 @@ from django.db.models.fields.files import FieldFile
 
 from tissage.accounts.models import User
 
-from .models import Pledge, Registration
-from .volunteers import VolunteerInvitation, VolunteerProfile
+from .models import Pledge, Registration, VolunteerInvitation, VolunteerProfile
 
 FORGOTTEN_NAME = "—"
 

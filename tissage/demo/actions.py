@@ -8,8 +8,9 @@ import datetime
 from django.utils import timezone
 
 from tissage.accounts.models import User
+from tissage.actions.manage.services import RoleInput, action_create, series_create
 from tissage.actions.models import Action, ActionSeries
-from tissage.actions.services import RoleInput, action_create, registration_create, series_create
+from tissage.actions.registration.services import registration_create
 from tissage.projects.models import Project
 
 SERIES_TITLE = "Plantation de haies champêtres"

@@ -8,9 +8,8 @@ import json
 import pytest
 
 from tissage.actions import personal_data
-from tissage.actions.models import Need, Pledge, Registration
-from tissage.actions.tests.test_registration import make_action
-from tissage.actions.volunteers import VolunteerInvitation, VolunteerProfile
+from tissage.actions.models import Need, Pledge, Registration, VolunteerInvitation, VolunteerProfile
+from tissage.actions.tests.helpers import make_action
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

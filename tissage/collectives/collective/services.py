@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action
-from tissage.actions.services import RoleInput, action_create
 from tissage.core.slugs import unique_slug
 from tissage.organisations.models import Organisation
 from tissage.projects.models import Project

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tissage.actions.reminders import reminders_send
+from tissage.actions.registration.reminders import reminders_send
 
 
 class Command(BaseCommand):

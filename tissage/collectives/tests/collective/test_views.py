@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action
-from tissage.actions.services import RoleInput, action_create
 from tissage.collectives.collective import services as collective_services
 from tissage.collectives.lists import services
 from tissage.collectives.models import (

@@ -1,0 +1,32 @@
+"""Reads of the agenda and the feeds: the actions a person may find there."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tissage.actions.models import Action, ActionQuerySet
+from tissage.projects.access import AnyUser, projects_visible_to
+
+# Feeds keep recent actions a while, so that a cancellation reaches the calendars
+# that already hold the event.
+FEED_PAST = datetime.timedelta(days=30)
+
+
+def upcoming_for(user: AnyUser) -> ActionQuerySet:
+    """Published actions not over yet, of the projects the person sees, in order."""
+    return (
+        Action.objects.published()
+        .upcoming()
+        .filter(project__in=projects_visible_to(user).values("pk"))
+    )
+
+
+def feed_actions_for(user: AnyUser) -> ActionQuerySet:
+    """Published and cancelled actions of the projects the person sees, from a month ago."""
+    return Action.objects.filter(
+        status__in=[Action.Status.PUBLISHED, Action.Status.CANCELLED],
+        ends_at__gte=timezone.now() - FEED_PAST,
+        project__in=projects_visible_to(user).values("pk"),
+    ).order_by("starts_at", "pk")

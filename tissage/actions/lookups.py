@@ -1,0 +1,73 @@
+"""The one way the actions' views fetch what their URL names and check who may see it
+(projects named by a URL are fetched by `tissage.projects.lookups`).
+
+Each function fetches the object with what the pages show (`select_related`), asks
+`access.py` for the rights, and answers with the rule of `core.access`: an object hidden
+from the person is a 404 whoever asks; a right beyond seeing it that the person lacks
+sends an anonymous visitor to sign in and gives a signed-in one a 403
+(docs/permissions.md).
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from tissage.core.access import require
+
+from . import access, tokens
+from .access import ActionRights
+from .models import Action, Need, Registration
+
+
+def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
+    """The action and the person's rights on it; 404 for whoever may not see it (a draft
+    of someone else's, an action of a project hidden from them)."""
+    action = get_object_or_404(
+        Action.objects.select_related("project__organisation", "commune"), slug=slug
+    )
+    rights = access.action_rights(request.user, action)
+    if not rights.can_view:
+        raise Http404
+    return action, rights
+
+
+def get_managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
+    """The action for its team (see `get_action`); others sign in first or get 403."""
+    action, rights = get_action(request, slug)
+    require(request, rights.can_manage)
+    return action, rights
+
+
+def get_registration(action: Action, pk: int) -> Registration:
+    """A registration of this action (404 for one of another action)."""
+    return get_object_or_404(Registration, pk=pk, action=action)
+
+
+def get_need(action: Action, pk: int) -> Need:
+    """A material need of this action (404 for one of another action)."""
+    return get_object_or_404(Need, pk=pk, action=action)
+
+
+class LinkProblem(Exception):
+    """The cancel link of an email cannot be used; the message says why, to the person."""
+
+
+def get_linked_registration(token: str) -> Registration:
+    """The registration a cancel link names. The signature is the right: no sign-in is
+    asked, and the link works until the action starts. A link that does not lead to a
+    registration raises `LinkProblem` (the page says why, with a 400) rather than 404."""
+    try:
+        pk, email = tokens.read(token)
+    except signing.BadSignature:
+        raise LinkProblem(_("This link is not valid. Copy the whole link.")) from None
+    registration = (
+        Registration.objects.select_related("action", "role").filter(pk=pk, email=email).first()
+    )
+    if registration is None:
+        raise LinkProblem(_("This registration no longer exists."))
+    if not registration.may_cancel_by_link():
+        raise LinkProblem(_("This action has started or is over: the link is no longer valid."))
+    return registration

@@ -1,0 +1,1 @@
+"""The facilitators' side of an action: create, edit (one date or a series), cancel."""

@@ -1,0 +1,1 @@
+"""Material an action needs, and the pledges of those who bring it."""

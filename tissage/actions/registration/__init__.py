@@ -1,0 +1,1 @@
+"""Who comes to an action: registering, the waiting list, cancelling, registrants, my actions."""

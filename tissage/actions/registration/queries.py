@@ -1,0 +1,189 @@
+"""Reads about registrations: places left (for one action or a page of them), the live
+registrations of an action, a person's own registrations ("my actions")."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from tissage.accounts.models import User
+from tissage.actions.attendance.queries import hours_of
+from tissage.actions.models import Action, Registration, RegistrationQuerySet, Role
+
+
+def live_registrations(action: Action) -> RegistrationQuerySet:
+    return (
+        Registration.objects.filter(action=action)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("role", "user", "action")
+    )
+
+
+def _left_by_role(action: Action, roles: Iterable[Role], taken: dict[int, int]) -> dict[int, int]:
+    """Role id → places left from the places taken per role: never below zero, and never
+    more than the overall capacity leaves."""
+    left = {role.pk: max(role.places - taken.get(role.pk, 0), 0) for role in roles}
+    if action.capacity is not None:
+        overall = max(action.capacity - sum(taken.values()), 0)
+        left = {pk: min(value, overall) for pk, value in left.items()}
+    return left
+
+
+def places_left(action: Action) -> dict[int, int]:
+    """Role id → places left (never below zero), in two queries."""
+    taken = dict(
+        Registration.objects.filter(action=action)
+        .confirmed()
+        .values("role")
+        .annotate(taken=Sum(F("companions") + 1))
+        .values_list("role", "taken")
+    )
+    return _left_by_role(action, action.roles.all(), taken)
+
+
+def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
+    """Action id → places left in total, for a whole page in two queries.
+
+    Same arithmetic as `places_left`: each role's places left (never below
+    zero) added up, then bounded by what the overall capacity leaves."""
+    ids = [action.pk for action in actions]
+    if not ids:
+        return {}
+    taken = dict(
+        Registration.objects.filter(action__in=ids)
+        .confirmed()
+        .order_by()
+        .values("role")
+        .annotate(taken=Sum(F("companions") + 1))
+        .values_list("role", "taken")
+    )
+    by_role: dict[int, int] = defaultdict(int)
+    taken_by_action: dict[int, int] = defaultdict(int)
+    for role_id, action_id, places in Role.objects.filter(action__in=ids).values_list(
+        "pk", "action", "places"
+    ):
+        by_role[action_id] += max(places - taken.get(role_id, 0), 0)
+        taken_by_action[action_id] += taken.get(role_id, 0)
+    left = {}
+    for action in actions:
+        total = by_role.get(action.pk, 0)
+        if action.capacity is not None:
+            total = min(total, max(action.capacity - taken_by_action.get(action.pk, 0), 0))
+        left[action.pk] = total
+    return left
+
+
+def places_left_in(
+    action: Action, roles: Sequence[Role], registrations: Sequence[Registration]
+) -> dict[int, int]:
+    """Role id → places left, from rows already loaded (as `places_left`)."""
+    taken: dict[int, int] = {}
+    for registration in registrations:
+        if registration.status == Registration.Status.CONFIRMED:
+            taken[registration.role_id] = taken.get(registration.role_id, 0) + registration.seats
+    return _left_by_role(action, roles, taken)
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    registration: Registration
+    hours: Decimal | None  # past actions only
+
+
+@dataclass(frozen=True)
+class MyActions:
+    upcoming: list[Registration]
+    past: list[MyRegistration]
+    total_hours: Decimal
+
+
+def my_actions(user: User, now: datetime.datetime | None = None) -> MyActions:
+    """The person's live registrations: upcoming (until the action ends) and past, with
+    the hours given. One query whatever the number of registrations."""
+    now = now or timezone.now()
+    mine = Q(user=user)
+    if user.email_confirmed_at:
+        # Registered as a guest before having an account: the address is theirs (they
+        # confirmed it by signing in with a code sent to it).
+        mine |= Q(user__isnull=True, email=user.email.lower())
+    registrations = (
+        Registration.objects.filter(mine)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("action__project", "role")
+        .order_by("action__starts_at", "pk")
+    )
+    upcoming: list[Registration] = []
+    past: list[MyRegistration] = []
+    for registration in registrations:
+        action = registration.action
+        if action.ends_at > now:
+            upcoming.append(registration)
+        elif (
+            registration.status == Registration.Status.CONFIRMED
+            and action.status == Action.Status.PUBLISHED
+        ):
+            # A waiting-list place or a cancelled action gave no hours: not listed.
+            past.append(MyRegistration(registration, hours_of(registration)))
+    past.reverse()  # the most recent first
+    total = sum((line.hours or Decimal(0) for line in past), Decimal("0.00"))
+    return MyActions(upcoming=upcoming, past=past, total_hours=total)
+
+
+@dataclass(frozen=True)
+class RegistrantsList:
+    """What the facilitators' list of an action's registrants shows."""
+
+    roles: list[Role]
+    # Per role: the confirmed registrations, and the places left.
+    tables: list[tuple[Role, list[Registration], int]]
+    waiting: list[Registration]  # in order of arrival
+    confirmed_count: int
+    confirmed_people: int  # companions included
+    cancelled_count: int
+    places_left_total: int
+
+
+def registrants_list(action: Action) -> RegistrantsList:
+    """Every registration of the action, by role and status, in two queries whatever
+    their number."""
+    roles = list(action.roles.all())
+    registrations = list(
+        Registration.objects.filter(action=action)
+        .select_related("entered_by")
+        .order_by("created_at", "pk")
+    )
+    role_of = {role.pk: role for role in roles}
+    for registration in registrations:
+        registration.role = role_of[registration.role_id]  # no query per row
+    places = places_left_in(action, roles, registrations)
+    confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
+    by_role: dict[int, list[Registration]] = {role.pk: [] for role in roles}
+    for registration in confirmed:
+        by_role[registration.role_id].append(registration)
+    confirmed_people = sum(r.seats for r in confirmed)
+    return RegistrantsList(
+        roles=roles,
+        tables=[(role, by_role[role.pk], places.get(role.pk, 0)) for role in roles],
+        waiting=[r for r in registrations if r.status == Registration.Status.WAITING],
+        confirmed_count=len(confirmed),
+        confirmed_people=confirmed_people,
+        cancelled_count=sum(r.status == Registration.Status.CANCELLED for r in registrations),
+        # With an overall capacity, what it leaves; else what the roles leave.
+        places_left_total=sum(places.values())
+        if action.capacity is None
+        else max(action.capacity - confirmed_people, 0),
+    )
+
+
+def registration_counts(action: Action) -> dict[str, int]:
+    """How many registrations are confirmed and waiting, in one query."""
+    return Registration.objects.filter(action=action).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+    )

@@ -1,0 +1,311 @@
+"""Writes about registrations, by the person or by a facilitator: registering (or
+registering someone on their behalf), cancelling, the waiting list, moving someone to
+another role, giving a place now, writing to the registrants.
+
+Places are never overbooked: the count of places taken and the new registration happen
+in one transaction that first locks the action's row (`SELECT … FOR UPDATE` on
+PostgreSQL; on SQLite every write transaction is `BEGIN IMMEDIATE`, see settings), so
+two people registering at the same second are served one after the other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tissage.accounts.models import User
+from tissage.actions.models import Action, Registration, Role
+from tissage.core.emails import email_send
+
+from . import emails
+from .queries import live_registrations
+
+
+class RegistrationRefused(Exception):
+    """The registration cannot be recorded; the message says why, to the person."""
+
+
+class ManageRefused(Exception):
+    """The write cannot be done; the message says why and what to do."""
+
+
+def _seats_taken(
+    action: Action, role: Role | None = None, *, without: Registration | None = None
+) -> int:
+    registrations = Registration.objects.filter(action=action).confirmed()
+    if without is not None:
+        registrations = registrations.exclude(pk=without.pk)
+    if role is not None:
+        registrations = registrations.filter(role=role)
+    return registrations.seats()
+
+
+def _fits(action: Action, role: Role, seats: int, *, without: Registration | None = None) -> bool:
+    """Whether `seats` more places fit in the role and the overall capacity (leaving out
+    the places of `without`, a registration that moves or is given a place)."""
+    if _seats_taken(action, role, without=without) + seats > role.places:
+        return False
+    if action.capacity is None:
+        return True
+    return _seats_taken(action, without=without) + seats <= action.capacity
+
+
+@dataclass(frozen=True)
+class Registered:
+    registration: Registration
+    # False when the address was already registered: a double click, or twice the same.
+    created: bool
+
+
+def registration_create(
+    *,
+    action: Action,
+    role: Role,
+    name: str,
+    email: str,
+    phone: str = "",
+    companions: int = 0,
+    user: User | None = None,
+    entered_by: User | None = None,
+    base_url: str = "",
+) -> Registered:
+    """Register someone for a role: confirmed if places remain, else on the waiting list.
+
+    The confirmation (or waiting-list) email leaves once the transaction is committed.
+    """
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            # The lock that serialises registrations for this action (see module doc).
+            action = Action.objects.select_for_update().get(pk=action.pk)
+            if role.action_id != action.pk:
+                raise RegistrationRefused(_("This role does not belong to the action."))
+            if not action.registration_is_open():
+                raise RegistrationRefused(_("Registration for this action is closed."))
+            existing = (
+                Registration.objects.filter(action=action, email=email)
+                .exclude(status=Registration.Status.CANCELLED)
+                .first()
+            )
+            if existing is not None:
+                return Registered(existing, created=False)
+            seats = 1 + companions
+            if _fits(action, role, seats):
+                status = Registration.Status.CONFIRMED
+            elif action.waiting_list:
+                status = Registration.Status.WAITING
+            else:
+                raise RegistrationRefused(
+                    _("This role is full and this action has no waiting list.")
+                )
+            registration = Registration(
+                action=action,
+                role=role,
+                user=user,
+                email=email,
+                name=name.strip(),
+                phone=phone.strip(),
+                companions=companions,
+                status=status,
+                entered_by=entered_by,
+            )
+            registration.full_clean()
+            registration.save()
+            transaction.on_commit(
+                lambda: emails.registration_send(
+                    registration=registration, base_url=base_url or settings.SITE_URL
+                )
+            )
+            return Registered(registration, created=True)
+    except ValidationError as error:
+        raise RegistrationRefused(" ".join(error.messages)) from error
+    except IntegrityError:
+        # Another request for the same address won the race: that one stands.
+        found = (
+            Registration.objects.filter(action=action, email=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .first()
+        )
+        if found is None:
+            raise
+        return Registered(found, created=False)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, base_url: str = "") -> list[Registration]:
+    """Cancel a registration (or release a place), then promote from the waiting list
+    whoever now fits, first come first served. Returns the people promoted."""
+    action = Action.objects.select_for_update().get(pk=registration.action_id)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return []
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    return waiting_list_promote(action, base_url=base_url or settings.SITE_URL)
+
+
+def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]:
+    """Fill freed places from the waiting list, in order of arrival.
+
+    Someone whose party does not fit waits on; the next ones may fit."""
+    if action.starts_at <= timezone.now():
+        return []
+    promoted = []
+    for waiting in Registration.objects.filter(action=action).waiting().select_related("role"):
+        if _fits(action, waiting.role, waiting.seats):
+            waiting.status = Registration.Status.CONFIRMED
+            waiting.promoted_at = timezone.now()
+            waiting.save(update_fields=["status", "promoted_at"])
+            promoted.append(waiting)
+    for person in promoted:
+        transaction.on_commit(
+            partial(emails.promotion_send, registration=person, base_url=base_url)
+        )
+    return promoted
+
+
+# People registered by a facilitator without an address get a unique placeholder, easy
+# to spot (see models.NO_ADDRESS_SUFFIX for why it is never written to).
+PLACEHOLDER_DOMAIN = "sans-email.invalid"
+
+
+def placeholder_email() -> str:
+    return f"sans-email+{uuid.uuid4().hex}@{PLACEHOLDER_DOMAIN}"
+
+
+def registration_assisted(
+    *,
+    action: Action,
+    role: Role,
+    name: str,
+    email: str,
+    phone: str,
+    companions: int,
+    entered_by: User,
+    base_url: str,
+) -> Registered:
+    """Register someone on their behalf (on the phone, at the market stall…).
+
+    Without an address, a placeholder one (see PLACEHOLDER_DOMAIN) stands in."""
+    return registration_create(
+        action=action,
+        role=role,
+        name=name,
+        email=email.strip() or placeholder_email(),
+        phone=phone,
+        companions=companions,
+        entered_by=entered_by,
+        base_url=base_url,
+    )
+
+
+def _locked(registration: Registration) -> tuple[Action, Registration]:
+    action = Action.objects.select_for_update().get(pk=registration.action_id)
+    registration = Registration.objects.select_related("role").get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        raise ManageRefused(_("This registration is cancelled: nothing was changed."))
+    return action, registration
+
+
+@transaction.atomic
+def registrant_cancel(*, registration: Registration, base_url: str) -> list[Registration]:
+    """A facilitator cancels someone's registration from the list. Unlike the person's
+    own cancel link, cancelling it twice is refused (ManageRefused), so that the list
+    says nothing changed. Returns the people promoted from the waiting list."""
+    _locked(registration)
+    return registration_cancel(registration=registration, base_url=base_url)
+
+
+@transaction.atomic
+def registration_move(*, registration: Registration, role: Role, base_url: str) -> Registration:
+    """Move someone to another role of the same action, only if they fit there."""
+    action, registration = _locked(registration)
+    if role.action_id != action.pk:
+        raise ManageRefused(_("This role does not belong to the action."))
+    if role.pk == registration.role_id:
+        raise ManageRefused(_("This person already has this role: nothing was changed."))
+    if registration.status == Registration.Status.CONFIRMED and not _fits(
+        action, role, registration.seats, without=registration
+    ):
+        raise ManageRefused(
+            _(
+                "Not enough places left in “%(role)s” for %(name)s: add places to the role "
+                "first, or choose another role."
+            )
+            % {"role": role.name, "name": registration.name}
+        )
+    registration.role = role
+    registration.save(update_fields=["role"])
+    # The place left behind may let someone on the waiting list in.
+    waiting_list_promote(action, base_url=base_url)
+    registration.refresh_from_db()
+    return registration
+
+
+@transaction.atomic
+def registration_promote(*, registration: Registration, base_url: str) -> Registration:
+    """Give a place now to someone on the waiting list, if their party fits."""
+    action, registration = _locked(registration)
+    if registration.status != Registration.Status.WAITING:
+        raise ManageRefused(_("This person is not on the waiting list: nothing was changed."))
+    if not _fits(action, registration.role, registration.seats, without=registration):
+        raise ManageRefused(
+            _(
+                "Not enough places left in “%(role)s” for %(name)s and the people coming "
+                "with them: add places to the role first."
+            )
+            % {"role": registration.role.name, "name": registration.name}
+        )
+    registration.status = Registration.Status.CONFIRMED
+    registration.promoted_at = timezone.now()
+    registration.save(update_fields=["status", "promoted_at"])
+    transaction.on_commit(
+        partial(emails.promotion_send, registration=registration, base_url=base_url)
+    )
+    return registration
+
+
+@transaction.atomic
+def registrants_message(
+    *,
+    action: Action,
+    subject: str,
+    text: str,
+    role: Role | None,
+    include_waiting: bool,
+    sender: User,
+    base_url: str,
+) -> int:
+    """One email per registrant (of one role, or all), with the action's link.
+
+    Returns how many were written; people registered without an address are skipped."""
+    statuses = [Registration.Status.CONFIRMED]
+    if include_waiting:
+        statuses.append(Registration.Status.WAITING)
+    registrations = live_registrations(action).reachable().filter(status__in=statuses)
+    if role is not None:
+        registrations = registrations.filter(role=role)
+    count = 0
+    for registration in registrations:
+        email_send(
+            to=registration.email,
+            template="emails/actions/registration/message",
+            context={
+                **emails.email_context(registration, base_url),
+                "subject": subject,
+                "text": text,
+                "sender": sender.public_name,
+            },
+            reason=emails.reason(registration),
+            language=emails.language(registration),
+        )
+        count += 1
+    return count

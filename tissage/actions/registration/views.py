@@ -1,0 +1,288 @@
+"""The action page with its registration form, the cancel link of the emails, a person's
+own registrations ("my actions"), and the facilitators' list of registrants. Each view
+starts with `lookups`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tissage.accounts.access import signed_in_user
+from tissage.actions import access, lookups, tokens
+from tissage.actions.models import Action, Registration
+from tissage.actions.needs import views as needs_views
+from tissage.core.emails import site_url
+
+from . import queries, services
+from .forms import AssistedRegistrationForm, MessageForm, RegistrationChangeForm, RegistrationForm
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    action, rights = lookups.get_action(request, slug)
+    places = queries.places_left(action)
+    user = request.user if request.user.is_authenticated else None
+    form = RegistrationForm(
+        request.POST or None, action=action, places=places, signed_in=user is not None
+    )
+    if request.method == "POST":
+        if not rights.can_register:
+            form.add_error(None, _("Registration for this action is closed."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                registered = services.registration_create(
+                    action=action,
+                    role=data["role"],
+                    name=user.public_name if user else data["name"],
+                    email=user.email if user else data["email"],
+                    phone=data["phone"],
+                    companions=data["companions"],
+                    user=user,
+                    base_url=site_url(request),
+                )
+            except services.RegistrationRefused as error:
+                form.add_error(None, str(error))
+            else:
+                _tell(request, registered)
+                return redirect("actions:detail", slug=action.slug)
+    return render(
+        request,
+        "actions/registration/detail.html",
+        {
+            "action": action,
+            "rights": rights,
+            "roles": [(role, places.get(role.pk, 0)) for role in action.roles.all()],
+            "form": form,
+            **needs_views.needs_part(request, action),
+        },
+    )
+
+
+def _tell(request: HttpRequest, registered: services.Registered) -> None:
+    registration = registered.registration
+    if not registered.created:
+        messages.info(
+            request,
+            _("%(email)s is already registered for this action: nothing changed.")
+            % {"email": registration.email},
+        )
+    elif registration.status == Registration.Status.CONFIRMED:
+        messages.success(
+            request,
+            _(
+                "You are registered. A confirmation with the calendar file is on its way "
+                "to %(email)s."
+            )
+            % {"email": registration.email},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "The places are taken: you are on the waiting list. If a place frees up, "
+                "you will get it and an email at %(email)s."
+            )
+            % {"email": registration.email},
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST cancels: mail scanners follow links, people press buttons."""
+    try:
+        registration = lookups.get_linked_registration(token)
+    except lookups.LinkProblem as problem:
+        return render(request, "actions/link_problem.html", {"message": str(problem)}, status=400)
+    action = registration.action
+    if request.method == "POST":
+        # Cancelling twice (a second click, another tab) changes nothing and says the same.
+        services.registration_cancel(registration=registration, base_url=site_url(request))
+        messages.success(request, _("Your registration is cancelled. Thank you for saying so."))
+        return redirect("actions:detail", slug=action.slug)
+    return render(
+        request,
+        "actions/registration/cancel.html",
+        {"registration": registration, "action": action},
+    )
+
+
+def _registrants_page(
+    request: HttpRequest,
+    action: Action,
+    rights: access.ActionRights,
+    add_form: AssistedRegistrationForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    registrants = queries.registrants_list(action)
+    return render(
+        request,
+        "actions/registration/registrants.html",
+        {
+            "action": action,
+            "roles": registrants.roles,
+            "tables": registrants.tables,
+            "waiting": registrants.waiting,
+            "cancelled_count": registrants.cancelled_count,
+            "confirmed_people": registrants.confirmed_people,
+            "confirmed_count": registrants.confirmed_count,
+            "places_left_total": registrants.places_left_total,
+            "sees_contacts": access.sees_registrant_contacts(rights),
+            "add_form": add_form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def registrants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The list; its form registers someone on their behalf."""
+    action, rights = lookups.get_managed_action(request, slug)
+    form = AssistedRegistrationForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registered = services.registration_assisted(
+                action=action,
+                role=data["role"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                companions=data["companions"],
+                entered_by=signed_in_user(request),
+                base_url=site_url(request),
+            )
+        except services.RegistrationRefused as error:
+            form.add_error(None, str(error))
+        else:
+            registration = registered.registration
+            if not registered.created:
+                messages.info(
+                    request,
+                    _("%(email)s is already registered for this action: nothing changed.")
+                    % {"email": registration.email},
+                )
+            elif registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request, _("%(name)s is registered.") % {"name": registration.name}
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The role is full: %(name)s is on the waiting list.")
+                    % {"name": registration.name},
+                )
+            return redirect("actions:registrants", slug=action.slug)
+    return _registrants_page(request, action, rights, form, status=400 if form.is_bound else 200)
+
+
+@require_POST
+def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move to another role, promote from the waiting list, or cancel; then back."""
+    action, _rights = lookups.get_managed_action(request, slug)
+    registration = lookups.get_registration(action, pk)
+    form = RegistrationChangeForm(request.POST, action=action)
+    back = redirect("actions:registrants", slug=action.slug)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return back
+    base_url = site_url(request)
+    name = registration.name
+    try:
+        match form.cleaned_data["do"]:
+            case "move":
+                moved = services.registration_move(
+                    registration=registration, role=form.cleaned_data["role"], base_url=base_url
+                )
+                messages.success(
+                    request,
+                    _("%(name)s now has the role “%(role)s”.")
+                    % {"name": name, "role": moved.role.name},
+                )
+            case "promote":
+                services.registration_promote(registration=registration, base_url=base_url)
+                messages.success(
+                    request, _("%(name)s has a place now and is told by email.") % {"name": name}
+                )
+            case "cancel":
+                promoted = services.registrant_cancel(registration=registration, base_url=base_url)
+                messages.success(
+                    request,
+                    _("The registration of %(name)s is cancelled.") % {"name": name}
+                    + (
+                        " "
+                        + ngettext(
+                            "%(count)s person of the waiting list has the place.",
+                            "%(count)s people of the waiting list have a place.",
+                            len(promoted),
+                        )
+                        % {"count": len(promoted)}
+                        if promoted
+                        else ""
+                    ),
+                )
+    except services.ManageRefused as error:
+        messages.error(request, str(error))
+    return back
+
+
+@require_http_methods(["GET", "POST"])
+def registrants_message(request: HttpRequest, slug: str) -> HttpResponse:
+    action, _rights = lookups.get_managed_action(request, slug)
+    form = MessageForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        count = services.registrants_message(
+            action=action,
+            subject=data["subject"],
+            text=data["text"],
+            role=data["role"],
+            include_waiting=data["include_waiting"],
+            sender=signed_in_user(request),
+            base_url=site_url(request),
+        )
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "The message is on its way to %(count)s person.",
+                    "The message is on its way to %(count)s people.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Nobody to write to: no registrant has an email address."))
+        return redirect("actions:registrants", slug=action.slug)
+    return render(
+        request,
+        "actions/registration/message.html",
+        {"action": action, "form": form, "counts": queries.registration_counts(action)},
+    )
+
+
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.now()
+    mine = queries.my_actions(user, now)
+    upcoming = [
+        (
+            registration,
+            tokens.make(registration) if registration.may_cancel_by_link(now) else None,
+        )
+        for registration in mine.upcoming
+    ]
+    return render(
+        request,
+        "actions/registration/mine.html",
+        {"upcoming": upcoming, "past": mine.past, "total_hours": mine.total_hours},
+    )

@@ -1,0 +1,153 @@
+"""iCalendar feeds: they parse with `icalendar`, carry Europe/Paris with its VTIMEZONE
+and a URL back to each action, flag cancellations, and hide draft projects."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from tissage.actions.manage.services import action_create
+from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def an_action(project=None, *, days: float = 7, title: str = "Plantation", **fields):
+    starts_at = timezone.now() + datetime.timedelta(days=days)
+    fields.setdefault("status", "published")
+    return action_create(
+        project=project or ProjectFactory(),
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        **fields,
+    )
+
+
+def calendar(response) -> Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"].startswith("inline; filename=")
+    assert response["Content-Disposition"].endswith('.ics"')
+    return Calendar.from_ical(response.content)
+
+
+def events(response) -> dict[str, object]:
+    return {str(event["summary"]): event for event in calendar(response).walk("VEVENT")}
+
+
+def test_the_platform_feed_holds_recent_and_coming_actions(client):
+    coming = an_action(title="Coming", address="Place de la mairie", meeting_point="Lavoir")
+    an_action(title="Last week", days=-7)
+    an_action(title="Called off", status="cancelled")
+    an_action(title="Long ago", days=-40)
+    an_action(title="Not yet public", status="draft")
+    response = client.get(reverse("actions:feed"))
+    parsed = calendar(response)
+    found = {str(event["summary"]): event for event in parsed.walk("VEVENT")}
+    assert set(found) == {"Coming", "Last week", "Called off"}
+    event = found["Coming"]
+    assert event["dtstart"].dt.tzinfo.key == "Europe/Paris"
+    assert event["dtstart"].params["TZID"] == "Europe/Paris"
+    assert event["dtstart"].dt == coming.starts_at.replace(microsecond=0)
+    assert event["dtend"].dt == coming.ends_at.replace(microsecond=0)
+    assert str(event["url"]) == "http://testserver" + reverse(
+        "actions:detail", kwargs={"slug": coming.slug}
+    )
+    assert "Lavoir" in str(event["location"])
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(found["Called off"]["status"]) == "CANCELLED"
+    (zone,) = parsed.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Paris"
+    assert str(parsed["x-wr-calname"])
+
+
+def test_the_project_feed_holds_only_its_actions(client):
+    project = ProjectFactory()
+    an_action(project, title="Mine")
+    an_action(title="Another project's")
+    response = client.get(reverse("actions:feed_project", kwargs={"slug": project.slug}))
+    assert set(events(response)) == {"Mine"}
+    assert project.slug in response["Content-Disposition"]
+
+
+def test_the_commune_feed_holds_only_its_actions(client):
+    commune = CommuneFactory(insee_code="2A004")
+    an_action(title="Here", commune=commune)
+    an_action(title="Elsewhere", commune=CommuneFactory())
+    an_action(title="Nowhere")
+    response = client.get(reverse("actions:feed_commune", kwargs={"insee": "2A004"}))
+    assert set(events(response)) == {"Here"}
+
+
+def test_one_action_file(client):
+    action = an_action(title="Seule")
+    response = client.get(reverse("actions:ics", kwargs={"slug": action.slug}))
+    (event,) = calendar(response).walk("VEVENT")
+    assert str(event["summary"]) == "Seule"
+    assert str(event["url"]).endswith(reverse("actions:detail", kwargs={"slug": action.slug}))
+
+
+def test_the_action_page_links_its_file_and_carries_schema_org_event(client):
+    commune = CommuneFactory(name="Crest")
+    action = an_action(title="Haie", address="Route de Die", commune=commune)
+    page = client.get(reverse("actions:detail", kwargs={"slug": action.slug})).content.decode()
+    assert reverse("actions:ics", kwargs={"slug": action.slug}) in page
+    assert 'itemtype="https://schema.org/Event"' in page
+    assert 'itemprop="startDate" datetime="' in page
+    assert 'itemprop="endDate" content="' in page
+    assert 'itemtype="https://schema.org/Place"' in page
+    assert 'href="https://schema.org/EventScheduled"' in page
+    assert "<script" not in page.split("<main", 1)[1]
+
+
+def test_unknown_feeds_are_not_found(client):
+    assert client.get(reverse("actions:feed_commune", kwargs={"insee": "00000"})).status_code == 404
+    missing = reverse("actions:feed_project", kwargs={"slug": "nothing"})
+    assert client.get(missing).status_code == 404
+    assert client.get(reverse("actions:ics", kwargs={"slug": "nothing"})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [
+        ("anonymous", False),
+        ("participant", False),
+        ("project_member", True),
+        ("project_facilitator", True),
+        ("organisation_facilitator", True),
+        ("superuser", True),
+    ],
+)
+def test_draft_projects_feeds_are_for_their_team(client, role, sees):
+    project = ProjectFactory(status="draft")
+    commune = CommuneFactory()
+    action = an_action(project, title="Secret", commune=commune)
+    person = user_with_role(role, project)
+    if person:
+        client.force_login(person)
+    project_feed = client.get(reverse("actions:feed_project", kwargs={"slug": project.slug}))
+    action_file = client.get(reverse("actions:ics", kwargs={"slug": action.slug}))
+    assert project_feed.status_code == action_file.status_code == (200 if sees else 404)
+    commune_feed = client.get(reverse("actions:feed_commune", kwargs={"insee": commune.insee_code}))
+    platform_feed = client.get(reverse("actions:feed"))
+    assert ("Secret" in events(commune_feed)) is sees
+    assert ("Secret" in events(platform_feed)) is sees
+
+
+def test_a_draft_action_has_no_file_for_outsiders(client):
+    action = an_action(status="draft")
+    assert client.get(reverse("actions:ics", kwargs={"slug": action.slug})).status_code == 404
+
+
+def test_feeds_answer_in_constant_queries(client, django_assert_max_num_queries):
+    project = ProjectFactory()
+    for number in range(30):
+        an_action(project, days=number - 5, title=f"Action {number}")
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("actions:feed_project", kwargs={"slug": project.slug}))
+    assert len(events(response)) == 30

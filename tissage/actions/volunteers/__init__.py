@@ -1,0 +1,1 @@
+"""Forces vives: people who say what they can do, and facilitators who invite them."""
