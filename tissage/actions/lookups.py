@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from tissage.core.access import require
+from tissage.core.access import LinkProblem, require
 
 from . import access, tokens
 from .access import ActionRights
@@ -51,16 +51,12 @@ def get_need(action: Action, pk: int) -> Need:
     return get_object_or_404(Need, pk=pk, action=action)
 
 
-class LinkProblem(Exception):
-    """The cancel link of an email cannot be used; the message says why, to the person."""
-
-
 def get_linked_registration(token: str) -> Registration:
     """The registration a cancel link names. The signature is the right: no sign-in is
     asked, and the link works until the action starts. A link that does not lead to a
     registration raises `LinkProblem` (the page says why, with a 400) rather than 404."""
     try:
-        pk, email = tokens.read(token)
+        pk, email = tokens.CANCEL.read(token)
     except signing.BadSignature:
         raise LinkProblem(_("This link is not valid. Copy the whole link.")) from None
     registration = (

@@ -10,22 +10,26 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
 
+from tissage.core.tokens import SignedReference
+
 from .models import Collective, CollectiveMembership
 
-UNSUBSCRIBE_SALT = "tissage.collectives.unsubscribe"
 REPLY_SALT = "tissage.collectives.reply"
+
+# One-click unsubscribe links (`core.tokens`): the membership and its account.
+UNSUBSCRIBE = SignedReference("tissage.collectives.unsubscribe", row_key="m", check_key="u")
 
 
 def unsubscribe_make(membership: CollectiveMembership) -> str:
-    return signing.dumps({"m": membership.pk, "u": membership.user_id}, salt=UNSUBSCRIBE_SALT)
+    return UNSUBSCRIBE.make(membership.pk, membership.user_id)
 
 
 def unsubscribe_read(token: str) -> tuple[int, int]:
     """(membership id, user id) of a well-signed token; raises signing.BadSignature."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
+    membership_id, user_id = UNSUBSCRIBE.read(token)
+    if not user_id.isdigit():
         raise signing.BadSignature("malformed")
-    return data["m"], int(data.get("u", 0))
+    return membership_id, int(user_id)
 
 
 def reply_address(collective: Collective, thread_id: int) -> str:

@@ -26,6 +26,14 @@ class SignInRequired(Exception):
     """The visitor must sign in first; the middleware answers with the sign-in page."""
 
 
+class LinkProblem(Exception):
+    """A signed link from an email cannot be used (cut, forged, expired, its row gone).
+
+    Raised by the apps' lookups with a message for the person saying why; the middleware
+    answers with the page of link problems (400), not a bare 404: the person followed a
+    link we sent."""
+
+
 def require(request: HttpRequest, allowed: bool) -> None:
     """Go on when `allowed`; otherwise sign in first (anonymous) or 403 (signed in)."""
     if allowed:

@@ -2,8 +2,9 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from tissage.core.access import SignInRequired
+from tissage.core.access import LinkProblem, SignInRequired
 
 
 class FrenchUnlessChosenMiddleware:
@@ -22,7 +23,8 @@ class FrenchUnlessChosenMiddleware:
 
 
 class SignInRequiredMiddleware:
-    """Answers `core.access.SignInRequired` with the sign-in page, back here after."""
+    """Answers `core.access.SignInRequired` with the sign-in page (back here after) and
+    `core.access.LinkProblem` with the page of link problems."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -33,4 +35,8 @@ class SignInRequiredMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, SignInRequired):
             return redirect_to_login(request.get_full_path())
+        if isinstance(exception, LinkProblem):
+            return render(
+                request, "core/link_problem.html", {"message": str(exception)}, status=400
+            )
         return None

@@ -16,17 +16,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.core.access import SignInRequired, require
+from tissage.core.access import LinkProblem, SignInRequired, require
 from tissage.projects.models import Project
 
 from . import access, tokens
 from .models import Campaign, CampaignField, Category, Contribution, InventoryImport
-
-
-class LinkProblem(Exception):
-    """A signed link from an email that cannot be used (expired, cut, forged); the
-    message says so to the person, on the page of link problems (400)."""
-
 
 # Campaigns ----------------------------------------------------------------------------
 
@@ -157,7 +151,7 @@ def get_moderated_item(
 def get_guest_item(token: str) -> Contribution:
     """The item a guest confirms with the link of their email."""
     try:
-        pk, email = tokens.read(token, tokens.GUEST_CONFIRM_SALT, tokens.CONFIRM_MAX_AGE)
+        pk, email = tokens.GUEST_CONFIRM.read(token)
     except signing.SignatureExpired as error:
         raise LinkProblem(_("This link has expired (it was valid 7 days).")) from error
     except signing.BadSignature as error:
@@ -185,7 +179,7 @@ def get_item_to_answer(
     token = request.GET.get("jeton", "")
     if token:
         try:
-            token_pk, email = tokens.read(token, tokens.GUEST_ANSWER_SALT, tokens.ANSWER_MAX_AGE)
+            token_pk, email = tokens.GUEST_ANSWER.read(token)
         except signing.BadSignature as error:
             raise LinkProblem(_("This link is not valid or has expired.")) from error
         if token_pk != item.pk or email != item.contributor_email:

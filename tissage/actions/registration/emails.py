@@ -22,7 +22,10 @@ def email_context(registration: Registration, base_url: str) -> dict[str, object
         "action": action,
         "action_url": calendars.action_url(action, base_url),
         "cancel_url": base_url
-        + reverse("actions:cancel", kwargs={"token": tokens.make(registration)}),
+        + reverse(
+            "actions:cancel",
+            kwargs={"token": tokens.CANCEL.make(registration.pk, registration.email)},
+        ),
     }
 
 

@@ -95,10 +95,7 @@ def _tell(request: HttpRequest, registered: services.Registered) -> None:
 @require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST cancels: mail scanners follow links, people press buttons."""
-    try:
-        registration = lookups.get_linked_registration(token)
-    except lookups.LinkProblem as problem:
-        return render(request, "actions/link_problem.html", {"message": str(problem)}, status=400)
+    registration = lookups.get_linked_registration(token)
     action = registration.action
     if request.method == "POST":
         # Cancelling twice (a second click, another tab) changes nothing and says the same.
@@ -277,7 +274,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     upcoming = [
         (
             registration,
-            tokens.make(registration) if registration.may_cancel_by_link(now) else None,
+            tokens.CANCEL.make(registration.pk, registration.email)
+            if registration.may_cancel_by_link(now)
+            else None,
         )
         for registration in mine.upcoming
     ]

@@ -66,3 +66,12 @@ def test_signs_in_back_to_changes_nothing_else():
 
     with pytest.raises(PermissionDenied):
         refusing(_request(), slug="ok")
+
+
+@pytest.mark.django_db
+def test_a_link_problem_is_a_400_page_that_says_why_and_is_not_indexed(client):
+    response = client.get("/actions/annuler/not-a-token/")
+    assert response.status_code == 400
+    assert "core/link_problem.html" in [t.name for t in response.templates]
+    assert "Copiez le lien en entier" in response.text  # French unless chosen otherwise
+    assert '<meta name="robots" content="noindex">' in response.text

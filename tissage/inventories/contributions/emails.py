@@ -16,7 +16,7 @@ from ..models import Contribution
 def guest_confirmation_send(*, item: Contribution, base_url: str) -> OutgoingEmail:
     confirm_url = base_url + reverse(
         "inventories:guest_confirm",
-        kwargs={"token": tokens.make(item, tokens.GUEST_CONFIRM_SALT)},
+        kwargs={"token": tokens.GUEST_CONFIRM.make(item.pk, item.contributor_email)},
     )
     return email_send(
         to=item.contributor_email,

@@ -170,10 +170,7 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        item = lookups.get_guest_item(token)
-    except lookups.LinkProblem as problem:
-        return _link_problem(request, problem)
+    item = lookups.get_guest_item(token)
     if services.contribution_confirm_email(item=item):
         messages.success(
             request,
@@ -187,18 +184,11 @@ def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("inventories:campaign", slug=item.campaign.slug)
 
 
-def _link_problem(request: HttpRequest, problem: lookups.LinkProblem) -> HttpResponse:
-    return render(request, "inventories/link_problem.html", {"message": str(problem)}, status=400)
-
-
 @require_http_methods(["GET", "POST"])
 def item_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """“Needs more information”: the contributor answers and completes their item —
     signed in, or as a guest through the signed link of the email."""
-    try:
-        campaign, item, actor = lookups.get_item_to_answer(request, slug, pk)
-    except lookups.LinkProblem as problem:
-        return _link_problem(request, problem)
+    campaign, item, actor = lookups.get_item_to_answer(request, slug, pk)
     if item.status != Contribution.Status.NEEDS_INFO:
         messages.info(request, _("This contribution is not waiting for an answer any more."))
         return redirect("inventories:campaign", slug=campaign.slug)

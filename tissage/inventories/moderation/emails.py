@@ -39,7 +39,7 @@ def decision_send(
             "inventories:item_answer", kwargs={"slug": item.campaign.slug, "pk": item.pk}
         )
         if item.contributor is None:
-            answer_url += "?jeton=" + tokens.make(item, tokens.GUEST_ANSWER_SALT)
+            answer_url += "?jeton=" + tokens.GUEST_ANSWER.make(item.pk, item.contributor_email)
     return email_send(
         to=to,
         template="emails/inventories/moderation/decision",

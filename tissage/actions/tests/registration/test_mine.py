@@ -50,7 +50,7 @@ def test_my_actions_lists_upcoming_with_cancel_link_and_past_with_hours(client):
     register(older, hours=Decimal("1.5"))
     client.force_login(person)
     page = client.get(reverse("actions:mine")).content.decode()
-    assert reverse("actions:cancel", args=[tokens.make(upcoming)]) in page
+    assert reverse("actions:cancel", args=[tokens.CANCEL.make(upcoming.pk, upcoming.email)]) in page
     assert "4.5" in page  # 3 + 1.5 hours
     assert page.index(past.title) < page.rindex(older.title)
 

@@ -7,12 +7,14 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from tissage.collectives import tokens
 from tissage.collectives.membership.services import delivery_set
 from tissage.collectives.models import CollectiveMembership
+from tissage.core.access import LinkProblem
 
 
 # Mail clients POST "List-Unsubscribe=One-Click" without cookie or CSRF token; the
@@ -24,7 +26,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         membership_id, user_id = tokens.unsubscribe_read(token)
     except signing.BadSignature:
-        return render(request, "collectives/lists/mail/unsubscribe_invalid.html", status=400)
+        raise LinkProblem(
+            _(
+                "This unsubscribe link is incomplete or was changed. Copy the whole link from "
+                "the email, or sign in and choose how you receive the messages on the "
+                "collective’s page."
+            )
+        ) from None
     membership = (
         CollectiveMembership.objects.select_related("collective")
         .filter(pk=membership_id, user_id=user_id)
