@@ -2,10 +2,10 @@
 (projects named by a URL are fetched by `tissage.projects.lookups`).
 
 Each function fetches the object with what the pages show (`select_related`), asks
-`access.py` for the rights, and answers with the rule of `core.access`: an object hidden
-from the person is a 404 whoever asks; a right beyond seeing it that the person lacks
-sends an anonymous visitor to sign in and gives a signed-in one a 403
-(docs/permissions.md).
+`access.py` for the rights, and answers with the rule of `core.access` (docs/permissions.md,
+"Who gets which answer"): pages for a role sign anonymous visitors in first; an object
+hidden from the person is a 404; a right beyond seeing it is "sign in" for an anonymous
+visitor and 403 for a signed-in one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from tissage.core.access import LinkProblem, require
+from tissage.core.access import LinkProblem, require, sign_in_first
 
 from . import access, tokens
 from .access import ActionRights
@@ -35,7 +35,9 @@ def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
 
 
 def get_managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
-    """The action for its team (see `get_action`); others sign in first or get 403."""
+    """The action, for its team: a page for a role (anonymous visitors sign in first,
+    then 404 when hidden from the person, 403 when seen but not theirs to manage)."""
+    sign_in_first(request)
     action, rights = get_action(request, slug)
     require(request, rights.can_manage)
     return action, rights

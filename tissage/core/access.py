@@ -1,13 +1,20 @@
-"""The one rule for answering a visitor who may not do something.
+"""The one rule for answering a visitor who may not see or do something (written out in
+docs/permissions.md, "Who gets which answer"), applied by each app's `lookups.py`:
 
-- The object itself is hidden from them (a draft, a private page): 404, signed in or
-  not, so that its existence does not leak. Each app's `lookups.py` raises it.
-- They may see the object but the page needs a right they do not have: an anonymous
-  visitor is sent to sign in (and comes back here after), a signed-in person gets 403.
+1. A page for a role (manage, moderate, settings, a team, staff exports, writing in a
+   collective): an anonymous visitor signs in first, before anything is looked up
+   (`sign_in_first`), so the answer is the same whether the address names something or
+   not.
+2. What the person may not see (a draft outside its team, an unpublished item, a held
+   message, a members-only archive for a signed-in outsider) is a 404, as if it did not
+   exist; the 404 page offers anonymous visitors to sign in and come back.
+3. What they see but may not do: an anonymous visitor signs in, a signed-in person gets
+   403 (`require`). Where signing in could not help (a closed campaign), 403 for all.
+4. A signed link from an email is its own right; one that cannot be used is a 400 page
+   saying why (`LinkProblem`).
 
-Views and lookups call `require(request, allowed)`; `SignInRequired` is turned into the
-sign-in redirect by `core.middleware.SignInRequiredMiddleware`, so no view returns
-"an object or a response". Written down in docs/permissions.md.
+`SignInRequired` and `LinkProblem` are answered by `core.middleware.SignInRequiredMiddleware`,
+so no view returns "an object or a response".
 """
 
 from __future__ import annotations
@@ -32,6 +39,14 @@ class LinkProblem(Exception):
     Raised by the apps' lookups with a message for the person saying why; the middleware
     answers with the page of link problems (400), not a bare 404: the person followed a
     link we sent."""
+
+
+def sign_in_first(request: HttpRequest) -> None:
+    """Pages for a role (manage, moderate, settings…): an anonymous visitor signs in
+    before anything is looked up, so the answer is the same whether the address names
+    something, something hidden, or nothing."""
+    if not request.user.is_authenticated:
+        raise SignInRequired
 
 
 def require(request: HttpRequest, allowed: bool) -> None:

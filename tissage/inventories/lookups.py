@@ -1,10 +1,10 @@
 """Finding what an inventory URL names, for the person asking, and checking they may use
 it: every inventory view starts here.
 
-The rule (`core.access`, docs/permissions.md): what is hidden from the person (a draft
-project's campaign, an item not published) is 404 whoever asks; what they may see but
-not use sends an anonymous visitor to sign in (`SignInRequired`) and is 403 for a
-signed-in person (`require`). The exceptions kept from before are said where they are.
+The rule is `core.access`'s (docs/permissions.md, "Who gets which answer"): pages for a
+role sign anonymous visitors in first; what is hidden from the person (a draft project's
+campaign, an item not published) is 404; what they see but may not use is "sign in" for
+an anonymous visitor and 403 for a signed-in person.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.core.access import LinkProblem, SignInRequired, require
+from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_first
 from tissage.projects.models import Project
 
 from . import access, tokens
@@ -50,18 +50,17 @@ def get_heritage_campaign(
 def get_moderated_campaign(
     request: HttpRequest, slug: str
 ) -> tuple[Campaign, access.CampaignRights]:
-    """The campaign, for its moderators (the queue, the staff export)."""
+    """The campaign, for its moderators (the queue, the staff export): a page for a role."""
+    sign_in_first(request)
     campaign, rights = get_campaign(request, slug)
     require(request, rights.can_moderate)
     return campaign, rights
 
 
 def get_managed_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, access.CampaignRights]:
-    """The campaign, for who runs it (settings, categories, questions, imports).
-
-    The settings pages are also behind `login_required`, which sends anonymous visitors
-    to sign in before the campaign is looked up, even a hidden one (kept as it was).
-    """
+    """The campaign, for who runs it (settings, categories, questions, imports): a page
+    for a role."""
+    sign_in_first(request)
     campaign, rights = get_campaign(request, slug)
     require(request, rights.can_manage)
     return campaign, rights
@@ -85,7 +84,8 @@ def get_campaign_to_contribute(
 
 
 def get_project_for_new_campaign(request: HttpRequest, project_slug: str) -> Project:
-    """The project to start an inventory in: 404 when hidden, then who runs it only."""
+    """The project to start an inventory in, for who runs it: a page for a role."""
+    sign_in_first(request)
     project = get_object_or_404(Project.objects.select_related("organisation"), slug=project_slug)
     can_view, can_create = access.campaign_creation_rights(request.user, project)
     if not can_view:

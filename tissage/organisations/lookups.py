@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tissage.core.access import require
+from tissage.core.access import require, sign_in_first
 
 from . import access
 from .models import Organisation
@@ -22,7 +22,8 @@ def get_organisation(slug: str) -> Organisation:
 
 
 def get_managed_organisation(request: HttpRequest, slug: str) -> Organisation:
-    """The organisation, for its administrators (edit, team)."""
+    """The organisation, for its administrators (edit, team): a page for a role."""
+    sign_in_first(request)
     organisation = get_organisation(slug)
     require(request, access.can_manage_organisation(request.user, organisation))
     return organisation
@@ -30,6 +31,7 @@ def get_managed_organisation(request: HttpRequest, slug: str) -> Organisation:
 
 def get_staffed_organisation(request: HttpRequest, slug: str) -> Organisation:
     """The organisation, for its staff (facilitators and admins: create projects…)."""
+    sign_in_first(request)
     organisation = get_organisation(slug)
     require(request, access.is_organisation_staff(request.user, organisation))
     return organisation

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,7 +51,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = lookups.get_managed_organisation(request, slug)
@@ -64,7 +62,6 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = lookups.get_managed_organisation(request, slug)
@@ -110,7 +107,6 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation = lookups.get_managed_organisation(request, slug)

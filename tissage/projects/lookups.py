@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tissage.core.access import require
+from tissage.core.access import require, sign_in_first
 
 from . import access
 from .models import Project
@@ -42,7 +42,8 @@ def get_project_with_rights(
 
 
 def get_edited_project(request: HttpRequest, slug: str) -> Project:
-    """The project, for who may edit it (settings, news, team)."""
+    """The project, for who may edit it (settings, news, team): a page for a role."""
+    sign_in_first(request)
     project = get_project(request, slug)
     require(request, access.can_edit_project(request.user, project))
     return project

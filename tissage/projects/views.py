@@ -107,7 +107,6 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return _after_membership_change(request, project, notice)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     organisation = get_staffed_organisation(request, organisation_slug)
@@ -135,7 +134,6 @@ def create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_edited_project(request, slug)
@@ -164,7 +162,6 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "projects/news_list.html", {"project": project, "page": page})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def news_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_edited_project(request, slug)
@@ -179,7 +176,6 @@ def news_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "projects/news_form.html", {"form": form, "project": project})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_edited_project(request, slug)
@@ -218,7 +214,6 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def team_member(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     project = lookups.get_edited_project(request, slug)

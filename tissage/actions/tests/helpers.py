@@ -25,7 +25,7 @@ from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK, matrix
 
 # A draft action of a published project: only who manages it sees it.
 STAFF_DRAFT_ACTION = matrix(
-    anonymous=NOT_FOUND,
+    anonymous=LOGIN,
     participant=NOT_FOUND,
     project_member=NOT_FOUND,
     project_facilitator=OK,

@@ -2,8 +2,8 @@
 every role (docs/permissions.md).
 
 Managers are the project's facilitators, the staff of its organisation and superusers.
-Others: anonymous → sign in; signed in → 403; what they may not see (a draft action, an
-action of a draft project) → 404, so that it does not leak.
+Others: anonymous → sign in, first, whatever the address names; signed in → 403; what they
+may not see (a draft action, an action of a draft project) → 404, so that it does not leak.
 """
 
 from __future__ import annotations
@@ -272,17 +272,15 @@ def test_get_is_not_allowed_to_change_a_registration(client):
 
 # --- Permissions (docs/permissions.md) -----------------------------------------------
 
-DRAFT_ACTION_SEEN_BY_MANAGERS = {
-    "anonymous": NOT_FOUND,
-    "participant": NOT_FOUND,
-    "project_member": NOT_FOUND,
-}
+# A draft action is hidden from whoever does not manage it (404); pages for a role ask
+# anonymous visitors to sign in first, whatever the address names.
+DRAFT_ACTION_HIDDEN_FROM = {"anonymous", "participant", "project_member"}
 
 
 def _expect(matrix, role, draft):
     expected = dict(matrix)[role]
-    if draft and role in DRAFT_ACTION_SEEN_BY_MANAGERS:
-        return DRAFT_ACTION_SEEN_BY_MANAGERS[role]
+    if draft and role in DRAFT_ACTION_HIDDEN_FROM and expected != LOGIN:
+        return NOT_FOUND
     return expected
 
 

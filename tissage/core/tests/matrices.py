@@ -38,18 +38,10 @@ STAFF = matrix(
     organisation_admin=OK,
     superuser=OK,
 )
-# The same for a draft project, when the page looks the object up first.
+# The same for a draft project: a page for a role asks anonymous visitors to sign in
+# first (the same answer whether the project exists or not), then hides the draft from
+# whoever may not see it (core.access, docs/permissions.md).
 STAFF_DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-# The same for a draft project, when the page asks to sign in first.
-STAFF_DRAFT_SIGN_IN_FIRST = matrix(
     anonymous=LOGIN,
     participant=NOT_FOUND,
     project_member=FORBIDDEN,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -77,7 +76,6 @@ def _form_page_context(
     }
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
     # There is no campaign yet: who may create one is who runs the project.
@@ -120,7 +118,6 @@ def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -173,7 +170,6 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # Categories --------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def categories(request: HttpRequest, slug: str) -> HttpResponse:
     """The list of categories, with the form to add one."""
@@ -200,7 +196,6 @@ def categories(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -229,7 +224,6 @@ def category_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -240,7 +234,6 @@ def category_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("inventories:categories", slug=campaign.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A page that asks for confirmation (GET), then deletes (POST)."""
@@ -266,7 +259,6 @@ def category_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Questions ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def fields(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign's questions, with how many items answered each."""
@@ -283,7 +275,6 @@ def fields(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def field_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -305,7 +296,6 @@ def field_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -339,7 +329,6 @@ def field_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, _rights = lookups.get_managed_campaign(request, slug)
@@ -350,7 +339,6 @@ def field_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("inventories:fields", slug=campaign.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def field_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A page that asks for confirmation (GET), then deletes (POST)."""

@@ -19,7 +19,7 @@ from tissage.core.tests.matrices import (
     NOT_FOUND,
     OK,
     STAFF,
-    STAFF_DRAFT_SIGN_IN_FIRST,
+    STAFF_DRAFT,
     matrix,
 )
 from tissage.projects.models import NewsPost, Project, ProjectMembership
@@ -105,7 +105,7 @@ def test_home_lists_only_published_projects(client, role):
 # Editing a project and publishing its news: its facilitators and the organisation's
 # staff (administrators, facilitators, superusers).
 EDIT_PUBLISHED = STAFF
-EDIT_DRAFT = STAFF_DRAFT_SIGN_IN_FIRST
+EDIT_DRAFT = STAFF_DRAFT
 EDIT_CASES = [(Project.Status.PUBLISHED, *case) for case in EDIT_PUBLISHED] + [
     (Project.Status.DRAFT, *case) for case in EDIT_DRAFT
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tissage.inventories.campaigns import questions, services
 from tissage.inventories.models import CampaignField, Contribution
@@ -146,7 +147,7 @@ def test_the_kind_stays_once_answered_except_between_texts(campaign):
     assert CampaignField.objects.get(pk=lieu.pk).kind == "long_text"
 
     couverture = campaign.fields.get(key="couverture")
-    with pytest.raises(services.SetupRefused) as refusal:
+    with pytest.raises(services.SetupRefused) as refusal, translation.override("en"):
         questions.field_update(
             field=couverture, label=couverture.label, kind="multiple_choice", help_text="",
             required=False, choices=couverture.choices, key="couverture", merimee_field="COUV",

@@ -22,7 +22,7 @@ from tissage.core.tests.factories import (
     _square,
     user_with_role,
 )
-from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT_SIGN_IN_FIRST
+from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT
 from tissage.inventories.models import Campaign, CampaignField, Category
 from tissage.inventories.models.campaigns import Licence
 from tissage.inventories.tests.helpers import LON, assert_answer, heritage_campaign, published
@@ -74,7 +74,7 @@ def test_every_page_is_for_those_who_run_the_project(client, campaign, role, exp
     assert_answer(client.get(pages(campaign)[page]), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT_SIGN_IN_FIRST)
+@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT)
 @pytest.mark.parametrize("page", GET_PAGES)
 def test_a_draft_projects_campaign_is_hidden_from_outsiders(client, role, expected, page):
     campaign = heritage_campaign(project=ProjectFactory(status=Project.Status.DRAFT))
