@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tissage.accounts.models import User
 from tissage.actions import lookups
 from tissage.actions.models import Action, Need
+from tissage.core.access import signs_in_back_to
 
 from . import services
 from .forms import NeedForm, PledgeForm
@@ -79,6 +80,7 @@ def _needs_page(
 
 
 @require_POST
+@signs_in_back_to("actions:needs", "slug")
 def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
     need = lookups.get_need(action, need_pk)
@@ -91,6 +93,7 @@ def need_edit(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
 
 
 @require_POST
+@signs_in_back_to("actions:needs", "slug")
 def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
     services.need_delete(need=lookups.get_need(action, need_pk))

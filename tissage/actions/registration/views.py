@@ -16,6 +16,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import access, lookups, tokens
 from tissage.actions.models import Action, Registration
 from tissage.actions.needs import views as needs_views
+from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 
 from . import queries, services
@@ -180,6 +181,7 @@ def registrants(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@signs_in_back_to("actions:registrants", "slug")
 def registrant_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move to another role, promote from the waiting list, or cancel; then back."""
     action, _rights = lookups.get_managed_action(request, slug)

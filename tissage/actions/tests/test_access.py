@@ -244,6 +244,22 @@ def test_signing_in_leads_back_to_the_page(client, name):
     assert response["Location"] == f"/compte/connexion/?next={quote(path)}"
 
 
+def test_a_form_that_only_takes_a_post_signs_in_back_to_its_page(client):
+    """After signing in, the person lands on the page that holds the form, not on an
+    address that answers a GET with 405."""
+    world = World("published")
+    need = Need.objects.create(action=world.action, label="Bêches", quantity=3)
+    posts = {
+        world.url("registrant_change", pk=world.registration.pk): world.url("registrants"),
+        world.url("need_edit", need_pk=need.pk): world.url("needs"),
+        world.url("need_delete", need_pk=need.pk): world.url("needs"),
+        world.url("invite_volunteer"): world.url("volunteers"),
+    }
+    for path, page in posts.items():
+        response = client.post(path, {})
+        assert response["Location"] == f"/compte/connexion/?next={quote(page)}", path
+
+
 def test_a_manager_of_another_project_may_not_manage_this_action(client):
     world = World("published")
     client.force_login(user_with_role("project_facilitator", ProjectFactory()))

@@ -16,6 +16,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
 from tissage.actions import lookups
 from tissage.actions.models import VolunteerProfile
+from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 
 from . import queries
@@ -74,6 +75,7 @@ def volunteers(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@signs_in_back_to("actions:volunteers", "slug")
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
     form = InviteForm(request.POST)
