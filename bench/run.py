@@ -12,6 +12,9 @@ page is measured against /healthz/ (the cheapest Django response) in the same ru
 rounds of short bursts, one page at a time, in an order that changes each round, so
 that a drift of the machine affects every page alike.
 Results are printed and written to bench/results/ (not committed). See bench/README.md.
+
+Longer than 500 lines on purpose: a script run from a checkout, read from top to bottom
+(prepare, serve, measure, report); the other benches import `serve_and_measure` from it.
 """
 
 from __future__ import annotations

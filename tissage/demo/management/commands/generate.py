@@ -13,6 +13,10 @@ is built here to satisfy the same constraints (unique slugs and emails, one role
 person and project, valid choices). Campaigns are the exception: few, they go through
 `campaign_create`, which brings the heritage categories and fields. Photos go through
 `photo_prepare` a few times per campaign; items share their files (fine for a bench).
+
+Longer than 500 lines on purpose: one generator whose steps draw from one seeded random
+sequence in a fixed order (the dataset is the same at every run); split, the order would
+be spread across modules that must still be read together.
 """
 
 from __future__ import annotations
