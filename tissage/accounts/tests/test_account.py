@@ -1,0 +1,180 @@
+"""The account pages: profile, language, the person's data export and account deletion."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tissage.accounts.models import SignInCode, User
+from tissage.core.tests.factories import (
+    NewsPostFactory,
+    OrganisationMembershipFactory,
+    ProjectMembershipFactory,
+    UserFactory,
+)
+from tissage.organisations.models import OrganisationMembership
+from tissage.projects.models import NewsPost, ProjectMembership
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "/compte/connexion/"
+ACCOUNT = "/compte/"
+
+
+def signed_in_user_id(client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.parametrize("url", [ACCOUNT, "/compte/mes-donnees/", "/compte/supprimer/"])
+def test_account_pages_require_sign_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?next={url}"
+
+
+def test_account_page_shows_the_profile_form(client):
+    user = UserFactory(display_name="Camille")
+    client.force_login(user)
+
+    response = client.get(ACCOUNT)
+
+    assert response.status_code == 200
+    assert response.context["form"].instance == user
+    assert "Camille" in response.text
+
+
+def test_profile_update_saves_name_and_language(client):
+    user = UserFactory(display_name="", language="fr")
+    client.force_login(user)
+
+    response = client.post(
+        ACCOUNT, {"display_name": "Camille du Gard", "language": "en", "home_commune": ""}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == ACCOUNT
+    user.refresh_from_db()
+    assert user.display_name == "Camille du Gard"
+    assert user.language == "en"
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_profile_update_refuses_unknown_language(client):
+    user = UserFactory(language="fr")
+    client.force_login(user)
+
+    response = client.post(ACCOUNT, {"display_name": "X", "language": "xx", "home_commune": ""})
+
+    assert response.status_code == 200
+    assert "language" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.language == "fr"
+
+
+def test_data_export_is_a_zip_with_everything(client):
+    user = UserFactory(email="export@example.org", display_name="Exportée")
+    OrganisationMembershipFactory(user=user, organisation__name="Les Jardins")
+    ProjectMembershipFactory(user=user, project__title="Le Verger")
+    NewsPostFactory(author=user, title="Première récolte")
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["account"]["email"] == "export@example.org"
+    assert data["account"]["display_name"] == "Exportée"
+    assert [o["organisation"] for o in data["organisations"]] == ["Les Jardins"]
+    assert [p["project"] for p in data["projects"]] == ["Le Verger"]
+    assert [n["title"] for n in data["news_posts"]] == ["Première récolte"]
+
+
+def test_data_export_includes_the_person_s_files(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = UserFactory()
+    NewsPostFactory(
+        author=user, image=SimpleUploadedFile("recolte.png", b"png-bytes", content_type="image/png")
+    )
+    NewsPostFactory(image=SimpleUploadedFile("other.png", b"not-mine", content_type="image/png"))
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = [name for name in archive.namelist() if name.startswith("files/")]
+        assert len(files) == 1
+        assert archive.read(files[0]) == b"png-bytes"
+        data = json.loads(archive.read("data.json"))
+    assert files[0] == "files/" + data["news_posts"][0]["picture"]
+
+
+def test_data_export_holds_only_the_person_s_data(client):
+    user = UserFactory()
+    ProjectMembershipFactory(project__title="Someone else's")
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("data.json"))
+    assert data["projects"] == []
+    assert data["account"]["email"] == user.email
+
+
+def test_account_deletion_needs_confirmation(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post("/compte/supprimer/", {"confirm": ""})
+
+    assert response.status_code == 200
+    assert "confirm" in response.context["form"].errors
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_account_deletion_keeps_news_without_author(client):
+    user = UserFactory()
+    OrganisationMembershipFactory(user=user)
+    ProjectMembershipFactory(user=user)
+    post = NewsPostFactory(author=user)
+    SignInCode.objects.create(
+        email=user.email,
+        code_hash="x",
+        token_hash="y",
+        requester="z",
+        expires_at=timezone.now(),
+    )
+    client.force_login(user)
+
+    response = client.post("/compte/supprimer/", {"confirm": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not OrganisationMembership.objects.filter(user_id=user.pk).exists()
+    assert not ProjectMembership.objects.filter(user_id=user.pk).exists()
+    assert not SignInCode.objects.filter(email=user.email).exists()
+    post.refresh_from_db()
+    assert post.author is None
+    assert NewsPost.objects.filter(pk=post.pk).exists()
+    assert signed_in_user_id(client) is None
+
+
+def test_language_switch_is_remembered_on_the_account(client):
+    user = UserFactory(language="fr")
+    client.force_login(user)
+
+    response = client.post("/langue/", {"language": "en", "next": "/"})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
