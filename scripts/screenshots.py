@@ -1,0 +1,86 @@
+"""Screenshots of Tissage's pages at a phone's width (390 px) and a laptop's (1280 px).
+
+Look at each picture as an inhabitant would before calling a page done: is the next step
+obvious, does it invite, does anything overflow? Run against a server, e.g. the demo:
+
+    uv run tissage demo &            # serves http://127.0.0.1:8000
+    uv run python scripts/screenshots.py                   # the demo's main pages
+    uv run python scripts/screenshots.py /projets/ /page-qui-n-existe-pas/
+
+Pictures go to var/screenshots/<width>/<path>.png (full page). A page wider than the
+window (something overflows) is said on the terminal. Uses Debian's Chromium
+(/usr/bin/chromium, or TISSAGE_CHROMIUM) through Playwright; no network beyond the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+# The demo's pages an inhabitant meets first, one of each kind.
+DEMO_PATHS = [
+    "/",
+    "/projets/demo-inventaire-petit-patrimoine/",
+    "/inventaires/demo-petit-patrimoine-garrigues/",
+    "/inventaires/demo-petit-patrimoine-garrigues/contribuer/",
+    "/actions/",
+    "/actions/plantation-de-haies-champetres/",
+    "/collectifs/",
+    "/collectifs/clac-bassin-de-londres/",
+    "/structures/demo-petr-garrigues-costieres/",
+    "/compte/connexion/",
+    "/page-qui-n-existe-pas/",
+]
+WIDTHS = {390: 844, 1280: 900}
+
+
+def file_name(path: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", path.strip("/")) or "home"
+    return f"{name}.png"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", help="paths to capture (default: the demo's)")
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=Path("var/screenshots"))
+    parser.add_argument("--language", default="fr", choices=["fr", "en"])
+    options = parser.parse_args()
+    paths = options.paths or DEMO_PATHS
+    overflowing = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("TISSAGE_CHROMIUM", "/usr/bin/chromium")
+        )
+        for width, height in WIDTHS.items():
+            folder = options.out / str(width)
+            folder.mkdir(parents=True, exist_ok=True)
+            context = browser.new_context(
+                viewport={"width": width, "height": height},
+                locale=options.language,
+                extra_http_headers={"Accept-Language": options.language},
+            )
+            page = context.new_page()
+            for path in paths:
+                response = page.goto(options.base_url + path, wait_until="networkidle")
+                status = response.status if response else "?"
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                target = folder / file_name(path)
+                page.screenshot(path=str(target), full_page=True)
+                note = ""
+                if scroll_width > width:
+                    overflowing += 1
+                    note = f"  OVERFLOWS: {scroll_width} px wide"
+                print(f"{width:>5} {status} {path} -> {target}{note}")
+            context.close()
+        browser.close()
+    return 1 if overflowing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
