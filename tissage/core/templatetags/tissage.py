@@ -1,4 +1,5 @@
 from django import template
+from django.core.paginator import Page
 from django.utils.safestring import SafeString
 
 from tissage.core.markdown import render_markdown
@@ -9,3 +10,19 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.simple_tag
+def page_numbers(page: Page, around: int = 2) -> list[int | None]:
+    """The page numbers a pager links to: the first, the last and `around` either side of
+    the current one, in order; None stands for the pages skipped between them."""
+    last = page.paginator.num_pages
+    shown = sorted(
+        {1, last} | set(range(max(1, page.number - around), min(last, page.number + around) + 1))
+    )
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
