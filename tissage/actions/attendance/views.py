@@ -15,7 +15,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
 from tissage.actions.models import ActionReport, ImpactCounter
 from tissage.core.access import require
-from tissage.inventories.photos import photo_prepare
+from tissage.core.photos import photo_prepare
 from tissage.projects import lookups as project_lookups
 from tissage.projects.access import project_rights
 

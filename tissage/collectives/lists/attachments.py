@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from tissage.inventories.photos import photo_prepare
+from tissage.core.photos import photo_prepare
 
 from ..models import Attachment, Message
 

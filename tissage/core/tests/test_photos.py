@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms
 
-from tissage.inventories import photos
-from tissage.inventories.photos import photo_prepare, validate_photo
+from tissage.core import photos
+from tissage.core.photos import photo_prepare, validate_photo
 
 GPS = {1: "N", 2: (43.0, 50.0, 0.0), 3: "E", 4: (4.0, 21.0, 0.0)}
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>Marie Dupont</rdf:RDF></x:xmpmeta>'

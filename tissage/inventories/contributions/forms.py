@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
+from tissage.core.photos import MAX_PHOTO_BYTES, photo_prepare, validate_photo
 from tissage.territories.models import Commune
 
 from ..models import Campaign, Category, Contribution
 from ..models.campaigns import Licence
-from ..photos import MAX_PHOTO_BYTES, photo_prepare, validate_photo
 from .services import PhotoInput, possible_duplicates
 
 MAX_PHOTOS = 5
