@@ -38,14 +38,14 @@ def post_logo(client, upload):
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "size"),
+    ("name", "make", "size"),
     [
-        ("IMG_0001.jpg", jpeg_with_gps(), (512, 256)),
-        ("IMG_0001.HEIC", heic_with_gps(), (256, 512)),
+        ("IMG_0001.jpg", jpeg_with_gps, (512, 256)),
+        ("IMG_0001.HEIC", heic_with_gps, (256, 512)),
     ],
 )
-def test_logo_loses_its_metadata_and_is_resized_to_512_px(admin_client, name, data, size):
-    response = post_logo(admin_client, SimpleUploadedFile(name, data))
+def test_logo_loses_its_metadata_and_is_resized_to_512_px(admin_client, name, make, size):
+    response = post_logo(admin_client, SimpleUploadedFile(name, make()))
     assert response.status_code == 302
     admin_client.organisation.refresh_from_db()
     assert_stripped_jpeg(admin_client.organisation.logo, size)

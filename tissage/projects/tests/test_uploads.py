@@ -80,14 +80,14 @@ def post_cover(client, upload):
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "size"),
+    ("name", "make", "size"),
     [
-        ("IMG_0001.jpg", jpeg_with_gps(), (2048, 1024)),
-        ("IMG_0001.HEIC", heic_with_gps(), (1024, 2048)),
+        ("IMG_0001.jpg", jpeg_with_gps, (2048, 1024)),
+        ("IMG_0001.HEIC", heic_with_gps, (1024, 2048)),
     ],
 )
-def test_cover_loses_its_metadata_and_is_resized(facilitator_client, name, data, size):
-    response = post_cover(facilitator_client, SimpleUploadedFile(name, data))
+def test_cover_loses_its_metadata_and_is_resized(facilitator_client, name, make, size):
+    response = post_cover(facilitator_client, SimpleUploadedFile(name, make()))
     assert response.status_code == 302
     facilitator_client.project.refresh_from_db()
     assert_stripped_jpeg(facilitator_client.project.cover, size)
