@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from shapely import Point
 
 from tissage.accounts.models import User
+from tissage.core.photos import photo_prepare
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
@@ -18,7 +19,6 @@ from tissage.inventories.contributions.services import (
 )
 from tissage.inventories.models import Campaign, Contribution
 from tissage.inventories.moderation.services import contribution_decide
-from tissage.inventories.photos import photo_prepare
 from tissage.projects.models import Project
 
 CAMPAIGN_SLUG = "demo-petit-patrimoine-garrigues"

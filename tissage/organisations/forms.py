@@ -1,9 +1,17 @@
-from django import forms
-from django.core.files.uploadedfile import UploadedFile
+from typing import Any
 
-from tissage.core.images import reencode_image
+from django import forms
+
+from tissage.core.photos import PhotoField
 
 from .models import Organisation
+
+
+class LogoField(PhotoField):
+    """A logo is shown small: 512 px is plenty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_side=512, **kwargs)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -11,9 +19,4 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "kind", "description", "website", "contact_email", "logo"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
-
-    def clean_logo(self) -> object:
-        logo = self.cleaned_data.get("logo")
-        if isinstance(logo, UploadedFile):
-            return reencode_image(logo, max_side=512)
-        return logo
+        field_classes = {"logo": LogoField}

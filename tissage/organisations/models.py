@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tissage.core.validators import validate_image_file
+from tissage.core.photos import validate_photo
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -47,7 +47,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ASSOCIATION)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     logo = models.ImageField(
-        _("logo"), upload_to="organisations/logos/", blank=True, validators=[validate_image_file]
+        _("logo"), upload_to="organisations/logos/", blank=True, validators=[validate_photo]
     )
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)

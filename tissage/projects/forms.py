@@ -1,8 +1,7 @@
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from tissage.core.images import reencode_image
+from tissage.core.photos import PhotoField
 from tissage.territories.models import Commune
 
 from .models import NewsPost, Project
@@ -26,6 +25,7 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 10}),
             "communes": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"cover": PhotoField}
 
     def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -35,12 +35,6 @@ class ProjectForm(forms.ModelForm):
             pk__in=organisation.communes.values("pk")  # type: ignore[attr-defined]
         ).only("id", "name", "department")
         field.help_text = _("Among the communes covered by the organisation.")
-
-    def clean_cover(self) -> object:
-        cover = self.cleaned_data.get("cover")
-        if isinstance(cover, UploadedFile):
-            return reencode_image(cover)
-        return cover
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -54,9 +48,4 @@ class NewsPostForm(forms.ModelForm):
         model = NewsPost
         fields = ["title", "body", "image", "image_alt"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
-
-    def clean_image(self) -> object:
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):
-            return reencode_image(image)
-        return image
+        field_classes = {"image": PhotoField}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tissage.core.validators import validate_image_file
+from tissage.core.photos import validate_photo
 
 if TYPE_CHECKING:
     from tissage.accounts.models import User
@@ -82,7 +82,7 @@ class Project(models.Model):
         _("cover picture"),
         upload_to="projects/covers/",
         blank=True,
-        validators=[validate_image_file],
+        validators=[validate_photo],
     )
     cover_alt = models.CharField(
         _("description of the cover picture"),
@@ -156,7 +156,7 @@ class NewsPost(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown."))
     image = models.ImageField(
-        _("picture"), upload_to="projects/news/", blank=True, validators=[validate_image_file]
+        _("picture"), upload_to="projects/news/", blank=True, validators=[validate_photo]
     )
     image_alt = models.CharField(_("description of the picture"), max_length=200, blank=True)
     # Kept when the author deletes their account: shown as “a former participant”.

@@ -9,13 +9,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
-from tissage.inventories.contributions.forms import MultiplePhotoInput
-from tissage.inventories.photos import validate_photo
+from tissage.core.photos import PhotosField
 
 from .services import MAX_REPORT_PHOTOS, Mark
 
@@ -151,28 +149,6 @@ class ImpactValuesForm(forms.Form):
         }
 
 
-class ReportPhotosField(forms.FileField):
-    """Several photos in one file input; each checked like inventory photos."""
-
-    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(files) > MAX_REPORT_PHOTOS:
-            raise ValidationError(
-                _("Send at most %(max)d photos.") % {"max": MAX_REPORT_PHOTOS}, code="too_many"
-            )
-        errors: list[str] = []
-        for upload in files:
-            try:
-                validate_photo(upload)
-            except ValidationError as error:
-                errors.extend(f"{upload.name} : {message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
 class PhotoChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(
@@ -189,7 +165,8 @@ class ReportForm(forms.Form):
         help_text=_("Markdown: **bold**, *italics*, lists with “-”."),
         error_messages={"required": _("Write a few lines about the action.")},
     )
-    photos = ReportPhotosField(
+    photos = PhotosField(
+        max_count=MAX_REPORT_PHOTOS,
         label=_("Photos (optional, at most 10 in all)"),
         required=False,
         help_text=_("Resized, and the place and date stored by the phone are removed."),

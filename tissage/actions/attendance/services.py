@@ -26,7 +26,7 @@ from tissage.actions.models import (
     Registration,
     ReportPhoto,
 )
-from tissage.inventories.photos import PreparedPhoto, photo_files_delete_on_commit
+from tissage.core.photos import PreparedPhoto, photo_files_delete_on_commit
 from tissage.projects.models import Project
 
 MAX_REPORT_PHOTOS = 10

@@ -15,7 +15,6 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
 from tissage.actions.models import ActionReport, ImpactCounter
 from tissage.core.access import require
-from tissage.inventories.photos import photo_prepare
 from tissage.projects import lookups as project_lookups
 from tissage.projects.access import project_rights
 
@@ -164,10 +163,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            new = [
-                services.NewPhoto(photo_prepare(upload), data["credit"].strip())
-                for upload in data["photos"]
-            ]
+            new = [services.NewPhoto(photo, data["credit"].strip()) for photo in data["photos"]]
             services.report_save(
                 action=action,
                 text=data["text"],

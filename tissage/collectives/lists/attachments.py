@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from tissage.inventories.photos import photo_prepare
+from tissage.core.photos import photo_reencode
 
 from ..models import Attachment, Message
 
@@ -71,18 +71,18 @@ def attachment_prepare(filename: str, data: bytes) -> PreparedAttachment:
     if head.startswith(_IMAGE_MAGIC) or _is_heif(head):
         upload = SimpleUploadedFile(name, data)
         try:
-            photo = photo_prepare(upload)
+            photo = photo_reencode(upload)
         except ValidationError as error:
             raise ValidationError(
                 _("“%(name)s”: %(problem)s") % {"name": name, "problem": " ".join(error.messages)},
                 code="invalid",
             ) from error
         stem = PurePath(name).stem[:100] or "image"
-        extension = PurePath(photo.image.name or ".jpg").suffix
+        extension = PurePath(photo.name or ".jpg").suffix
         content_type = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}.get(
             extension, "image/jpeg"
         )
-        return PreparedAttachment(stem + extension, content_type, photo.image.read())
+        return PreparedAttachment(stem + extension, content_type, photo.read())
     raise ValidationError(
         _("“%(name)s” is neither a picture (JPEG, PNG, WebP, HEIC) nor a PDF file.")
         % {"name": name},

@@ -6,53 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
+from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
 from tissage.territories.models import Commune
 
 from ..models import Campaign, Category, Contribution
 from ..models.campaigns import Licence
-from ..photos import MAX_PHOTO_BYTES, photo_prepare, validate_photo
 from .services import PhotoInput, possible_duplicates
 
 MAX_PHOTOS = 5
 FIELD_PREFIX = "q_"
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """One to five photos in a single file input (phones offer the camera)."""
-
-    widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"})
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("Send at most five photos."), code="too_many")
-        errors: list[str] = []
-        for upload in files:
-            try:
-                validate_photo(upload)
-            except ValidationError as error:
-                errors.extend(f"{upload.name} : {message}" for message in error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
-def prepared_photos(uploads: list[UploadedFile], credit: str) -> list[PhotoInput]:
-    """The uploads re-encoded without their metadata, each credited to `credit`."""
-    return [PhotoInput(photo=photo_prepare(upload), credit=credit) for upload in uploads]
+def credited(photos: list[PreparedPhoto], credit: str) -> list[PhotoInput]:
+    """The photos (re-encoded without their metadata by the field), each credited to
+    `credit`."""
+    return [PhotoInput(photo=photo, credit=credit) for photo in photos]
 
 
 class ContributionForm(forms.Form):
@@ -117,13 +88,17 @@ class ContributionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     photos = PhotosField(
+        max_count=MAX_PHOTOS,
         label=_("Photos (1 to 5)"),
         help_text=_(
             "JPEG, PNG, WebP or HEIC, up to %(size)s MB each. Where and when they were "
             "taken is removed before anyone sees them."
         )
         % {"size": MAX_PHOTO_BYTES // (1024 * 1024)},
-        error_messages={"required": _("Add at least one photo.")},
+        error_messages={
+            "required": _("Add at least one photo."),
+            "too_many": _("Send at most five photos."),
+        },
     )
     photo_credit = forms.CharField(
         label=_("Author of the photos"),
@@ -311,7 +286,7 @@ class ContributionForm(forms.Form):
             "address": data["address"],
             "obscure_location": data["obscure_location"],
             "show_contributor": data["show_contributor"],
-            "photos": prepared_photos(data["photos"], data["photo_credit"]),
+            "photos": credited(data["photos"], data["photo_credit"]),
             **who,
         }
 
@@ -345,7 +320,12 @@ class AnswerForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     address = forms.CharField(label=_("Address or place name"), max_length=300, required=False)
-    photos = PhotosField(label=_("More photos (optional)"), required=False)
+    photos = PhotosField(
+        max_count=MAX_PHOTOS,
+        label=_("More photos (optional)"),
+        required=False,
+        error_messages={"too_many": _("Send at most five photos.")},
+    )
     photo_credit = forms.CharField(label=_("Author of the photos"), max_length=120, required=False)
 
     def __init__(self, *args: Any, item: Contribution, **kwargs: Any) -> None:
@@ -365,7 +345,7 @@ class AnswerForm(forms.Form):
     def new_photos(self) -> list[PhotoInput]:
         """More photos, credited to the author named (else to the item's contributor, by
         the service)."""
-        return prepared_photos(self.cleaned_data["photos"], self.cleaned_data["photo_credit"])
+        return credited(self.cleaned_data["photos"], self.cleaned_data["photo_credit"])
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data

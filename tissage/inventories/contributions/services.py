@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.photos import PreparedPhoto, photo_files_delete_on_commit
 from tissage.territories.models import Commune
 
 from .. import tokens
 from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
-from ..photos import PreparedPhoto, photo_files_delete_on_commit
 from . import emails
 
 DUPLICATE_DISTANCE_METRES = 50

@@ -30,11 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.photos import photo_files_delete_on_commit
 from tissage.territories.models import Commune
 
 from ..contributions.services import ContributionRefused
 from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
-from ..photos import photo_files_delete_on_commit
 from . import emails
 
 MODERATION_TRANSITIONS = {

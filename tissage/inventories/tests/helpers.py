@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from tissage.core.photos import PreparedPhoto
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
 from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK
 from tissage.inventories.campaigns.services import campaign_create
@@ -21,7 +22,6 @@ from tissage.inventories.contributions.services import (
 )
 from tissage.inventories.models import Campaign, Category, Contribution
 from tissage.inventories.moderation.services import contribution_decide
-from tissage.inventories.photos import PreparedPhoto
 
 # A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).
 LON, LAT = 4.365, 43.845

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import tissage.core.validators
+import tissage.core.photos
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name in addresses')),
                 ('summary', models.CharField(help_text='One or two sentences shown on cards.', max_length=300, verbose_name='summary')),
                 ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
-                ('cover', models.ImageField(blank=True, upload_to='projects/covers/', validators=[tissage.core.validators.validate_image_file], verbose_name='cover picture')),
+                ('cover', models.ImageField(blank=True, upload_to='projects/covers/', validators=[tissage.core.photos.validate_photo], verbose_name='cover picture')),
                 ('cover_alt', models.CharField(blank=True, help_text='For people who cannot see the picture.', max_length=200, verbose_name='description of the cover picture')),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('archived', 'archived')], default='draft', max_length=12, verbose_name='status')),
                 ('call_to_action', models.CharField(blank=True, help_text='What you ask people to do, e.g. “Plant a tree with us on Saturday”.', max_length=120, verbose_name='call to action')),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('body', models.TextField(help_text='Markdown.', verbose_name='text')),
-                ('image', models.ImageField(blank=True, upload_to='projects/news/', validators=[tissage.core.validators.validate_image_file], verbose_name='picture')),
+                ('image', models.ImageField(blank=True, upload_to='projects/news/', validators=[tissage.core.photos.validate_photo], verbose_name='picture')),
                 ('image_alt', models.CharField(blank=True, max_length=200, verbose_name='description of the picture')),
                 ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='publication date')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='news_posts', to=settings.AUTH_USER_MODEL)),

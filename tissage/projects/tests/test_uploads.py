@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tissage.accounts.models import User
+from tissage.core.tests.pictures import assert_stripped_jpeg, heic_with_gps, jpeg_with_gps
 from tissage.organisations.services import organisation_create
 from tissage.projects.models import NewsPost, Project
 from tissage.projects.services import project_create
@@ -31,16 +32,6 @@ def facilitator_client(client, settings, tmp_path):
     return client
 
 
-def jpeg_with_gps() -> bytes:
-    image = Image.new("RGB", (3000, 1500), "green")
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x8825] = {1: "N", 2: (43.0, 50.0, 0.0), 3: "E", 4: (4.0, 21.0, 0.0)}  # GPS
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
-
-
 def post_news(client, upload):
     return client.post(
         f"/projets/{client.project.slug}/actualites/nouvelle/",
@@ -63,6 +54,53 @@ def test_news_picture_loses_its_gps_metadata_and_is_resized(facilitator_client):
         assert max(stored.size) == 2048
 
 
+def test_news_picture_in_heic_becomes_an_upright_jpeg_without_metadata(facilitator_client):
+    response = post_news(
+        facilitator_client,
+        SimpleUploadedFile("IMG_0001.HEIC", heic_with_gps(), content_type="image/heic"),
+    )
+    assert response.status_code == 302
+    assert_stripped_jpeg(NewsPost.objects.get().image, (1024, 2048))
+
+
+def post_cover(client, upload):
+    return client.post(
+        f"/projets/{client.project.slug}/modifier/",
+        {
+            "title": "Haies",
+            "summary": "Planter",
+            "description": "",
+            "status": Project.Status.PUBLISHED,
+            "call_to_action": "",
+            "call_to_action_url": "",
+            "cover": upload,
+            "cover_alt": "Une haie",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "size"),
+    [
+        ("IMG_0001.jpg", jpeg_with_gps, (2048, 1024)),
+        ("IMG_0001.HEIC", heic_with_gps, (1024, 2048)),
+    ],
+)
+def test_cover_loses_its_metadata_and_is_resized(facilitator_client, name, make, size):
+    response = post_cover(facilitator_client, SimpleUploadedFile(name, make()))
+    assert response.status_code == 302
+    facilitator_client.project.refresh_from_db()
+    assert_stripped_jpeg(facilitator_client.project.cover, size)
+
+
+def test_cover_that_is_not_a_picture_is_refused(facilitator_client):
+    response = post_cover(facilitator_client, SimpleUploadedFile("cover.jpg", b"%PDF-1.4\n%%EOF"))
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["cover"][0].code == "format"
+    facilitator_client.project.refresh_from_db()
+    assert not facilitator_client.project.cover
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -81,10 +119,11 @@ def test_files_that_are_not_pictures_are_refused_with_a_message(facilitator_clie
 
 
 def test_too_large_picture_is_refused(facilitator_client, settings):
-    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (9 * 1024 * 1024))
+    # The limit of every picture is 15 MB (core.photos).
+    big = SimpleUploadedFile("big.jpg", jpeg_with_gps() + b"0" * (15 * 1024 * 1024))
     response = post_news(facilitator_client, big)
     assert response.status_code == 200
-    assert response.context["form"].errors["image"]
+    assert response.context["form"].errors.as_data()["image"][0].code == "too_large"
     assert not NewsPost.objects.exists()
 
 

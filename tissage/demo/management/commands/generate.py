@@ -39,11 +39,11 @@ from PIL import Image, ImageDraw
 from shapely import contains_xy, prepare
 
 from tissage.accounts.models import User
+from tissage.core.photos import PreparedPhoto, photo_prepare
 from tissage.demo.data import COMMUNE_FILES
 from tissage.demo.data import DATA_DIR as COMMUNE_DATA_DIR
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution, ContributionEvent, Photo
-from tissage.inventories.photos import PreparedPhoto, photo_prepare
 from tissage.organisations.models import Organisation, OrganisationMembership
 from tissage.projects.models import NewsPost, Project, ProjectMembership
 from tissage.territories.models import Commune

@@ -1,8 +1,17 @@
-"""Photos sent with an inventory contribution: checked, turned upright, resized, stripped.
+"""Every picture people send: checked, turned upright, resized, stripped — one pipeline.
 
-Phones put the place and time of the shot (GPS, EXIF, XMP) into every photo. A
-contribution is public, so nothing but the pixels may leave this module: the
-output is rebuilt from the pixel data alone, never copied from the upload.
+Contribution photos, action report photos, the pictures attached to list messages,
+project covers, news pictures and organisation logos all go through it. Phones put the
+place and time of the shot (GPS, EXIF, XMP) into every photo, and all of these are shown
+to others: nothing but the pixels may leave this module. The output is rebuilt from the
+pixel data alone, never copied from the upload, under a fresh random name.
+
+The file is checked before it is decoded (size, then type from its first bytes, then
+the number of pixels announced by its header), so a huge or hostile file costs nothing.
+
+Forms use `PhotoField` (one picture, for a model's ImageField) or `PhotosField` (several
+in one file input); code that gets files elsewhere (an email) calls `photo_prepare` or
+`photo_reencode`.
 """
 
 from __future__ import annotations
@@ -14,9 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
@@ -31,6 +40,8 @@ MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_SIDE = 2048
 THUMBNAIL_SIDE = 400
+# What the file inputs offer; the pipeline itself trusts only the file's first bytes.
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp,image/heic"
 
 # Brands of HEIF files holding HEVC pictures (iPhones write "heic"); AVIF uses the same
 # container under the "avif" brand, which we do not take.
@@ -68,7 +79,7 @@ def photo_files_delete_on_commit(photos: Iterable[Any]) -> None:
     transaction.on_commit(delete)
 
 
-def validate_photo(upload: UploadedFile) -> None:
+def validate_photo(upload: File[Any]) -> None:
     """Form field validator: refuse what `photo_prepare` could not turn into a photo.
 
     Raises ValidationError with code too_large, format, pixels or invalid.
@@ -80,15 +91,10 @@ def validate_photo(upload: UploadedFile) -> None:
         upload.seek(position)
 
 
-def photo_prepare(upload: UploadedFile) -> PreparedPhoto:
-    """Return the photo re-encoded from its pixels only, upright, at most 2048 px, and a 400 px
-    thumbnail. Raises ValidationError like `validate_photo`."""
-    with _decode(upload) as decoded:
-        source_format = decoded.format or "JPEG"
-        upright = ImageOps.exif_transpose(decoded)
-    output_format, extension, options = _OUTPUT[source_format]
-    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    pixels = _pixels_only(upright, keep_alpha=output_format != "JPEG")
+def photo_prepare(upload: File[Any], *, max_side: int = MAX_SIDE) -> PreparedPhoto:
+    """Return the photo re-encoded from its pixels only, upright, at most `max_side` px, and a
+    400 px thumbnail. Raises ValidationError like `validate_photo`."""
+    pixels, output_format, extension, options = _upright_pixels(upload, max_side)
 
     thumbnail = pixels.copy()
     thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
@@ -106,7 +112,94 @@ def photo_prepare(upload: UploadedFile) -> PreparedPhoto:
     )
 
 
-def _decode(upload: UploadedFile) -> Image.Image:
+def photo_reencode(upload: File[Any], *, max_side: int = MAX_SIDE) -> ContentFile:
+    """The picture alone, as `photo_prepare` makes it, for what needs no thumbnail (a cover,
+    a logo, an attachment). Raises ValidationError like `validate_photo`."""
+    pixels, output_format, extension, options = _upright_pixels(upload, max_side)
+    return ContentFile(_encode(pixels, output_format, options), name=uuid.uuid4().hex + extension)
+
+
+class PhotoField(forms.FileField):
+    """One picture (a cover, a logo, a news picture), checked and re-encoded when the form
+    is cleaned: its value is the new file, at most `max_side` px, without any metadata.
+
+    For a model's ImageField, in a ModelForm's `Meta.field_classes`.
+    """
+
+    def __init__(self, *, max_side: int = MAX_SIDE, **kwargs: Any) -> None:
+        self.max_side = max_side
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = PHOTO_ACCEPT
+        return attrs
+
+    def to_python(self, data: Any) -> ContentFile | None:
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        return photo_reencode(upload, max_side=self.max_side)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to `max_count` photos in one file input (phones offer the camera), each checked
+    and prepared (`photo_prepare`) when the form is cleaned: its value is a list of
+    `PreparedPhoto`. Each refusal names its file."""
+
+    widget = MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT})
+    default_error_messages = {"too_many": _("Send at most %(max)d photos.")}
+
+    def __init__(self, *, max_count: int, **kwargs: Any) -> None:
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[PreparedPhoto]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_count:
+            raise ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_count}
+            )
+        prepared: list[PreparedPhoto] = []
+        errors: list[str] = []
+        for upload in files:
+            try:
+                prepared.append(photo_prepare(upload))
+            except ValidationError as error:
+                errors.extend(f"{upload.name} : {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return prepared
+
+
+def _upright_pixels(
+    upload: File[Any], max_side: int
+) -> tuple[Image.Image, str, str, dict[str, Any]]:
+    """The upload's pixels alone, upright and at most `max_side` px, with how to encode them
+    (format, extension, save options)."""
+    with _decode(upload) as decoded:
+        source_format = decoded.format or "JPEG"
+        upright = ImageOps.exif_transpose(decoded)
+    output_format, extension, options = _OUTPUT[source_format]
+    upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return (
+        _pixels_only(upright, keep_alpha=output_format != "JPEG"),
+        output_format,
+        extension,
+        options,
+    )
+
+
+def _decode(upload: File[Any]) -> Image.Image:
     """Open and fully decode the upload, or raise a ValidationError saying what to do."""
     size = upload.size if upload.size is not None else _measure(upload)
     if size > MAX_PHOTO_BYTES:
@@ -182,7 +275,7 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _open(upload: UploadedFile, kind: str) -> Image.Image:
+def _open(upload: File[Any], kind: str) -> Image.Image:
     if kind == "HEIF" and HeifImageFile is not None:
         # Used directly rather than registered with Pillow, so that no other upload
         # in the project starts accepting HEIF as a side effect of importing this module.
@@ -209,7 +302,7 @@ def _too_many_pixels(pixels: int | None) -> ValidationError:
     )
 
 
-def _measure(upload: UploadedFile) -> int:
+def _measure(upload: File[Any]) -> int:
     upload.seek(0, io.SEEK_END)
     size = upload.tell()
     upload.seek(0)
