@@ -135,7 +135,10 @@ def _in(language: str | None) -> contextlib.AbstractContextManager[None]:
     return translation.override(language) if language else contextlib.nullcontext()
 
 
-def _blocks(texts: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def text_blocks(texts: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+    """Pieces of text (lines, rows) as UTF-8 blocks of about `size` characters: fewer,
+    larger writes to the socket or to zlib. Also for text files that are no spreadsheet
+    (GeoJSON)."""
     buffer: list[str] = []
     length = 0
     for text in texts:
@@ -188,7 +191,7 @@ def csv_stream(
         for row in _rows(sheet, language):
             yield writer.writerow([_csv_cell(value, defuse_formulas, datetimes) for value in row])
 
-    return _blocks(lines())
+    return text_blocks(lines())
 
 
 def _csv_cell(value: Any, defuse: bool, datetimes: DateTimeText) -> str:
@@ -277,7 +280,7 @@ def ods_stream(sheets: Sequence[Sheet], *, language: str | None = None) -> Itera
         [
             Member("mimetype", ODS_MIMETYPE.encode(), compress=False),
             Member("META-INF/manifest.xml", ODS_MANIFEST.encode()),
-            Member("content.xml", _blocks(_ods_content(sheets, language))),
+            Member("content.xml", text_blocks(_ods_content(sheets, language))),
         ]
     )
 

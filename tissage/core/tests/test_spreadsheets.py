@@ -33,6 +33,7 @@ from tissage.core.spreadsheets import (
     csv_stream,
     ods_stream,
     ods_write,
+    text_blocks,
     xlsx_bytes,
     xlsx_write,
 )
@@ -121,6 +122,15 @@ def test_csv_streams_in_blocks_while_rows_are_read():
     assert 64 * 1024 <= len(first) < 70 * 1024
     assert read < 20_000
     assert len(csv_lines(first + b"".join(chunks))) == 20_000
+
+
+def test_text_blocks_gather_pieces_into_utf8_blocks_of_about_the_size_asked():
+    pieces = iter(["é" * 3, "ab", "c" * 10, "d"])
+    blocks = text_blocks(pieces, size=5)
+    assert next(blocks) == ("é" * 3 + "ab").encode()
+    assert next(pieces) == "c" * 10  # nothing read ahead of the block it ends
+    assert list(blocks) == [b"d"]
+    assert list(text_blocks([])) == []
 
 
 # ODS and XLSX -----------------------------------------------------------------------------
