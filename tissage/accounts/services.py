@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
+import itertools
 import json
 import secrets
-import zipfile
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tissage.core.archives import Member, file_chunks, zip_stream
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 from tissage.core.registry import personal_data_calls
@@ -247,27 +248,27 @@ def account_data(*, user: User) -> dict[str, object]:
     }
 
 
-def account_export(*, user: User) -> bytes:
-    """A ZIP archive with `data.json` and every file the person uploaded."""
-    data = account_data(user=user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "data.json", json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-        )
-        archive.writestr(
-            _("README.txt"),
-            _(
-                "Your data on %(platform)s, exported on %(date)s.\n"
-                "data.json holds everything the platform keeps about you; "
-                "files/ holds the files you uploaded.\n"
-            )
-            % {"platform": settings.PLATFORM_NAME, "date": timezone.now().date().isoformat()},
-        )
-        for file_field in _uploaded_files(user):
-            with file_field.open("rb") as handle:
-                archive.writestr(f"files/{file_field.name}", handle.read())
-    return buffer.getvalue()
+def account_export(*, user: User) -> Iterator[bytes]:
+    """A ZIP archive with `data.json` and every file the person uploaded, in chunks as it
+    is made. What the platform holds is read now (in the request's language); each file
+    only when the archive reaches it, a chunk at a time."""
+    data = json.dumps(account_data(user=user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    readme = _(
+        "Your data on %(platform)s, exported on %(date)s.\n"
+        "data.json holds everything the platform keeps about you; "
+        "files/ holds the files you uploaded.\n"
+    ) % {"platform": settings.PLATFORM_NAME, "date": timezone.now().date().isoformat()}
+    members = [Member("data.json", data.encode()), Member(_("README.txt"), readme.encode())]
+    return zip_stream(itertools.chain(members, _file_members(_uploaded_files(user))))
+
+
+def _file_members(files: list[FieldFile]) -> Iterator[Member]:
+    for file_field in files:
+        try:
+            handle = file_field.open("rb")
+        except OSError:
+            continue  # A file lost from the media folder is left out: the rest still goes.
+        yield Member(f"files/{file_field.name}", file_chunks(handle))
 
 
 def _uploaded_files(user: User) -> list[FieldFile]:

@@ -135,7 +135,10 @@ def _in(language: str | None) -> contextlib.AbstractContextManager[None]:
     return translation.override(language) if language else contextlib.nullcontext()
 
 
-def _blocks(texts: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+def text_blocks(texts: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[bytes]:
+    """Pieces of text (lines, rows) as UTF-8 blocks of about `size` characters: fewer,
+    larger writes to the socket or to zlib. Also for text files that are no spreadsheet
+    (GeoJSON)."""
     buffer: list[str] = []
     length = 0
     for text in texts:
@@ -188,7 +191,7 @@ def csv_stream(
         for row in _rows(sheet, language):
             yield writer.writerow([_csv_cell(value, defuse_formulas, datetimes) for value in row])
 
-    return _blocks(lines())
+    return text_blocks(lines())
 
 
 def _csv_cell(value: Any, defuse: bool, datetimes: DateTimeText) -> str:
@@ -215,7 +218,7 @@ def _csv_defused(text: str, defuse: bool) -> str:
 
 # ODS --------------------------------------------------------------------------------------
 
-ODS_NAMESPACES = (
+_ODS_NAMESPACES = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
@@ -225,7 +228,7 @@ ODS_NAMESPACES = (
 )
 # Cell styles: cd a date, ct a date and time (shown to the minute), cb a boolean (without
 # it LibreOffice turns booleans into 1 and 0), ch bold (headers and labels).
-ODS_STYLES = (
+_ODS_STYLES = (
     "<office:automatic-styles>"
     '<number:date-style style:name="Nd"><number:year number:style="long"/>'
     '<number:text>-</number:text><number:month number:style="long"/>'
@@ -243,7 +246,7 @@ ODS_STYLES = (
     '<style:text-properties fo:font-weight="bold"/></style:style>'
     "</office:automatic-styles>"
 )
-ODS_MANIFEST = (
+_ODS_MANIFEST = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
     ' manifest:version="1.3">'
@@ -254,7 +257,7 @@ ODS_MANIFEST = (
 )
 _ODS_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<office:document-content {ODS_NAMESPACES} office:version="1.3">{ODS_STYLES}'
+    f'<office:document-content {_ODS_NAMESPACES} office:version="1.3">{_ODS_STYLES}'
     "<office:body><office:spreadsheet>"
 )
 _ODS_TAIL = "</office:spreadsheet></office:body></office:document-content>"
@@ -276,8 +279,8 @@ def ods_stream(sheets: Sequence[Sheet], *, language: str | None = None) -> Itera
     return zip_stream(
         [
             Member("mimetype", ODS_MIMETYPE.encode(), compress=False),
-            Member("META-INF/manifest.xml", ODS_MANIFEST.encode()),
-            Member("content.xml", _blocks(_ods_content(sheets, language))),
+            Member("META-INF/manifest.xml", _ODS_MANIFEST.encode()),
+            Member("content.xml", text_blocks(_ods_content(sheets, language))),
         ]
     )
 
@@ -308,7 +311,7 @@ def _ods_row(values: Sequence[Any], style: str = "", *, label: bool = False) -> 
     return "<table:table-row>" + "".join(cells) + "</table:table-row>"
 
 
-def _ods_cell(value: Any, style: str = "", tab: str = _TAB) -> str:
+def _ods_cell(value: Any, style: str = "") -> str:
     styled = f' table:style-name="{style}"' if style else ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if not _is_number(value):
@@ -343,18 +346,18 @@ def _ods_cell(value: Any, style: str = "", tab: str = _TAB) -> str:
             )
         case _:
             text = _NOT_XML.sub("", str(value))
-            paragraphs = "".join(_ods_paragraph(line, tab) for line in text.split("\n"))
+            paragraphs = "".join(_ods_paragraph(line) for line in text.split("\n"))
             return (
                 f'<table:table-cell{styled} office:value-type="string">'
                 f"{paragraphs}</table:table-cell>"
             )
 
 
-def _ods_paragraph(line: str, tab: str) -> str:
+def _ods_paragraph(line: str) -> str:
     """One line of text: ODF collapses runs of spaces and drops them at either end of a
     paragraph, so those are spelt out (`<text:s/>`); a tab ends a run of text the same
     way; a carriage return is kept as a character reference."""
-    return "<text:p>" + tab.join(_ods_spaced(part) for part in line.split("\t")) + "</text:p>"
+    return "<text:p>" + _TAB.join(_ods_spaced(part) for part in line.split("\t")) + "</text:p>"
 
 
 def _ods_spaced(text: str) -> str:
@@ -450,15 +453,3 @@ def _check_names(sheets: Sequence[Sheet]) -> None:
         if sheet.name.casefold() in seen:
             raise ValueError(f"Two sheets are named {sheet.name!r}: give each its own name.")
         seen.add(sheet.name.casefold())
-
-
-# Until the apps switch to the writers above (#10): the pieces of the ODS writers they
-# still assemble themselves. `ods_cell` keeps its `<text:tab/>`, which their tests expect.
-
-
-def ods_cell(value: Value, style: str = "") -> str:
-    return _ods_cell(_plain(value), style, tab="<text:tab/>")
-
-
-def ods_row(values: Iterable[Value], style: str = "") -> str:
-    return "<table:table-row>" + "".join(ods_cell(v, style) for v in values) + "</table:table-row>"

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from tissage.accounts.models import SignInCode, User
@@ -89,7 +90,7 @@ def test_data_export_is_a_zip_with_everything(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment;")
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         data = json.loads(archive.read("data.json"))
     assert data["account"]["email"] == "export@example.org"
     assert data["account"]["display_name"] == "Exportée"
@@ -109,12 +110,36 @@ def test_data_export_includes_the_person_s_files(client, settings, tmp_path):
 
     response = client.get("/compte/mes-donnees/")
 
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         files = [name for name in archive.namelist() if name.startswith("files/")]
         assert len(files) == 1
         assert archive.read(files[0]) == b"png-bytes"
         data = json.loads(archive.read("data.json"))
     assert files[0] == "files/" + data["news_posts"][0]["picture"]
+
+
+def test_data_export_is_sent_while_it_is_made(client):
+    user = UserFactory()
+    NewsPostFactory(
+        author=user, image=SimpleUploadedFile("recolte.png", b"png-bytes", content_type="image/png")
+    )
+    client.force_login(user)
+
+    response = client.get("/compte/mes-donnees/")
+
+    assert isinstance(response, StreamingHttpResponse)
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK\x03\x04")
+    # A file changed once the first chunk is out goes into the archive as it is now: the
+    # files are read after the archive started, not all before it.
+    post = NewsPost.objects.get(author=user)
+    with post.image.storage.open(post.image.name, "wb") as stored:
+        stored.write(b"changed")
+    with zipfile.ZipFile(io.BytesIO(first + b"".join(chunks))) as archive:
+        assert archive.testzip() is None
+        assert archive.read(f"files/{post.image.name}") == b"changed"
+        assert json.loads(archive.read("data.json"))["account"]["email"] == user.email
 
 
 def test_data_export_holds_only_the_person_s_data(client):
@@ -124,7 +149,7 @@ def test_data_export_holds_only_the_person_s_data(client):
 
     response = client.get("/compte/mes-donnees/")
 
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         data = json.loads(archive.read("data.json"))
     assert data["projects"] == []
     assert data["account"]["email"] == user.email

@@ -1,56 +1,28 @@
 """Staff exports for funders' reports: registrants of an action, hours per person and per
-action over a period, impact per project and per commune — as CSV, ODS or XLSX.
+action over a period, impact per project and per commune — as CSV, ODS or XLSX, written
+by `core.spreadsheets` from the sheets described here.
 
-The writers of `inventories/exports.py` are bound to inventory items and their licence
-sheet, so these small ones write plain sheets. Files are in French whatever the visitor's
-language, so that a URL always gives the same columns. A workbook has several sheets; the
-CSV holds the first one. Cells that a spreadsheet would run as formulas are defused, as in
-the inventories' staff export (these files hold what guests typed).
+Files are in French whatever the visitor's language, so that a URL always gives the same
+columns. A workbook has several sheets; the CSV holds the first one. Cells that a
+spreadsheet would run as formulas are defused, as in the inventories' staff export (these
+files hold what guests typed).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import quoteattr
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from tissage.actions.models import Action, Registration
-from tissage.core.spreadsheets import (
-    ODS_MANIFEST,
-    ODS_MIMETYPE,
-    ODS_NAMESPACES,
-    ODS_STYLES,
-    ods_cell,
-)
+from tissage.core.spreadsheets import Sheet, Value, csv_stream, ods_stream, xlsx_bytes
 from tissage.projects.models import Project
 
 from .queries import ImpactTotals, hours_of
-
-FORMATS = ("csv", "ods", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-Value = str | int | float | Decimal | datetime.date | datetime.datetime | bool | None
-
-
-@dataclass
-class Sheet:
-    name: str
-    headers: list[str]
-    rows: list[list[Value]]
-
 
 # Tables -----------------------------------------------------------------------------------
 
@@ -100,7 +72,7 @@ def registrants_sheets(action: Action) -> list[Sheet]:
         "Présence",
         "Heures",
     ]
-    return [Sheet("Inscrits", headers, rows)]
+    return [Sheet("Inscrits", rows, header=headers)]
 
 
 def hours_registrations(
@@ -174,7 +146,8 @@ def hours_sheets(registrations: Iterable[Registration]) -> list[Sheet]:
     return [
         Sheet(
             "Heures",
-            [
+            detail,
+            header=[
                 "Nom",
                 "E-mail",
                 "Action",
@@ -184,13 +157,16 @@ def hours_sheets(registrations: Iterable[Registration]) -> list[Sheet]:
                 "Présence (vide : pas pointée)",
                 "Heures",
             ],
-            detail,
         ),
-        Sheet("Par personne", ["Nom", "E-mail", "Actions", "Heures"], [t.row() for t in by_person]),
+        Sheet(
+            "Par personne",
+            [t.row() for t in by_person],
+            header=["Nom", "E-mail", "Actions", "Heures"],
+        ),
         Sheet(
             "Par action",
-            ["Action", "Date", "Commune", "Personnes", "Heures"],
             [t.row() for t in actions.values()],
+            header=["Action", "Date", "Commune", "Personnes", "Heures"],
         ),
     ]
 
@@ -206,112 +182,24 @@ def impact_sheets(totals: ImpactTotals) -> list[Sheet]:
             ["Commune", commune.name, commune.insee_code, counter.name, counter.unit, total]
             for counter, total in zip(totals.counters, values, strict=True)
         ]
-    return [Sheet("Impact", headers, rows)]
+    return [Sheet("Impact", rows, header=headers)]
 
 
-# Writers ----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Files ------------------------------------------------------------------------------------
 
 
-def _plain(value: Value) -> Value:
-    """Decimals as numbers the writers know."""
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+def _csv_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The first sheet; date-times to the minute, as the spreadsheets' cells show them."""
+    return b"".join(csv_stream(sheets[0], defuse_formulas=True, datetimes="minutes"))
 
 
-def csv_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The first sheet, UTF-8 with a byte order mark (spreadsheets then read accents
-    right), comma separated, RFC 4180 quoting, decimal point."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    sheet = sheets[0]
-    writer.writerow(sheet.headers)
-    for row in sheet.rows:
-        cells = []
-        for value in row:
-            match value:
-                case None:
-                    cells.append("")
-                case datetime.datetime():
-                    cells.append(value.isoformat(sep=" ", timespec="minutes"))
-                case str() if value.startswith(_FORMULA_START):
-                    cells.append("'" + value)
-                case _:
-                    cells.append(str(value))
-        writer.writerow(cells)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def _ods_bytes(sheets: Sequence[Sheet]) -> bytes:
+    return b"".join(ods_stream(sheets))
 
 
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    bold = workbook.add_format({"bold": True})
-    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for sheet in sheets:
-        ws = workbook.add_worksheet(sheet.name)
-        for col, header in enumerate(sheet.headers):
-            ws.write_string(0, col, header, bold)
-        for number, row in enumerate(sheet.rows, start=1):
-            for col, raw in enumerate(row):
-                value = _plain(raw)
-                match value:
-                    case None:
-                        pass
-                    case bool():
-                        ws.write_boolean(number, col, value)
-                    case int() | float():
-                        ws.write_number(number, col, value)
-                    case datetime.datetime():
-                        ws.write_datetime(number, col, value, moment)
-                    case datetime.date():
-                        ws.write_datetime(number, col, value, day)
-                    case _:
-                        ws.write_string(number, col, str(value))
-    workbook.close()
-    return out.getvalue()
-
-
-_ODS_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    f'<office:document-content {ODS_NAMESPACES} office:version="1.3">{ODS_STYLES}'
-    "<office:body><office:spreadsheet>"
-)
-
-
-def ods_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """An OpenDocument spreadsheet written by hand: a handful of sheets of plain cells."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        # ODF wants the media type first and uncompressed, so that it can be sniffed.
-        package.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        package.writestr("META-INF/manifest.xml", ODS_MANIFEST)
-        parts = [_ODS_HEAD]
-        for sheet in sheets:
-            parts.append(f"<table:table table:name={quoteattr(sheet.name)}>")
-            parts.append(
-                "<table:table-row>"
-                + "".join(ods_cell(h, "ch") for h in sheet.headers)
-                + "</table:table-row>"
-            )
-            for row in sheet.rows:
-                parts.append(
-                    "<table:table-row>" + "".join(ods_cell(v) for v in row) + "</table:table-row>"
-                )
-            parts.append("</table:table>")
-        parts.append("</office:spreadsheet></office:body></office:document-content>")
-        package.writestr("content.xml", "".join(parts))
-    return out.getvalue()
-
-
-WRITERS = {"csv": csv_bytes, "ods": ods_bytes, "xlsx": xlsx_bytes}
+# A few hundred rows at most: made whole and sent with their length.
+WRITERS: dict[str, Callable[[Sequence[Sheet]], bytes]] = {
+    "csv": _csv_bytes,
+    "ods": _ods_bytes,
+    "xlsx": xlsx_bytes,
+}

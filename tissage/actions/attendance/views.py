@@ -15,6 +15,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
 from tissage.actions.models import ActionReport, ImpactCounter
 from tissage.core.access import require
+from tissage.core.spreadsheets import CONTENT_TYPES, Sheet
 from tissage.projects import lookups as project_lookups
 from tissage.projects.access import project_rights
 
@@ -187,8 +188,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 # Exports --------------------------------------------------------------------------------
 
 
-def _file(sheets: list[exports.Sheet], fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(exports.WRITERS[fmt](sheets), content_type=exports.CONTENT_TYPES[fmt])
+def _file(sheets: list[Sheet], fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(exports.WRITERS[fmt](sheets), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

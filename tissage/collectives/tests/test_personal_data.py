@@ -61,7 +61,7 @@ def test_export_holds_their_collectives_data():
     assert data["wiki_revisions"][0]["text"] == "Ma page"
     assert data["initiatives_proposed"][0]["title"] == "Épicerie"
     assert data["initiatives_joined"][0]["title"] == "Guinguette"
-    archive = zipfile.ZipFile(io.BytesIO(account_export(user=user)))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(account_export(user=user))))
     names = archive.namelist()
     assert any(name.endswith(".pdf") and "plan" in name for name in names)
     assert "Le marché" in json.loads(archive.read("data.json"))["collective_messages"][0]["subject"]

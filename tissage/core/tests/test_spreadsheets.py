@@ -33,6 +33,7 @@ from tissage.core.spreadsheets import (
     csv_stream,
     ods_stream,
     ods_write,
+    text_blocks,
     xlsx_bytes,
     xlsx_write,
 )
@@ -107,20 +108,35 @@ def test_csv_without_header_nor_rows_is_just_the_bom():
     assert csv_of(Sheet("S", [])) == b"\xef\xbb\xbf"
 
 
+class RowsRead:
+    """`count` rows made one at a time by `make`, as from the database; `read` says how
+    many the writer took so far."""
+
+    def __init__(self, count: int, make: Callable[[int], list[str]]) -> None:
+        self.count, self.make, self.read = count, make, 0
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for n in range(self.count):
+            self.read += 1
+            yield self.make(n)
+
+
 def test_csv_streams_in_blocks_while_rows_are_read():
-    read = 0
-
-    def rows() -> Iterator[list[str]]:
-        nonlocal read
-        for n in range(20_000):
-            read += 1
-            yield [f"ligne {n}", "x" * 20]
-
-    chunks = csv_stream(Sheet("S", rows()))
+    rows = RowsRead(20_000, lambda n: [f"ligne {n}", "x" * 20])
+    chunks = csv_stream(Sheet("S", rows))
     first = next(chunks)
     assert 64 * 1024 <= len(first) < 70 * 1024
-    assert read < 20_000
+    assert rows.read < 20_000
     assert len(csv_lines(first + b"".join(chunks))) == 20_000
+
+
+def test_text_blocks_gather_pieces_into_utf8_blocks_of_about_the_size_asked():
+    pieces = iter(["é" * 3, "ab", "c" * 10, "d"])
+    blocks = text_blocks(pieces, size=5)
+    assert next(blocks) == ("é" * 3 + "ab").encode()
+    assert next(pieces) == "c" * 10  # nothing read ahead of the block it ends
+    assert list(blocks) == [b"d"]
+    assert list(text_blocks([])) == []
 
 
 # ODS and XLSX -----------------------------------------------------------------------------
@@ -285,18 +301,11 @@ def test_odfpy_reads_spaces_tabs_and_lines():
 
 
 def test_ods_streams_while_rows_are_read():
-    read = 0
-
-    def rows() -> Iterator[list[str]]:
-        nonlocal read
-        for n in range(50_000):
-            read += 1
-            yield [f"fiche {n}", "texte " * 5]
-
+    rows = RowsRead(50_000, lambda n: [f"fiche {n}", "texte " * 5])
     data, reads_at_chunk = b"", []
-    for chunk in ods_stream([Sheet("S", rows())]):
+    for chunk in ods_stream([Sheet("S", rows)]):
         data += chunk
-        reads_at_chunk.append(read)
+        reads_at_chunk.append(rows.read)
     assert any(0 < n < 50_000 for n in reads_at_chunk), "bytes sent while rows are read"
     assert len(calamine(data, "S")) == 50_000
 

@@ -1,7 +1,8 @@
 """Open data: what the exports of a campaign hold — the validated items as everyone may
 see them (`public_table`), with Mérimée columns (`merimee_table`), and every item for the
-team (`staff_table`) — with the dataset's licence and credits. `writers.py` writes them
-as CSV, GeoJSON, XLSX and ODS; `photos_zip.py` gathers the photos.
+team (`staff_table`) — with the dataset's licence and credits, and the sheets of the
+spreadsheets (`spreadsheet_sheets`, written by `core.spreadsheets`). `writers.py` writes
+the GeoJSON; `photos_zip.py` gathers the photos.
 
 Public exports show what the item page shows to anyone: the public point (rounded when the
 contributor asked to hide the exact place, and then no street address), the contributor's
@@ -26,6 +27,8 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from tissage.core.spreadsheets import Sheet
 
 from ..models import Campaign, CampaignField, Contribution, Photo
 from ..models.campaigns import Licence
@@ -187,6 +190,50 @@ class Table:
             for photo in item.photos.all():
                 self.photographers[photo.credit] = None
             yield [column.value(item) for column in self.columns]
+
+
+# The spreadsheets' sheets --------------------------------------------------------------
+
+ITEMS_SHEET = "Fiches"
+ABOUT_SHEET = "À propos"
+
+
+def items_sheet(table: Table) -> Sheet:
+    """The items, one per row under the columns' headers: all that a CSV holds."""
+    return Sheet(ITEMS_SHEET, table.rows, header=table.headers)
+
+
+def spreadsheet_sheets(table: Table, dataset: Dataset) -> list[Sheet]:
+    """The items, then the “À propos” sheet, made once they are all written (it counts
+    them and names whom to credit)."""
+    return [
+        items_sheet(table),
+        Sheet(ABOUT_SHEET, lambda: _about_rows(table, dataset), label_column=True),
+    ]
+
+
+def _about_rows(table: Table, dataset: Dataset) -> list[tuple[str, Value]]:
+    """Licence, source, date and credits, then what each column holds."""
+    rows: list[tuple[str, Value]] = [
+        ("Jeu de données", dataset.title),
+        ("Producteur", dataset.producer),
+        ("Source", dataset.source_url),
+        ("Toutes les données et leurs formats", dataset.data_page_url),
+        ("Licence", dataset.licence_name),
+        ("Texte de la licence", dataset.licence_url),
+        ("Comment créditer", dataset.attribution),
+        ("Date de l’export", dataset.exported_at.replace(tzinfo=None)),
+        ("Nombre de fiches", table.count),
+        ("Contributeurs et contributrices", ", ".join(table.contributors)),
+        (
+            "Auteurs des photos",
+            ", ".join(table.photographers) or "aucune photo",
+        ),
+        ("", None),
+        ("Colonne", "Contenu"),
+    ]
+    rows += [(column.header, column.description) for column in table.columns]
+    return rows
 
 
 # Reading the items: one query per chunk for the items with their category, commune and

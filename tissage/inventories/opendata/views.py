@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.access import signed_in_user
+from tissage.core import spreadsheets
 from tissage.core.emails import site_url
-from tissage.core.spreadsheets import ODS_MIMETYPE
 
 from .. import lookups
 from ..models import InventoryImport
@@ -26,26 +26,7 @@ from .imports import check, read, run
 
 PROBLEMS_PER_PAGE = 50
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "geojson": "application/geo+json",
-    "ods": ODS_MIMETYPE,
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _blocks(chunks: Iterable[str], size: int = 64 * 1024) -> Iterator[bytes]:
-    """Rows gathered into blocks of about 64 KB: fewer, larger writes to the socket."""
-    buffer: list[str] = []
-    length = 0
-    for chunk in chunks:
-        buffer.append(chunk)
-        length += len(chunk)
-        if length >= size:
-            yield "".join(buffer).encode()
-            buffer, length = [], 0
-    if buffer:
-        yield "".join(buffer).encode()
+CONTENT_TYPES = {**spreadsheets.CONTENT_TYPES, "geojson": "application/geo+json"}
 
 
 def _as_download(
@@ -89,17 +70,18 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | Streamin
     response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
         response = StreamingHttpResponse(
-            _blocks(writers.csv_stream(table)), content_type=CONTENT_TYPES[fmt]
+            spreadsheets.csv_stream(exports.items_sheet(table), language=settings.LANGUAGE_CODE),
+            content_type=CONTENT_TYPES[fmt],
         )
     elif fmt == "geojson":
         response = StreamingHttpResponse(
-            _blocks(writers.geojson_stream(table, dataset)), content_type=CONTENT_TYPES[fmt]
+            writers.geojson_stream(table, dataset), content_type=CONTENT_TYPES[fmt]
         )
     else:
         # Written to a temporary file (not memory), sent, then deleted when closed.
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        writer = writers.ods_write if fmt == "ods" else writers.xlsx_write
-        writer(table, dataset, spool)
+        write = spreadsheets.ods_write if fmt == "ods" else spreadsheets.xlsx_write
+        write(exports.spreadsheet_sheets(table, dataset), spool, language=settings.LANGUAGE_CODE)
         spool.seek(0)
         response = FileResponse(spool, content_type=CONTENT_TYPES[fmt])
     return _as_download(response, filename, dataset)
@@ -110,8 +92,9 @@ def export_merimee(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     campaign, _rights = lookups.get_heritage_campaign(request, slug)
     base = site_url(request)
     dataset = exports.dataset_describe(campaign, base)
+    table = exports.merimee_table(campaign, base)
     response = StreamingHttpResponse(
-        _blocks(writers.csv_stream(exports.merimee_table(campaign, base))),
+        spreadsheets.csv_stream(exports.items_sheet(table), language=settings.LANGUAGE_CODE),
         content_type=CONTENT_TYPES["csv"],
     )
     return _as_download(response, f"{campaign.slug}-merimee.csv", dataset)  # type: ignore[return-value]
@@ -133,8 +116,13 @@ def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
     """Every item of every status, with contributors' emails: moderators only."""
     campaign, _rights = lookups.get_moderated_campaign(request, slug)
     base = site_url(request)
+    table = exports.staff_table(campaign, base)
+    # Made to be opened in a spreadsheet: cells that would run as formulas are defused
+    # (OWASP “CSV injection”); the public CSV keeps values exact, for programs.
     response = StreamingHttpResponse(
-        _blocks(writers.csv_stream(exports.staff_table(campaign, base), defuse_formulas=True)),
+        spreadsheets.csv_stream(
+            exports.items_sheet(table), defuse_formulas=True, language=settings.LANGUAGE_CODE
+        ),
         content_type=CONTENT_TYPES["csv"],
     )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-equipe.csv"'

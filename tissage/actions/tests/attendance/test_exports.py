@@ -208,10 +208,11 @@ def test_the_team_reaches_every_export(client):
 def test_ods_dates_carry_a_date_style_so_spreadsheets_show_dates():
     import zipfile
 
-    from tissage.actions.attendance.exports import Sheet, ods_bytes
+    from tissage.actions.attendance.exports import WRITERS
+    from tissage.core.spreadsheets import Sheet
 
     moment = datetime.datetime(2026, 11, 28, 9, 0)
-    data = ods_bytes([Sheet("Heures", ["Date", "Jour"], [[moment, moment.date()]])])
+    data = WRITERS["ods"]([Sheet("Heures", [[moment, moment.date()]], header=["Date", "Jour"])])
     content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
     assert (
         'table:style-name="ct" office:value-type="date" office:date-value="2026-11-28T09:00:00"'

@@ -149,7 +149,7 @@ def test_contributions_and_photos_are_in_the_person_s_data_export(campaign, clie
     submit(campaign, title="Lavoir de la Fontaine", contributor=user)
     client.force_login(user)
     response = client.get("/compte/mes-donnees/")
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
         data = json.loads(archive.read("data.json"))
         photo_files = [n for n in archive.namelist() if n.startswith("files/inventories/")]
     assert [c["title"] for c in data["inventory_contributions"]] == ["Lavoir de la Fontaine"]

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from django.http import StreamingHttpResponse
 from PIL import Image
 
 from tissage.inventories.models import Photo
@@ -51,3 +52,19 @@ def test_a_photo_lost_from_the_media_folder_is_left_out(client, campaign, items)
     )
     assert len(archive.namelist()) == 3  # CREDITS.txt, the other lavoir photo, the croix
     assert archive.testzip() is None
+
+
+def test_photos_zip_is_sent_while_it_is_made(client, campaign, items):
+    response = client.get(f"/inventaires/{campaign.slug}/photos.zip")
+    assert isinstance(response, StreamingHttpResponse)
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK\x03\x04")
+    # A photo changed once the first chunk is out goes into the archive as it is now:
+    # the photos are read after the archive started, not all before it.
+    photo = items["shown"].photos.order_by("position").first()
+    with photo.image.storage.open(photo.image.name, "wb") as stored:
+        stored.write(b"changed")
+    archive = zipfile.ZipFile(io.BytesIO(first + b"".join(chunks)))
+    assert archive.testzip() is None
+    assert archive.read(f"{items['shown'].pk}-1-lavoir-de-la-fontaine.jpg") == b"changed"
