@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
-from tissage.inventories.contributions.forms import MultiplePhotoInput
+from tissage.core.widgets import MultiplePhotoInput
 from tissage.inventories.photos import validate_photo
 
 from .services import MAX_REPORT_PHOTOS, Mark

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
+from tissage.core.widgets import MultiplePhotoInput
 from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.geography import is_valid_point, parse_coordinate
 from tissage.territories.models import Commune
@@ -22,10 +23,6 @@ from .services import PhotoInput, possible_duplicates
 
 MAX_PHOTOS = 5
 FIELD_PREFIX = "q_"
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class PhotosField(forms.FileField):
