@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from shapely import STRtree
 from shapely.geometry import Point
 
+from tissage.territories.geography import is_valid_point
 from tissage.territories.models import Commune
 
 from ...models import Campaign, CampaignField, Category, Contribution, InventoryImport
@@ -244,7 +245,7 @@ class _Checker:
             if parsed_lon is None or parsed_lat is None:
                 return None, [("bad_point", {"value": f"{raw_lon} {raw_lat}".strip()[:60]})]
             lon, lat = parsed_lon, parsed_lat
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        if not is_valid_point(lon, lat):
             return None, [("point_out_of_range", {"lon": lon, "lat": lat})]
         return (lon, lat), []
 
