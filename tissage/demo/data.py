@@ -86,13 +86,8 @@ def _near(insee_code: str, radius_km: float) -> list[Commune]:
     centre_commune = Commune.objects.get(insee_code=insee_code)
     centre = centre_commune.shape.centroid
     metres = radius_km * 1000
-    box = Box.around(centre.x, centre.y, metres)
-    candidates = Commune.objects.filter(
-        department=centre_commune.department,
-        min_lon__lte=box.max_lon,
-        max_lon__gte=box.min_lon,
-        min_lat__lte=box.max_lat,
-        max_lat__gte=box.min_lat,
+    candidates = Commune.objects.filter(department=centre_commune.department).overlapping(
+        Box.around(centre.x, centre.y, metres)
     )
     found = []
     for commune in candidates:

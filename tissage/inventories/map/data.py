@@ -198,12 +198,7 @@ def map_features(
 
 def communes_extent(campaign: Campaign) -> Box | None:
     """The box around the communes of the campaign, if it has any."""
-    extent = campaign.communes.aggregate(
-        west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
-    )
-    if extent["west"] is None:
-        return None
-    return Box(extent["west"], extent["south"], extent["east"], extent["north"])
+    return campaign.communes.bounds()
 
 
 def campaign_extent(campaign: Campaign) -> Box | None:
