@@ -5,7 +5,6 @@ Loading twice leaves one copy: every object is looked up by a stable key first.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +16,7 @@ from tissage.organisations.models import Organisation
 from tissage.organisations.services import organisation_create
 from tissage.projects.models import NewsPost, Project
 from tissage.projects.services import news_post_publish, project_create, project_join
+from tissage.territories.geography import Box, distance_metres
 from tissage.territories.models import Commune
 from tissage.territories.services import communes_import
 
@@ -85,19 +85,14 @@ def _near(insee_code: str, radius_km: float) -> list[Commune]:
     """Communes of the same department whose centre lies within `radius_km` of its centre."""
     centre_commune = Commune.objects.get(insee_code=insee_code)
     centre = centre_commune.shape.centroid
-    km_per_degree_lon = 111.32 * math.cos(math.radians(centre.y))
-    candidates = Commune.objects.filter(
-        department=centre_commune.department,
-        min_lon__lte=centre.x + radius_km / km_per_degree_lon,
-        max_lon__gte=centre.x - radius_km / km_per_degree_lon,
-        min_lat__lte=centre.y + radius_km / 111.32,
-        max_lat__gte=centre.y - radius_km / 111.32,
+    metres = radius_km * 1000
+    candidates = Commune.objects.filter(department=centre_commune.department).overlapping(
+        Box.around(centre.x, centre.y, metres)
     )
     found = []
     for commune in candidates:
         c = commune.shape.centroid
-        distance = math.hypot((c.x - centre.x) * km_per_degree_lon, (c.y - centre.y) * 111.32)
-        if distance <= radius_km:
+        if distance_metres(centre.x, centre.y, c.x, c.y) <= metres:
             found.append(commune)
     return found
 

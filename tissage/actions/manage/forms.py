@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.actions.form_fields import DateInput, DateTimeInput, TimeInput, plausible_year
 from tissage.actions.models import Action, Role
 from tissage.projects.models import Project
+from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.models import Commune
 
 from .services import RoleEdit, RoleInput, Scope
@@ -129,31 +130,15 @@ class ActionForm(forms.Form):
         empty_label=_("— not specified —"),
         error_messages={"invalid_choice": _("Choose one of the communes offered.")},
     )
-    longitude = forms.FloatField(
+    longitude = LongitudeField(
         label=capfirst(_("longitude")),
         required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("Optional, in decimal degrees, e.g. 5.0231."),
-        error_messages={
-            "invalid": _("Type a number, e.g. 5.0231."),
-            "min_value": _("A longitude is between -180 and 180."),
-            "max_value": _("A longitude is between -180 and 180."),
-        },
     )
-    latitude = forms.FloatField(
+    latitude = LatitudeField(
         label=capfirst(_("latitude")),
         required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("Optional, in decimal degrees, e.g. 44.7551."),
-        error_messages={
-            "invalid": _("Type a number, e.g. 44.7551."),
-            "min_value": _("A latitude is between -90 and 90."),
-            "max_value": _("A latitude is between -90 and 90."),
-        },
     )
     date = forms.DateField(
         label=_("Date"),
@@ -410,9 +395,7 @@ class ActionForm(forms.Form):
                     "accepts registrations until it starts."
                 ),
             )
-        longitude, latitude = data.get("longitude"), data.get("latitude")
-        if (longitude is None) != (latitude is None):
-            self.add_error("latitude", _("Give both the longitude and the latitude, or neither."))
+        point_from_fields(self)  # a half-given point is an error on the missing one
         return data
 
     def _clean_roles(self, data: dict[str, Any]) -> None:

@@ -9,15 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.models import VolunteerProfile
-from tissage.inventories.campaigns.communes import communes_from_text
+from tissage.territories.forms import CommunesField
 from tissage.territories.models import Commune
 
 MAX_SKILLS = 20
 SKILL_MAX_LENGTH = 60
-
-
-def _communes_text(communes: list[Commune]) -> str:
-    return ", ".join(f"{commune.name} ({commune.insee_code})" for commune in communes)
 
 
 class AvailabilityForm(forms.Form):
@@ -38,7 +34,7 @@ class AvailabilityForm(forms.Form):
         max_length=600,
         help_text=_("In a few words each, separated by commas (e.g. beekeeping, welding)."),
     )
-    communes = forms.CharField(
+    communes = CommunesField(
         label=_("Communes I can reach"),
         required=False,
         max_length=2000,
@@ -64,7 +60,8 @@ class AvailabilityForm(forms.Form):
             "opted_in": profile.opted_in,
             "common_skills": [skill for skill in profile.skills if skill in common],
             "other_skills": ", ".join(skill for skill in profile.skills if skill not in common),
-            "communes": _communes_text(list(profile.communes.all())),
+            # Shown as "Name (code), …" by the field.
+            "communes": list(profile.communes.all()),
             "note": profile.note,
         }
 
@@ -82,13 +79,6 @@ class AvailabilityForm(forms.Form):
             if skill.casefold() not in {known.casefold() for known in skills}:
                 skills.append(skill)
         return skills
-
-    def clean_communes(self) -> list[Commune]:
-        return communes_from_text(
-            self.cleaned_data["communes"],
-            among=Commune.objects.all(),
-            among_name=str(_("the communes known to the platform")),
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

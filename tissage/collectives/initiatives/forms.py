@@ -1,54 +1,14 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tissage.territories.forms import CommuneField
 from tissage.territories.models import Commune
 
 from ..models import Collective, Initiative
-
-# An INSEE code alone, or in parentheses after the name: "Saint-Martin (34255)".
-_INSEE = re.compile(r"^\s*(\d[\dAB]\d{3})\s*$", re.IGNORECASE)
-_INSEE_IN_PARENTHESES = re.compile(r"\((\d[\dAB]\d{3})\)\s*$", re.IGNORECASE)
-
-
-def commune_from_text(text: str) -> Commune | None:
-    """The commune named by `text` (a name, an INSEE code, or "Name (code)"), or a
-    ValidationError saying what to type instead."""
-    text = " ".join(text.split())
-    if not text:
-        return None
-    match = _INSEE.match(text) or _INSEE_IN_PARENTHESES.search(text)
-    if match:
-        commune = Commune.objects.filter(insee_code=match.group(1).upper()).first()
-        if commune is None:
-            raise ValidationError(
-                _("No commune has the INSEE code %(code)s: check it, or type the name."),
-                params={"code": match.group(1)},
-            )
-        return commune
-    candidates = list(Commune.objects.filter(name__iexact=text)[:10])
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        raise ValidationError(
-            _(
-                "Several communes are called “%(name)s”: type yours with its INSEE code, "
-                "one of: %(choices)s."
-            ),
-            params={
-                "name": text,
-                "choices": ", ".join(f"{c.name} ({c.insee_code})" for c in candidates),
-            },
-        )
-    raise ValidationError(
-        _("No commune is called “%(name)s”: check the spelling, or type its INSEE code."),
-        params={"name": text},
-    )
 
 
 class InitiativeForm(forms.Form):
@@ -111,26 +71,20 @@ class InitiativeForm(forms.Form):
             # The choices come from the list already read: no second query to draw them.
             field.choices = [("", _("— none —")), *((c.pk, str(c)) for c in communes)]
         else:
-            field = forms.CharField(
+            field = CommuneField(
                 label=_("Commune (optional)"),
-                max_length=210,
                 required=False,
                 help_text=_("Its name or INSEE code."),
             )
         self.fields["commune"] = field
         self.order_fields(["title", "what", "where", "commune", "needs"])
 
-    def clean_commune(self) -> Commune | None:
-        value = self.cleaned_data.get("commune")
-        if isinstance(value, str):
-            return commune_from_text(value)
-        return value
-
 
 def _commune_initial(commune: Commune | None, *, listed: bool) -> object:
     if commune is None:
         return None
-    return commune.pk if listed else f"{commune.name} ({commune.insee_code})"
+    # Unlisted, the text field shows it as "Name (code)", which reads back without doubt.
+    return commune.pk if listed else commune
 
 
 class InitiativeStatusForm(forms.Form):

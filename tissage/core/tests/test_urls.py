@@ -19,6 +19,7 @@ from django.urls.converters import IntConverter, PathConverter, UUIDConverter
 from django.urls.resolvers import RoutePattern
 
 from tissage.core.converters import choice_converter, slug_converter
+from tissage.territories.converters import InseeCodeConverter
 
 # The admin is Django's own; media is the catch-all for uploaded files.
 SKIPPED_PREFIXES = ("admin/", "media/")
@@ -38,6 +39,8 @@ def _sample_value(converter: object) -> str:
         return str(uuid.UUID(int=7))
     if isinstance(converter, PathConverter):
         return "un/chemin"
+    if isinstance(converter, InseeCodeConverter):
+        return "30189"
     if values := getattr(converter, "values", None):  # core.converters.choice_converter
         return str(values[0])
     return "exemple-de-nom"

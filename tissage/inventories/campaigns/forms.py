@@ -12,11 +12,11 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.territories.forms import CommunesField
 from tissage.territories.models import Commune
 
 from ..models import Campaign, CampaignField
 from ..models.campaigns import Licence
-from .communes import communes_from_text
 from .questions import KEY_MAX_LENGTH, merimee_field_choices
 from .services import check_dates
 
@@ -64,7 +64,7 @@ class CampaignForm(forms.Form):
         help_text=_("Leave empty for a campaign without an end date."),
         error_messages={"invalid": _("Write the date as day/month/year, e.g. 15/03/2026.")},
     )
-    communes = forms.CharField(
+    communes = CommunesField(
         label=capfirst(_("Communes covered")),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -106,19 +106,15 @@ class CampaignForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.among = among
-        self.among_name = among_name
+        communes = self.fields["communes"]
+        assert isinstance(communes, CommunesField)
+        communes.among, communes.among_name = among, among_name
         if not creating:
             del self.fields["template"]
         self.fields["communes"].help_text = _(
             "Names or INSEE codes, separated by commas, among %(among)s. Leave empty to "
             "accept places anywhere."
         ) % {"among": among_name}
-
-    def clean_communes(self) -> list[Commune]:
-        return communes_from_text(
-            self.cleaned_data["communes"], among=self.among, among_name=self.among_name
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.projects.models import Project
+from tissage.territories.commune_names import communes_text
 
 from .. import lookups
 from ..map.progress import campaign_progress
@@ -87,7 +88,7 @@ def campaign_create(request: HttpRequest, project_slug: str) -> HttpResponse:
         among=offered.among,
         among_name=offered.name,
         creating=True,
-        initial={"communes": communes.communes_text(suggested), "starts_on": timezone.localdate()},
+        initial={"communes": communes_text(suggested), "starts_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,7 +137,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "ends_on": campaign.ends_on,
             "licence": campaign.licence,
             "requires_account": campaign.requires_account,
-            "communes": communes.communes_text(current),
+            "communes": communes_text(current),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
 from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
+from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
+from tissage.territories.geography import is_valid_point, parse_coordinate
 from tissage.territories.models import Commune
 
 from ..models import Campaign, Category, Contribution
@@ -56,24 +58,8 @@ class ContributionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What it looks like, its story, how to get there."),
     )
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text=_("In decimal degrees, e.g. 4.3601."),
-        error_messages={"invalid": _("Type the longitude as a number, e.g. 4.3601.")},
-    )
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        help_text=_("In decimal degrees, e.g. 43.8374."),
-        error_messages={"invalid": _("Type the latitude as a number, e.g. 43.8374.")},
-    )
+    longitude = LongitudeField(required=False)
+    latitude = LatitudeField(required=False)
     commune = forms.ModelChoiceField(
         label=_("Commune"),
         queryset=Commune.objects.none(),
@@ -204,15 +190,10 @@ class ContributionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        lon, lat = data.get("longitude"), data.get("latitude")
-        if (lon is None) != (lat is None) and not self.has_error("longitude"):
-            self.add_error(
-                "longitude" if lon is None else "latitude",
-                _("Give both the longitude and the latitude, or neither."),
-            )
-        elif (
-            lon is None
-            and lat is None
+        # A half-given point is an error on the missing coordinate (added here).
+        point = point_from_fields(self)
+        if (
+            point is None
             and not data.get("commune")
             and not (self.has_error("longitude") or self.has_error("latitude"))
         ):
@@ -296,13 +277,13 @@ def nearby_place(
 ) -> tuple[Category, float, float] | None:
     """(category, lon, lat) asked by the live duplicate warning, or None when the form is
     not filled in enough yet (it is called as the person types: no error to show)."""
+    lon = parse_coordinate(query.get("longitude", ""))
+    lat = parse_coordinate(query.get("latitude", ""))
+    if lon is None or lat is None or not is_valid_point(lon, lat):
+        return None
     try:
-        lon = float(query.get("longitude", "").replace(",", "."))
-        lat = float(query.get("latitude", "").replace(",", "."))
         category = campaign.categories.get(pk=int(query.get("category", "")))
     except (ValueError, TypeError, Category.DoesNotExist):
-        return None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return None
     return category, lon, lat
 

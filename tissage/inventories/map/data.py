@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
 
+from tissage.territories.geography import Box
 from tissage.territories.models import Commune
 
 from ..models import Campaign, Category, Contribution, MapCell
@@ -38,26 +38,6 @@ MAX_CELLS_PER_SIDE = 32
 LEVELS_PER_ZOOM_OFFSET = 2
 # An obscured point is rounded to 2 decimals: at most 0.005° from the exact one.
 OBSCURING_MARGIN = 0.006
-
-
-@dataclass(frozen=True)
-class Box:
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    @property
-    def width(self) -> float:
-        return self.max_lon - self.min_lon
-
-    @property
-    def height(self) -> float:
-        return self.max_lat - self.min_lat
-
-    def as_text(self) -> str:
-        """“west,south,east,north” to about a metre, as the map scripts read it."""
-        return f"{self.min_lon:.5f},{self.min_lat:.5f},{self.max_lon:.5f},{self.max_lat:.5f}"
 
 
 def cell_level(box: Box, zoom: int) -> int:
@@ -218,12 +198,7 @@ def map_features(
 
 def communes_extent(campaign: Campaign) -> Box | None:
     """The box around the communes of the campaign, if it has any."""
-    extent = campaign.communes.aggregate(
-        west=Min("min_lon"), south=Min("min_lat"), east=Max("max_lon"), north=Max("max_lat")
-    )
-    if extent["west"] is None:
-        return None
-    return Box(extent["west"], extent["south"], extent["east"], extent["north"])
+    return campaign.communes.bounds()
 
 
 def campaign_extent(campaign: Campaign) -> Box | None:

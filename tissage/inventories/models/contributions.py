@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.territories.geography import Box, distance_metres
+
 from ..contributions.periods import century_of
 from .campaigns import Campaign, Category, Licence
-
-METRES_PER_DEGREE_LAT = 111_320.0
 
 
 class ContributionQuerySet(models.QuerySet["Contribution"]):
@@ -70,27 +69,11 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
     def near(self, lon: float, lat: float, metres: float) -> list[tuple[Contribution, float]]:
         """Items within `metres` of the point, nearest first, with their distance."""
         found = []
-        for item in self.in_box(*box_around(lon, lat, metres)):
+        for item in self.in_box(*Box.around(lon, lat, metres)):
             distance = distance_metres(lon, lat, item.longitude, item.latitude)
             if distance <= metres:
                 found.append((item, distance))
         return sorted(found, key=lambda pair: pair[1])
-
-
-def box_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
-    """(min lon, min lat, max lon, max lat) of a box reaching `metres` around the point."""
-    d_lat = metres / METRES_PER_DEGREE_LAT
-    d_lon = metres / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat
-
-
-def distance_metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (haversine), precise enough at the scale of a village."""
-    radius = 6_371_008.8
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return 2 * radius * math.asin(math.sqrt(a))
 
 
 class Contribution(models.Model):

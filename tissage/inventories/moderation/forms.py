@@ -11,6 +11,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.territories.forms import LatitudeField, LongitudeField
+
 from ..models import Campaign, CampaignField, Category, Contribution, Photo
 from .services import MODERATION_TRANSITIONS
 
@@ -237,18 +239,10 @@ class AnswersForm(forms.Form):
 
 
 class LocationForm(forms.Form):
-    longitude = forms.FloatField(
-        label=_("Longitude"),
-        min_value=-180,
-        max_value=180,
-        help_text=_("In decimal degrees, e.g. 4.3601. Moving the point finds the commune again."),
+    longitude = LongitudeField(
+        help_text=_("In decimal degrees, e.g. 4.3601. Moving the point finds the commune again.")
     )
-    latitude = forms.FloatField(
-        label=_("Latitude"),
-        min_value=-90,
-        max_value=90,
-        help_text=_("In decimal degrees, e.g. 43.8367."),
-    )
+    latitude = LatitudeField()
     location_approximate = forms.BooleanField(
         label=_(
             "The location is still to be placed precisely (unticked by itself when you "

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tissage.territories.geography import Box, distance_metres
+
 from ..contributions.services import DUPLICATE_DISTANCE_METRES, possible_duplicates
 from ..models import Campaign, Contribution, Photo
-from ..models.contributions import box_around, distance_metres
 
 Status = Contribution.Status
 
@@ -58,7 +59,7 @@ def items_with_duplicates(items: Sequence[Contribution]) -> set[int]:
         return set()
     around = Q()
     for item in items:
-        min_lon, min_lat, max_lon, max_lat = box_around(
+        min_lon, min_lat, max_lon, max_lat = Box.around(
             item.longitude, item.latitude, DUPLICATE_DISTANCE_METRES
         )
         around |= Q(

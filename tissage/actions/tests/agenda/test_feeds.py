@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -107,6 +107,12 @@ def test_the_action_page_links_its_file_and_carries_schema_org_event(client):
 
 def test_unknown_feeds_are_not_found(client):
     assert client.get(reverse("actions:feed_commune", kwargs={"insee": "00000"})).status_code == 404
+    # Only INSEE codes are commune feeds: a word or a malformed code is no address.
+    for word in ("nimes", "0A123"):
+        with pytest.raises(NoReverseMatch):
+            reverse("actions:feed_commune", kwargs={"insee": word})
+        url = reverse("actions:feed_commune", kwargs={"insee": "30189"}).replace("30189", word)
+        assert client.get(url).status_code == 404
     missing = reverse("actions:feed_project", kwargs={"slug": "nothing"})
     assert client.get(missing).status_code == 404
     assert client.get(reverse("actions:ics", kwargs={"slug": "nothing"})).status_code == 404

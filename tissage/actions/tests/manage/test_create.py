@@ -163,7 +163,7 @@ def test_repeat_every_week_creates_a_series_at_the_same_local_time(client, proje
         ({"role_name_1": ""}, "Give this role a name, or clear its places."),
         ({"role_places_0": "0"}, "At least 1 place."),
         ({"longitude": "5.1"}, "Give both the longitude and the latitude"),
-        ({"latitude": "north", "longitude": "5"}, "Type a number, e.g. 44.7551."),
+        ({"latitude": "north", "longitude": "5"}, "Type the latitude as a number, e.g. 43.8374."),
         ({"capacity": "-1"}, "At least 1 place, or leave empty."),
         ({"title": ""}, "Give the action a title."),
         ({"kind": "party"}, "Choose one of the kinds offered."),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from shapely import STRtree
 from shapely.geometry import Point
 
+from tissage.territories.geography import Box, is_valid_point
 from tissage.territories.models import Commune
 
 from ...models import Campaign, CampaignField, Category, Contribution, InventoryImport
@@ -158,12 +159,7 @@ class _CommuneFinder:
         self.candidates: list[Commune] | None = campaign_communes or None
         if self.candidates is None and points:
             lons, lats = [p[0] for p in points], [p[1] for p in points]
-            around = Commune.objects.filter(
-                max_lon__gte=min(lons),
-                min_lon__lte=max(lons),
-                max_lat__gte=min(lats),
-                min_lat__lte=max(lats),
-            )
+            around = Commune.objects.overlapping(Box(min(lons), min(lats), max(lons), max(lats)))
             if around.count() <= COMMUNES_IN_MEMORY:
                 self.candidates = list(around)
         self.tree = STRtree([c.shape for c in self.candidates]) if self.candidates else None
@@ -244,7 +240,7 @@ class _Checker:
             if parsed_lon is None or parsed_lat is None:
                 return None, [("bad_point", {"value": f"{raw_lon} {raw_lat}".strip()[:60]})]
             lon, lat = parsed_lon, parsed_lat
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        if not is_valid_point(lon, lat):
             return None, [("point_out_of_range", {"lon": lon, "lat": lat})]
         return (lon, lat), []
 

@@ -235,7 +235,7 @@ def test_the_form_starts_with_the_licence_ouverte_from_today(signed_in, campaign
         ({"template": "secret"}, "template", "Choose one of the templates offered."),
         ({"communes": "Anduze, Atlantis"}, "communes", "“Atlantis” is not among"),
         ({"communes": "Montpellier"}, "communes", "“Montpellier” is not among"),
-        ({"communes": "34172"}, "communes", "No commune with the INSEE code 34172"),
+        ({"communes": "34172"}, "communes", "No commune has the INSEE code 34172"),
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_is_created(

@@ -16,9 +16,9 @@ from tissage.inventories.contributions.services import (
     unconfirmed_contributions_purge,
 )
 from tissage.inventories.models import Contribution
-from tissage.inventories.models.contributions import distance_metres
 from tissage.inventories.tests import helpers
 from tissage.inventories.tests.helpers import LAT, LON, a_photo, lavoir
+from tissage.territories.geography import distance_metres
 
 pytestmark = pytest.mark.django_db
 
