@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from .geography import Box
+from .geography import Box, validate_insee_code
 
 
 class CommuneQuerySet(models.QuerySet["Commune"]):
@@ -50,7 +50,9 @@ class CommuneQuerySet(models.QuerySet["Commune"]):
 class Commune(models.Model):
     """A French commune, identified by its INSEE code, with its contour."""
 
-    insee_code = models.CharField(_("INSEE code"), max_length=5, unique=True)
+    insee_code = models.CharField(
+        _("INSEE code"), max_length=5, unique=True, validators=[validate_insee_code]
+    )
     name = models.CharField(_("name"), max_length=200)
     department = models.CharField(_("department"), max_length=3, db_index=True)
     # GeoJSON geometry (Polygon or MultiPolygon, WGS84): portable, no PostGIS needed.

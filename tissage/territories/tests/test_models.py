@@ -74,3 +74,21 @@ def test_overlapping_finds_the_communes_whose_box_meets_the_box():
 
     assert set(found) == {west, middle}
     assert not Commune.objects.overlapping(Box(5.0, 44.0, 5.1, 44.1)).exists()
+
+
+def test_an_admin_cannot_store_a_commune_under_a_malformed_insee_code(admin_client):
+    """The feeds and pages link to a commune by its code: the admin refuses a code no URL
+    could take ("0A123", lower case, four digits) rather than let a page break later."""
+    commune = CommuneFactory(insee_code="30189", name="Nîmes")
+    url = f"/admin/territories/commune/{commune.pk}/change/"
+    for code in ["0A123", "2a004", "3018"]:
+        response = admin_client.post(url, {"insee_code": code, "name": "Nîmes", "department": "30"})
+
+        assert response.status_code == 200
+        assert "insee_code" in response.context["adminform"].form.errors
+    commune.refresh_from_db()
+    assert commune.insee_code == "30189"
+    response = admin_client.post(
+        url, {"insee_code": "2A004", "name": "Ajaccio", "department": "2A"}
+    )
+    assert response.status_code == 302
