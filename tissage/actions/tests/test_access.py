@@ -28,6 +28,7 @@ from tissage.core.tests.matrices import (
     OK,
     STAFF,
     STAFF_DRAFT,
+    assert_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -181,20 +182,6 @@ POSTS = [
     "registrant_change",
     "message_post",
 ]
-
-
-def assert_answer(response, expected: str, *, ok_status: int) -> None:
-    if expected == OK:
-        assert response.status_code == ok_status
-    elif expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/compte/connexion/?next=")
-    elif expected == FORBIDDEN:
-        assert response.status_code == 403
-    elif expected == NOT_FOUND:
-        assert response.status_code == 404
-    else:
-        raise AssertionError(f"unknown expectation {expected!r}")
 
 
 @pytest.mark.parametrize("situation", list(SITUATIONS))

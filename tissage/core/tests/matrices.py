@@ -50,3 +50,19 @@ STAFF_DRAFT = matrix(
     organisation_admin=OK,
     superuser=OK,
 )
+
+
+def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:  # type: ignore[no-untyped-def]
+    """The answer a matrix expects: ok (`ok_status`), login (sent to sign in with `next`),
+    forbidden (403) or not_found (404)."""
+    if expected == OK:
+        assert response.status_code == ok_status
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/compte/connexion/?next=")
+    elif expected == FORBIDDEN:
+        assert response.status_code == 403
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+    else:
+        raise AssertionError(f"unknown expectation {expected!r}")

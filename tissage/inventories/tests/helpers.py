@@ -14,7 +14,6 @@ from PIL import Image
 
 from tissage.core.photos import PreparedPhoto
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.core.tests.matrices import FORBIDDEN, LOGIN, NOT_FOUND, OK
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
@@ -87,22 +86,6 @@ def published(campaign: Campaign, moderator, **changes: Any) -> Contribution:
     contribution_decide(item=item, moderator=moderator, status=Contribution.Status.VALIDATED)
     item.refresh_from_db()
     return item
-
-
-def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:
-    """The answer a permission matrix expects (`core.tests.matrices`): ok, login (sent to
-    sign in), forbidden (403) or not_found (404)."""
-    if expected == OK:
-        assert response.status_code == ok_status
-    elif expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/compte/connexion/?next=")
-    elif expected == FORBIDDEN:
-        assert response.status_code == 403
-    elif expected == NOT_FOUND:
-        assert response.status_code == 404
-    else:
-        raise AssertionError(f"unknown expectation {expected!r}")
 
 
 def queries_for(client, url: str) -> int:

@@ -20,6 +20,7 @@ from tissage.core.tests.matrices import (
     OK,
     STAFF,
     STAFF_DRAFT,
+    assert_answer,
     matrix,
 )
 from tissage.projects.models import NewsPost, Project, ProjectMembership
@@ -32,20 +33,6 @@ def signed_in_as(client, role: str, project: Project):
     if user is not None:
         client.force_login(user)
     return user
-
-
-def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:
-    if expected == OK:
-        assert response.status_code == ok_status
-    elif expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/compte/connexion/?next=")
-    elif expected == FORBIDDEN:
-        assert response.status_code == 403
-    elif expected == NOT_FOUND:
-        assert response.status_code == 404
-    else:
-        raise AssertionError(f"unknown expectation {expected!r}")
 
 
 # Published and archived projects are public; drafts only for their team and the

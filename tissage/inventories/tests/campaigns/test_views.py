@@ -22,10 +22,10 @@ from tissage.core.tests.factories import (
     _square,
     user_with_role,
 )
-from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT
+from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT, assert_answer
 from tissage.inventories.models import Campaign, CampaignField, Category
 from tissage.inventories.models.campaigns import Licence
-from tissage.inventories.tests.helpers import LON, assert_answer, heritage_campaign, published
+from tissage.inventories.tests.helpers import LON, heritage_campaign, published
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 

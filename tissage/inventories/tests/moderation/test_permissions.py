@@ -12,9 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from tissage.core.tests.factories import ROLES, ProjectFactory, UserFactory, user_with_role
-from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT
+from tissage.core.tests.matrices import OK, STAFF, STAFF_DRAFT, assert_answer
 from tissage.inventories.models import Contribution, ContributionEvent
-from tissage.inventories.tests.helpers import assert_answer, heritage_campaign, submit
+from tissage.inventories.tests.helpers import heritage_campaign, submit
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db

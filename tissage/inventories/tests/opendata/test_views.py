@@ -6,12 +6,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tissage.core.tests.factories import ProjectFactory, user_with_role
-from tissage.core.tests.matrices import DRAFT_SEEN_BY_TEAM, EVERYONE, OK, STAFF, STAFF_DRAFT
+from tissage.core.tests.matrices import (
+    DRAFT_SEEN_BY_TEAM,
+    EVERYONE,
+    OK,
+    STAFF,
+    STAFF_DRAFT,
+    assert_answer,
+)
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution, InventoryImport
 from tissage.inventories.opendata import exports
 from tissage.inventories.opendata.imports import read
-from tissage.inventories.tests.helpers import assert_answer, heritage_campaign
+from tissage.inventories.tests.helpers import heritage_campaign
 from tissage.inventories.tests.opendata.helpers import body, public_urls
 from tissage.inventories.tests.opendata.imports.helpers import (
     CSV_LINES,
