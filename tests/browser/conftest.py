@@ -17,6 +17,7 @@ Written to pass on a cold first run of a loaded machine, every time (issue #10):
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -192,9 +193,15 @@ def page(context: BrowserContext) -> Page:
 
 
 def _watched_page(context: BrowserContext) -> Page:
-    """A page that records Content-Security-Policy refusals and script errors."""
+    """A page that records Content-Security-Policy refusals, script errors and failed
+    requests; `check_page` fails on them."""
     page = context.new_page()
     problems: list[str] = []
+    # The order in which requests were sent, the main frame's navigations among them,
+    # and the cancelled requests, judged once the next page has loaded (`_left_behind`).
+    started: dict[Request, int] = {}
+    navigations: list[int] = []
+    aborted: list[Request] = []
     page.on(
         "console",
         lambda message: (
@@ -213,15 +220,28 @@ def _watched_page(context: BrowserContext) -> Page:
             else None
         ),
     )
-    page.on(
-        "requestfailed",
-        lambda request: (
-            None
-            if _cancelled_by_the_page(request)
-            else problems.append(f"request failed: {request.url} ({request.failure})")
-        ),
-    )
+    order = itertools.count()
+
+    def sent(request: Request) -> None:
+        started[request] = next(order)
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            navigations.append(started[request])
+
+    page.on("request", sent)
+
+    def failed(request: Request) -> None:
+        if _cancelled_by_the_page(request):
+            return
+        if request.failure == "net::ERR_ABORTED":
+            aborted.append(request)
+        else:
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", failed)
     page.problems = problems  # type: ignore[attr-defined]
+    page.started = started  # type: ignore[attr-defined]
+    page.navigations = navigations  # type: ignore[attr-defined]
+    page.aborted = aborted  # type: ignore[attr-defined]
     return page
 
 
@@ -231,13 +251,34 @@ def _cancelled_by_the_page(request: Request) -> bool:
     Leaflet cancels the tiles that leave the view while they load (zoom, pan), and
     inventories/map.js cancels a load of the items that a newer one supersedes (its only
     `fetch`); both end in net::ERR_ABORTED, and more often on a loaded machine, where
-    requests take longer. Any other failure, or an abort of any other request, counts.
+    requests take longer. Any other failure counts; any other cancelled request counts
+    unless the page was left meanwhile (`_left_behind`).
     """
     if request.failure != "net::ERR_ABORTED":
         return False
     return (
         request.resource_type == "image" and TILE_URL_RE.match(request.url) is not None
     ) or request.resource_type == "fetch"
+
+
+def _left_behind(page: Page) -> None:
+    """Count as problems the cancelled requests of `page` that no navigation explains.
+
+    Chromium cancels what a page still loads when the page is left (net::ERR_ABORTED):
+    a favicon, a late image, when a test follows a link as soon as the page has loaded,
+    which happens more on a loaded machine. A request started before a later navigation
+    of the main frame was left behind, not failed; any other cancelled request counts.
+    """
+    started: dict[Request, int] = getattr(page, "started", {})
+    navigations: list[int] = getattr(page, "navigations", [])
+    aborted: list[Request] = getattr(page, "aborted", [])
+    for request in aborted:
+        sent = started.get(request)
+        if sent is None or not any(navigation > sent for navigation in navigations):
+            page.problems.append(  # type: ignore[attr-defined]
+                f"request failed: {request.url} ({request.failure})"
+            )
+    aborted.clear()
 
 
 @pytest.fixture
@@ -263,6 +304,7 @@ def check_page(axe_source: str) -> CheckPage:
 
     def check(page: Page) -> None:
         page.wait_for_load_state("load")
+        _left_behind(page)
         problems = getattr(page, "problems", [])
         assert not problems, f"on {page.url}:\n" + "\n".join(problems)
         if not getattr(page.context, "javascript_enabled", True):
