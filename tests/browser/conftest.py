@@ -16,10 +16,12 @@ Written to pass on a cold first run of a loaded machine, every time (issue #10):
 
 from __future__ import annotations
 
+import fcntl
 import io
 import itertools
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,10 +95,14 @@ def axe_source() -> str:
     A fresh checkout installs them once (`tissage assets`), before the first test: a page
     missing its scripts would fail in ways that say nothing of the cause.
     """
-    if assets_missing() or not AXE_PATH.exists():
-        from django.core.management import call_command
+    # Several pytest-xdist workers may get here at once: one installs, the others wait.
+    lock = Path(tempfile.gettempdir()) / f"tissage-assets-{os.getuid()}.lock"
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if assets_missing() or not AXE_PATH.exists():
+            from django.core.management import call_command
 
-        call_command("assets")
+            call_command("assets")
     return AXE_PATH.read_text()
 
 
@@ -197,8 +203,9 @@ def _watched_page(context: BrowserContext) -> Page:
     requests; `check_page` fails on them."""
     page = context.new_page()
     problems: list[str] = []
-    # The order in which requests were sent, the main frame's navigations among them,
-    # and the cancelled requests, judged once the next page has loaded (`_left_behind`).
+    # The order of events: requests sent, and the main frame's navigations (a new page
+    # replacing the last); the cancelled requests are judged once the next page has
+    # loaded (`_left_behind`).
     started: dict[Request, int] = {}
     navigations: list[int] = []
     aborted: list[Request] = []
@@ -221,13 +228,11 @@ def _watched_page(context: BrowserContext) -> Page:
         ),
     )
     order = itertools.count()
-
-    def sent(request: Request) -> None:
-        started[request] = next(order)
-        if request.is_navigation_request() and request.frame.parent_frame is None:
-            navigations.append(started[request])
-
-    page.on("request", sent)
+    page.on("request", lambda request: started.setdefault(request, next(order)))
+    page.on(
+        "framenavigated",
+        lambda frame: navigations.append(next(order)) if frame.parent_frame is None else None,
+    )
 
     def failed(request: Request) -> None:
         if _cancelled_by_the_page(request):
@@ -264,10 +269,13 @@ def _cancelled_by_the_page(request: Request) -> bool:
 def _left_behind(page: Page) -> None:
     """Count as problems the cancelled requests of `page` that no navigation explains.
 
-    Chromium cancels what a page still loads when the page is left (net::ERR_ABORTED):
-    a favicon, a late image, when a test follows a link as soon as the page has loaded,
-    which happens more on a loaded machine. A request started before a later navigation
-    of the main frame was left behind, not failed; any other cancelled request counts.
+    Chromium cancels what a page still loads when another replaces it (net::ERR_ABORTED):
+    a favicon, a late image, when a test goes on as soon as the address has changed;
+    the favicon is even asked for after the next page was requested, if the page being
+    left finishes loading meanwhile. It happens more on a loaded machine. A request sent
+    before the main frame navigated was left behind, not failed; any other cancelled
+    request counts. (A same-page navigation, history.replaceState, counts as one too: in
+    Tissage only the map does it, whose cancelled tiles and loads are forgiven anyway.)
     """
     started: dict[Request, int] = getattr(page, "started", {})
     navigations: list[int] = getattr(page, "navigations", [])
