@@ -15,16 +15,6 @@ os.environ.setdefault("TISSAGE_TASKS_BACKEND", "django.tasks.backends.immediate.
 import pytest  # noqa: E402 - the environment above must be set before anything imports Django
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Under pytest-xdist (`-n 2 --dist loadgroup`, as `uv run pytest` does), the browser
-    # tests run one after the other in one worker, while the other workers share the
-    # rest: one Chromium and its live server at a time is what their timeouts are
-    # measured against on a 2-core machine (docs/decisions.md).
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # Production hashing takes ~0.5 s per password by design; tests need not wait.

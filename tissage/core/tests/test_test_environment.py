@@ -1,11 +1,10 @@
 """What every test can count on (tissage/pytest_plugin.py, tissage/conftest.py), whatever
 ran before it in its process: pytest-xdist changes the order from run to run."""
 
-import pytest
 from django.core.cache import cache
 
-# The two tests run in this order, in one process (one pytest-xdist worker).
-pytestmark = pytest.mark.xdist_group("test-environment")
+# The two tests run in this order, in one process: pytest-xdist runs a file's tests
+# together (--dist loadfile, pyproject.toml).
 
 
 def test_a_test_leaves_a_value_in_the_cache():

@@ -15,12 +15,7 @@ from tissage.territories.models import Commune
 # The demo is loaded once for the module (`demo`, conftest.py); each test runs in a
 # savepoint of its own, so it sees the demo loaded once, whatever the others did. A test
 # that calls demo_load() again checks the state after a second load.
-# Under pytest-xdist, the module's tests stay together (one worker builds the demo).
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.usefixtures("demo"),
-    pytest.mark.xdist_group("demo"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def counts() -> tuple[int, ...]:

@@ -11,9 +11,8 @@ from tissage.inventories.map.cells import cells_check
 from tissage.inventories.models import Campaign, Contribution, ContributionEvent, Photo
 from tissage.projects.models import Project
 
-# `generated` (conftest.py): one dataset for the module, each test in its own savepoint;
-# under pytest-xdist, the module's tests stay together (one worker builds it).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("generate")]
+# `generated` (conftest.py): one dataset for the module, each test in its own savepoint.
+pytestmark = pytest.mark.django_db
 
 
 def test_generate_makes_people_projects_and_inventories_and_says_how_many(generated):
