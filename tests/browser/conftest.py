@@ -76,9 +76,9 @@ async (tags) => {
 }
 """
 # Every wait returns as soon as its state holds, so a long timeout costs nothing when
-# things work. Playwright's defaults (5 s for `expect`) failed a third of a cold first
-# run on a loaded 2-core machine: the first page of a session, the first map, axe on a
-# long page can take several seconds there.
+# things work. Playwright's defaults (5 s for `expect`, the 10 s set here before) are
+# short for a loaded 2-core machine, where the first page of a session, the first map
+# or axe on a long page can take several seconds (issue #10: 10 of 30 failed cold).
 TIMEOUT_MS = 30_000
 expect.set_options(timeout=TIMEOUT_MS)
 CODE_RE = re.compile(r"^\s*(\d{6})\s*$", re.MULTILINE)
