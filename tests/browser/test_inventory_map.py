@@ -46,6 +46,18 @@ def campaign(world) -> Campaign:
     return campaign
 
 
+def loads_the_items(page, region, move) -> None:
+    """`move()` the map, then wait for the load of the items in view that it starts.
+
+    A zoom or a pan is animated, and the load starts when it ends: waiting for that load
+    itself, before the next step, is what leaves no load of an earlier step under way
+    (whose markers could replace the one the next step focuses).
+    """
+    with page.expect_response(lambda response: "carte.geojson" in response.url):
+        move()
+    expect(region).not_to_have_attribute("aria-busy", "true")
+
+
 def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, check_page, campaign):
     visit(page, reverse("inventories:map", kwargs={"slug": campaign.slug}))
     region = page.get_by_role("region", name=re.compile("Map of the published items|Carte", re.I))
@@ -53,12 +65,13 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
     expect(region).to_have_attribute("data-total", "500")
     expect(region).to_have_attribute("data-kind", "clusters")
     expect(page.locator(".map-cluster").first).to_be_visible()
+    expect(region).not_to_have_attribute("aria-busy", "true")
     check_page(page)
 
     # Zoomed out with the (keyboard-usable) control: the stored cells, same total.
-    page.locator(".leaflet-control-zoom-out").click()
-    page.locator(".leaflet-control-zoom-out").click()
-    page.locator(".leaflet-control-zoom-out").click()
+    zoom_out = page.locator(".leaflet-control-zoom-out")
+    for _ in range(3):
+        loads_the_items(page, region, zoom_out.click)
     expect(region).to_have_attribute("data-kind", "clusters")
     expect(region).to_have_attribute("data-total", "500")
     counts = page.locator(".map-cluster").all_inner_texts()
@@ -70,8 +83,7 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
             break
         before = page.locator(".map-cluster").all_inner_texts()
         page.locator(".map-cluster").first.focus()
-        page.keyboard.press("Enter")
-        expect(region).not_to_have_attribute("aria-busy", "true")
+        loads_the_items(page, region, lambda: page.keyboard.press("Enter"))
         expect(page.locator(".map-cluster")).not_to_have_text(before)
     expect(region).to_have_attribute("data-kind", "points")
     assert int(region.get_attribute("data-total") or 0) <= 400
@@ -89,14 +101,11 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
     assert re.fullmatch(rf"/inventaires/{campaign.slug}/fiches/\d+/", href), href
     check_page(page)
     # Moving the map (here with the keyboard) reloads the items; the open popup stays.
-    # The pan is animated and the load starts when it ends: wait for the load itself,
-    # once the map is still (no pan, such as the popup's, nor load under way).
+    # First the map is still: no pan (the popup's own, to show itself) nor load under way.
     expect(page.locator(".leaflet-pan-anim")).to_have_count(0)
     expect(region).not_to_have_attribute("aria-busy", "true")
-    with page.expect_response(lambda r: "carte.geojson" in r.url):
-        region.focus()
-        page.keyboard.press("ArrowDown")
-    expect(region).not_to_have_attribute("aria-busy", "true")
+    region.focus()
+    loads_the_items(page, region, lambda: page.keyboard.press("ArrowDown"))
     # The items are shown by now; Leaflet closes a popup by setting its opacity to 0
     # at once, then removes it 200 ms later: neither happened.
     expect(page.locator(".leaflet-popup")).to_have_count(1)
