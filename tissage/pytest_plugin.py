@@ -21,6 +21,18 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    # Cached values (commune outlines, a campaign's progress map) are keyed by ids, which
+    # repeat between tests: each test starts and ends with an empty cache, whatever ran
+    # before it in its process (the order differs from run to run under pytest-xdist).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def smtp_server(settings):  # type: ignore[no-untyped-def]
     """A real SMTP server in the test process; Django's mailer points at it."""

@@ -4,7 +4,6 @@ contribution form without JavaScript."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -21,21 +20,6 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 CONFIRM_RE = re.compile(r"https?://\S+/inventaires/confirmer/\S+/")
-
-
-def tile_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), "#e8e4d8").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def offline_tiles(page) -> None:
-    """The test machine has no internet: map tiles come from here, not from OSM."""
-    body = tile_png()
-    page.route(
-        re.compile(r"^https://tile\.openstreetmap\.org/.*"),
-        lambda route: route.fulfill(status=200, content_type="image/png", body=body),
-    )
 
 
 def photo_with_gps(path) -> str:
@@ -68,7 +52,6 @@ def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
 ):
     # The poster's link leads to the campaign page.
     phone = new_page(new_context(**PHONE))
-    offline_tiles(phone)
     campaign_url = reverse("inventories:campaign", kwargs={"slug": campaign.slug})
     visit(phone, campaign_url)
     expect(phone.locator("h1")).to_have_text("Petit patrimoine des vergers")
@@ -119,7 +102,6 @@ def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
     desk = new_context()
     sign_in_as(desk, world.facilitator)
     staff = new_page(desk)
-    offline_tiles(staff)
     visit(staff, reverse("inventories:queue", kwargs={"slug": campaign.slug}))
     staff.get_by_role("link", name="Lavoir du Grand Pré").click()
     check_page(staff)
@@ -193,7 +175,6 @@ def test_the_duplicate_warning_appears_while_filling_the_form(
         item=existing, moderator=world.facilitator, status="validated", notify=False
     )
     page = new_page(new_context(**PHONE))
-    offline_tiles(page)
     visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
     page.locator("#id_category").select_option(label="Lavoir")
     page.locator("#id_longitude").fill("5.05")

@@ -3,17 +3,13 @@ location picker of the contribution form, in Chromium; axe checks every state.""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 from playwright.sync_api import expect
 
-from tissage.core.management.commands.assets import assets_missing
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
 from tissage.territories.models import Commune
@@ -22,24 +18,6 @@ pytestmark = pytest.mark.browser
 
 # Albon, the test commune of the `world` fixture: a 0.1° square from (5.0, 44.0).
 WEST, SOUTH = 5.0, 44.0
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leaflet_installed() -> None:
-    # A checkout whose assets predate Leaflet gets it, as `tissage assets` would.
-    if assets_missing():
-        call_command("assets")
-
-
-def offline_tiles(page) -> None:
-    """The test machine has no internet: map tiles come from here, not from OSM."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), "#e8e4d8").save(buffer, format="PNG")
-    body = buffer.getvalue()
-    page.route(
-        re.compile(r"^https://tile\.openstreetmap\.org/.*"),
-        lambda route: route.fulfill(status=200, content_type="image/png", body=body),
-    )
 
 
 @pytest.fixture
@@ -68,20 +46,32 @@ def campaign(world) -> Campaign:
     return campaign
 
 
+def loads_the_items(page, region, move) -> None:
+    """`move()` the map, then wait for the load of the items in view that it starts.
+
+    A zoom or a pan is animated, and the load starts when it ends: waiting for that load
+    itself, before the next step, is what leaves no load of an earlier step under way
+    (whose markers could replace the one the next step focuses).
+    """
+    with page.expect_response(lambda response: "carte.geojson" in response.url):
+        move()
+    expect(region).not_to_have_attribute("aria-busy", "true")
+
+
 def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, check_page, campaign):
-    offline_tiles(page)
     visit(page, reverse("inventories:map", kwargs={"slug": campaign.slug}))
     region = page.get_by_role("region", name=re.compile("Map of the published items|Carte", re.I))
     expect(region).to_be_visible()
     expect(region).to_have_attribute("data-total", "500")
     expect(region).to_have_attribute("data-kind", "clusters")
     expect(page.locator(".map-cluster").first).to_be_visible()
+    expect(region).not_to_have_attribute("aria-busy", "true")
     check_page(page)
 
     # Zoomed out with the (keyboard-usable) control: the stored cells, same total.
-    page.locator(".leaflet-control-zoom-out").click()
-    page.locator(".leaflet-control-zoom-out").click()
-    page.locator(".leaflet-control-zoom-out").click()
+    zoom_out = page.locator(".leaflet-control-zoom-out")
+    for _ in range(3):
+        loads_the_items(page, region, zoom_out.click)
     expect(region).to_have_attribute("data-kind", "clusters")
     expect(region).to_have_attribute("data-total", "500")
     counts = page.locator(".map-cluster").all_inner_texts()
@@ -93,8 +83,7 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
             break
         before = page.locator(".map-cluster").all_inner_texts()
         page.locator(".map-cluster").first.focus()
-        page.keyboard.press("Enter")
-        expect(region).not_to_have_attribute("aria-busy", "true")
+        loads_the_items(page, region, lambda: page.keyboard.press("Enter"))
         expect(page.locator(".map-cluster")).not_to_have_text(before)
     expect(region).to_have_attribute("data-kind", "points")
     assert int(region.get_attribute("data-total") or 0) <= 400
@@ -112,15 +101,17 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
     assert re.fullmatch(rf"/inventaires/{campaign.slug}/fiches/\d+/", href), href
     check_page(page)
     # Moving the map (here with the keyboard) reloads the items; the open popup stays.
-    loads: list[str] = []
-    page.on("response", lambda r: loads.append(r.url) if "carte.geojson" in r.url else None)
-    region.focus()
-    page.keyboard.press("ArrowDown")
-    page.wait_for_timeout(300)
+    # First the map is still: no pan (the popup's own, to show itself) nor load under way.
+    expect(page.locator(".leaflet-pan-anim")).to_have_count(0)
     expect(region).not_to_have_attribute("aria-busy", "true")
-    assert loads, "moving the map should load the items in view"
-    page.wait_for_timeout(300)  # a closing popup fades out in 200 ms
+    region.focus()
+    loads_the_items(page, region, lambda: page.keyboard.press("ArrowDown"))
+    # The items are shown by now; Leaflet closes a popup by setting its opacity to 0
+    # at once, then removes it 200 ms later: neither happened.
     expect(page.locator(".leaflet-popup")).to_have_count(1)
+    expect(page.locator(".leaflet-popup")).not_to_have_attribute(
+        "style", re.compile(r"opacity:\s*0(\.0*)?\s*(;|$)")
+    )
     expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     title = popup.locator(".map-popup-title").inner_text()
     link.click()
@@ -130,7 +121,6 @@ def test_the_map_shows_clusters_then_points_and_leads_to_an_item(page, visit, ch
 
 
 def test_filters_reload_the_map_and_follow_to_the_list(page, visit, check_page, campaign):
-    offline_tiles(page)
     url = reverse("inventories:map", kwargs={"slug": campaign.slug})
     visit(page, url)
     region = page.locator("#inventory-map")
@@ -165,7 +155,6 @@ def test_the_location_picker_fills_and_follows_the_coordinates(
         permissions=["geolocation"],
     )
     page = new_page(context)
-    offline_tiles(page)
     visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
     picker = page.locator("[data-location-picker]")
     map_box = picker.get_by_role("region")
@@ -185,12 +174,19 @@ def test_the_location_picker_fills_and_follows_the_coordinates(
     check_page(page)
 
     # Typed coordinates move the marker.
-    before = marker.bounding_box()
+    where = "m => { const box = m.getBoundingClientRect(); return [box.x, box.y]; }"
+    before = marker.evaluate(where)
     longitude.fill("5.02")
     latitude.fill("44.02")
-    page.wait_for_timeout(200)
-    after = marker.bounding_box()
-    assert before and after and (before["x"], before["y"]) != (after["x"], after["y"])
+    page.wait_for_function(
+        """([x, y]) => {
+            const box = document.querySelector("[data-location-picker] .picker-marker")
+                .getBoundingClientRect();
+            return box.x !== x || box.y !== y;
+        }""",
+        arg=before,
+    )
+    assert marker.evaluate(where) != before
 
     # The device's position.
     page.get_by_role("button", name=re.compile("position", re.I)).click()
@@ -204,7 +200,6 @@ def test_the_location_picker_says_when_the_position_is_refused(
     new_context, new_page, visit, campaign
 ):
     page = new_page(new_context())  # no permission granted: the browser refuses
-    offline_tiles(page)
     visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
     picker = page.locator("[data-location-picker]")
     error = picker.get_attribute("data-label-locate-error")

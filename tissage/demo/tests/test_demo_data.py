@@ -12,7 +12,10 @@ from tissage.organisations.models import Organisation
 from tissage.projects.models import NewsPost, Project
 from tissage.territories.models import Commune
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once for the module (`demo`, conftest.py); each test runs in a
+# savepoint of its own, so it sees the demo loaded once, whatever the others did. A test
+# that calls demo_load() again checks the state after a second load.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 def counts() -> tuple[int, ...]:
@@ -27,7 +30,6 @@ def counts() -> tuple[int, ...]:
 
 
 def test_demo_loads_once_even_when_run_twice():
-    demo_load()
     first = counts()
     demo_load()
     assert counts() == first
@@ -42,7 +44,6 @@ def test_demo_loads_once_even_when_run_twice():
 
 
 def test_demo_inventory_has_published_items_with_photos_and_some_waiting():
-    demo_load()
     items = Contribution.objects.filter(campaign__slug=CAMPAIGN_SLUG)
     assert items.published().count() == PUBLISHED_COUNT
     assert items.filter(status=Contribution.Status.SUBMITTED).count() == WAITING_COUNT
@@ -52,7 +53,6 @@ def test_demo_inventory_has_published_items_with_photos_and_some_waiting():
 
 
 def test_each_field_case_has_a_published_project_in_its_department():
-    demo_load()
     departments = {}
     for case in CASES:
         organisation = Organisation.objects.get(slug=case.slug)
@@ -71,8 +71,7 @@ def test_each_field_case_has_a_published_project_in_its_department():
 def test_demo_has_a_series_of_six_plantings_and_a_meeting():
     from tissage.actions.models import Action, Registration
 
-    demo_load()
-    demo_load()
+    demo_load()  # a second time
     assert Action.objects.filter(series__isnull=False).count() == 6
     assert Action.objects.filter(kind="meeting").count() == 1
     assert Action.objects.get(kind="meeting").project.collective.slug == COLLECTIVE_SLUG
@@ -82,8 +81,7 @@ def test_demo_has_a_series_of_six_plantings_and_a_meeting():
 def test_demo_collective_has_a_list_a_hub_initiatives_and_a_held_email():
     from tissage.collectives.models import Collective, InboundMail, Message
 
-    demo_load()
-    demo_load()
+    demo_load()  # a second time
     collective = Collective.objects.get(slug=COLLECTIVE_SLUG)
     assert collective.memberships.active().count() == 2 + len(COLLECTIVE_MEMBERS)
     assert collective.threads.visible().count() >= 3

@@ -1,7 +1,6 @@
 """`tissage generate`: the benchmark dataset, inventories included."""
 
 import io
-import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,20 +11,8 @@ from tissage.inventories.map.cells import cells_check
 from tissage.inventories.models import Campaign, Contribution, ContributionEvent, Photo
 from tissage.projects.models import Project
 
+# `generated` (conftest.py): one dataset for the module, each test in its own savepoint.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def generated() -> dict[str, int]:
-    """One scale-1 dataset (a few seconds); the printed counts, by line name."""
-    out = io.StringIO()
-    call_command("generate", "--scale", "1", stdout=out)
-    counts = {}
-    for line in out.getvalue().splitlines():
-        if match := re.fullmatch(r"  (\S.*?)\s+([\d,]+)", line):
-            counts[match[1]] = int(match[2].replace(",", ""))
-    assert "Generated" in out.getvalue()
-    return counts
 
 
 def test_generate_makes_people_projects_and_inventories_and_says_how_many(generated):

@@ -21,14 +21,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 GARD = Path(__file__).resolve().parents[2] / "demo" / "data" / "communes-30-gard.geojson"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The outlines are cached by the set of communes; ids repeat between tests.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def svg_of(drawn: Outlines) -> str:
     """The drawing as a page would show it (without the titles and classes it adds)."""
     paths = "".join(f'<path d="{path}"/>' for path in drawn.paths.values())

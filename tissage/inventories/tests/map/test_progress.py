@@ -28,14 +28,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 GARD = Path(__file__).resolve().parents[3] / "demo" / "data" / "communes-30-gard.geojson"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The outlines are cached by the set of communes; ids repeat between tests.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def commune(name, code, lon, size=0.02):
     return CommuneFactory(
         name=name,
