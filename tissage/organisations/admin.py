@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
+from .forms import LogoField
 from .models import Organisation, OrganisationMembership
 
 
@@ -17,3 +19,5 @@ class OrganisationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["communes"]
     inlines = [MembershipInline]
+    # A logo sent through the admin goes through the site's pipeline (core.photos).
+    formfield_overrides = {models.ImageField: {"form_class": LogoField}}

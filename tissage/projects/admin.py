@@ -1,6 +1,13 @@
 from django.contrib import admin
+from django.db import models
+
+from tissage.core.photos import PhotoField
 
 from .models import NewsPost, Project, ProjectMembership
+
+# Pictures sent through the admin go through the same pipeline as the site's forms:
+# checked, re-encoded without metadata, resized (core.photos).
+PICTURES = {models.ImageField: {"form_class": PhotoField}}
 
 
 class TeamInline(admin.TabularInline):
@@ -18,6 +25,7 @@ class ProjectAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["communes"]
     inlines = [TeamInline]
+    formfield_overrides = PICTURES
 
 
 @admin.register(NewsPost)
@@ -26,3 +34,4 @@ class NewsPostAdmin(admin.ModelAdmin):
     list_select_related = ["project", "author"]
     raw_id_fields = ["author"]
     search_fields = ["title"]
+    formfield_overrides = PICTURES

@@ -8,6 +8,7 @@ from PIL import Image
 
 from tissage.accounts.models import User
 from tissage.core.tests.pictures import assert_stripped_jpeg, heic_with_gps, jpeg_with_gps
+from tissage.organisations.forms import LogoField
 from tissage.organisations.models import Organisation
 from tissage.organisations.services import organisation_create
 
@@ -69,3 +70,12 @@ def test_logo_that_is_not_a_picture_is_refused(admin_client):
     assert response.context["form"].errors.as_data()["logo"][0].code == "format"
     admin_client.organisation.refresh_from_db()
     assert not admin_client.organisation.logo
+
+
+def test_a_logo_sent_through_the_admin_goes_through_the_same_pipeline(client):
+    client.force_login(User.objects.create_superuser("root@example.org", password=None))
+    response = client.get("/admin/organisations/organisation/add/")
+
+    field = response.context["adminform"].form.fields["logo"]
+    assert isinstance(field, LogoField) and field.max_side == 512
+    assert 'accept="image/jpeg,image/png,image/webp,image/heic"' in response.content.decode()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tissage.accounts.models import User
+from tissage.core.tests.factories import ProjectFactory, UserFactory
 from tissage.core.tests.pictures import assert_stripped_jpeg, heic_with_gps, jpeg_with_gps
 from tissage.organisations.services import organisation_create
 from tissage.projects.models import NewsPost, Project
@@ -135,3 +136,29 @@ def test_decompression_bomb_is_refused(facilitator_client):
     assert response.status_code == 200
     assert response.context["form"].errors["image"]
     assert not NewsPost.objects.exists()
+
+
+def test_a_news_picture_sent_through_the_admin_goes_through_the_same_pipeline(client):
+    """The admin is another way in: the picture is re-encoded without its GPS position,
+    and a HEIC from an iPhone is taken, as on the site's form."""
+    project = ProjectFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get("/admin/projects/newspost/add/").content.decode()
+    assert 'accept="image/jpeg,image/png,image/webp,image/heic"' in page
+
+    response = client.post(
+        "/admin/projects/newspost/add/",
+        {
+            "project": project.pk,
+            "title": "Chantier",
+            "body": "Texte",
+            "image": SimpleUploadedFile("IMG_0001.HEIC", heic_with_gps()),
+            "image_alt": "",
+            "author": "",
+            "published_at_0": "2026-12-01",
+            "published_at_1": "10:00",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert_stripped_jpeg(NewsPost.objects.get(title="Chantier").image, (1024, 2048))
