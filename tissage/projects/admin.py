@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -7,7 +10,9 @@ from .models import NewsPost, Project, ProjectMembership
 
 # Pictures sent through the admin go through the same pipeline as the site's forms:
 # checked, re-encoded without metadata, resized (core.photos).
-PICTURES = {models.ImageField: {"form_class": PhotoField}}
+PICTURES: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.ImageField: {"form_class": PhotoField}
+}
 
 
 class TeamInline(admin.TabularInline):
