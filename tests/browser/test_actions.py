@@ -16,9 +16,10 @@ from playwright.sync_api import expect
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Registration
 
+from .helpers import PHONE
+
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 CANCEL_RE = re.compile(r"https?://\S+/actions/annuler/\S+/")
 
 

@@ -1,18 +1,14 @@
 """Finding a project from the home page, joining it, and switching language."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tissage.projects.models import ProjectMembership
 
+from .helpers import url_is
+
 pytestmark = pytest.mark.browser
-
-
-def url_is(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"(\?.*)?$")
 
 
 def test_visitor_finds_a_project_from_home_and_joins_it(

@@ -29,14 +29,10 @@ from tissage.collectives.models import (
 )
 from tissage.projects.models import ProjectMembership
 
+from .helpers import PHONE, PHONE_WIDTH, url_is
+
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = 360
-PHONE = {
-    "viewport": {"width": PHONE_WIDTH, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-}
 NEWCOMER = "camille@example.org"
 
 JOIN = re.compile(r"^\s*(Rejoindre|Join)\s*$")
@@ -71,10 +67,6 @@ def fits_the_phone(page: Page) -> None:
     """No horizontal scrolling on the phone's 360px screen."""
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a phone"
-
-
-def url_is(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"(\?.*)?(#.*)?$")
 
 
 def main(page: Page):

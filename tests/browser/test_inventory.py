@@ -16,9 +16,10 @@ from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
 from tissage.territories.models import Commune
 
+from .helpers import PHONE
+
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 CONFIRM_RE = re.compile(r"https?://\S+/inventaires/confirmer/\S+/")
 
 

@@ -11,13 +11,11 @@ from playwright.sync_api import expect
 
 from tissage.accounts.models import User
 
+from .helpers import url_is
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "camille@example.org"
-
-
-def url_is(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"(\?.*)?$")
 
 
 def test_new_person_signs_in_edits_downloads_and_deletes_account(
