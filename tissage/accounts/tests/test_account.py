@@ -99,8 +99,7 @@ def test_data_export_is_a_zip_with_everything(client):
     assert [n["title"] for n in data["news_posts"]] == ["Première récolte"]
 
 
-def test_data_export_includes_the_person_s_files(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_data_export_includes_the_person_s_files(client):
     user = UserFactory()
     NewsPostFactory(
         author=user, image=SimpleUploadedFile("recolte.png", b"png-bytes", content_type="image/png")

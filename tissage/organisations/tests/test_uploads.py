@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def admin_client(client):
     user = User.objects.create_user("admin@example.org", display_name="Admin")
     client.organisation = organisation_create(name="Asso", kind="association", admins=[user])
     client.force_login(user)

@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def facilitator_client(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def facilitator_client(client):
     user = User.objects.create_user("anim@example.org", display_name="Anim")
     organisation = organisation_create(name="Asso", kind="association", facilitators=[user])
     project = project_create(
