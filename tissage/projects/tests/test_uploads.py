@@ -118,7 +118,7 @@ def test_files_that_are_not_pictures_are_refused_with_a_message(facilitator_clie
     assert not NewsPost.objects.exists()
 
 
-def test_too_large_picture_is_refused(facilitator_client, settings):
+def test_too_large_picture_is_refused(facilitator_client):
     # The limit of every picture is 15 MB (core.photos).
     big = SimpleUploadedFile("big.jpg", jpeg_with_gps() + b"0" * (15 * 1024 * 1024))
     response = post_news(facilitator_client, big)
