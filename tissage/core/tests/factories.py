@@ -48,7 +48,9 @@ class CommuneFactory(DjangoModelFactory):
     class Meta:
         model = Commune
 
-    insee_code = factory.Sequence(lambda n: f"30{n % 1000:03d}")
+    # Codes of no real commune (98xxx: none in the data at hand), so that a test may
+    # also import the Gard or name a real code without ever meeting a factory-made twin.
+    insee_code = factory.Sequence(lambda n: f"98{n % 1000:03d}")
     name = factory.Sequence(lambda n: f"Commune {n}")
     department = "30"
     geometry = factory.Sequence(lambda n: _square(4.0 + (n % 50) * 0.02, 44.0))
