@@ -216,7 +216,8 @@ class ContributionForm(forms.Form):
             category=data["category"],
             lon=lon,
             lat=lat,
-            include_obscured=self.sees_hidden_places,
+            moderator=self.sees_hidden_places,
+            viewer=self.user,
         )
         if self.duplicates and not approximate and not data["duplicate_ok"]:
             self.add_error(

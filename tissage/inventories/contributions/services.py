@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,18 +43,25 @@ def possible_duplicates(
     category: Category,
     lon: float,
     lat: float,
-    include_obscured: bool = True,
+    moderator: bool = True,
+    viewer: User | None = None,
 ) -> list[tuple[Contribution, float]]:
     """Items of the same category within 50 m: “there is already a wash-house here”.
 
-    For the public, items whose exact place is hidden are left out: otherwise typing
-    coordinates and reading the warning would find them within 50 m.
+    A moderator sees every item under moderation or published, hidden places included.
+    Anyone else sees what the map shows them — published items whose exact place is
+    public — and their own items not published yet (`viewer`): otherwise typing
+    coordinates and reading the warning would reveal, to the metre, items no moderator
+    has looked at, or places their contributors asked to hide.
     """
     candidates = Contribution.objects.filter(
         campaign=campaign, category=category, merged_into__isnull=True
     ).exclude(status__in=[Contribution.Status.REJECTED, Contribution.Status.AWAITING_EMAIL])
-    if not include_obscured:
-        candidates = candidates.filter(obscure_location=False)
+    if not moderator:
+        seen = Q(status=Contribution.Status.VALIDATED, obscure_location=False)
+        if viewer is not None and viewer.is_authenticated:
+            seen |= Q(contributor=viewer)
+        candidates = candidates.filter(seen)
     return candidates.near(lon, lat, DUPLICATE_DISTANCE_METRES)
 
 

@@ -100,7 +100,8 @@ def nearby(request: HttpRequest, slug: str) -> HttpResponse:
             category=category,
             lon=lon,
             lat=lat,
-            include_obscured=rights.can_moderate,
+            moderator=rights.can_moderate,
+            viewer=request.user if isinstance(request.user, User) else None,
         )
     return render(
         request,

@@ -399,3 +399,35 @@ def test_a_50_mb_photo_is_refused_with_a_clear_message(client, campaign):
     assert response.status_code == 200
     assert "IMG_9999.jpg" in page and "Mo" in page
     assert not Contribution.objects.exists()
+
+
+def test_the_duplicate_warning_shows_no_item_before_moderation(client, campaign, facilitator):
+    """An item waiting for moderation is nobody's business but its contributor's and the
+    moderators': the public warning does not name it, nor how far it is."""
+    contributor = UserFactory()
+    submit(campaign, contributor=contributor, title="Lavoir pas encore vu", lat=LAT_30M)
+    submit(campaign, contributor=UserFactory(), title="Lavoir de quelqu’un", lat=LAT_30M)
+    published(campaign, facilitator, title="Lavoir publié", lat=LAT_30M)
+    url = reverse("inventories:nearby", kwargs={"slug": campaign.slug})
+    query = {"category": lavoir(campaign).pk, "longitude": LON, "latitude": LAT}
+
+    def names(who) -> list[str]:
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        page = client.get(url, query).content.decode()
+        return [
+            t for t in ["Lavoir pas encore vu", "Lavoir de quelqu’un", "Lavoir publié"] if t in page
+        ]
+
+    assert names(None) == ["Lavoir publié"]
+    assert names(UserFactory()) == ["Lavoir publié"]
+    assert names(contributor) == ["Lavoir pas encore vu", "Lavoir publié"]
+    assert names(facilitator) == ["Lavoir pas encore vu", "Lavoir de quelqu’un", "Lavoir publié"]
+
+
+def test_the_form_s_duplicate_refusal_names_no_item_before_moderation(client, campaign):
+    submit(campaign, contributor=UserFactory(), title="Lavoir pas encore vu", lat=LAT_30M)
+    response = client.post(contribute_url(campaign), form_data(campaign, latitude=LAT))
+    page = response.content.decode()
+    assert "Lavoir pas encore vu" not in page
