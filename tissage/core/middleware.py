@@ -1,10 +1,14 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tissage.core.access import LinkProblem, SignInRequired
+
+View = Callable[..., HttpResponse]
 
 
 class FrenchUnlessChosenMiddleware:
@@ -40,3 +44,67 @@ class SignInRequiredMiddleware:
                 request, "core/link_problem.html", {"message": str(exception)}, status=400
             )
         return None
+
+
+# Browser features no page uses are switched off for every page and whatever it embeds;
+# a page that needs one for itself says so with `permits_for_self` (the contribution form:
+# "use my position"). Taking a photo goes through the file input, which needs no camera
+# permission.
+PERMISSIONS_POLICY_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+
+def permissions_policy(allowed_for_self: Iterable[str] = ()) -> str:
+    """The Permissions-Policy header: every feature off, but `allowed_for_self` for this
+    site's own pages."""
+    allowed = set(allowed_for_self)
+    return ", ".join(
+        f"{feature}=(self)" if feature in allowed else f"{feature}=()"
+        for feature in PERMISSIONS_POLICY_FEATURES
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Adds the Permissions-Policy header to every response that has none of its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = permissions_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def permits_for_self(*features: str) -> Callable[[View], View]:
+    """View decorator: the page may use these browser features (e.g. "geolocation")."""
+    unknown = set(features) - set(PERMISSIONS_POLICY_FEATURES)
+    assert not unknown, f"unknown features: {unknown}"
+    header = permissions_policy(features)
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            response.headers["Permissions-Policy"] = header
+            return response
+
+        return cast(View, wrapped)
+
+    return decorate

@@ -110,3 +110,11 @@ def test_settings_refuse_to_start_without_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_browser_features_are_off_on_every_page(client):
+    policy = client.get("/")["Permissions-Policy"]
+    assert "geolocation=()" in policy and "camera=()" in policy and "microphone=()" in policy
+    assert "(self)" not in policy
+    # Error pages too.
+    assert client.get("/page-qui-n-existe-pas/")["Permissions-Policy"] == policy

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
+from tissage.core.middleware import permits_for_self
 
 from .. import access, lookups
 from ..map.data import communes_extent
@@ -26,6 +27,7 @@ PAGE_SIZE = 24
 
 
 @require_http_methods(["GET", "POST"])
+@permits_for_self("geolocation")  # "use my position" on the form
 def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, rights = lookups.get_campaign_to_contribute(request, slug)
     mode = access.contribution_mode(

@@ -431,3 +431,11 @@ def test_the_form_s_duplicate_refusal_names_no_item_before_moderation(client, ca
     response = client.post(contribute_url(campaign), form_data(campaign, latitude=LAT))
     page = response.content.decode()
     assert "Lavoir pas encore vu" not in page
+
+
+def test_only_the_contribution_form_may_ask_for_the_position(client, campaign):
+    policy = client.get(contribute_url(campaign))["Permissions-Policy"]
+    assert "geolocation=(self)" in policy
+    assert "camera=()" in policy and "microphone=()" in policy
+    campaign_page = client.get(reverse("inventories:campaign", kwargs={"slug": campaign.slug}))
+    assert "geolocation=()" in campaign_page["Permissions-Policy"]
