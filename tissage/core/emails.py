@@ -16,7 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -69,11 +70,11 @@ def email_send(
             "site_url": settings.SITE_URL,
         }
         if subject_override is None:
-            subject = render_to_string(f"{template}_subject.txt", full_context).strip()
+            subject = _render_plain(f"{template}_subject.txt", full_context).strip()
             subject = f"[{settings.PLATFORM_NAME}] {' '.join(subject.split())}"
         else:
             subject = " ".join(subject_override.split())
-        body_text = render_to_string(f"{template}.txt", full_context)
+        body_text = _render_plain(f"{template}.txt", full_context)
         body_html = render_to_string(f"{template}.html", full_context)
     message = OutgoingEmail.objects.create(
         to=to,
@@ -85,6 +86,12 @@ def email_send(
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
+
+
+def _render_plain(name: str, context: dict[str, object]) -> str:
+    """A plain-text template (a subject, a text body): nothing in it is HTML, so nothing
+    is escaped — a title "Jardins & Cie" stays that, never "Jardins &amp; Cie"."""
+    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
 def team_member_welcome(

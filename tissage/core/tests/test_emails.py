@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.utils import timezone
 
 from tissage.core.emails import deliver_email, email_send
@@ -158,3 +159,20 @@ def test_a_later_retry_can_succeed(settings, deferring_tasks):
 
 def test_deleted_email_is_nothing_to_do(deferring_tasks):
     assert deliver_email.call(987654) == "nothing to do"
+
+
+@pytest.mark.django_db
+def test_subjects_and_text_bodies_are_plain_text_not_html():
+    """A team named with < > & ' " reads the same in the subject and the text: no
+    entities (&lt;, &amp;…), which mail clients show as they are. The HTML part escapes."""
+    name = 'Jardins <partagés> & l\'Étang "bleu"'
+    message = email_send(
+        to="a@example.org",
+        template="emails/team/member_added",
+        context={"team": name, "team_url": "https://t.example/x/", "role": "r", "added_by": None},
+        reason="test",
+        language="en",
+    )
+    assert message.subject == f"[{settings.PLATFORM_NAME}] You joined the team of {name}"
+    assert name in message.body_text
+    assert "&lt;partagés&gt;" in message.body_html and name not in message.body_html
