@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.forms import PersonNameField
 from tissage.territories.models import Commune
 
 from .models import User
@@ -56,6 +57,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "home_commune", "language"]
+        field_classes = {"display_name": PersonNameField}
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,8 +1,35 @@
 """Forms shared by several apps."""
 
+import unicodedata
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+
+# Line and paragraph breaks, control characters, and invisible format characters (a
+# right-to-left override, a zero-width joiner…): a name is shown in pages and in the
+# "From" of list mail, where a line break would break the header.
+_NOT_IN_A_NAME = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def validate_person_name(value: str) -> None:
+    if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in value):
+        raise ValidationError(
+            _("A name is typed on one line, without invisible characters."),
+            code="control_character",
+        )
+
+
+class PersonNameField(forms.CharField):
+    """A person's name, as shown to others and in emails: one line of visible text."""
+
+    default_validators = [validate_person_name]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 120)
+        super().__init__(**kwargs)
 
 
 class TeamMemberAddForm(forms.Form):

@@ -50,6 +50,20 @@ def test_account_page_shows_the_profile_form(client):
     assert "Camille" in response.text
 
 
+@pytest.mark.parametrize("name", ["Camille\r\nBcc: x@example.org", "Camille\u200b", "Ca\x07mille"])
+def test_a_display_name_is_one_line_of_visible_text(client, name):
+    user = UserFactory(display_name="Camille", language="en")
+    client.force_login(user)
+
+    response = client.post(ACCOUNT, {"display_name": name, "language": "en", "home_commune": ""})
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["display_name"]
+    assert error.code == "control_character"
+    user.refresh_from_db()
+    assert user.display_name == "Camille"
+
+
 def test_profile_update_saves_name_and_language(client):
     user = UserFactory(display_name="", language="fr")
     client.force_login(user)

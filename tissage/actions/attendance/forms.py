@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
+from tissage.core.forms import PersonNameField
 from tissage.core.photos import PhotosField
 
 from .services import MAX_REPORT_PHOTOS, Mark
@@ -76,7 +77,7 @@ class AttendanceForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(
+    name = PersonNameField(
         label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
     )
     email = forms.EmailField(

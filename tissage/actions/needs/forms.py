@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.forms import PersonNameField
+
 QUANTITY_ERRORS = {
     "required": _("Give a quantity, at least 1."),
     "invalid": _("Type a whole number, e.g. 2."),
@@ -27,7 +29,7 @@ class NeedForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
-    name = forms.CharField(
+    name = PersonNameField(
         label=_("Your name"),
         max_length=120,
         error_messages={

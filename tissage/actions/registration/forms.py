@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.models import Action, Role
+from tissage.core.forms import PersonNameField
 
 
 def _role_label(role: Role, *, places: dict[int, int]) -> str:
@@ -22,7 +23,7 @@ def _role_label(role: Role, *, places: dict[int, int]) -> str:
 class RegistrationForm(forms.Form):
     """At most five fields: name, email (guests), phone (optional), role, companions."""
 
-    name = forms.CharField(
+    name = PersonNameField(
         label=_("Your name"),
         max_length=120,
         error_messages={"required": _("Give your name.")},
@@ -77,7 +78,7 @@ class RegistrationForm(forms.Form):
 class AssistedRegistrationForm(forms.Form):
     """A facilitator registers someone (on the phone, at a stall); email optional."""
 
-    name = forms.CharField(
+    name = PersonNameField(
         label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
     )
     email = forms.EmailField(

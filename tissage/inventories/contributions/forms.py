@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
+from tissage.core.forms import PersonNameField
 from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
 from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.geography import is_valid_point, parse_coordinate
@@ -98,7 +99,7 @@ class ContributionForm(forms.Form):
     show_contributor = forms.BooleanField(
         label=_("Show my name with the item"), required=False, initial=True
     )
-    guest_name = forms.CharField(
+    guest_name = PersonNameField(
         label=_("Your name"),
         max_length=120,
         required=False,
@@ -111,7 +112,7 @@ class ContributionForm(forms.Form):
         error_messages={"invalid": _("Check the email address: it looks incomplete.")},
     )
     # Assisted entry: a facilitator types in the item of someone offline.
-    on_behalf_name = forms.CharField(
+    on_behalf_name = PersonNameField(
         label=_("Name of the person who found it"),
         max_length=120,
         required=False,

@@ -74,6 +74,16 @@ def test_a_signed_in_person_only_chooses_a_role(client):
         ({"name": "A", "email": "a@", "companions": 0}, "Vérifiez l’adresse e-mail"),
         ({"name": "A", "email": "a@example.org", "companions": 99}, "Entre 0 et 20"),
         ({"name": "A", "email": "a@example.org", "companions": "deux"}, "Tapez un nombre"),
+        # A line break would end up in the From of list mail; an invisible character
+        # (here a right-to-left override) hides what the name says.
+        (
+            {"name": "Jeanne\r\nBcc: x@example.org", "email": "a@example.org", "companions": 0},
+            "sans caractère invisible",
+        ),
+        (
+            {"name": "Jeanne\u202e", "email": "a@example.org", "companions": 0},
+            "sans caractère invisible",
+        ),
     ],
 )
 def test_bad_input_is_explained(client, data, message):
