@@ -84,7 +84,7 @@ def drain(chunks: Iterator[bytes]) -> int:
 
 
 def csv_write(count: int) -> int:
-    return drain(csv_stream(Sheet("Fiches", rows(count), header=HEADER), defuse_formulas=True))
+    return drain(csv_stream(Sheet("Fiches", rows(count), header=HEADER)))
 
 
 def ods_write(count: int) -> int:

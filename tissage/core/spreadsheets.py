@@ -168,18 +168,18 @@ class _Echo:
 def csv_stream(
     sheet: Sheet,
     *,
-    defuse_formulas: bool = False,
     datetimes: DateTimeText = "iso",
     language: str | None = None,
 ) -> Iterator[bytes]:
     """The sheet as CSV, in blocks of about 64 KB, the first one once its rows are read.
 
-    `defuse_formulas`: text cells (header included) starting with = + - @ tab or CR get a
-    leading apostrophe — for files meant to be opened in a spreadsheet; files meant for
-    programs keep values exact. `datetimes`: "iso" writes 2026-06-01T09:00:00 (for
-    programs), "minutes" 2026-06-01 09:00 (as the ODS and XLSX cells show it). Booleans are
-    true/false, Decimals exact (2.50), dates ISO 8601. `language`: the rows are produced in
-    it (files in French whatever the visitor's language).
+    Text cells (header included) starting with = + - @ tab or CR get a leading apostrophe,
+    in every CSV the platform writes: whoever opens it in a spreadsheet must never run a
+    formula someone typed into a form (OWASP "CSV injection"); numbers stay numbers.
+    `datetimes`: "iso" writes 2026-06-01T09:00:00 (for programs), "minutes"
+    2026-06-01 09:00 (as the ODS and XLSX cells show it). Booleans are true/false, Decimals
+    exact (2.50), dates ISO 8601. `language`: the rows are produced in it (files in French
+    whatever the visitor's language).
     """
     writer = csv.writer(_Echo())
 
@@ -187,14 +187,14 @@ def csv_stream(
         header = _header(sheet, language)
         yield "\ufeff"
         if header:
-            yield writer.writerow([_csv_defused(t, defuse_formulas) for t in header])
+            yield writer.writerow([_csv_defused(t) for t in header])
         for row in _rows(sheet, language):
-            yield writer.writerow([_csv_cell(value, defuse_formulas, datetimes) for value in row])
+            yield writer.writerow([_csv_cell(value, datetimes) for value in row])
 
     return text_blocks(lines())
 
 
-def _csv_cell(value: Any, defuse: bool, datetimes: DateTimeText) -> str:
+def _csv_cell(value: Any, datetimes: DateTimeText) -> str:
     match value:
         case None:
             return ""
@@ -209,11 +209,11 @@ def _csv_cell(value: Any, defuse: bool, datetimes: DateTimeText) -> str:
         case datetime.date():
             return value.isoformat()
         case _:
-            return _csv_defused(str(value), defuse)
+            return _csv_defused(str(value))
 
 
-def _csv_defused(text: str, defuse: bool) -> str:
-    return "'" + text if defuse and text.startswith(FORMULA_START) else text
+def _csv_defused(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 # ODS --------------------------------------------------------------------------------------

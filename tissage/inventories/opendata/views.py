@@ -117,12 +117,8 @@ def export_staff(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
     campaign, _rights = lookups.get_moderated_campaign(request, slug)
     base = site_url(request)
     table = exports.staff_table(campaign, base)
-    # Made to be opened in a spreadsheet: cells that would run as formulas are defused
-    # (OWASP “CSV injection”); the public CSV keeps values exact, for programs.
     response = StreamingHttpResponse(
-        spreadsheets.csv_stream(
-            exports.items_sheet(table), defuse_formulas=True, language=settings.LANGUAGE_CODE
-        ),
+        spreadsheets.csv_stream(exports.items_sheet(table), language=settings.LANGUAGE_CODE),
         content_type=CONTENT_TYPES["csv"],
     )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-equipe.csv"'

