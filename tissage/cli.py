@@ -36,7 +36,12 @@ DEMO_KEY_FILE = "demo-secret-key"
 DEMO_SITE_URL_FILE = "demo-site-url"
 # What the demo runs with unless the environment says otherwise: plain HTTP on
 # 127.0.0.1, emails printed in the terminal instead of sent.
-DEMO_DEFAULTS = {"TISSAGE_HTTPS": "0", "EMAIL_URL": "console:", "DEBUG": "0"}
+DEMO_DEFAULTS = {
+    "TISSAGE_HTTPS": "0",
+    "TISSAGE_BEHIND_PROXY": "0",
+    "EMAIL_URL": "console:",
+    "DEBUG": "0",
+}
 # sysexits.h: a mail server keeps the mail and tries again on both (see `mail-in`).
 EX_TEMPFAIL = 75
 EX_CONFIG = 78

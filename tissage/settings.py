@@ -86,7 +86,32 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("TISSAGE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("TISSAGE_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("TISSAGE_HSTS_PRELOAD", True)
-if env_bool("TISSAGE_BEHIND_PROXY", True):
+
+
+def env_proxy_count(name: str, default: int) -> int:
+    """How many reverse proxies stand in front: a number, or on (1) / off (0)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"on", "true", "yes"}:
+        return 1
+    if value in {"off", "false", "no"}:
+        return 0
+    if value.isdecimal():
+        return int(value)
+    raise ConfigurationError(
+        f"{name} doit dire combien de serveurs mandataires précèdent Tissage : 0, 1, 2… "
+        f"(reçu « {value} »).",
+        f"{name} must say how many reverse proxies stand in front of Tissage: 0, 1, 2… "
+        f'(got "{value}").',
+    )
+
+
+# Reverse proxies in front of the app (0 for the demo, which nothing stands in front of).
+# Only then are their X-Forwarded-* headers believed: the client's address is the one
+# the nearest proxy saw (per-address sign-in limits), and the proxy says it took HTTPS.
+PROXY_COUNT = env_proxy_count("TISSAGE_BEHIND_PROXY", 1)
+if PROXY_COUNT:
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"

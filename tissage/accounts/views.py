@@ -22,10 +22,15 @@ SESSION_NEXT = "sign_in_next"
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind a reverse proxy the last X-Forwarded-For entry is the one it added.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
+    """The address the nearest of `settings.PROXY_COUNT` proxies saw. Each proxy appends
+    the address it received from to X-Forwarded-For, so with N proxies the client is the
+    N-th entry from the end; what stands before it was written by the client and proves
+    nothing. Without a proxy, X-Forwarded-For is the client's own words: ignored."""
+    proxies = settings.PROXY_COUNT
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [address for address in forwarded if address]
+    if proxies and forwarded:
+        return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "")
 
 

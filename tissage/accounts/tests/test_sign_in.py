@@ -11,7 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from tissage.accounts.models import CODE_MAX_FAILURES, SignInCode, User
-from tissage.accounts.services import CODES_PER_EMAIL_PER_HOUR
+from tissage.accounts.services import (
+    CODES_PER_EMAIL_PER_HOUR,
+    CODES_PER_REQUESTER_PER_HOUR,
+    requester_fingerprint,
+)
 from tissage.core.tests.factories import (
     UserFactory,
 )
@@ -342,3 +346,39 @@ def test_sign_out_refuses_get(client):
 
     assert response.status_code == 405
     assert signed_in_user_id(client) is not None
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "counted_as"),
+    [
+        # No proxy (the demo): X-Forwarded-For is the client's own words, ignored, so a
+        # client cannot dodge the per-address limit by writing a new one each time.
+        (0, "203.0.113.9", "127.0.0.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        # What stands before the proxies' entries was written by the client.
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.7, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (1, "", "127.0.0.1"),
+    ],
+)
+def test_requests_are_counted_against_the_address_the_nearest_proxy_saw(
+    client, settings, proxies, forwarded, counted_as
+):
+    settings.PROXY_COUNT = proxies
+    client.post(SIGN_IN, {"email": EMAIL}, headers={"x-forwarded-for": forwarded})
+
+    assert SignInCode.objects.get().requester == requester_fingerprint(counted_as)
+
+
+def test_a_spoofed_forwarded_for_does_not_lift_the_per_connection_limit(client, settings):
+    settings.PROXY_COUNT = 0
+    for number in range(CODES_PER_REQUESTER_PER_HOUR):
+        client.post(
+            SIGN_IN,
+            {"email": f"p{number}@example.org"},
+            headers={"x-forwarded-for": f"203.0.113.{number}"},
+        )
+    client.post(SIGN_IN, {"email": "late@example.org"}, headers={"x-forwarded-for": "192.0.2.1"})
+
+    assert SignInCode.objects.count() == CODES_PER_REQUESTER_PER_HOUR
+    assert not SignInCode.objects.filter(email="late@example.org").exists()

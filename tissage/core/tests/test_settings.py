@@ -118,3 +118,27 @@ def test_browser_features_are_off_on_every_page(client):
     assert "(self)" not in policy
     # Error pages too.
     assert client.get("/page-qui-n-existe-pas/")["Permissions-Policy"] == policy
+
+
+@pytest.mark.parametrize(
+    ("value", "count"), [("", 1), ("on", 1), ("off", 0), ("0", 0), ("2", 2), ("True", 1)]
+)
+def test_behind_proxy_says_how_many_proxies_stand_in_front(monkeypatch, value, count):
+    from tissage.settings import env_proxy_count
+
+    monkeypatch.setenv("TISSAGE_BEHIND_PROXY", value)
+    assert env_proxy_count("TISSAGE_BEHIND_PROXY", 1) == count
+
+
+def test_behind_proxy_that_is_no_number_is_one_clear_line(monkeypatch):
+    from tissage.settings import ConfigurationError, env_proxy_count
+
+    monkeypatch.setenv("TISSAGE_BEHIND_PROXY", "nginx")
+    with pytest.raises(ConfigurationError, match="TISSAGE_BEHIND_PROXY must say how many"):
+        env_proxy_count("TISSAGE_BEHIND_PROXY", 1)
+
+
+def test_the_demo_believes_no_forwarded_header():
+    from tissage.cli import DEMO_DEFAULTS
+
+    assert DEMO_DEFAULTS["TISSAGE_BEHIND_PROXY"] == "0"
