@@ -32,6 +32,29 @@ class PersonNameField(forms.CharField):
         super().__init__(**kwargs)
 
 
+# The largest id a database column holds (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id (communes, items, photos), each id checked as a whole
+    number within the database's range before any query: a 400-digit id is an invalid
+    choice like any other, not an OverflowError (SQLite) or a DataError (PostgreSQL).
+
+    For a ModelForm's many-to-many field, in `Meta.field_classes`."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if not (text.isdecimal() and text.isascii() and int(text) <= MAX_ID):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:20]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
 class TeamMemberAddForm(forms.Form):
     """Add someone to a team by email address, with one of the team's roles."""
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.forms import ModelChoicesField
 from tissage.core.photos import PhotoField
 from tissage.territories.models import Commune
 
@@ -25,7 +26,7 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 10}),
             "communes": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"cover": PhotoField}
+        field_classes = {"cover": PhotoField, "communes": ModelChoicesField}
 
     def __init__(self, *args: object, organisation: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

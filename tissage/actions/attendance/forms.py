@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
-from tissage.core.forms import PersonNameField
+from tissage.core.forms import ModelChoicesField, PersonNameField
 from tissage.core.photos import PhotosField
 
 from .services import MAX_REPORT_PHOTOS, Mark
@@ -150,7 +150,7 @@ class ImpactValuesForm(forms.Form):
         }
 
 
-class PhotoChoiceField(forms.ModelMultipleChoiceField):
+class PhotoChoiceField(ModelChoicesField):
     def label_from_instance(self, obj: Any) -> str:
         return str(
             _("Photo %(number)d, by %(credit)s")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.forms import ModelChoicesField
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
@@ -38,6 +39,7 @@ class CollectiveForm(forms.ModelForm):
             "admission": forms.RadioSelect,
             "archive_visibility": forms.RadioSelect,
         }
+        field_classes = {"communes": ModelChoicesField}
         error_messages = {
             "name": {"required": _("Give the collective a name.")},
             "slug": {"invalid": _("Use lowercase letters, digits and hyphens only.")},

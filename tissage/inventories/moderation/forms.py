@@ -11,6 +11,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.forms import ModelChoicesField
 from tissage.territories.forms import LatitudeField, LongitudeField
 
 from ..models import Campaign, CampaignField, Category, Contribution, Photo
@@ -101,7 +102,7 @@ BULK_ACTIONS = {
 class BulkDecisionForm(forms.Form):
     """The same decision for the items ticked in the queue."""
 
-    items = forms.ModelMultipleChoiceField(
+    items = ModelChoicesField(
         queryset=Contribution.objects.none(),
         error_messages={
             "required": _("Tick at least one item in the list."),

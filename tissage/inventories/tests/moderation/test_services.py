@@ -338,3 +338,18 @@ def test_the_last_photo_cannot_be_removed(signed_in, campaign):
     assert found.photos.count() == 1
     found.refresh_from_db()
     assert found.title == "Lavoir"
+
+
+@pytest.mark.parametrize("bad", ["1" * 400, "-1", "²", "1e3", str(2**63)])
+def test_bulk_with_an_id_no_row_can_have_is_a_form_error(signed_in, campaign, bad):
+    """A forged id (400 digits made SQLite overflow: a 500) is refused like a stale one."""
+    waiting = item(campaign, "Lavoir 1")
+
+    response = signed_in.post(
+        queue_url(campaign), {"items": [waiting.pk, bad], "action": "validate"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["bulk"].errors["items"]
+    waiting.refresh_from_db()
+    assert waiting.status != Status.VALIDATED

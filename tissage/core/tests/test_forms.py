@@ -1,0 +1,40 @@
+"""Fields shared by the apps' forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tissage.core.forms import ModelChoicesField, PersonNameField
+from tissage.core.tests.factories import CommuneFactory
+from tissage.territories.models import Commune
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["1" * 400, str(2**63), "-1", "1.0", "²", "٣", " "])
+def test_ids_no_row_can_have_are_an_invalid_choice_before_any_query(bad, django_assert_num_queries):
+    commune = CommuneFactory()
+    field = ModelChoicesField(queryset=Commune.objects.all())
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as refused:
+        field.clean([str(commune.pk), bad])
+    assert refused.value.code == "invalid_pk_value"
+
+
+@pytest.mark.django_db
+def test_ids_of_rows_are_chosen():
+    first, second = CommuneFactory(), CommuneFactory()
+    field = ModelChoicesField(queryset=Commune.objects.all())
+    assert set(field.clean([str(first.pk), str(second.pk)])) == {first, second}
+
+
+@pytest.mark.parametrize(
+    "name", ["Ana\nBcc: x@example.org", "A\rna", "Ana\u202e", "A\u200bna", "\x07"]
+)
+def test_a_person_s_name_is_one_line_of_visible_text(name):
+    with pytest.raises(ValidationError) as refused:
+        PersonNameField().clean(name)
+    assert [error.code for error in refused.value.error_list] == ["control_character"]
+
+
+def test_names_in_every_script_are_welcome():
+    assert PersonNameField().clean("  Zoë N’Diaye-Łukasz 王 ") == "Zoë N’Diaye-Łukasz 王"
