@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Need, Pledge, Registration
-from tissage.actions.tests.helpers import STAFF_DRAFT_ACTION, action_url, make_action, manager_of
+from tissage.actions.tests.helpers import (
+    STAFF_DRAFT_ACTION,
+    action_url,
+    in_days,
+    make_action,
+    manager_of,
+)
 from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
@@ -53,7 +59,7 @@ class World:
         self.project = ProjectFactory(
             status="draft" if situation == "draft_project" else "published"
         )
-        starts_at = timezone.now() + datetime.timedelta(days=5)
+        starts_at = in_days(5)  # 9:00: ends the same day, whatever the hour tests run at
         self.action = action_create(
             project=self.project,
             title="Plantation",

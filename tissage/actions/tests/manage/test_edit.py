@@ -185,15 +185,12 @@ def test_the_scope_is_asked_only_for_an_action_of_a_series(client, project):
 
 def test_a_past_action_keeps_its_date_when_other_fields_change(client, project):
     action = an_action(project)
-    Action.objects.filter(pk=action.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(days=2),
-        ends_at=timezone.now() - datetime.timedelta(days=2) + datetime.timedelta(hours=2),
-    )
+    Action.objects.filter(pk=action.pk).update(starts_at=in_days(-2, 9), ends_at=in_days(-2, 11))
     action.refresh_from_db()
 
     response = client.post(edit_url(action), edit_data(action, title="Bilan"))
 
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     action.refresh_from_db()
     assert action.title == "Bilan"
 
