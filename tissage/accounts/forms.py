@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tissage.core.forms import PersonNameField
+from tissage.core.forms import EmailAddressField, PersonNameField
 from tissage.territories.models import Commune
 
 from .models import User
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your email address"),
         max_length=254,
         error_messages={

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,29 @@ class PersonNameField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 120)
         super().__init__(**kwargs)
+
+
+class EmailAddressField(forms.EmailField):
+    """An email address as a person types it, made sendable: Unicode normalised (NFC),
+    no control or invisible character anywhere (a right-to-left mark pasted from a
+    message passes Django's check, then the email can never be sent), and a domain that
+    IDNA can encode (what mail servers are given). An invalid address gets the field's
+    "invalid" message, like any other typing error."""
+
+    def to_python(self, value: Any) -> str:
+        text = unicodedata.normalize("NFC", super().to_python(value) or "")
+        domain = text.rpartition("@")[2]
+        invalid = ValidationError(
+            self.error_messages.get("invalid", validate_email.message), code="invalid"
+        )
+        if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in text):
+            raise invalid
+        if domain:
+            try:
+                domain.encode("idna")
+            except UnicodeError:
+                raise invalid from None
+        return text
 
 
 # The largest id a database column holds (a signed 64-bit integer).
@@ -58,7 +82,7 @@ class ModelChoicesField(forms.ModelMultipleChoiceField):
 class TeamMemberAddForm(forms.Form):
     """Add someone to a team by email address, with one of the team's roles."""
 
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email address of the person"),
         error_messages={
             "required": _("Enter the person's email address."),

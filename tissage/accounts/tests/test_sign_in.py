@@ -221,7 +221,18 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, post):
     )
 
 
-@pytest.mark.parametrize("email", ["", "not-an-address", "a@", "@example.org"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "not-an-address",
+        "a@",
+        "@example.org",
+        # Invisible characters pasted with an address: its email could never be sent.
+        "camille@example.org\u200f",
+        "cam\u200bille@example.org",
+    ],
+)
 def test_bad_email_address_is_a_form_error(client, post, email):
     response = post(SIGN_IN, {"email": email})
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ImpactCounter, Registration, ReportPhoto
-from tissage.core.forms import ModelChoicesField, PersonNameField
+from tissage.core.forms import EmailAddressField, ModelChoicesField, PersonNameField
 from tissage.core.photos import PhotosField
 
 from .services import MAX_REPORT_PHOTOS, Mark
@@ -80,7 +80,7 @@ class WalkInForm(forms.Form):
     name = PersonNameField(
         label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email (optional)"),
         required=False,
         error_messages={"invalid": _("Check the email address: it looks incomplete.")},

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.models import Action, Role
-from tissage.core.forms import PersonNameField
+from tissage.core.forms import EmailAddressField, PersonNameField
 
 
 def _role_label(role: Role, *, places: dict[int, int]) -> str:
@@ -28,7 +28,7 @@ class RegistrationForm(forms.Form):
         max_length=120,
         error_messages={"required": _("Give your name.")},
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Your email address"),
         help_text=_("For the confirmation, the calendar file and the link to cancel."),
         error_messages={
@@ -81,7 +81,7 @@ class AssistedRegistrationForm(forms.Form):
     name = PersonNameField(
         label=_("Name"), max_length=120, error_messages={"required": _("Give the person's name.")}
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email address (optional)"),
         required=False,
         help_text=_("Without an address, the person gets no email: tell them yourself."),

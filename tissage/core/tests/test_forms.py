@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from tissage.core.forms import ModelChoicesField, PersonNameField
+from tissage.core.forms import EmailAddressField, ModelChoicesField, PersonNameField
 from tissage.core.tests.factories import CommuneFactory
 from tissage.territories.models import Commune
 
@@ -38,3 +38,23 @@ def test_a_person_s_name_is_one_line_of_visible_text(name):
 
 def test_names_in_every_script_are_welcome():
     assert PersonNameField().clean("  Zoë N’Diaye-Łukasz 王 ") == "Zoë N’Diaye-Łukasz 王"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "camille@example.org\u200f",  # a right-to-left mark pasted after it
+        "camille\u200b@example.org",  # a zero-width space
+        "cam\u00adille@example.org",  # a soft hyphen
+        "camille@exa\u200emple.org",
+        "camille@" + "a" * 64 + ".org",  # a label IDNA cannot encode
+    ],
+)
+def test_an_address_with_invisible_characters_is_a_typing_error(address):
+    with pytest.raises(ValidationError) as refused:
+        EmailAddressField().clean(address)
+    assert [error.code for error in refused.value.error_list] == ["invalid"]
+
+
+def test_addresses_are_normalised_and_accented_domains_kept():
+    assert EmailAddressField().clean(" zoe@exa\u0301mple.fr ") == "zoe@exámple.fr"

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
-from tissage.core.forms import PersonNameField
+from tissage.core.forms import EmailAddressField, PersonNameField
 from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
 from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.geography import is_valid_point, parse_coordinate
@@ -105,7 +105,7 @@ class ContributionForm(forms.Form):
         required=False,
         help_text=_("Shown with the item unless you untick the box above."),
     )
-    guest_email = forms.EmailField(
+    guest_email = EmailAddressField(
         label=_("Your email address"),
         required=False,
         help_text=_("To confirm your contribution and tell you the team's decision. Never shown."),
@@ -118,7 +118,7 @@ class ContributionForm(forms.Form):
         required=False,
         help_text=_("Leave empty if they prefer: the item is then credited to you."),
     )
-    on_behalf_email = forms.EmailField(
+    on_behalf_email = EmailAddressField(
         label=_("Their email address (optional)"),
         required=False,
         help_text=_("They will be told of the team's decisions."),
