@@ -10,13 +10,18 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 # Line and paragraph breaks, control characters, and invisible format characters (a
-# right-to-left override, a zero-width joiner…): a name is shown in pages and in the
-# "From" of list mail, where a line break would break the header.
-_NOT_IN_A_NAME = {"Cc", "Cf", "Zl", "Zp"}
+# right-to-left override, a zero-width joiner…): neither a name, shown in pages and in
+# the "From" of list mail where a line break would break the header, nor an address,
+# which could then never be sent, may hold one.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _has_hidden_characters(text: str) -> bool:
+    return any(unicodedata.category(character) in _HIDDEN_CATEGORIES for character in text)
 
 
 def validate_person_name(value: str) -> None:
-    if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in value):
+    if _has_hidden_characters(value):
         raise ValidationError(
             _("A name is typed on one line, without invisible characters."),
             code="control_character",
@@ -42,18 +47,19 @@ class EmailAddressField(forms.EmailField):
 
     def to_python(self, value: Any) -> str:
         text = unicodedata.normalize("NFC", super().to_python(value) or "")
-        domain = text.rpartition("@")[2]
-        invalid = ValidationError(
-            self.error_messages.get("invalid", validate_email.message), code="invalid"
-        )
-        if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in text):
-            raise invalid
-        if domain:
-            try:
-                domain.encode("idna")
-            except UnicodeError:
-                raise invalid from None
+        if _has_hidden_characters(text) or not _idna_encodable(text.rpartition("@")[2]):
+            raise ValidationError(
+                self.error_messages.get("invalid", validate_email.message), code="invalid"
+            )
         return text
+
+
+def _idna_encodable(domain: str) -> bool:
+    try:
+        domain.encode("idna")
+    except UnicodeError:
+        return False
+    return True
 
 
 # The largest id a database column holds (a signed 64-bit integer).
