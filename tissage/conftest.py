@@ -12,8 +12,10 @@ from django.utils import translation
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Uploaded files go to a folder of the test's own, removed with it."""
-    settings.MEDIA_ROOT = tmp_path
+    """Uploaded files go to folders of the test's own, removed with it: public files to
+    the MEDIA_ROOT returned, private ones to PRIVATE_MEDIA_ROOT beside it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 
 

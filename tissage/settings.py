@@ -288,8 +288,38 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "assets"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Files only the app may hand out, after its access check (tissage/core/files.py): never
+# under MEDIA_ROOT or STATIC_ROOT, which a web server serves to anyone.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("TISSAGE_PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
+for _public_name, _public_root in (("MEDIA_ROOT", MEDIA_ROOT), ("STATIC_ROOT", STATIC_ROOT)):
+    if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(_public_root.resolve()):
+        raise ConfigurationError(
+            f"TISSAGE_PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) est dans {_public_name} "
+            f"({_public_root}), que tout le monde peut lire : choisissez un dossier à part.",
+            f"TISSAGE_PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) is inside {_public_name} "
+            f"({_public_root}), which anyone may read: choose a folder of its own.",
+        )
+# Who sends private files once the app has said yes: the app itself ("app"), or the
+# reverse proxy, told by a header: "nginx" (X-Accel-Redirect to the internal location
+# below) or "apache" (X-Sendfile, mod_xsendfile). README.md, "Production".
+PRIVATE_MEDIA_SERVER = os.environ.get("TISSAGE_PRIVATE_MEDIA_SERVER", "app").strip() or "app"
+if PRIVATE_MEDIA_SERVER not in {"app", "nginx", "apache"}:
+    raise ConfigurationError(
+        f"TISSAGE_PRIVATE_MEDIA_SERVER vaut « {PRIVATE_MEDIA_SERVER} » : écrivez app, nginx "
+        "ou apache.",
+        f'TISSAGE_PRIVATE_MEDIA_SERVER is "{PRIVATE_MEDIA_SERVER}": write app, nginx or apache.',
+    )
+PRIVATE_MEDIA_INTERNAL_URL = os.environ.get("TISSAGE_PRIVATE_MEDIA_INTERNAL_URL", "/_private/")
+if not (PRIVATE_MEDIA_INTERNAL_URL.startswith("/") and PRIVATE_MEDIA_INTERNAL_URL.endswith("/")):
+    raise ConfigurationError(
+        "TISSAGE_PRIVATE_MEDIA_INTERNAL_URL doit commencer et finir par « / » "
+        f"(reçu « {PRIVATE_MEDIA_INTERNAL_URL} »).",
+        "TISSAGE_PRIVATE_MEDIA_INTERNAL_URL must start and end with a slash "
+        f'(got "{PRIVATE_MEDIA_INTERNAL_URL}").',
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Public and private files in one storage: a name under private/ is private.
+    "default": {"BACKEND": "tissage.core.files.MediaStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "TISSAGE_STATICFILES_STORAGE",

@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from tissage.accounts.views import language_switch
+from tissage.core.views import public_media
 
 handler400 = "tissage.core.views.bad_request"
 handler403 = "tissage.core.views.permission_denied"
@@ -26,7 +25,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
     ),
     path("admin/", admin.site.urls),
-    # Uploaded files. A reverse proxy in front should serve /media/ itself; this keeps
-    # the demo and small installations working with nothing else to configure.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    # Public uploaded files. A reverse proxy in front should serve /media/ itself; this
+    # keeps the demo and small installations working with nothing else to configure.
+    # Private files are in another folder, served only by the views that check access.
+    path("media/<path:path>", public_media),
 ]

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from tissage.core.archives import Member, file_chunks, zip_stream
 from tissage.core.emails import email_send
+from tissage.core.files import export_name
 from tissage.core.models import OutgoingEmail
 from tissage.core.registry import personal_data_calls
 
@@ -268,7 +269,7 @@ def _file_members(files: list[FieldFile]) -> Iterator[Member]:
             handle = file_field.open("rb")
         except OSError:
             continue  # A file lost from the media folder is left out: the rest still goes.
-        yield Member(f"files/{file_field.name}", file_chunks(handle))
+        yield Member(f"files/{export_name(file_field)}", file_chunks(handle))
 
 
 def _uploaded_files(user: User) -> list[FieldFile]:

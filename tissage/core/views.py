@@ -2,10 +2,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 
 def _legal_context() -> dict[str, str]:
@@ -14,6 +16,14 @@ def _legal_context() -> dict[str, str]:
         "legal_contact": settings.LEGAL_CONTACT,
         "legal_host": settings.LEGAL_HOST,
     }
+
+
+@require_GET
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Public uploaded files (MEDIA_ROOT), for the demo and small installations; a
+    reverse proxy in front serves /media/ itself. Private files live in another folder
+    (core/files.py) and are never reached from here."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 @require_GET

@@ -7,4 +7,7 @@ class InventoriesConfig(registry.TissageAppConfig):
     name = "tissage.inventories"
     verbose_name = _("Participatory inventories")
     personal_data = "tissage.inventories.personal_data"
-    purges = ("tissage.inventories.contributions.services.unconfirmed_contributions_purge",)
+    purges = (
+        "tissage.inventories.contributions.services.unconfirmed_contributions_purge",
+        "tissage.inventories.moderation.services.photo_files_place",
+    )

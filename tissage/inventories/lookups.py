@@ -20,7 +20,7 @@ from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_fi
 from tissage.projects.models import Project
 
 from . import access, tokens
-from .models import Campaign, CampaignField, Category, Contribution, InventoryImport
+from .models import Campaign, CampaignField, Category, Contribution, InventoryImport, Photo
 
 # Campaigns ----------------------------------------------------------------------------
 
@@ -126,6 +126,19 @@ def get_item(
     if not access.can_view_item(request.user, item, rights):
         raise Http404
     return item
+
+
+def get_visible_photo(request: HttpRequest, pk: int) -> Photo:
+    """A photo, for whoever may see its item; 404 otherwise (an unpublished item's
+    photos are private files, served by the app only after this check)."""
+    photo = get_object_or_404(
+        Photo.objects.select_related("contribution__campaign__project"), pk=pk
+    )
+    item = photo.contribution
+    rights = access.campaign_rights(request.user, item.campaign)
+    if not access.can_view_item(request.user, item, rights):
+        raise Http404
+    return photo
 
 
 def merged_into(campaign: Campaign, pk: int) -> int | None:

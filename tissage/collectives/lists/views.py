@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import require, signs_in_back_to
+from tissage.core.files import private_file_response
 
 from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
@@ -203,16 +204,16 @@ def attachment(
 ) -> HttpResponseBase:
     collective, rights = lookups.get_readable_collective(request, slug)
     found = lookups.get_visible_attachment(request, collective, rights, attachment_id, filename)
-    response = FileResponse(
-        found.file.open("rb"),
-        content_type=found.content_type,
-        as_attachment=not found.is_image,
+    public = collective.archive_visibility == Collective.ArchiveVisibility.PUBLIC
+    return private_file_response(
+        found.file,
         filename=found.filename,
+        content_type=found.content_type,
+        # Pictures were re-encoded by the photo pipeline: shown in the page. Anything
+        # else (PDF) is downloaded, never opened as a page of this site.
+        inline=found.is_image,
+        cache="public, max-age=300" if public else "private, max-age=0, must-revalidate",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    if collective.archive_visibility != Collective.ArchiveVisibility.PUBLIC:
-        response["Cache-Control"] = "private"
-    return response
 
 
 # --- Reports and moderation of one message ------------------------------------------

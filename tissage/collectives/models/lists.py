@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.files import RandomName
+
 from .collective import PUBLIC_NAME_MAX, Collective
 
 
@@ -141,7 +143,9 @@ class Message(models.Model):
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="collectives/attachments/%Y/%m/")
+    # A private file with a random name, served only by the app to those who may read the
+    # message (tissage/core/files.py); the sender's name for it is kept in `filename`.
+    file = models.FileField(upload_to=RandomName("collectives/attachments", private=True))
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -157,6 +161,11 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def export_filename(self) -> str:
+        """In its author's data export, the file keeps the name they gave it."""
+        return self.filename
 
 
 class Report(models.Model):

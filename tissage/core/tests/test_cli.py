@@ -182,8 +182,30 @@ def test_summary_is_the_first_sentence():
             ["lancez « tissage migrate »", 'run "tissage migrate"'],
             78,
         ),
+        # Private files where the web server would hand them to anyone.
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_PRIVATE_MEDIA_ROOT": "var/media/private"},
+            ["est dans MEDIA_ROOT", "is inside MEDIA_ROOT"],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_PRIVATE_MEDIA_SERVER": "caddy"},
+            ["écrivez app, nginx ou apache", "write app, nginx or apache"],
+            78,
+        ),
     ],
-    ids=["no-secret-key", "database-url", "email-url", "number", "unreachable", "not-migrated"],
+    ids=[
+        "no-secret-key",
+        "database-url",
+        "email-url",
+        "number",
+        "unreachable",
+        "not-migrated",
+        "private-in-media",
+        "private-server",
+    ],
 )
 def test_configuration_error_is_one_line_in_french_and_english(checkout, args, env, says, code):
     result = run(checkout, *args, **env)

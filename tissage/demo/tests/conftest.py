@@ -24,7 +24,12 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[
     folder of the module's own.
     """
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    private = tmp_path_factory.mktemp("private")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PRIVATE_MEDIA_ROOT=private),
+        transaction.atomic(),
+    ):
         yield
         transaction.set_rollback(True)
 

@@ -29,7 +29,7 @@ from ..models.campaigns import Licence
 from . import heritage
 
 # Words the inventory URLs use after /inventaires/: no campaign may be called so.
-RESERVED_CAMPAIGN_SLUGS = {"nouveau", "confirmer"}
+RESERVED_CAMPAIGN_SLUGS = {"nouveau", "confirmer", "photos"}
 
 
 class SetupRefused(Exception):

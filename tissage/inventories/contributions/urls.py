@@ -1,8 +1,13 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from tissage.core.converters import choice_converter
 
 from . import views
 
+register_converter(choice_converter(("image", "thumbnail")), "photo_size")
+
 urlpatterns = [
+    path("photos/<int:pk>/<photo_size:size>/", views.photo, name="photo"),
     path("confirmer/<str:token>/", views.guest_confirm, name="guest_confirm"),
     path("<campaign_slug:slug>/contribuer/", views.contribute, name="contribute"),
     path("<campaign_slug:slug>/proches/", views.nearby, name="nearby"),

@@ -3,10 +3,14 @@ warning), the item list and item page, a guest's confirmation and a contributor'
 
 from __future__ import annotations
 
+import mimetypes
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
+from tissage.core.files import private_file_response
 from tissage.core.middleware import permits_for_self
 
 from .. import access, lookups
@@ -136,6 +141,22 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
         },
+    )
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase:
+    """A photo of an item that is not published (a published item's photos are public
+    files, at their own address): for its moderators and its contributor."""
+    found = lookups.get_visible_photo(request, pk)
+    file = found.image if size == "image" else found.thumbnail
+    suffix = PurePosixPath(file.name or "").suffix
+    return private_file_response(
+        file,
+        filename=f"photo-{found.pk}{'' if size == 'image' else '-thumbnail'}{suffix}",
+        content_type=mimetypes.guess_type(file.name or "")[0] or "application/octet-stream",
+        # A picture the pipeline re-encoded: safe to show in the page.
+        inline=True,
     )
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.files import PRIVATE, RandomName, file_move, is_private
 from tissage.territories.geography import Box, distance_metres
 
 from ..contributions.periods import century_of
@@ -246,16 +248,53 @@ class Contribution(models.Model):
         return str(_("a former participant"))
 
 
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def files_place(self) -> int:
+        """Move each photo's files to the side its item's status asks for: public once
+        the item is published, private before and after (tissage/core/files.py).
+
+        Called once a decision or a merge is committed, and daily by `tissage purge` for
+        whatever changed status another way (the admin). Returns the photos moved."""
+        moved = 0
+        misplaced = self.exclude(
+            Q(contribution__status=Contribution.Status.VALIDATED)
+            & ~Q(image__startswith=PRIVATE)
+            & ~Q(thumbnail__startswith=PRIVATE)
+        ).exclude(
+            ~Q(contribution__status=Contribution.Status.VALIDATED)
+            & Q(image__startswith=PRIVATE)
+            & Q(thumbnail__startswith=PRIVATE)
+        )
+        for photo in misplaced.select_related("contribution"):
+            private = photo.file_is_private()
+            changed = [
+                name
+                for name in ("image", "thumbnail")
+                if file_move(getattr(photo, name), private=private)
+            ]
+            if changed:
+                # The row names the new files only once they are written.
+                Photo.objects.filter(pk=photo.pk).update(
+                    **{name: getattr(photo, name).name for name in changed}
+                )
+                moved += 1
+        return moved
+
+
 class Photo(models.Model):
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="inventories/photos/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="inventories/thumbnails/%Y/%m/")
+    # Private until the item is published: an item waiting for moderation, refused or
+    # archived shows its photos only to those who may see it (tissage/core/files.py).
+    image = models.ImageField(upload_to=RandomName("inventories/photos", private=None))
+    thumbnail = models.ImageField(upload_to=RandomName("inventories/thumbnails", private=None))
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     credit = models.CharField(
         _("author of the photo"), max_length=120, help_text=_("Credited with the photo.")
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")
@@ -264,6 +303,24 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution} ({self.credit})"
+
+    def file_is_private(self) -> bool:
+        return self.contribution.status != Contribution.Status.VALIDATED
+
+    def _url(self, size: str) -> str:
+        file = self.image if size == "image" else self.thumbnail
+        if is_private(file.name or ""):
+            # Served by the app, to those who may see the item.
+            return reverse("inventories:photo", args=[self.pk, size])
+        return file.url
+
+    @property
+    def image_url(self) -> str:
+        return self._url("image")
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self._url("thumbnail")
 
 
 class ContributionEvent(models.Model):

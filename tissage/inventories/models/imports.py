@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.files import RandomName
+
 from .campaigns import Campaign
 
 
@@ -26,7 +28,8 @@ class InventoryImport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    file = models.FileField(upload_to="inventories/imports/%Y/%m/")
+    # Staff's source file: private, under a random name (tissage/core/files.py).
+    file = models.FileField(upload_to=RandomName("inventories/imports", private=True))
     original_name = models.CharField(max_length=200)
     format = models.CharField(max_length=10, choices=Format)
     # Source column → target (a contribution attribute or a campaign field key).

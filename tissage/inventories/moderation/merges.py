@@ -154,6 +154,8 @@ def contribution_merge(
             photo.contribution = keep
             photo.position = start + offset
         Photo.objects.bulk_update(photos, ["contribution", "position"])
+        # They now follow the kept item's status (public if it is published).
+        transaction.on_commit(Photo.objects.filter(contribution_id=keep.pk).files_place)
     Contribution.objects.filter(merged_into=duplicate).update(merged_into=keep)
 
     keep_changes: dict[str, list[Any]] = {"merged_from": [None, _reference(duplicate)]}

@@ -90,6 +90,9 @@ def contribution_decide(
         item.validated_at = timezone.now()
         fields.append("validated_at")
     item.save(update_fields=fields)
+    if (previous == Contribution.Status.VALIDATED) != (status == Contribution.Status.VALIDATED):
+        # Published photos become public files, withdrawn ones private again.
+        transaction.on_commit(Photo.objects.filter(contribution_id=item.pk).files_place)
     event = ContributionEvent.objects.create(
         contribution=item,
         kind=ContributionEvent.Kind.DECIDED,
@@ -334,3 +337,9 @@ def _edit_photos(
             photo.credit = credit
             recredited.append(photo)
     return removed, recredited
+
+
+def photo_files_place() -> int:
+    """Daily, with `tissage purge`: photos whose item changed status without a decision
+    here (in the admin, say) move to the public or private side it asks for."""
+    return Photo.objects.all().files_place()

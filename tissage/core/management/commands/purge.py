@@ -11,8 +11,10 @@ class Command(BaseCommand):
     help = (
         "Forget what the platform keeps no longer (cron, once a day). Sent emails go after "
         "30 days, sign-in requests and wrong-password records after a day, guests' "
-        "contributions never confirmed once their link expired. Safe to run at any time and "
-        "as often as you like; run it from cron once a day, e.g. '30 3 * * * tissage purge'."
+        "contributions never confirmed once their link expired; the photos of an inventory "
+        "item whose status changed in the admin move to the public or private folder. Safe "
+        "to run at any time and as often as you like; run it from cron once a day, e.g. "
+        "'30 3 * * * tissage purge'."
     )
 
     def handle(self, *args: object, **options: object) -> None:

@@ -550,7 +550,14 @@ class Command(BaseCommand):
         Contribution.objects.bulk_create(items, batch_size=BATCH_SIZE)
         _created_pks(Contribution, items)
 
-        files = [self._photo_files(rng, campaign.title) for _ in range(PHOTOS_PER_CAMPAIGN)]
+        # Public files for published items, private ones for the rest (core/files.py).
+        files = {
+            private: [
+                self._photo_files(rng, campaign.title, private=private)
+                for _ in range(PHOTOS_PER_CAMPAIGN)
+            ]
+            for private in (False, True)
+        }
 
         def credit(item: Contribution) -> str:
             if item.show_contributor and item.contributor is not None:
@@ -560,7 +567,7 @@ class Command(BaseCommand):
         photos, events = [], []
         for item in items:
             for position in range(1 if rng.random() < 0.75 else 2):
-                image, thumbnail, prepared = rng.choice(files)
+                image, thumbnail, prepared = rng.choice(files[item.validated_at is None])
                 photos.append(
                     Photo(
                         contribution=item,
@@ -606,8 +613,11 @@ class Command(BaseCommand):
                 return round(lon, 6), round(lat, 6)
         return commune.inside_point()
 
-    def _photo_files(self, rng: random.Random, label: str) -> tuple[str, str, PreparedPhoto]:
-        """One photo through the real pipeline, stored once; many items point to it."""
+    def _photo_files(
+        self, rng: random.Random, label: str, *, private: bool
+    ) -> tuple[str, str, PreparedPhoto]:
+        """One photo through the real pipeline, stored once; many items point to it (a
+        bench's data: moderating one of them would move the file from under the others)."""
         image = Image.new("RGB", (800, 600), rng.choice(PHOTO_COLOURS))
         draw = ImageDraw.Draw(image)
         for _ in range(8):
@@ -620,7 +630,8 @@ class Command(BaseCommand):
             SimpleUploadedFile("bench.jpg", buffer.getvalue(), content_type="image/jpeg")
         )
         # Files written now stay if the transaction rolls back: harmless bench leftovers.
-        holder = Photo()
+        status = Contribution.Status.SUBMITTED if private else Contribution.Status.VALIDATED
+        holder = Photo(contribution=Contribution(status=status))
         holder.image.save(prepared.image.name or "photo.jpg", prepared.image, save=False)
         holder.thumbnail.save(
             prepared.thumbnail.name or "thumbnail.webp", prepared.thumbnail, save=False

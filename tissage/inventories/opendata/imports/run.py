@@ -5,12 +5,10 @@ transaction — all of them or, on any failure, none."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
@@ -27,11 +25,6 @@ from .mapping import mapping_problems, mapping_suggest
 from .read import ImportRefused, Source, source_read
 
 BATCH_SIZE = 500
-
-
-def _stored_name(name: str) -> str:
-    path = PurePath(name)
-    return (slugify(path.stem)[:80] or "import") + path.suffix.lower()[:10]
 
 
 def _source_of(imp: InventoryImport) -> Source:
@@ -62,7 +55,8 @@ def import_create(
     return InventoryImport.objects.create(
         campaign=campaign,
         created_by=user,
-        file=ContentFile(content, name=_stored_name(name)),
+        # Stored under a random name (the field's upload_to); the person's is kept below.
+        file=ContentFile(content, name=name),
         original_name=name[:200],
         format=source.format,
         mapping=mapping,

@@ -1,6 +1,8 @@
 """Moderators' decisions and edits: the workflow and its history through the services;
 bulk decisions from the queue, one item's decision and its edit through HTTP."""
 
+from pathlib import Path
+
 import pytest
 
 from tissage.core.models import OutgoingEmail
@@ -299,7 +301,7 @@ def test_edit_photo_credits_and_remove_a_photo(
 ):
     found = item(campaign, photos=[a_photo("Jeanne"), a_photo("Paul")])
     first, second = found.photos.order_by("position")
-    removed_file, kept_file = media / second.image.name, media / first.image.name
+    removed_file, kept_file = Path(second.image.path), Path(first.image.path)
     assert removed_file.exists()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -160,3 +160,20 @@ def test_an_import_of_another_campaign_is_not_found(client, campaign, manager):
     other = campaign_create(project=ProjectFactory(), title="Autre")
     (_upload, review) = import_pages(other)
     assert client.get(review.replace(other.slug, campaign.slug)).status_code == 404
+
+
+def test_an_import_file_is_private_under_a_random_name(client, campaign, manager, settings):
+    from pathlib import Path
+
+    from tissage.core.files import PRIVATE
+
+    upload(client, campaign, csv_bytes(CSV_LINES), "liste de Mme Dupont.csv")
+
+    imp = InventoryImport.objects.get()
+    assert imp.original_name == "liste de Mme Dupont.csv"
+    assert imp.file.name.startswith(PRIVATE + "inventories/imports/")
+    assert "Dupont" not in imp.file.name and imp.file.name.endswith(".csv")
+    assert Path(imp.file.path).is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+    client.logout()
+    for name in (imp.file.name, imp.file.name.removeprefix(PRIVATE)):
+        assert client.get(f"/media/{name}").status_code == 404

@@ -1,0 +1,248 @@
+"""Uploaded files: public ones served by the web server, private ones only by the app.
+
+Every file people send or the platform keeps is stored under one of two roots:
+
+- **public** (`MEDIA_ROOT`, at `MEDIA_URL`): what anyone may see once it is on a page —
+  project covers, news pictures, organisation logos, action report photos and the photos
+  of published inventory items. The web server (or the demo's `/media/` view) serves
+  them as they are. Their names are random, so none can be guessed.
+- **private** (`PRIVATE_MEDIA_ROOT`, never under a URL): list attachments, inventory
+  imports, the photos of items not (or no longer) published. Only a view of the app
+  serves them, after its access check, through `private_file_response`: the file itself
+  (the demo and small installations), or a header that hands it to the reverse proxy
+  (`X-Accel-Redirect` for nginx, `X-Sendfile` for Apache), set by
+  `TISSAGE_PRIVATE_MEDIA_SERVER`.
+
+One storage (`MediaStorage`, Django's default) holds both: a stored name that starts
+with `private/` lives under the private root, any other under the public root. A file
+changes side by being moved to the other name (`file_move`), as an inventory photo does
+when its item is published or withdrawn. The rules per kind of file are in
+docs/architecture.md, "Files".
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
+
+PRIVATE = "private/"
+
+# How `private_file_response` hands a file over (TISSAGE_PRIVATE_MEDIA_SERVER).
+SERVE_APP = "app"
+SERVE_NGINX = "nginx"
+SERVE_APACHE = "apache"
+
+
+def is_private(name: str) -> bool:
+    return name.startswith(PRIVATE)
+
+
+@deconstructible(path="tissage.core.files.MediaStorage")
+class MediaStorage(Storage):
+    """The default storage: public names in a FileSystemStorage at MEDIA_ROOT, `private/…`
+    names in one at PRIVATE_MEDIA_ROOT, which has no URL. Each call goes to the storage
+    its name belongs to (another pair of storages, object stores say, can stand in for
+    these two without changing anything else)."""
+
+    def _side(self, name: str) -> tuple[FileSystemStorage, str, str]:
+        if is_private(name):
+            return _private_storage(str(settings.PRIVATE_MEDIA_ROOT)), name[len(PRIVATE) :], PRIVATE
+        return _public_storage(str(settings.MEDIA_ROOT), settings.MEDIA_URL), name, ""
+
+    def _open(self, name: str, mode: str = "rb") -> File[Any]:
+        storage, inner, _prefix = self._side(name)
+        return storage.open(inner, mode)
+
+    def _save(self, name: str, content: File[Any]) -> str:
+        storage, inner, prefix = self._side(name)
+        return prefix + storage.save(inner, content)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        storage, inner, prefix = self._side(name)
+        if max_length is not None:
+            max_length -= len(prefix)
+        return prefix + storage.get_available_name(inner, max_length=max_length)
+
+    def delete(self, name: str) -> None:
+        storage, inner, _prefix = self._side(name)
+        storage.delete(inner)
+
+    def exists(self, name: str) -> bool:
+        storage, inner, _prefix = self._side(name)
+        return storage.exists(inner)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        storage, inner, _prefix = self._side(path)
+        return storage.listdir(inner)
+
+    def size(self, name: str) -> int:
+        storage, inner, _prefix = self._side(name)
+        return storage.size(inner)
+
+    def path(self, name: str) -> str:
+        storage, inner, _prefix = self._side(name)
+        return storage.path(inner)
+
+    def get_modified_time(self, name: str) -> datetime:
+        storage, inner, _prefix = self._side(name)
+        return storage.get_modified_time(inner)
+
+    def url(self, name: str | None) -> str:
+        if name and is_private(name):
+            # A template that shows a private file must link to the app's view of it.
+            raise ValueError(f"{name} is a private file: it has no public address.")
+        storage, inner, _prefix = self._side(name or "")
+        return storage.url(inner)
+
+
+@functools.cache
+def _public_storage(location: str, base_url: str) -> FileSystemStorage:
+    return FileSystemStorage(location=location, base_url=base_url)
+
+
+@functools.cache
+def _private_storage(location: str) -> FileSystemStorage:
+    # No URL of its own: FileSystemStorage would fall back to MEDIA_URL.
+    return _NoUrlStorage(location=location)
+
+
+class _NoUrlStorage(FileSystemStorage):
+    def url(self, name: str | None) -> str:
+        raise ValueError(f"{name} is a private file: it has no public address.")
+
+
+@deconstructible(path="tissage.core.files.RandomName")
+class RandomName:
+    """`upload_to` for a field: `folder/YYYY/MM/<random>.<ext>`, under `private/` when
+    asked. The uploader's file name is never kept in the stored name (it can hold a
+    person's name or a date); the model keeps it in a field of its own where it is
+    needed. `private=None` asks the instance: `instance.file_is_private()`."""
+
+    def __init__(self, folder: str, *, private: bool | None = False) -> None:
+        self.folder = folder
+        self.private = private
+
+    def __call__(self, instance: Any, filename: str) -> str:
+        private = instance.file_is_private() if self.private is None else self.private
+        return stored_name(self.folder, filename, private=private)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomName) and (self.folder, self.private) == (
+            other.folder,
+            other.private,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.folder, self.private))
+
+
+def stored_name(folder: str, filename: str, *, private: bool) -> str:
+    """A fresh random name in `folder` keeping only the extension of `filename`."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    if not (1 < len(suffix) <= 10 and suffix[1:].isalnum() and suffix[1:].isascii()):
+        suffix = ""
+    today = date.today()
+    name = f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return PRIVATE + name if private else name
+
+
+def export_name(file: FieldFile) -> str:
+    """The file's name in a person's data export: its folder without `private/`, and the
+    name the person gave it when the row keeps one (`export_filename`), after the random
+    stem so that two files of the same name do not collide."""
+    path = PurePosixPath((file.name or "").removeprefix(PRIVATE))
+    given = getattr(file.instance, "export_filename", "")
+    if given:
+        return str(path.with_name(f"{path.stem}-{PurePosixPath(given).name}"))
+    return str(path)
+
+
+def file_move(file: FieldFile, *, private: bool) -> bool:
+    """Move a stored file to the private or the public side; True if it moved.
+
+    The field's new name is set on the instance; the caller saves the row (after the
+    move: a row must never name a file that is not there yet). The old file is removed
+    once the copy is written.
+    """
+    name = file.name or ""
+    if not name or is_private(name) == private:
+        return False
+    file_rename(file, PRIVATE + name if private else name.removeprefix(PRIVATE))
+    return True
+
+
+def file_rename(file: FieldFile, target: str) -> None:
+    """Store the file under `target` (or a free name beside it) and remove the old one;
+    the field's new name is set on the instance, for the caller to save."""
+    storage = file.storage
+    name = file.name or ""
+    with storage.open(name, "rb") as source:
+        saved = storage.save(target, source)
+    storage.delete(name)
+    file.name = saved
+
+
+def files_make_private(rows: QuerySet[Any], field: str, folder: str) -> int:
+    """Move the public files of `field` in `rows` to random private names (the data
+    migrations that made attachments, imports and unpublished photos private). A file
+    missing from the disk is left as it is named. Returns the files moved."""
+    moved = 0
+    for row in rows.exclude(**{f"{field}__startswith": PRIVATE}).exclude(**{field: ""}):
+        file = getattr(row, field)
+        if not file.storage.exists(file.name):
+            continue
+        file_rename(file, stored_name(folder, file.name, private=True))
+        rows.model.objects.filter(pk=row.pk).update(**{field: file.name})
+        moved += 1
+    return moved
+
+
+def private_file_response(
+    file: FieldFile,
+    *,
+    filename: str,
+    content_type: str,
+    inline: bool = False,
+    cache: str = "private, max-age=0, must-revalidate",
+) -> HttpResponseBase:
+    """Send a stored file after the caller has checked who may have it.
+
+    `Content-Disposition: attachment` unless `inline` (only for pictures the photo
+    pipeline re-encoded), `nosniff`, and not shared by caches unless the caller says so.
+    With TISSAGE_PRIVATE_MEDIA_SERVER set, the reverse proxy sends the bytes: nginx reads
+    `X-Accel-Redirect` (an internal location, TISSAGE_PRIVATE_MEDIA_INTERNAL_URL, mapped
+    to the private folder), Apache's mod_xsendfile reads `X-Sendfile` (the file's path).
+    """
+    name = file.name or ""
+    server = settings.PRIVATE_MEDIA_SERVER
+    response: HttpResponseBase
+    if server == SERVE_APP:
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    else:
+        response = HttpResponse(content_type=content_type)
+        if server == SERVE_NGINX:
+            inner = name.removeprefix(PRIVATE) if is_private(name) else name
+            prefix = settings.PRIVATE_MEDIA_INTERNAL_URL if is_private(name) else settings.MEDIA_URL
+            response["X-Accel-Redirect"] = prefix + quote(inner)
+        else:
+            response["X-Sendfile"] = file.storage.path(name)
+    disposition = content_disposition_header(as_attachment=not inline, filename=filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache
+    return response
