@@ -200,21 +200,23 @@ def _upright_pixels(
 
 
 def _decode(upload: File[Any]) -> Image.Image:
-    """Open and fully decode the upload, or raise a ValidationError saying what to do."""
+    """Open and fully decode the upload, or raise a ValidationError saying what to do.
+
+    Pillow reads a copy of the upload, never the upload itself: closing an image closes
+    the file it was read from, even a file it was given, and a refused picture is closed
+    before its pixels are read — the caller's upload stays open, where it was (a form
+    field validator seeks it back, a form may read it again).
+    """
     size = upload.size if upload.size is not None else _measure(upload)
     if size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _(
-                "This photo is too large (%(size)d MB). The limit is 15 MB: "
-                "send a smaller copy, for example by sharing it from your phone "
-                "in a reduced size."
-            ),
-            params={"size": -(-size // (1024 * 1024))},
-            code="too_large",
-        )
+        raise _too_large(size)
     upload.seek(0)
-    head = upload.read(16)
+    # At most one byte more than the limit, whatever size the upload claimed.
+    data = upload.read(MAX_PHOTO_BYTES + 1)
     upload.seek(0)
+    if len(data) > MAX_PHOTO_BYTES:
+        raise _too_large(len(data))
+    head = data[:16]
     kind = _sniff(head)
     if kind == "HEIF" and HeifImageFile is None:
         raise ValidationError(
@@ -239,7 +241,7 @@ def _decode(upload: File[Any]) -> Image.Image:
         # Pillow only warns about a decompression bomb below twice its limit: refuse it too.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = _open(upload, kind)
+            image = _open(io.BytesIO(data), kind)
             if image.width * image.height > MAX_PHOTO_PIXELS:
                 raise _too_many_pixels(image.width * image.height)
             image.load()
@@ -275,12 +277,24 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def _open(upload: File[Any], kind: str) -> Image.Image:
+def _open(source: io.BytesIO, kind: str) -> Image.Image:
     if kind == "HEIF" and HeifImageFile is not None:
         # Used directly rather than registered with Pillow, so that no other upload
         # in the project starts accepting HEIF as a side effect of importing this module.
-        return HeifImageFile(upload)
-    return Image.open(upload, formats=[kind])
+        return HeifImageFile(source)
+    return Image.open(source, formats=[kind])
+
+
+def _too_large(size: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "This photo is too large (%(size)d MB). The limit is 15 MB: "
+            "send a smaller copy, for example by sharing it from your phone "
+            "in a reduced size."
+        ),
+        params={"size": -(-size // (1024 * 1024))},
+        code="too_large",
+    )
 
 
 def _too_many_pixels(pixels: int | None) -> ValidationError:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
 
@@ -24,9 +25,18 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 class PhotoInline(admin.TabularInline):
+    """An item's photos, shown; their credit and order may change, a photo may go. No file
+    is taken here: every photo comes through the contribution forms, which make it and its
+    thumbnail from the pixels alone (core.photos) — a file sent here would have kept its
+    GPS position and its full size, beside a thumbnail of another picture."""
+
     model = Photo
     extra = 0
-    readonly_fields = ["width", "height"]
+    fields = ["image", "thumbnail", "width", "height", "credit", "position"]
+    readonly_fields = ["image", "thumbnail", "width", "height"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Contribution | None = None) -> bool:
+        return False
 
 
 class EventInline(admin.TabularInline):

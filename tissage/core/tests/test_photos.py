@@ -9,6 +9,7 @@ import pillow_heif
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms
 
@@ -273,6 +274,45 @@ def test_validate_photo_accepts_a_photo_and_leaves_the_file_where_it_was():
     validate_photo(photo)
 
     assert photo.tell() == 5
+
+
+def test_validate_photo_refuses_too_many_pixels_and_leaves_the_file_open():
+    """From 40 to 89 million pixels (Pillow's own bomb limit), the picture is opened before
+    it is refused: closing it closed the upload too, and seeking it back was a 500."""
+    data = encode(Image.new("1", (8000, 6250)), "PNG")  # 50 million pixels, 6 kB
+    photo = upload(data, "scan.png")
+    photo.seek(5)
+
+    with pytest.raises(ValidationError) as refusal:
+        validate_photo(photo)
+
+    assert refusal.value.code == "pixels"
+    assert refusal.value.params == {"millions": 50}
+    assert not photo.closed
+    assert photo.tell() == 5
+
+
+def test_a_form_field_with_validate_photo_refuses_50_million_pixels_with_a_message():
+    class PhotoForm(forms.Form):
+        photo = forms.FileField(validators=[validate_photo])
+
+    form = PhotoForm(
+        files={"photo": upload(encode(Image.new("1", (8000, 6250)), "PNG"), "scan.png")}
+    )
+
+    assert not form.is_valid()
+    assert form.errors.as_data()["photo"][0].code == "pixels"
+
+
+def test_a_file_larger_than_it_claims_is_refused_before_decoding():
+    data = jpeg_with_gps((64, 64)) + b"\x00" * (16 * 1024 * 1024)
+    liar = File(io.BytesIO(data), name="photo.jpg")
+    liar.size = 1000
+
+    with pytest.raises(ValidationError) as refusal:
+        photo_prepare(liar)
+
+    assert refusal.value.code == "too_large"
 
 
 def test_validate_photo_works_as_a_form_field_validator():

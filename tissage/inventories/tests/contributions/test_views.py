@@ -2,12 +2,14 @@
 confirmation, decisions by email, the contributor's answer, list and item pages."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 from shapely import Point
 
 from tissage.core.tests.factories import UserFactory
@@ -399,6 +401,28 @@ def test_a_50_mb_photo_is_refused_with_a_clear_message(client, campaign):
     assert response.status_code == 200
     assert "IMG_9999.jpg" in page and "Mo" in page
     assert not Contribution.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("image_format", "mode"), [("PNG", "1"), ("JPEG", "L")], ids=["png", "jpeg"]
+)
+def test_a_50_megapixel_photo_is_refused_with_a_clear_message(
+    client, in_english, campaign, media, image_format, mode
+):
+    """Above the 40 million pixels of the pipeline, below Pillow's own bomb limit
+    (89 million): a form error, not a 500, and nothing kept (issue #11, point 7)."""
+    buffer = io.BytesIO()
+    Image.new(mode, (8000, 6250)).save(buffer, format=image_format)  # small on disk
+    upload = photo(f"IMG_0050.{image_format.lower()}", buffer.getvalue())
+
+    response = client.post(contribute_url(campaign), form_data(campaign, photos=[upload]))
+
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["photos"]
+    assert error.startswith(f"IMG_0050.{image_format.lower()} : ")
+    assert "(50 million). The limit is 40 million" in error
+    assert not Contribution.objects.exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]
 
 
 def test_the_duplicate_warning_shows_no_item_before_moderation(client, campaign, facilitator):
