@@ -7,6 +7,12 @@ obvious, does it invite, does anything overflow? Run against a server, e.g. the 
     uv run python scripts/screenshots.py                   # the demo's main pages
     uv run python scripts/screenshots.py /projets/ /page-qui-n-existe-pas/
 
+Pages for a role: `--as EMAIL` opens a session for that person in the server's database
+(run with the server's TISSAGE_DATA_DIR or DATABASE_URL, and its SECRET_KEY):
+
+    TISSAGE_DATA_DIR=var SECRET_KEY=$(cat var/demo-secret-key) \
+        uv run python scripts/screenshots.py --as animatrice@demo.tissage.local /inventaires/…
+
 Pictures go to var/screenshots/<width>/<path>.png (full page). A page wider than the
 window (something overflows) is said on the terminal. Uses Debian's Chromium
 (/usr/bin/chromium, or TISSAGE_CHROMIUM) through Playwright; no network beyond the server.
@@ -44,13 +50,39 @@ def file_name(path: str) -> str:
     return f"{name}.png"
 
 
+def session_of(email: str) -> tuple[str, str]:
+    """(cookie name, value) of a new session signed in as `email`, made in the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tissage.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tissage.accounts.models import User
+
+    user = User.objects.get(email=email)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return settings.SESSION_COOKIE_NAME, session.session_key or ""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", help="paths to capture (default: the demo's)")
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", type=Path, default=Path("var/screenshots"))
     parser.add_argument("--language", default="fr", choices=["fr", "en"])
+    parser.add_argument("--as", dest="email", help="signed in as this person (see above)")
     options = parser.parse_args()
+    cookies = []
+    if options.email:
+        name, value = session_of(options.email)
+        cookies = [{"name": name, "value": value, "url": options.base_url}]
     paths = options.paths or DEMO_PATHS
     overflowing = 0
     with sync_playwright() as playwright:
@@ -65,6 +97,7 @@ def main() -> int:
                 locale=options.language,
                 extra_http_headers={"Accept-Language": options.language},
             )
+            context.add_cookies(cookies)  # type: ignore[arg-type]
             page = context.new_page()
             for path in paths:
                 response = page.goto(options.base_url + path, wait_until="networkidle")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, CampaignField, Category, Contribution, ContributionEvent, Photo
 
@@ -32,11 +34,21 @@ class PhotoInline(admin.TabularInline):
 
     model = Photo
     extra = 0
-    fields = ["image", "thumbnail", "width", "height", "credit", "position"]
-    readonly_fields = ["image", "thumbnail", "width", "height"]
+    fields = ["picture", "width", "height", "credit", "position"]
+    readonly_fields = ["picture", "width", "height"]
 
     def has_add_permission(self, request: HttpRequest, obj: Contribution | None = None) -> bool:
         return False
+
+    @admin.display(description=_("photo"))
+    def picture(self, photo: Photo) -> str:
+        # Through `image_url`: an unpublished item's photo is a private file, which only
+        # the app's view serves (core/files.py).
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" width="120"></a>',
+            photo.image_url,
+            photo.thumbnail_url,
+        )
 
 
 class EventInline(admin.TabularInline):

@@ -23,7 +23,7 @@ def test_an_item_s_photos_are_shown_and_credited_but_no_file_is_taken(client, ca
     assert page.status_code == 200
     html = page.content.decode()
     assert 'type="file"' not in html
-    assert photo.image.url in html
+    assert photo.image_url in html and photo.thumbnail_url in html
     [photos] = [
         inline
         for inline in page.context["inline_admin_formsets"]
