@@ -16,6 +16,7 @@ from tissage.collectives import tokens
 from tissage.collectives.lists.mail import inbound
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
 
+from .dnszone import DkimKey
 from .helpers import DOMAIN, LIST, eml, jpeg_with_exif, mail_in, member
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_new_thread_from_a_member(collective, people):
 
 
 def test_signed_reply_address_routes_without_headers(parent, people):
-    address = tokens.reply_address(parent.collective, parent.thread_id)
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
     raw = eml("stranger.eml").replace(
         b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
     )
@@ -146,6 +147,61 @@ def test_signed_reply_address_routes_without_headers(parent, people):
     assert mail.status == InboundMail.Status.POSTED
     assert mail.message.thread_id == parent.thread_id
     assert mail.recipient == address
+
+
+def test_a_reply_address_takes_mail_from_its_member_only(parent, people):
+    # Bruno's copy, forwarded to Claire (or read by someone else): her reply to his
+    # address is not posted as a reply of his, nor of hers (issue #11, point 2).
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"claire.dubois@outlook.fr"
+    )
+
+    mail, out = mail_in(raw, "--recipient", address)
+
+    assert (mail.status, mail.reason) == ("held", "reply_address")
+    assert mail.message is None
+    assert parent.thread.messages.count() == 1
+    assert "held: reply_address (jardins)" in out
+
+
+def test_a_reply_address_needs_the_sender_proven_too(parent, people, dns_zone):
+    # The From matches the address, but anyone can write that From: gmail.com signs
+    # its mail, and this one is not signed.
+    dns_zone.dmarc("gmail.com")
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+
+    mail, _out = mail_in(raw, "--recipient", address)
+
+    assert (mail.status, mail.reason, mail.verification) == ("held", "unverified", "missing")
+
+
+@pytest.mark.parametrize(
+    "local_part",
+    [
+        "jardins+{thread}.{user}.AAAAAAAAAAAA",  # a forged signature
+        "jardins+{thread}.{other}.{signature}",  # Bruno's signature, another member
+        "jardins+{thread}.{signature}",  # the older form, which named no member
+    ],
+)
+def test_a_reply_address_that_is_not_ours_routes_by_headers(parent, people, local_part):
+    bruno, claire = people["bruno"], people["claire"]
+    signature = tokens.reply_address(parent.collective, parent.thread_id, bruno.pk)
+    signature = signature.split("@")[0].rsplit(".", 1)[1]
+    local = local_part.format(
+        thread=parent.thread_id, user=bruno.pk, other=claire.pk, signature=signature
+    )
+
+    read = tokens.reply_address_read(local)
+    mail, _out = mail_in(eml("new_thread_member.eml"), "--recipient", f"{local}@{DOMAIN}")
+
+    assert read == tokens.ReplyAddress("jardins")
+    # Alice's mail names no thread in its headers: a new thread, posted as hers.
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread_id != parent.thread_id
 
 
 def test_reply_to_a_reply_goes_under_that_reply(parent, people):
@@ -293,17 +349,21 @@ def test_malformed_mail_is_stored_and_ignored(collective, raw):
 
 
 def test_oversized_mail_keeps_headers_and_tells_the_sender(
-    collective, people, settings, django_capture_on_commit_callbacks
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
 ):
     settings.LIST_MAX_MESSAGE_BYTES = 2000
-    raw = eml("new_thread_member.eml") + b"x" * 3000
+    key = DkimKey("example.net")
+    dns_zone.dkim_key(key)
+    raw = key.sign(eml("new_thread_member.eml") + b"x" * 3000)
     django_mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         mail, _out = mail_in(raw)
 
     assert (mail.status, mail.reason) == ("ignored", "too_large")
-    assert bytes(mail.raw).startswith(b"Return-Path")
+    # Signed by the sender's domain: the notice goes to the sender, not to a forged From.
+    assert mail.verification == InboundMail.Verification.DKIM
+    assert bytes(mail.raw).startswith(b"DKIM-Signature")
     assert len(mail.raw) < 2000
     assert b"tomates cerises" not in bytes(mail.raw)
     assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
@@ -319,6 +379,26 @@ def test_oversized_mail_keeps_headers_and_tells_the_sender(
         )
     assert (again.reason, stranger.reason) == ("too_large", "too_large")
     assert len(django_mail.outbox) == 1
+
+
+def test_oversized_mail_from_an_unproven_address_is_not_answered(
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
+):
+    # Anyone can put a member's address in From: a notice would go to an innocent
+    # (backscatter). example.net signs nothing here; gmail.com publishes DMARC.
+    settings.LIST_MAX_MESSAGE_BYTES = 2000
+    dns_zone.dmarc("gmail.com")
+    unsigned = eml("new_thread_member.eml") + b"x" * 3000
+    forged = unsigned.replace(b"alice.martin@example.net", b"bruno.lefevre@gmail.com")
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _out = mail_in(unsigned)
+        second, _out = mail_in(forged.replace(b"Message-ID: <", b"Message-ID: <other-"))
+
+    assert (first.reason, first.verification) == ("too_large", "unsigned")
+    assert (second.reason, second.verification) == ("too_large", "missing")
+    assert django_mail.outbox == []
 
 
 def test_oversized_auto_reply_is_not_answered(

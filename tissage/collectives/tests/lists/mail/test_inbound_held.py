@@ -160,3 +160,50 @@ def test_a_held_mail_that_cannot_be_read_is_refused_with_a_message_not_a_crash(c
     held.refresh_from_db()
     assert held.status == InboundMail.Status.HELD
     assert Message.objects.count() == 0
+
+
+# --- mail whose sender is not proven (issue #11, point 2) ----------------------------------
+
+
+def test_a_forged_member_mail_says_why_it_is_held_and_can_still_be_posted(
+    client, collective, parent, people, dns_zone
+):
+    dns_zone.dmarc("gmail.com")
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("gmail_reply.eml", parent))
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    moderation = f"/collectifs/{collective.slug}/moderation/"
+
+    page = client.get(moderation)
+
+    assert [row.mail.pk for row in page.context["mails"]] == [mail.pk]
+    assert "sender not verified: DKIM signature missing" in page.text
+
+    # The coordinator knows Bruno wrote it (he said so at the meeting): posted as his.
+    response = client.post(
+        f"/collectifs/{collective.slug}/moderation/emails/{mail.pk}/", {"action": "approve"}
+    )
+
+    assert response.status_code == 302
+    mail.refresh_from_db()
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.author == people["bruno"]
+    assert mail.message.parent_id == parent.pk
+
+
+def test_other_held_mail_shows_its_reason_alone(client, collective, dns_zone):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail_in(eml("stranger.eml"))
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/collectifs/{collective.slug}/moderation/")
+
+    assert "the sender is not a member" in page.text
+    assert "not verified" not in page.text
+    assert dns_zone.queries == []  # a stranger is held: nothing to check
