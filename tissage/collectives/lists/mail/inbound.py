@@ -12,7 +12,8 @@ received (same Message-ID) → ignored; then by sender: a pending member's or a 
 mail is held; an active member's mail is held when it came to another member's reply
 address, or when nothing proves the From address is theirs (`authentication`, issue #11,
 point 2); otherwise it is posted (a first post may be held when the collective holds
-first posts). Nothing automatic is ever answered, so two robots cannot mail each other
+first posts), its text cut at `services.BODY_MAX` characters with the whole text attached
+(point 11). Nothing automatic is ever answered, so two robots cannot mail each other
 forever, and nothing is ever answered to an address that may be forged.
 """
 
@@ -26,13 +27,16 @@ from email.message import Message as MimeMessage
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User, normalise_email
 from tissage.collectives import tokens
 from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import PreparedAttachment, text_attachment
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
@@ -165,6 +169,43 @@ def _place(
     return None, None
 
 
+# The file that holds the whole text of a message too long for the list.
+FULL_TEXT_NAME = "message-complet.txt"
+
+
+class TooLong(Exception):
+    """Even as an attached file, the text is larger than an attachment may be."""
+
+
+def _body_fit(body: str) -> tuple[str, list[PreparedAttachment]]:
+    """The text to post and, when it is longer than the web form takes
+    (`services.BODY_MAX`), the whole text as a file: its first part stays readable on
+    the thread's page, which would otherwise render megabytes of Markdown."""
+    if len(body) <= services.BODY_MAX:
+        return body, []
+    try:
+        full = text_attachment(FULL_TEXT_NAME, body)
+    except ValidationError as error:
+        raise TooLong from error
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _(
+            "(This message is longer than %(count)s characters: the whole text is in the "
+            "attached file “%(name)s”.)"
+        ) % {
+            "count": number_format(services.BODY_MAX, force_grouping=True),
+            "name": FULL_TEXT_NAME,
+        }
+    room = services.BODY_MAX - len(note) - 2
+    cut = body[:room]
+    # End on a line or a word when there is one near the end, not inside a word.
+    for separator in ("\n", " "):
+        at = cut.rfind(separator)
+        if at > room - 2000:
+            cut = cut[:at]
+            break
+    return f"{cut.rstrip()}\n\n{note}", [full]
+
+
 def _post(
     *,
     mail: InboundMail,
@@ -177,6 +218,10 @@ def _post(
     author_name: str,
     membership: CollectiveMembership | None,
 ) -> Message:
+    """Post the mail in its thread (or a new one). Raises TooLong."""
+    body, full_text = _body_fit(body)
+    # The whole text comes first, and on top of the files the sender attached.
+    attachments = [*full_text, *content.attachments]
     thread, parent = _place(message, collective, target.thread_id)
     message_id = mail.message_id_header
     if not message_id or Message.objects.filter(message_id=message_id).exists():
@@ -190,7 +235,7 @@ def _post(
             body=body,
             source=Message.Source.EMAIL,
             message_id=message_id,
-            attachments=content.attachments,
+            attachments=attachments,
             membership=membership,
         )
     return services.message_reply(
@@ -201,7 +246,7 @@ def _post(
         body=body,
         source=Message.Source.EMAIL,
         message_id=message_id,
-        attachments=content.attachments,
+        attachments=attachments,
         membership=membership,
     )
 
@@ -303,17 +348,22 @@ def _decide_by_sender(
         # Only quotes, or a reply our parser emptied by mistake: a coordinator sees it.
         mail.status, mail.reason = Status.HELD, Reason.EMPTY
         return
-    posted = _post(
-        mail=mail,
-        message=message,
-        target=target,
-        collective=collective,
-        content=content,
-        body=content.body,
-        author=user,
-        author_name="",
-        membership=membership,
-    )
+    try:
+        posted = _post(
+            mail=mail,
+            message=message,
+            target=target,
+            collective=collective,
+            content=content,
+            body=content.body,
+            author=user,
+            author_name="",
+            membership=membership,
+        )
+    except TooLong:
+        mail.status, mail.reason = Status.IGNORED, Reason.TOO_LARGE
+        _tell_too_large(mail, collective, limit=settings.LIST_MAX_ATTACHMENT_BYTES)
+        return
     mail.message = posted
     if posted.status == Message.Status.HELD:
         mail.status, mail.reason = Status.HELD, Reason.FIRST_POST
@@ -321,7 +371,7 @@ def _decide_by_sender(
         mail.status, mail.reason = Status.POSTED, Reason.NONE
 
 
-def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
+def _tell_too_large(mail: InboundMail, collective: Collective, *, limit: int | None = None) -> None:
     """Tell a person with an account, once per mail even if it is delivered again, in
     their language; never a stranger, and never an address that nothing proves is the
     sender's (`mail.verification`): a notice to a forged From address is spam to an
@@ -337,13 +387,14 @@ def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
     )
     if user is None or told or not mail.sender_verified:
         return
+    limit = limit or settings.LIST_MAX_MESSAGE_BYTES
     email_send(
         to=mail.sender,
         template="emails/collectives/lists/mail/too_large",
         context={
             "collective": collective,
             "subject": mail.subject,
-            "limit_mb": max(1, settings.LIST_MAX_MESSAGE_BYTES // (1024 * 1024)),
+            "limit_mb": max(1, limit // (1024 * 1024)),
         },
         reason=_("You sent an email to the list of the collective %(name)s.")
         % {"name": collective.name},
@@ -443,19 +494,22 @@ def held_mail_approve(*, mail: InboundMail, moderator: User) -> Message:
         except Exception as error:  # held as malformed because reading it failed once
             raise ValueError("This email cannot be posted.") from error
         author = User.objects.filter(email=normalise_email(locked.sender)).first()
-        posted = _post(
-            mail=locked,
-            message=message,
-            target=target,
-            collective=locked.collective,
-            content=content,
-            # The coordinator chose to post it: if nothing was left once the quotes
-            # were removed, the whole text is better than an empty message.
-            body=content.body or content.full_text or "…",
-            author=author,
-            author_name=locked.sender_name or locked.sender.split("@", 1)[0],
-            membership=None,
-        )
+        try:
+            posted = _post(
+                mail=locked,
+                message=message,
+                target=target,
+                collective=locked.collective,
+                content=content,
+                # The coordinator chose to post it: if nothing was left once the quotes
+                # were removed, the whole text is better than an empty message.
+                body=content.body or content.full_text or "…",
+                author=author,
+                author_name=locked.sender_name or locked.sender.split("@", 1)[0],
+                membership=None,
+            )
+        except TooLong as error:
+            raise ValueError("This email is too long to be posted.") from error
     locked.message = posted
     locked.status = Status.POSTED
     locked.decided_by = moderator

@@ -10,10 +10,12 @@ from django.core import mail as django_mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
+from django.urls import reverse
 from PIL import Image
 
 from tissage.collectives import tokens
 from tissage.collectives.lists.mail import inbound
+from tissage.collectives.lists.services import BODY_MAX
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
 
 from .dnszone import DkimKey
@@ -436,6 +438,111 @@ def test_a_bug_of_ours_keeps_the_mail_for_a_coordinator(collective, people, monk
 
     assert (mail.status, mail.reason) == ("held", "malformed")
     assert not Message.objects.exists()
+
+
+# --- longer than the web form takes (issue #11, point 11) -----------------------------------
+
+
+def long_mail(text: str, message_id: str = "<long@example.net>") -> bytes:
+    return (
+        "From: Alice Martin <alice.martin@example.net>\r\n"
+        f"To: {LIST}\r\n"
+        "Subject: Compte rendu de l'assemblée\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        f"{text}\r\n"
+    ).encode()
+
+
+def test_a_5_mb_one_line_mail_keeps_its_first_part_and_attaches_the_whole_text(
+    client, collective, people
+):
+    text = "compost " * 625_000  # 5,000,000 characters on one line
+    mail, _out = mail_in(long_mail(text))
+
+    assert mail.status == InboundMail.Status.POSTED
+    message = mail.message
+    # What the thread's page renders is no longer than what the web form takes.
+    assert len(message.body) <= BODY_MAX
+    assert message.body.startswith("compost compost")
+    # The last line says where the rest is.
+    assert "message-complet.txt" in message.body.rsplit("\n\n", 1)[1]
+    (attachment,) = message.attachments.all()
+    assert (attachment.filename, attachment.content_type) == (
+        "message-complet.txt",
+        "text/plain; charset=utf-8",
+    )
+    with attachment.file.open("rb") as stored:
+        assert stored.read().decode() == text.strip()
+    assert attachment.size == len(text.strip())
+
+    page = client.get(reverse("collectives:thread", args=[collective.slug, message.thread_id]))
+    assert page.status_code == 200
+    assert len(page.content) < 2 * BODY_MAX
+    assert "message-complet.txt" in page.text
+    download = client.get(
+        reverse(
+            "collectives:attachment", args=[collective.slug, attachment.pk, attachment.filename]
+        )
+    )
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_long_mail_is_cut_between_words_and_keeps_its_files(collective, people):
+    text = "Ordre du jour\n\n" + "un point à discuter, " * 3000
+    message = EmailMessage()
+    message["From"] = "Alice Martin <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Ordre du jour"
+    message.set_content(text)
+    message.add_attachment(jpeg_with_exif(), maintype="image", subtype="jpeg", filename="a.jpg")
+
+    mail, _out = mail_in(message.as_bytes())
+
+    body = mail.message.body
+    assert len(body) <= BODY_MAX
+    kept = body.rsplit("\n\n", 1)[0]
+    assert text.startswith(kept)
+    assert text[len(kept)] == " "  # cut between two words
+    names = [a.filename for a in mail.message.attachments.order_by("pk")]
+    assert names == ["message-complet.txt", "a.jpg"]
+
+
+def test_a_mail_at_the_limit_is_posted_whole(collective, people):
+    text = "x" * BODY_MAX
+
+    mail, _out = mail_in(long_mail(text))
+
+    assert mail.message.body == text
+    assert not mail.message.attachments.exists()
+
+
+def test_a_text_larger_than_a_file_may_be_is_refused_and_its_proven_sender_told(
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
+):
+    settings.LIST_MAX_ATTACHMENT_BYTES = 60_000
+    key = DkimKey("example.net")
+    dns_zone.dkim_key(key)
+    text = "compost " * 10_000  # 80,000 bytes: over the limit of any file
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed, _out = mail_in(key.sign(long_mail(text)))
+        forged, _out = mail_in(long_mail(text, "<forged@example.net>"))
+
+    assert (signed.status, signed.reason, signed.verification) == ("ignored", "too_large", "dkim")
+    assert (forged.status, forged.reason, forged.verification) == (
+        "ignored",
+        "too_large",
+        "unsigned",
+    )
+    assert not Message.objects.filter(thread__subject__startswith="Compte rendu").exists()
+    assert not Attachment.objects.exists()
+    # Only the sender proven by their domain's signature is told.
+    assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
 
 
 def test_nul_characters_are_dropped_so_the_mail_is_stored_and_posted(collective, people):
