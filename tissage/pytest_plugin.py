@@ -21,6 +21,18 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _empty_dns(name: str) -> list[bytes]:
+    return []
+
+
+@pytest.fixture(autouse=True)
+def _no_network_dns(settings):  # type: ignore[no-untyped-def]
+    # The lists' sender check asks DNS for DKIM keys and DMARC records: no test reaches
+    # the network, every name has no record unless a test serves its own zone
+    # (collectives/tests/lists/mail/dnszone.py).
+    settings.LIST_DNS_RESOLVER = _empty_dns
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
     # Cached values (commune outlines, a campaign's progress map) are keyed by ids, which

@@ -54,6 +54,20 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in choices:
+        french = ", ".join(choices[:-1]) + " ou " + choices[-1]
+        english = ", ".join(choices[:-1]) + " or " + choices[-1]
+        raise ConfigurationError(
+            f"{name} doit valoir {french} (reçu « {value} »).",
+            f'{name} must be {english} (got "{value}").',
+        )
+    return value
+
+
 DATA_DIR = Path(os.environ.get("TISSAGE_DATA_DIR", "var")).resolve()
 
 # `tissage serve` (gunicorn) defaults; its options override them.
@@ -412,6 +426,18 @@ LIST_MAX_MESSAGE_BYTES = env_int("TISSAGE_LIST_MAX_MESSAGE_BYTES", 25 * 1024 * 1
 LIST_MAX_ATTACHMENT_BYTES = env_int("TISSAGE_LIST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 # fetch-mail: an IMAP mailbox that receives every list's mail (imaps://user:pass@host:993/INBOX).
 LIST_IMAP_URL = os.environ.get("TISSAGE_LIST_IMAP_URL", "")
+# Who sent a member's email is checked before it is posted (docs/mailing-lists.md,
+# "Who sent it"): a DKIM signature of the From's domain, or the Authentication-Results
+# header that our own mail server adds, when it names itself with this authserv-id.
+LIST_TRUST_AUTH_RESULTS = os.environ.get("TISSAGE_LIST_TRUST_AUTH_RESULTS", "").strip().lower()
+# A member's email from a domain that signs nothing (no DKIM signature, no DMARC policy):
+# hold-members-only (held, except on lists that anyone may join and read), hold, accept.
+LIST_UNVERIFIED = env_choice(
+    "TISSAGE_LIST_UNVERIFIED", ("hold-members-only", "hold", "accept"), "hold-members-only"
+)
+# What answers the DNS TXT queries of those checks (DKIM keys, DMARC records): None for
+# the system's resolver; tests put an in-memory zone here, so that none reaches the network.
+LIST_DNS_RESOLVER: Any = None
 
 PLATFORM_NAME = os.environ.get("TISSAGE_PLATFORM_NAME", "Tissage")
 # Absolute address used in emails (magic links); falls back to the request's host.
@@ -430,6 +456,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # One line per task is noise in the demo's terminal; failures still show.
         "django.tasks": {"level": os.environ.get("TISSAGE_TASKS_LOG_LEVEL", "WARNING")},
+        # dkimpy logs every forged or broken signature of others' mail as an error; the
+        # lists' sender check says what it concluded itself (at INFO).
+        "dkimpy": {"level": "CRITICAL"},
     },
 }
 CSRF_FAILURE_VIEW = "tissage.core.views.csrf_failure"

@@ -48,8 +48,16 @@ class MessageAdmin(admin.ModelAdmin):
 
 @admin.register(InboundMail)
 class InboundMailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "sender", "recipient", "status", "reason", "received_at"]
-    list_filter = ["status", "reason"]
+    list_display = [
+        "subject",
+        "sender",
+        "recipient",
+        "status",
+        "reason",
+        "verification",
+        "received_at",
+    ]
+    list_filter = ["status", "reason", "verification"]
     search_fields = ["subject", "sender", "recipient"]
     list_select_related = ["collective"]
 

@@ -6,6 +6,8 @@ made by the platform.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
@@ -32,24 +34,41 @@ def unsubscribe_read(token: str) -> tuple[int, int]:
     return membership_id, int(user_id)
 
 
-def reply_address(collective: Collective, thread_id: int) -> str:
-    """<slug>+<thread>.<signature>@<domain>: mail sent there is a reply in that thread,
-    even from a client that drops In-Reply-To and References. Needs the mail server's
-    recipient delimiter to be "+" (Postfix: recipient_delimiter = +)."""
+@dataclass(frozen=True)
+class ReplyAddress:
+    """What a list address names: the collective's slug and, for a well-signed reply
+    address, the thread and the member it was made for."""
+
+    slug: str
+    thread_id: int | None = None
+    user_id: int | None = None
+
+
+def _reply_signature(slug: str, thread_id: int | str, user_id: int | str) -> str:
     signer = signing.Signer(salt=REPLY_SALT)
-    signature = signer.signature(f"{collective.slug}.{thread_id}")[:12]
-    return f"{collective.slug}+{thread_id}.{signature}@{settings.LIST_DOMAIN}"
+    return signer.signature(f"{slug}.{thread_id}.{user_id}")[:12]
 
 
-def reply_address_read(local_part: str) -> tuple[str, int | None]:
-    """(collective slug, thread id or None) from an address's local part. A bad signature
-    gives no thread: the mail is then routed by its headers, like any other."""
+def reply_address(collective: Collective, thread_id: int, user_id: int) -> str:
+    """<slug>+<thread>.<member>.<signature>@<domain>: the Reply-To of one member's copies
+    of a thread. Mail sent there is a reply in that thread, even from a client that drops
+    In-Reply-To and References, and is posted only if it comes from that member (issue
+    #11, point 2). Needs the mail server's recipient delimiter to be "+" (Postfix:
+    recipient_delimiter = +)."""
+    signature = _reply_signature(collective.slug, thread_id, user_id)
+    return f"{collective.slug}+{thread_id}.{user_id}.{signature}@{settings.LIST_DOMAIN}"
+
+
+def reply_address_read(local_part: str) -> ReplyAddress:
+    """What an address's local part names. A bad signature (or an address of the older
+    form <slug>+<thread>.<signature>, which named no member) gives no thread and no
+    member: the mail is then routed by its headers, like any other."""
     slug, _plus, extension = local_part.partition("+")
-    thread_text, _dot, signature = extension.partition(".")
-    if not thread_text.isdigit():
-        return slug, None
-    signer = signing.Signer(salt=REPLY_SALT)
-    expected = signer.signature(f"{slug}.{thread_text}")[:12]
+    parts = extension.split(".")
+    if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts[:2]):
+        return ReplyAddress(slug)
+    thread_text, user_text, signature = parts
+    expected = _reply_signature(slug, thread_text, user_text)
     if not signature or not constant_time_compare(signature, expected):
-        return slug, None
-    return slug, int(thread_text)
+        return ReplyAddress(slug)
+    return ReplyAddress(slug, int(thread_text), int(user_text))

@@ -2,7 +2,8 @@
 
 Pictures are rebuilt from their pixels (no GPS, no EXIF), as for inventory photos; PDF
 files are kept as sent, after checking that they are PDF files. Anything else is refused
-with a message that names the file.
+with a message that names the file. The one exception is ours: the whole text of an
+email too long for the list, kept as a plain text file (`text_attachment`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,17 @@ def attachment_prepare(filename: str, data: bytes) -> PreparedAttachment:
         % {"name": name},
         code="format",
     )
+
+
+def text_attachment(filename: str, text: str) -> PreparedAttachment:
+    """The whole text of a message too long for the list, as a plain text file (made by
+    us, never taken from a sender: people attach pictures and PDF only). Served as a
+    download, never shown in the browser. Raises ValidationError beyond the size limit
+    of any attachment."""
+    data = text.encode("utf-8")
+    if len(data) > settings.LIST_MAX_ATTACHMENT_BYTES:
+        raise too_large(filename, len(data))
+    return PreparedAttachment(filename, "text/plain; charset=utf-8", data)
 
 
 def attachments_store(message: Message, prepared: list[PreparedAttachment]) -> list[Attachment]:

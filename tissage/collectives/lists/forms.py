@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..models import Message, Thread
 from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare, too_large
 from .queries import reply_parent
-from .services import SUBJECT_MAX
+from .services import BODY_MAX, SUBJECT_MAX
 
-BODY_MAX = 50_000
 MARKDOWN_HELP = gettext_lazy(
     "Leave a blank line between paragraphs. **bold**, *italic*, "
     "[a link](https://…), lists with “- ” at the start of lines."

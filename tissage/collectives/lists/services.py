@@ -22,6 +22,10 @@ from .attachments import PreparedAttachment, attachments_store
 from .mail import outbound
 
 SUBJECT_MAX = 200
+# The longest message text, typed on the website or received by email (a longer email
+# keeps its first part, the whole text attached as a file: `mail.inbound`). Rendering
+# Markdown grows with the text: a 5 MB message made its thread page take 2 s.
+BODY_MAX = 50_000
 
 
 def new_message_id(collective: Collective) -> str:

@@ -88,3 +88,13 @@ class Collective(models.Model):
     def list_id(self) -> str:
         """RFC 2919 list identifier: <slug>.<domain>."""
         return f"{self.slug}.{settings.LIST_DOMAIN}"
+
+    @property
+    def is_open(self) -> bool:
+        """Anyone may join at once and read the discussions: not a members-only list.
+        With TISSAGE_LIST_UNVERIFIED=hold-members-only (the default), only such a list
+        posts a member's email from a domain that signs nothing (no DKIM, no DMARC)."""
+        return (
+            self.admission == self.Admission.OPEN
+            and self.archive_visibility == self.ArchiveVisibility.PUBLIC
+        )

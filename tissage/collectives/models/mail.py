@@ -35,6 +35,26 @@ class InboundMail(models.Model):
         TOO_LARGE = "too_large", _("message too large")
         MALFORMED = "malformed", _("unreadable message")
         EMPTY = "empty", _("empty message")
+        UNVERIFIED = "unverified", _("sender not verified")
+        REPLY_ADDRESS = "reply_address", _("sent to the reply address of another member")
+
+    class Verification(models.TextChoices):
+        """Whether the From address is the sender's (lists.mail.authentication): checked
+        for a member's email before it is posted, and before a notice is sent back."""
+
+        NOT_CHECKED = "", "—"
+        DKIM = "dkim", _("DKIM signature of the sender’s domain")
+        SERVER = "server", _("confirmed by the receiving mail server")
+        MISSING = "missing", _("DKIM signature missing")
+        INVALID = "invalid", _("DKIM signature does not match the message")
+        SERVER_FAIL = "server_fail", _("the receiving mail server’s check failed")
+        SEVERAL_SENDERS = "several", _("several addresses in From")
+        UNSIGNED = "unsigned", _("the sender’s domain signs nothing (no DKIM, no DMARC)")
+        DNS_ERROR = "dns_error", _("the sender’s domain could not be checked (DNS error)")
+
+        @classmethod
+        def verified(cls) -> frozenset[str]:
+            return frozenset({cls.DKIM, cls.SERVER})
 
     collective = models.ForeignKey(
         Collective, null=True, blank=True, on_delete=models.CASCADE, related_name="inbound_mails"
@@ -48,6 +68,9 @@ class InboundMail(models.Model):
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=12, choices=Status)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True)
+    verification = models.CharField(
+        _("sender check"), max_length=12, choices=Verification, blank=True, default=""
+    )
     message = models.OneToOneField(
         Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
     )
@@ -64,3 +87,7 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject}"
+
+    @property
+    def sender_verified(self) -> bool:
+        return self.verification in self.Verification.verified()

@@ -3,31 +3,40 @@
 `receive(raw)` keeps every email as an InboundMail, then posts it, holds it for a
 coordinator or ignores it (auto-replies, bounces, loops), in one transaction: a mail is
 either stored with its outcome or not at all (the mail server then delivers it again).
+Whether its sender is who the From says, which may wait on DNS, is checked before.
 
 Decisions, in order: unreadable → ignored; sent by a list (ours) → ignored; delivery
-failure → ignored; automatic reply → ignored; too large → ignored, the sender is told;
-no collective at the address → ignored; already received (same Message-ID) → ignored;
-then by sender: an active member posts (their first post may be held when the
-collective holds first posts), a pending member's or a stranger's mail is held.
-Nothing automatic is ever answered, so two robots cannot mail each other forever.
+failure → ignored; automatic reply → ignored; too large → ignored, the sender is told if
+the From address is proven theirs; no collective at the address → ignored; already
+received (same Message-ID) → ignored; then by sender: a pending member's or a stranger's
+mail is held; an active member's mail is held when it came to another member's reply
+address, or when nothing proves the From address is theirs (`authentication`, issue #11,
+point 2); otherwise it is posted (a first post may be held when the collective holds
+first posts), its text cut at `services.BODY_MAX` characters with the whole text attached
+(point 11). Nothing automatic is ever answered, so two robots cannot mail each other
+forever, and nothing is ever answered to an address that may be forged.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.message import Message as MimeMessage
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User, normalise_email
 from tissage.collectives import tokens
 from tissage.collectives.lists import services
+from tissage.collectives.lists.attachments import PreparedAttachment, text_attachment
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
@@ -37,6 +46,7 @@ from tissage.collectives.models import (
 )
 from tissage.core.emails import email_send
 
+from . import authentication
 from .reading import (
     Content,
     addresses,
@@ -96,31 +106,40 @@ def _is_auto_reply(message: MimeMessage, subject: str) -> bool:
     )
 
 
-def _collective_for(
-    message: MimeMessage, recipient: str | None
-) -> tuple[Collective | None, int | None, str]:
-    """(collective, thread id of a signed reply address, the address) of the first of
-    the mail's addresses that is one of our lists."""
+@dataclass(frozen=True)
+class ListAddress:
+    """The list a mail came to and, for a member's signed reply address, the thread and
+    the member it names."""
+
+    collective: Collective | None = None
+    thread_id: int | None = None
+    signed_for: int | None = None
+    address: str = ""
+
+
+def _collective_for(message: MimeMessage, recipient: str | None) -> ListAddress:
+    """The first of the mail's addresses that is one of our lists."""
     candidates: list[str] = []
     if recipient:
         candidates.append(parseaddr(recipient)[1] or recipient)
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
         candidates.extend(address for _display, address in addresses(message, name))
     domain = settings.LIST_DOMAIN.lower()
-    ours: list[tuple[str, str, int | None]] = []
+    ours: list[tuple[str, tokens.ReplyAddress]] = []
     for address in candidates:
         local, _at, address_domain = address.strip().rpartition("@")
         if address_domain.lower() != domain or not local:
             continue
-        slug, thread_id = tokens.reply_address_read(local)
-        ours.append((address, slug.lower(), thread_id))
+        ours.append((address, tokens.reply_address_read(local)))
     if not ours:
-        return None, None, ""
-    collectives = {c.slug: c for c in Collective.objects.filter(slug__in={o[1] for o in ours})}
-    for address, slug, thread_id in ours:
-        if slug in collectives:
-            return collectives[slug], thread_id, address
-    return None, None, ""
+        return ListAddress()
+    slugs = {read.slug.lower() for _address, read in ours}
+    collectives = {c.slug: c for c in Collective.objects.filter(slug__in=slugs)}
+    for address, read in ours:
+        collective = collectives.get(read.slug.lower())
+        if collective is not None:
+            return ListAddress(collective, read.thread_id, read.user_id, address)
+    return ListAddress()
 
 
 # --- placing the message ------------------------------------------------------------------
@@ -150,19 +169,60 @@ def _place(
     return None, None
 
 
+# The file that holds the whole text of a message too long for the list.
+FULL_TEXT_NAME = "message-complet.txt"
+
+
+class TooLong(Exception):
+    """Even as an attached file, the text is larger than an attachment may be."""
+
+
+def _body_fit(body: str) -> tuple[str, list[PreparedAttachment]]:
+    """The text to post and, when it is longer than the web form takes
+    (`services.BODY_MAX`), the whole text as a file: its first part stays readable on
+    the thread's page, which would otherwise render megabytes of Markdown."""
+    if len(body) <= services.BODY_MAX:
+        return body, []
+    try:
+        full = text_attachment(FULL_TEXT_NAME, body)
+    except ValidationError as error:
+        raise TooLong from error
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _(
+            "(This message is longer than %(count)s characters: the whole text is in the "
+            "attached file “%(name)s”.)"
+        ) % {
+            "count": number_format(services.BODY_MAX, force_grouping=True),
+            "name": FULL_TEXT_NAME,
+        }
+    room = services.BODY_MAX - len(note) - 2
+    cut = body[:room]
+    # End on a line or a word when there is one near the end, not inside a word.
+    for separator in ("\n", " "):
+        at = cut.rfind(separator)
+        if at > room - 2000:
+            cut = cut[:at]
+            break
+    return f"{cut.rstrip()}\n\n{note}", [full]
+
+
 def _post(
     *,
     mail: InboundMail,
     message: EmailMessage,
+    target: ListAddress,
     collective: Collective,
-    thread_id: int | None,
     content: Content,
     body: str,
     author: User | None,
     author_name: str,
     membership: CollectiveMembership | None,
 ) -> Message:
-    thread, parent = _place(message, collective, thread_id)
+    """Post the mail in its thread (or a new one). Raises TooLong."""
+    body, full_text = _body_fit(body)
+    # The whole text comes first, and on top of the files the sender attached.
+    attachments = [*full_text, *content.attachments]
+    thread, parent = _place(message, collective, target.thread_id)
     message_id = mail.message_id_header
     if not message_id or Message.objects.filter(message_id=message_id).exists():
         message_id = services.new_message_id(collective)
@@ -175,7 +235,7 @@ def _post(
             body=body,
             source=Message.Source.EMAIL,
             message_id=message_id,
-            attachments=content.attachments,
+            attachments=attachments,
             membership=membership,
         )
     return services.message_reply(
@@ -186,21 +246,28 @@ def _post(
         body=body,
         source=Message.Source.EMAIL,
         message_id=message_id,
-        attachments=content.attachments,
+        attachments=attachments,
         membership=membership,
     )
 
 
 def _decide(
-    mail: InboundMail, message: EmailMessage | None, recipient: str | None, *, too_large: bool
+    mail: InboundMail,
+    message: EmailMessage | None,
+    recipient: str | None,
+    *,
+    check: authentication.SenderCheck | None,
+    too_large: bool,
 ) -> None:
+    """`check`: whether the From address is the sender's, when it is someone's account."""
     if message is None or not mail.sender:
         mail.status, mail.reason = Status.IGNORED, Reason.MALFORMED
         return
-    collective, thread_id, address = _collective_for(message, recipient)
+    target = _collective_for(message, recipient)
+    collective = target.collective
     mail.collective = collective
     if not mail.recipient:
-        mail.recipient = address[:254]
+        mail.recipient = target.address[:254]
     if _is_loop(message):
         mail.status, mail.reason = Status.IGNORED, Reason.LOOP
     elif _is_bounce(message, mail.sender):
@@ -210,6 +277,7 @@ def _decide(
     elif too_large:
         mail.status, mail.reason = Status.IGNORED, Reason.TOO_LARGE
         if collective is not None:
+            _sender_check_record(mail, check)
             _tell_too_large(mail, collective)
     elif collective is None:
         mail.status, mail.reason = Status.IGNORED, Reason.NO_LIST
@@ -217,7 +285,7 @@ def _decide(
         # A mail server delivering the same mail twice: the first copy counts.
         mail.status, mail.reason = Status.IGNORED, Reason.NONE
     else:
-        _decide_by_sender(mail, message, collective, thread_id)
+        _decide_by_sender(mail, message, collective, target, check=check)
 
 
 def _already_received(mail: InboundMail) -> bool:
@@ -236,8 +304,23 @@ def _already_received(mail: InboundMail) -> bool:
     )
 
 
+def _sender_check_record(mail: InboundMail, check: authentication.SenderCheck | None) -> None:
+    """Whether the From address is the sender's, on the mail (the coordinators see why it
+    is held) and in the log (for whoever looks after the mail server). No check (an
+    account created meanwhile) proves nothing."""
+    if check is None:
+        return
+    mail.verification = check.verification
+    logger.info("Incoming mail from %s: %s (%s)", mail.sender, check.verification, check.detail)
+
+
 def _decide_by_sender(
-    mail: InboundMail, message: EmailMessage, collective: Collective, thread_id: int | None
+    mail: InboundMail,
+    message: EmailMessage,
+    collective: Collective,
+    target: ListAddress,
+    *,
+    check: authentication.SenderCheck | None,
 ) -> None:
     user = User.objects.filter(email=normalise_email(mail.sender), is_active=True).first()
     membership = (
@@ -245,28 +328,42 @@ def _decide_by_sender(
         if user is not None
         else None
     )
-    if membership is None:
+    if user is None or membership is None:
         mail.status, mail.reason = Status.HELD, Reason.UNKNOWN_SENDER
         return
     if membership.status != CollectiveMembership.Status.ACTIVE:
         mail.status, mail.reason = Status.HELD, Reason.PENDING_MEMBER
+        return
+    if target.signed_for is not None and target.signed_for != user.pk:
+        # Another member's copy, forwarded or stolen: the address is theirs, not the
+        # sender's (a coordinator may still post it).
+        mail.status, mail.reason = Status.HELD, Reason.REPLY_ADDRESS
+        return
+    _sender_check_record(mail, check)
+    if not authentication.accepts(mail.verification, collective):
+        mail.status, mail.reason = Status.HELD, Reason.UNVERIFIED
         return
     content = content_read(message)
     if not content.body and not content.attachments:
         # Only quotes, or a reply our parser emptied by mistake: a coordinator sees it.
         mail.status, mail.reason = Status.HELD, Reason.EMPTY
         return
-    posted = _post(
-        mail=mail,
-        message=message,
-        collective=collective,
-        thread_id=thread_id,
-        content=content,
-        body=content.body,
-        author=user,
-        author_name="",
-        membership=membership,
-    )
+    try:
+        posted = _post(
+            mail=mail,
+            message=message,
+            target=target,
+            collective=collective,
+            content=content,
+            body=content.body,
+            author=user,
+            author_name="",
+            membership=membership,
+        )
+    except TooLong:
+        mail.status, mail.reason = Status.IGNORED, Reason.TOO_LARGE
+        _tell_too_large(mail, collective, limit=settings.LIST_MAX_ATTACHMENT_BYTES)
+        return
     mail.message = posted
     if posted.status == Message.Status.HELD:
         mail.status, mail.reason = Status.HELD, Reason.FIRST_POST
@@ -274,9 +371,11 @@ def _decide_by_sender(
         mail.status, mail.reason = Status.POSTED, Reason.NONE
 
 
-def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
-    """Tell a person with an account (never a stranger: the From address of a mail is
-    easily forged), once per mail even if it is delivered again, in their language."""
+def _tell_too_large(mail: InboundMail, collective: Collective, *, limit: int | None = None) -> None:
+    """Tell a person with an account, once per mail even if it is delivered again, in
+    their language; never a stranger, and never an address that nothing proves is the
+    sender's (`mail.verification`): a notice to a forged From address is spam to an
+    innocent (backscatter)."""
     user = User.objects.filter(email=normalise_email(mail.sender)).first()
     told = (
         mail.message_id_header
@@ -286,15 +385,16 @@ def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
         .exclude(pk=mail.pk)
         .exists()
     )
-    if user is None or told:
+    if user is None or told or not mail.sender_verified:
         return
+    limit = limit or settings.LIST_MAX_MESSAGE_BYTES
     email_send(
         to=mail.sender,
         template="emails/collectives/lists/mail/too_large",
         context={
             "collective": collective,
             "subject": mail.subject,
-            "limit_mb": max(1, settings.LIST_MAX_MESSAGE_BYTES // (1024 * 1024)),
+            "limit_mb": max(1, limit // (1024 * 1024)),
         },
         reason=_("You sent an email to the list of the collective %(name)s.")
         % {"name": collective.name},
@@ -305,14 +405,41 @@ def _tell_too_large(mail: InboundMail, collective: Collective) -> None:
 # --- entry points -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
     """Store one raw email and post, hold or ignore it. Raises only DatabaseError (the
-    caller tells the mail server to try again later)."""
+    caller tells the mail server to try again later).
+
+    Whether the From address is the sender's may wait on DNS for seconds: it is checked
+    first, outside the transaction (no database lock waits on the network), and only
+    for an address that is someone's account (nobody else is posted or answered)."""
     too_large = len(raw) > settings.LIST_MAX_MESSAGE_BYTES
-    if too_large:  # only the headers are kept (and read): who sent what, to whom
-        raw = headers_only(raw)
-    message = parse(raw)
+    # Only the headers of a mail too large are kept (and read): who sent what, to whom.
+    kept = headers_only(raw) if too_large else raw
+    message = parse(kept)
+    check = _check_ahead(raw, message)
+    return _receive(kept, message, recipient, check=check, too_large=too_large)
+
+
+def _check_ahead(raw: bytes, message: EmailMessage | None) -> authentication.SenderCheck | None:
+    if message is None or _is_loop(message) or _is_auto_reply(message, header(message, "Subject")):
+        return None
+    senders = addresses(message, "From")
+    if not senders or _is_bounce(message, senders[0][1]):
+        return None
+    if not User.objects.filter(email=normalise_email(senders[0][1])).exists():
+        return None
+    return authentication.sender_verify(raw, message)
+
+
+@transaction.atomic
+def _receive(
+    raw: bytes,
+    message: EmailMessage | None,
+    recipient: str | None,
+    *,
+    check: authentication.SenderCheck | None,
+    too_large: bool,
+) -> InboundMail:
     mail = InboundMail(raw=raw, recipient=(recipient or "")[:254], status=Status.IGNORED)
     if message is not None:
         senders = addresses(message, "From")
@@ -325,7 +452,7 @@ def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
     mail.save()
     try:
         with transaction.atomic():
-            _decide(mail, message, recipient, too_large=too_large)
+            _decide(mail, message, recipient, check=check, too_large=too_large)
             mail.save()
     except DatabaseError:
         raise
@@ -361,25 +488,28 @@ def held_mail_approve(*, mail: InboundMail, moderator: User) -> Message:
         message = parse(bytes(locked.raw))
         if message is None or locked.collective is None:
             raise ValueError("This email cannot be posted.")
-        _collective, thread_id, _address = _collective_for(message, locked.recipient)
+        target = _collective_for(message, locked.recipient)
         try:
             content = content_read(message)
         except Exception as error:  # held as malformed because reading it failed once
             raise ValueError("This email cannot be posted.") from error
         author = User.objects.filter(email=normalise_email(locked.sender)).first()
-        posted = _post(
-            mail=locked,
-            message=message,
-            collective=locked.collective,
-            thread_id=thread_id,
-            content=content,
-            # The coordinator chose to post it: if nothing was left once the quotes
-            # were removed, the whole text is better than an empty message.
-            body=content.body or content.full_text or "…",
-            author=author,
-            author_name=locked.sender_name or locked.sender.split("@", 1)[0],
-            membership=None,
-        )
+        try:
+            posted = _post(
+                mail=locked,
+                message=message,
+                target=target,
+                collective=locked.collective,
+                content=content,
+                # The coordinator chose to post it: if nothing was left once the quotes
+                # were removed, the whole text is better than an empty message.
+                body=content.body or content.full_text or "…",
+                author=author,
+                author_name=locked.sender_name or locked.sender.split("@", 1)[0],
+                membership=None,
+            )
+        except TooLong as error:
+            raise ValueError("This email is too long to be posted.") from error
     locked.message = posted
     locked.status = Status.POSTED
     locked.decided_by = moderator

@@ -173,7 +173,6 @@ class ListCopy:
     attachments: list[AttachmentLink]
     message_url: str
     thread_url: str
-    reply_to: str
 
     @classmethod
     def for_message(cls, message: Message) -> ListCopy:
@@ -189,7 +188,6 @@ class ListCopy:
             attachments=attachment_links(message),
             message_url=absolute(message.get_absolute_url()),
             thread_url=absolute(message.thread.get_absolute_url()),
-            reply_to=tokens.reply_address(collective, message.thread_id),
         )
 
     @cached_property
@@ -198,14 +196,14 @@ class ListCopy:
         prefix = "Re: " if self.is_reply else ""
         return f"[{self.collective.name}] {prefix}{subject}"
 
-    def headers(self, unsubscribe: str) -> dict[str, str]:
+    def headers(self, unsubscribe: str, reply_to: str) -> dict[str, str]:
         sender = _("%(name)s via %(collective)s") % {
             "name": self.message.author_name,
             "collective": self.collective.name,
         }
         headers = {
             "From": str(Address(display_name=sender, addr_spec=self.collective.list_address)),
-            "Reply-To": self.reply_to,
+            "Reply-To": reply_to,
             "Message-ID": self.message.message_id,
             **list_headers(self.collective, unsubscribe),
         }
@@ -219,7 +217,9 @@ class ListCopy:
         language = user.language or settings.LANGUAGE_CODE
         unsubscribe = unsubscribe_url(membership)
         with translation.override(language):
-            headers = self.headers(unsubscribe)
+            # Each member's own reply address: a reply there is theirs only.
+            reply_to = tokens.reply_address(self.collective, self.message.thread_id, user.pk)
+            headers = self.headers(unsubscribe, reply_to)
             reason = _(
                 "You receive this email because you are a member of %(collective)s and "
                 "chose to receive every message of its discussion list."

@@ -11,6 +11,7 @@ from tissage.collectives.models import CollectiveMembership
 from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
 from tissage.core.tests.factories import UserFactory
 
+from .dnszone import Zone
 from .helpers import DOMAIN, SITE, member
 
 Delivery = CollectiveMembership.Delivery
@@ -19,6 +20,14 @@ Delivery = CollectiveMembership.Delivery
 @pytest.fixture(autouse=True)
 def list_domain(settings):
     settings.LIST_DOMAIN = DOMAIN
+
+
+@pytest.fixture
+def dns_zone(settings):
+    """The DNS the sender check sees: empty until the test adds records."""
+    zone = Zone()
+    settings.LIST_DNS_RESOLVER = zone
+    return zone
 
 
 @pytest.fixture

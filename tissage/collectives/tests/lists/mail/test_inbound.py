@@ -10,12 +10,15 @@ from django.core import mail as django_mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
+from django.urls import reverse
 from PIL import Image
 
 from tissage.collectives import tokens
 from tissage.collectives.lists.mail import inbound
+from tissage.collectives.lists.services import BODY_MAX
 from tissage.collectives.models import Attachment, CollectiveMembership, InboundMail, Message
 
+from .dnszone import DkimKey
 from .helpers import DOMAIN, LIST, eml, jpeg_with_exif, mail_in, member
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +139,7 @@ def test_new_thread_from_a_member(collective, people):
 
 
 def test_signed_reply_address_routes_without_headers(parent, people):
-    address = tokens.reply_address(parent.collective, parent.thread_id)
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
     raw = eml("stranger.eml").replace(
         b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
     )
@@ -146,6 +149,61 @@ def test_signed_reply_address_routes_without_headers(parent, people):
     assert mail.status == InboundMail.Status.POSTED
     assert mail.message.thread_id == parent.thread_id
     assert mail.recipient == address
+
+
+def test_a_reply_address_takes_mail_from_its_member_only(parent, people):
+    # Bruno's copy, forwarded to Claire (or read by someone else): her reply to his
+    # address is not posted as a reply of his, nor of hers (issue #11, point 2).
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"claire.dubois@outlook.fr"
+    )
+
+    mail, out = mail_in(raw, "--recipient", address)
+
+    assert (mail.status, mail.reason) == ("held", "reply_address")
+    assert mail.message is None
+    assert parent.thread.messages.count() == 1
+    assert "held: reply_address (jardins)" in out
+
+
+def test_a_reply_address_needs_the_sender_proven_too(parent, people, dns_zone):
+    # The From matches the address, but anyone can write that From: gmail.com signs
+    # its mail, and this one is not signed.
+    dns_zone.dmarc("gmail.com")
+    address = tokens.reply_address(parent.collective, parent.thread_id, people["bruno"].pk)
+    raw = eml("stranger.eml").replace(
+        b"g.mercier@exemple-entreprise.fr", b"bruno.lefevre@gmail.com"
+    )
+
+    mail, _out = mail_in(raw, "--recipient", address)
+
+    assert (mail.status, mail.reason, mail.verification) == ("held", "unverified", "missing")
+
+
+@pytest.mark.parametrize(
+    "local_part",
+    [
+        "jardins+{thread}.{user}.AAAAAAAAAAAA",  # a forged signature
+        "jardins+{thread}.{other}.{signature}",  # Bruno's signature, another member
+        "jardins+{thread}.{signature}",  # the older form, which named no member
+    ],
+)
+def test_a_reply_address_that_is_not_ours_routes_by_headers(parent, people, local_part):
+    bruno, claire = people["bruno"], people["claire"]
+    signature = tokens.reply_address(parent.collective, parent.thread_id, bruno.pk)
+    signature = signature.split("@")[0].rsplit(".", 1)[1]
+    local = local_part.format(
+        thread=parent.thread_id, user=bruno.pk, other=claire.pk, signature=signature
+    )
+
+    read = tokens.reply_address_read(local)
+    mail, _out = mail_in(eml("new_thread_member.eml"), "--recipient", f"{local}@{DOMAIN}")
+
+    assert read == tokens.ReplyAddress("jardins")
+    # Alice's mail names no thread in its headers: a new thread, posted as hers.
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.thread_id != parent.thread_id
 
 
 def test_reply_to_a_reply_goes_under_that_reply(parent, people):
@@ -293,17 +351,21 @@ def test_malformed_mail_is_stored_and_ignored(collective, raw):
 
 
 def test_oversized_mail_keeps_headers_and_tells_the_sender(
-    collective, people, settings, django_capture_on_commit_callbacks
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
 ):
     settings.LIST_MAX_MESSAGE_BYTES = 2000
-    raw = eml("new_thread_member.eml") + b"x" * 3000
+    key = DkimKey("example.net")
+    dns_zone.dkim_key(key)
+    raw = key.sign(eml("new_thread_member.eml") + b"x" * 3000)
     django_mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         mail, _out = mail_in(raw)
 
     assert (mail.status, mail.reason) == ("ignored", "too_large")
-    assert bytes(mail.raw).startswith(b"Return-Path")
+    # Signed by the sender's domain: the notice goes to the sender, not to a forged From.
+    assert mail.verification == InboundMail.Verification.DKIM
+    assert bytes(mail.raw).startswith(b"DKIM-Signature")
     assert len(mail.raw) < 2000
     assert b"tomates cerises" not in bytes(mail.raw)
     assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
@@ -319,6 +381,26 @@ def test_oversized_mail_keeps_headers_and_tells_the_sender(
         )
     assert (again.reason, stranger.reason) == ("too_large", "too_large")
     assert len(django_mail.outbox) == 1
+
+
+def test_oversized_mail_from_an_unproven_address_is_not_answered(
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
+):
+    # Anyone can put a member's address in From: a notice would go to an innocent
+    # (backscatter). example.net signs nothing here; gmail.com publishes DMARC.
+    settings.LIST_MAX_MESSAGE_BYTES = 2000
+    dns_zone.dmarc("gmail.com")
+    unsigned = eml("new_thread_member.eml") + b"x" * 3000
+    forged = unsigned.replace(b"alice.martin@example.net", b"bruno.lefevre@gmail.com")
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _out = mail_in(unsigned)
+        second, _out = mail_in(forged.replace(b"Message-ID: <", b"Message-ID: <other-"))
+
+    assert (first.reason, first.verification) == ("too_large", "unsigned")
+    assert (second.reason, second.verification) == ("too_large", "missing")
+    assert django_mail.outbox == []
 
 
 def test_oversized_auto_reply_is_not_answered(
@@ -356,6 +438,111 @@ def test_a_bug_of_ours_keeps_the_mail_for_a_coordinator(collective, people, monk
 
     assert (mail.status, mail.reason) == ("held", "malformed")
     assert not Message.objects.exists()
+
+
+# --- longer than the web form takes (issue #11, point 11) -----------------------------------
+
+
+def long_mail(text: str, message_id: str = "<long@example.net>") -> bytes:
+    return (
+        "From: Alice Martin <alice.martin@example.net>\r\n"
+        f"To: {LIST}\r\n"
+        "Subject: Compte rendu de l'assemblée\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        f"{text}\r\n"
+    ).encode()
+
+
+def test_a_5_mb_one_line_mail_keeps_its_first_part_and_attaches_the_whole_text(
+    client, collective, people
+):
+    text = "compost " * 625_000  # 5,000,000 characters on one line
+    mail, _out = mail_in(long_mail(text))
+
+    assert mail.status == InboundMail.Status.POSTED
+    message = mail.message
+    # What the thread's page renders is no longer than what the web form takes.
+    assert len(message.body) <= BODY_MAX
+    assert message.body.startswith("compost compost")
+    # The last line says where the rest is.
+    assert "message-complet.txt" in message.body.rsplit("\n\n", 1)[1]
+    (attachment,) = message.attachments.all()
+    assert (attachment.filename, attachment.content_type) == (
+        "message-complet.txt",
+        "text/plain; charset=utf-8",
+    )
+    with attachment.file.open("rb") as stored:
+        assert stored.read().decode() == text.strip()
+    assert attachment.size == len(text.strip())
+
+    page = client.get(reverse("collectives:thread", args=[collective.slug, message.thread_id]))
+    assert page.status_code == 200
+    assert len(page.content) < 2 * BODY_MAX
+    assert "message-complet.txt" in page.text
+    download = client.get(
+        reverse(
+            "collectives:attachment", args=[collective.slug, attachment.pk, attachment.filename]
+        )
+    )
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_long_mail_is_cut_between_words_and_keeps_its_files(collective, people):
+    text = "Ordre du jour\n\n" + "un point à discuter, " * 3000
+    message = EmailMessage()
+    message["From"] = "Alice Martin <alice.martin@example.net>"
+    message["To"] = LIST
+    message["Subject"] = "Ordre du jour"
+    message.set_content(text)
+    message.add_attachment(jpeg_with_exif(), maintype="image", subtype="jpeg", filename="a.jpg")
+
+    mail, _out = mail_in(message.as_bytes())
+
+    body = mail.message.body
+    assert len(body) <= BODY_MAX
+    kept = body.rsplit("\n\n", 1)[0]
+    assert text.startswith(kept)
+    assert text[len(kept)] == " "  # cut between two words
+    names = [a.filename for a in mail.message.attachments.order_by("pk")]
+    assert names == ["message-complet.txt", "a.jpg"]
+
+
+def test_a_mail_at_the_limit_is_posted_whole(collective, people):
+    text = "x" * BODY_MAX
+
+    mail, _out = mail_in(long_mail(text))
+
+    assert mail.message.body == text
+    assert not mail.message.attachments.exists()
+
+
+def test_a_text_larger_than_a_file_may_be_is_refused_and_its_proven_sender_told(
+    collective, people, settings, django_capture_on_commit_callbacks, dns_zone
+):
+    settings.LIST_MAX_ATTACHMENT_BYTES = 60_000
+    key = DkimKey("example.net")
+    dns_zone.dkim_key(key)
+    text = "compost " * 10_000  # 80,000 bytes: over the limit of any file
+    django_mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        signed, _out = mail_in(key.sign(long_mail(text)))
+        forged, _out = mail_in(long_mail(text, "<forged@example.net>"))
+
+    assert (signed.status, signed.reason, signed.verification) == ("ignored", "too_large", "dkim")
+    assert (forged.status, forged.reason, forged.verification) == (
+        "ignored",
+        "too_large",
+        "unsigned",
+    )
+    assert not Message.objects.filter(thread__subject__startswith="Compte rendu").exists()
+    assert not Attachment.objects.exists()
+    # Only the sender proven by their domain's signature is told.
+    assert [m.to for m in django_mail.outbox] == [["alice.martin@example.net"]]
 
 
 def test_nul_characters_are_dropped_so_the_mail_is_stored_and_posted(collective, people):

@@ -160,3 +160,93 @@ def test_a_held_mail_that_cannot_be_read_is_refused_with_a_message_not_a_crash(c
     held.refresh_from_db()
     assert held.status == InboundMail.Status.HELD
     assert Message.objects.count() == 0
+
+
+# --- mail whose sender is not proven (issue #11, points 2 and 11) ---------------------------
+
+
+def test_a_forged_member_mail_says_why_it_is_held_and_can_still_be_posted(
+    client, collective, parent, people, dns_zone
+):
+    dns_zone.dmarc("gmail.com")
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail, _out = mail_in(eml("gmail_reply.eml", parent))
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+    moderation = f"/collectifs/{collective.slug}/moderation/"
+
+    page = client.get(moderation)
+
+    assert [row.mail.pk for row in page.context["mails"]] == [mail.pk]
+    assert "sender not verified: DKIM signature missing" in page.text
+
+    # The coordinator knows Bruno wrote it (he said so at the meeting): posted as his.
+    response = client.post(
+        f"/collectifs/{collective.slug}/moderation/emails/{mail.pk}/", {"action": "approve"}
+    )
+
+    assert response.status_code == 302
+    mail.refresh_from_db()
+    assert mail.status == InboundMail.Status.POSTED
+    assert mail.message.author == people["bruno"]
+    assert mail.message.parent_id == parent.pk
+
+
+def test_other_held_mail_shows_its_reason_alone(client, collective, dns_zone):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    mail_in(eml("stranger.eml"))
+    client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(f"/collectifs/{collective.slug}/moderation/")
+
+    assert "the sender is not a member" in page.text
+    assert "not verified" not in page.text
+    assert dns_zone.queries == []  # a stranger is held: nothing to check
+
+
+def test_approving_a_long_held_mail_posts_its_first_part_and_the_whole_text(collective):
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    text = "Notre entreprise fournit du compost. " * 2000  # 74,000 characters
+    raw = eml("stranger.eml").replace(
+        b"Notre entreprise fournit du compost en vrac aux jardins partag\xc3\xa9s.",
+        text.encode(),
+    )
+    mail, _out = mail_in(raw)
+
+    posted = inbound.held_mail_approve(mail=mail, moderator=coordinator)
+
+    assert len(posted.body) <= 50_000
+    (attachment,) = posted.attachments.all()
+    assert attachment.filename == "message-complet.txt"
+    with attachment.file.open("rb") as stored:
+        assert text.strip() in stored.read().decode()
+
+
+def test_a_held_mail_too_long_even_for_a_file_is_refused_with_a_message(
+    client, collective, settings
+):
+    settings.LIST_MAX_ATTACHMENT_BYTES = 60_000
+    coordinator = member(
+        collective, "coord@example.net", role=CollectiveMembership.Role.COORDINATOR
+    )
+    raw = eml("stranger.eml").replace(b"Seriez-vous", b"compost " * 10_000 + b"Seriez-vous")
+    mail, _out = mail_in(raw)
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/collectifs/{collective.slug}/moderation/emails/{mail.pk}/",
+        {"action": "approve"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    mail.refresh_from_db()
+    assert mail.status == InboundMail.Status.HELD
+    assert Message.objects.filter(author_name="Gilles Mercier").count() == 0

@@ -28,7 +28,7 @@ Delivery = CollectiveMembership.Delivery
 def test_a_web_post_reaches_each_member_with_list_headers(
     members, smtp_server, django_capture_on_commit_callbacks
 ):
-    collective, _people, memberships = members
+    collective, people, memberships = members
     with django_capture_on_commit_callbacks(execute=True):
         message = start(collective, memberships["author"])
 
@@ -42,11 +42,12 @@ def test_a_web_post_reaches_each_member_with_list_headers(
         assert sender.display_name == "Camille Martin via Bassin de Londres"
         assert "camille@example.org" not in str(mail["From"])
         assert mail["To"] == address
+        # Each member's own reply address, signed for them (issue #11, point 2).
         (reply_to,) = getaddresses([str(mail["Reply-To"])])
-        assert reply_to[1] == tokens.reply_address(collective, message.thread_id)
-        assert tokens.reply_address_read(reply_to[1].split("@")[0]) == (
-            "bassin",
-            message.thread_id,
+        user = people[address.split("@")[0]]
+        assert reply_to[1] == tokens.reply_address(collective, message.thread_id, user.pk)
+        assert tokens.reply_address_read(reply_to[1].split("@")[0]) == tokens.ReplyAddress(
+            "bassin", message.thread_id, user.pk
         )
         assert mail["Message-ID"] == message.message_id
         assert mail["In-Reply-To"] is None
