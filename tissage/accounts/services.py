@@ -95,11 +95,14 @@ def sign_in_code_request(*, email: str, requester: str, language: str, base_url:
         email_send(
             to=email,
             template="emails/accounts/sign_in",
-            context={
+            context={"minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+            # Kept only until the email is delivered: the stored copy, the admin and the
+            # person's data download show them hidden.
+            secrets={
                 "code": code,
                 "link": base_url + reverse("accounts:sign_in_link", args=[token]),
-                "minutes": int(CODE_LIFETIME.total_seconds() // 60),
             },
+            secrets_expire_at=now + CODE_LIFETIME,
             reason=_(
                 "You receive this email because someone asked to sign in with this "
                 "address. If it was not you, ignore it: nothing will happen."
