@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CODE_LIFETIME = timedelta(minutes=15)
-CODE_MAX_FAILURES = 5
 
 
 def normalise_email(email: str) -> str:
@@ -96,21 +95,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.public_name
 
 
+class SignInCodeQuerySet(models.QuerySet["SignInCode"]):
+    def live(self, now: datetime | None = None) -> SignInCodeQuerySet:
+        """Codes that may still be used: neither used (nor retired) nor expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
 class SignInCode(models.Model):
     """A one-time code (and the matching magic link) sent to an email address.
 
-    Only hashes are stored. A code dies after use, after 15 minutes, or after
-    five wrong tries.
+    Only hashes are stored. The code works only in the browser that asked for it
+    (`browser`), the link in any browser; both die after use or after 15 minutes. Wrong
+    codes are counted apart (`SignInCodeFailure`), against whoever typed them.
     """
 
     email = models.EmailField(db_index=True)
     code_hash = models.CharField(max_length=64)
     token_hash = models.CharField(max_length=64, unique=True)
     requester = models.CharField(max_length=64, db_index=True, help_text="keyed hash of the IP")
+    browser = models.CharField(
+        max_length=64, blank=True, help_text="keyed hash of the asking browser's sign-in id"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
-    failures = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignInCodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,9 +132,18 @@ class SignInCode(models.Model):
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
-    @property
-    def is_locked(self) -> bool:
-        return self.failures >= CODE_MAX_FAILURES
+
+class SignInCodeFailure(models.Model):
+    """A wrong code typed for an address, kept one day: counted against the browser and
+    the connection (keyed hash of the IP) that typed it, and against the address."""
+
+    email = models.EmailField(db_index=True)
+    browser = models.CharField(max_length=64)
+    requester = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"wrong code for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PasswordFailure(models.Model):

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -19,6 +21,7 @@ from .models import User
 
 SESSION_EMAIL = "sign_in_email"
 SESSION_NEXT = "sign_in_next"
+SESSION_BROWSER = "sign_in_browser"
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -32,6 +35,15 @@ def _client_ip(request: HttpRequest) -> str:
     if proxies and forwarded:
         return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _browser(request: HttpRequest) -> str:
+    """This browser, for sign-in: a random id kept in its session, so that its codes work
+    in it alone and its wrong codes count against it, not against whoever owns the address."""
+    browser_id = request.session.get(SESSION_BROWSER)
+    if not browser_id:
+        browser_id = request.session[SESSION_BROWSER] = secrets.token_urlsafe(16)
+    return services.browser_fingerprint(browser_id)
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -77,6 +89,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         try:
             services.sign_in_code_request(
                 email=email,
+                browser=_browser(request),
                 requester=services.requester_fingerprint(_client_ip(request)),
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 base_url=site_url(request),
@@ -101,6 +114,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             user = services.sign_in_code_verify(
                 email=email,
                 code=form.cleaned_data["code"],
+                browser=_browser(request),
+                requester=services.requester_fingerprint(_client_ip(request)),
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
         except services.SignInError as error:

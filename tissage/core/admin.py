@@ -8,7 +8,9 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["to", "subject"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # Everything but the parts that hold secrets until delivery: the admin shows the stored
+    # copy, where a sign-in code or link is hidden, even while the email waits to be sent.
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields if f.name != "unredacted"]
 
 
 def _superusers_only(request) -> bool:  # type: ignore[no-untyped-def]

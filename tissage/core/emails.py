@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from .models import OutgoingEmail
@@ -35,12 +36,15 @@ def site_url(request: HttpRequest) -> str:
 
 def sent_emails_purge() -> int:
     """Forget sent emails after a month (`tissage purge`): they served the person's data
-    download and support, and may hold personal data and sign-in codes. Returns how many
-    were removed."""
+    download and support, and may hold personal data. Returns how many were removed."""
     removed, _per_model = OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.SENT, sent_at__lt=timezone.now() - SENT_EMAIL_RETENTION
     ).delete()
     return removed
+
+
+# What the stored copy of an email shows in place of each of its secrets.
+REDACTED = "••••••"
 
 
 def email_send(
@@ -53,6 +57,8 @@ def email_send(
     attachments: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     subject_override: str | None = None,
+    secrets: dict[str, str] | None = None,
+    secrets_expire_at: datetime | None = None,
 ) -> OutgoingEmail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
 
@@ -61,7 +67,14 @@ def email_send(
     message (a "From" there replaces the displayed sender, not the envelope's);
     `subject_override` is the whole subject, without the platform's "[name]" prefix
     (a discussion list's subjects start with the list's own name).
+
+    `secrets` are context values that must not be kept (a sign-in code, a magic link).
+    The stored copy — what the admin, the person's data download and support see — shows
+    each as REDACTED from the start; the message as it is sent is kept apart only until
+    the worker delivers it (or gives up), and is not sent at all after
+    `secrets_expire_at`.
     """
+    secrets = secrets or {}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         full_context = {
             **context,
@@ -69,23 +82,45 @@ def email_send(
             "reason": reason,
             "site_url": settings.SITE_URL,
         }
-        if subject_override is None:
-            subject = _render_plain(f"{template}_subject.txt", full_context).strip()
-            subject = f"[{settings.PLATFORM_NAME}] {' '.join(subject.split())}"
-        else:
-            subject = " ".join(subject_override.split())
-        body_text = _render_plain(f"{template}.txt", full_context)
-        body_html = render_to_string(f"{template}.html", full_context)
+        hidden = dict.fromkeys(secrets, REDACTED)
+        stored = _redact(_render(template, full_context | hidden, subject_override), secrets)
+        unredacted = _render(template, full_context | secrets, subject_override) if secrets else {}
     message = OutgoingEmail.objects.create(
         to=to,
-        subject=subject[:255],
-        body_text=body_text,
-        body_html=body_html,
+        subject=stored["subject"],
+        body_text=stored["body_text"],
+        body_html=stored["body_html"],
         headers=headers or {},
         attachments=attachments or [],
+        unredacted=unredacted,
+        secrets_expire_at=secrets_expire_at if secrets else None,
     )
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
+
+
+def _render(
+    template: str, context: dict[str, object], subject_override: str | None
+) -> dict[str, str]:
+    if subject_override is None:
+        subject = _render_plain(f"{template}_subject.txt", context)
+        subject = f"[{settings.PLATFORM_NAME}] {' '.join(subject.split())}"
+    else:
+        subject = " ".join(subject_override.split())
+    return {
+        "subject": subject[:255],
+        "body_text": _render_plain(f"{template}.txt", context),
+        "body_html": render_to_string(f"{template}.html", context),
+    }
+
+
+def _redact(parts: dict[str, str], secrets: dict[str, str]) -> dict[str, str]:
+    """Hide whatever a template printed of a secret other than through its own name (as it
+    is, or escaped for HTML): the stored copy never holds one."""
+    for secret in secrets.values():
+        for form in {secret, str(conditional_escape(secret))} - {""}:
+            parts = {name: text.replace(form, REDACTED) for name, text in parts.items()}
+    return parts
 
 
 def _render_plain(name: str, context: dict[str, object]) -> str:
@@ -134,18 +169,29 @@ class _UnfoldedHeadersEmail(EmailMultiAlternatives):
 @task()
 def deliver_email(email_id: int) -> str:
     message = OutgoingEmail.objects.filter(pk=email_id).first()
-    if message is None or message.status == OutgoingEmail.Status.SENT:
+    if message is None or message.status != OutgoingEmail.Status.QUEUED:
         return "nothing to do"
+    if message.secrets_expire_at is not None and timezone.now() >= message.secrets_expire_at:
+        # A code or link that no longer works would only mislead; the stored copy stays,
+        # hidden as it always was, with the reason.
+        message.status = OutgoingEmail.Status.FAILED
+        message.unredacted = {}
+        message.last_error = "Not sent: the code or link it carried expired before delivery."
+        message.save(update_fields=["status", "unredacted", "last_error"])
+        logger.warning("Email %s to %s not sent: its secrets expired", message.pk, message.to)
+        return "expired"
+    # The message as it is sent: with its secrets, if it has any.
+    parts = message.unredacted or {}
     mail_class = _UnfoldedHeadersEmail if message.headers else EmailMultiAlternatives
     mail = mail_class(
-        subject=message.subject,
-        body=message.body_text,
+        subject=parts.get("subject", message.subject),
+        body=parts.get("body_text", message.body_text),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
         headers=message.headers or None,
     )
-    if message.body_html:
-        mail.attach_alternative(message.body_html, "text/html")
+    if body_html := parts.get("body_html", message.body_html):
+        mail.attach_alternative(body_html, "text/html")
     for attachment in message.attachments or []:
         mail.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.attempts += 1
@@ -155,7 +201,8 @@ def deliver_email(email_id: int) -> str:
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         if message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             message.status = OutgoingEmail.Status.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
+            message.unredacted = {}
+            message.save(update_fields=["attempts", "last_error", "status", "unredacted"])
             logger.error("Giving up on email %s to %s: %s", message.pk, message.to, error)
             return "failed"
         message.save(update_fields=["attempts", "last_error"])
@@ -163,8 +210,10 @@ def deliver_email(email_id: int) -> str:
         deliver_email.using(run_after=run_after).enqueue(message.pk)
         logger.warning("Email %s not sent (%s); retrying after %s", message.pk, error, run_after)
         return "retry"
+    # Sent: its secrets are forgotten in the same write that records it.
     message.status = OutgoingEmail.Status.SENT
     message.sent_at = timezone.now()
     message.last_error = ""
-    message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    message.unredacted = {}
+    message.save(update_fields=["attempts", "status", "sent_at", "last_error", "unredacted"])
     return "sent"

@@ -27,6 +27,14 @@ class OutgoingEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    # An email carrying secrets (a sign-in code, a magic link) is stored above with them
+    # hidden; the parts holding them wait here for the worker, and are emptied when the
+    # email is sent, fails for good, or is not sent because its secrets expired. Never
+    # shown (neither in the admin nor in the person's data download).
+    unredacted = models.JSONField(_("parts with secrets"), default=dict, editable=False)
+    secrets_expire_at = models.DateTimeField(
+        _("secrets expire on"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("outgoing email")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from tissage.accounts.models import SignInCode, User
+from tissage.accounts.models import SignInCode, SignInCodeFailure, User
 from tissage.core.tests.factories import (
     NewsPostFactory,
     OrganisationMembershipFactory,
@@ -191,6 +191,7 @@ def test_account_deletion_keeps_news_without_author(client):
         requester="z",
         expires_at=timezone.now(),
     )
+    SignInCodeFailure.objects.create(email=user.email, browser="b", requester="z")
     client.force_login(user)
 
     response = client.post("/compte/supprimer/", {"confirm": "on"})
@@ -201,6 +202,7 @@ def test_account_deletion_keeps_news_without_author(client):
     assert not OrganisationMembership.objects.filter(user_id=user.pk).exists()
     assert not ProjectMembership.objects.filter(user_id=user.pk).exists()
     assert not SignInCode.objects.filter(email=user.email).exists()
+    assert not SignInCodeFailure.objects.filter(email=user.email).exists()
     post.refresh_from_db()
     assert post.author is None
     assert NewsPost.objects.filter(pk=post.pk).exists()

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
-from tissage.core.emails import deliver_email, email_send
+from tissage.core.emails import REDACTED, deliver_email, email_send
 from tissage.core.models import OutgoingEmail
+from tissage.core.tests.factories import SuperuserFactory
 from tissage.core.tests.smtp import Inbox, free_port, use_smtp
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Vous recevez ce message parce que vous avez demandé à vous connecter."
+CODE = "123456"
+LINK = "http://x/compte/connexion/lien/a-secret-token/"
 SIGN_IN = {
     "template": "emails/accounts/sign_in",
-    "context": {"code": "123456", "link": "http://x/", "minutes": 15},
+    "context": {"minutes": 15},
+    "secrets": {"code": CODE, "link": LINK},
     "reason": REASON,
 }
+TEAM = {
+    "template": "emails/team/member_added",
+    "context": {"team": "Les Vergers", "team_url": "https://t.example/x/", "role": "r"},
+    "reason": REASON,
+}
+
+
+def stored_parts(message: OutgoingEmail) -> list[str]:
+    """Everything kept of an email that the admin or a data download could show."""
+    return [message.subject, message.body_text, message.body_html]
+
+
+def holds_a_secret(texts: list[str]) -> bool:
+    return any(CODE in text or LINK in text or "a-secret-token" in text for text in texts)
 
 
 def test_email_reaches_a_real_smtp_server(smtp_server, django_capture_on_commit_callbacks):
@@ -30,14 +50,15 @@ def test_email_reaches_a_real_smtp_server(smtp_server, django_capture_on_commit_
     assert smtp_server.recipients == [["camille@example.org"]]
     (message,) = smtp_server.messages
     assert message["Subject"].startswith("[Tissage]")
-    assert "123456" in message["Subject"]
+    assert CODE not in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert "123456" in text
-    assert "http://x/" in text
+    assert CODE in text
+    assert LINK in text
     assert "Tissage" in text
     assert REASON in text
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "123456" in html
+    assert CODE in html
+    assert f'href="{LINK}"' in html
     queued.refresh_from_db()
     assert queued.status == OutgoingEmail.Status.SENT
     assert queued.attempts == 1
@@ -59,8 +80,8 @@ def test_email_is_rendered_in_the_requested_language(
     smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        french = email_send(to="a@example.org", language="fr", **SIGN_IN)
-        english = email_send(to="b@example.org", language="en", **SIGN_IN)
+        french = email_send(to="a@example.org", language="fr", **TEAM)
+        english = email_send(to="b@example.org", language="en", **TEAM)
 
     assert french.subject != english.subject
     assert french.body_text != english.body_text
@@ -120,6 +141,9 @@ def test_retries_grow_then_give_up(settings, deferring_tasks):
     assert queued.status == OutgoingEmail.Status.FAILED
     assert queued.last_error
     assert deferring_tasks.results == []
+    # Given up on: the code and link it carried are forgotten, the stored copy stays.
+    assert queued.unredacted == {}
+    assert REDACTED in queued.body_text
     assert delays == sorted(delays)
     assert delays[0] >= timedelta(minutes=1)
     assert delays[-1] > delays[0]
@@ -155,6 +179,10 @@ def test_a_later_retry_can_succeed(settings, deferring_tasks):
     assert queued.status == OutgoingEmail.Status.SENT
     assert queued.attempts == 2
     assert len(inbox.messages) == 1
+    # The retry sent the secrets, kept until then, and forgot them with the success.
+    assert CODE in inbox.messages[0].get_body(preferencelist=("plain",)).get_content()
+    assert queued.unredacted == {}
+    assert not holds_a_secret(stored_parts(queued))
 
 
 def test_deleted_email_is_nothing_to_do(deferring_tasks):
@@ -176,3 +204,113 @@ def test_subjects_and_text_bodies_are_plain_text_not_html():
     assert message.subject == f"[{settings.PLATFORM_NAME}] You joined the team of {name}"
     assert name in message.body_text
     assert "&lt;partagés&gt;" in message.body_html and name not in message.body_html
+
+
+# Issue #11, point 13: a sign-in code or link is never kept in the stored copy.
+
+
+def test_secrets_are_hidden_in_the_stored_copy_from_the_start(deferring_tasks):
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.QUEUED
+    assert not holds_a_secret(stored_parts(queued))
+    assert REDACTED in queued.body_text and REDACTED in queued.body_html
+    # Only the parts waiting for the worker hold them.
+    assert holds_a_secret(list(queued.unredacted.values()))
+
+
+def test_secrets_are_forgotten_once_the_email_is_sent(smtp_server, deferring_tasks):
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+
+    assert deliver_email.call(queued.pk) == "sent"
+
+    (message,) = smtp_server.messages
+    assert holds_a_secret([message.get_body(preferencelist=("plain",)).get_content()])
+    assert holds_a_secret([message.get_body(preferencelist=("html",)).get_content()])
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT
+    assert queued.unredacted == {}
+    assert not holds_a_secret(stored_parts(queued))
+
+
+def test_an_email_is_not_sent_once_its_secrets_expired(smtp_server, deferring_tasks):
+    queued = email_send(
+        to="camille@example.org",
+        secrets_expire_at=timezone.now() - timedelta(seconds=1),
+        **SIGN_IN,
+    )
+
+    assert deliver_email.call(queued.pk) == "expired"
+
+    assert smtp_server.messages == []
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.FAILED
+    assert queued.last_error
+    assert queued.unredacted == {}
+    # A later run of the task (a retry already queued) sends nothing either.
+    assert deliver_email.call(queued.pk) == "nothing to do"
+    assert smtp_server.messages == []
+
+
+def test_a_secret_printed_otherwise_than_by_its_name_is_hidden_too(deferring_tasks):
+    queued = email_send(
+        to="camille@example.org",
+        template="emails/accounts/sign_in",
+        context={"minutes": 15, "link": LINK},  # the link given twice, once not as a secret
+        secrets={"code": CODE, "link": LINK},
+        reason=REASON,
+    )
+
+    assert not holds_a_secret(stored_parts(queued))
+
+
+def test_emails_without_secrets_are_stored_as_sent(deferring_tasks):
+    queued = email_send(to="camille@example.org", language="en", **TEAM)
+
+    assert queued.unredacted == {}
+    assert queued.secrets_expire_at is None
+    assert "Les Vergers" in queued.body_text
+
+
+@pytest.mark.parametrize("status", ["queued", "sent"])
+def test_the_admin_never_shows_a_secret(client, smtp_server, deferring_tasks, status):
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+    if status == "sent":
+        assert deliver_email.call(queued.pk) == "sent"
+    client.force_login(SuperuserFactory())
+
+    listing = client.get("/admin/core/outgoingemail/")
+    page = client.get(f"/admin/core/outgoingemail/{queued.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert queued.subject in listing.text
+    assert REDACTED in page.text
+    assert not holds_a_secret([listing.text, page.text])
+
+
+WORKER_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+
+
+def test_the_worker_command_sends_the_secrets_and_keeps_none(
+    settings, smtp_server, transactional_db
+):
+    """Through the real worker (`tissage worker`, the database queue), end to end: real
+    commits, since the worker opens its own connections."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    queued = email_send(to="camille@example.org", **SIGN_IN)
+    assert smtp_server.messages == []
+
+    handlers = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command("worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    finally:  # the worker takes over Ctrl+C and SIGTERM: give them back to pytest
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    (message,) = smtp_server.messages
+    assert holds_a_secret([message.get_body(preferencelist=("plain",)).get_content()])
+    queued.refresh_from_db()
+    assert queued.status == OutgoingEmail.Status.SENT
+    assert queued.unredacted == {}
+    assert not holds_a_secret(stored_parts(queued))

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tissage.accounts.models import PasswordFailure, SignInCode
+from tissage.accounts.models import PasswordFailure, SignInCode, SignInCodeFailure
 from tissage.core.emails import email_send
 from tissage.core.models import OutgoingEmail
 from tissage.core.registry import purges
@@ -51,8 +51,17 @@ def test_purge_forgets_old_rows_keeps_recent_ones_and_is_idempotent():
         email="a@example.org", requester="r", created_at=timezone.now() - timedelta(hours=25)
     )
     new_failure = PasswordFailure.objects.create(email="b@example.org", requester="r")
+    old_wrong_code = SignInCodeFailure.objects.create(
+        email="a@example.org",
+        browser="b",
+        requester="r",
+        created_at=timezone.now() - timedelta(hours=25),
+    )
+    new_wrong_code = SignInCodeFailure.objects.create(
+        email="b@example.org", browser="b", requester="r"
+    )
 
-    assert _purge() == "3 row(s) removed.\n"
+    assert _purge() == "4 row(s) removed.\n"
 
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {
         recent_email.pk,
@@ -60,6 +69,8 @@ def test_purge_forgets_old_rows_keeps_recent_ones_and_is_idempotent():
     }
     assert list(SignInCode.objects.values_list("pk", flat=True)) == [new_code.pk]
     assert list(PasswordFailure.objects.values_list("pk", flat=True)) == [new_failure.pk]
+    assert list(SignInCodeFailure.objects.values_list("pk", flat=True)) == [new_wrong_code.pk]
+    assert not SignInCodeFailure.objects.filter(pk=old_wrong_code.pk).exists()
     assert not OutgoingEmail.objects.filter(pk=old_email.pk).exists()
     assert not SignInCode.objects.filter(pk=old_code.pk).exists()
     assert not PasswordFailure.objects.filter(pk=old_failure.pk).exists()
@@ -73,7 +84,8 @@ def test_sending_an_email_purges_nothing():
     email_send(
         to="new@example.org",
         template="emails/accounts/sign_in",
-        context={"code": "123456", "link": "http://x/", "minutes": 15},
+        context={"minutes": 15},
+        secrets={"code": "123456", "link": "http://x/"},
         reason="test",
     )
     assert OutgoingEmail.objects.filter(pk=old.pk).exists()

@@ -10,7 +10,7 @@ from tissage.core.registry import purges
 class Command(BaseCommand):
     help = (
         "Forget what the platform keeps no longer (cron, once a day). Sent emails go after "
-        "30 days, sign-in requests and wrong-password records after a day, guests' "
+        "30 days, sign-in requests, wrong codes and wrong passwords after a day, guests' "
         "contributions never confirmed once their link expired; the photos of an inventory "
         "item whose status changed in the admin move to the public or private folder. Safe "
         "to run at any time and as often as you like; run it from cron once a day, e.g. "
