@@ -163,6 +163,11 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
     @property
+    def is_text(self) -> bool:
+        """The whole text of a too long email (`lists.attachments.text_attachment`)."""
+        return self.content_type.startswith("text/plain")
+
+    @property
     def export_filename(self) -> str:
         """In its author's data export, the file keeps the name they gave it."""
         return self.filename

@@ -482,6 +482,9 @@ def test_a_5_mb_one_line_mail_keeps_its_first_part_and_attaches_the_whole_text(
     assert page.status_code == 200
     assert len(page.content) < 2 * BODY_MAX
     assert "message-complet.txt" in page.text
+    # Said to be text, not a PDF, beside its name.
+    listed = page.text.split("message-complet.txt</a>", 1)[1].split("</li>", 1)[0]
+    assert "PDF" not in listed and "(" in listed
     download = client.get(
         reverse(
             "collectives:attachment", args=[collective.slug, attachment.pk, attachment.filename]
