@@ -190,3 +190,19 @@ def test_the_duplicate_warning_appears_while_filling_the_form(
     page.locator("#id_latitude").fill("44.0518")
     page.locator("#id_latitude").press("Tab")
     expect(warning).not_to_contain_text("Lavoir des Saules")
+
+
+def test_a_point_pasted_from_a_map_app_fills_both_boxes(
+    new_context, new_page, visit, check_page, campaign
+):
+    page = new_page(new_context(**PHONE))
+    visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    latitude, longitude = page.locator("#id_latitude"), page.locator("#id_longitude")
+
+    latitude.fill("44.0503, 5.0501")  # as Google Maps or OpenStreetMap copy a point
+    latitude.press("Tab")
+
+    expect(latitude).to_have_value("44.0503")
+    expect(longitude).to_have_value("5.0501")
+    expect(page.locator(".picker-marker")).to_be_visible()
+    check_page(page)

@@ -23,12 +23,15 @@ from .commune_names import (
     communes_text,
 )
 from .geography import (
+    LATITUDE,
+    LONGITUDE,
     MAX_LATITUDE,
     MAX_LONGITUDE,
     MIN_LATITUDE,
     MIN_LONGITUDE,
     Box,
-    parse_coordinate,
+    parse_degrees,
+    parse_point,
     validate_insee_code,
 )
 from .models import Commune
@@ -36,11 +39,35 @@ from .models import Commune
 # Coordinates --------------------------------------------------------------------------------
 
 
-class _CoordinateField(forms.FloatField):
-    """A number of degrees typed in a text box: a decimal comma is read as a point (the
-    way French keyboards and the map picker's script write it); the range and the
-    messages come from the subclass."""
+class CoordinateInput(forms.TextInput):
+    """The text box of a longitude or a latitude. A point pasted whole into the other
+    box ("43.8370, 4.3601", as map apps copy it) counts for this one too when it is
+    empty: the person pastes once, and each field takes its own half."""
 
+    def __init__(self, partner: tuple[str, str]) -> None:
+        # A text box rather than <input type="number">: phones show a decimal keypad
+        # all the same, and browsers do not silently empty a value with a comma or a °.
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        self.partner = partner  # (this field's axis word, the other's), e.g. in a prefix
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        if value is None or not str(value).strip():
+            mine, theirs = self.partner
+            other = data.get(name.replace(mine, theirs))
+            if isinstance(other, str) and parse_point(other) is not None:
+                return other
+        return value
+
+
+class _CoordinateField(forms.FloatField):
+    """A number of degrees typed in a text box, as people type them: a decimal comma,
+    degrees-minutes-seconds with N/S/E/W (`geography.parse_degrees`), or a whole point
+    pasted from a map app, of which the field takes its half. The range and the messages
+    come from the subclass."""
+
+    axis: str
+    other_axis: str
     minimum: float
     maximum: float
     default_label: Promise
@@ -50,13 +77,12 @@ class _CoordinateField(forms.FloatField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", self.default_label)
         kwargs.setdefault("help_text", self.default_help_text)
-        # A text box rather than <input type="number">: phones show a decimal keypad
-        # all the same, and browsers do not silently empty a value with a comma.
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
+        kwargs.setdefault("widget", CoordinateInput((self.axis, self.other_axis)))
         kwargs["error_messages"] = {**self.messages, **kwargs.get("error_messages", {})}
         super().__init__(min_value=self.minimum, max_value=self.maximum, **kwargs)
+
+    def _half(self, point: tuple[float, float]) -> float:
+        return point[0] if self.axis == LONGITUDE else point[1]
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if value is None or isinstance(value, float | int):
@@ -64,21 +90,36 @@ class _CoordinateField(forms.FloatField):
         text = str(value).strip()
         if not text:
             return None
-        number = parse_coordinate(text)
-        if number is None:
+        if (point := parse_point(text)) is not None:
+            return self._half(point)
+        degrees = parse_degrees(text)
+        if degrees is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
+        if degrees.axis not in (None, self.axis):
+            raise forms.ValidationError(self.error_messages["axis"], code="axis")
+        return degrees.value
+
+    def prepare_value(self, value: Any) -> Any:
+        # A pasted point shows, on a form sent back, as this field's half only.
+        if isinstance(value, str) and (point := parse_point(value)) is not None:
+            return str(self._half(point))
+        return super().prepare_value(value)
 
 
 class LongitudeField(_CoordinateField):
     """A longitude in decimal degrees, -180 to 180."""
 
+    axis, other_axis = LONGITUDE, LATITUDE
     minimum, maximum = MIN_LONGITUDE, MAX_LONGITUDE
     default_label = _("Longitude")
     default_help_text = _("In decimal degrees, e.g. 4.3601.")
     messages = {
         "required": _("Type the longitude, e.g. 4.3601."),
-        "invalid": _("Type the longitude as a number, e.g. 4.3601."),
+        "invalid": _(
+            "Type the longitude as a number, e.g. 4.3601 or 4°21'36\"E, or paste the point "
+            "from a map, e.g. 43.8370, 4.3601."
+        ),
+        "axis": _("This is a latitude (N or S): type it in the latitude box."),
         "min_value": _("Type a longitude between -180 and 180, e.g. 4.3601."),
         "max_value": _("Type a longitude between -180 and 180, e.g. 4.3601."),
     }
@@ -87,12 +128,17 @@ class LongitudeField(_CoordinateField):
 class LatitudeField(_CoordinateField):
     """A latitude in decimal degrees, -90 to 90."""
 
+    axis, other_axis = LATITUDE, LONGITUDE
     minimum, maximum = MIN_LATITUDE, MAX_LATITUDE
     default_label = _("Latitude")
     default_help_text = _("In decimal degrees, e.g. 43.8374.")
     messages = {
         "required": _("Type the latitude, e.g. 43.8374."),
-        "invalid": _("Type the latitude as a number, e.g. 43.8374."),
+        "invalid": _(
+            "Type the latitude as a number, e.g. 43.8374 or 43°50'15\"N, or paste the point "
+            "from a map, e.g. 43.8370, 4.3601."
+        ),
+        "axis": _("This is a longitude (E or W): type it in the longitude box."),
         "min_value": _("Type a latitude between -90 and 90, e.g. 43.8374."),
         "max_value": _("Type a latitude between -90 and 90, e.g. 43.8374."),
     }

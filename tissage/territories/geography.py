@@ -64,15 +64,109 @@ def is_valid_point(lon: float, lat: float) -> bool:
     return MIN_LONGITUDE <= lon <= MAX_LONGITUDE and MIN_LATITUDE <= lat <= MAX_LATITUDE
 
 
-def parse_coordinate(text: str) -> float | None:
-    """A longitude or latitude typed by a person: "4.3601", " 4,3601 " (the French decimal
-    comma, which the map picker's script accepts too). None when it is not a finite number;
-    the range is for the caller (`is_valid_point`) since it differs between the two."""
+LATITUDE, LONGITUDE = "latitude", "longitude"
+
+# What phones and map sites write for degrees, minutes and seconds, made plain.
+_DMS_SIGNS = str.maketrans(
+    {"º": "°", "˚": "°", "\u2032": "'", "’": "'", "\u00b4": "'", "\u2033": '"', "”": '"'}
+)
+_HEMISPHERES = {
+    "N": (LATITUDE, 1),
+    "S": (LATITUDE, -1),
+    "E": (LONGITUDE, 1),
+    "W": (LONGITUDE, -1),
+    "O": (LONGITUDE, -1),
+}  # O: ouest
+_HEMISPHERE_AT_END = re.compile(r"^(?P<rest>.*?)\s*(?P<h>[NSEWO])$", re.IGNORECASE)
+_HEMISPHERE_AT_START = re.compile(r"^(?P<h>[NSEWO])\s*(?P<rest>.*)$", re.IGNORECASE)
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_DMS = re.compile(
+    rf"^(?P<sign>[-+]?)\s*(?P<deg>{_NUMBER})\s*°\s*"
+    rf"(?:(?P<min>{_NUMBER})\s*'\s*(?:(?P<sec>{_NUMBER})\s*(?:\"|'')\s*)?)?$"
+)
+
+
+class Degrees(NamedTuple):
+    """A number of degrees as typed, and the axis its N/S/E/W letter names (or None)."""
+
+    value: float
+    axis: str | None
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_degrees(text: str) -> Degrees | None:
+    """Degrees typed by a person, in any of the ways phones, maps and GPS write them:
+    "4.3601", "4,3601" (the French decimal comma), "-0.58", "43°50'13\"N",
+    "43° 50' 13.2\" N" (or with primes), "N 43°50.217'", "4°21'36\"E", "0°34'W" (or O,
+    ouest). None when it is none of these or not a finite number; the range is for the
+    caller."""
+    text = text.strip().translate(_DMS_SIGNS)
+    axis, sign = None, 1
+    found = _HEMISPHERE_AT_END.match(text) or _HEMISPHERE_AT_START.match(text)
+    if found and found["rest"]:
+        axis, sign = _HEMISPHERES[found["h"].upper()]
+        text = found["rest"].strip()
+    dms = _DMS.match(text)
     try:
-        number = float(text.strip().replace(",", "."))
+        if dms:
+            minutes = _number(dms["min"]) if dms["min"] else 0.0
+            seconds = _number(dms["sec"]) if dms["sec"] else 0.0
+            if minutes >= 60 or seconds >= 60 or (dms["sec"] and "." in dms["min"]):
+                return None
+            # Seven decimals: a centimetre, as precise as any phone.
+            number = round(_number(dms["deg"]) + minutes / 60 + seconds / 3600, 7)
+            if dms["sign"] == "-":
+                number = -number
+        elif "°" in text or "'" in text or '"' in text:
+            return None
+        else:
+            number = float(text.replace(",", "."))
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
+    if axis is not None and number < 0:
+        return None  # "-4°E": two signs that disagree
+    number *= sign
+    return Degrees(number, axis) if math.isfinite(number) else None
+
+
+def parse_coordinate(text: str) -> float | None:
+    """A longitude or latitude typed by a person (see `parse_degrees`), or None."""
+    degrees = parse_degrees(text)
+    return degrees.value if degrees else None
+
+
+_PAIR_WITH_LETTERS = re.compile(r"^(?P<a>.+?[NSEWO])\s*[,;]?\s*(?P<b>[^,;].*?[NSEWO])$", re.I)
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """A point pasted from a map app or a GPS as one text, as (lon, lat), or None: the
+    latitude first, as Google Maps, OpenStreetMap and phones copy it ("43.8370, 4.3601",
+    "43,8370 4,3601", "43.8370;4.3601"), or with letters in either order
+    ("43°50'13\"N 4°21'36\"E", "4.36 E, 43.84 N")."""
+    text = text.strip().translate(_DMS_SIGNS)
+    parts: list[str] = []
+    if ";" in text:
+        parts = text.split(";")
+    elif lettered := _PAIR_WITH_LETTERS.match(text):
+        parts = [lettered["a"], lettered["b"]]
+    elif len(pieces := re.split(r",\s+|\s+", text)) == 2:
+        parts = pieces
+    elif text.count(",") == 1 and "." in text:
+        parts = text.split(",")  # "43.8370,4.3601": dots for decimals, a comma between
+    if len(parts) != 2:
+        return None
+    first, second = parse_degrees(parts[0]), parse_degrees(parts[1])
+    if first is None or second is None:
+        return None
+    if first.axis == LONGITUDE or second.axis == LATITUDE:
+        first, second = second, first
+    if first.axis == LONGITUDE or second.axis == LATITUDE:
+        return None  # two latitudes, or two longitudes
+    lon, lat = second.value, first.value
+    return (lon, lat) if is_valid_point(lon, lat) else None
 
 
 # Distances ----------------------------------------------------------------------------------

@@ -23,6 +23,15 @@ from tissage.territories.models import Commune
 
 # Coordinates --------------------------------------------------------------------------------
 
+LONGITUDE_INVALID = (
+    "Type the longitude as a number, e.g. 4.3601 or 4°21'36\"E, or paste the point from a "
+    "map, e.g. 43.8370, 4.3601."
+)
+LATITUDE_INVALID = (
+    "Type the latitude as a number, e.g. 43.8374 or 43°50'15\"N, or paste the point from a "
+    "map, e.g. 43.8370, 4.3601."
+)
+
 
 class PlaceForm(forms.Form):
     """As an action's or a contribution's form: both coordinates optional, together."""
@@ -71,17 +80,17 @@ def test_points_that_are_accepted(longitude, latitude, point):
     [
         (
             {"longitude": "abc", "latitude": "43.8"},
-            {"longitude": ["Type the longitude as a number, e.g. 4.3601."]},
+            {"longitude": [LONGITUDE_INVALID]},
         ),
         (
             {"longitude": "4.3", "latitude": "quarante"},
-            {"latitude": ["Type the latitude as a number, e.g. 43.8374."]},
+            {"latitude": [LATITUDE_INVALID]},
         ),
         (
             {"longitude": "nan", "latitude": "inf"},
             {
-                "longitude": ["Type the longitude as a number, e.g. 4.3601."],
-                "latitude": ["Type the latitude as a number, e.g. 43.8374."],
+                "longitude": [LONGITUDE_INVALID],
+                "latitude": [LATITUDE_INVALID],
             },
         ),
         (
@@ -104,11 +113,11 @@ def test_points_that_are_accepted(longitude, latitude, point):
         # A wrong number is not also "missing": one message saying what to fix.
         (
             {"longitude": "", "latitude": "x"},
-            {"latitude": ["Type the latitude as a number, e.g. 43.8374."]},
+            {"latitude": [LATITUDE_INVALID]},
         ),
         (
             {"longitude": "x", "latitude": ""},
-            {"longitude": ["Type the longitude as a number, e.g. 4.3601."]},
+            {"longitude": [LONGITUDE_INVALID]},
         ),
     ],
 )
@@ -147,9 +156,7 @@ def test_a_form_may_change_a_message():
     assert errors_of(Strict({})) == {"longitude": ["Place the point."]}
     with translation.override("en"):
         # The other messages stay the shared ones.
-        assert errors_of(Strict({"longitude": "x"})) == {
-            "longitude": ["Type the longitude as a number, e.g. 4.3601."]
-        }
+        assert errors_of(Strict({"longitude": "x"})) == {"longitude": [LONGITUDE_INVALID]}
 
 
 def test_saved_floats_go_through_unchanged():
@@ -309,3 +316,44 @@ def test_one_commune_refused_says_what_to_type(gard):
 def test_one_commune_is_shown_as_text_that_reads_back(gard):
     html = str(InitiativeForm(initial={"commune": gard[1]})["commune"])
     assert 'value="Lézan (30146)"' in html
+
+
+# Coordinates as people type them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "point"),
+    [
+        ({"longitude": "4°21'36\"E", "latitude": "43°50'13\"N"}, (4.36, 43.8369444)),
+        ({"longitude": "0°34'O", "latitude": "N 43°50.217'"}, (-0.5666667, 43.83695)),
+        # A point pasted whole into one box: each field takes its half.
+        ({"longitude": "", "latitude": "43.8370, 4.3601"}, (4.3601, 43.837)),
+        ({"longitude": "43,8370 4,3601", "latitude": ""}, (4.3601, 43.837)),
+        ({"longitude": "43.8370, 4.3601", "latitude": "43.8370, 4.3601"}, (4.3601, 43.837)),
+    ],
+)
+def test_coordinates_as_people_type_them(data, point):
+    form = PlaceForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["point"] == pytest.approx(point, abs=1e-7)
+
+
+def test_a_pasted_point_shows_as_its_two_halves_when_the_form_comes_back():
+    form = PlaceForm({"longitude": "", "latitude": "43.8370, 4.3601"})
+    assert form["latitude"].value() == "43.837"
+    assert form["longitude"].value() == "4.3601"
+
+
+def test_a_prefixed_form_finds_the_other_half_too():
+    form = PlaceForm({"place-latitude": "43.8370, 4.3601"}, prefix="place")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["point"] == (4.3601, 43.837)
+
+
+def test_a_latitude_typed_in_the_longitude_box_is_said_so():
+    with translation.override("en"):
+        form = PlaceForm({"longitude": "43°50'13\"N", "latitude": "4°21'36\"E"})
+        assert errors_of(form) == {
+            "longitude": ["This is a latitude (N or S): type it in the latitude box."],
+            "latitude": ["This is a longitude (E or W): type it in the longitude box."],
+        }

@@ -15,6 +15,8 @@ from tissage.territories.geography import (
     is_insee_code,
     is_valid_point,
     parse_coordinate,
+    parse_degrees,
+    parse_point,
     validate_insee_code,
 )
 
@@ -216,3 +218,62 @@ def test_a_box_contains_its_edges():
     box = Box(4.0, 43.5, 4.5, 44.0)
     assert box.contains(4.0, 43.5) and box.contains(4.5, 44.0) and box.contains(4.2, 43.7)
     assert not box.contains(3.99, 43.7) and not box.contains(4.2, 44.01)
+
+
+# Coordinates as people type them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "axis"),
+    [
+        ("43,8370", 43.837, None),
+        (" -0.58 ", -0.58, None),
+        ("43°50'13\"N", 43.8369444, "latitude"),
+        ("43° 50\u2032 13.2\u2033 N", 43.837, "latitude"),  # primes, as phones write them
+        ("43º50'13''n", 43.8369444, "latitude"),
+        ("N 43°50.217'", 43.83695, "latitude"),
+        ("4°21'36\"E", 4.36, "longitude"),
+        ("0°34'W", -0.5666667, "longitude"),
+        ("0°34'O", -0.5666667, "longitude"),  # ouest
+        ("33°52'S", -33.8666667, "latitude"),
+        ("4.36 E", 4.36, "longitude"),
+        ("43°", 43.0, None),
+    ],
+)
+def test_degrees_as_phones_maps_and_gps_write_them(text, value, axis):
+    degrees = parse_degrees(text)
+    assert degrees is not None
+    assert degrees.value == pytest.approx(value, abs=1e-7)
+    assert degrees.axis == axis
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "4.3.2", "43°61'", "43°10'75\"", "-4°E", "1e400", "43 50 13", "N", "°"]
+)
+def test_what_is_no_number_of_degrees(text):
+    assert parse_degrees(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "43.8370, 4.3601",  # Google Maps, OpenStreetMap
+        "43.8370,4.3601",
+        "43,8370, 4,3601",  # decimal commas
+        "43,8370 4,3601",
+        "43.8370;4.3601",
+        "43°50'13.2\"N 4°21'36.4\"E",
+        "4°21'36.4\"E, 43°50'13.2\"N",  # letters say which is which
+    ],
+)
+def test_a_point_pasted_from_a_map_app(text):
+    lon, lat = parse_point(text)  # type: ignore[misc]
+    assert lon == pytest.approx(4.3601, abs=1e-4)
+    assert lat == pytest.approx(43.837, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "text", ["43.837", "43.8 N 4.3 N", "4 E 5 W", "100, 4", "a, b", "43.8, 4.3, 2", "4,3601"]
+)
+def test_what_is_no_point(text):
+    assert parse_point(text) is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -28,6 +29,11 @@ LEGENDS = [
     "Registration",
     "Publication",
 ]
+
+LATITUDE_INVALID = (
+    "Type the latitude as a number, e.g. 43.8374 or 43°50'15\"N, or paste the point from a "
+    "map, e.g. 43.8370, 4.3601."
+)
 
 
 def form_data(**changes) -> dict[str, object]:
@@ -163,7 +169,10 @@ def test_repeat_every_week_creates_a_series_at_the_same_local_time(client, proje
         ({"role_name_1": ""}, "Give this role a name, or clear its places."),
         ({"role_places_0": "0"}, "At least 1 place."),
         ({"longitude": "5.1"}, "Give both the longitude and the latitude"),
-        ({"latitude": "north", "longitude": "5"}, "Type the latitude as a number, e.g. 43.8374."),
+        (
+            {"latitude": "north", "longitude": "5"},
+            LATITUDE_INVALID,
+        ),
         ({"capacity": "-1"}, "At least 1 place, or leave empty."),
         ({"title": ""}, "Give the action a title."),
         ({"kind": "party"}, "Choose one of the kinds offered."),
@@ -174,7 +183,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, project, changes, m
     response = client.post(create_url(project), form_data(**changes))
 
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert escape(message) in response.content.decode()
     assert not Action.objects.exists()
     assert not ActionSeries.objects.exists()
 

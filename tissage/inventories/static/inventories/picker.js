@@ -31,10 +31,18 @@
     return L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
   }
 
+  // A plain number of degrees (a decimal comma too). Degrees-minutes-seconds and whole
+  // points are read by the server (territories/geography.py); the marker waits for them.
   function number(input) {
-    var value = parseFloat(String(input.value).trim().replace(",", "."));
-    return isNaN(value) ? null : value;
+    var text = String(input.value).trim();
+    if (!/^[-+]?\d+(?:[.,]\d+)?$/.test(text)) {
+      return null;
+    }
+    return parseFloat(text.replace(",", "."));
   }
+
+  // "43.8370, 4.3601" as map apps copy a point: latitude first.
+  var PASTED_POINT = /^\s*([-+]?\d+(?:\.\d+)?)\s*[,;]\s*([-+]?\d+(?:\.\d+)?)\s*$/;
 
   function init(fieldset) {
     var data = fieldset.dataset;
@@ -142,6 +150,17 @@
     });
     lonInput.addEventListener("input", fromInputs);
     latInput.addEventListener("input", fromInputs);
+    // A point pasted whole into one box goes to both.
+    [lonInput, latInput].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var pasted = PASTED_POINT.exec(input.value);
+        if (pasted) {
+          latInput.value = pasted[1];
+          lonInput.value = pasted[2];
+          fromInputs();
+        }
+      });
+    });
 
     locate.addEventListener("click", function () {
       if (!("geolocation" in navigator)) {

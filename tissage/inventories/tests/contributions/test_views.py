@@ -120,6 +120,26 @@ def test_a_member_contributes_and_sees_the_item_waiting(client, campaign):
     assert client.get(response.url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("longitude", "latitude"),
+    [
+        ("4,3652", "43,8452"),  # decimal commas
+        ("4°21'54.7\"E", "43°50'42.7\"N"),  # degrees, minutes, seconds
+        ("", "43.8452, 4.3652"),  # pasted from a map app into one box
+    ],
+)
+def test_coordinates_typed_as_people_type_them_place_the_item(
+    client, campaign, longitude, latitude
+):
+    response = client.post(
+        contribute_url(campaign), form_data(campaign, longitude=longitude, latitude=latitude)
+    )
+    assert response.status_code == 302
+    item = Contribution.objects.get()
+    assert (item.longitude, item.latitude) == pytest.approx((4.3652, 43.8452), abs=1e-4)
+    assert not item.location_approximate
+
+
 def test_without_coordinates_the_item_is_placed_in_the_chosen_commune(client, campaign):
     commune = campaign.communes.get()
     response = client.post(
