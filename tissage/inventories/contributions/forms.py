@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
@@ -77,11 +79,17 @@ class ContributionForm(forms.Form):
     photos = PhotosField(
         max_count=MAX_PHOTOS,
         label=_("Photos (1 to 5)"),
-        help_text=_(
-            "JPEG, PNG, WebP or HEIC, up to %(size)s MB each. Where and when they were "
-            "taken is removed before anyone sees them."
-        )
-        % {"size": MAX_PHOTO_BYTES // (1024 * 1024)},
+        # Translated when the page is shown, not when this module loads.
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "JPEG, PNG, WebP or HEIC, up to %(size)s MB each. Where and when they were "
+                    "taken is removed before anyone sees them."
+                )
+                % {"size": MAX_PHOTO_BYTES // (1024 * 1024)}
+            ),
+            str,
+        )(),
         error_messages={
             "required": _("Add at least one photo."),
             "too_many": _("Send at most five photos."),

@@ -483,3 +483,15 @@ def test_only_the_contribution_form_may_ask_for_the_position(client, campaign):
     assert "camera=()" in policy and "microphone=()" in policy
     campaign_page = client.get(reverse("inventories:campaign", kwargs={"slug": campaign.slug}))
     assert "geolocation=()" in campaign_page["Permissions-Policy"]
+
+
+def test_the_form_s_help_is_in_the_reader_s_language(client, campaign, settings):
+    """The photos' help was made when the module loaded, in French, whatever the reader's
+    language."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(contribute_url(campaign)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(contribute_url(campaign)).content.decode()
+
+    assert "up to 15 MB each" in english and "jusqu’à 15" not in english
+    assert "jusqu’à 15 Mo chacune" in french
