@@ -8,15 +8,21 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tissage.actions.models import Action, Role
 from tissage.core.forms import EmailAddressField, PersonNameField
 
 
-def _role_label(role: Role, *, places: dict[int, int]) -> str:
-    return _("%(role)s — %(left)s place(s) left") % {
+def _role_label(role: Role, *, places: dict[int, int], waiting_list: bool) -> str:
+    left = places.get(role.pk, 0)
+    if left <= 0:
+        if waiting_list:
+            return _("%(role)s — full: waiting list") % {"role": role.name}
+        return _("%(role)s — full") % {"role": role.name}
+    return ngettext("%(role)s — %(left)d place left", "%(role)s — %(left)d places left", left) % {
         "role": role.name,
-        "left": places.get(role.pk, 0),
+        "left": left,
     }
 
 
@@ -68,11 +74,34 @@ class RegistrationForm(forms.Form):
         roles = list(action.roles.all())
         field = self.fields["role"]
         field.queryset = action.roles.all()  # type: ignore[attr-defined]
-        field.label_from_instance = partial(_role_label, places=places)  # type: ignore[attr-defined]
+        field.label_from_instance = partial(  # type: ignore[attr-defined]
+            _role_label, places=places, waiting_list=action.waiting_list
+        )
         if len(roles) == 1:
             field.initial = roles[0].pk
         if signed_in:
             del self.fields["name"], self.fields["email"]
+        self.places = places
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, companions = data.get("role"), data.get("companions")
+        if role is not None and companions is not None:
+            left = self.places.get(role.pk, 0)
+            if 0 < left < 1 + companions:
+                # Some places remain, not enough for the whole group: say how many.
+                self.add_error(
+                    "companions",
+                    ngettext(
+                        "Only %(left)d place remains for this role: come with fewer "
+                        "people, or choose another role.",
+                        "Only %(left)d places remain for this role: come with fewer "
+                        "people, or choose another role.",
+                        left,
+                    )
+                    % {"left": left},
+                )
+        return data
 
 
 class AssistedRegistrationForm(forms.Form):

@@ -90,6 +90,33 @@ def places_left_in(
     return _left_by_role(action, roles, taken)
 
 
+def my_registration(action: Action, user: User) -> Registration | None:
+    """The person's live registration for the action (by account, or by the address
+    they confirmed when they signed in), or None."""
+    mine = Q(user=user)
+    if user.email_confirmed_at:
+        mine |= Q(user__isnull=True, email=user.email.lower())
+    return (
+        Registration.objects.filter(mine, action=action)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("role")
+        .first()
+    )
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first on the action's waiting list (promotion goes in this order)."""
+    ahead = (
+        Registration.objects.filter(action_id=registration.action_id)
+        .waiting()
+        .filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lt=registration.pk)
+        )
+    )
+    return ahead.count() + 1
+
+
 @dataclass(frozen=True)
 class MyRegistration:
     registration: Registration

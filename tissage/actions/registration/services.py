@@ -10,6 +10,7 @@ two people registering at the same second are served one after the other.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -57,6 +58,10 @@ def _fits(action: Action, role: Role, seats: int, *, without: Registration | Non
     return _seats_taken(action, without=without) + seats <= action.capacity
 
 
+# A second registration of an address within this time is a double tap: no new email.
+RESEND_AFTER = datetime.timedelta(minutes=2)
+
+
 @dataclass(frozen=True)
 class Registered:
     registration: Registration
@@ -95,6 +100,16 @@ def registration_create(
                 .first()
             )
             if existing is not None:
+                if existing.created_at < timezone.now() - RESEND_AFTER:
+                    # Registered before (not a double tap): the page says nothing of it,
+                    # the address gets its registration and cancel link again.
+                    transaction.on_commit(
+                        partial(
+                            emails.registration_send,
+                            registration=existing,
+                            base_url=base_url or settings.SITE_URL,
+                        )
+                    )
                 return Registered(existing, created=False)
             seats = 1 + companions
             if _fits(action, role, seats):

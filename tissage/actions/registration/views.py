@@ -52,28 +52,36 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 _tell(request, registered)
                 return redirect("actions:detail", slug=action.slug)
+    mine = queries.my_registration(action, user) if user else None
+    roles = [(role, places.get(role.pk, 0)) for role in action.roles.all()]
     return render(
         request,
         "actions/registration/detail.html",
         {
             "action": action,
             "rights": rights,
-            "roles": [(role, places.get(role.pk, 0)) for role in action.roles.all()],
+            "roles": roles,
+            "full": all(left <= 0 for _role, left in roles),
             "form": form,
+            # A registered person sees their registration instead of the form.
+            "mine": mine,
+            "position": queries.waiting_position(mine)
+            if mine and mine.status == Registration.Status.WAITING
+            else None,
+            "cancel_token": tokens.CANCEL.make(mine.pk, mine.email)
+            if mine and mine.may_cancel_by_link()
+            else None,
             **needs_views.needs_part(request, action),
         },
     )
 
 
 def _tell(request: HttpRequest, registered: services.Registered) -> None:
+    """What the page says after the form: the same whether the address was registered
+    already or not, so that nobody learns who takes part by typing their address (the
+    address itself is sent its registration again: `registration_create`)."""
     registration = registered.registration
-    if not registered.created:
-        messages.info(
-            request,
-            _("%(email)s is already registered for this action: nothing changed.")
-            % {"email": registration.email},
-        )
-    elif registration.status == Registration.Status.CONFIRMED:
+    if registration.status == Registration.Status.CONFIRMED:
         messages.success(
             request,
             _(

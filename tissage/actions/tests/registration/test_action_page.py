@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +115,122 @@ def test_a_broken_cancel_link_is_explained(client, token):
 def test_a_draft_action_is_hidden(client):
     action = make_action(status="draft")
     assert client.get(detail_url(action)).status_code == 404
+
+
+# The page knows who is looking (issue #13) ----------------------------------------------
+
+
+def _english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_a_registered_person_sees_their_registration_not_the_form(client):
+    action = make_action(places=5)
+    person = UserFactory()
+    client.force_login(person)
+    _english(client).post(
+        detail_url(action),
+        {"role": action.roles.get(name="Planter").pk, "companions": 1},
+    )
+
+    page = client.get(detail_url(action)).content.decode()
+
+    assert "You are registered" in page
+    assert "Planter" in page and "With 1 person coming with you." in page
+    assert 'name="companions"' not in page  # no empty form
+    cancel = re.search(r'href="(/actions/annuler/[^"]+/)"', page)
+    assert cancel is not None
+    assert client.post(cancel.group(1)).status_code == 302
+    assert "You are registered" not in client.get(detail_url(action)).content.decode()
+
+
+def test_a_person_on_the_waiting_list_sees_their_position(client):
+    action = make_action(places=1)
+    planter = action.roles.get(name="Planter")
+    for number in range(3):  # one place, then two people waiting
+        Registration.objects.create(
+            action=action,
+            role=planter,
+            name=f"P{number}",
+            email=f"p{number}@example.org",
+            status="confirmed" if number == 0 else "waiting",
+        )
+    person = UserFactory()
+    client.force_login(person)
+    _english(client).post(detail_url(action), {"role": planter.pk, "companions": 0})
+
+    page = client.get(detail_url(action)).content.decode()
+
+    assert "You are on the waiting list" in page
+    assert "Your place on the waiting list: 3." in page
+
+
+def test_a_full_role_says_full_and_offers_the_waiting_list(client):
+    action = make_action(places=1)
+    planter = action.roles.get(name="Planter")
+    Registration.objects.create(
+        action=action, role=planter, name="A", email="a@example.org", status="confirmed"
+    )
+    action.roles.filter(name="Accueil et café").delete()
+
+    page = _english(client).get(detail_url(action)).content.decode()
+
+    assert "Planter — full: waiting list" in page
+    assert "Full." in page and "Join the waiting list" in page
+
+    action.waiting_list = False
+    action.save(update_fields=["waiting_list"])
+    page = client.get(detail_url(action)).content.decode()
+    assert "Every place is taken and this action has no waiting list." in page
+    assert 'name="companions"' not in page
+
+
+def test_a_group_larger_than_the_places_left_is_told_how_many_remain(client):
+    action = make_action(places=2)
+    response = _english(client).post(
+        detail_url(action),
+        {
+            "name": "Jeanne",
+            "email": "jeanne@example.org",
+            "role": action.roles.get(name="Planter").pk,
+            "companions": 3,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Only 2 places remain for this role" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_one_place_left_is_said_in_the_singular(client):
+    action = make_action(places=1)
+    page = client.get(detail_url(action)).content.decode()
+    assert "1 place restante" in page
+    assert "place(s)" not in page and "1 places" not in page
+
+
+def test_registering_an_address_again_tells_the_page_nothing_and_emails_the_address(
+    client, committed
+):
+    action = make_action(places=5)
+    data = {
+        "name": "Jeanne",
+        "email": "jeanne@example.org",
+        "role": action.roles.get(name="Planter").pk,
+        "companions": 0,
+    }
+    first = _english(client).post(detail_url(action), data, follow=True).content.decode()
+    Registration.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    mail.outbox.clear()
+
+    stranger = _english(committed(Client()))
+    second = stranger.post(detail_url(action), {**data, "name": "Quelqu’un"}, follow=True)
+
+    notice = re.compile(r'<p class="notice[^"]*">(.*?)</p>', re.S)
+    said = notice.findall(second.content.decode())
+    assert said and said == notice.findall(first)
+    assert "already registered" not in second.content.decode()
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["jeanne@example.org"]]
+    assert "/actions/annuler/" in mail.outbox[0].body
