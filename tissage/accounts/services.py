@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Count, Q
@@ -156,7 +157,14 @@ def sign_in_code_request(
 
 def _account_for(email: str, language: str) -> User:
     user, _created = User.objects.get_or_create(
-        email=email, defaults={"language": language, "email_confirmed_at": timezone.now()}
+        email=email,
+        defaults={
+            "language": language,
+            "email_confirmed_at": timezone.now(),
+            # No password: codes by email only, until the person adds one. (An empty
+            # field would count as a password, and the account page would say so.)
+            "password": make_password(None),
+        },
     )
     if not user.is_active:
         raise SignInError(_("This account is disabled. Contact the platform's team."))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -628,3 +630,38 @@ def test_the_stored_copy_of_a_sign_in_email_holds_neither_its_code_nor_its_link(
         response = client.post(CODE, {"code": code})
     assert response.status_code == 302
     assert signed_in_user_id(client) is not None
+
+
+def test_an_account_made_by_a_code_has_no_password_and_says_so(client, post, in_english):
+    """An empty password field counts as a password for Django: every new account was
+    told it had one, on its page and in its data export."""
+    post(CODE, {"code": request_code(post)})
+
+    user = User.objects.get(email=EMAIL)
+    assert not user.has_usable_password()
+    page = client.get(ACCOUNT).content.decode()
+    assert "No password: you sign in with a code sent by email." in page
+    assert "You have a password" not in page
+    export = client.get("/compte/mes-donnees/")
+    with zipfile.ZipFile(io.BytesIO(export.getvalue())) as archive:
+        assert json.loads(archive.read("data.json"))["account"]["has_password"] is False
+
+
+def test_accounts_made_before_lose_the_empty_password_that_counted_as_one():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "tissage.accounts.migrations.0003_passwordless_accounts_have_no_password"
+    )
+    before = UserFactory()
+    User.objects.filter(pk=before.pk).update(password="")
+    with_password = UserFactory()
+    with_password.set_password("correct horse battery")
+    with_password.save()
+
+    migration.mark_unusable(apps, None)
+
+    assert not User.objects.get(pk=before.pk).has_usable_password()
+    assert User.objects.get(pk=with_password.pk).check_password("correct horse battery")
