@@ -3,13 +3,16 @@ them when the account is deleted."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from tissage.accounts.models import User
 
 from .models import Pledge, Registration, VolunteerInvitation, VolunteerProfile
+from .registration.services import registration_cancel
 
 FORGOTTEN_NAME = "—"
 
@@ -91,11 +94,21 @@ def files(user: User) -> list[FieldFile]:
 
 @transaction.atomic
 def forget(user: User) -> None:
-    """Before the account is deleted: its registrations stay (places, attendance and
+    """Before the account is deleted: its registrations for actions to come are
+    cancelled (the waiting list moves up); the others stay (places, attendance and
     hours count in the project's figures) but no longer say who the person was. The
     address becomes a placeholder (see models.NO_ADDRESS_SUFFIX), unique per
     registration, so that the one-live-registration-per-address rule still holds and
     nothing is ever sent to it."""
+    # The places they held in actions to come go to the people waiting, at once: a
+    # deleted account will not come.
+    now = timezone.now()
+    for upcoming in (
+        _registrations(user)
+        .filter(action__starts_at__gt=now)
+        .exclude(status=Registration.Status.CANCELLED)
+    ):
+        registration_cancel(registration=upcoming, base_url=settings.SITE_URL)
     registrations = list(_registrations(user).select_for_update())
     for registration in registrations:
         registration.user = None

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -218,3 +219,52 @@ def test_language_switch_is_remembered_on_the_account(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.language == "en"
+
+
+def test_deleting_an_account_gives_its_places_to_the_people_waiting(client, committed):
+    from tissage.actions.models import Registration
+    from tissage.actions.tests.helpers import make_action, past_action
+    from tissage.core.tests.factories import ProjectFactory
+
+    action = make_action(places=1)
+    planter = action.roles.get(name="Planter")
+    user = UserFactory(email="louise@example.org")
+    Registration.objects.create(
+        action=action,
+        role=planter,
+        user=user,
+        email=user.email,
+        name="Louise",
+        status=Registration.Status.CONFIRMED,
+    )
+    waiting = Registration.objects.create(
+        action=action,
+        role=planter,
+        email="marc@example.org",
+        name="Marc",
+        status=Registration.Status.WAITING,
+    )
+    done = past_action(ProjectFactory())
+    attended = Registration.objects.create(
+        action=done,
+        role=done.roles.first(),
+        user=user,
+        email=user.email,
+        name="Louise",
+        status=Registration.Status.CONFIRMED,
+        attended=True,
+    )
+    client.force_login(user)
+    page = client.get("/compte/supprimer/").content.decode()
+    assert "vos places vont aux personnes sur la liste d’attente" in page
+
+    mail.outbox.clear()
+    response = committed(client).post("/compte/supprimer/", {"confirm": "on"})
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["marc@example.org"]]
+    # A past action's registration stays, counted, without the name.
+    attended.refresh_from_db()
+    assert attended.status == Registration.Status.CONFIRMED and attended.attended
