@@ -113,7 +113,9 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "collective": collective,
         "rights": rights,
         "tab": "home",
-        "join_form": JoinForm(),
+        "join_form": JoinForm(
+            needs_name=request.user.is_authenticated and not request.user.display_name
+        ),
         "home": queries.collective_home(collective, rights),
     }
     return render(request, "collectives/collective/detail.html", context)

@@ -29,11 +29,21 @@ class MembershipRefused(Exception):
 
 
 def membership_join(
-    *, collective: Collective, user: User, message: str = "", base_url: str = ""
+    *,
+    collective: Collective,
+    user: User,
+    message: str = "",
+    display_name: str = "",
+    base_url: str = "",
 ) -> tuple[CollectiveMembership, bool]:
     """Join an open collective, or ask to join a moderated one. Joining twice (a double
-    click) finds the first membership: returns (membership, created)."""
+    click) finds the first membership: returns (membership, created). A person without a
+    name gives one here (`display_name`): members read it in messages and emails, rather
+    than "Participant #11"."""
     base_url = base_url or settings.SITE_URL
+    if display_name.strip() and not user.display_name:
+        user.display_name = display_name.strip()
+        user.save(update_fields=["display_name"])
     existing = CollectiveMembership.objects.filter(collective=collective, user=user).first()
     if existing is not None:
         return existing, False

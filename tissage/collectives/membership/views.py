@@ -33,14 +33,17 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     if rights.membership is not None:
         # A double click, or the page was open in two tabs.
         return redirect(collective)
-    form = JoinForm(request.POST)
+    form = JoinForm(request.POST, needs_name=not user.display_name)
     if not form.is_valid():
-        messages.error(request, _("Your message is too long: at most 2,000 characters."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
         return redirect(collective)
     membership, _created = services.membership_join(
         collective=collective,
         user=user,
         message=form.cleaned_data["message"],
+        display_name=form.cleaned_data.get("display_name", ""),
         base_url=site_url(request),
     )
     if membership.status == Status.ACTIVE:

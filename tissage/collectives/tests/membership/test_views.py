@@ -54,6 +54,36 @@ def test_open_join_makes_an_active_member_and_sends_the_welcome(on_commit):
     assert reverse("collectives:delivery", args=[collective.slug]) in page
 
 
+def test_a_person_without_a_name_gives_one_when_joining(client, on_commit):
+    """Members without a name read as "Participant #11" in messages and emails."""
+    collective = CollectiveFactory(admission="open", hold_first_posts=True)
+    user = UserFactory(display_name="")
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+    url = reverse("collectives:join", args=[collective.slug])
+
+    page = client.get(collective.get_absolute_url()).content.decode()
+    assert 'name="display_name"' in page
+    assert "Your first message is read by a coordinator" in page
+
+    response = client.post(url, follow=True)  # no name
+    assert "Give the name the members will read." in response.content.decode()
+    assert not CollectiveMembership.objects.exists()
+
+    on_commit(client.post, url, {"display_name": "Louise M."})
+    assert CollectiveMembership.objects.get(user=user).status == "active"
+    user.refresh_from_db()
+    assert user.display_name == "Louise M."
+    assert mail.outbox[-1].to == [user.email]  # the welcome
+
+
+def test_a_person_with_a_name_is_not_asked_again(client):
+    collective = CollectiveFactory(admission="open")
+    client.force_login(UserFactory(display_name="Marc"))
+    page = client.get(collective.get_absolute_url()).content.decode()
+    assert 'name="display_name"' not in page
+
+
 def test_join_service_is_idempotent():
     collective = CollectiveFactory()
     user = UserFactory()
