@@ -449,8 +449,8 @@ def sign_in_with_code(
         code, _link = sign_in_email(email)
         page.locator("#id_code").fill(code)
         page.locator("main form:has(#id_code) [type=submit]").click()
-        account_link = page.locator(f"header nav a[href='{reverse('accounts:account')}']")
-        expect(account_link).to_be_visible()
+        space_link = page.locator(f"header nav a[href='{reverse('accounts:my_space')}']")
+        expect(space_link).to_be_visible()
         check_page(page)
 
     return sign_in

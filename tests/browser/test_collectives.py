@@ -129,8 +129,10 @@ def test_an_inhabitant_joins_posts_edits_the_hub_proposes_and_it_becomes_a_proje
     sign_in_with_code(phone, NEWCOMER)
     # Signed in, the person is back where they were.
     expect(phone).to_have_url(url_is(detail_url))
-    # The name others will see, from the account page.
-    phone.locator(f"header a[href='{reverse('accounts:account')}']").first.click()
+    # The name others will see, from the account page (through "my space").
+    phone.locator(f"header a[href='{reverse('accounts:my_space')}']").first.click()
+    check_page(phone)
+    phone.locator(f"main a[href='{reverse('accounts:account')}']").first.click()
     check_page(phone)
     phone.locator("#id_display_name").fill("Camille Nouvelle")
     phone.locator("main form:has(#id_display_name) [type=submit]").click()

@@ -26,7 +26,7 @@ from tissage.core.archives import Member, file_chunks, zip_stream
 from tissage.core.emails import email_send
 from tissage.core.files import export_name
 from tissage.core.models import OutgoingEmail
-from tissage.core.registry import personal_data_calls
+from tissage.core.registry import address_confirmed_calls, personal_data_calls
 
 from .models import (
     CODE_LIFETIME,
@@ -171,6 +171,9 @@ def _account_for(email: str, language: str) -> User:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
+    # The address is proven theirs: what they did as a guest with it becomes theirs.
+    for attach in address_confirmed_calls():
+        attach(user)
     return user
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deconnexion/", views.sign_out, name="sign_out"),
     path("mot-de-passe/", views.password, name="password"),
     path("", views.account, name="account"),
+    path("mon-espace/", views.my_space, name="my_space"),
     path("mes-donnees/", views.account_export, name="export"),
     path("supprimer/", views.account_delete, name="delete"),
 ]

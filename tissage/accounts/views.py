@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language
 
 from tissage.core.emails import site_url
+from tissage.core.registry import my_space_parts
 
 from . import services
 from .forms import CodeForm, DeleteAccountForm, EmailForm, PasswordSignInForm, ProfileForm
@@ -197,6 +199,17 @@ def account(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return _remember_language(redirect("accounts:account"), user.language)
     return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+@require_GET
+def my_space(request: HttpRequest) -> HttpResponse:
+    """ "Mon espace": what the person takes part in, each app's part (core.registry),
+    what waits for their answer first."""
+    user: User = request.user  # type: ignore[assignment]
+    parts = sorted(my_space_parts(user), key=lambda part: -part.waiting)
+    sections = [render_to_string(part.template, part.context, request) for part in parts]
+    return render(request, "accounts/my_space.html", {"sections": sections})
 
 
 @login_required

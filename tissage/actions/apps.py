@@ -7,3 +7,4 @@ class ActionsConfig(registry.TissageAppConfig):
     name = "tissage.actions"
     verbose_name = _("Actions")
     personal_data = "tissage.actions.personal_data"
+    my_space = "tissage.actions.registration.queries.my_space"

@@ -7,6 +7,7 @@ class CollectivesConfig(registry.TissageAppConfig):
     name = "tissage.collectives"
     verbose_name = _("Collectives")
     personal_data = "tissage.collectives.personal_data"
+    my_space = "tissage.collectives.membership.queries.my_space"
 
     def ready(self) -> None:
         # A collective's coordinators run its meetings (actions of its project) without

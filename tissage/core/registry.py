@@ -6,7 +6,12 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   download holds), `files(user) -> list[FieldFile]` (files they uploaded) and
   `forget(user) -> None` (what to blank before the account is deleted);
 - `purges`: functions `() -> int` that remove what is no longer kept (expired, stale) and
-  return how many rows went; each is idempotent. `tissage purge` runs them all.
+  return how many rows went; each is idempotent. `tissage purge` runs them all;
+- `address_confirmed`: functions `(user) -> None` called when a person proves an address
+  is theirs (signing in with a code or link sent to it): what they did as a guest with
+  that address becomes their account's;
+- `my_space`: a function `(user) -> MySpacePart | None`, the app's part of the person's
+  page of their participation ("Mon espace", accounts).
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -15,6 +20,7 @@ nothing else changes. Apps are asked in `INSTALLED_APPS` order.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
 from typing import Any
@@ -26,6 +32,18 @@ from django.utils.module_loading import import_string
 class TissageAppConfig(AppConfig):
     personal_data: str | None = None
     purges: tuple[str, ...] = ()
+    address_confirmed: tuple[str, ...] = ()
+    my_space: str | None = None
+
+
+@dataclass(frozen=True)
+class MySpacePart:
+    """An app's part of "Mon espace": a template of its own and what it shows.
+    `waiting` counts what awaits an answer from the person (shown first)."""
+
+    template: str
+    context: dict[str, Any]
+    waiting: int = 0
 
 
 def _tissage_configs() -> list[TissageAppConfig]:
@@ -42,6 +60,21 @@ def personal_data_modules() -> list[ModuleType]:
 def personal_data_calls(name: str) -> list[Callable[..., Any]]:
     """Each app's `name` function (collect, files or forget), where it has one."""
     return [getattr(module, name) for module in personal_data_modules() if hasattr(module, name)]
+
+
+def address_confirmed_calls() -> list[Callable[[Any], None]]:
+    """Every app's `address_confirmed` function, in INSTALLED_APPS order."""
+    return [
+        import_string(path) for config in _tissage_configs() for path in config.address_confirmed
+    ]
+
+
+def my_space_parts(user: Any) -> list[MySpacePart]:
+    """Each app's part of the person's space, where it has something to show."""
+    parts = [
+        import_string(config.my_space)(user) for config in _tissage_configs() if config.my_space
+    ]
+    return [part for part in parts if part is not None]
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

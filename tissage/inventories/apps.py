@@ -7,6 +7,8 @@ class InventoriesConfig(registry.TissageAppConfig):
     name = "tissage.inventories"
     verbose_name = _("Participatory inventories")
     personal_data = "tissage.inventories.personal_data"
+    address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)
+    my_space = "tissage.inventories.contributions.queries.my_space"
     purges = (
         "tissage.inventories.contributions.services.unconfirmed_contributions_purge",
         "tissage.inventories.moderation.services.photo_files_place",

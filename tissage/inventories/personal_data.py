@@ -31,3 +31,9 @@ def collect(user: User) -> dict[str, object]:
 def files(user: User) -> list[FieldFile]:
     """The photos of the person's contributions."""
     return [photo.image for photo in Photo.objects.filter(contribution__contributor=user)]
+
+
+def forget(user: User) -> None:
+    """Before the account is deleted: the items stay (credited to "a former
+    participant"), without the name and address given with them."""
+    Contribution.objects.filter(contributor=user).update(contributor_name="", contributor_email="")

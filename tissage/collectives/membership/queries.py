@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
+from tissage.accounts.models import User
+from tissage.core.registry import MySpacePart
+
 from ..access import CollectiveRights
-from ..models import Collective, CollectiveMembership
+from ..models import Collective, CollectiveMembership, Initiative
 
 Status = CollectiveMembership.Status
 Role = CollectiveMembership.Role
@@ -33,4 +38,26 @@ def member_lists(collective: Collective, rights: CollectiveRights) -> MemberList
         pending=(
             [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
         ),
+    )
+
+
+def my_space(user: User) -> MySpacePart | None:
+    """My collectives (and requests waiting for an answer) and the initiatives I proposed
+    or joined: the collectives' part of "Mon espace". Two queries."""
+    memberships = list(
+        CollectiveMembership.objects.filter(user=user)
+        .select_related("collective")
+        .order_by("collective__name")
+    )
+    initiatives = list(
+        Initiative.objects.filter(Q(proposed_by=user) | Q(members__user=user))
+        .select_related("collective")
+        .distinct()
+        .order_by("-pk")
+    )
+    if not memberships and not initiatives:
+        return None
+    return MySpacePart(
+        template="collectives/membership/_my_space.html",
+        context={"memberships": memberships, "initiatives": initiatives},
     )

@@ -183,7 +183,16 @@ def contribution_confirm_email(*, item: Contribution) -> bool:
     if item.status != Contribution.Status.AWAITING_EMAIL:
         return False
     item.status = Contribution.Status.SUBMITTED
-    item.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if item.contributor_id is None:
+        # An account already proved this address: the item is theirs too.
+        owner = User.objects.filter(
+            email=item.contributor_email, email_confirmed_at__isnull=False
+        ).first()
+        if owner is not None:
+            item.contributor = owner
+            fields.append("contributor")
+    item.save(update_fields=fields)
     ContributionEvent.objects.create(
         contribution=item,
         kind=ContributionEvent.Kind.EMAIL_CONFIRMED,
@@ -251,3 +260,15 @@ def contribution_answer(
         message=message.strip(),
         changes=recorded,
     )
+
+
+def contributions_attach(user: User) -> int:
+    """Items a guest sent with this address become the account's once the address is
+    proven theirs (`core.registry`, `address_confirmed`): they find them in their space,
+    see them before validation, answer the moderators, and get them in their data
+    export. The name they gave stays the item's credit."""
+    if not user.email_confirmed_at:
+        return 0
+    return Contribution.objects.filter(
+        contributor__isnull=True, contributor_email=user.email.lower()
+    ).update(contributor=user)

@@ -238,10 +238,11 @@ class Contribution(models.Model):
     def public_contributor(self) -> str:
         if not self.show_contributor:
             return str(_("anonymous"))
+        if self.contributor_name:
+            # The name given with the item (a guest's, kept when it joins their account).
+            return self.contributor_name
         if self.contributor_id and self.contributor is not None:
             return self.contributor.public_name
-        if self.contributor_name:
-            return self.contributor_name
         # Assisted entry for someone who gave no name: credited to who typed it in.
         if self.entered_by_id and self.entered_by is not None:
             return self.entered_by.public_name
