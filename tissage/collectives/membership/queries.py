@@ -1,11 +1,11 @@
-"""Reads of membership: the members page's lists."""
+"""Reads of membership: the members page's lists, and why a member's delivery stopped."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..access import CollectiveRights
-from ..models import Collective, CollectiveMembership
+from ..models import Collective, CollectiveMembership, MemberBounce
 
 Status = CollectiveMembership.Status
 Role = CollectiveMembership.Role
@@ -23,7 +23,15 @@ def member_lists(collective: Collective, rights: CollectiveRights) -> MemberList
     one query with only what the page shows (names, never addresses)."""
     memberships = list(
         collective.memberships.select_related("user")
-        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
+        .only(
+            "id",
+            "role",
+            "status",
+            "joined_at",
+            "request_message",
+            "delivery_suspended_at",
+            "user__display_name",
+        )
         .order_by("joined_at", "pk")
     )
     active = [m for m in memberships if m.status == Status.ACTIVE]
@@ -34,3 +42,11 @@ def member_lists(collective: Collective, rights: CollectiveRights) -> MemberList
             [m for m in memberships if m.status == Status.PENDING] if rights.can_moderate else []
         ),
     )
+
+
+def last_bounce(membership: CollectiveMembership) -> MemberBounce | None:
+    """The latest delivery failure of a member whose delivery is suspended: what their
+    mail server answered, for them to see."""
+    if membership.delivery_suspended_at is None:
+        return None
+    return membership.bounces.order_by("-received_at", "-pk").first()
