@@ -67,6 +67,10 @@ class InboundMail(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     message_id_header = models.CharField(max_length=255, blank=True, db_index=True)
+    # SHA-256 of the recipient and the raw bytes: the same delivery come again (fetch-mail
+    # after a connection lost before the mailbox heard the mail was stored, a mail server
+    # retrying) is this row, not a second one (`inbound.receive`).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=12, choices=Status)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True)

@@ -23,6 +23,7 @@ the member's address (`bounces`, `membership.services.bounce_record`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -480,17 +481,24 @@ def _tell_too_large(mail: InboundMail, collective: Collective, *, limit: int | N
 
 def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
     """Store one raw email and post, hold or ignore it. Raises only DatabaseError (the
-    caller tells the mail server to try again later).
+    caller tells the mail server to try again later). The same email delivered again to
+    the same recipient, byte for byte, is the mail already stored, decided once.
 
     Whether the From address is the sender's may wait on DNS for seconds: it is checked
     first, outside the transaction (no database lock waits on the network), and only
     for an address that is someone's account (nobody else is posted or answered)."""
+    fingerprint = hashlib.sha256(f"{recipient or ''}\n".encode() + raw).hexdigest()
+    already = InboundMail.objects.filter(fingerprint=fingerprint).order_by("pk").first()
+    if already is not None:
+        return already
     too_large = len(raw) > settings.LIST_MAX_MESSAGE_BYTES
     # Only the headers of a mail too large are kept (and read): who sent what, to whom.
     kept = headers_only(raw) if too_large else raw
     message = parse(kept)
     check = _check_ahead(raw, message)
-    return _receive(kept, message, recipient, check=check, too_large=too_large)
+    return _receive(
+        kept, message, recipient, check=check, too_large=too_large, fingerprint=fingerprint
+    )
 
 
 def _check_ahead(raw: bytes, message: EmailMessage | None) -> authentication.SenderCheck | None:
@@ -512,8 +520,14 @@ def _receive(
     *,
     check: authentication.SenderCheck | None,
     too_large: bool,
+    fingerprint: str = "",
 ) -> InboundMail:
-    mail = InboundMail(raw=raw, recipient=(recipient or "")[:254], status=Status.IGNORED)
+    mail = InboundMail(
+        raw=raw,
+        recipient=(recipient or "")[:254],
+        status=Status.IGNORED,
+        fingerprint=fingerprint,
+    )
     if message is not None:
         senders = addresses(message, "From")
         if senders:
