@@ -77,11 +77,15 @@ def test_delivery_resume(role, visibility, admission):
     collective = collective_in(visibility, admission)
     suspended = MembershipFactory(collective=collective, delivery_suspended_at=timezone.now())
     client, user = client_for_role(role, collective)
+    own = CollectiveMembership.objects.filter(collective=collective, user=user)
+    own.update(delivery_suspended_at=timezone.now())
     url = reverse("collectives:delivery_resume", args=[collective.slug])
     response = client.post(url)
     assert outcome(response) == expected(role, ACTIVE)
     suspended.refresh_from_db()
     assert suspended.delivery_suspended  # nobody else's click resumes it
+    if role in ACTIVE:
+        assert not own.get().delivery_suspended
 
 
 @pytest.mark.parametrize("visibility,admission", SITUATIONS)
