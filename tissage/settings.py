@@ -424,6 +424,11 @@ LIST_DOMAIN = os.environ.get(
 # Largest incoming email and largest attachment accepted on a list, in bytes.
 LIST_MAX_MESSAGE_BYTES = env_int("TISSAGE_LIST_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
 LIST_MAX_ATTACHMENT_BYTES = env_int("TISSAGE_LIST_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Bounces (docs/mailing-lists.md, "Delivery failures"): a member's delivery is suspended
+# when their copies failed LIST_BOUNCE_LIMIT times (a temporary failure counts half)
+# within LIST_BOUNCE_DAYS days; 0 never suspends.
+LIST_BOUNCE_LIMIT = env_int("TISSAGE_LIST_BOUNCE_LIMIT", 3)
+LIST_BOUNCE_DAYS = env_int("TISSAGE_LIST_BOUNCE_DAYS", 14)
 # fetch-mail: an IMAP mailbox that receives every list's mail (imaps://user:pass@host:993/INBOX).
 LIST_IMAP_URL = os.environ.get("TISSAGE_LIST_IMAP_URL", "")
 # Who sent a member's email is checked before it is posted (docs/mailing-lists.md,

@@ -5,6 +5,7 @@ from .models import (
     CollectiveMembership,
     InboundMail,
     Initiative,
+    MemberBounce,
     Message,
     Thread,
     WikiPage,
@@ -15,8 +16,8 @@ class MembershipInline(admin.TabularInline):
     model = CollectiveMembership
     extra = 0
     raw_id_fields = ["user"]
-    fields = ["user", "role", "status", "delivery", "trusted", "joined_at"]
-    readonly_fields = ["joined_at"]
+    fields = ["user", "role", "status", "delivery", "delivery_suspended_at", "trusted", "joined_at"]
+    readonly_fields = ["joined_at", "delivery_suspended_at"]
 
 
 @admin.register(Collective)
@@ -60,6 +61,23 @@ class InboundMailAdmin(admin.ModelAdmin):
     list_filter = ["status", "reason", "verification"]
     search_fields = ["subject", "sender", "recipient"]
     list_select_related = ["collective"]
+
+    def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:  # type: ignore[override]
+        return False
+
+
+@admin.register(MemberBounce)
+class MemberBounceAdmin(admin.ModelAdmin):
+    """Delivery failures of members' list mail (read-only: the member resumes on the
+    site, which forgets them)."""
+
+    list_display = ["membership", "permanent", "status", "diagnostic", "received_at"]
+    list_filter = ["permanent"]
+    list_select_related = ["membership__user", "membership__collective"]
+    raw_id_fields = ["membership", "mail"]
 
     def has_add_permission(self, request: object) -> bool:  # type: ignore[override]
         return False

@@ -33,9 +33,20 @@ def collect(user: User) -> dict[str, object]:
                 "delivery": m.delivery,
                 "request_message": m.request_message,
                 "joined_at": m.joined_at,
+                "delivery_suspended_at": m.delivery_suspended_at,
+                "delivery_failures": [
+                    {
+                        "received_at": b.received_at,
+                        "permanent": b.permanent,
+                        "status": b.status,
+                        "mail_server_answer": b.diagnostic,
+                    }
+                    for b in m.bounces.all()
+                ],
             }
             for m in CollectiveMembership.objects.filter(user=user)
             .select_related("collective")
+            .prefetch_related("bounces")
             .order_by("joined_at", "pk")
         ],
         "collective_messages": [
@@ -120,9 +131,13 @@ def former_member() -> str:
 def forget(user: User) -> None:
     """Before the account is deleted: messages and wiki revisions keep their text (the
     discussions and the page history stay readable) but no longer say who wrote them.
-    Emails received from their address are emptied. Memberships and initiative joins go
-    with the account."""
+    Emails received from their address, and the bounces of the list's mail to them, are
+    emptied. Memberships (and their delivery failures) and initiative joins go with the
+    account."""
     name = former_member()
     Message.objects.filter(author=user).update(author=None, author_name=name)
     WikiRevision.objects.filter(author=user).update(author=None, author_name=name)
     InboundMail.objects.filter(sender__iexact=user.email).update(raw=b"", sender="", sender_name="")
+    # The bounces of their list mail quote their address; the failures go with the
+    # memberships.
+    InboundMail.objects.filter(bounce__membership__user=user).update(raw=b"", recipient="")

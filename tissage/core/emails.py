@@ -59,6 +59,7 @@ def email_send(
     subject_override: str | None = None,
     secrets: dict[str, str] | None = None,
     secrets_expire_at: datetime | None = None,
+    envelope_from: str = "",
 ) -> OutgoingEmail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
 
@@ -73,6 +74,11 @@ def email_send(
     each as REDACTED from the start; the message as it is sent is kept apart only until
     the worker delivers it (or gives up), and is not sent at all after
     `secrets_expire_at`.
+
+    `envelope_from` is the SMTP envelope sender (MAIL FROM), where mail servers send
+    delivery failures: by default the platform's address (DEFAULT_FROM_EMAIL); a
+    discussion list gives each member's copies their own bounce address (VERP), so that
+    a failure says whose address failed.
     """
     secrets = secrets or {}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
@@ -91,6 +97,7 @@ def email_send(
         body_text=stored["body_text"],
         body_html=stored["body_html"],
         headers=headers or {},
+        envelope_from=envelope_from,
         attachments=attachments or [],
         unredacted=unredacted,
         secrets_expire_at=secrets_expire_at if secrets else None,
@@ -182,13 +189,18 @@ def deliver_email(email_id: int) -> str:
         return "expired"
     # The message as it is sent: with its secrets, if it has any.
     parts = message.unredacted or {}
-    mail_class = _UnfoldedHeadersEmail if message.headers else EmailMultiAlternatives
+    headers = dict(message.headers or {})
+    if message.envelope_from:
+        # Django's SMTP backend gives `from_email` as MAIL FROM, and writes it in the From
+        # header unless the headers name one: the bounce address is never shown as sender.
+        headers.setdefault("From", settings.DEFAULT_FROM_EMAIL)
+    mail_class = _UnfoldedHeadersEmail if headers else EmailMultiAlternatives
     mail = mail_class(
         subject=parts.get("subject", message.subject),
         body=parts.get("body_text", message.body_text),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=message.envelope_from or settings.DEFAULT_FROM_EMAIL,
         to=[message.to],
-        headers=message.headers or None,
+        headers=headers or None,
     )
     if body_html := parts.get("body_html", message.body_html):
         mail.attach_alternative(body_html, "text/html")

@@ -20,6 +20,9 @@ class OutgoingEmail(models.Model):
     body_text = models.TextField(_("plain-text body"))
     body_html = models.TextField(_("HTML body"), blank=True)
     headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # The envelope sender (SMTP MAIL FROM), where delivery failures go: empty for the
+    # platform's own address; a list copy's is the member's bounce address (VERP).
+    envelope_from = models.CharField(_("envelope sender"), max_length=254, blank=True)
     # Text attachments (e.g. an .ics invitation): [{"filename", "mimetype", "content"}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)

@@ -1,11 +1,12 @@
 """Emails about membership: the welcome of a new member (how the list works), a request
-to join for the coordinators, and the answer to a refused request."""
+to join for the coordinators, the answer to a refused request, and the notice that the
+list stopped emailing someone whose copies bounced."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
@@ -94,4 +95,33 @@ def refusal_send(*, collective: Collective, user: User, base_url: str) -> None:
         )
         % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
         language=user.language,
+    )
+
+
+def delivery_suspended_send(*, membership: CollectiveMembership) -> None:
+    """Tell a member that the list stopped emailing them. Sent from the platform's own
+    address, not the list's bounce address: it is often the list's mail alone that a
+    server refuses (a spam filter), and if this one fails too, its bounce is not counted
+    again. The member also sees it on the collective's pages."""
+    collective, user = membership.collective, membership.user
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        date = formats.date_format(timezone.localtime(membership.delivery_suspended_at), "j F Y")
+    email_send(
+        to=user.email,
+        template="emails/collectives/membership/delivery_suspended",
+        context={
+            "name": user.public_name,
+            "collective": collective.name,
+            "email": user.email,
+            "date": date,
+            "days": settings.LIST_BOUNCE_DAYS,
+            **_urls(collective, settings.SITE_URL),
+        },
+        reason=_(
+            "You receive this email because you are a member of the collective "
+            "%(collective)s on %(platform)s."
+        )
+        % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
+        language=language,
     )

@@ -1,4 +1,4 @@
-"""Reads of membership: the members page's lists."""
+"""Reads of membership: the members page's lists, and why a member's delivery stopped."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tissage.accounts.models import User
 from tissage.core.registry import MySpacePart
 
 from ..access import CollectiveRights
-from ..models import Collective, CollectiveMembership, Initiative
+from ..models import Collective, CollectiveMembership, Initiative, MemberBounce
 
 Status = CollectiveMembership.Status
 Role = CollectiveMembership.Role
@@ -28,7 +28,15 @@ def member_lists(collective: Collective, rights: CollectiveRights) -> MemberList
     one query with only what the page shows (names, never addresses)."""
     memberships = list(
         collective.memberships.select_related("user")
-        .only("id", "role", "status", "joined_at", "request_message", "user__display_name")
+        .only(
+            "id",
+            "role",
+            "status",
+            "joined_at",
+            "request_message",
+            "delivery_suspended_at",
+            "user__display_name",
+        )
         .order_by("joined_at", "pk")
     )
     active = [m for m in memberships if m.status == Status.ACTIVE]
@@ -61,3 +69,11 @@ def my_space(user: User) -> MySpacePart | None:
         template="collectives/membership/_my_space.html",
         context={"memberships": memberships, "initiatives": initiatives},
     )
+
+
+def last_bounce(membership: CollectiveMembership) -> MemberBounce | None:
+    """The latest delivery failure of a member whose delivery is suspended: what their
+    mail server answered, for them to see."""
+    if membership.delivery_suspended_at is None:
+        return None
+    return membership.bounces.order_by("-received_at", "-pk").first()

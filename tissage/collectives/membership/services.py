@@ -1,6 +1,7 @@
 """Writes about who is in a collective: joining (at once, or a request to a moderated
 collective), approving or refusing requests, roles, leaving or removing a member, and
-how a member receives the list.
+how a member receives the list (suspended when their copies keep bouncing, resumed by
+the member).
 
 Access is decided in `access.py`; these functions trust their caller on who may act,
 but keep the rules that hold whoever acts (the last coordinator stays, joining twice
@@ -9,16 +10,19 @@ keeps one membership).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tissage.accounts.models import User
 
-from ..models import Collective, CollectiveMembership
-from .emails import refusal_send, request_notify, welcome_send
+from ..models import Collective, CollectiveMembership, InboundMail, MemberBounce
+from .emails import delivery_suspended_send, refusal_send, request_notify, welcome_send
 
 Role = CollectiveMembership.Role
 Status = CollectiveMembership.Status
@@ -147,4 +151,63 @@ def delivery_set(*, membership: CollectiveMembership, delivery: str) -> Collecti
             # The first digest holds what is published from now on, not the whole archive.
             membership.digest_sent_until = timezone.now()
         membership.save(update_fields=["delivery", "digest_sent_until"])
+    return membership
+
+
+def bounce_record(
+    *,
+    membership: CollectiveMembership,
+    mail: InboundMail,
+    permanent: bool,
+    status: str = "",
+    diagnostic: str = "",
+) -> bool:
+    """Count one delivery failure of the member's list mail (`mail`: the bounce, stored);
+    suspend their delivery when the failures of the last TISSAGE_LIST_BOUNCE_DAYS days
+    reach TISSAGE_LIST_BOUNCE_LIMIT (a temporary failure counts half). The same bounce
+    delivered twice counts once. Returns whether this one suspended the delivery; the
+    member is then told (by email, which may well fail too, and on the site)."""
+    with transaction.atomic():
+        membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
+        if mail.message_id_header and (
+            MemberBounce.objects.filter(
+                membership=membership, mail__message_id_header=mail.message_id_header
+            ).exists()
+        ):
+            return False
+        now = timezone.now()
+        MemberBounce.objects.create(
+            membership=membership,
+            mail=mail,
+            received_at=now,
+            permanent=permanent,
+            status=status[:12],
+            diagnostic=diagnostic[:300],
+        )
+        limit = settings.LIST_BOUNCE_LIMIT
+        if membership.delivery_suspended_at is not None or limit <= 0:
+            return False
+        counts = membership.bounces.filter(
+            received_at__gt=now - datetime.timedelta(days=settings.LIST_BOUNCE_DAYS)
+        ).aggregate(
+            hard=Count("pk", filter=Q(permanent=True)), soft=Count("pk", filter=Q(permanent=False))
+        )
+        if 2 * counts["hard"] + counts["soft"] < 2 * limit:
+            return False
+        membership.delivery_suspended_at = now
+        membership.save(update_fields=["delivery_suspended_at"])
+        suspended = membership
+        transaction.on_commit(lambda: delivery_suspended_send(membership=suspended))
+        return True
+
+
+@transaction.atomic
+def delivery_resume(*, membership: CollectiveMembership) -> CollectiveMembership:
+    """The member asks for the list's mail again (their address works again, or they
+    changed it): the failures counted so far are forgotten."""
+    membership = CollectiveMembership.objects.select_for_update().get(pk=membership.pk)
+    membership.bounces.all().delete()
+    if membership.delivery_suspended_at is not None:
+        membership.delivery_suspended_at = None
+        membership.save(update_fields=["delivery_suspended_at"])
     return membership

@@ -1,5 +1,6 @@
 """Who is in a collective, on the web: joining and leaving, the members page (requests,
-roles, removing a member) and how a member receives the list.
+roles, removing a member) and how a member receives the list (and resuming it once it
+was suspended because their copies bounced).
 
 Who may do what is decided in `access.py` only."""
 
@@ -146,9 +147,33 @@ def delivery(request: HttpRequest, slug: str) -> HttpResponse:
         services.delivery_set(membership=membership, delivery=form.cleaned_data["delivery"])
         messages.success(request, _("Your choice is saved."))
         return redirect(collective)
+    context = {
+        "collective": collective,
+        "rights": rights,
+        "form": form,
+        "tab": "home",
+        # The notice of a suspended delivery is this page's own, not the banner's.
+        "delivery_page": True,
+        "last_bounce": queries.last_bounce(membership),
+    }
     return render(
         request,
         "collectives/membership/delivery.html",
-        {"collective": collective, "rights": rights, "form": form, "tab": "home"},
+        context,
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def delivery_resume(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member's own button: the list emails them again (issue #12, item 4)."""
+    collective, rights = lookups.get_collective(request, slug)
+    require(request, rights.can_participate)
+    membership = rights.membership
+    assert membership is not None
+    services.delivery_resume(membership=membership)
+    messages.success(
+        request,
+        _("The list will email you again at %(email)s.") % {"email": membership.user.email},
+    )
+    return redirect("collectives:delivery", collective.slug)

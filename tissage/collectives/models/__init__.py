@@ -4,7 +4,8 @@
 - `collective`: `Collective` (its meetings are actions of its `project`);
 - `membership`: `CollectiveMembership` (role, status, how the list is received);
 - `lists`: `Thread`, `Message`, `Attachment`, `Report` and `search_normalise`;
-- `mail`: `InboundMail`, every email the lists receive;
+- `mail`: `InboundMail`, every email the lists receive; `MemberBounce`, the delivery
+  failures of a member's list mail;
 - `wiki`: `WikiPage`, `WikiRevision`;
 - `initiatives`: `Initiative`, `InitiativeMember`.
 """
@@ -20,7 +21,7 @@ from .lists import (
     ThreadQuerySet,
     search_normalise,
 )
-from .mail import InboundMail
+from .mail import InboundMail, MemberBounce
 from .membership import CollectiveMembership, MembershipQuerySet
 from .wiki import WikiPage, WikiRevision
 
@@ -33,6 +34,7 @@ __all__ = [
     "Initiative",
     "InitiativeMember",
     "InitiativeQuerySet",
+    "MemberBounce",
     "MembershipQuerySet",
     "Message",
     "MessageQuerySet",

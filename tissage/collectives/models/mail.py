@@ -1,13 +1,15 @@
-"""Every email the lists receive, as it came."""
+"""Every email the lists receive, as it came, and the delivery failures among them."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .collective import Collective
 from .lists import Message
+from .membership import CollectiveMembership
 
 
 class InboundMail(models.Model):
@@ -65,6 +67,10 @@ class InboundMail(models.Model):
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     message_id_header = models.CharField(max_length=255, blank=True, db_index=True)
+    # SHA-256 of the recipient and the raw bytes: the same delivery come again (fetch-mail
+    # after a connection lost before the mailbox heard the mail was stored, a mail server
+    # retrying) is this row, not a second one (`inbound.receive`).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=12, choices=Status)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True)
@@ -91,3 +97,31 @@ class InboundMail(models.Model):
     @property
     def sender_verified(self) -> bool:
         return self.verification in self.Verification.verified()
+
+
+class MemberBounce(models.Model):
+    """A delivery failure of one member's list mail: a bounce (delivery status
+    notification) that came back to the member's own bounce address (VERP,
+    `tokens.bounce_address`). Enough of them suspend the member's delivery
+    (`membership.services.bounce_record`)."""
+
+    membership = models.ForeignKey(
+        CollectiveMembership, on_delete=models.CASCADE, related_name="bounces"
+    )
+    # The notice as it came (the raw email stays there).
+    mail = models.OneToOneField(InboundMail, on_delete=models.CASCADE, related_name="bounce")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # 5.x.x: the address does not work (a hard bounce); 4.x.x: the server gave up after
+    # temporary failures (a full mailbox, a server down for days): a soft bounce.
+    permanent = models.BooleanField(_("permanent failure"))
+    status = models.CharField(_("status code"), max_length=12, blank=True)
+    diagnostic = models.CharField(_("the mail server’s answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery failure")
+        verbose_name_plural = _("delivery failures")
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["membership", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} · {self.status or '?'} · {self.received_at:%Y-%m-%d}"

@@ -19,6 +19,11 @@ class MembershipQuerySet(models.QuerySet["CollectiveMembership"]):
         """Requests to join a moderated collective, waiting for a coordinator."""
         return self.filter(status=CollectiveMembership.Status.PENDING)
 
+    def receiving(self) -> MembershipQuerySet:
+        """Active members whose delivery is not suspended (their copies bounced): those
+        the list emails, each as they chose."""
+        return self.active().filter(delivery_suspended_at__isnull=True)
+
 
 class CollectiveMembership(models.Model):
     class Role(models.TextChoices):
@@ -49,6 +54,11 @@ class CollectiveMembership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     # Digest: messages published after this moment are in the next digest.
     digest_sent_until = models.DateTimeField(null=True, blank=True)
+    # Set when the list stopped emailing the member because their copies kept coming back
+    # undelivered (bounces, `MemberBounce`); the member resumes it on their page.
+    delivery_suspended_at = models.DateTimeField(
+        _("delivery suspended (bounces) on"), null=True, blank=True
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -62,6 +72,10 @@ class CollectiveMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.collective}"
+
+    @property
+    def delivery_suspended(self) -> bool:
+        return self.delivery_suspended_at is not None
 
     @property
     def is_coordinator(self) -> bool:

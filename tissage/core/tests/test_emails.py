@@ -65,6 +65,35 @@ def test_email_reaches_a_real_smtp_server(smtp_server, django_capture_on_commit_
     assert queued.sent_at is not None
 
 
+def test_the_envelope_sender_is_the_platform_unless_given(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    """Delivery failures go to the envelope sender (MAIL FROM): the platform's address by
+    default; a list copy's own bounce address when given, never shown as the From."""
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send(to="camille@example.org", **TEAM)
+        email_send(to="bruno@example.org", envelope_from="list+bounce-7.x@lists.example", **TEAM)
+        email_send(
+            to="denis@example.org",
+            envelope_from="list+bounce-8.y@lists.example",
+            headers={"From": "List <list@lists.example>"},
+            **TEAM,
+        )
+
+    platform = settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(">")
+    assert smtp_server.senders == [
+        platform,
+        "list+bounce-7.x@lists.example",
+        "list+bounce-8.y@lists.example",
+    ]
+    froms = [str(message["From"]) for message in smtp_server.messages]
+    assert froms == [
+        settings.DEFAULT_FROM_EMAIL,
+        settings.DEFAULT_FROM_EMAIL,
+        "List <list@lists.example>",
+    ]
+
+
 def test_nothing_is_sent_before_the_transaction_commits(
     smtp_server, django_capture_on_commit_callbacks
 ):

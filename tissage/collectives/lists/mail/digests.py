@@ -1,6 +1,7 @@
 """The daily digest: one email a day with the messages of a collective, for the members
 who chose it (delivery "digest"). Sent by `tissage send-digests`, which cron runs once
-a day.
+a day. Like each copy, a digest's envelope sender is the member's bounce address, and a
+member whose delivery is suspended (bounces) gets none.
 
 Each membership is claimed by a conditional UPDATE of `digest_sent_until` (only one of
 two runs at the same moment can move it from the value both read), in the same
@@ -22,6 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tissage.collectives import tokens
 from tissage.collectives.models import CollectiveMembership, Message, Thread
 from tissage.core.emails import email_send
 from tissage.core.markdown import render_markdown
@@ -60,7 +62,7 @@ class DigestMessage:
 
 def due_memberships() -> list[CollectiveMembership]:
     return list(
-        CollectiveMembership.objects.active()
+        CollectiveMembership.objects.receiving()
         .filter(delivery=CollectiveMembership.Delivery.DIGEST)
         .select_related("collective", "user")
         .order_by("collective_id", "pk")
@@ -84,6 +86,7 @@ def digests_send_to(memberships: Iterable[CollectiveMembership], cutoff: datetim
                     pk=membership.pk,
                     delivery=CollectiveMembership.Delivery.DIGEST,
                     status=CollectiveMembership.Status.ACTIVE,
+                    delivery_suspended_at__isnull=True,
                 )
                 # IS NOT DISTINCT FROM the value read: NULL the first time.
                 .filter(
@@ -178,4 +181,5 @@ def digest_send(
         language=language,
         headers={"From": sender, **list_headers(collective, unsubscribe)},
         subject_override=subject,
+        envelope_from=tokens.bounce_address(collective, membership),
     )

@@ -102,7 +102,10 @@ def _raw_of(data: list) -> bytes | None:
 
 
 def _remove(connection: imaplib.IMAP4, uid: str, move_to: str) -> None:
-    connection.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+    """Take a stored message out of the unread ones, in one step: moved, or marked read and
+    deleted by a single STORE. A connection lost before that step leaves it unread, and
+    the next round finds it again; `inbound.receive` knows it then (the same bytes), so it
+    is neither lost nor posted twice."""
     if move_to:
         capabilities = getattr(connection, "capabilities", ())
         if "MOVE" in capabilities:
@@ -112,7 +115,7 @@ def _remove(connection: imaplib.IMAP4, uid: str, move_to: str) -> None:
         typ, data = connection.uid("COPY", uid, _quote(move_to))
         if typ != "OK":
             raise imaplib.IMAP4.error(f"COPY to {move_to!r}: {data!r}")
-    connection.uid("STORE", uid, "+FLAGS", "(\\Deleted)")
+    connection.uid("STORE", uid, "+FLAGS", "(\\Seen \\Deleted)")
 
 
 def fetch(config: MailboxConfig, *, move_to: str = "") -> FetchResult:

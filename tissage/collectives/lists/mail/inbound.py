@@ -15,10 +15,15 @@ point 2); otherwise it is posted (a first post may be held when the collective h
 first posts), its text cut at `services.BODY_MAX` characters with the whole text attached
 (point 11). Nothing automatic is ever answered, so two robots cannot mail each other
 forever, and nothing is ever answered to an address that may be forged.
+
+Mail to a member's bounce address (the envelope sender of their list mail, issue #12,
+item 4) is decided first: never posted, and a delivery failure there is counted against
+the member's address (`bounces`, `membership.services.bounce_record`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -37,6 +42,7 @@ from tissage.accounts.models import User, normalise_email
 from tissage.collectives import tokens
 from tissage.collectives.lists import services
 from tissage.collectives.lists.attachments import PreparedAttachment, text_attachment
+from tissage.collectives.membership.services import bounce_record
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
@@ -46,7 +52,7 @@ from tissage.collectives.models import (
 )
 from tissage.core.emails import email_send
 
-from . import authentication
+from . import authentication, bounces
 from .reading import (
     Content,
     addresses,
@@ -117,20 +123,44 @@ class ListAddress:
     address: str = ""
 
 
-def _collective_for(message: MimeMessage, recipient: str | None) -> ListAddress:
-    """The first of the mail's addresses that is one of our lists."""
+def _ours(
+    message: MimeMessage, recipient: str | None, names: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """(address, local part) of the mail's addresses at the list domain: the recipient
+    the mail server gave, then those of the headers `names`."""
     candidates: list[str] = []
     if recipient:
         candidates.append(parseaddr(recipient)[1] or recipient)
-    for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
+    for name in names:
         candidates.extend(address for _display, address in addresses(message, name))
     domain = settings.LIST_DOMAIN.lower()
-    ours: list[tuple[str, tokens.ReplyAddress]] = []
+    found = []
     for address in candidates:
         local, _at, address_domain = address.strip().rpartition("@")
-        if address_domain.lower() != domain or not local:
-            continue
-        ours.append((address, tokens.reply_address_read(local)))
+        if address_domain.lower() == domain and local:
+            found.append((address, local))
+    return found
+
+
+def _bounce_address(message: MimeMessage, recipient: str | None) -> tuple[str, str] | None:
+    """(address, local part) when the mail came to a bounce address: the one the mail
+    server delivered it to, else the first of the delivery headers (a catch-all mailbox
+    read by fetch-mail). A Cc names no delivery, and is not looked at."""
+    names = () if recipient else ("Delivered-To", "X-Original-To", "To")
+    for address, local in _ours(message, recipient, names):
+        if tokens.is_bounce_address(local):
+            return address, local
+    return None
+
+
+def _collective_for(message: MimeMessage, recipient: str | None) -> ListAddress:
+    """The first of the mail's addresses that is one of our lists."""
+    ours = [
+        (address, tokens.reply_address_read(local))
+        for address, local in _ours(
+            message, recipient, ("Delivered-To", "X-Original-To", "To", "Cc")
+        )
+    ]
     if not ours:
         return ListAddress()
     slugs = {read.slug.lower() for _address, read in ours}
@@ -260,7 +290,14 @@ def _decide(
     too_large: bool,
 ) -> None:
     """`check`: whether the From address is the sender's, when it is someone's account."""
-    if message is None or not mail.sender:
+    if message is None:
+        mail.status, mail.reason = Status.IGNORED, Reason.MALFORMED
+        return
+    bounce_address = _bounce_address(message, recipient)
+    if bounce_address is not None:
+        _bounce_receive(mail, message, *bounce_address)
+        return
+    if not mail.sender:
         mail.status, mail.reason = Status.IGNORED, Reason.MALFORMED
         return
     target = _collective_for(message, recipient)
@@ -286,6 +323,43 @@ def _decide(
         mail.status, mail.reason = Status.IGNORED, Reason.NONE
     else:
         _decide_by_sender(mail, message, collective, target, check=check)
+
+
+def _bounce_receive(mail: InboundMail, message: EmailMessage, address: str, local: str) -> None:
+    """Mail to a member's bounce address is never posted: a delivery failure is counted
+    against the member's address; anything else there (an automatic reply sent to the
+    envelope sender, a delay warning) is ignored."""
+    membership = tokens.bounce_address_read(local)
+    if not mail.recipient:
+        mail.recipient = address[:254]
+    if membership is not None:
+        mail.collective = membership.collective
+    report = bounces.report_read(message)
+    if report is None:
+        auto = _is_auto_reply(message, mail.subject)
+        mail.status, mail.reason = Status.IGNORED, (Reason.AUTO_REPLY if auto else Reason.NO_LIST)
+        return
+    mail.status, mail.reason = Status.IGNORED, Reason.BOUNCE
+    if membership is None:
+        logger.info("Bounce to %s: no such member (or a bad signature), not counted", address)
+        return
+    if not report.kind.counts:
+        return
+    suspended = bounce_record(
+        membership=membership,
+        mail=mail,
+        permanent=report.kind is bounces.Kind.HARD,
+        status=report.status,
+        diagnostic=report.diagnostic,
+    )
+    logger.info(
+        "Bounce for member %s of %s (%s %s)%s",
+        membership.pk,
+        membership.collective.slug,
+        report.kind,
+        report.status,
+        ": delivery suspended" if suspended else "",
+    )
 
 
 def _already_received(mail: InboundMail) -> bool:
@@ -407,17 +481,24 @@ def _tell_too_large(mail: InboundMail, collective: Collective, *, limit: int | N
 
 def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
     """Store one raw email and post, hold or ignore it. Raises only DatabaseError (the
-    caller tells the mail server to try again later).
+    caller tells the mail server to try again later). The same email delivered again to
+    the same recipient, byte for byte, is the mail already stored, decided once.
 
     Whether the From address is the sender's may wait on DNS for seconds: it is checked
     first, outside the transaction (no database lock waits on the network), and only
     for an address that is someone's account (nobody else is posted or answered)."""
+    fingerprint = hashlib.sha256(f"{recipient or ''}\n".encode() + raw).hexdigest()
+    already = InboundMail.objects.filter(fingerprint=fingerprint).order_by("pk").first()
+    if already is not None:
+        return already
     too_large = len(raw) > settings.LIST_MAX_MESSAGE_BYTES
     # Only the headers of a mail too large are kept (and read): who sent what, to whom.
     kept = headers_only(raw) if too_large else raw
     message = parse(kept)
     check = _check_ahead(raw, message)
-    return _receive(kept, message, recipient, check=check, too_large=too_large)
+    return _receive(
+        kept, message, recipient, check=check, too_large=too_large, fingerprint=fingerprint
+    )
 
 
 def _check_ahead(raw: bytes, message: EmailMessage | None) -> authentication.SenderCheck | None:
@@ -439,8 +520,14 @@ def _receive(
     *,
     check: authentication.SenderCheck | None,
     too_large: bool,
+    fingerprint: str = "",
 ) -> InboundMail:
-    mail = InboundMail(raw=raw, recipient=(recipient or "")[:254], status=Status.IGNORED)
+    mail = InboundMail(
+        raw=raw,
+        recipient=(recipient or "")[:254],
+        status=Status.IGNORED,
+        fingerprint=fingerprint,
+    )
     if message is not None:
         senders = addresses(message, "From")
         if senders:

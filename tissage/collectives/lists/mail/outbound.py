@@ -7,7 +7,10 @@ core worker then delivers and retries them).
 
 Deliverability: the platform sends from its own domain (the list's address), with the
 author's name as display name ("Camille via Collectif"), never from the author's
-address, so DMARC checks of the author's domain cannot make the copies bounce.
+address, so DMARC checks of the author's domain cannot make the copies bounce. The
+envelope sender of each copy is the member's own bounce address (VERP,
+`tokens.bounce_address`), so that a delivery failure says whose address failed; members
+whose delivery is suspended for it get no copy.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def deliver_list_message(message_id: int) -> str:
     if message is None or message.status != Message.Status.PUBLISHED:
         return "nothing to do"
     recipients = (
-        CollectiveMembership.objects.active()
+        CollectiveMembership.objects.receiving()
         .filter(collective_id=message.collective_id, delivery=CollectiveMembership.Delivery.EACH)
         .select_related("user")
         .order_by("pk")
@@ -241,6 +244,8 @@ class ListCopy:
             language=language,
             headers=headers,
             subject_override=self.subject,
+            # Its bounces come back to an address of the member's own (VERP).
+            envelope_from=tokens.bounce_address(self.collective, membership),
         )
 
 

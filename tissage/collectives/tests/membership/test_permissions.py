@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tissage.collectives.models import CollectiveMembership
 from tissage.collectives.tests.factories import (
@@ -67,6 +68,24 @@ def test_delivery(role, visibility, admission):
     if role in ACTIVE:
         membership = CollectiveMembership.objects.get(collective=collective, user=user)
         assert membership.delivery == "digest"
+
+
+@pytest.mark.parametrize("visibility,admission", SITUATIONS)
+@pytest.mark.parametrize("role", COLLECTIVE_ROLES)
+def test_delivery_resume(role, visibility, admission):
+    """Only a member resumes the list's emails, their own (issue #12, item 4)."""
+    collective = collective_in(visibility, admission)
+    suspended = MembershipFactory(collective=collective, delivery_suspended_at=timezone.now())
+    client, user = client_for_role(role, collective)
+    own = CollectiveMembership.objects.filter(collective=collective, user=user)
+    own.update(delivery_suspended_at=timezone.now())
+    url = reverse("collectives:delivery_resume", args=[collective.slug])
+    response = client.post(url)
+    assert outcome(response) == expected(role, ACTIVE)
+    suspended.refresh_from_db()
+    assert suspended.delivery_suspended  # nobody else's click resumes it
+    if role in ACTIVE:
+        assert not own.get().delivery_suspended
 
 
 @pytest.mark.parametrize("visibility,admission", SITUATIONS)

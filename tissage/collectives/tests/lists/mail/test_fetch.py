@@ -1,14 +1,11 @@
-"""`tissage fetch-mail` against a real IMAP server in the test process (pymap, in memory)."""
+"""`tissage fetch-mail` against a real IMAP server in the test process (pymap, in memory),
+including connections lost in the middle of a round (issue #12, item 6)."""
 
 from __future__ import annotations
 
-import asyncio
 import imaplib
 import io
-import threading
-from argparse import Namespace
 from collections.abc import Iterator
-from contextlib import AsyncExitStack
 
 import pytest
 from django.core.management import call_command
@@ -16,56 +13,18 @@ from django.core.management.base import CommandError
 
 from tissage.collectives.lists.mail.fetch import MailboxConfig
 from tissage.collectives.models import InboundMail, Message
-from tissage.core.tests.smtp import free_port
 
 from .helpers import eml
+from .imap import PASSWORD, USER, Cut, CuttingProxy, running_imap
 
 pytestmark = pytest.mark.django_db
-USER, PASSWORD = "listes", "s3cret"
 
 
 @pytest.fixture
 def imap_port() -> Iterator[int]:
     """pymap's in-memory backend on a free port, in a thread of this process."""
-    from pymap.backend.dict import DictBackend
-    from pymap.imap import IMAPService
-
-    port = free_port()
-    ready = threading.Event()
-    control: list = []
-
-    async def serve() -> None:
-        args = Namespace(
-            host=["127.0.0.1"],
-            port=str(port),
-            debug=False,
-            cert=None,
-            key=None,
-            tls=False,
-            demo_data=False,
-            demo_user=USER,
-            demo_password=PASSWORD,
-            inherited_sockets=None,
-            proxy_protocol=None,
-            passlib_cfg=None,
-        )
-        backend, config = await DictBackend.init(args)
-        config.apply_context()
-        async with AsyncExitStack() as stack:
-            await backend.start(stack)
-            await IMAPService(backend, config).start(stack)
-            stop = asyncio.Event()
-            control.append((asyncio.get_running_loop(), stop))
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=lambda: asyncio.run(serve()), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-    yield port
-    loop, stop = control[0]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(10)
+    with running_imap() as port:
+        yield port
 
 
 def imap(port: int) -> imaplib.IMAP4:
@@ -212,3 +171,153 @@ def test_mailbox_url(url, expected):
 def test_bad_mailbox_url(url):
     with pytest.raises(ValueError):
         MailboxConfig.from_url(url)
+
+
+# --- connections lost in the middle of a round (issue #12, item 6) ------------------------
+
+
+def unseen(port: int) -> int:
+    connection = imap(port)
+    connection.select("INBOX")
+    _typ, data = connection.uid("SEARCH", "UNSEEN")
+    connection.logout()
+    return len(data[0].split())
+
+
+def fetch_once(port: int) -> str:
+    out = io.StringIO()
+    call_command(
+        "fetch_mail",
+        "--once",
+        "--url",
+        f"imap://{USER}:{PASSWORD}@127.0.0.1:{port}/INBOX",
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+@pytest.fixture
+def cut_at(imap_port):
+    proxies: list[CuttingProxy] = []
+
+    def make(cut: Cut) -> CuttingProxy:
+        proxies.append(CuttingProxy(imap_port, cut))
+        return proxies[-1]
+
+    yield make
+    for proxy in proxies:
+        proxy.close()
+
+
+def without_message_id(raw: bytes) -> bytes:
+    """A mail client that writes no Message-ID: only its bytes tell it was received."""
+    lines = raw.split(b"\n")
+    return b"\n".join(line for line in lines if not line.lower().startswith(b"message-id:"))
+
+
+def posted_bodies() -> list[str]:
+    return sorted(
+        Message.objects.filter(source=Message.Source.EMAIL).values_list("body", flat=True)
+    )
+
+
+def test_connection_lost_in_the_middle_of_a_message(imap_port, cut_at, parent, people):
+    """Half of the second message arrives, then the connection is gone: the first is
+    stored, the second is not; the next round stores the second and the third, each once."""
+    deliver(
+        imap_port,
+        eml("gmail_reply.eml", parent),
+        eml("stranger.eml"),
+        eml("thunderbird_reply.eml", parent),
+    )
+    proxy = cut_at(Cut(b"UID FETCH", nth=2, when="during", keep=60))
+
+    with pytest.raises(CommandError, match="IMAP"):
+        fetch_once(proxy.port)
+
+    assert proxy.done
+    assert InboundMail.objects.count() == 1
+    assert unseen(imap_port) == 2
+
+    assert "2 message(s) received" in fetch_once(proxy.port)
+
+    statuses = sorted(InboundMail.objects.values_list("status", "reason"))
+    assert statuses == [("held", "unknown_sender"), ("posted", ""), ("posted", "")]
+    assert Message.objects.filter(source=Message.Source.EMAIL).count() == 2
+    assert remaining(imap_port) == []
+
+
+@pytest.mark.parametrize("move_to", ["", "Traites"])
+def test_connection_lost_before_the_mailbox_hears_the_message_was_stored(
+    imap_port, cut_at, parent, people, move_to
+):
+    """The message is stored, then the connection is lost before the server marks it:
+    it is still unread there. The next round finds it again and knows it (the same
+    bytes): not posted twice, even without a Message-ID, and taken out of the mailbox."""
+    if move_to:
+        connection = imap(imap_port)
+        connection.create(move_to)
+        connection.logout()
+    deliver(imap_port, without_message_id(eml("gmail_reply.eml", parent)))
+    # MOVE, or COPY on a server without MOVE: the command that names the folder.
+    command = move_to.encode() if move_to else b"UID STORE"
+    proxy = cut_at(Cut(command, when="before"))
+    url = f"imap://{USER}:{PASSWORD}@127.0.0.1:{proxy.port}/INBOX"
+    options = ["--move-to", move_to] if move_to else []
+
+    with pytest.raises(CommandError, match="IMAP"):
+        call_command("fetch_mail", "--once", *options, "--url", url, stdout=io.StringIO())
+
+    assert proxy.done
+    assert len(posted_bodies()) == 1
+    assert unseen(imap_port) == 1
+
+    call_command("fetch_mail", "--once", *options, "--url", url, stdout=io.StringIO())
+
+    assert len(posted_bodies()) == 1
+    assert InboundMail.objects.count() == 1
+    assert remaining(imap_port) == []
+    if move_to:
+        assert len(remaining(imap_port, move_to)) == 1
+
+
+def test_connection_lost_after_the_server_marked_the_message(imap_port, cut_at, parent, people):
+    """The server marks the message read and deleted, but its answer is lost: the next
+    round does not fetch it again and expunges it."""
+    deliver(
+        imap_port,
+        without_message_id(eml("gmail_reply.eml", parent)),
+        eml("thunderbird_reply.eml", parent),
+    )
+    proxy = cut_at(Cut(b"UID STORE", when="after"))
+
+    with pytest.raises(CommandError, match="IMAP"):
+        fetch_once(proxy.port)
+
+    assert proxy.done
+    assert InboundMail.objects.count() == 1
+    assert unseen(imap_port) == 1
+
+    assert "1 message(s) received" in fetch_once(proxy.port)
+
+    assert len(posted_bodies()) == 2
+    assert InboundMail.objects.count() == 2
+    assert remaining(imap_port) == []
+
+
+def test_the_same_email_to_two_lists_is_two_deliveries(collective, people):
+    """Bytes alone do not make a delivery the same: a mail server pipes one email once
+    per list it was sent to (Postfix's --recipient), each to be decided."""
+    from tissage.collectives.lists.mail.inbound import receive
+    from tissage.collectives.tests.factories import CollectiveFactory
+
+    CollectiveFactory(slug="velo")
+    raw = without_message_id(eml("stranger.eml"))
+
+    first = receive(raw, recipient="jardins@listes.example.org")
+    again = receive(raw, recipient="jardins@listes.example.org")
+    other = receive(raw, recipient="velo@listes.example.org")
+
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+    assert InboundMail.objects.count() == 2
