@@ -106,7 +106,7 @@ def registration_create(
                         partial(
                             emails.registration_send,
                             registration=existing,
-                            base_url=base_url or settings.SITE_URL,
+                            base_url=base_url or site_url(),
                         )
                     )
                 return Registered(existing, created=False)
