@@ -201,7 +201,19 @@ def _run(argv: list[str]) -> None:
 
         # Read the settings here: Django would put their error aside and go on.
         settings.INSTALLED_APPS  # noqa: B018
+        _require_site_url(args[0].replace("-", "_"))
     Utility(argv).execute()
+
+
+def _require_site_url(command: str) -> None:
+    """What sends email starts only with the platform's address for its links: one line
+    now, rather than emails with broken links later (`core.checks`, also run by `check`)."""
+    from tissage.core.checks import EMAILING_COMMANDS, site_url_problem
+    from tissage.settings import ConfigurationError
+
+    problem = site_url_problem() if command in EMAILING_COMMANDS else None
+    if problem is not None:
+        raise ConfigurationError(*problem)
 
 
 def main(argv: list[str] | None = None) -> None:

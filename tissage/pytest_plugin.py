@@ -1,10 +1,13 @@
 """Test environment, loaded as a pytest plugin (-p) so it runs before Django reads settings."""
 
 import os
+import re
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
 os.environ.setdefault("TISSAGE_HTTPS", "0")
+# Every email links back to the site (required to run, core/checks.py): the test client's.
+os.environ.setdefault("TISSAGE_SITE_URL", "http://testserver")
 os.environ["EMAIL_URL"] = "memory:"
 os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
@@ -52,3 +55,64 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
 
     with running_smtp(settings) as inbox:
         yield inbox
+
+
+_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
+# A site path written in text without the site's address ("/collectifs/…").
+_RELATIVE_IN_TEXT = re.compile(r"(?:^|[\s(<:])(/[\w-]+/[^\s]*)", re.MULTILINE)
+_HEADER_URL = re.compile(r"<([^<>]*)>")
+
+
+def email_link_problems(to: str, body_text: str, body_html: str, headers: dict) -> list[str]:
+    """Links of an email that lead nowhere from a mailbox: a relative href or src, a site
+    path in the text, a List-* header that is not an absolute URI (RFC 2369)."""
+    problems = [
+        f"relative link {url!r} in the HTML to {to}"
+        for url in _HREF.findall(body_html)
+        if not re.match(r"(?:https?|mailto):", url)
+    ]
+    problems += [
+        f"relative link {path!r} in the text to {to}"
+        for path in _RELATIVE_IN_TEXT.findall(body_text)
+    ]
+    for name, value in headers.items():
+        if name.lower() in {"list-archive", "list-unsubscribe", "list-post", "list-help"}:
+            problems += [
+                f"{name} is not absolute: {value!r}"
+                for uri in _HEADER_URL.findall(value)
+                if not re.match(r"(?:https?|mailto):", uri)
+            ]
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def _every_email_links_absolutely():  # type: ignore[no-untyped-def]
+    """Issue #12, item 3: every link and list header of every email the platform sends is
+    absolute. Checked on every email that any test makes (each is sent through its sender
+    somewhere in the suite), so a new email or link is checked without a test of its own."""
+    from django.db.models.signals import post_save
+
+    from tissage.core.models import OutgoingEmail
+
+    problems: list[str] = []
+
+    def check(sender, instance, created, **kwargs):  # type: ignore[no-untyped-def]
+        if created:
+            # The message as sent: with its secrets (a sign-in link), not the stored copy's
+            # placeholders.
+            sent = instance.unredacted or {}
+            problems.extend(
+                email_link_problems(
+                    instance.to,
+                    sent.get("body_text", instance.body_text),
+                    sent.get("body_html", instance.body_html),
+                    instance.headers or {},
+                )
+            )
+
+    post_save.connect(check, sender=OutgoingEmail, weak=False)
+    try:
+        yield
+    finally:
+        post_save.disconnect(check, sender=OutgoingEmail)
+    assert not problems, "\n".join(problems)

@@ -289,6 +289,13 @@ def _left_behind(page: Page) -> None:
     aborted.clear()
 
 
+@pytest.fixture(autouse=True)
+def _emails_link_to_the_live_server(settings, live_server) -> None:  # type: ignore[no-untyped-def]
+    """Links in emails (a magic link a test follows) lead to the server the browser uses;
+    outside these tests they lead to the test client's `http://testserver`."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def new_page() -> Callable[[BrowserContext], Page]:
     return _watched_page

@@ -10,17 +10,22 @@ whichever the catalogue has translated.
 from __future__ import annotations
 
 import re
+from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tissage.accounts.models import User
 from tissage.collectives.collective import services as collective_services
 from tissage.collectives.lists import services
+from tissage.collectives.lists.mail import inbound
 from tissage.collectives.models import (
     Collective,
     CollectiveMembership,
+    InboundMail,
     Initiative,
     InitiativeMember,
     Message,
@@ -400,3 +405,31 @@ def test_joining_and_replying_with_the_keyboard_alone(
     assert Message.objects.filter(
         thread=thread, author=newcomer, body="Moi, samedi matin."
     ).exists()
+
+
+def test_a_multi_line_email_shows_each_line_on_the_thread_page(page: Page, visit, member):
+    """Issue #12, item 2: an email written line by line, as most are, is not run together
+    into one paragraph."""
+    lines = ["Bonjour à tous,", "RDV samedi à 14 h", "devant la mairie,", "avec des gants."]
+    email = EmailMessage()
+    email["From"] = f"Marion Membre <{member.email}>"
+    email["To"] = f"{Collective.objects.get().slug}@{settings.LIST_DOMAIN}"
+    email["Subject"] = "Chantier de samedi"
+    email["Message-ID"] = make_msgid(domain="example.org")
+    email.set_content("\n".join(lines) + "\n\nMarion\n")
+
+    received = inbound.receive(email.as_bytes())
+
+    assert received.status == InboundMail.Status.POSTED
+    visit(page, received.message.thread.get_absolute_url())
+    body = main(page).locator(".message-body").first
+    assert body.inner_text().splitlines()[:4] == lines
+    # Each line sits below the one before it, on the screen.
+    tops = body.evaluate(
+        """element => {
+          const range = document.createRange();
+          range.selectNodeContents(element.querySelector('p'));
+          return [...new Set([...range.getClientRects()].map(r => Math.round(r.top)))];
+        }"""
+    )
+    assert len(tops) >= len(lines), tops

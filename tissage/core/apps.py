@@ -7,3 +7,7 @@ class CoreConfig(registry.TissageAppConfig):
     name = "tissage.core"
     verbose_name = _("Platform")
     purges = ("tissage.core.emails.sent_emails_purge",)
+
+    def ready(self) -> None:
+        super().ready()
+        from tissage.core import checks  # noqa: F401 - registers the configuration checks

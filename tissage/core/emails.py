@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
@@ -29,9 +30,19 @@ logger = logging.getLogger(__name__)
 SENT_EMAIL_RETENTION = timedelta(days=30)
 
 
-def site_url(request: HttpRequest) -> str:
-    """The platform's address for links in emails: TISSAGE_SITE_URL, else the request's."""
-    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+def site_url(request: HttpRequest | None = None) -> str:
+    """The platform's address, the one base of every link in every email: TISSAGE_SITE_URL.
+
+    It is required to run (`core.checks`); a development server without it (DEBUG) takes
+    the request's address. Without either, no email is built with links that lead
+    nowhere: ImproperlyConfigured."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    raise ImproperlyConfigured(
+        "TISSAGE_SITE_URL is not set: emails sent outside a request need it for their links."
+    )
 
 
 def sent_emails_purge() -> int:
@@ -164,13 +175,36 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
-class _UnfoldedHeadersEmail(EmailMultiAlternatives):
-    """Python folds a header line longer than 78 characters, and encodes a long word it
-    cannot split (RFC 2047): the URL of a List-Unsubscribe header would reach mail clients
-    encoded and unusable. Lines up to RFC 5322's limit (998) keep such headers whole."""
+class HeaderFolding(email.policy.EmailPolicy):
+    """Header lines folded at 78 characters (RFC 5322), between words, never inside one.
 
+    Python folds a header longer than the line and encodes (RFC 2047) a word it cannot
+    split: the URL of a List-Unsubscribe, or a long Message-ID in References, would reach
+    mail clients encoded and unusable. A header of plain ASCII is folded here at its
+    spaces only; a word longer than the line keeps a line of its own (RFC 5322 allows 998
+    characters). Other headers (a subject with accents, a sender's name) are encoded and
+    folded by Python, at 78 characters too."""
+
+    def _fold(self, name: str, value: Any, refold_binary: bool = False) -> Any:
+        text = str(value)
+        words = text.split()
+        if not text.isascii() or "=?" in text or any(len(word) > 900 for word in words):
+            return super()._fold(name, value, refold_binary)  # type: ignore[misc]
+        # The first word stays on the header's own line: some readers keep the space
+        # that would start a value folded right after the colon.
+        width = self.max_line_length or 78
+        lines = [f"{name}: {words[0]}" if words else f"{name}:"]
+        for word in words[1:]:
+            if len(lines[-1]) + 1 + len(word) > width:
+                lines.append("")
+            lines[-1] += " " + word
+        return self.linesep.join(lines) + self.linesep
+
+
+class _FoldedHeadersEmail(EmailMultiAlternatives):
     def message(self, *, policy: Any = email.policy.default) -> Any:
-        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+        policy = policy or email.policy.default
+        return super().message(policy=HeaderFolding(**{**policy.__dict__, "max_line_length": 78}))
 
 
 @task()
@@ -194,8 +228,7 @@ def deliver_email(email_id: int) -> str:
         # Django's SMTP backend gives `from_email` as MAIL FROM, and writes it in the From
         # header unless the headers name one: the bounce address is never shown as sender.
         headers.setdefault("From", settings.DEFAULT_FROM_EMAIL)
-    mail_class = _UnfoldedHeadersEmail if headers else EmailMultiAlternatives
-    mail = mail_class(
+    mail = _FoldedHeadersEmail(
         subject=parts.get("subject", message.subject),
         body=parts.get("body_text", message.body_text),
         from_email=message.envelope_from or settings.DEFAULT_FROM_EMAIL,

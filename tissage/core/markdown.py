@@ -1,6 +1,8 @@
 """Markdown written by people, turned into HTML that is safe to show."""
 
 import re
+from collections.abc import Callable
+from urllib.parse import urljoin
 
 import markdown as md
 import nh3
@@ -36,9 +38,20 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt", "title"}}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Render Markdown and strip everything not on the allow-list (scripts, styles, events)."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+def render_markdown(
+    text: str, *, line_breaks: bool = False, base_url: str | None = None
+) -> SafeString:
+    """Render Markdown and strip everything not on the allow-list (scripts, styles, events).
+
+    `line_breaks`: every new line is a line break, as people who write an email or a
+    message expect (the `nl2br` extension); an empty line still starts a paragraph, and
+    lists, quotes and code keep their Markdown meaning. Documents (the wiki, a project's
+    description) keep Markdown's rule, where a single new line only wraps the text.
+
+    `base_url`: links and pictures with a relative address (`/collectifs/…`) are made
+    absolute on it, for HTML read outside the site (an email)."""
+    extensions = ["extra", "sane_lists", *(["nl2br"] if line_breaks else [])]
+    html = md.markdown(text or "", extensions=extensions, output_format="html")
     # User text sits inside a section with its own h2: its headings start at h3.
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
     clean = nh3.clean(
@@ -47,5 +60,27 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener",
+        attribute_filter=_absolute_on(base_url) if base_url else None,
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+# A Markdown link or picture to a site path: "[text](/path)", "![alt](/path)".
+_MARKDOWN_SITE_LINK = re.compile(r"(\]\(\s*<?)/(?!/)")
+
+
+def markdown_links_absolute(text: str, base_url: str) -> str:
+    """Markdown as written, its links to site paths made absolute: the plain-text part of
+    an email, read outside the site."""
+    return _MARKDOWN_SITE_LINK.sub(lambda m: f"{m[1]}{base_url.rstrip('/')}/", text or "")
+
+
+def _absolute_on(base_url: str) -> Callable[[str, str, str], str]:
+    base = base_url.rstrip("/") + "/"
+
+    def absolute(tag: str, attribute: str, value: str) -> str:
+        if attribute in {"href", "src"} and not value.startswith("#"):
+            return urljoin(base, value)
+        return value
+
+    return absolute

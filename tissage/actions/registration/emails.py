@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from tissage.actions import tokens
 from tissage.actions.agenda import calendars
 from tissage.actions.models import Registration
-from tissage.core.emails import email_send
+from tissage.core.emails import email_send, site_url
 from tissage.core.models import OutgoingEmail
 
 
 def email_context(registration: Registration, base_url: str) -> dict[str, object]:
-    """What every email to a registrant shows: the action, its link, the cancel link."""
+    """What every email to a registrant shows: the action, its link, the cancel link,
+    absolute on `base_url` or else the platform's address."""
+    base_url = base_url or site_url()
     action = registration.action
     return {
         "registration": registration,

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from tissage.actions.models import Action, Registration
-from tissage.core.emails import email_send
+from tissage.core.emails import email_send, site_url
 
 from . import emails
 
@@ -40,7 +39,7 @@ def due_actions(now: datetime.datetime) -> list[Action]:
 def reminders_send(now: datetime.datetime | None = None, base_url: str = "") -> int:
     """Email every confirmed registrant of the actions due; returns how many emails."""
     now = now or timezone.now()
-    base_url = base_url or settings.SITE_URL
+    base_url = base_url or site_url()
     sent = 0
     for action in due_actions(now):
         with transaction.atomic():

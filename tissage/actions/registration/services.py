@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
-from tissage.core.emails import email_send
+from tissage.core.emails import email_send, site_url
 
 from . import emails
 from .queries import live_registrations
@@ -107,7 +106,7 @@ def registration_create(
                         partial(
                             emails.registration_send,
                             registration=existing,
-                            base_url=base_url or settings.SITE_URL,
+                            base_url=base_url or site_url(),
                         )
                     )
                 return Registered(existing, created=False)
@@ -135,7 +134,7 @@ def registration_create(
             registration.save()
             transaction.on_commit(
                 lambda: emails.registration_send(
-                    registration=registration, base_url=base_url or settings.SITE_URL
+                    registration=registration, base_url=base_url or site_url()
                 )
             )
             return Registered(registration, created=True)
@@ -164,7 +163,7 @@ def registration_cancel(*, registration: Registration, base_url: str = "") -> li
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
-    return waiting_list_promote(action, base_url=base_url or settings.SITE_URL)
+    return waiting_list_promote(action, base_url=base_url or site_url())
 
 
 def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]:

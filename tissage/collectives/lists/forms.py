@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Message, Thread
 from .attachments import MAX_ATTACHMENTS, PreparedAttachment, attachment_prepare, too_large
+from .mail.reading import subject_clean
 from .queries import reply_parent
 from .services import BODY_MAX, SUBJECT_MAX
 
@@ -101,7 +102,8 @@ class ThreadForm(forms.Form):
 
     def clean_subject(self) -> str:
         subject = " ".join(self.cleaned_data["subject"].split())
-        if not subject:
+        # "Re:" or "Fwd:" alone is no subject: the thread's loses those prefixes.
+        if not subject_clean(subject):
             raise ValidationError(_("Give your discussion a subject."), code="required")
         return subject
 

@@ -20,6 +20,7 @@ from tissage.accounts.models import User
 from ..models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 from .attachments import PreparedAttachment, attachments_store
 from .mail import outbound
+from .mail.reading import subject_clean
 
 SUBJECT_MAX = 200
 # The longest message text, typed on the website or received by email (a longer email
@@ -101,10 +102,12 @@ def thread_start(
     hold_reason: str = "",
 ) -> Message:
     """Start a discussion. `membership` is the author's (None for a coordinator approving
-    someone's email): with `hold_first_posts`, a new member's first message is held."""
+    someone's email): with `hold_first_posts`, a new member's first message is held.
+    The subject loses its "Re:", "Fwd:" and "[list]" prefixes, whether typed on the
+    website or received by email."""
     thread = Thread.objects.create(
         collective=collective,
-        subject=(" ".join(subject.split()) or _("(no subject)"))[:SUBJECT_MAX],
+        subject=(subject_clean(subject, collective) or _("(no subject)"))[:SUBJECT_MAX],
         started_by=author,
     )
     return _create(

@@ -10,7 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.core.emails import email_send
+from tissage.core.emails import email_send, site_url
 
 from ..models import Collective, CollectiveMembership
 
@@ -19,6 +19,7 @@ Status = CollectiveMembership.Status
 
 
 def _urls(collective: Collective, base_url: str) -> dict[str, str]:
+    base_url = base_url or site_url()
     return {
         "collective_url": base_url + collective.get_absolute_url(),
         "delivery_url": base_url + reverse("collectives:delivery", args=[collective.slug]),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tissage.accounts.models import User
+from tissage.core.emails import site_url
 
 from ..models import Collective, CollectiveMembership, InboundMail, MemberBounce
 from .emails import delivery_suspended_send, refusal_send, request_notify, welcome_send
@@ -44,7 +45,7 @@ def membership_join(
     click) finds the first membership: returns (membership, created). A person without a
     name gives one here (`display_name`): members read it in messages and emails, rather
     than "Participant #11"."""
-    base_url = base_url or settings.SITE_URL
+    base_url = base_url or site_url()
     if display_name.strip() and not user.display_name:
         user.display_name = display_name.strip()
         user.save(update_fields=["display_name"])
@@ -88,7 +89,7 @@ def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> 
     membership = _pending_request(membership)
     membership.status = Status.ACTIVE
     membership.save(update_fields=["status"])
-    base_url = base_url or settings.SITE_URL
+    base_url = base_url or site_url()
     transaction.on_commit(
         lambda: welcome_send(membership=membership, base_url=base_url, approved=True)
     )
@@ -99,7 +100,7 @@ def request_refuse(*, membership: CollectiveMembership, base_url: str = "") -> N
     membership = _pending_request(membership)
     collective, user = membership.collective, membership.user
     membership.delete()
-    base_url = base_url or settings.SITE_URL
+    base_url = base_url or site_url()
     transaction.on_commit(lambda: refusal_send(collective=collective, user=user, base_url=base_url))
 
 

@@ -12,6 +12,12 @@ def markdown_filter(text: str) -> SafeString:
     return render_markdown(text)
 
 
+@register.filter(name="markdown_lines")
+def markdown_lines_filter(text: str) -> SafeString:
+    """Markdown where every new line is a line break: messages, written like emails."""
+    return render_markdown(text, line_breaks=True)
+
+
 @register.simple_tag
 def page_numbers(page: Page, around: int = 2) -> list[int | None]:
     """The page numbers a pager links to: the first, the last and `around` either side of

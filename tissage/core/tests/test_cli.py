@@ -172,7 +172,11 @@ def test_summary_is_the_first_sentence():
         # Nothing listens on port 1 of the loopback: refused at once, no network.
         (
             ["send-digests"],
-            {"SECRET_KEY": "x", "DATABASE_URL": "postgres://u:hunter2@127.0.0.1:1/tissage"},
+            {
+                "SECRET_KEY": "x",
+                "DATABASE_URL": "postgres://u:hunter2@127.0.0.1:1/tissage",
+                "TISSAGE_SITE_URL": "https://tissage.example.org",
+            },
             ["Base de données injoignable", "Database unreachable", "DATABASE_URL"],
             75,
         ),
@@ -195,6 +199,19 @@ def test_summary_is_the_first_sentence():
             ["écrivez app, nginx ou apache", "write app, nginx or apache"],
             78,
         ),
+        # Issue #12, item 3: what sends email starts only with the links' address.
+        (
+            ["mail-in"],
+            {"SECRET_KEY": "x"},
+            ["TISSAGE_SITE_URL n'est pas défini", "TISSAGE_SITE_URL is not set"],
+            78,
+        ),
+        (
+            ["worker"],
+            {"SECRET_KEY": "x", "TISSAGE_SITE_URL": "tissage.example.org"},
+            ["TISSAGE_SITE_URL doit être l'adresse du site", "must be the site's address"],
+            78,
+        ),
     ],
     ids=[
         "no-secret-key",
@@ -205,6 +222,8 @@ def test_summary_is_the_first_sentence():
         "not-migrated",
         "private-in-media",
         "private-server",
+        "no-site-url",
+        "site-url-malformed",
     ],
 )
 def test_configuration_error_is_one_line_in_french_and_english(checkout, args, env, says, code):

@@ -29,7 +29,12 @@ SIGN_IN = {
 }
 TEAM = {
     "template": "emails/team/member_added",
-    "context": {"team": "Les Vergers", "team_url": "https://t.example/x/", "role": "r"},
+    "context": {
+        "team": "Les Vergers",
+        "team_url": "https://t.example/x/",
+        "sign_in_url": "https://t.example/compte/connexion/",
+        "role": "r",
+    },
     "reason": REASON,
 }
 
@@ -226,7 +231,7 @@ def test_subjects_and_text_bodies_are_plain_text_not_html():
     message = email_send(
         to="a@example.org",
         template="emails/team/member_added",
-        context={"team": name, "team_url": "https://t.example/x/", "role": "r", "added_by": None},
+        context={**TEAM["context"], "team": name, "added_by": None},
         reason="test",
         language="en",
     )

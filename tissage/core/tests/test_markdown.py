@@ -73,3 +73,35 @@ def test_headings_in_user_text_start_below_the_section_heading():
     assert "<h3>Titre</h3>" in html
     assert "<h4>Pourquoi</h4>" in html
     assert "<h1>" not in html and "<h2>" not in html
+
+
+# Issue #12, item 2: messages keep their lines; documents keep Markdown's rule.
+
+
+def render_lines(text: str) -> str:
+    return Template("{% load tissage %}{{ text|markdown_lines }}").render(Context({"text": text}))
+
+
+def test_messages_keep_each_line_and_markdown_blocks():
+    html = render_lines("Bonjour,\nRDV samedi\n14 h\n\n- pelles\n- gants\n\n> cité\n> ici")
+
+    assert "<p>Bonjour,<br>\nRDV samedi<br>\n14 h</p>" in html
+    assert "<li>pelles</li>\n<li>gants</li>" in html
+    assert "<blockquote>" in html and "cité<br>\nici" in html
+
+
+def test_documents_keep_markdowns_line_wrapping():
+    assert "<p>une phrase\ncoupée</p>" in render("une phrase\ncoupée")
+
+
+def test_relative_links_are_made_absolute_for_emails():
+    from tissage.core.markdown import render_markdown
+
+    html = render_markdown(
+        "[wiki](/collectifs/x/wiki/) ![photo](/media/p.jpg) [ailleurs](https://a.example/)",
+        base_url="https://tissage.example",
+    )
+
+    assert 'href="https://tissage.example/collectifs/x/wiki/"' in html
+    assert 'src="https://tissage.example/media/p.jpg"' in html
+    assert 'href="https://a.example/"' in html

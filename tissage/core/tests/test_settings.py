@@ -73,16 +73,24 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE",
         "ALLOWED_HOSTS",
         "DATABASE_URL",
+        "TISSAGE_SITE_URL",
     }
-    env = {key: value for key, value in os.environ.items() if key not in test_only}
+    result = deploy_check(tmp_path, test_only, TISSAGE_SITE_URL="https://tissage.example")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def deploy_check(tmp_path, unset, **variables):  # type: ignore[no-untyped-def]
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     env |= {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "TISSAGE_HTTPS": "1",
         "ALLOWED_HOSTS": "tissage.example",
         "TISSAGE_DATA_DIR": str(tmp_path),
+        **variables,
     }
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "tissage.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
@@ -91,8 +99,23 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         check=False,
     )
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+
+@pytest.mark.parametrize(
+    ("site_url", "says"),
+    [
+        ("", "(tissage.E001) TISSAGE_SITE_URL is not set"),
+        ("tissage.example", "(tissage.E001) TISSAGE_SITE_URL must be the site's address"),
+        ("http://tissage.example", "(tissage.E002) TISSAGE_SITE_URL does not start with https"),
+    ],
+)
+def test_deploy_check_fails_without_the_sites_https_address(tmp_path, site_url, says):
+    # Issue #12, item 3: list headers (RFC 2369, 8058) and links in emails need it.
+    unset = {"DEBUG", "EMAIL_URL", "TISSAGE_STATICFILES_STORAGE", "TISSAGE_TASKS_BACKEND"}
+    unset |= {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "TISSAGE_SITE_URL", "TISSAGE_HTTPS"}
+    result = deploy_check(tmp_path, unset, TISSAGE_SITE_URL=site_url)
+
+    assert result.returncode != 0
+    assert says in result.stderr
 
 
 def test_settings_refuse_to_start_without_secret_key(tmp_path):

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.emails import site_url
 from tissage.core.photos import PreparedPhoto, photo_files_delete_on_commit
 from tissage.territories.models import Commune
 
@@ -153,7 +153,7 @@ def contribution_submit(
         message=_("Entered on behalf of the contributor.") if entered_by else "",
     )
     if guest:
-        emails.guest_confirmation_send(item=item, base_url=base_url or settings.SITE_URL)
+        emails.guest_confirmation_send(item=item, base_url=base_url or site_url())
     return item
 
 

@@ -23,13 +23,13 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.emails import site_url
 from tissage.core.photos import photo_files_delete_on_commit
 from tissage.territories.models import Commune
 
@@ -104,7 +104,7 @@ def contribution_decide(
     )
     # The contributor hears of each decision, with the moderator's words.
     if notify:
-        emails.decision_send(item=item, event=event, base_url=base_url or settings.SITE_URL)
+        emails.decision_send(item=item, event=event, base_url=base_url or site_url())
     return event
 
 

@@ -25,8 +25,8 @@ from django.utils.translation import ngettext
 
 from tissage.collectives import tokens
 from tissage.collectives.models import CollectiveMembership, Message, Thread
-from tissage.core.emails import email_send
-from tissage.core.markdown import render_markdown
+from tissage.core.emails import email_send, site_url
+from tissage.core.markdown import markdown_links_absolute, render_markdown
 
 from .outbound import (
     absolute,
@@ -55,6 +55,7 @@ class DigestThread:
 @dataclass
 class DigestMessage:
     message: Message
+    body_text: str
     body_html: SafeString
     url: str
     attachments: list[object]
@@ -127,7 +128,8 @@ def _digest_message(message: Message, cache: dict[int, DigestMessage]) -> Digest
         slug = message.collective.slug
         cache[message.pk] = DigestMessage(
             message=message,
-            body_html=render_markdown(message.body),
+            body_text=markdown_links_absolute(message.body, site_url()),
+            body_html=render_markdown(message.body, line_breaks=True, base_url=site_url()),
             url=absolute(reverse("collectives:message", args=[slug, message.pk])),
             attachments=list(attachment_links(message)),
         )

@@ -56,6 +56,7 @@ from . import authentication, bounces
 from .reading import (
     Content,
     addresses,
+    body_text,
     content_read,
     header,
     headers_only,
@@ -74,6 +75,36 @@ _AUTO_SUBJECT = re.compile(
     r"|Abwesenheitsnotiz|Automatische Antwort)\b",
     re.IGNORECASE,
 )
+# What only an out-of-office subject is: the words alone, or followed by ":" and the
+# subject answered ("Réponse automatique : Re: [CLAC] …"), not "Out of office party".
+_OUT_OF_OFFICE_SUBJECT = re.compile(
+    r"^\s*(?:automatic reply|auto[- ]?reply|autoreply|réponse automatique|message automatique"
+    r"|out of (?:the )?office(?: auto[- ]?reply)?|absente? du bureau|absent·e du bureau"
+    r"|absent\(e\) du bureau|absence du bureau|message d'absence|abwesenheitsnotiz"
+    r"|automatische antwort)\s*(?::|$)",
+    re.IGNORECASE,
+)
+# An out-of-office text says early that the person is away…
+_AWAY = re.compile(
+    r"\b(?:je suis|je serai|nous sommes)\s+(?:actuellement\s+|absolument\s+)?"
+    r"(?:absent|en congés?\b|en vacances\b|hors du bureau)"
+    r"|\b(?:i am|i'm|i will be|i'll be|we are)\s+(?:currently\s+)?"
+    r"(?:out of (?:the )?office|away\b|on (?:annual )?leave\b|on vacation\b|on holiday\b)",
+    re.IGNORECASE,
+)
+# …and says what only a robot answering for the person says.
+_AUTOMATIC_TEXT = re.compile(
+    r"(?:à|dès) mon retour|de retour le|serai de retour|en cas d'urgence|pour toute urgence"
+    r"|accès (?:limité |restreint )?à (?:mes|ma messagerie)|message automatique"
+    r"|réponse automatique|upon my return|on my return|when i return|when i'm back"
+    r"|i will be back|i'll be back|back in the office|if (?:this is |it is )?urgent"
+    r"|for (?:anything )?urgent|in case of (?:an )?(?:emergency|urgency)"
+    r"|limited access to (?:my )?e-?mail|automatic (?:reply|message)",
+    re.IGNORECASE,
+)
+# A real message may say its author is away: only a short text is read as a robot's.
+_OUT_OF_OFFICE_TEXT_MAX = 800
+
 _AUTO_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
 _BOUNCE_SENDERS = {"mailer-daemon", "postmaster"}
 
@@ -106,10 +137,25 @@ def _is_auto_reply(message: MimeMessage, subject: str) -> bool:
     if header(message, "Precedence").lower() in _AUTO_PRECEDENCE:
         return True
     suppress = header(message, "X-Auto-Response-Suppress").lower()
-    machine_prefix = subject.lower().startswith(("automatic", "réponse"))
-    return bool(
-        _AUTO_SUBJECT.match(subject) and ("oof" in suppress or "all" in suppress or machine_prefix)
-    )
+    if _AUTO_SUBJECT.match(subject) and ("oof" in suppress or "all" in suppress):
+        return True
+    return _OUT_OF_OFFICE_SUBJECT.match(subject) is not None or _is_out_of_office_text(message)
+
+
+def _is_out_of_office_text(message: MimeMessage) -> bool:
+    """An out-of-office reply sent without any header that says so: a short text whose
+    first lines say the person is away and that says what only a robot says ("à mon
+    retour", "for urgent matters"). "Je suis absente samedi, Paul apporte les clés" is a
+    real message, posted."""
+    if not isinstance(message, EmailMessage):
+        return False
+    try:
+        text = " ".join(body_text(message).replace("’", "'").split())
+    except Exception:  # an unreadable body is for the rest of the checks to judge
+        return False
+    if not text or len(text) > _OUT_OF_OFFICE_TEXT_MAX:
+        return False
+    return _AWAY.search(text[:300]) is not None and _AUTOMATIC_TEXT.search(text) is not None
 
 
 @dataclass(frozen=True)

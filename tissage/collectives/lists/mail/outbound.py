@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 
 from tissage.collectives import tokens
 from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message
-from tissage.core.emails import email_send
-from tissage.core.markdown import render_markdown
+from tissage.core.emails import email_send, site_url
+from tissage.core.markdown import markdown_links_absolute, render_markdown
 
 from .reading import subject_clean
 
@@ -74,7 +74,8 @@ def deliver_list_message(message_id: int) -> str:
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    """A link of the list's mail: absolute on the one base (TISSAGE_SITE_URL, required)."""
+    return site_url() + path
 
 
 def clean_subject(subject: str, collective: Collective) -> str:
@@ -187,7 +188,7 @@ class ListCopy:
             is_reply=bool(references),
             in_reply_to=in_reply_to,
             references=references,
-            body_html=render_markdown(message.body),
+            body_html=render_markdown(message.body, line_breaks=True, base_url=site_url()),
             attachments=attachment_links(message),
             message_url=absolute(message.get_absolute_url()),
             thread_url=absolute(message.thread.get_absolute_url()),
@@ -233,6 +234,7 @@ class ListCopy:
             context={
                 "message": self.message,
                 "collective": self.collective,
+                "body_text": markdown_links_absolute(self.message.body, site_url()),
                 "body_html": self.body_html,
                 "attachments": self.attachments,
                 "message_url": self.message_url,

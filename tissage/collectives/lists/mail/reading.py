@@ -121,20 +121,64 @@ def subject_clean(subject: str, collective: Collective | None = None) -> str:
 # --- content ------------------------------------------------------------------------------
 
 
+# Charsets that mail clients write for Windows-1252 text (as browsers know): decoding it
+# as such keeps "œ", "€" and curly quotes, and is identical for every Latin-1 letter.
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+
+
+def text_decode(data: bytes, declared: str = "") -> str:
+    """Text from bytes: the declared charset, then UTF-8, then Windows-1252 (which reads
+    any byte), never an error.
+
+    Bytes that are valid UTF-8 and not plain ASCII are read as UTF-8 whatever the label
+    says: mail clients and webmails mislabel UTF-8 text (as ISO-8859-1, Big5…), while text
+    really in an 8-bit or East Asian charset is almost never valid UTF-8 as well (a few
+    characters at most; docs/decisions.md). UTF-16 and UTF-32 are taken as labelled."""
+    charset = declared.strip().lower()
+    if charset in _WINDOWS_1252_LABELS:
+        charset = "windows-1252"
+    if not data.isascii() and not charset.startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    for candidate in (charset, "utf-8"):
+        if candidate:
+            try:
+                return data.decode(candidate)
+            except (LookupError, UnicodeDecodeError):  # an unknown name, or not that charset
+                continue
+    return data.decode("windows-1252", errors="replace")
+
+
 def _text_of(part: MimeMessage) -> str:
-    charset = (part.get_content_charset() or "").lower()
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    # Mail clients label Windows-1252 text as ISO-8859-1 (as browsers know): decoding it
-    # as such keeps "œ", "€" and curly quotes, and is identical for every Latin-1 letter.
-    if charset in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", ""):
-        charset = "windows-1252" if charset else "utf-8"
-    try:
-        text = payload.decode(charset, errors="replace")
-    except LookupError:  # an unknown charset name
-        text = payload.decode("utf-8", errors="replace")
+    text = text_decode(payload, part.get_content_charset() or "")
     return no_nul(text.replace("\r\n", "\n"))
+
+
+def attachment_filename(part: MimeMessage) -> str | None:
+    """The name of an attached file, however it is written: RFC 2231 (`filename*=`),
+    RFC 2047 words, or raw 8-bit bytes in the header (UTF-8 or Windows-1252), which the
+    parser turns into "\ufffd" (then dropped from the stored name: "Krelem.pdf")."""
+    name = part.get_filename()
+    if name is None or "\ufffd" not in name:
+        return name
+    for header_name, parameter in (("content-disposition", "filename"), ("content-type", "name")):
+        for key, value in part.raw_items():
+            if key.lower() != header_name or not isinstance(value, str):
+                continue
+            text = text_decode(value.encode("ascii", "surrogateescape"))
+            try:
+                params = email.policy.default.header_factory(header_name, text).params
+            except Exception:  # a header broken beyond reading: keep the parser's name
+                params = {}
+            found = params.get(parameter)
+            if found and "\ufffd" not in found:
+                return str(found)
+    return name
 
 
 def _attachment_parts(message: EmailMessage, body_parts: list[MimeMessage]) -> list[MimeMessage]:
@@ -157,7 +201,7 @@ def _prepare_attachments(parts: list[MimeMessage]) -> tuple[list[PreparedAttachm
     notes: list[str] = []
     for number, part in enumerate(parts, start=1):
         filename = (
-            part.get_filename()
+            attachment_filename(part)
             or f"{part.get_content_maintype()}-{number}.{part.get_content_subtype()}"
         )
         data = part.get_payload(decode=True)
@@ -207,6 +251,16 @@ def content_read(message: EmailMessage) -> Content:
     return Content(body=body, full_text=full_text, attachments=prepared)
 
 
+def body_text(message: EmailMessage) -> str:
+    """The whole text of an email's body, quotes included: its plain text, or its HTML
+    reduced to text."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = _text_of(part)
+    return html_to_text(text) if part.get_content_type() == "text/html" else text
+
+
 # What a coordinator reads of a held email on the moderation page, at most.
 PREVIEW_CHARS = 2000
 
@@ -219,9 +273,10 @@ def mail_preview(raw: bytes | memoryview) -> str:
         part = parsed.get_body(preferencelist=("plain", "html"))  # type: ignore[attr-defined]
         if part is None:
             return ""
-        text = part.get_content()
-        if not isinstance(text, str):
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
             return ""
+        text = text_decode(payload, part.get_content_charset() or "")
         if part.get_content_type() == "text/html":
             text = html.unescape(strip_tags(text))
     except Exception:  # any broken email: the coordinator still sees the rest

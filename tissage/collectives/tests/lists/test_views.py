@@ -324,3 +324,37 @@ def test_pending_member_sees_a_waiting_note(client):
     assert reverse("collectives:thread_create", args=[collective.slug]) not in (
         response.content.decode()
     )
+
+
+# --- issue #12: the web subject cleaned like an email's, line breaks kept -------------------
+
+
+def test_a_web_subject_loses_re_fwd_and_the_lists_name():
+    collective = CollectiveFactory(name="CLAC")
+    client, _user = client_for_role("member", collective)
+
+    response = _post_thread(client, collective, subject="Re: Fwd: [CLAC] Compost partagé")
+
+    assert response.status_code == 302
+    assert Thread.objects.get(collective=collective).subject == "Compost partagé"
+
+
+def test_a_web_subject_that_is_only_a_prefix_is_refused():
+    collective = CollectiveFactory()
+    client, _user = client_for_role("member", collective)
+
+    response = _post_thread(client, collective, subject="Re: Fwd:")
+
+    assert response.status_code == 200
+    assert not Thread.objects.filter(collective=collective).exists()
+
+
+def test_the_thread_page_shows_each_line_of_a_message():
+    collective = CollectiveFactory()
+    client, _user = client_for_role("member", collective)
+    _post_thread(client, collective, body="Bonjour,\nRDV samedi à 14 h\ndevant la mairie.")
+    thread = Thread.objects.get(collective=collective)
+
+    html = client.get(reverse("collectives:thread", args=[collective.slug, thread.pk])).content
+
+    assert "Bonjour,<br>\nRDV samedi à 14 h<br>\ndevant la mairie.".encode() in html

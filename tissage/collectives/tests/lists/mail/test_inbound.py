@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
 from django.core import mail as django_mail
@@ -598,3 +599,75 @@ def test_absurdly_nested_html_is_posted_as_its_text(collective, people):
     mail, _out = mail_in(message.as_bytes())
     assert mail.status == InboundMail.Status.POSTED
     assert "Rendez-vous samedi" in mail.message.body
+
+
+# --- out-of-office replies without their headers (issue #12, item 5) ------------------------
+
+
+def plain_mail(subject: str, body: str, *, charset: str = "utf-8") -> bytes:
+    message = EmailMessage()
+    message["From"] = "Bruno Lefèvre <bruno.lefevre@gmail.com>"
+    message["To"] = LIST
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="mail.gmail.com")
+    message.set_content(body, charset=charset)
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Absent du bureau", "Bonjour,\nJe serai absent jusqu'au 3 mars."),
+        ("Absent du bureau : Re: [Jardins partagés] Atelier vélo", "Merci."),
+        ("Réponse automatique : Atelier vélo", "Bonjour"),
+        ("Out of Office: Atelier vélo", "Hello"),
+        ("Automatic reply: Atelier vélo", "Hello"),
+        ("Out of Office AutoReply: Atelier vélo", "Hello"),
+        (
+            "Re: Atelier vélo",
+            "Bonjour,\n\nJe suis absent·e jusqu’au 3 mars et je lirai votre message à mon "
+            "retour.\n\nPour toute urgence, contactez l'accueil au 01 23 45 67 89.",
+        ),
+        (
+            "Re: Atelier vélo",
+            "Merci pour votre message. Je suis actuellement absente et n'ai qu'un accès "
+            "limité à mes mails. Je vous répondrai dès mon retour le 12 mars.",
+        ),
+        (
+            "Atelier vélo",
+            "Thank you for your email. I am out of the office until 3 March with limited "
+            "access to email. For urgent matters, please contact reception.",
+        ),
+        (
+            "Re: Atelier vélo",
+            "I'm currently on annual leave and will reply when I return on Monday.",
+        ),
+    ],
+)
+def test_out_of_office_said_in_subject_or_first_lines_is_ignored(parent, people, subject, body):
+    mail, _out = mail_in(plain_mail(subject, body))
+
+    assert (mail.status, mail.reason) == ("ignored", "auto_reply")
+    assert Message.objects.filter(thread=parent.thread).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # A person says they are away: a message for the list, not a robot's.
+        ("Re: Atelier vélo", "Je suis absente samedi, Paul apporte les clés du local."),
+        ("Absence à la réunion de jeudi", "Je ne pourrai pas venir, désolé."),
+        ("Out of office party", "Who comes on Friday?"),
+        ("Réponse automatique des impôts : que faire ?", "Quelqu'un comprend ce courrier ?"),
+        # Long: a real message that mentions an absence and a return.
+        (
+            "Re: Atelier vélo",
+            "Je suis absent jusqu'au 3 mars, mais à mon retour je veux bien aider. "
+            + "Voici ce que je propose pour l'atelier : " * 30,
+        ),
+    ],
+)
+def test_a_person_who_says_they_are_away_is_posted(parent, people, subject, body):
+    mail, _out = mail_in(plain_mail(subject, body))
+
+    assert mail.status == InboundMail.Status.POSTED

@@ -7,13 +7,14 @@ from email.headerregistry import Address
 from email.utils import getaddresses
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.translation import gettext
 
 from tissage.collectives import tokens
 from tissage.collectives.lists import services
 from tissage.collectives.lists.attachments import attachment_prepare
-from tissage.collectives.lists.mail.outbound import clean_subject
+from tissage.collectives.lists.mail.outbound import clean_subject, deliver_list_message
 from tissage.collectives.models import CollectiveMembership, Message
 from tissage.collectives.tests.factories import MembershipFactory
 from tissage.core.models import OutgoingEmail
@@ -258,3 +259,75 @@ def test_copies_parse_with_the_default_policy(
         display_name="Dupont, Élise via Bassin de Londres",
         addr_spec="bassin@listes.tissage.example",
     )
+
+
+# --- issue #12: line breaks, absolute links, one footer, folded headers ---------------------
+
+
+def test_a_copy_keeps_the_lines_of_the_message_and_links_absolutely(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, _people, memberships = members
+    body = (
+        "Bonjour,\nRDV samedi à 14 h\ndevant la mairie.\n\nVoir [le wiki](/collectifs/bassin/wiki/)"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        start(collective, memberships["author"], body=body)
+
+    mail = by_recipient(smtp_server)["alice@example.org"]
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert "Bonjour,<br>\nRDV samedi à 14 h<br>\ndevant la mairie." in html.replace("\r", "")
+    assert f'href="{SITE}/collectifs/bassin/wiki/"' in html
+    text = mail.get_body(preferencelist=("plain",)).get_content().replace("\r", "")
+    # Plain text stays as written, its links made absolute.
+    assert body.replace("](/", f"]({SITE}/") in text
+    # One signature block, one footer.
+    assert text.count("\n-- \n") == 1
+    assert html.count("<hr>") == 1
+
+
+def test_no_copy_is_sent_with_links_that_lead_nowhere(
+    members, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    collective, _people, memberships = members
+    settings.SITE_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = start(collective, memberships["author"])
+
+    # The task fails (the worker logs and keeps it failed); nothing is sent.
+    with pytest.raises(ImproperlyConfigured, match="TISSAGE_SITE_URL"):
+        deliver_list_message.call(message.pk)
+    assert smtp_server.messages == []
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_header_lines_are_folded_at_78_characters_never_inside_a_url(
+    members, smtp_server, django_capture_on_commit_callbacks
+):
+    collective, _people, memberships = members
+    with django_capture_on_commit_callbacks(execute=True):
+        first = start(collective, memberships["author"], subject="Réunion " * 12)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = services.message_reply(
+            thread=first.thread,
+            parent=first,
+            author=memberships["alice"].user,
+            body="Oui",
+            message_id="<" + "x" * 90 + "@mail.example.org>",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_reply(
+            thread=first.thread, parent=answer, author=memberships["bob"].user, body="Moi aussi"
+        )
+
+    mail = smtp_server.messages[-1]
+    for name, value in mail.raw_items():
+        for line in f"{name}: {value}".split("\r\n"):
+            # A line is longer only when it is one word: a URL or a Message-ID, kept whole.
+            assert len(line) <= 78 or len(line.split()) == 1 or line.startswith(f"{name}: "), line
+            assert len(line) <= 998
+    raw = dict(mail.raw_items())
+    assert "=?" not in raw["List-Unsubscribe"] and "=?" not in raw["References"]
+    assert "<" + "x" * 90 + "@mail.example.org>" in mail["References"]
+    assert str(mail["List-Unsubscribe"]).startswith(f"<{SITE}/collectifs/desabonnement/")
+    assert str(mail["Subject"]).endswith("Réunion " * 11 + "Réunion")
