@@ -77,6 +77,21 @@ def test_thunderbird_bottom_post_keeps_the_question_above_the_answer(parent, peo
         assert gone not in body
 
 
+def test_the_quoted_question_of_a_bottom_post_is_folded_on_the_thread_page(
+    client, parent, people
+):
+    mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
+
+    page = client.get(reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id]))
+
+    assert page.status_code == 200
+    reply = page.text.split(f'id="m{mail.message.pk}-author"', 1)[1]
+    folded, after = reply.split("</details>", 1)
+    assert '<details class="quoted"><summary>Quoted text</summary><blockquote>' in folded
+    assert "Qui peut aider samedi pour l'atelier vélo ?" in folded.split("<details", 1)[1]
+    assert "J'ai une remorque" in after.split("</article>", 1)[0]
+
+
 def test_html_only_reply_becomes_markdown_without_quote(parent, people):
     mail, _out = mail_in(eml("html_only_reply.eml", parent))
 
