@@ -38,6 +38,9 @@ from markdownify import markdownify
 LANGUAGES = ["fr", "en", "de", "es", "it", "nl", "pl", "da", "sv"]
 # A closing followed by more lines than this is not a signature: keep it.
 SIGNATURE_MAX_LINES = 7
+# What of a mail `mail-parser-reply`'s patterns read, at most.
+LIBRARY_MAX_LINE = 200
+LIBRARY_MAX_LINES = 500
 # An attribution line spreads over at most this many lines (Gmail on Android: three).
 ATTRIBUTION_MAX_LINES = 3
 
@@ -357,7 +360,11 @@ def _older_message_start(lines: list[str]) -> tuple[int, set[int]]:
 
 def _library_header_start(lines: list[str]) -> int:
     """The first line of a quoted header that `mail-parser-reply` recognises, unquoted."""
-    text = "\n".join(line.strip() for line in lines)
+    # Its patterns backtrack: long lines (never a header) and the end of a long mail (a
+    # reply's quoted header comes early) are not given to them.
+    text = "\n".join(
+        line.strip() if len(line) <= LIBRARY_MAX_LINE else "" for line in lines[:LIBRARY_MAX_LINES]
+    )
     for match in _header_regex().finditer(text):
         start = match.start()
         while start < len(text) and text[start] == "\n":
@@ -376,19 +383,19 @@ def _blocks(lines: list[str]) -> list[tuple[bool, list[str]]]:
     """Consecutive runs of quoted and unquoted lines; an unquoted line wedged between two
     quoted ones with no blank line around is the quote wrapped by a phone, quoted too."""
     marks = [bool(_QUOTED.match(line)) for line in lines]
-    for index, line in enumerate(lines):
-        if marks[index] or not line.strip():
+    index = 0
+    while index < len(lines):
+        if marks[index] or not lines[index].strip():
+            index += 1
             continue
-        start = index
-        while start > 0 and not marks[start - 1] and lines[start - 1].strip():
-            start -= 1
-        end = index
+        start = end = index  # a run of written, unquoted lines
         while end + 1 < len(lines) and not marks[end + 1] and lines[end + 1].strip():
             end += 1
         if start > 0 and marks[start - 1] and end + 1 < len(lines) and marks[end + 1]:
             for wrapped in range(start, end + 1):
                 marks[wrapped] = True
                 lines[wrapped] = "> " + lines[wrapped].strip()
+        index = end + 1
     blocks: list[tuple[bool, list[str]]] = []
     for line, quoted in zip(lines, marks, strict=True):
         if not line.strip() and blocks:

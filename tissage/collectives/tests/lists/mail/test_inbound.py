@@ -77,12 +77,12 @@ def test_thunderbird_bottom_post_keeps_the_question_above_the_answer(parent, peo
         assert gone not in body
 
 
-def test_the_quoted_question_of_a_bottom_post_is_folded_on_the_thread_page(
-    client, parent, people
-):
+def test_the_quoted_question_of_a_bottom_post_is_folded_on_the_thread_page(client, parent, people):
     mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
 
-    page = client.get(reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id]))
+    page = client.get(
+        reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id])
+    )
 
     assert page.status_code == 200
     reply = page.text.split(f'id="m{mail.message.pk}-author"', 1)[1]
