@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 
 def render(text: str) -> str:
@@ -109,7 +110,8 @@ def test_relative_links_are_made_absolute_for_emails():
 
 def fold(text: str) -> str:
     template = "{% load tissage %}{{ text|markdown_lines|fold_quotes }}"
-    return Template(template).render(Context({"text": text}))
+    with translation.override("en"):
+        return Template(template).render(Context({"text": text}))
 
 
 def test_fold_quotes_puts_each_outer_quote_in_a_closed_details():

@@ -81,7 +81,8 @@ def test_the_quoted_question_of_a_bottom_post_is_folded_on_the_thread_page(clien
     mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
 
     page = client.get(
-        reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id])
+        reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id]),
+        headers={"accept-language": "en"},
     )
 
     assert page.status_code == 200
