@@ -24,7 +24,13 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 # Commands that sign nothing and serve nobody: they may run without SECRET_KEY.
-DEVELOPER_COMMANDS = {"assets", "makemigrations", "makemessages", "compilemessages"}
+DEVELOPER_COMMANDS = {
+    "assets",
+    "makemigrations",
+    "makemessages",
+    "compilemessages",
+    "reply_corpus",
+}
 # Long-running services of an installation: never on the demo's key (the demo starts its
 # own, with the key in their environment).
 SERVICES = {"serve", "worker"}

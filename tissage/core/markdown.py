@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 
 import markdown as md
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
@@ -84,3 +85,28 @@ def _absolute_on(base_url: str) -> Callable[[str, str, str], str]:
         return value
 
     return absolute
+
+
+_BLOCKQUOTE = re.compile(r"</?blockquote>")
+
+
+def fold_quotes(html: str, summary: str) -> SafeString:
+    """`render_markdown`'s HTML with each outer quote in a closed <details>: the lines of an
+    older email quoted above each answer are one click away, with no script."""
+    out: list[str] = []
+    depth = 0
+    position = 0
+    label = escape(summary)
+    for match in _BLOCKQUOTE.finditer(html):
+        out.append(html[position : match.start()])
+        position = match.end()
+        closing = match.group().startswith("</")
+        if not closing and depth == 0:
+            out.append(f'<details class="quoted"><summary>{label}</summary>')
+        out.append(match.group())
+        depth += -1 if closing else 1
+        if closing and depth == 0:
+            out.append("</details>")
+        depth = max(depth, 0)
+    out.append(html[position:])
+    return mark_safe("".join(out))  # noqa: S308 - sanitised HTML and an escaped label

@@ -1,8 +1,9 @@
 from django import template
 from django.core.paginator import Page
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from tissage.core.markdown import render_markdown
+from tissage.core.markdown import fold_quotes, render_markdown
 
 register = template.Library()
 
@@ -16,6 +17,12 @@ def markdown_filter(text: str) -> SafeString:
 def markdown_lines_filter(text: str) -> SafeString:
     """Markdown where every new line is a line break: messages, written like emails."""
     return render_markdown(text, line_breaks=True)
+
+
+@register.filter(name="fold_quotes")
+def fold_quotes_filter(html: str) -> SafeString:
+    """After `markdown`: quotes folded, for the messages of a discussion."""
+    return fold_quotes(html, _("Quoted text"))
 
 
 @register.simple_tag

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 
 def render(text: str) -> str:
@@ -105,3 +106,25 @@ def test_relative_links_are_made_absolute_for_emails():
     assert 'href="https://tissage.example/collectifs/x/wiki/"' in html
     assert 'src="https://tissage.example/media/p.jpg"' in html
     assert 'href="https://a.example/"' in html
+
+
+def fold(text: str) -> str:
+    template = "{% load tissage %}{{ text|markdown_lines|fold_quotes }}"
+    with translation.override("en"):
+        return Template(template).render(Context({"text": text}))
+
+
+def test_fold_quotes_puts_each_outer_quote_in_a_closed_details():
+    html = fold("> Qui vient ?\n>\n> > Et toi ?\n\nMoi.\n\n> Et dimanche ?\n\nNon.")
+
+    assert html.count('<details class="quoted"><summary>Quoted text</summary>') == 2
+    assert html.count("</details>") == 2
+    # The nested quote stays inside the first one; the answers stay outside.
+    first = html.split("</details>", 1)[0]
+    assert first.count("<blockquote>") == 2 and "Moi." not in first
+    assert "<p>Moi.</p>" in html.split("</details>", 1)[1]
+    assert "<details open" not in html
+
+
+def test_fold_quotes_leaves_text_without_quotes_alone():
+    assert "details" not in fold("Un texte.\n\nSans citation.")

@@ -61,7 +61,7 @@ def test_outlook_reply_drops_signature_and_original(parent, people):
         assert gone not in reply.body
 
 
-def test_thunderbird_bottom_post_keeps_the_answer_only(parent, people):
+def test_thunderbird_bottom_post_keeps_the_question_above_the_answer(parent, people):
     mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
 
     body = mail.message.body
@@ -69,8 +69,28 @@ def test_thunderbird_bottom_post_keeps_the_answer_only(parent, people):
     # format=flowed: the line cut by the client is whole again.
     assert "depuis le garage de la rue des Écoles jusqu'à la place." in body
     assert "À samedi !" in body
-    for gone in ("a écrit", "> ", "Qui peut aider", "06 98 76 54 32", "-- "):
+    # The quoted question stays above the answer (issue #12, item 1), without its
+    # attribution line nor its own signature.
+    assert body.startswith("> Bonjour à toutes et tous,")
+    assert "> Qui peut aider samedi pour l'atelier vélo ?\n\nJ'ai une remorque" in body
+    for gone in ("a écrit", "> --", "> Alice", "06 98 76 54 32", "-- ", "Denis Petit"):
         assert gone not in body
+
+
+def test_the_quoted_question_of_a_bottom_post_is_folded_on_the_thread_page(client, parent, people):
+    mail, _out = mail_in(eml("thunderbird_reply.eml", parent))
+
+    page = client.get(
+        reverse("collectives:thread", args=[parent.collective.slug, parent.thread_id]),
+        headers={"accept-language": "en"},
+    )
+
+    assert page.status_code == 200
+    reply = page.text.split(f'id="m{mail.message.pk}-author"', 1)[1]
+    folded, after = reply.split("</details>", 1)
+    assert '<details class="quoted"><summary>Quoted text</summary><blockquote>' in folded
+    assert "Qui peut aider samedi pour l'atelier vélo ?" in folded.split("<details", 1)[1]
+    assert "J'ai une remorque" in after.split("</article>", 1)[0]
 
 
 def test_html_only_reply_becomes_markdown_without_quote(parent, people):
