@@ -234,3 +234,14 @@ def test_registering_an_address_again_tells_the_page_nothing_and_emails_the_addr
     assert Registration.objects.count() == 1
     assert [m.to for m in mail.outbox] == [["jeanne@example.org"]]
     assert "/actions/annuler/" in mail.outbox[0].body
+
+
+def test_the_page_says_how_to_get_to_the_meeting_point(client):
+    action = make_action(longitude=5.02671, latitude=44.75432)
+    page = client.get(detail_url(action)).content.decode()
+
+    assert 'href="geo:44.754320,5.026710?q=44.754320,5.026710"' in page
+    assert "https://www.openstreetmap.org/?mlat=44.754320&amp;mlon=5.026710#map=17/" in page
+
+    without = make_action()
+    assert "geo:" not in client.get(detail_url(without)).content.decode()
