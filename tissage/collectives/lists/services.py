@@ -8,6 +8,7 @@ the commit) to be emailed to the members who receive every message.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from tissage.accounts.models import User
 
 from ..models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
 from .attachments import PreparedAttachment, attachments_store
+from .emails import held_notify
 from .mail import outbound
 from .mail.reading import subject_clean
 
@@ -77,13 +79,17 @@ def _create(
         message_id=(message_id or new_message_id(collective))[:255],
         status=Message.Status.HELD,
     )
-    if not hold_reason and _must_hold(collective, membership):
+    first_post = not hold_reason and _must_hold(collective, membership)
+    if first_post:
         hold_reason = _("First message of a new member")
     message.held_reason = hold_reason
     message.save()
     attachments_store(message, attachments)
     if not hold_reason:
         _publish(message)
+    elif first_post:
+        # The coordinators hear of it, or the new member waits without knowing why.
+        transaction.on_commit(partial(held_notify, message=message))
     return message
 
 

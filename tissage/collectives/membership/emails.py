@@ -5,6 +5,7 @@ list stopped emailing someone whose copies bounced."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -54,15 +55,19 @@ def welcome_send(
     )
 
 
-def request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
-    collective = membership.collective
-    coordinators = User.objects.filter(
+def coordinators_of(collective: Collective) -> QuerySet[User]:
+    """Who is told when something waits for a coordinator."""
+    return User.objects.filter(
         collective_memberships__collective=collective,
         collective_memberships__role=Role.COORDINATOR,
         collective_memberships__status=Status.ACTIVE,
         is_active=True,
     ).only("email", "language")
-    for coordinator in coordinators:
+
+
+def request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
+    collective = membership.collective
+    for coordinator in coordinators_of(collective):
         email_send(
             to=coordinator.email,
             template="emails/collectives/membership/request",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from tissage.collectives.lists import queries, services
@@ -54,6 +55,34 @@ def test_first_post_is_held_then_approved(client):
     assert newcomer.trusted
     assert "Bonjour" in outsider.get(archive).content.decode()
     assert outsider.get(thread_url).status_code == 200
+
+
+def test_the_coordinators_are_told_when_a_first_post_waits(client, committed):
+    collective = CollectiveFactory(hold_first_posts=True, name="Jardins partagés")
+    coordinator = MembershipFactory(collective=collective, role="coordinator").user
+    MembershipFactory(collective=collective)  # a member: not told
+    newcomer = MembershipFactory(collective=collective, trusted=False)
+    client.force_login(newcomer.user)
+    mail.outbox.clear()
+
+    committed(client).post(
+        reverse("collectives:thread_create", args=[collective.slug]),
+        {"subject": "Bonjour", "body": "Je suis nouveau"},
+    )
+
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    told = mail.outbox[0]
+    assert "Jardins partagés" in told.subject and "Bonjour" in told.body
+    assert f"/collectifs/{collective.slug}/moderation/" in told.body
+    # A trusted member's message is published: nobody is told.
+    mail.outbox.clear()
+    trusted = MembershipFactory(collective=collective, trusted=True)
+    client.force_login(trusted.user)
+    committed(client).post(
+        reverse("collectives:thread_create", args=[collective.slug]),
+        {"subject": "Samedi", "body": "On plante"},
+    )
+    assert not [m for m in mail.outbox if "/moderation/" in m.body]
 
 
 def test_hide_and_unhide(client):
