@@ -433,3 +433,27 @@ def test_a_multi_line_email_shows_each_line_on_the_thread_page(page: Page, visit
         }"""
     )
     assert len(tops) >= len(lines), tops
+
+
+def test_the_discussions_list_and_its_search_fit_a_phone(
+    new_context, new_page, visit, check_page, collective, member
+):
+    """Issue #13: the list was a four-column table, 434 px wide on a 390 px phone with
+    the demo's subjects, and the search box was a thin line."""
+    for subject in [
+        "Covoiturage pour la réunion de jeudi à la salle polyvalente",
+        "Le local de l’épicerie : visite samedi matin avec les bénévoles",
+        "Des graines pour les jardins partagés",
+    ]:
+        services.thread_start(
+            collective=collective, author=member, subject=subject, body="Qui vient ?"
+        )
+    phone = new_page(new_context(**PHONE))
+    visit(phone, reverse("collectives:threads", args=[collective.slug]))
+
+    fits_the_phone(phone)
+    cards = main(phone).locator(".thread-list li")
+    assert cards.count() == 3
+    search = main(phone).locator("input[type=search]")
+    assert search.bounding_box()["height"] >= 44  # type: ignore[index]
+    check_page(phone)
