@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.core.forms import EmailAddressField, PersonNameField
-from tissage.territories.models import Commune
+from tissage.territories.forms import CommuneField
 
 from .models import User
 
@@ -47,11 +47,15 @@ class PasswordSignInForm(EmailForm):
 
 
 class ProfileForm(forms.ModelForm):
-    home_commune = forms.ModelChoiceField(
+    # Typed, not chosen in a list: a list of every commune weighed the page down and was
+    # hard to use on a phone (issue #13). A name or an INSEE code; a name several
+    # communes share is answered with the choices.
+    home_commune = CommuneField(
         label=_("Home commune"),
         required=False,
-        queryset=Commune.objects.only("id", "name", "department"),
-        empty_label=_("— I prefer not to say —"),
+        help_text=_(
+            "Its name or INSEE code, e.g. Nîmes or 30189. Leave empty if you prefer not to say."
+        ),
     )
 
     class Meta:

@@ -248,6 +248,10 @@ class CommuneField(_CommuneTextField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, int):
+            # A model form's initial value is the commune's key.
+            value = Commune.objects.filter(pk=value).only("name", "insee_code").first()
+            return commune_text(value) if value is not None else ""
         return commune_text(value) if isinstance(value, Commune) else value
 
     def clean(self, value: Any) -> Commune | None:  # type: ignore[override]

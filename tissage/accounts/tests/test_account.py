@@ -268,3 +268,34 @@ def test_deleting_an_account_gives_its_places_to_the_people_waiting(client, comm
     # A past action's registration stays, counted, without the name.
     attended.refresh_from_db()
     assert attended.status == Registration.Status.CONFIRMED and attended.attended
+
+
+def test_the_home_commune_is_typed_not_chosen_among_every_commune(client):
+    """A list of every commune (1,063 in the demo) weighed the page down and was hard to
+    use on a phone: the commune is typed, by name or INSEE code."""
+    from tissage.core.tests.factories import CommuneFactory
+
+    nimes = CommuneFactory(name="Nîmes", insee_code="30189")  # factories use 98xxx
+    CommuneFactory.create_batch(30)
+    CommuneFactory(name="Saint-Martin", department="30")
+    CommuneFactory(name="Saint-Martin", department="26")
+    user = UserFactory()
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(ACCOUNT).content.decode()
+    assert '<input type="text" name="home_commune"' in page
+    assert page.count("<option") <= 3  # the languages only, none per commune
+
+    client.post(ACCOUNT, {"display_name": "Camille", "language": "en", "home_commune": "nimes"})
+    user.refresh_from_db()
+    assert user.home_commune == nimes
+    assert "Nîmes (30189)" in client.get(ACCOUNT).content.decode()
+
+    response = client.post(
+        ACCOUNT, {"display_name": "Camille", "language": "en", "home_commune": "Saint-Martin"}
+    )
+    assert response.status_code == 200
+    assert "home_commune" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.home_commune == nimes  # nothing half-saved
