@@ -13,7 +13,7 @@ from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.organisations.lookups import get_staffed_organisation
 
-from . import access, lookups, services
+from . import access, lookups, queries, services
 from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
@@ -48,19 +48,22 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("user")
         .order_by("joined_at")
     )
+    upcoming_actions = list(project.actions.published().upcoming()[:5])
+    campaigns = list(project.campaigns.order_by("-starts_on", "title"))
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
+            "ways": queries.ways_to_take_part(project, upcoming_actions, campaigns),
             "team": team,
             "member_count": project.memberships.count(),
             "news": project.news.published().select_related("author")[:5],
             "communes": project.communes.only("name", "insee_code", "department"),
             # Participatory inventories run within the project (the inventories app).
-            "campaigns": project.campaigns.order_by("-starts_on", "title"),
+            "campaigns": campaigns,
             # Actions and work-days of the project (the actions app).
-            "upcoming_actions": project.actions.published().upcoming()[:5],
+            "upcoming_actions": upcoming_actions,
             "rights": rights,
             # Reverse one-to-ones: None when absent (already fetched by select_related).
             "from_initiative": getattr(project, "initiative", None),
@@ -74,6 +77,7 @@ def _after_membership_change(request: HttpRequest, project: Project, notice: str
     if request.htmx:  # type: ignore[attr-defined]
         context = {
             "project": project,
+            "ways": queries.ways_to_take_part(project),
             "rights": access.project_rights(request.user, project),
             "member_count": project.memberships.count(),
             "notice": notice,

@@ -1,0 +1,39 @@
+"""The project page: what it invites a visitor to do."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tissage.core.tests.factories import ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_call_to_action_leads_to_taking_part_not_to_signing_in(client):
+    """Issue #13: the main button was "Join the project", a sign-in for a visitor."""
+    from tissage.actions.tests.helpers import an_action
+    from tissage.inventories.tests.helpers import heritage_campaign
+
+    project = ProjectFactory(status="published")
+    campaign = heritage_campaign(project=project)
+    action = an_action(project)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(project.get_absolute_url()).content.decode()
+    box = page.split('id="cta"', 1)[1].split("</section>", 1)[0]
+
+    first = re.search(r'<a class="button([^"]*)" href="([^"]+)"', box)
+    assert first is not None
+    assert first.group(2) == f"/inventaires/{campaign.slug}/contribuer/"
+    assert "button-secondary" not in first.group(1)
+    assert f'href="/actions/{action.slug}/"' in box
+    join = re.search(r'<button type="submit" class="([^"]+)">Join the project', box)
+    assert join is not None and "button-secondary" in join.group(1)
+
+    # Once a member, the box still offers the ways to take part.
+    client.force_login(UserFactory())
+    client.post(f"/projets/{project.slug}/rejoindre/")
+    box = client.get(project.get_absolute_url()).content.decode().split('id="cta"', 1)[1]
+    assert f"/inventaires/{campaign.slug}/contribuer/" in box.split("</section>", 1)[0]
