@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +50,9 @@ class ContributionForm(forms.Form):
         empty_label=_("Choose a category"),
         error_messages={"required": _("Choose what kind of item it is.")},
     )
+    # Made when the form is shown and sent back with it: a second sending of the same
+    # form (double tap, reload) finds the item the first made (`contribution_submit`).
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(
         label=_("Name of the item"),
         max_length=200,
@@ -151,6 +155,8 @@ class ContributionForm(forms.Form):
         `user` the signed-in person; `sees_hidden_places` whether the duplicate warning may
         name items whose exact place is hidden (moderators)."""
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
         self.campaign = campaign
         self.mode = mode
         self.user = user
@@ -278,6 +284,7 @@ class ContributionForm(forms.Form):
             "obscure_location": data["obscure_location"],
             "show_contributor": data["show_contributor"],
             "photos": credited(data["photos"], data["photo_credit"]),
+            "submission_key": data.get("submission_key"),
             **who,
         }
 

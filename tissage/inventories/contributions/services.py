@@ -5,6 +5,7 @@ confirmed."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,12 +86,18 @@ def contribution_submit(
     entered_by: User | None = None,
     location_approximate: bool = False,
     base_url: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Contribution:
     """Record a contribution and its photos in one go, with the first line of its history.
 
     A guest's contribution waits for their email confirmation; an assisted entry
-    (`entered_by`) is recorded under the real contributor's name when given.
+    (`entered_by`) is recorded under the real contributor's name when given. A form sent
+    again with the same `submission_key` returns the item it made (nothing new, no
+    second email); two sent at the same instant meet the key's unique constraint, and
+    the view then finds the first (`contribution_of_submission`).
     """
+    if submission_key is not None and (done := contribution_of_submission(submission_key)):
+        return done
     if category.campaign_id != campaign.pk:
         raise ContributionRefused(_("This category does not belong to the campaign."))
     if not 1 <= len(photos) <= 5:
@@ -127,6 +134,7 @@ def contribution_submit(
         licence=campaign.licence,
         consent_at=timezone.now(),
         status=Contribution.Status.AWAITING_EMAIL if guest else Contribution.Status.SUBMITTED,
+        submission_key=submission_key,
     )
     try:
         item.full_clean()
@@ -272,3 +280,12 @@ def contributions_attach(user: User) -> int:
     return Contribution.objects.filter(
         contributor__isnull=True, contributor_email=user.email.lower()
     ).update(contributor=user)
+
+
+def contribution_of_submission(submission_key: uuid.UUID) -> Contribution | None:
+    """The item a contribution form with this key already made, if any."""
+    return (
+        Contribution.objects.select_related("campaign")
+        .filter(submission_key=submission_key)
+        .first()
+    )

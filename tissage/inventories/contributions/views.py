@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -47,12 +48,19 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
         sees_hidden_places=rights.can_moderate,
     )
     if request.method == "POST" and form.is_valid():
+        submission = form.submission()
         try:
             item = services.contribution_submit(
-                campaign=campaign, base_url=site_url(request), **form.submission()
+                campaign=campaign, base_url=site_url(request), **submission
             )
         except services.ContributionRefused as error:
             form.add_error(None, str(error))
+        except IntegrityError:
+            # The same form, sent twice at the same instant: the other sending made it.
+            found = services.contribution_of_submission(submission["submission_key"])
+            if found is None:
+                raise
+            return redirect(_after_submit(request, found))
         else:
             return redirect(_after_submit(request, item))
     extent = communes_extent(campaign)

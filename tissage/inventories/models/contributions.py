@@ -148,6 +148,11 @@ class Contribution(models.Model):
         related_name="+",
     )
     consent_at = models.DateTimeField(_("licence accepted"))
+    # The form's own key: the same form sent twice (a double tap, a reload on a slow
+    # network) finds the item it made instead of making a second one.
+    # (Unique through a partial index, below: a plain unique column would make SQLite
+    # rebuild the table and lose the map cells' triggers.)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     validated_at = models.DateTimeField(null=True, blank=True)
@@ -197,6 +202,11 @@ class Contribution(models.Model):
                 fields=["campaign", "external_ref"],
                 condition=~models.Q(external_ref=""),
                 name="one_item_per_external_ref",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=models.Q(submission_key__isnull=False),
+                name="one_item_per_submission",
             ),
         ]
 

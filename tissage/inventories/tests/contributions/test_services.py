@@ -173,3 +173,27 @@ def test_unconfirmed_guest_contributions_are_forgotten_after_a_week(campaign, on
     assert not os.path.exists(photo_path)
     assert on_commit(unconfirmed_contributions_purge) == 0  # nothing left to forget
     assert Contribution.objects.filter(pk=recent.pk).exists()
+
+
+def test_two_sendings_at_the_same_instant_meet_the_unique_key(campaign):
+    """The second of two simultaneous sendings finds no item yet, then hits the key's
+    unique constraint: the view answers with the first one's item."""
+    import uuid
+
+    from django.db import IntegrityError, transaction
+
+    from tissage.inventories.contributions.services import contribution_of_submission
+    from tissage.inventories.tests import helpers
+
+    key = uuid.uuid4()
+    first = helpers.submit(campaign, submission_key=key)
+    item = Contribution(
+        **{
+            f.name: getattr(first, f.name)
+            for f in Contribution._meta.concrete_fields
+            if f.name not in {"id", "century"}
+        }
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        item.save()
+    assert contribution_of_submission(key) == first

@@ -495,3 +495,24 @@ def test_the_form_s_help_is_in_the_reader_s_language(client, campaign, settings)
 
     assert "up to 15 MB each" in english and "jusqu’à 15" not in english
     assert "jusqu’à 15 Mo chacune" in french
+
+
+def test_the_same_form_sent_twice_makes_one_item(client, campaign, committed):
+    """A double tap, or a reload on a slow network, sends the form again."""
+    client = committed(client)
+    page = client.get(contribute_url(campaign)).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page)
+    assert key is not None
+    data = form_data(campaign, submission_key=key.group(1))
+
+    first = client.post(contribute_url(campaign), data)
+    data["photos"] = [photo()]  # a new upload of the same file, as the browser sends it
+    second = client.post(contribute_url(campaign), data)
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Contribution.objects.count() == 1
+    assert len(mail.outbox) == 1  # one confirmation email
+    # Another form (another key) is another item.
+    other = client.get(contribute_url(campaign)).content.decode()
+    assert key.group(1) not in other
