@@ -206,3 +206,40 @@ def test_a_point_pasted_from_a_map_app_fills_both_boxes(
     expect(longitude).to_have_value("5.0501")
     expect(page.locator(".picker-marker")).to_be_visible()
     check_page(page)
+
+
+def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
+    new_context, new_page, visit, check_page, campaign, tmp_path
+):
+    phone = new_page(new_context(**PHONE))
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    visit(phone, url)
+    phone.locator("#id_longitude").fill("5.05")
+    phone.locator("#id_latitude").fill("44.05")
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    phone.locator("#id_guest_name").fill("Jeanne Martin")
+    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    phone.locator("#id_consent").check()
+    check_page(phone)
+    # The page as it is while a slow network carries the photos: the form's sending is
+    # counted and stopped here, after the page's own handlers saw it.
+    phone.evaluate(
+        """() => {
+          window.sendings = 0;
+          document.querySelector(".contribute-form").addEventListener("submit", (event) => {
+            event.preventDefault();
+            window.sendings += 1;
+          });
+        }"""
+    )
+
+    phone.get_by_role("button", name="Envoyer").click()
+
+    sending = phone.locator(".contribute-form button[type=submit]")
+    expect(sending).to_be_disabled()
+    expect(sending).to_have_text(re.compile(r"Envoi en cours|Sending"))
+    sending.click(force=True)  # a second tap
+    assert phone.evaluate("() => window.sendings") == 1
+    check_page(phone)
