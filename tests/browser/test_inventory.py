@@ -243,3 +243,35 @@ def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
     sending.click(force=True)  # a second tap
     assert phone.evaluate("() => window.sendings") == 1
     check_page(phone)
+
+
+def test_the_photo_s_place_is_offered_and_used_only_when_asked(
+    new_context, new_page, visit, check_page, campaign, tmp_path
+):
+    phone = new_page(new_context(**PHONE))
+    visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    latitude, longitude = phone.locator("#id_latitude"), phone.locator("#id_longitude")
+
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))  # N 44 3' E 5 3'
+
+    offer = phone.get_by_role("button", name=re.compile("lieu où la photo|place where the photo"))
+    expect(offer).to_be_visible()
+    expect(latitude).to_have_value("")  # nothing taken without asking
+    check_page(phone)
+    offer.click()
+    expect(latitude).to_have_value("44.050000")
+    expect(longitude).to_have_value("5.050000")
+    expect(phone.locator(".picker-marker")).to_be_visible()
+    expect(offer).to_be_hidden()
+
+
+def test_a_photo_without_a_place_offers_nothing(new_context, new_page, visit, campaign, tmp_path):
+    phone = new_page(new_context(**PHONE))
+    visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    plain = tmp_path / "plain.jpg"
+    Image.new("RGB", (64, 48), "#8a7f6a").save(plain, format="JPEG")
+
+    phone.locator("#id_photos").set_input_files(str(plain))
+
+    phone.wait_for_timeout(300)
+    assert not phone.locator(".photo-place").is_visible()
