@@ -275,3 +275,21 @@ def test_a_photo_without_a_place_offers_nothing(new_context, new_page, visit, ca
 
     phone.wait_for_timeout(300)
     assert not phone.locator(".photo-place").is_visible()
+
+
+def test_the_place_help_speaks_of_the_map_only_where_there_is_one(
+    new_context, new_page, visit, campaign
+):
+    """Issue #13: "Touchez la carte" was written on the page without JavaScript, which
+    has no map."""
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    help_text = "[data-location-picker] p.help[data-with-map]"
+
+    with_script = new_page(new_context(**PHONE))
+    visit(with_script, url)
+    expect(with_script.locator(help_text)).to_contain_text("Touchez la carte")
+
+    without = new_page(new_context(java_script_enabled=False, **PHONE))
+    visit(without, url)
+    expect(without.locator(help_text)).not_to_contain_text("Touchez la carte")
+    expect(without.locator(help_text)).to_contain_text("Tapez les coordonnées")

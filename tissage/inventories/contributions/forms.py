@@ -115,7 +115,7 @@ class ContributionForm(forms.Form):
         label=_("Your name"),
         max_length=120,
         required=False,
-        help_text=_("Shown with the item unless you untick the box above."),
+        help_text=_("Shown with the item, unless you untick “Show my name with the item”."),
     )
     guest_email = EmailAddressField(
         label=_("Your email address"),
@@ -214,7 +214,10 @@ class ContributionForm(forms.Form):
         ):
             self.add_error(
                 "commune",
-                _("Say where it is: tap the map, type coordinates, or choose the commune."),
+                _(
+                    "Say where it is: type the coordinates (a tap on the map fills them in), "
+                    "or choose the commune."
+                ),
             )
         if not self.errors:
             self._check_duplicates(data)

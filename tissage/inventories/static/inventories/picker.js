@@ -52,6 +52,12 @@
       return;
     }
 
+    // The help written for a page without a map becomes the one for this map.
+    var help = fieldset.querySelector("p.help[data-with-map]");
+    if (help) {
+      help.textContent = help.dataset.withMap;
+    }
+
     var tools = document.createElement("div");
     tools.className = "picker-tools";
     var locate = document.createElement("button");
