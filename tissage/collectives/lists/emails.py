@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from tissage.core.emails import email_send, site_url
+from tissage.core.emails import site_url
 
-from ..membership.emails import coordinators_of
+from ..membership.emails import coordinators_send
 from ..models import Message
 
 
@@ -19,20 +17,13 @@ def held_notify(*, message: Message) -> None:
     they wait on the same page."""
     collective = message.collective
     moderation_url = site_url() + reverse("collectives:moderation", args=[collective.slug])
-    for coordinator in coordinators_of(collective):
-        email_send(
-            to=coordinator.email,
-            template="emails/collectives/lists/held",
-            context={
-                "person": message.author_name,
-                "collective": collective.name,
-                "subject": message.thread.subject,
-                "moderation_url": moderation_url,
-            },
-            reason=_(
-                "You receive this email because you coordinate the collective "
-                "%(collective)s on %(platform)s."
-            )
-            % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
-            language=coordinator.language,
-        )
+    coordinators_send(
+        collective=collective,
+        template="emails/collectives/lists/held",
+        context={
+            "person": message.author_name,
+            "collective": collective.name,
+            "subject": message.thread.subject,
+            "moderation_url": moderation_url,
+        },
+    )

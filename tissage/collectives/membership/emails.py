@@ -5,7 +5,6 @@ list stopped emailing someone whose copies bounced."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -55,35 +54,42 @@ def welcome_send(
     )
 
 
-def coordinators_of(collective: Collective) -> QuerySet[User]:
-    """Who is told when something waits for a coordinator."""
-    return User.objects.filter(
+def coordinators_send(*, collective: Collective, template: str, context: dict[str, object]) -> None:
+    """Tell each active coordinator of the collective something that waits for them (a
+    request to join, a first message held), each in their language."""
+    coordinators = User.objects.filter(
         collective_memberships__collective=collective,
         collective_memberships__role=Role.COORDINATOR,
         collective_memberships__status=Status.ACTIVE,
         is_active=True,
     ).only("email", "language")
+    for coordinator in coordinators:
+        with translation.override(coordinator.language):
+            reason = _(
+                "You receive this email because you coordinate the collective "
+                "%(collective)s on %(platform)s."
+            ) % {"collective": collective.name, "platform": settings.PLATFORM_NAME}
+        email_send(
+            to=coordinator.email,
+            template=template,
+            context=context,
+            reason=reason,
+            language=coordinator.language,
+        )
 
 
 def request_notify(*, membership: CollectiveMembership, base_url: str) -> None:
     collective = membership.collective
-    for coordinator in coordinators_of(collective):
-        email_send(
-            to=coordinator.email,
-            template="emails/collectives/membership/request",
-            context={
-                "person": membership.user.public_name,
-                "collective": collective.name,
-                "request_message": membership.request_message,
-                **_urls(collective, base_url),
-            },
-            reason=_(
-                "You receive this email because you coordinate the collective "
-                "%(collective)s on %(platform)s."
-            )
-            % {"collective": collective.name, "platform": settings.PLATFORM_NAME},
-            language=coordinator.language,
-        )
+    coordinators_send(
+        collective=collective,
+        template="emails/collectives/membership/request",
+        context={
+            "person": membership.user.public_name,
+            "collective": collective.name,
+            "request_message": membership.request_message,
+            **_urls(collective, base_url),
+        },
+    )
 
 
 def refusal_send(*, collective: Collective, user: User, base_url: str) -> None:
