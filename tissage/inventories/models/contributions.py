@@ -173,6 +173,13 @@ class Contribution(models.Model):
         verbose_name_plural = _("contributions")
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # Signing in attaches the items a guest sent with the address
+            # (`contributions_attach`, at every sign-in): found without reading them all.
+            models.Index(
+                fields=["contributor_email"],
+                condition=models.Q(contributor__isnull=True),
+                name="guest_items_by_email",
+            ),
             models.Index(fields=["campaign", "status", "created_at"]),
             # Covers the map's count and grouping: no row of the table is read.
             models.Index(
