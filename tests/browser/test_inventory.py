@@ -293,3 +293,108 @@ def test_the_place_help_speaks_of_the_map_only_where_there_is_one(
     visit(without, url)
     expect(without.locator(help_text)).not_to_contain_text("Touchez la carte")
     expect(without.locator(help_text)).to_contain_text("Tapez les coordonnées")
+
+
+# Issue #13's phone: 390 × 844.
+PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_photos_are_still_there_when_the_form_comes_back_with_an_error(
+    new_context, new_page, visit, check_page, campaign, tmp_path, javascript
+):
+    """Issue #13: an error used to return the form with the file input empty and no word
+    about it; on a weak connection people gave up. The photo is kept, shown, and the
+    second sending needs no new upload. Coordinates are typed with a decimal comma."""
+    phone = new_page(new_context(java_script_enabled=javascript, **PHONE_390))
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    visit(phone, url)
+    phone.locator("#id_latitude").fill("44,0503")
+    phone.locator("#id_longitude").fill("5,2")  # a slip: outside the campaign's commune
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    if javascript:
+        # Sent as soon as chosen, while the person goes on filling in the form.
+        expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
+        expect(phone.locator("#id_photos")).to_have_value("")
+        check_page(phone)
+    phone.locator("#id_guest_name").fill("Jeanne Martin")
+    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    phone.locator("#id_consent").check()
+    phone.get_by_role("button", name="Envoyer").click()
+
+    check_page(phone)
+    summary = phone.locator(".error-summary")
+    expect(summary).to_contain_text("en dehors des communes")
+    expect(summary).to_contain_text("Votre photo est gardée")
+    expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
+    thumbnail = phone.locator("#staged-photos img").get_attribute("src")
+    assert thumbnail is not None
+    shown = phone.request.get(thumbnail)
+    assert shown.status == 200 and shown.headers["content-type"] == "image/webp"
+    assert not Contribution.objects.exists()
+
+    # The slip corrected; no photo chosen again.
+    phone.locator("#id_longitude").fill("5,0501")
+    phone.get_by_role("button", name="Envoyer").click()
+
+    check_page(phone)
+    expect(phone.locator("[role=status]")).to_contain_text("jeanne@example.org")
+    item = Contribution.objects.get()
+    assert (round(item.latitude, 4), round(item.longitude, 4)) == (44.0503, 5.0501)
+    assert item.photos.count() == 1
+
+
+def test_a_photo_is_made_smaller_in_the_browser_before_it_is_sent(
+    new_context, new_page, visit, campaign, tmp_path
+):
+    """On a rural network every byte counts: a 4000 px photo leaves the phone at the
+    2048 px the server keeps, with a progress bar while it goes."""
+    phone = new_page(new_context(**PHONE_390))
+    visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    big = tmp_path / "big.jpg"
+    Image.effect_noise((4000, 3000), 64).convert("RGB").save(big, format="JPEG", quality=95)
+
+    with phone.expect_request(re.compile(r"/photos-gardees/$")) as sent:
+        phone.locator("#id_photos").set_input_files(str(big))
+
+    body = sent.value.post_data_buffer or b""
+    assert len(body) < big.stat().st_size / 2, (len(body), big.stat().st_size)
+    expect(phone.locator("#staged-photos .staged-name")).to_have_text("big.jpg")
+    assert phone.locator("progress.photo-progress").count() == 1
+
+
+def test_the_same_form_sent_twice_makes_one_item(
+    new_context, new_page, visit, check_page, campaign, tmp_path
+):
+    """A double tap or a reload sends the same form twice: one item (its key)."""
+    phone = new_page(new_context(**PHONE_390))
+    url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
+    visit(phone, url)
+    phone.locator("#id_longitude").fill("5.05")
+    phone.locator("#id_latitude").fill("44.05")
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
+    phone.locator("#id_guest_name").fill("Jeanne Martin")
+    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    phone.locator("#id_consent").check()
+    check_page(phone)
+
+    # The form's data sent twice at once, as a double tap on a slow network does.
+    landed = phone.evaluate(
+        """async () => {
+          const form = document.querySelector(".contribute-form");
+          const send = () => fetch(form.action, {method: "POST", body: new FormData(form)});
+          const answers = await Promise.all([send(), send()]);
+          return answers.map((answer) => [answer.status, answer.url]);
+        }"""
+    )
+
+    assert landed[0] == landed[1], landed
+    assert landed[0][0] == 200
+    assert Contribution.objects.count() == 1
+    assert Contribution.objects.get().photos.count() == 1
+    assert len([m for m in mail.outbox if m.to == ["jeanne@example.org"]]) == 1

@@ -157,9 +157,13 @@ class PhotosField(forms.FileField):
 
     def __init__(self, *, max_count: int, **kwargs: Any) -> None:
         self.max_count = max_count
+        # The photos of the last `clean` that could be used, with their file names, even
+        # when others were refused: a form may keep them for its next sending.
+        self.accepted: list[tuple[str, PreparedPhoto]] = []
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[PreparedPhoto]:
+        self.accepted = []
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if not files:
             if self.required:
@@ -176,6 +180,8 @@ class PhotosField(forms.FileField):
                 prepared.append(photo_prepare(upload))
             except ValidationError as error:
                 errors.extend(f"{upload.name} : {message}" for message in error.messages)
+            else:
+                self.accepted.append((upload.name or "", prepared[-1]))
         if errors:
             raise ValidationError(errors)
         return prepared

@@ -11,5 +11,6 @@ class InventoriesConfig(registry.TissageAppConfig):
     my_space = "tissage.inventories.contributions.queries.my_space"
     purges = (
         "tissage.inventories.contributions.services.unconfirmed_contributions_purge",
+        "tissage.inventories.contributions.staging.staged_photos_purge",
         "tissage.inventories.moderation.services.photo_files_place",
     )

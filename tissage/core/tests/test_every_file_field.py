@@ -73,7 +73,7 @@ from tissage.core.tests.factories import (
     user_with_role,
 )
 from tissage.core.tests.pictures import assert_no_metadata, jpeg_with_everything
-from tissage.inventories.models import Contribution, InventoryImport, Photo
+from tissage.inventories.models import Contribution, InventoryImport, Photo, StagedPhoto
 from tissage.inventories.opendata.imports.read import MAX_BYTES as IMPORT_MAX_BYTES
 from tissage.inventories.tests.helpers import LAT, LON, heritage_campaign, lavoir, submit
 from tissage.organisations.models import Organisation, OrganisationMembership
@@ -190,6 +190,17 @@ def _contribution(client: Client) -> Target:
             "guest_email": "jeanne@example.org",
         },
         state=lambda: (Contribution.objects.count(), Photo.objects.count()),
+    )
+
+
+def _staging(client: Client) -> Target:
+    """The contribution form's photos, sent as soon as they are chosen (JavaScript)."""
+    campaign = heritage_campaign()
+    return Target(
+        url=reverse("inventories:photos_stage", kwargs={"slug": campaign.slug}),
+        data={"submission_key": "6f1c2a4e-8d3b-4f5a-9e7c-0b1d2e3f4a5b"},
+        state=lambda: StagedPhoto.objects.count(),
+        success_status=200,
     )
 
 
@@ -385,6 +396,13 @@ FIELDS = [
         "photos",
         "picture",
         _contribution,
+    ),
+    Field(
+        "contribution-staged",
+        "tissage.inventories.contributions.forms.StagePhotosForm",
+        "photos",
+        "picture",
+        _staging,
     ),
     Field(
         "contribution-answer",
@@ -699,6 +717,8 @@ MODEL_FILE_FIELDS = {
     "organisations.Organisation.logo": "organisation-logo, admin-organisation",
     "inventories.Photo.image": "contribution, contribution-answer (photo_prepare)",
     "inventories.Photo.thumbnail": "made with the image by photo_prepare",
+    "inventories.StagedPhoto.image": "contribution, contribution-staged (photo_prepare)",
+    "inventories.StagedPhoto.thumbnail": "made with the image by photo_prepare",
     "actions.ReportPhoto.image": "action-report (photo_prepare)",
     "actions.ReportPhoto.thumbnail": "made with the image by photo_prepare",
     "collectives.Attachment.file": "list-thread, list-reply, email (attachment_prepare)",

@@ -98,6 +98,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "sign_in_codes_purge",
         "password_failures_purge",
         "unconfirmed_contributions_purge",
+        "staged_photos_purge",
         "photo_files_place",
     ]
 

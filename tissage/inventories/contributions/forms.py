@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
@@ -18,11 +18,11 @@ from tissage.territories.forms import LatitudeField, LongitudeField, point_from_
 from tissage.territories.geography import is_valid_point, parse_coordinate
 from tissage.territories.models import Commune
 
-from ..models import Campaign, Category, Contribution
+from ..models import Campaign, Category, Contribution, StagedPhoto
 from ..models.campaigns import Licence
 from .services import PhotoInput, possible_duplicates
+from .staging import MAX_PHOTOS, staged_as_prepared
 
-MAX_PHOTOS = 5
 FIELD_PREFIX = "q_"
 
 
@@ -30,6 +30,52 @@ def credited(photos: list[PreparedPhoto], credit: str) -> list[PhotoInput]:
     """The photos (re-encoded without their metadata by the field), each credited to
     `credit`."""
     return [PhotoInput(photo=photo, credit=credit) for photo in photos]
+
+
+def photos_room(field: forms.Field, kept: int) -> None:
+    """Set the photo input for a form that keeps `kept` photos already: not required any
+    more, and taking only what an item still has room for."""
+    if not kept:
+        return
+    room = MAX_PHOTOS - kept
+    field.max_count = room  # type: ignore[attr-defined]
+    field.required = False
+    field.error_messages["too_many"] = ngettext(
+        "%(kept)d photo is kept above and an item has at most %(max)d: add at most "
+        "%(room)d more, or remove one.",
+        "%(kept)d photos are kept above and an item has at most %(max)d: add at most "
+        "%(room)d more, or remove some.",
+        kept,
+    ) % {"kept": kept, "max": MAX_PHOTOS, "room": room}
+
+
+class StagePhotosForm(forms.Form):
+    """Photos sent as soon as they are chosen (with JavaScript), or a kept one taken off:
+    for the contribution form whose key is given."""
+
+    submission_key = forms.UUIDField()
+    photos = PhotosField(max_count=MAX_PHOTOS, required=False)
+    remove_photos = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            self.key: uuid.UUID | None = uuid.UUID(str(self.data.get("submission_key", "")))
+        except ValueError:
+            self.key = None
+        staged = list(StagedPhoto.objects.of_form(campaign, self.key)) if self.key else []
+        self.fields["remove_photos"].choices = [(photo.pk, photo.name) for photo in staged]  # type: ignore[attr-defined]
+        removed = {str(value) for value in self["remove_photos"].value() or []}
+        photos_room(self.fields["photos"], len([p for p in staged if str(p.pk) not in removed]))
+
+    def photos_arrived(self) -> list[tuple[str, PreparedPhoto]]:
+        return self.fields["photos"].accepted if self.key else []  # type: ignore[attr-defined]
+
+    def photo_errors(self) -> list[str]:
+        """What was refused, each naming its file (or why nothing could be kept)."""
+        if self.key is None:
+            return [gettext("This form is too old: reload the page, then choose the photos.")]
+        return [str(error) for error in self.errors.get("photos", [])]
 
 
 class ContributionForm(forms.Form):
@@ -99,6 +145,8 @@ class ContributionForm(forms.Form):
             "too_many": _("Send at most five photos."),
         },
     )
+    # Photos kept from an earlier sending of this form that the person takes off it.
+    remove_photos = forms.TypedMultipleChoiceField(coerce=int, required=False)
     photo_credit = forms.CharField(
         label=_("Author of the photos"),
         max_length=120,
@@ -158,6 +206,8 @@ class ContributionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
         self.campaign = campaign
+        self.key = self._bound_key()
+        self._photos_kept()
         self.mode = mode
         self.user = user
         self.sees_hidden_places = sees_hidden_places
@@ -196,6 +246,46 @@ class ContributionForm(forms.Form):
             ) % {"licence": licence}
         if self.user_name:
             self.fields["photo_credit"].initial = self.user_name
+
+    def _bound_key(self) -> uuid.UUID | None:
+        """The form's submission key when it is sent back; a fresh one when it was lost
+        (a page from before keys existed): photos are kept under it all the same."""
+        if not self.is_bound:
+            return None
+        try:
+            return uuid.UUID(str(self.data.get("submission_key", "")))
+        except ValueError:
+            key = uuid.uuid4()
+            # A copy keeps a QueryDict's lists (several photos taken off, say).
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data["submission_key"] = str(key)
+            self.data = data
+            return key
+
+    def _photos_kept(self) -> None:
+        """The photos kept from earlier sendings of this form (`staging`), less those the
+        person removes now; the photo input then takes only what is missing."""
+        self.staged: list[StagedPhoto] = (
+            list(StagedPhoto.objects.of_form(self.campaign, self.key)) if self.key else []
+        )
+        self.fields["remove_photos"].choices = [(photo.pk, photo.name) for photo in self.staged]  # type: ignore[attr-defined]
+        removed = {str(value) for value in self["remove_photos"].value() or []}
+        self.kept = [photo for photo in self.staged if str(photo.pk) not in removed]
+        photos_room(self.fields["photos"], len(self.kept))
+
+    def photos_kept_add(self, photos: list[StagedPhoto]) -> None:
+        """The photos of this sending are kept now: the form shown again asks for no more."""
+        self.kept += photos
+        photos_room(self.fields["photos"], len(self.kept))
+
+    def photos_arrived(self) -> list[tuple[str, PreparedPhoto]]:
+        """The photos of this sending that could be used (with their file names), to keep
+        when the form comes back for a correction."""
+        return self.fields["photos"].accepted if self.is_bound else []  # type: ignore[attr-defined]
+
+    def removed_photos(self) -> list[int]:
+        kept = {photo.pk for photo in self.kept}
+        return [photo.pk for photo in self.staged if photo.pk not in kept]
 
     def question_boundfields(self) -> list[forms.BoundField]:
         return [self[name] for _question, name in self.question_fields]
@@ -286,8 +376,11 @@ class ContributionForm(forms.Form):
             "address": data["address"],
             "obscure_location": data["obscure_location"],
             "show_contributor": data["show_contributor"],
-            "photos": credited(data["photos"], data["photo_credit"]),
-            "submission_key": data.get("submission_key"),
+            "photos": credited(
+                [staged_as_prepared(photo) for photo in self.kept] + data["photos"],
+                data["photo_credit"],
+            ),
+            "submission_key": self.key,
             **who,
         }
 

@@ -24,6 +24,7 @@ from tissage.territories.models import Commune
 from .. import tokens
 from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
 from . import emails
+from .staging import staged_photos_used
 
 DUPLICATE_DISTANCE_METRES = 50
 
@@ -151,6 +152,8 @@ def contribution_submit(
             credit=entry.credit.strip() or item.public_contributor,
             position=position,
         )
+    if submission_key is not None:
+        staged_photos_used(campaign=campaign, key=submission_key)
     actor = entered_by or contributor
     ContributionEvent.objects.create(
         contribution=item,

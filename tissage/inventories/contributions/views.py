@@ -4,6 +4,7 @@ warning), the item list and item page, a guest's confirmation and a contributor'
 from __future__ import annotations
 
 import mimetypes
+import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -12,10 +13,10 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
@@ -24,10 +25,10 @@ from tissage.core.middleware import permits_for_self
 
 from .. import access, lookups
 from ..map.data import communes_extent
-from ..models import Contribution
+from ..models import Contribution, StagedPhoto
 from ..moderation.history import public_history
-from . import services
-from .forms import AnswerForm, ContributionForm, ItemFilterForm, nearby_place
+from . import services, staging
+from .forms import AnswerForm, ContributionForm, ItemFilterForm, StagePhotosForm, nearby_place
 
 PAGE_SIZE = 24
 
@@ -47,22 +48,37 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user if isinstance(request.user, User) else None,
         sees_hidden_places=rights.can_moderate,
     )
+    if (
+        request.method == "POST"
+        and form.key
+        and (done := services.contribution_of_submission(form.key))
+    ):
+        # The same form again (a double tap, a reload, "back" then "send"): its item.
+        return redirect(_after_submit(request, done))
     if request.method == "POST" and form.is_valid():
-        submission = form.submission()
         try:
             item = services.contribution_submit(
-                campaign=campaign, base_url=site_url(request), **submission
+                campaign=campaign, base_url=site_url(request), **form.submission()
             )
         except services.ContributionRefused as error:
             form.add_error(None, str(error))
-        except IntegrityError:
-            # The same form, sent twice at the same instant: the other sending made it.
-            found = services.contribution_of_submission(submission["submission_key"])
-            if found is None:
-                raise
-            return redirect(_after_submit(request, found))
+        except (IntegrityError, staging.StagedPhotoGone):
+            # The same form, sent twice at the same instant: the other sending made the
+            # item (and used the kept photos).
+            found = services.contribution_of_submission(form.key) if form.key else None
+            if found is not None:
+                return redirect(_after_submit(request, found))
+            form.add_error(
+                "photos", _("A photo kept for this form is no longer there: add it again.")
+            )
         else:
             return redirect(_after_submit(request, item))
+    if request.method == "POST" and form.key is not None:
+        # The form comes back for a correction: the photos that arrived stay with it.
+        staging.staged_photos_remove(campaign=campaign, key=form.key, pks=form.removed_photos())
+        form.photos_kept_add(
+            staging.photos_stage(campaign=campaign, key=form.key, photos=form.photos_arrived())
+        )
     extent = communes_extent(campaign)
     return render(
         request,
@@ -77,6 +93,41 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "bbox": extent.as_text() if extent else "",
         },
+    )
+
+
+@require_POST
+def photos_stage(request: HttpRequest, slug: str) -> HttpResponse:
+    """With JavaScript, each photo is sent as soon as it is chosen (and a kept one taken
+    off): the list of the form's kept photos comes back, with what was refused and why."""
+    campaign, _rights = lookups.get_campaign_to_contribute(request, slug)
+    form = StagePhotosForm(request.POST, request.FILES, campaign=campaign)
+    if form.is_valid() and form.key is not None:
+        staging.staged_photos_remove(
+            campaign=campaign, key=form.key, pks=form.cleaned_data["remove_photos"]
+        )
+    if form.key is not None:
+        staging.photos_stage(campaign=campaign, key=form.key, photos=form.photos_arrived())
+    kept = list(StagedPhoto.objects.of_form(campaign, form.key)) if form.key else []
+    return render(
+        request,
+        "inventories/contributions/_staged_photos.html",
+        {"campaign": campaign, "kept": kept, "errors": form.photo_errors(), "form": form},
+        status=200 if form.key is not None else 400,
+    )
+
+
+@require_GET
+def staged_photo(request: HttpRequest, slug: str, key: uuid.UUID, pk: int) -> HttpResponseBase:
+    """The thumbnail of a photo kept for a form, for the page that holds the form (only
+    it knows the key)."""
+    campaign, _rights = lookups.get_campaign_to_contribute(request, slug)
+    found = get_object_or_404(StagedPhoto.objects.of_form(campaign, key), pk=pk)
+    return private_file_response(
+        found.thumbnail,
+        filename=f"photo-{found.pk}-thumbnail.webp",
+        content_type="image/webp",
+        inline=True,
     )
 
 

@@ -2,7 +2,7 @@
 `from tissage.inventories.models import Contribution` and Django's discovery work."""
 
 from .campaigns import Campaign, CampaignField, Category
-from .contributions import Contribution, ContributionEvent, Photo
+from .contributions import Contribution, ContributionEvent, Photo, StagedPhoto
 from .imports import InventoryImport
 from .map import MapCell
 
@@ -15,4 +15,5 @@ __all__ = [
     "InventoryImport",
     "MapCell",
     "Photo",
+    "StagedPhoto",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -339,6 +340,45 @@ class Photo(models.Model):
     @property
     def thumbnail_url(self) -> str:
         return self._url("thumbnail")
+
+
+class StagedPhotoQuerySet(models.QuerySet["StagedPhoto"]):
+    def of_form(self, campaign: Campaign, key: Any) -> StagedPhotoQuerySet:
+        """The photos kept for one contribution form (its submission key)."""
+        return self.filter(campaign=campaign, key=key).order_by("pk")
+
+    def expired(self) -> StagedPhotoQuerySet:
+        return self.filter(created_at__lt=timezone.now() - StagedPhoto.MAX_AGE)
+
+
+class StagedPhoto(models.Model):
+    """A photo received with a contribution form that is not sent yet: the form came back
+    with an error, or the page sent the photo as soon as it was chosen. It waits, tied to
+    the form's submission key (unguessable, known only to the page that holds the form),
+    until the form is sent — the photos then become the item's — or for 24 hours, after
+    which `tissage purge` forgets it. Already re-encoded without metadata, and private."""
+
+    MAX_AGE = datetime.timedelta(hours=24)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField(db_index=True)
+    image = models.ImageField(upload_to=RandomName("inventories/staged", private=True))
+    thumbnail = models.ImageField(upload_to=RandomName("inventories/staged", private=True))
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # The file's name on the person's device, shown back to them only, so that they know
+    # which photo is kept; gone with the row.
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = StagedPhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo waiting for its form")
+        verbose_name_plural = _("photos waiting for their form")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ContributionEvent(models.Model):

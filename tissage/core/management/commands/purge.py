@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Forget what the platform keeps no longer (cron, once a day). Sent emails go after "
         "30 days, sign-in requests, wrong codes and wrong passwords after a day, guests' "
-        "contributions never confirmed once their link expired; the photos of an inventory "
+        "contributions never confirmed once their link expired, photos kept for "
+        "contribution forms never sent after a day; the photos of an inventory "
         "item whose status changed in the admin move to the public or private folder. Safe "
         "to run at any time and as often as you like; run it from cron once a day, e.g. "
         "'30 3 * * * tissage purge'."

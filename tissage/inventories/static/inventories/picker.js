@@ -41,8 +41,28 @@
     return parseFloat(text.replace(",", "."));
   }
 
-  // "43.8370, 4.3601" as map apps copy a point: latitude first.
-  var PASTED_POINT = /^\s*([-+]?\d+(?:\.\d+)?)\s*[,;]\s*([-+]?\d+(?:\.\d+)?)\s*$/;
+  // "43.8370, 4.3601" as map apps copy a point, latitude first; split as the server does
+  // (territories/geography.py, parse_point). "44,0503" alone is one number with a
+  // decimal comma, not a point: a comma separates two numbers only when a space follows
+  // it, or when the numbers have decimal dots ("43.8370,4.3601").
+  var DEGREES = /^[-+]?\d+(?:[.,]\d+)?$/;
+
+  function pastedPoint(text) {
+    text = String(text).trim();
+    var parts = null;
+    if (text.indexOf(";") >= 0) {
+      parts = text.split(";");
+    } else if (text.split(/,\s+|\s+/).length === 2) {
+      parts = text.split(/,\s+|\s+/);
+    } else if ((text.match(/,/g) || []).length === 1 && text.indexOf(".") >= 0) {
+      parts = text.split(",");
+    }
+    if (!parts || parts.length !== 2) {
+      return null;
+    }
+    parts = parts.map(function (part) { return part.trim(); });
+    return DEGREES.test(parts[0]) && DEGREES.test(parts[1]) ? parts : null;
+  }
 
   function init(fieldset) {
     var data = fieldset.dataset;
@@ -159,10 +179,10 @@
     // A point pasted whole into one box goes to both.
     [lonInput, latInput].forEach(function (input) {
       input.addEventListener("change", function () {
-        var pasted = PASTED_POINT.exec(input.value);
+        var pasted = pastedPoint(input.value);
         if (pasted) {
-          latInput.value = pasted[1];
-          lonInput.value = pasted[2];
+          latInput.value = pasted[0];
+          lonInput.value = pasted[1];
           fromInputs();
         }
       });
