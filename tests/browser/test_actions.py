@@ -100,3 +100,35 @@ def test_registering_works_without_javascript(new_context, new_page, visit, chec
     check_page(page)
     registration = Registration.objects.get()
     assert (registration.role.name, registration.seats) == ("Accueil et café", 2)
+
+
+def test_the_action_page_shows_a_small_map_of_the_meeting_point(
+    new_context, new_page, visit, action
+):
+    action.longitude, action.latitude = 5.02671, 44.75432
+    action.save(update_fields=["longitude", "latitude"])
+    url = reverse("actions:detail", kwargs={"slug": action.slug})
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+    page = new_page(new_context(**phone))
+    visit(page, url)  # axe runs with the map on the page
+    name = re.compile("Carte du point de rendez-vous|Map of the meeting point")
+    region = page.get_by_role("region", name=name)
+    expect(region).to_be_visible()
+    expect(region.locator(".leaflet-tile-loaded").first).to_be_visible()
+    point = region.locator("path.meeting-map-point")
+    expect(point).to_have_count(1)
+    # The point is drawn in the middle of the map, where the map was centred.
+    map_box, point_box = region.bounding_box(), point.bounding_box()
+    assert map_box and point_box
+    for axis, size in (("x", "width"), ("y", "height")):
+        middle = map_box[axis] + map_box[size] / 2
+        assert abs(point_box[axis] + point_box[size] / 2 - middle) < 3
+    # Nothing wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Without JavaScript: no empty box, the links say where to go.
+    bare = new_page(new_context(java_script_enabled=False, **phone))
+    visit(bare, url)
+    expect(bare.locator("#meeting-map")).to_be_hidden()
+    expect(bare.get_by_role("link", name="Voir sur OpenStreetMap")).to_be_visible()

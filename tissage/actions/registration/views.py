@@ -4,6 +4,7 @@ starts with `lookups`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +72,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cancel_token": tokens.CANCEL.make(mine.pk, mine.email)
             if mine and mine.may_cancel_by_link()
             else None,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             **needs_views.needs_part(request, action),
         },
     )

@@ -245,3 +245,24 @@ def test_the_page_says_how_to_get_to_the_meeting_point(client):
 
     without = make_action()
     assert "geo:" not in client.get(detail_url(without)).content.decode()
+
+
+def test_the_page_has_a_map_of_the_meeting_point_only_when_the_action_has_one(client):
+    action = make_action(longitude=5.02671, latitude=44.75432)
+    page = _english(client).get(detail_url(action)).content.decode()
+
+    placeholder = re.search(r'<div id="meeting-map"[^>]*>', page)
+    assert placeholder, "no map placeholder"
+    tag = placeholder.group(0)
+    # Hidden until the script shows it: without JavaScript no empty box is left.
+    assert " hidden " in tag
+    assert 'data-lat="44.754320" data-lon="5.026710"' in tag
+    assert 'role="region"' in tag and 'aria-label="Map of the meeting point' in tag
+    assert 'data-tiles="https://' in tag
+    assert "vendor/leaflet/leaflet.js" in page and "actions/meeting-map.js" in page
+    assert "vendor/leaflet/leaflet.css" in page
+
+    # Leaflet's bytes only for a page that has a point.
+    without = client.get(detail_url(make_action())).content.decode()
+    assert 'id="meeting-map"' not in without
+    assert "leaflet" not in without and "meeting-map" not in without
