@@ -158,5 +158,9 @@ def _unknown_name(piece: str, pool: QuerySet[Commune], among_name: str | Promise
     if not near:
         return message
     return " ".join(
-        [message, gettext("Names beginning so: %(choices)s.") % {"choices": communes_text(near)}]
+        [
+            message,
+            gettext("Names that begin the same way: %(choices)s.")
+            % {"choices": communes_text(near)},
+        ]
     )

@@ -310,8 +310,9 @@ class DepartmentForm(forms.Form):
         label=_("Department"),
         error_messages={
             "required": _("Choose a department from the list."),
+            # Without the value: a query string may hold anything.
             "invalid_choice": _(
-                "The platform knows no commune in department %(value)s: choose one from the list."
+                "The platform knows no commune in this department: choose one from the list."
             ),
         },
     )

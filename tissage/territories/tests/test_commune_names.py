@@ -123,7 +123,7 @@ def test_an_unknown_name_offers_the_names_beginning_the_same_way(territory):
 
     assert messages(refusal) == [
         "“Lezann” is not among the communes known to the platform: check the spelling, or "
-        "give its INSEE code. Names beginning so: Lézan (30146)."
+        "give its INSEE code. Names that begin the same way: Lézan (30146)."
     ]
 
 

@@ -153,7 +153,10 @@ def test_an_unknown_department_is_said_so(client, gard):
     response = client.get(COMMUNES, {"departement": "99\x00"})
 
     assert response.status_code == 200
-    assert "The platform knows no commune in department" in response.content.decode()
+    assert (
+        "The platform knows no commune in this department: choose one from the list."
+        in response.content.decode()
+    )
     assert "Nîmes" not in response.content.decode()
 
 
