@@ -18,6 +18,7 @@ urlpatterns = [
     path("actions/", include("tissage.actions.urls")),
     path("collectifs/", include("tissage.collectives.urls")),
     path("compte/", include("tissage.accounts.urls")),
+    path("communes/", include("tissage.territories.urls")),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.
     path(

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tissage.core.forms import EmailAddressField, PersonNameField
-from tissage.territories.forms import CommuneField
+from tissage.territories.forms import CommuneField, CommuneInput
 
 from .models import User
 
@@ -48,11 +48,13 @@ class PasswordSignInForm(EmailForm):
 
 class ProfileForm(forms.ModelForm):
     # Typed, not chosen in a list: a list of every commune weighed the page down and was
-    # hard to use on a phone (issue #13). A name or an INSEE code; a name several
-    # communes share is answered with the choices.
+    # hard to use on a phone (issue #13). A name or an INSEE code, with suggestions while
+    # typing and a link to the communes of each department; a name several communes share
+    # is answered with the choices.
     home_commune = CommuneField(
         label=_("Home commune"),
         required=False,
+        widget=CommuneInput(),
         help_text=_(
             "Its name or INSEE code, e.g. Nîmes or 30189. Leave empty if you prefer not to say."
         ),

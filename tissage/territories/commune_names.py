@@ -17,7 +17,6 @@ so that "not among the communes of the organisation" says why a real commune is 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -27,24 +26,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .geography import insee_code_from_text
+from .geography import insee_code_from_text, name_key
 from .models import Commune
 
 EVERY_COMMUNE_NAME = _("the communes known to the platform")
 # Several communes in one text: separated by commas, semicolons or new lines (a commune's
 # name never holds any of them).
 _SEPARATORS = re.compile(r"[,;\n]+")
-_WORD_BREAKS = re.compile(r"[\s\-'’.]+")
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
-
-
-def name_key(name: str) -> str:
-    """A commune's name as people type it: case, accents, hyphens, apostrophes, full
-    stops and the abbreviations St/Ste do not matter."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    words = [_ABBREVIATIONS.get(word, word) for word in _WORD_BREAKS.split(text) if word]
-    return " ".join(words)
 
 
 def commune_text(commune: Commune) -> str:
@@ -99,12 +87,16 @@ def _read(
     by_code: dict[str, int] = (
         dict(pool.filter(insee_code__in=wanted).values_list("insee_code", "pk")) if wanted else {}
     )
-    # Names are compared in Python (accents and abbreviations are beyond a portable SQL
-    # comparison): the names of the pool are read once, only when a piece needs them.
+    # Names are compared on their stored key (accents and abbreviations are beyond a
+    # portable SQL comparison): one indexed query, only for the names typed.
+    keys = {piece: name_key(piece) for piece, code in codes.items() if code is None}
     by_name: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    if any(code is None for code in codes.values()):
-        for pk, insee_code, name in pool.values_list("pk", "insee_code", "name"):
-            by_name[name_key(name)].append((pk, insee_code, name))
+    if keys:
+        rows = pool.filter(search_name__in=set(keys.values())).values_list(
+            "pk", "insee_code", "name", "search_name"
+        )
+        for pk, insee_code, name, key in rows:
+            by_name[key].append((pk, insee_code, name))
     found: list[int] = []
     errors: list[str] = []
     for piece in pieces:
@@ -121,7 +113,7 @@ def _read(
                     % {"code": code, "among": among_name}
                 )
             continue
-        candidates = sorted(by_name.get(name_key(piece), []), key=lambda row: row[1])
+        candidates = sorted(by_name.get(keys[piece], []), key=lambda row: row[1])
         if len(candidates) == 1:
             found.append(candidates[0][0])
         elif candidates:
@@ -138,12 +130,37 @@ def _read(
                 }
             )
         else:
-            errors.append(
-                gettext(
-                    "“%(name)s” is not among %(among)s: check the spelling, or give its INSEE code."
-                )
-                % {"name": piece, "among": among_name}
-            )
+            errors.append(_unknown_name(piece, pool, among_name))
     if errors:
         raise ValidationError(errors)
     return list(dict.fromkeys(found))
+
+
+# How many communes an unknown name offers instead: enough to see one's own, few enough to
+# read in a message.
+_NEAR_NAMES = 5
+
+
+def _unknown_name(piece: str, pool: QuerySet[Commune], among_name: str | Promise) -> str:
+    """The message for a name no commune has, with the communes whose names begin the same
+    way, so that a person without suggestions while typing finds the spelling."""
+    message = gettext(
+        "“%(name)s” is not among %(among)s: check the spelling, or give its INSEE code."
+    ) % {"name": piece, "among": among_name}
+    # The communes beginning with its first word, or else its first three letters: "Nime",
+    # "Nimmes" and "Nimes-sur-Mer" all lead to Nîmes.
+    word = name_key(piece).split(" ")[0]
+    near: list[Commune] = []
+    for start in dict.fromkeys([word, word[:3]]):
+        communes = Commune.objects.beginning_with(start).filter(pk__in=pool.values("pk"))
+        if near := list(communes[:_NEAR_NAMES]):
+            break
+    if not near:
+        return message
+    return " ".join(
+        [
+            message,
+            gettext("Names that begin the same way: %(choices)s.")
+            % {"choices": communes_text(near)},
+        ]
+    )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .commune_names import (
     EVERY_COMMUNE_NAME,
@@ -223,6 +226,43 @@ class _CommuneTextField(forms.CharField):
         self.among_name = among_name
 
 
+class CommuneInput(forms.TextInput):
+    """The text box of one commune, with suggestions while a name or code is typed: HTMX
+    fills a native `<datalist>` from `territories:suggestions` (which a screen reader
+    announces and a keyboard chooses like any browser suggestion), and a link below leads
+    to the communes of a department, for whoever has no JavaScript or is unsure of the
+    spelling. The box stays a text box: what is typed is read by `CommuneField`.
+
+    Suggestions come from every commune: a field searching `among` fewer keeps the plain
+    text box, or a person would be offered communes the form then refuses."""
+
+    template_name = "territories/widgets/commune_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        datalist_id = f"{widget['attrs'].get('id') or name}_suggestions"
+        # HTMX sends the box's value under the field's name; `field` tells the view which.
+        suggestions_url = reverse("territories:suggestions") + "?" + urlencode({"field": name})
+        widget["attrs"].update(
+            {
+                "list": datalist_id,
+                "hx-get": suggestions_url,
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{datalist_id}",
+                "hx-swap": "innerHTML",
+                # A later letter cancels the request of an earlier one.
+                "hx-sync": "this:replace",
+            }
+        )
+        widget["datalist_id"] = datalist_id
+        widget["communes_url"] = reverse("territories:communes")
+        return context
+
+
 class CommunesField(_CommuneTextField):
     """Several communes, separated by commas, semicolons or new lines; cleaned to a list
     of communes (each once, sorted by name), shown back as "Name (code), …"."""
@@ -257,3 +297,40 @@ class CommuneField(_CommuneTextField):
     def clean(self, value: Any) -> Commune | None:  # type: ignore[override]
         text = super().clean(value)
         return commune_from_text(text, among=self.among, among_name=self.among_name)
+
+
+# Departments --------------------------------------------------------------------------------
+
+
+class DepartmentForm(forms.Form):
+    """The department whose communes to list (`?departement=30`), among those the
+    platform has communes of."""
+
+    departement = forms.ChoiceField(
+        label=_("Department"),
+        error_messages={
+            "required": _("Choose a department from the list."),
+            # Without the value: a query string may hold anything.
+            "invalid_choice": _(
+                "The platform knows no commune in this department: choose one from the list."
+            ),
+        },
+    )
+
+    def __init__(self, *args: Any, departments: list[tuple[str, int]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a department")),
+            *(
+                (
+                    department,
+                    ngettext(
+                        "%(department)s (%(count)d commune)",
+                        "%(department)s (%(count)d communes)",
+                        count,
+                    )
+                    % {"department": department, "count": count},
+                )
+                for department, count in departments
+            ),
+        ]

@@ -1,4 +1,5 @@
-"""Geography on plain numbers: INSEE codes, points, bounding boxes and distances.
+"""Geography on plain numbers and text: INSEE codes, communes' names as people type them,
+points, bounding boxes and distances.
 
 No database and no Django model here, so that forms, queries, imports and the map
 endpoint of any app share one rule for each, and so that it can be tested on its own.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -51,6 +53,36 @@ def validate_insee_code(value: str) -> None:
     """Validator for stored codes (model fields, form fields after normalising)."""
     if not isinstance(value, str) or not is_insee_code(value):
         raise ValidationError(INSEE_CODE_MESSAGE, code="invalid_insee_code")
+
+
+# Names --------------------------------------------------------------------------------------
+
+_WORD_BREAKS = re.compile(r"[\s\-'’.]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
+def _name_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return [word for word in _WORD_BREAKS.split(text) if word]
+
+
+def name_key(name: str) -> str:
+    """A commune's name as people type it: case, accents, hyphens, apostrophes, full
+    stops and the abbreviations St/Ste do not matter. Stored on each commune
+    (`Commune.search_name`), so that a name is found on an index."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in _name_words(name))
+
+
+def name_prefix_keys(text: str) -> set[str]:
+    """The keys whose names begin with `text`, a name being typed ("nîm", "st j"): its
+    key, and, when its last word reads as an abbreviation, the key with that word as
+    typed, since "st" may be the start of "Stenay" as well as "Saint"."""
+    words = _name_words(text)
+    if not words:
+        return set()
+    head, last = [_ABBREVIATIONS.get(word, word) for word in words[:-1]], words[-1]
+    return {" ".join([*head, _ABBREVIATIONS.get(last, last)]), " ".join([*head, last])}
 
 
 # Points -------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from shapely.errors import GEOSException
 from shapely.geometry import shape
 
-from .geography import is_insee_code
+from .geography import is_insee_code, name_key
 from .models import Commune
 
 CODE_KEYS = ("code", "insee", "code_insee", "INSEE_COM", "insee_code")
@@ -77,7 +77,12 @@ def _parse_feature(index: int, feature: Any, department: str | None) -> Commune:
             _("%(where)s (%(code)s) is not in longitude/latitude (WGS84) coordinates.")
             % {"where": where, "code": code}
         )
-    commune = Commune(insee_code=code, name=name, department=department or _department_of(code))
+    commune = Commune(
+        insee_code=code,
+        name=name,
+        search_name=name_key(name),
+        department=department or _department_of(code),
+    )
     commune.set_geometry(geometry)
     return commune
 
@@ -122,6 +127,7 @@ def communes_import(*, path: Path, department: str | None = None) -> ImportRepor
             unique_fields=["insee_code"],
             update_fields=[
                 "name",
+                "search_name",
                 "department",
                 "geometry",
                 "min_lon",

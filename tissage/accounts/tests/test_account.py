@@ -286,6 +286,11 @@ def test_the_home_commune_is_typed_not_chosen_among_every_commune(client):
     page = client.get(ACCOUNT).content.decode()
     assert '<input type="text" name="home_commune"' in page
     assert page.count("<option") <= 3  # the languages only, none per commune
+    # Suggestions while typing fill an empty datalist; without JavaScript, a link to
+    # the communes of each department.
+    assert 'list="id_home_commune_suggestions"' in page
+    assert 'hx-get="/communes/suggestions/?field=home_commune"' in page
+    assert '<a href="/communes/">See the communes of your department</a>' in page
 
     client.post(ACCOUNT, {"display_name": "Camille", "language": "en", "home_commune": "nimes"})
     user.refresh_from_db()

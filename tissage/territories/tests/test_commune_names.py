@@ -116,6 +116,29 @@ def test_every_piece_not_understood_is_listed_at_once(territory):
     ]
 
 
+def test_an_unknown_name_offers_the_names_beginning_the_same_way(territory):
+    """Without suggestions while typing, the message is where a person finds the spelling."""
+    with translation.override("en"), pytest.raises(ValidationError) as refusal:
+        commune_from_text("Lezann")
+
+    assert messages(refusal) == [
+        "“Lezann” is not among the communes known to the platform: check the spelling, or "
+        "give its INSEE code. Names that begin the same way: Lézan (30146)."
+    ]
+
+
+def test_the_names_offered_are_among_the_set_searched(territory):
+    among = Commune.objects.filter(insee_code__in=["30010", "30146"])
+
+    with translation.override("en"), pytest.raises(ValidationError) as refusal:
+        commune_from_text("Saint-Jan-du-Gard", among=among, among_name="the test communes")
+
+    assert messages(refusal) == [
+        "“Saint-Jan-du-Gard” is not among the test communes: check the spelling, or give its "
+        "INSEE code."
+    ]
+
+
 def test_the_messages_name_the_platform_by_default(territory):
     with translation.override("en"), pytest.raises(ValidationError) as refusal:
         communes_from_text("Nulle-Part")
@@ -159,7 +182,7 @@ def test_queries_do_not_grow_with_the_text(territory, django_assert_num_queries)
     # Codes: one query for the codes, one for the communes.
     with django_assert_num_queries(2):
         communes_from_text("30010, 30146, 30259, 2A004")
-    # Names: the names of the set, read once, then the communes.
+    # Names: one query on their stored keys, then the communes.
     with django_assert_num_queries(2):
         communes_from_text("Anduze, Lézan, St Jean du Gard")
     with django_assert_num_queries(3):

@@ -12,6 +12,7 @@ from tissage.core.tests.factories import CommuneFactory
 from tissage.territories.forms import (
     BoxField,
     CommuneField,
+    CommuneInput,
     CommunesField,
     InseeCodeField,
     LatitudeField,
@@ -357,3 +358,35 @@ def test_a_latitude_typed_in_the_longitude_box_is_said_so():
             "longitude": ["This is a latitude (N or S): type it in the latitude box."],
             "latitude": ["This is a longitude (E or W): type it in the longitude box."],
         }
+
+
+class HomeForm(forms.Form):
+    home_commune = CommuneField(required=False, widget=CommuneInput())
+
+
+@pytest.mark.django_db
+def test_the_commune_box_is_bound_to_its_suggestions():
+    html = str(HomeForm(prefix="profile")["home_commune"])
+
+    # The box stays a text box, bound to a native datalist that HTMX fills.
+    assert 'type="text"' in html and 'name="profile-home_commune"' in html
+    assert 'list="id_profile-home_commune_suggestions"' in html
+    assert '<datalist id="id_profile-home_commune_suggestions"></datalist>' in html
+    assert 'hx-get="/communes/suggestions/?field=profile-home_commune"' in html
+    assert 'hx-target="#id_profile-home_commune_suggestions"' in html
+    assert 'hx-trigger="input changed delay:250ms"' in html
+    assert 'hx-sync="this:replace"' in html
+    # The browser's own memory of past entries would hide the suggestions.
+    assert 'autocomplete="off"' in html
+    # Without JavaScript: the communes of each department.
+    assert '<a href="/communes/">' in html
+
+
+@pytest.mark.django_db
+def test_the_commune_box_shows_the_commune_as_it_reads_back():
+    nimes = CommuneFactory(name="Nîmes", insee_code="30189")
+
+    html = str(HomeForm(initial={"home_commune": nimes})["home_commune"])
+
+    assert 'value="Nîmes (30189)"' in html
+    assert HomeForm({"home_commune": "Nîmes (30189)"}).is_valid()

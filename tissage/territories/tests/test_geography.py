@@ -14,6 +14,7 @@ from tissage.territories.geography import (
     insee_code_from_text,
     is_insee_code,
     is_valid_point,
+    name_prefix_keys,
     parse_coordinate,
     parse_degrees,
     parse_point,
@@ -21,6 +22,25 @@ from tissage.territories.geography import (
 )
 
 FULL_WIDTH_30189 = "".join(chr(0xFF10 + int(digit)) for digit in "30189")
+
+# Names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "keys"),
+    [
+        ("nîm", {"nim"}),
+        ("St J", {"saint j"}),
+        # The last word may be the start of a name as well as an abbreviation.
+        ("st", {"saint", "st"}),
+        ("Saint-Gilles ste", {"saint gilles sainte", "saint gilles ste"}),
+        ("l’Estré", {"l estre"}),
+        ("  -'.  ", set()),
+    ],
+)
+def test_the_keys_a_name_being_typed_begins(typed, keys):
+    assert name_prefix_keys(typed) == keys
+
 
 # INSEE codes --------------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ def test_import_gard():
     assert Commune.objects.count() == GARD_COMMUNES
     nimes = Commune.objects.get(insee_code="30189")
     assert nimes.name == "Nîmes"
+    assert nimes.search_name == "nimes"  # found by name on its index
     assert nimes.department == "30"
     assert nimes.min_lon < 4.36 < nimes.max_lon
     assert nimes.min_lat < 43.84 < nimes.max_lat
@@ -62,6 +63,7 @@ def test_reimport_updates_instead_of_duplicating(tmp_path):
 
     assert Commune.objects.count() == GARD_COMMUNES
     assert Commune.objects.get(insee_code="30189").name == "Nîmes (renamed)"
+    assert Commune.objects.get(insee_code="30189").search_name == "nimes (renamed)"
     assert Commune.objects.filter(name="Nîmes").count() == 0
 
 

@@ -92,3 +92,24 @@ def test_an_admin_cannot_store_a_commune_under_a_malformed_insee_code(admin_clie
         url, {"insee_code": "2A004", "name": "Ajaccio", "department": "2A"}
     )
     assert response.status_code == 302
+
+
+def test_communes_beginning_with_a_name_as_typed_among_the_whole_gard(gard):
+    def names(text: str) -> list[str]:
+        return [commune.name for commune in Commune.objects.beginning_with(text)[:10]]
+
+    assert names("nimes") == ["Nîmes"]
+    assert "Saint-Jean-du-Gard" in names("st jean")
+    assert names("ales") == ["Alès"]
+    assert len(names("sa")) == 10
+
+
+def test_the_name_as_typed_is_kept_with_the_name():
+    commune = CommuneFactory(name="Saint-Jean-du-Gard")
+    assert commune.search_name == "saint jean du gard"
+
+    commune.name = "L’Estréchure"
+    commune.save(update_fields=["name"])
+
+    commune.refresh_from_db()
+    assert commune.search_name == "l estrechure"
