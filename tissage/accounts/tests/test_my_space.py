@@ -52,6 +52,10 @@ def test_a_guest_s_contribution_is_theirs_once_they_sign_in_with_its_address(cli
     assert item.public_contributor == "Jeanne"  # the name given stays the credit
     page = client.get(SPACE).content.decode()
     assert "My space" in page and "Lavoir des Saules" in page
+    # Signing in proves the address, not that its owner sent the item: it still waits
+    # for the email's link, and the space says so.
+    assert item.status == Contribution.Status.AWAITING_EMAIL
+    assert "open the link in the email" in page
     assert client.get(item_url).status_code == 200  # their own item, before validation
     export = client.get("/compte/mes-donnees/")
     with zipfile.ZipFile(io.BytesIO(b"".join(export.streaming_content))) as archive:
