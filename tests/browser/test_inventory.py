@@ -16,7 +16,7 @@ from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
 from tissage.territories.models import Commune
 
-from .helpers import PHONE
+from .helpers import PHONE, next_step, previous_step
 
 pytestmark = pytest.mark.browser
 
@@ -70,11 +70,14 @@ def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
     phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(phone.locator("#id_longitude")).not_to_have_value("")
     expect(phone.locator("#id_latitude")).not_to_have_value("")
-    # What, photos, who.
+    # What, photos, who: a step each on a phone.
+    next_step(phone)
     phone.locator("#id_category").select_option(label="Lavoir")
     phone.locator("#id_title").fill("Lavoir du Grand Pré")
     phone.locator("#id_description").fill("Bassin couvert, toit de tuiles.")
+    next_step(phone)
     phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    next_step(phone)
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
     phone.locator("#id_consent").check()
@@ -177,18 +180,20 @@ def test_the_duplicate_warning_appears_while_filling_the_form(
     )
     page = new_page(new_context(**PHONE))
     visit(page, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
-    page.locator("#id_category").select_option(label="Lavoir")
     page.locator("#id_longitude").fill("5.05")
     # About 30 m north of the existing wash-house.
     page.locator("#id_latitude").fill("44.05027")
-    page.locator("#id_latitude").press("Tab")
+    next_step(page)
+    page.locator("#id_category").select_option(label="Lavoir")
     warning = page.locator("#nearby")
     expect(warning).to_contain_text("Lavoir des Saules")
     expect(warning.get_by_role("link", name="Lavoir des Saules")).to_be_visible()
     check_page(page)
     # 200 m away: no warning.
+    previous_step(page)
     page.locator("#id_latitude").fill("44.0518")
     page.locator("#id_latitude").press("Tab")
+    next_step(page)
     expect(warning).not_to_contain_text("Lavoir des Saules")
 
 
@@ -216,9 +221,12 @@ def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
     visit(phone, url)
     phone.locator("#id_longitude").fill("5.05")
     phone.locator("#id_latitude").fill("44.05")
+    next_step(phone)
     phone.locator("#id_category").select_option(label="Lavoir")
     phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    next_step(phone)
     phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    next_step(phone)
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
     phone.locator("#id_consent").check()
@@ -251,6 +259,11 @@ def test_the_photo_s_place_is_offered_and_used_only_when_asked(
     phone = new_page(new_context(**PHONE))
     visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
     latitude, longitude = phone.locator("#id_latitude"), phone.locator("#id_longitude")
+    # On a phone, the photos are the third step (the second asks what it is first).
+    next_step(phone)
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    next_step(phone)
 
     phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))  # N 44 3' E 5 3'
 
@@ -261,6 +274,8 @@ def test_the_photo_s_place_is_offered_and_used_only_when_asked(
     offer.click()
     expect(latitude).to_have_value("44.050000")
     expect(longitude).to_have_value("5.050000")
+    # On a phone, the step of the place is shown again, the point on its map.
+    expect(latitude).to_be_focused()
     expect(phone.locator(".picker-marker")).to_be_visible()
     expect(offer).to_be_hidden()
 
@@ -268,6 +283,10 @@ def test_the_photo_s_place_is_offered_and_used_only_when_asked(
 def test_a_photo_without_a_place_offers_nothing(new_context, new_page, visit, campaign, tmp_path):
     phone = new_page(new_context(**PHONE))
     visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
+    next_step(phone)
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    next_step(phone)  # the photos, in sight
     plain = tmp_path / "plain.jpg"
     Image.new("RGB", (64, 48), "#8a7f6a").save(plain, format="JPEG")
 

@@ -290,6 +290,18 @@ class ContributionForm(forms.Form):
     def question_boundfields(self) -> list[forms.BoundField]:
         return [self[name] for _question, name in self.question_fields]
 
+    def required_questions(self) -> list[forms.BoundField]:
+        """The campaign's questions that must be answered: always in sight."""
+        return [field for field in self.question_boundfields() if field.field.required]
+
+    def optional_questions(self) -> list[forms.BoundField]:
+        """The others, folded under "More details (optional)" so that the form stays
+        short on a phone; unfolded when one of them holds an error."""
+        return [field for field in self.question_boundfields() if not field.field.required]
+
+    def optional_questions_have_errors(self) -> bool:
+        return any(field.errors for field in self.optional_questions())
+
     def other_boundfields(self, names: list[str]) -> list[forms.BoundField]:
         return [self[name] for name in names if name in self.fields]
 

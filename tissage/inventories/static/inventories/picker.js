@@ -9,6 +9,8 @@
  * data-tiles, data-attribution, and the texts data-label-map (the map's name),
  * data-label-locate (the button), data-label-locating, data-label-located,
  * data-label-locate-error and data-label-placed (announced in the page).
+ *
+ * Listens to "tissage:step-shown" on the fieldset (sent by steps.js when it shows it).
  */
 (function () {
   "use strict";
@@ -122,6 +124,12 @@
     } else {
       map.setView([46.6, 2.4], 5); // metropolitan France
     }
+
+    // Shown again after being hidden (a step of the form on a phone, steps.js): the map
+    // measures its box again, which it cannot do while hidden.
+    fieldset.addEventListener("tissage:step-shown", function () {
+      map.invalidateSize();
+    });
 
     var marker = null;
 

@@ -13,7 +13,7 @@ from PIL import Image
 from shapely import Point
 
 from tissage.core.tests.factories import UserFactory
-from tissage.inventories.models import Contribution, ContributionEvent
+from tissage.inventories.models import CampaignField, Contribution, ContributionEvent
 from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import (
     LAT,
@@ -213,6 +213,52 @@ def test_the_live_nearby_check_answers_a_fragment(client, campaign, facilitator)
     assert "Lavoir du Moulin" in near and "<html" not in near
     assert "Lavoir du Moulin" not in far
     assert junk.status_code == 200
+
+
+def folded_part(page: str) -> str | None:
+    """What "More details (optional)" folds on the form page (None when nothing is)."""
+    found = re.search(r"<details class=\"more-questions\"[^>]*>.*?</details>", page, re.S)
+    return found.group(0) if found else None
+
+
+def test_optional_questions_are_folded_under_more_details(client, campaign):
+    client.cookies["django_language"] = "en"
+    page = client.get(contribute_url(campaign)).content.decode()
+    folded = folded_part(page)
+    assert folded is not None
+    assert "<summary>More details (optional)</summary>" in folded
+    assert 'id="id_q_siecle"' in folded
+    assert "open" not in folded.split(">", 1)[0]  # folded, without any script
+    assert 'id="id_title"' not in folded
+
+
+def test_a_required_question_stays_in_sight(client, campaign):
+    CampaignField.objects.create(
+        campaign=campaign, key="gardien", label="Qui en a la clé ?", required=True
+    )
+    page = client.get(contribute_url(campaign)).content.decode()
+    folded = folded_part(page)
+    assert folded is not None and 'id="id_q_gardien"' not in folded
+    assert re.search(r'<input[^>]*name="q_gardien"[^>]*required', page)
+    # Only required questions: nothing to fold.
+    campaign.fields.exclude(key="gardien").delete()
+    page = client.get(contribute_url(campaign)).content.decode()
+    assert folded_part(page) is None
+    assert 'id="id_q_gardien"' in page
+
+
+def test_a_folded_question_with_an_error_is_shown_unfolded(client, campaign):
+    CampaignField.objects.create(campaign=campaign, key="hauteur", label="Hauteur", kind="number")
+    response = client.post(contribute_url(campaign), form_data(campaign, q_hauteur="haute"))
+    assert response.status_code == 200
+    folded = folded_part(response.content.decode())
+    assert folded is not None and 'id="id_q_hauteur"' in folded
+    assert folded.startswith('<details class="more-questions" open>')
+    # An error elsewhere leaves them folded.
+    response = client.post(contribute_url(campaign), form_data(campaign, title=""))
+    folded = folded_part(response.content.decode())
+    assert folded is not None and folded.startswith('<details class="more-questions">')
+    assert not Contribution.objects.exists()
 
 
 def test_a_campaign_needing_an_account_sends_guests_to_sign_in(client):
