@@ -80,7 +80,6 @@ def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
     next_step(phone)
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
-    phone.locator("#id_consent").check()
     check_page(phone)
     phone.get_by_role("button", name="Envoyer").click()
     expect(phone).to_have_url(re.compile(re.escape(campaign_url) + "$"))
@@ -141,7 +140,6 @@ def test_the_contribution_form_works_without_javascript(
     page.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
     page.locator("#id_guest_name").fill("Marcel")
     page.locator("#id_guest_email").fill("marcel@example.org")
-    page.locator("#id_consent").check()
     page.get_by_role("button", name="Envoyer").click()
     check_page(page)
     expect(page.locator(".error-summary")).to_contain_text("Dites où il se trouve")
@@ -229,7 +227,6 @@ def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
     next_step(phone)
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
-    phone.locator("#id_consent").check()
     check_page(phone)
     # The page as it is while a slow network carries the photos: the form's sending is
     # counted and stopped here, after the page's own handlers saw it.
@@ -348,7 +345,6 @@ def test_photos_are_still_there_when_the_form_comes_back_with_an_error(
     step()
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
-    phone.locator("#id_consent").check()
     phone.get_by_role("button", name="Envoyer").click()
 
     check_page(phone)
@@ -416,7 +412,6 @@ def test_the_same_form_sent_twice_makes_one_item(
     next_step(phone)
     phone.locator("#id_guest_name").fill("Jeanne Martin")
     phone.locator("#id_guest_email").fill("jeanne@example.org")
-    phone.locator("#id_consent").check()
     check_page(phone)
 
     # The form's data sent twice at once, as a double tap on a slow network does.

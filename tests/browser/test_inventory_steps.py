@@ -69,7 +69,7 @@ def test_on_a_phone_the_form_is_walked_one_step_at_a_time_by_keyboard(
     expect(page.locator("[data-location-picker] .leaflet-container")).to_be_visible()
     expect(previous).to_be_hidden()
     expect(send).to_be_hidden()
-    expect(page.locator("#id_consent")).to_be_hidden()
+    expect(page.locator(".licence-statement")).to_be_hidden()
     next_button.focus()
     page.keyboard.press("Enter")
 
@@ -103,7 +103,7 @@ def test_on_a_phone_the_form_is_walked_one_step_at_a_time_by_keyboard(
     expect(page.get_by_role("heading", name="4. About you")).to_be_focused()
     expect(next_button).to_be_hidden()
     expect(send).to_be_visible()
-    expect(page.locator("#id_consent")).to_be_visible()
+    expect(page.locator(".licence-statement")).to_be_visible()
     check_page(page)
 
     # Back, by keyboard: what was typed is still there.
@@ -157,7 +157,7 @@ def test_on_a_wide_screen_the_whole_form_shows(open_form):
     expect(page.locator(".steps-progress")).to_be_hidden()
     expect(page.locator(".steps-nav")).to_be_hidden()
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
-    expect(page.locator("#id_consent")).to_be_visible()
+    expect(page.locator(".licence-statement")).to_be_visible()
     # Narrowed to a phone's width, it goes to steps; widened again, it is whole again.
     page.set_viewport_size({"width": 390, "height": 844})
     shows_step(page, 1, "The place", "1. Where is it?")

@@ -219,9 +219,11 @@ class ContributionForm(forms.Form):
             "geometry"
         )
         licence = Licence(campaign.licence).label
-        self.fields["consent"].label = _(
-            "I agree that my contribution (text and photos) is published under the "
-            "licence %(licence)s."
+        # Sending is agreeing, as on Wikipedia: said next to the button (`licence_statement`).
+        # Only a facilitator entering for someone ticks a box: they vouch for another.
+        self.licence_statement = _(
+            "By sending, you agree that your contribution (text and photos) is published "
+            "under the licence %(licence)s."
         ) % {"licence": licence}
         self.question_fields = []
         for question in campaign.fields.all():
@@ -239,6 +241,7 @@ class ContributionForm(forms.Form):
             del self.fields["guest_name"], self.fields["guest_email"]
         if mode != "assisted":
             del self.fields["on_behalf_name"], self.fields["on_behalf_email"]
+            del self.fields["consent"]
         else:
             self.fields["consent"].label = _(
                 "The person agrees that the contribution is published under the licence "

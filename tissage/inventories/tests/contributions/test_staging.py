@@ -73,12 +73,12 @@ def test_kept_photos_and_new_ones_together_and_one_taken_off(client, campaign):
     )
     a = StagedPhoto.objects.get(name="a.jpg")
 
-    # Still an error (no consent); "a" taken off, "c" added.
+    # Still an error (no name); "a" taken off, "c" added.
     response = client.post(
         contribute_url(campaign),
         form_data(
             campaign,
-            consent=None,
+            title="",
             submission_key=KEY,
             remove_photos=[a.pk],
             photos=[photo("c.jpg")],

@@ -160,7 +160,6 @@ def test_without_coordinates_the_item_is_placed_in_the_chosen_commune(client, ca
         ({"latitude": ""}, "la longitude et la latitude"),
         ({"longitude": "quatre"}, "Tapez la longitude comme un nombre"),
         ({"title": ""}, "Donnez un nom"),
-        ({"consent": None}, "Acceptez que votre contribution soit publiée"),
         ({"photos": None}, "Ajoutez au moins une photo"),
         ({"guest_email": "jeanne@"}, "Vérifiez l’adresse e-mail"),
         ({"longitude": "3.0", "latitude": "45.0"}, "en dehors des communes"),
@@ -296,6 +295,37 @@ def test_assisted_entry_by_a_facilitator(client, campaign, facilitator):
     assert item.contributor_name == "Marcel, 87 ans"
     assert item.status == Contribution.Status.SUBMITTED
     assert "pour le compte" in item.events.get().message
+
+
+def test_sending_is_agreeing_to_the_licence_said_next_to_the_button(client, campaign):
+    """A guest or a member agrees by sending, as the sentence by the button says; the
+    moment is kept with the item."""
+    page = client.get(contribute_url(campaign)).content.decode()
+    assert 'name="consent"' not in page
+    assert "En envoyant, vous acceptez que votre contribution" in page
+    assert "Licence Ouverte" in page
+
+    response = client.post(contribute_url(campaign), form_data(campaign, consent=None))
+
+    assert response.status_code == 302
+    assert Contribution.objects.get().consent_at is not None
+
+
+def test_a_facilitator_entering_for_someone_vouches_for_their_consent(
+    client, campaign, facilitator
+):
+    client.force_login(facilitator)
+    data = form_data(
+        campaign, guest_name=None, guest_email=None, on_behalf_name="Marcel", consent=None
+    )
+
+    response = client.post(contribute_url(campaign, pour="autrui"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "La personne accepte que la contribution soit publiée" in page
+    assert "Acceptez que votre contribution soit publiée" in page
+    assert not Contribution.objects.exists()
 
 
 def test_assisted_entry_is_not_offered_to_a_participant(client, campaign):
