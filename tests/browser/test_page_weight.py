@@ -1,0 +1,133 @@
+"""What each page costs a phone on a slow rural network: every file the browser loads
+from the site for a first visit (the page, its styles, scripts, icons, the map's data),
+compressed as the reverse proxy and WhiteNoise send it (gzip), under 150 KB. Map tiles
+(another server) and people's photos (`/media/`, the app's photo views) are not counted:
+they are the content (issue #13, acceptance)."""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Response
+
+from tissage.actions.manage.services import RoleInput, action_create
+from tissage.collectives.collective import services as collective_services
+from tissage.collectives.models import Collective
+from tissage.inventories.campaigns.services import campaign_create
+from tissage.inventories.contributions.services import PhotoInput, contribution_submit
+from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.moderation.services import contribution_decide
+from tissage.inventories.tests.helpers import a_photo
+from tissage.territories.models import Commune
+
+pytestmark = pytest.mark.browser
+
+BUDGET = 150 * 1024
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# People's photos: the content, not the page.
+NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
+
+
+@pytest.fixture
+def territory(world) -> dict[str, str]:
+    """One of each page an inhabitant meets, with some content, by name → path."""
+    campaign = campaign_create(
+        project=world.project,
+        title="Petit patrimoine des vergers",
+        template=Campaign.Template.HERITAGE,
+        method="Photographiez de face, en plein jour.",
+        communes=[Commune.objects.get(insee_code="26001")],
+    )
+    lavoir = campaign.categories.get(merimee_denomination="lavoir")
+    items = []
+    for number in range(12):
+        photo: PhotoInput = a_photo()
+        item = contribution_submit(
+            campaign=campaign,
+            category=lavoir,
+            title=f"Lavoir n° {number}",
+            lon=5.01 + number * 0.005,
+            lat=44.01 + number * 0.005,
+            photos=[photo],
+            contributor=world.participant,
+        )
+        contribution_decide(
+            item=item, moderator=world.facilitator, status=Contribution.Status.VALIDATED
+        )
+        items.append(item)
+    starts_at = (timezone.now() + datetime.timedelta(days=10)).replace(hour=9, minute=0)
+    action = action_create(
+        project=world.project,
+        title="Plantation d'une haie à Albon",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        roles=[RoleInput("Planter", 12)],
+        address="Chemin des Vergers, Albon",
+        longitude=5.05,
+        latitude=44.05,
+        status="published",
+    )
+    collective = collective_services.collective_create(
+        organisation=world.organisation,
+        creator=world.admin,
+        name="Bassin de Londres en transition",
+        description="Les habitants du **bassin de Londres** s’organisent.",
+        communes=world.organisation.communes.all(),
+        admission=Collective.Admission.OPEN,
+        archive_visibility=Collective.ArchiveVisibility.PUBLIC,
+        hold_first_posts=False,
+    )
+    slug = campaign.slug
+    return {
+        "home": "/",
+        "project": world.project.get_absolute_url(),
+        "campaign": reverse("inventories:campaign", kwargs={"slug": slug}),
+        "contribution form": reverse("inventories:contribute", kwargs={"slug": slug}),
+        "map": reverse("inventories:map", kwargs={"slug": slug}),
+        "item list": reverse("inventories:items", kwargs={"slug": slug}),
+        "item": reverse("inventories:item", kwargs={"slug": slug, "pk": items[0].pk}),
+        "agenda": reverse("actions:agenda"),
+        "action": reverse("actions:detail", kwargs={"slug": action.slug}),
+        "collectives": reverse("collectives:list"),
+        "collective": collective.get_absolute_url(),
+        "sign-in": reverse("accounts:sign_in"),
+        "my space (signed in)": reverse("accounts:my_space"),
+    }
+
+
+def test_no_page_weighs_more_than_150_kb_compressed(
+    new_context, new_page, check_page, sign_in_as, world, territory, live_server
+):
+    weights: dict[str, int] = {}
+    for name, path in territory.items():
+        # A first visit: a fresh browser, nothing cached.
+        context = new_context(**PHONE)
+        if "signed in" in name:
+            sign_in_as(context, world.participant)
+        page = new_page(context)
+        loaded: list[Response] = []
+        page.on("response", lambda response: loaded.append(response))
+        answer = page.goto(path)
+        assert answer is not None and answer.status == 200, (name, path)
+        page.wait_for_load_state("networkidle")
+        check_page(page)
+        total = 0
+        for response in loaded:
+            url = response.url
+            if not url.startswith(live_server.url) or NOT_COUNTED.search(url):
+                continue
+            if response.status != 200:
+                continue
+            total += len(gzip.compress(response.body(), compresslevel=6))
+        weights[name] = total
+        context.close()
+
+    report = "\n".join(f"{name:>22}: {size / 1024:6.1f} KB" for name, size in weights.items())
+    print("\nCompressed weight of a first visit (tiles and people's photos excluded):\n" + report)
+    assert all(size > 5 * 1024 for size in weights.values()), report  # the pages were measured
+    assert max(weights.values()) <= BUDGET, report
