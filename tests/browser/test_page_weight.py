@@ -111,7 +111,7 @@ def test_no_page_weighs_more_than_150_kb_compressed(
             sign_in_as(context, world.participant)
         page = new_page(context)
         loaded: list[Response] = []
-        page.on("response", lambda response: loaded.append(response))
+        page.on("response", lambda response, into=loaded: into.append(response))
         answer = page.goto(path)
         assert answer is not None and answer.status == 200, (name, path)
         page.wait_for_load_state("networkidle")
