@@ -40,6 +40,7 @@ def photos_room(field: forms.Field, kept: int) -> None:
     room = MAX_PHOTOS - kept
     field.max_count = room  # type: ignore[attr-defined]
     field.required = False
+    field.label = _("More photos (optional)")
     field.error_messages["too_many"] = ngettext(
         "%(kept)d photo is kept above and an item has at most %(max)d: add at most "
         "%(room)d more, or remove one.",
