@@ -60,6 +60,8 @@ def bench_env(database: str, data_dir: Path) -> dict[str, str]:
         {
             "SECRET_KEY": secrets.token_urlsafe(50),
             "TISSAGE_HTTPS": "0",
+            # Production settings refuse to start without it (links in emails).
+            "TISSAGE_SITE_URL": f"http://{HOST}",
             "TISSAGE_DATA_DIR": str(data_dir),
             "STATIC_ROOT": str(RESULTS / "static"),
             "ALLOWED_HOSTS": HOST,

@@ -44,7 +44,11 @@ from playwright.sync_api import (
 )
 
 from tissage.accounts.models import User
+from tissage.collectives.collective import services as collective_services
+from tissage.collectives.models import Collective
 from tissage.core.management.commands.assets import assets_missing
+from tissage.inventories.campaigns.services import campaign_create
+from tissage.inventories.models import Campaign
 from tissage.organisations.models import Organisation
 from tissage.organisations.services import organisation_create
 from tissage.projects.models import Project
@@ -461,3 +465,33 @@ def sign_in_with_code(
         check_page(page)
 
     return sign_in
+
+
+@pytest.fixture
+def campaign(world: World, settings, tmp_path: Path) -> Campaign:  # type: ignore[no-untyped-def]
+    """A heritage inventory of the world's project on Albon; photos go to a temporary
+    folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return campaign_create(
+        project=world.project,
+        title="Petit patrimoine des vergers",
+        template=Campaign.Template.HERITAGE,
+        method="Photographiez de face, en plein jour.",
+        communes=[Commune.objects.get(insee_code="26001")],
+    )
+
+
+@pytest.fixture
+def collective(world: World) -> Collective:
+    """An open, public collective made by a person of the organisation's staff, its
+    coordinator."""
+    return collective_services.collective_create(
+        organisation=world.organisation,
+        creator=world.admin,
+        name="Bassin de Londres en transition",
+        description="Les habitants du **bassin de Londres** s’organisent.",
+        communes=world.organisation.communes.all(),
+        admission=Collective.Admission.OPEN,
+        archive_visibility=Collective.ArchiveVisibility.PUBLIC,
+        hold_first_posts=False,
+    )

@@ -9,6 +9,8 @@ from playwright.sync_api import Page
 PHONE_WIDTH = 360
 # A small phone (Playwright context options): touch, mobile viewport.
 PHONE = {"viewport": {"width": PHONE_WIDTH, "height": 740}, "is_mobile": True, "has_touch": True}
+# The phone of issue #13's journeys: 390 × 844.
+PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
 
 
 def url_is(path: str) -> re.Pattern[str]:

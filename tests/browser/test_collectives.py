@@ -19,7 +19,6 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tissage.accounts.models import User
-from tissage.collectives.collective import services as collective_services
 from tissage.collectives.lists import services
 from tissage.collectives.lists.mail import inbound
 from tissage.collectives.models import (
@@ -76,22 +75,6 @@ def fits_the_phone(page: Page) -> None:
 
 def main(page: Page):
     return page.locator("main")
-
-
-@pytest.fixture
-def collective(world) -> Collective:
-    """An open, public collective made by a person of the organisation's staff, its
-    coordinator."""
-    return collective_services.collective_create(
-        organisation=world.organisation,
-        creator=world.admin,
-        name="Bassin de Londres en transition",
-        description="Les habitants du **bassin de Londres** s’organisent.",
-        communes=world.organisation.communes.all(),
-        admission=Collective.Admission.OPEN,
-        archive_visibility=Collective.ArchiveVisibility.PUBLIC,
-        hold_first_posts=False,
-    )
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from playwright.sync_api import expect
 from tissage.accounts.models import User
 from tissage.core.tests.factories import CommuneFactory
 
-from .helpers import url_is
+from .helpers import PHONE_390, url_is
 
 pytestmark = pytest.mark.browser
 
-PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SAVED = re.compile(r"Votre profil est enregistré|Your profile is saved")
 
 

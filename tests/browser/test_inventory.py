@@ -12,11 +12,9 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from tissage.inventories.campaigns.services import campaign_create
-from tissage.inventories.models import Campaign, Contribution
-from tissage.territories.models import Commune
+from tissage.inventories.models import Contribution
 
-from .helpers import PHONE, next_step, previous_step
+from .helpers import PHONE, PHONE_390, next_step, previous_step
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +32,6 @@ def photo_with_gps(path) -> str:
     target = path / "IMG_2041.jpg"
     image.save(target, format="JPEG", exif=exif)
     return str(target)
-
-
-@pytest.fixture
-def campaign(world, settings, tmp_path) -> Campaign:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return campaign_create(
-        project=world.project,
-        title="Petit patrimoine des vergers",
-        template=Campaign.Template.HERITAGE,
-        method="Photographiez de face, en plein jour.",
-        communes=[Commune.objects.get(insee_code="26001")],
-    )
 
 
 def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
@@ -309,10 +295,6 @@ def test_the_place_help_speaks_of_the_map_only_where_there_is_one(
     visit(without, url)
     expect(without.locator(help_text)).not_to_contain_text("Touchez la carte")
     expect(without.locator(help_text)).to_contain_text("Tapez les coordonnées")
-
-
-# Issue #13's phone: 390 × 844.
-PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])

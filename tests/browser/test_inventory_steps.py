@@ -12,25 +12,13 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tissage.inventories.campaigns.services import campaign_create
-from tissage.inventories.models import Campaign, Contribution
-from tissage.territories.models import Commune
+from tissage.inventories.models import Contribution
+
+from .helpers import PHONE_390
 
 pytestmark = pytest.mark.browser
 
-PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture
-def campaign(world, settings, tmp_path) -> Campaign:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return campaign_create(
-        project=world.project,
-        title="Petit patrimoine des vergers",
-        template=Campaign.Template.HERITAGE,
-        communes=[Commune.objects.get(insee_code="26001")],
-    )
 
 
 @pytest.fixture

@@ -25,20 +25,16 @@ from tissage.accounts.models import User
 from tissage.actions.manage.services import RoleInput, action_create
 from tissage.actions.models import Action, Registration
 from tissage.actions.registration.services import registration_create
-from tissage.collectives.collective import services as collective_services
-from tissage.collectives.models import Collective, CollectiveMembership, Message
-from tissage.inventories.campaigns.services import campaign_create
+from tissage.collectives.models import CollectiveMembership, Message
 from tissage.inventories.contributions.services import contribution_submit
 from tissage.inventories.models import Campaign, Contribution
 from tissage.inventories.tests.helpers import a_photo
-from tissage.territories.models import Commune
 
-from .helpers import PHONE, url_is
+from .helpers import PHONE_390, url_is
 
 pytestmark = pytest.mark.browser
 
 # The phone of issue #13's acceptance: 390 × 844, touch.
-PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
 
 with_and_without_javascript = pytest.mark.parametrize(
     "javascript", [True, False], ids=["js", "no-js"]
@@ -198,17 +194,6 @@ def test_the_action_page_in_each_state(phone, visit, check_page, world, small_ac
 # --- 2. "Mon espace" finds a guest's contribution --------------------------------------
 
 
-@pytest.fixture
-def campaign(world, settings, tmp_path) -> Campaign:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return campaign_create(
-        project=world.project,
-        title="Petit patrimoine des vergers",
-        template=Campaign.Template.HERITAGE,
-        communes=[Commune.objects.get(insee_code="26001")],
-    )
-
-
 def guest_contributes(campaign: Campaign, live_server) -> Contribution:
     """A guest's contribution, as the form makes it (the form itself is tested apart)."""
     return contribution_submit(
@@ -280,20 +265,6 @@ def test_my_space_shows_a_guest_contribution_once_the_address_is_confirmed(
 
 
 # --- 3 and 4. Collectives: a name when joining; line breaks kept -----------------------
-
-
-@pytest.fixture
-def collective(world) -> Collective:
-    return collective_services.collective_create(
-        organisation=world.organisation,
-        creator=world.admin,
-        name="Bassin de Londres en transition",
-        description="Les habitants du bassin de Londres s’organisent.",
-        communes=world.organisation.communes.all(),
-        admission=Collective.Admission.OPEN,
-        archive_visibility=Collective.ArchiveVisibility.PUBLIC,
-        hold_first_posts=False,
-    )
 
 
 @with_and_without_javascript

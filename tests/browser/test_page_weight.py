@@ -16,14 +16,10 @@ from django.utils import timezone
 from playwright.sync_api import Response
 
 from tissage.actions.manage.services import RoleInput, action_create
-from tissage.collectives.collective import services as collective_services
-from tissage.collectives.models import Collective
-from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import PhotoInput, contribution_submit
-from tissage.inventories.models import Campaign, Contribution
+from tissage.inventories.models import Contribution
 from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import a_photo
-from tissage.territories.models import Commune
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +30,8 @@ NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
 
 
 @pytest.fixture
-def territory(world) -> dict[str, str]:
+def territory(world, campaign, collective) -> dict[str, str]:
     """One of each page an inhabitant meets, with some content, by name → path."""
-    campaign = campaign_create(
-        project=world.project,
-        title="Petit patrimoine des vergers",
-        template=Campaign.Template.HERITAGE,
-        method="Photographiez de face, en plein jour.",
-        communes=[Commune.objects.get(insee_code="26001")],
-    )
     lavoir = campaign.categories.get(merimee_denomination="lavoir")
     items = []
     for number in range(12):
@@ -71,16 +60,6 @@ def territory(world) -> dict[str, str]:
         longitude=5.05,
         latitude=44.05,
         status="published",
-    )
-    collective = collective_services.collective_create(
-        organisation=world.organisation,
-        creator=world.admin,
-        name="Bassin de Londres en transition",
-        description="Les habitants du **bassin de Londres** s’organisent.",
-        communes=world.organisation.communes.all(),
-        admission=Collective.Admission.OPEN,
-        archive_visibility=Collective.ArchiveVisibility.PUBLIC,
-        hold_first_posts=False,
     )
     slug = campaign.slug
     return {

@@ -111,8 +111,12 @@
           }
         });
         request.addEventListener("load", function () {
-          if (request.status === 200 || request.status === 400) {
+          if (request.status === 200) {
             resolve(request.responseText);
+          } else if (request.status === 400) {
+            // Nothing kept (the page is too old): say why, the photos stay in the input.
+            showKept(request.responseText);
+            reject(new Error("400"));
           } else {
             reject(new Error(String(request.status)));
           }
