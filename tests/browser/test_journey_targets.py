@@ -19,15 +19,12 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import Page, Response, expect
 
-from tissage.inventories.campaigns.services import campaign_create
-from tissage.inventories.models import Campaign, Contribution
-from tissage.territories.models import Commune
+from tissage.inventories.models import Contribution
 
-from .helpers import PHONE, next_step, url_is
+from .helpers import PHONE_390, next_step, url_is
 
 pytestmark = pytest.mark.browser
 
-PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
 MAX_SCREENS = 3
 MAX_INPUTS = 6
 CONFIRM_RE = re.compile(r"https?://\S+/inventaires/confirmer/\S+/")
@@ -37,17 +34,6 @@ form => [...new Set([...form.elements]
   .filter(el => el.required && !el.disabled && el.type !== 'hidden' && el.name)
   .map(el => el.name))]
 """
-
-
-@pytest.fixture
-def campaign(world, settings, tmp_path) -> Campaign:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return campaign_create(
-        project=world.project,
-        title="Petit patrimoine des vergers",
-        template=Campaign.Template.HERITAGE,
-        communes=[Commune.objects.get(insee_code="26001")],
-    )
 
 
 def a_phone_photo(folder: Path) -> str:
