@@ -323,6 +323,8 @@ def test_photos_are_still_there_when_the_form_comes_back_with_an_error(
         # Sent as soon as chosen, while the person goes on filling in the form.
         expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
         expect(phone.locator("#id_photos")).to_have_value("")
+        # The box below is for more photos now: the one chosen is not lost.
+        expect(phone.locator("label[for=id_photos]")).to_have_text("D’autres photos (facultatif) :")
         check_page(phone)
     step()
     phone.locator("#id_guest_name").fill("Jeanne Martin")

@@ -133,10 +133,19 @@
       if (fresh && current) {
         current.replaceWith(document.adoptNode(fresh));
       }
-      input.required = keptCount() === 0 && input.dataset.required === "true";
+      var kept = keptCount();
+      input.required = kept === 0 && input.dataset.required === "true";
+      // Once a photo is kept, the box is for more photos, as the server writes it.
+      if (label && form.dataset.labelMorePhotos && form.dataset.labelPhotos) {
+        label.textContent =
+          (kept ? form.dataset.labelMorePhotos : form.dataset.labelPhotos) + labelSuffix;
+      }
     }
 
-    input.dataset.required = input.required ? "true" : "false";
+    input.dataset.required = input.required || keptCount() > 0 ? "true" : "false";
+    var label = form.querySelector("label[for=" + input.id + "]");
+    // The language's " :" after a label (Django's label suffix).
+    var labelSuffix = label ? (label.textContent.match(/\s*:\s*$/) || [""])[0] : "";
 
     input.addEventListener("change", function () {
       var chosen = Array.prototype.slice.call(input.files || []);
