@@ -74,9 +74,13 @@ def _signed_in(request: HttpRequest, user: User) -> HttpResponse:
     request.session.pop(SESSION_EMAIL, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("You are signed in. Welcome!"))
+    # Without a page to go back to: a new account chooses its name first; anyone else
+    # finds their participation ("Mon espace").
+    landing = "accounts:my_space"
     if not user.display_name:
         messages.info(request, _("Choose the name shown next to what you publish."))
-    return _remember_language(redirect(next_url or "accounts:account"), user.language)
+        landing = "accounts:account"
+    return _remember_language(redirect(next_url or landing), user.language)
 
 
 @require_http_methods(["GET", "POST"])

@@ -113,6 +113,17 @@ def request_code(post, email: str = EMAIL) -> str:
     return code_in(mail.outbox[-1])
 
 
+def test_a_person_with_a_name_lands_on_their_space_after_signing_in(client, post):
+    """A new account chooses its name first; someone known finds their participation."""
+    UserFactory(email=EMAIL, display_name="Camille")
+    post(SIGN_IN, {"email": EMAIL})
+
+    response = post(CODE, {"code": code_in(mail.outbox[-1])})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/mon-espace/"
+
+
 def test_sign_in_with_code_creates_a_confirmed_account(client, post):
     response = post(SIGN_IN, {"email": "Camille@Example.org"})
 

@@ -266,3 +266,20 @@ def test_the_page_has_a_map_of_the_meeting_point_only_when_the_action_has_one(cl
     without = client.get(detail_url(make_action())).content.decode()
     assert 'id="meeting-map"' not in without
     assert "leaflet" not in without and "meeting-map" not in without
+
+
+def test_the_top_of_the_page_leads_to_the_form_in_one_tap(client):
+    """On a phone the form is screens below the date, the place and the map."""
+    action = make_action(places=2)
+    jump = '<a class="button" href="#register-title">'
+
+    page = client.get(detail_url(action)).content.decode()
+    assert jump in page
+    assert 'id="register-title"' in page
+
+    person = UserFactory(email="paul@example.org", display_name="Paul")
+    client.force_login(person)
+    role = action.roles.get(name="Planter")
+    client.post(detail_url(action), {"role": role.pk, "companions": 0})
+    registered = client.get(detail_url(action)).content.decode()
+    assert jump not in registered  # nothing to fill in any more
