@@ -71,7 +71,7 @@ class RegistrationForm(forms.Form):
         self, *args: Any, action: Action, places: dict[int, int], signed_in: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        roles = list(action.roles.all())
+        roles = self.roles = list(action.roles.all())
         field = self.fields["role"]
         field.queryset = action.roles.all()  # type: ignore[attr-defined]
         field.label_from_instance = partial(  # type: ignore[attr-defined]

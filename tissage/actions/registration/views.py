@@ -54,7 +54,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 _tell(request, registered)
                 return redirect("actions:detail", slug=action.slug)
     mine = queries.my_registration(action, user) if user else None
-    roles = [(role, places.get(role.pk, 0)) for role in action.roles.all()]
+    roles = [(role, places.get(role.pk, 0)) for role in form.roles]
     return render(
         request,
         "actions/registration/detail.html",

@@ -283,3 +283,24 @@ def test_the_top_of_the_page_leads_to_the_form_in_one_tap(client):
     client.post(detail_url(action), {"role": role.pk, "companions": 0})
     registered = client.get(detail_url(action)).content.decode()
     assert jump not in registered  # nothing to fill in any more
+
+
+def test_the_action_page_needs_the_same_queries_whatever_its_registrations(
+    client, django_assert_max_num_queries
+):
+    from tissage.actions.registration.services import registration_create
+
+    action = make_action(places=40)
+    role = action.roles.get(name="Planter")
+    person = UserFactory(email="paul@example.org", display_name="Paul")
+    registration_create(action=action, role=role, name="Paul", email=person.email, user=person)
+    client.force_login(person)
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(detail_url(action)).status_code == 200
+    for number in range(30):
+        registration_create(
+            action=action, role=role, name=f"P{number}", email=f"p{number}@example.org"
+        )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(detail_url(action)).status_code == 200
