@@ -342,6 +342,12 @@ class Walk:
         )
         self._give(locator, legend)
 
+    def tap(self, selector: str) -> None:
+        """A link within the page (to a form further down): not a new screen."""
+        link = self.page.locator(selector).first
+        self._reach(link)
+        link.click()
+
     def upload(self, selector: str, path: Path) -> None:
         locator = self.page.locator(selector)
         locator.set_input_files(str(path))
@@ -502,8 +508,12 @@ def register_and_cancel(walk: Walk, guest: Person) -> None:
     walk.go("/actions/")
     walk.does("Reads the agenda; taps a work-day.")
     walk.follow("main .card-title a[href^='/actions/plantation']")
-    walk.does("Reads the work-day; fills the registration form; taps “S’inscrire”.")
     box = "main section[aria-labelledby=register-title]"
+    jump = "main header a.button[href='#register-title']"
+    if walk.page.locator(jump).count():
+        walk.tap(jump)
+        walk.does("Reads the work-day; taps “S’inscrire” at the top, which leads to the form.")
+    walk.does("Fills the registration form; taps “S’inscrire”.")
     walk.fill(f"{box} #id_name", guest.name)
     walk.fill(f"{box} #id_email", guest.email)
     if walk.page.locator(f"{box} input[name=role]:checked").count() == 0:
