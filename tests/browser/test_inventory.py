@@ -239,7 +239,7 @@ def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
 def test_the_photo_s_place_is_offered_and_used_only_when_asked(
     new_context, new_page, visit, check_page, campaign, tmp_path
 ):
-    phone = new_page(new_context(**PHONE))
+    phone = new_page(new_context(**PHONE_390))
     visit(phone, reverse("inventories:contribute", kwargs={"slug": campaign.slug}))
     latitude, longitude = phone.locator("#id_latitude"), phone.locator("#id_longitude")
     # On a phone, the photos are the third step (the second asks what it is first).
