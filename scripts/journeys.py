@@ -727,6 +727,92 @@ def blank_tile() -> bytes:
     return buffer.getvalue()
 
 
+# The first screens issue #14 redesigns, pictured before and after (`--pages LABEL`).
+FIRST_SCREENS = [
+    ("home", "/"),
+    ("project", "/projets/demo-inventaire-petit-patrimoine/"),
+    ("action", "/actions/plantation-de-haies-champetres/"),
+    ("campaign", "/inventaires/demo-petit-patrimoine-garrigues/"),
+    ("map", "/inventaires/demo-petit-patrimoine-garrigues/carte/"),
+    ("agenda", "/actions/"),
+]
+SCREEN_SIZES = {390: 844, 1280: 900}
+PAGES_BEGIN = "<!-- first screens: begin -->"
+PAGES_END = "<!-- first screens: end -->"
+
+
+def pictures_of_pages(options: argparse.Namespace) -> None:
+    """The first screen (what shows before any scrolling) of each page of FIRST_SCREENS,
+    at a phone's and a laptop's width, into `<out>/pages/<label>/`."""
+    from playwright.sync_api import sync_playwright
+
+    folder = options.out / "pages" / options.pages
+    folder.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("TISSAGE_CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu"],
+        )
+        tile = blank_tile()
+        for width, height in SCREEN_SIZES.items():
+            phone = width < 600
+            context = browser.new_context(
+                locale="fr-FR",
+                viewport={"width": width, "height": height},
+                is_mobile=phone,
+                has_touch=phone,
+            )
+            context.route(re.compile(r"^https?://"), offline(tile, options.base_url))
+            page = context.new_page()
+            for name, path in FIRST_SCREENS:
+                answer = page.goto(options.base_url + path, wait_until="networkidle")
+                if answer is None or answer.status != 200:
+                    raise Failed(f"{path} answered {answer.status if answer else 'nothing'}")
+                page.screenshot(path=str(folder / f"{name}-{width}.jpg"), type="jpeg", quality=70)
+            context.close()
+        browser.close()
+
+
+def pages_section(out: Path) -> list[str]:
+    """The first screens' pictures of every label taken (before, after…), side by side."""
+    root = out / "pages"
+    labels = sorted(
+        (folder.name for folder in root.iterdir() if folder.is_dir()) if root.exists() else [],
+        key=lambda label: (label != "before", label),
+    )
+    if not labels:
+        return [PAGES_BEGIN, PAGES_END]
+    lines = [
+        PAGES_BEGIN,
+        "## First screens, before and after issue #14",
+        "",
+        "What each page shows before any scrolling, on a 390 × 844 phone and a 1280 × 900 "
+        "laptop (`scripts/journeys.py --pages LABEL` takes them; labels: "
+        + ", ".join(f"`{label}`" for label in labels)
+        + ").",
+        "",
+    ]
+    for name, path in FIRST_SCREENS:
+        lines += [f"### {name} (`{path}`)", ""]
+        for width in SCREEN_SIZES:
+            pictures = [
+                f"![{name}, {width} px, {label}](journeys/pages/{label}/{name}-{width}.jpg)"
+                for label in labels
+                if (root / label / f"{name}-{width}.jpg").exists()
+            ]
+            lines += [f"{width} px — " + ", ".join(labels) + ":", "", " ".join(pictures), ""]
+    return [*lines, PAGES_END]
+
+
+def doc_with_pages(text: str, out: Path) -> str:
+    """The document with its first screens' section (re)written in place, or added."""
+    section = "\n".join(pages_section(out))
+    if PAGES_BEGIN in text and PAGES_END in text:
+        head, rest = text.split(PAGES_BEGIN, 1)
+        return head + section + rest.split(PAGES_END, 1)[1]
+    return text.rstrip() + "\n\n" + section + "\n"
+
+
 def walk_all(options: argparse.Namespace) -> list[Journey]:
     from playwright.sync_api import sync_playwright
     from screenshots import session_of  # scripts/screenshots.py
@@ -821,6 +907,13 @@ def main() -> int:
     )
     parser.add_argument("--doc", type=Path, default=REPO / "docs" / "journeys.md")
     parser.add_argument(
+        "--pages",
+        metavar="LABEL",
+        help="only picture the first screens of the main pages (home, project, action, "
+        "campaign, map, agenda) at 390 and 1280 px under this label (e.g. before, after), "
+        "and rewrite that section of the document; no journey is walked",
+    )
+    parser.add_argument(
         "--as",
         dest="email",
         help="walk journeys d and e as this existing person (as screenshots.py --as) "
@@ -828,6 +921,16 @@ def main() -> int:
     )
     options = parser.parse_args()
     options.base_url = options.base_url.rstrip("/")
+    if options.pages:
+        try:
+            pictures_of_pages(options)
+        except Failed as error:
+            print(f"journeys: {error}", file=sys.stderr)
+            return 1
+        text = options.doc.read_text() if options.doc.exists() else ""
+        options.doc.write_text(doc_with_pages(text, options.out))
+        print(f"Written: {options.doc} and the first screens under {options.pages!r}")
+        return 0
     if not os.environ.get("SECRET_KEY"):
         print(
             "journeys: SECRET_KEY is not set: run with the demo's TISSAGE_DATA_DIR and "
@@ -840,7 +943,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO / "scripts"))
     django_setup()
     journeys = walk_all(options)
-    options.doc.write_text(document(journeys, options.base_url))
+    options.doc.write_text(doc_with_pages(document(journeys, options.base_url), options.out))
     print(f"Written: {options.doc} and {len(list(options.out.glob('*.jpg')))} pictures")
     failed = [j for j in journeys if j.error]
     missed = [text for text, holds in targets(journeys[0]) if not holds]
