@@ -138,7 +138,10 @@ def contribution_submit(
         submission_key=submission_key,
     )
     try:
-        item.full_clean()
+        # The key's uniqueness is the database's to tell (IntegrityError, which the view
+        # turns into the first sending's item): checked here, a sending that comes second
+        # by a hair would be refused with "already exists" instead.
+        item.full_clean(exclude=["submission_key"])
     except ValidationError as error:
         raise ContributionRefused(" ".join(error.messages)) from error
     item.save()

@@ -197,3 +197,23 @@ def test_two_sendings_at_the_same_instant_meet_the_unique_key(campaign):
     with pytest.raises(IntegrityError), transaction.atomic():
         item.save()
     assert contribution_of_submission(key) == first
+
+
+def test_a_sending_second_by_a_hair_meets_the_database_not_a_refusal(campaign, monkeypatch):
+    """Two sendings of one form at once: the second may look for the first's item before
+    it is committed and find nothing. It must then fail on the key's unique index
+    (IntegrityError: the view answers with the first's item), not be refused as a
+    duplicate key by validation, which showed the form again (seen on PostgreSQL)."""
+    import uuid
+
+    from django.db import IntegrityError
+
+    from tissage.inventories.contributions import services
+
+    key = uuid.UUID("6f1c2a4e-8d3b-4f5a-9e7c-0b1d2e3f4a5b")
+    helpers.submit(campaign, submission_key=key)
+    monkeypatch.setattr(services, "contribution_of_submission", lambda _key: None)
+
+    with pytest.raises(IntegrityError):
+        helpers.submit(campaign, submission_key=key)
+    assert Contribution.objects.filter(submission_key=key).count() == 1
