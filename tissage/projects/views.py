@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
+from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.core.models import SiteIdentity
 from tissage.core.registry import home_parts
-from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.organisations.lookups import get_staffed_organisation
 
 from . import access, lookups, queries, services

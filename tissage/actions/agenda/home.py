@@ -33,11 +33,13 @@ def home_part() -> HomePart:
         upcoming.select_related("project", "commune").defer("commune__geometry")[:NEXT_ACTIONS]
     )
     left = places_left_of(actions)
+    located = upcoming.filter(latitude__isnull=False, longitude__isnull=False)
     points = tuple(
         HomePoint("action", latitude, longitude, title, reverse("actions:detail", args=[slug]))
-        for title, slug, latitude, longitude in upcoming.filter(
-            latitude__isnull=False, longitude__isnull=False
-        ).values_list("title", "slug", "latitude", "longitude")[:MAP_ACTIONS]
+        for title, slug, latitude, longitude in located.values_list(
+            "title", "slug", "latitude", "longitude"
+        )[:MAP_ACTIONS]
+        if latitude is not None and longitude is not None
     )
     return HomePart(
         template="actions/agenda/_home.html",

@@ -3,6 +3,8 @@ their communes on the territory's map."""
 
 from __future__ import annotations
 
+from django.db.models import F
+
 from tissage.core.registry import HomePart, HomePoint
 
 from ..models import Collective
@@ -18,7 +20,7 @@ def home_part() -> HomePart:
     collectives = list(
         listed_collectives()
         .filter(admission=Collective.Admission.OPEN)
-        .order_by("-member_count", "name", "pk")[:OPEN_COLLECTIVES]
+        .order_by(F("member_count").desc(), "name", "pk")[:OPEN_COLLECTIVES]
     )
     # A collective's commune is drawn at the middle of the commune's box.
     places = Collective.communes.through.objects.filter(collective__in=open_.values("pk"))
