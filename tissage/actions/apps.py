@@ -8,3 +8,4 @@ class ActionsConfig(registry.TissageAppConfig):
     verbose_name = _("Actions")
     personal_data = "tissage.actions.personal_data"
     my_space = "tissage.actions.registration.queries.my_space"
+    home = "tissage.actions.agenda.home.home_part"

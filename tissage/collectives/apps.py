@@ -8,6 +8,7 @@ class CollectivesConfig(registry.TissageAppConfig):
     verbose_name = _("Collectives")
     personal_data = "tissage.collectives.personal_data"
     my_space = "tissage.collectives.membership.queries.my_space"
+    home = "tissage.collectives.collective.home.home_part"
 
     def ready(self) -> None:
         # A collective's coordinators run its meetings (actions of its project) without

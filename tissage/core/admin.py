@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import OutgoingEmail
+from .models import OutgoingEmail, SiteIdentity
 
 
 @admin.register(OutgoingEmail)
@@ -20,3 +21,15 @@ def _superusers_only(request) -> bool:  # type: ignore[no-untyped-def]
 
 admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 admin.site.site_header = "Tissage"
+
+
+@admin.register(SiteIdentity)
+class SiteIdentityAdmin(admin.ModelAdmin):
+    list_display = ["territory", "tagline"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # One identity: once it exists, it is edited, not added.
+        return not SiteIdentity.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

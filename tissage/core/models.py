@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -47,3 +51,39 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class SiteIdentity(models.Model):
+    """What the platform is for on its territory, set by its administrator: the first
+    sentence of the home page. One row at most (primary key 1); without it the home page
+    says it in general terms."""
+
+    territory = models.CharField(
+        _("territory"),
+        max_length=120,
+        blank=True,
+        help_text=_("The name people know it by, e.g. “Vallée de la Drôme”."),
+    )
+    tagline = models.CharField(
+        _("what the platform is for"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence, shown first on the home page."),
+    )
+
+    class Meta:
+        verbose_name = _("site identity")
+        verbose_name_plural = _("site identity")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_site_identity")]
+
+    def __str__(self) -> str:
+        return self.territory or str(_("site identity"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> SiteIdentity:
+        """The stored identity, or an empty one (not saved) when the admin set none."""
+        return cls.objects.filter(pk=1).first() or cls()

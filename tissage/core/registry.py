@@ -11,7 +11,9 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   is theirs (signing in with a code or link sent to it): what they did as a guest with
   that address becomes their account's;
 - `my_space`: a function `(user) -> MySpacePart | None`, the app's part of the person's
-  page of their participation ("Mon espace", accounts).
+  page of their participation ("Mon espace", accounts);
+- `home`: a function `() -> HomePart | None`, the app's part of the home page (projects):
+  what one can do now, its points on the territory's map, its impact counters.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -34,6 +36,7 @@ class TissageAppConfig(AppConfig):
     purges: tuple[str, ...] = ()
     address_confirmed: tuple[str, ...] = ()
     my_space: str | None = None
+    home: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,41 @@ class MySpacePart:
     template: str
     context: dict[str, Any]
     waiting: int = 0
+
+
+@dataclass(frozen=True)
+class HomePoint:
+    """A point of the home page's map: an action (`count` 1) or a group of items."""
+
+    kind: str  # "action" or "items": the legend's classes
+    latitude: float
+    longitude: float
+    label: str
+    url: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class HomeCounter:
+    """An impact counter of the home page: a number and what it counts (already
+    translated, in the plural the number asks for)."""
+
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class HomePart:
+    """An app's part of the home page. `template` shows what one can do now (no sign-in
+    needed) with `context`; `position` orders the parts (the most immediate first);
+    `points` go on the territory's map and `counters` among the impact figures. Each part
+    reads in a few queries whatever the data: the home page's count stays constant."""
+
+    template: str
+    context: dict[str, Any]
+    position: int = 100
+    points: tuple[HomePoint, ...] = ()
+    counters: tuple[HomeCounter, ...] = ()
 
 
 def _tissage_configs() -> list[TissageAppConfig]:
@@ -75,6 +113,12 @@ def my_space_parts(user: Any) -> list[MySpacePart]:
         import_string(config.my_space)(user) for config in _tissage_configs() if config.my_space
     ]
     return [part for part in parts if part is not None]
+
+
+def home_parts() -> list[HomePart]:
+    """Each app's part of the home page, by `position` (then INSTALLED_APPS order)."""
+    parts = [import_string(config.home)() for config in _tissage_configs() if config.home]
+    return sorted((part for part in parts if part is not None), key=lambda part: part.position)
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

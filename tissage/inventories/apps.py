@@ -9,6 +9,7 @@ class InventoriesConfig(registry.TissageAppConfig):
     personal_data = "tissage.inventories.personal_data"
     address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)
     my_space = "tissage.inventories.contributions.queries.my_space"
+    home = "tissage.inventories.map.home.home_part"
     purges = (
         "tissage.inventories.contributions.services.unconfirmed_contributions_purge",
         "tissage.inventories.contributions.staging.staged_photos_purge",

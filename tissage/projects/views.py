@@ -1,8 +1,13 @@
+import json
+from dataclasses import asdict
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +16,8 @@ from tissage.accounts.access import signed_in_user
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
+from tissage.core.models import SiteIdentity
+from tissage.core.registry import home_parts
 from tissage.organisations.lookups import get_staffed_organisation
 
 from . import access, lookups, queries, services
@@ -26,10 +33,25 @@ def home(request: HttpRequest) -> HttpResponse:
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     # Who runs the projects shown: taken from the page itself, no extra query.
     organisations = list({p.organisation_id: p.organisation for p in page.object_list}.values())
+    # What one can do now, the map and the counters: each app's part (core.registry).
+    parts = home_parts()
+    points = [asdict(point) for part in parts for point in part.points]
+    # Each part's lists in its app's own template; the map reads the points as data.
+    now = [render_to_string(part.template, part.context, request=request) for part in parts]
     return render(
         request,
         "projects/home.html",
-        {"page": page, "organisations": organisations},
+        {
+            "identity": SiteIdentity.current(),
+            "now": now,
+            "counters": [counter for part in parts for counter in part.counters],
+            "points": json.dumps(points),
+            "kinds": {point["kind"] for point in points},
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "page": page,
+            "organisations": organisations,
+        },
     )
 
 
