@@ -15,6 +15,8 @@ class ActionAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [RoleInline]
+    # Shown, not taken: a cover comes through the site's edit form (core.covers).
+    readonly_fields = ["cover"]
 
 
 @admin.register(Registration)

@@ -28,6 +28,8 @@ class CollectiveAdmin(admin.ModelAdmin):
     raw_id_fields = ["organisation", "project"]
     filter_horizontal = ["communes"]
     inlines = [MembershipInline]
+    # Shown, not taken: a cover comes through the site's edit form (core.covers).
+    readonly_fields = ["cover"]
 
 
 @admin.register(Thread)

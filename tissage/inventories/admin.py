@@ -24,6 +24,8 @@ class CampaignAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["communes"]
     inlines = [CategoryInline, FieldInline]
+    # Shown, not taken: a cover comes through the site's edit form (core.covers).
+    readonly_fields = ["cover"]
 
 
 class PhotoInline(admin.TabularInline):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.covers import Cover, cover_first
 from tissage.core.photos import validate_photo
 
 if TYPE_CHECKING:
@@ -121,6 +122,11 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.slug])
+
+    @property
+    def shown_cover(self) -> Cover | None:
+        """Its own cover."""
+        return cover_first((self.cover, self.cover_alt))
 
 
 class ProjectMembership(models.Model):

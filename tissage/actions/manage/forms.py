@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.actions.form_fields import DateInput, DateTimeInput, TimeInput, plausible_year
 from tissage.actions.models import Action, Role
+from tissage.core.covers import CoverFields
 from tissage.projects.models import Project
 from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.models import Commune
@@ -78,8 +79,9 @@ class Fieldset:
     role_rows: list[RoleRow]
 
 
-class ActionForm(forms.Form):
-    """An action's settings; `action` given: editing it (with the series scope)."""
+class ActionForm(CoverFields):
+    """An action's settings; `action` given: editing it (with the series scope and its
+    cover, which is this date's only)."""
 
     kind = forms.ChoiceField(
         label=capfirst(_("kind")),
@@ -262,7 +264,10 @@ class ActionForm(forms.Form):
 
     # Fields shown together, in this order, each group under its legend.
     GROUPS = (
-        Group(_("The action"), ("kind", "title", "description", "what_to_bring", "difficulty")),
+        Group(
+            _("The action"),
+            ("kind", "title", "description", "what_to_bring", "difficulty", "cover", "cover_alt"),
+        ),
         Group(_("Who may come"), ("children_welcome", "accessibility", "contact")),
         Group(_("When"), ("date", "start_time", "end_time", "repeat_weeks")),
         Group(_("Where"), ("address", "meeting_point", "commune", "longitude", "latitude")),
@@ -311,7 +316,8 @@ class ActionForm(forms.Form):
                     (Action.Status.CANCELLED, _("Cancelled")),
                 ]
         else:
-            del self.fields["scope"]
+            # A new action shows its project's cover; its own is set when editing it.
+            del self.fields["scope"], self.fields["cover"], self.fields["cover_alt"]
         self.role_count = max(ROLE_ROWS, len(roles) + 2)
         for row in range(self.role_count):
             self.fields[f"role_id_{row}"] = forms.IntegerField(
@@ -476,6 +482,8 @@ def _initial(action: Action, roles: list[Role]) -> dict[str, Any]:
             "waiting_list",
             "reminder_hours_before",
             "status",
+            "cover",
+            "cover_alt",
         ]
     }
     initial |= {

@@ -17,6 +17,7 @@ from tissage.accounts.access import signed_in_user
 from tissage.actions import lookups
 from tissage.actions.models import Action
 from tissage.actions.registration.queries import live_registrations
+from tissage.core.covers import cover_save
 from tissage.core.emails import site_url
 from tissage.projects import lookups as project_lookups
 
@@ -83,7 +84,9 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
-    form = ActionForm(request.POST or None, project=action.project, action=action)
+    form = ActionForm(
+        request.POST or None, request.FILES or None, project=action.project, action=action
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.action_update(
@@ -97,6 +100,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if cover_save(action, form.cleaned_data):
+                changed = changed or [action]
             if not changed:
                 messages.info(request, _("Nothing was changed."))
             else:

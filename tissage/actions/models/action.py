@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.covers import Cover, cover_first
+from tissage.core.files import RandomName
+
 
 class ActionSeries(models.Model):
     """Actions created together (e.g. every Saturday morning for six weeks)."""
@@ -91,6 +94,18 @@ class Action(models.Model):
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    # Taken through the photo pipeline only (core.covers.CoverFields), which checks it.
+    cover = models.ImageField(
+        _("cover picture"),
+        upload_to=RandomName("actions/covers"),
+        blank=True,
+    )
+    cover_alt = models.CharField(
+        _("description of the cover picture"),
+        max_length=200,
+        blank=True,
+        help_text=_("For people who cannot see the picture."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,6 +128,13 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_cover(self) -> Cover | None:
+        """Its own cover, else its project's."""
+        return cover_first(
+            (self.cover, self.cover_alt), (self.project.cover, self.project.cover_alt)
+        )
 
     def registration_is_open(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()

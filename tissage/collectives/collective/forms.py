@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.covers import CoverFields
 from tissage.core.forms import ModelChoicesField
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
@@ -18,9 +19,10 @@ from tissage.territories.models import Commune
 from ..models import Collective
 
 
-class CollectiveForm(forms.ModelForm):
+class CollectiveForm(CoverFields, forms.ModelForm):
     """A collective's settings; the short name (slug) only when creating it, since it is
-    also the list's email address."""
+    also the list's email address; its cover only once it exists (saved by
+    `core.covers.cover_save`)."""
 
     class Meta:
         model = Collective
@@ -61,7 +63,10 @@ class CollectiveForm(forms.ModelForm):
         )
         if self.instance.pk:
             del self.fields["slug"]
+            self.initial.setdefault("cover", self.instance.cover)
+            self.initial.setdefault("cover_alt", self.instance.cover_alt)
         else:
+            del self.fields["cover"], self.fields["cover_alt"]
             slug = self.fields["slug"]
             slug.required = False
             slug.help_text = _(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import require
+from tissage.core.covers import cover_save
 from tissage.core.emails import site_url
 
 from .. import access, lookups
@@ -84,7 +85,10 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_collective(request, slug)
     require(request, rights.can_moderate)
     form = CollectiveForm(
-        request.POST or None, instance=collective, organisation=collective.organisation
+        request.POST or None,
+        request.FILES or None,
+        instance=collective,
+        organisation=collective.organisation,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,6 +98,7 @@ def collective_settings(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
+            cover_save(collective, form.cleaned_data)
             messages.success(request, _("The settings are saved."))
             return redirect(collective)
     if form.errors:

@@ -13,6 +13,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.covers import Cover, cover_first
+from tissage.core.files import RandomName
+
 # The longest name shown for an author (messages, wiki revisions).
 PUBLIC_NAME_MAX = 150
 
@@ -66,6 +69,18 @@ class Collective(models.Model):
         default=False,
         help_text=_("Against spam: once one message is approved, the member posts freely."),
     )
+    # Taken through the photo pipeline only (core.covers.CoverFields), which checks it.
+    cover = models.ImageField(
+        _("cover picture"),
+        upload_to=RandomName("collectives/covers"),
+        blank=True,
+    )
+    cover_alt = models.CharField(
+        _("description of the cover picture"),
+        max_length=200,
+        blank=True,
+        help_text=_("For people who cannot see the picture."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +94,11 @@ class Collective(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("collectives:detail", args=[self.slug])
+
+    @property
+    def shown_cover(self) -> Cover | None:
+        """Its own cover (its project only holds its meetings)."""
+        return cover_first((self.cover, self.cover_alt))
 
     @property
     def list_address(self) -> str:

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import template
 from django.core.paginator import Page
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tissage.core.emails import site_url
 from tissage.core.markdown import fold_quotes, render_markdown
 
 register = template.Library()
@@ -39,3 +42,15 @@ def page_numbers(page: Page, around: int = 2) -> list[int | None]:
             numbers.append(None)
         numbers.append(number)
     return numbers
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: dict[str, Any], path: str) -> str:
+    """`path` (a page's or a public file's) as a full address, for what is read outside
+    the site: link previews, a shared link. The platform's address (TISSAGE_SITE_URL)
+    when set, else the request's; "" for no path."""
+    if not path:
+        return ""
+    if path.startswith(("https://", "http://")):
+        return path
+    return site_url(context.get("request")) + path

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.covers import CoverFields
 from tissage.territories.forms import CommunesField
 from tissage.territories.models import Commune
 
@@ -29,8 +30,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class CampaignForm(forms.Form):
-    """A campaign's settings; with `creating`, also the template it starts from."""
+class CampaignForm(CoverFields):
+    """A campaign's settings; with `creating`, also the template it starts from, else its
+    cover (until it has one, it shows its project's)."""
 
     title = forms.CharField(
         label=capfirst(_("Title")),
@@ -109,7 +111,9 @@ class CampaignForm(forms.Form):
         communes = self.fields["communes"]
         assert isinstance(communes, CommunesField)
         communes.among, communes.among_name = among, among_name
-        if not creating:
+        if creating:
+            del self.fields["cover"], self.fields["cover_alt"]
+        else:
             del self.fields["template"]
         self.fields["communes"].help_text = _(
             "Names or INSEE codes, separated by commas, among %(among)s. Leave empty to "

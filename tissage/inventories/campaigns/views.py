@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.core.covers import cover_save
 from tissage.projects.models import Project
 from tissage.territories.commune_names import communes_text
 
@@ -126,6 +127,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
     current = list(campaign.communes.order_by("name", "insee_code"))
     form = CampaignForm(
         request.POST or None,
+        request.FILES or None,
         among=offered.among,
         among_name=offered.name,
         creating=False,
@@ -138,6 +140,8 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "licence": campaign.licence,
             "requires_account": campaign.requires_account,
             "communes": communes_text(current),
+            "cover": campaign.cover,
+            "cover_alt": campaign.cover_alt,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -158,6 +162,7 @@ def campaign_edit(request: HttpRequest, slug: str) -> HttpResponse:
             campaign.refresh_from_db()
             _show_refusal(form, refusal)
         else:
+            cover_save(campaign, data)
             messages.success(request, _("The settings are saved."))
             return redirect("inventories:campaign_edit", slug=campaign.slug)
     context = _form_page_context(form, campaign.project, campaign, offered)

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tissage.core.covers import Cover, cover_first
+from tissage.core.files import RandomName
+
 
 class Licence(models.TextChoices):
     ETALAB = "etalab-2.0", _("Licence Ouverte / Etalab 2.0")
@@ -59,6 +62,18 @@ class Campaign(models.Model):
     template = models.CharField(
         _("template"), max_length=10, choices=Template, default=Template.FREE
     )
+    # Taken through the photo pipeline only (core.covers.CoverFields), which checks it.
+    cover = models.ImageField(
+        _("cover picture"),
+        upload_to=RandomName("inventories/covers"),
+        blank=True,
+    )
+    cover_alt = models.CharField(
+        _("description of the cover picture"),
+        max_length=200,
+        blank=True,
+        help_text=_("For people who cannot see the picture."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
@@ -77,6 +92,13 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_cover(self) -> Cover | None:
+        """Its own cover, else its project's."""
+        return cover_first(
+            (self.cover, self.cover_alt), (self.project.cover, self.project.cover_alt)
+        )
 
     def period_field_key(self) -> str | None:
         """The field that dates an item (the century, for heritage), used by the filters."""
