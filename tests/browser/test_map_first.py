@@ -85,9 +85,7 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
-def test_the_map_fills_the_first_screen_with_markers_that_never_overlap(
-    phone, visit, crowded
-):
+def test_the_map_fills_the_first_screen_with_markers_that_never_overlap(phone, visit, crowded):
     page = phone()
     visit(page, reverse("inventories:map", kwargs={"slug": crowded.slug}))
     region = page.locator("#inventory-map")
@@ -172,9 +170,7 @@ def test_without_javascript_the_filters_are_a_plain_form(phone, visit, crowded):
     expect(page.locator("#map-list-link")).to_be_visible()
 
 
-def test_the_item_page_link_opens_the_map_centred_on_the_item(
-    phone, visit, check_page, crowded
-):
+def test_the_item_page_link_opens_the_map_centred_on_the_item(phone, visit, check_page, crowded):
     page = phone()
     item = Contribution.objects.get(campaign=crowded, title="Lavoir du bout du monde")
     visit(page, reverse("inventories:item", kwargs={"slug": crowded.slug, "pk": item.pk}))

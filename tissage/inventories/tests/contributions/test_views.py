@@ -449,9 +449,7 @@ def test_an_obscured_item_shows_only_a_rounded_place_to_the_public(client, campa
     assert f"{LAT:.5f}" in staff
 
 
-def test_the_item_page_map_link_centres_the_map_on_the_public_point(
-    client, campaign, facilitator
-):
+def test_the_item_page_map_link_centres_the_map_on_the_public_point(client, campaign, facilitator):
     item = published(campaign, facilitator, obscure_location=True)
     url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
     map_url = reverse("inventories:map", kwargs={"slug": campaign.slug})
