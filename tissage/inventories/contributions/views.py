@@ -31,6 +31,8 @@ from . import services, staging
 from .forms import AnswerForm, ContributionForm, ItemFilterForm, StagePhotosForm, nearby_place
 
 PAGE_SIZE = 24
+# The item page's link opens the map this close (a street): the item and its neighbours.
+ITEM_MAP_ZOOM = 17
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,6 +235,10 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ]
     exact = access.sees_exact_place(request.user, item, rights)
     lon, lat = (item.longitude, item.latitude) if exact else item.public_point()
+    # The map shows public points, and its address may be shared: centred on that one.
+    public_lon, public_lat = item.public_point()
+    map_url = reverse("inventories:map", kwargs={"slug": campaign.slug})
+    map_url += f"#map={ITEM_MAP_ZOOM}/{public_lat:.5f}/{public_lon:.5f}"
     return render(
         request,
         "inventories/contributions/item.html",
@@ -244,6 +250,7 @@ def item_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "values": values,
             "history": public_history(item),
             "point": (lon, lat),
+            "map_url": map_url,
             "exact": exact or not item.obscure_location,
             "permalink": site_url(request) + item.get_absolute_url(),
             "can_answer": access.can_answer_item(request.user, item),

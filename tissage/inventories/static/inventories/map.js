@@ -6,7 +6,11 @@
  * first) and the texts (data-label-*), translated by the template.
  *
  * The map asks only for what is in view, at the current zoom, with the filters of the
- * form; the server answers with points, or clusters that add up to the total.
+ * form; the server answers with points, or clusters that add up to the total. Whatever
+ * it answers, markers whose boxes would touch at the current zoom are merged here into
+ * one group (`declutter`): no heap of overlapping markers, every target at least 44 px.
+ *
+ * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there.
  */
 (function () {
   "use strict";
@@ -38,6 +42,94 @@
     return L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
   }
 
+  function parseView(hash) {
+    // "#map=17/44.04512/5.05123", as OpenStreetMap writes it.
+    var match = /^#map=(\d{1,2})\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)$/.exec(hash || "");
+    if (!match) {
+      return null;
+    }
+    var lat = Number(match[2]);
+    var lon = Number(match[3]);
+    if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+      return null;
+    }
+    return { zoom: clamp(Number(match[1]), 0, 19), center: L.latLng(lat, lon) };
+  }
+
+  // Marker boxes, in CSS pixels: a point's tap target, and clusters by their count.
+  var POINT_SIZE = 44;
+  var GAP = 2; // pixels kept between two boxes, whatever Leaflet's rounding
+  var CELL = 56 + GAP; // the largest box plus the gap: colliding boxes are in nearby cells
+
+  function boxSize(group) {
+    if (group.count === 1) {
+      return POINT_SIZE;
+    }
+    return group.count < 10 ? 44 : group.count < 100 ? 48 : group.count < 1000 ? 52 : 56;
+  }
+
+  function collide(a, b) {
+    var reach = (boxSize(a) + boxSize(b)) / 2 + GAP;
+    return Math.abs(a.x - b.x) < reach && Math.abs(a.y - b.y) < reach;
+  }
+
+  function absorb(group, other) {
+    var count = group.count + other.count;
+    group.x = (group.x * group.count + other.x * other.count) / count;
+    group.y = (group.y * group.count + other.y * other.count) / count;
+    group.count = count;
+    group.points = group.points.concat(other.points);
+    group.places = group.places.concat(other.places);
+    group.clusters += other.clusters;
+    group.index = Math.min(group.index, other.index);
+  }
+
+  function declutter(groups) {
+    // Groups in world pixels of the current zoom: the result does not change when the
+    // map pans, so the markers (and an open popup) stay put. Greedy, biggest first,
+    // again until no two boxes touch (a merged group moves to its weighted centre).
+    var list = groups.slice().sort(function (a, b) {
+      return b.count - a.count || a.x - b.x || a.y - b.y;
+    });
+    var merged = true;
+    while (merged) {
+      merged = false;
+      var grid = new Map();
+      list.forEach(function (group) {
+        var key = Math.floor(group.x / CELL) + ":" + Math.floor(group.y / CELL);
+        if (!grid.has(key)) {
+          grid.set(key, []);
+        }
+        grid.get(key).push(group);
+      });
+      list.forEach(function (group) {
+        if (group.gone) {
+          return;
+        }
+        var cx = Math.floor(group.x / CELL);
+        var cy = Math.floor(group.y / CELL);
+        for (var dx = -1; dx <= 1; dx++) {
+          for (var dy = -1; dy <= 1; dy++) {
+            (grid.get(cx + dx + ":" + (cy + dy)) || []).forEach(function (other) {
+              if (other !== group && !other.gone && collide(group, other)) {
+                absorb(group, other);
+                other.gone = true;
+                merged = true;
+              }
+            });
+          }
+        }
+      });
+      list = list.filter(function (group) {
+        return !group.gone;
+      });
+    }
+    // In the server's order again: the markers' order for the keyboard does not change.
+    return list.sort(function (a, b) {
+      return a.index - b.index;
+    });
+  }
+
   function init(container) {
     var data = container.dataset;
     var form = document.getElementById(data.filters || "");
@@ -53,6 +145,19 @@
       keys.hidden = false;
     }
 
+    // On a phone the map fills the screen below what precedes it, less a strip that
+    // shows the page goes on (and that a finger can scroll by: the map takes drags).
+    var phone = window.matchMedia("(max-width: 39.99em)");
+    function fitScreen() {
+      if (phone.matches) {
+        var top = container.getBoundingClientRect().top + window.scrollY;
+        container.style.height = Math.max(320, window.innerHeight - top - 48) + "px";
+      } else {
+        container.style.height = "";
+      }
+    }
+    fitScreen();
+
     var map = L.map(container, {
       zoomControl: false,
       // The page scrolls with the wheel; the map zooms with its buttons, +/- and pinch.
@@ -67,7 +172,10 @@
     var layer = L.layerGroup().addTo(map);
 
     var start = parseBox(data.bbox);
-    if (start) {
+    var view = parseView(window.location.hash);
+    if (view) {
+      map.setView(view.center, view.zoom);
+    } else if (start) {
       map.fitBounds(start, { maxZoom: 15 });
     } else {
       map.setView([46.6, 2.4], 5); // metropolitan France
@@ -136,23 +244,79 @@
       });
     }
 
-    function clusterMarker(feature) {
-      var count = feature.properties.count;
-      var size = count < 10 ? 34 : count < 100 ? 40 : count < 1000 ? 48 : 56;
-      var text = numbers.format(count);
+    function listContent(points) {
+      // Items at one place (an obscured point is rounded to about 1 km): no zoom parts
+      // them, so the group lists them.
+      var box = document.createElement("div");
+      box.className = "map-popup";
+      var list = document.createElement("ul");
+      list.className = "map-popup-list";
+      points.forEach(function (feature) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = itemUrl(feature.properties.id);
+        link.textContent = feature.properties.title;
+        var category = document.createElement("span");
+        category.className = "map-popup-category";
+        category.textContent = feature.properties.category;
+        item.append(link, category);
+        list.append(item);
+      });
+      box.append(list);
+      return box;
+    }
+
+    function latLngOf(feature) {
+      var coordinates = feature.geometry.coordinates;
+      return L.latLng(coordinates[1], coordinates[0]);
+    }
+
+    // The count of the group just tapped: if the next view shows it whole again (its
+    // items still too close), the map goes closer by itself, so a tap always parts it.
+    var drilling = 0;
+
+    function closer(group) {
+      var zoom = map.getZoom();
+      var deepest = map.getMaxZoom();
+      drilling = group.count;
+      if (group.places.length === 1) {
+        // One group of the server: its items are somewhere around; closer.
+        map.setView(map.unproject([group.x, group.y], zoom), Math.min(zoom + 2, deepest));
+        return;
+      }
+      // Markers merged here: as deep as still shows them all, which parts them.
+      var bounds = L.latLngBounds(group.places);
+      var fit = map.getBoundsZoom(bounds.pad(0.2));
+      map.setView(bounds.getCenter(), clamp(fit, zoom + 1, deepest));
+    }
+
+    function clusterMarker(group) {
+      var size = boxSize(group);
+      var text = numbers.format(group.count);
       var icon = L.divIcon({
         className: "map-cluster",
         html: "<span>" + text + "</span>",
         iconSize: [size, size]
       });
-      var coordinates = feature.geometry.coordinates;
-      var marker = L.marker([coordinates[1], coordinates[0]], {
-        icon: icon,
-        keyboard: true,
-        title: format(data.labelCluster, { count: text })
-      });
+      var where = map.unproject([group.x, group.y], map.getZoom());
+      var onlyPoints = group.clusters === 0;
+      var first = onlyPoints ? latLngOf(group.points[0]) : null;
+      var onePlace =
+        onlyPoints &&
+        group.points.every(function (feature) {
+          return latLngOf(feature).equals(first);
+        });
+      var label = format(onePlace ? data.labelPlace : data.labelCluster, { count: text });
+      var marker = L.marker(where, { icon: icon, keyboard: true, title: label });
       function zoomIn() {
-        map.setView(marker.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+        closer(group);
+      }
+      if (onePlace || (onlyPoints && map.getZoom() >= map.getMaxZoom())) {
+        marker.bindPopup(listContent(group.points));
+        activatedByKeys(marker, function () {
+          marker.openPopup();
+        }, [" "]);
+        return labelled(marker, label);
       }
       marker.on("click", zoomIn);
       activatedByKeys(marker, function () {
@@ -160,13 +324,18 @@
         container.focus();
         zoomIn();
       });
-      return labelled(marker, format(data.labelCluster, { count: text }));
+      return labelled(marker, label);
     }
 
     function pointMarker(feature) {
       var coordinates = feature.geometry.coordinates;
       var marker = L.marker([coordinates[1], coordinates[0]], {
-        icon: L.divIcon({ className: "map-point", iconSize: [20, 20] }),
+        // A 44 px target around a smaller dot (map.css).
+        icon: L.divIcon({
+          className: "map-point",
+          html: "<span></span>",
+          iconSize: [POINT_SIZE, POINT_SIZE]
+        }),
         keyboard: true,
         title: feature.properties.title
       });
@@ -188,21 +357,57 @@
     // their open popup and the keyboard focus), the others go.
     var shown = new Map();
 
-    function keyOf(kind, feature) {
-      if (kind === "points") {
-        return "p" + feature.properties.id;
+    function groupsOf(collection) {
+      var zoom = map.getZoom();
+      return collection.features.map(function (feature, index) {
+        var at = map.project(latLngOf(feature), zoom);
+        var isCluster = collection.kind === "clusters";
+        return {
+          x: at.x,
+          y: at.y,
+          count: isCluster ? feature.properties.count : 1,
+          points: isCluster ? [] : [feature],
+          places: [latLngOf(feature)],
+          index: index,
+          clusters: isCluster ? 1 : 0
+        };
+      });
+    }
+
+    function keyOf(group) {
+      if (group.count === 1 && group.points.length === 1) {
+        return "p" + group.points[0].properties.id;
       }
-      return "c" + feature.properties.count + "@" + feature.geometry.coordinates.join(",");
+      // World pixels at this zoom: the same group keeps its marker when the map pans.
+      var where = Math.round(group.x) + "," + Math.round(group.y);
+      return "c" + group.count + "@" + map.getZoom() + "/" + where;
     }
 
     function show(collection) {
       var next = new Map();
-      collection.features.forEach(function (feature) {
-        var key = keyOf(collection.kind, feature);
+      var grouped = false;
+      var groups = declutter(groupsOf(collection));
+      var middle = map.project(map.getCenter(), map.getZoom());
+      var again = groups.filter(function (group) {
+        // The group tapped, whole, at the centre where the map went to show it.
+        return (
+          group.count === drilling &&
+          Math.abs(group.x - middle.x) < CELL &&
+          Math.abs(group.y - middle.y) < CELL
+        );
+      })[0];
+      drilling = 0;
+      if (again && map.getZoom() < map.getMaxZoom()) {
+        closer(again);
+        return;
+      }
+      groups.forEach(function (group) {
+        var key = keyOf(group);
+        var isPoint = key.charAt(0) === "p";
+        grouped = grouped || !isPoint;
         var marker = shown.get(key);
         if (!marker) {
-          marker =
-            collection.kind === "clusters" ? clusterMarker(feature) : pointMarker(feature);
+          marker = isPoint ? pointMarker(group.points[0]) : clusterMarker(group);
           layer.addLayer(marker);
         }
         next.set(key, marker);
@@ -219,7 +424,8 @@
           ? data.labelNone
           : format(collection.total === 1 ? data.labelOne : data.labelMany, { count: total })
       );
-      container.dataset.kind = collection.kind;
+      // What the map shows: groups (of the server or merged here), or only points.
+      container.dataset.kind = grouped ? "clusters" : "points";
       container.dataset.total = String(collection.total);
     }
 
@@ -301,6 +507,14 @@
       });
     }
     map.on("moveend", load);
+    var resizing = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(function () {
+        fitScreen();
+        map.invalidateSize();
+      }, 150);
+    });
     map.on("popupopen", function (event) {
       var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
       if (close && data.labelClose) {

@@ -449,6 +449,21 @@ def test_an_obscured_item_shows_only_a_rounded_place_to_the_public(client, campa
     assert f"{LAT:.5f}" in staff
 
 
+def test_the_item_page_map_link_centres_the_map_on_the_public_point(client, campaign, facilitator):
+    item = published(campaign, facilitator, obscure_location=True)
+    url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
+    map_url = reverse("inventories:map", kwargs={"slug": campaign.slug})
+    lon, lat = item.public_point()
+    link = f'href="{map_url}#map=17/{lat:.5f}/{lon:.5f}"'
+    assert link in client.get(url).content.decode()
+    # The team sees the exact place on the page, but a map address may be shared: the
+    # link still gives the public point.
+    client.force_login(facilitator)
+    staff = client.get(url).content.decode()
+    assert link in staff
+    assert f"#map=17/{item.latitude:.5f}" not in staff
+
+
 def test_item_page_gives_credits_licence_history_and_permalink(client, campaign, facilitator):
     item = published(campaign, facilitator, show_contributor=False, values={"siecle": "XIXe"})
     url = reverse("inventories:item", kwargs={"slug": campaign.slug, "pk": item.pk})
