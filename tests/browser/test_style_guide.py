@@ -33,5 +33,6 @@ def test_the_style_guide_passes_axe_and_its_controls_are_44px(
     # The typeface is our own, loaded from the site.
     page.wait_for_function("() => document.fonts.check('700 16px \"Atkinson Hyperlegible\"')")
     assert page.evaluate(
-        "() => [...document.fonts].some(f => f.family.includes('Atkinson') && f.status === 'loaded')"
+        "() => [...document.fonts]"
+        ".some(f => f.family.includes('Atkinson') && f.status === 'loaded')"
     )

@@ -25,7 +25,11 @@ class SampleForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of action"),
         widget=forms.RadioSelect,
-        choices=[("planting", _("Planting")), ("inventory", _("Inventory")), ("meeting", _("Meeting"))],
+        choices=[
+            ("planting", _("Planting")),
+            ("inventory", _("Inventory")),
+            ("meeting", _("Meeting")),
+        ],
     )
     days = forms.MultipleChoiceField(
         label=_("Days you are free"),

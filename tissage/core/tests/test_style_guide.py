@@ -26,7 +26,15 @@ def test_staff_see_every_component(client) -> None:
     response = client.get("/style/")
     assert response.status_code == 200
     html = response.content.decode()
-    for section in ("Type", "Colours and contrast", "Buttons", "Cards", "Notices", "Form controls", "Icons"):
+    for section in (
+        "Type",
+        "Colours and contrast",
+        "Buttons",
+        "Cards",
+        "Notices",
+        "Form controls",
+        "Icons",
+    ):
         assert f">{section}</h2>" in html
     assert "--green</code> / <code>--paper" in html
     assert "7.59:1 (at least 4.5:1)" in html
