@@ -27,7 +27,7 @@ def test_staff_see_every_component(client) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     for section in (
-        "Type",
+        "Typeface and sizes",
         "Colours and contrast",
         "Buttons",
         "Cards",
