@@ -1,13 +1,15 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from tissage.core.style_guide import can_see_style_guide, style_guide_context
 
 
 def _legal_context() -> dict[str, str]:
@@ -40,6 +42,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_GET
 def legal(request: HttpRequest) -> HttpResponse:
     return render(request, "core/legal.html", _legal_context())
+
+
+@require_GET
+def style_guide(request: HttpRequest) -> HttpResponse:
+    if not can_see_style_guide(request.user):
+        raise Http404
+    return render(request, "core/style_guide.html", style_guide_context())
 
 
 def _error(

@@ -1,12 +1,17 @@
 from typing import Any
+import logging
 
 from django import template
+from django.conf import settings
 from django.core.paginator import Page
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tissage.core.emails import site_url
+from tissage.core.icons import UnknownIcon, icon_svg
 from tissage.core.markdown import fold_quotes, render_markdown
+
+logger = logging.getLogger(__name__)
 
 register = template.Library()
 
@@ -54,3 +59,40 @@ def absolute_url(context: dict[str, Any], path: str) -> str:
     if path.startswith(("https://", "http://")):
         return path
     return site_url(context.get("request")) + path
+class IconNode(template.Node):
+    def __init__(self, name: template.base.FilterExpression, css_class: str) -> None:
+        self.name = name
+        self.css_class = css_class
+
+    def render(self, context: template.Context) -> str:
+        name = str(self.name.resolve(context))
+        try:
+            return icon_svg(name, self.css_class)
+        except UnknownIcon:
+            if settings.DEBUG:
+                raise
+            # A name from data that we have no icon for: the label beside it is enough.
+            logger.exception("Icon %r missing", name)
+            return ""
+
+
+@register.tag
+def icon(parser: template.base.Parser, token: template.base.Token) -> IconNode:
+    """`{% icon "map-pin" %}` or `{% icon "map-pin" "card-icon" %}`: the icon's SVG inlined,
+    `aria-hidden` (put a text label beside it). A name written in the template is checked
+    when the template is read, so a wrong one fails every test that renders the page."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError('Usage: {% icon "name" ["class"] %}')
+    css_class = ""
+    if len(bits) == 3:
+        if bits[2][0] not in "\"'" or bits[2][-1] != bits[2][0]:
+            raise template.TemplateSyntaxError("The icon's class must be a quoted string.")
+        css_class = bits[2][1:-1]
+    name = bits[1]
+    if name[0] in "\"'" and name[-1] == name[0]:
+        try:
+            icon_svg(name[1:-1])
+        except UnknownIcon as error:
+            raise template.TemplateSyntaxError(str(error)) from error
+    return IconNode(parser.compile_filter(name), css_class)

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tissage.core.icons import ICONS
+
 PROJECT_ROOT = Path(settings.BASE_DIR).parent
 VENDOR_DIR = Path(settings.BASE_DIR) / "assets" / "vendor"
 # (file in node_modules, name under static/vendor/)
@@ -27,6 +29,16 @@ FILES = [
             "marker-shadow.png",
         )
     ),
+    # Atkinson Hyperlegible (OFL-1.1), latin subset only: regular, bold, italic.
+    *(
+        (
+            f"@fontsource/atkinson-hyperlegible/files/atkinson-hyperlegible-latin-{face}.woff2",
+            f"fonts/atkinson-hyperlegible-latin-{face}.woff2",
+        )
+        for face in ("400-normal", "700-normal", "400-italic")
+    ),
+    # Lucide icons (ISC): only those the templates use (tissage.core.icons.ICONS).
+    *((f"lucide-static/icons/{name}.svg", f"icons/{name}.svg") for name in ICONS),
 ]
 
 
