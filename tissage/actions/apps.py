@@ -7,4 +7,5 @@ class ActionsConfig(registry.TissageAppConfig):
     name = "tissage.actions"
     verbose_name = _("Actions")
     personal_data = "tissage.actions.personal_data"
+    search = ("tissage.actions.search.actions_search",)
     my_space = "tissage.actions.registration.queries.my_space"

@@ -11,7 +11,9 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   is theirs (signing in with a code or link sent to it): what they did as a guest with
   that address becomes their account's;
 - `my_space`: a function `(user) -> MySpacePart | None`, the app's part of the person's
-  page of their participation ("Mon espace", accounts).
+  page of their participation ("Mon espace", accounts);
+- `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
+  site search (`core.search`): what this visitor may see that matches the words.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -34,6 +36,7 @@ class TissageAppConfig(AppConfig):
     purges: tuple[str, ...] = ()
     address_confirmed: tuple[str, ...] = ()
     my_space: str | None = None
+    search: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ def my_space_parts(user: Any) -> list[MySpacePart]:
         import_string(config.my_space)(user) for config in _tissage_configs() if config.my_space
     ]
     return [part for part in parts if part is not None]
+
+
+def search_calls() -> list[Callable[..., Any]]:
+    """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
+    return [import_string(path) for config in _tissage_configs() for path in config.search]
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("confidentialite/", views.privacy, name="privacy"),
     path("mentions-legales/", views.legal, name="legal"),
+    path("recherche/", views.search_page, name="search"),
 ]
