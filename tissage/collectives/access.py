@@ -82,9 +82,9 @@ def collectives_readable_by(user: AnyUser) -> QuerySet[Collective]:
         return Collective.objects.filter(public)
     if user.is_superuser:
         return Collective.objects.all()
-    member = Q(
-        memberships__user=user, memberships__status=CollectiveMembership.Status.ACTIVE
-    ) | Q(organisation__memberships__user=user)
+    member = Q(memberships__user=user, memberships__status=CollectiveMembership.Status.ACTIVE) | Q(
+        organisation__memberships__user=user
+    )
     return Collective.objects.filter(public | member).distinct()
 
 

@@ -23,9 +23,7 @@ def collectives_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
         kind="collectives",
         label=_("Collectives"),
         rows=rows,
-        hit=lambda collective: SearchHit(
-            title=collective.name, url=collective.get_absolute_url()
-        ),
+        hit=lambda collective: SearchHit(title=collective.name, url=collective.get_absolute_url()),
     )
 
 

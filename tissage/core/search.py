@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, migrations, models
@@ -35,8 +35,6 @@ WORDS_MAX = 8
 # Hits shown per kind; one more is fetched to tell whether there are others.
 HITS_PER_GROUP = 10
 TEXT_SEARCH_CONFIG = "french_unaccent"
-
-Model = TypeVar("Model", bound=models.Model)
 
 
 def search_normalise(text: str) -> str:
@@ -100,7 +98,7 @@ def search_index_table(model: type[models.Model]) -> str:
     return f"{model._meta.db_table}_search"
 
 
-def matching(
+def matching[Model: models.Model](
     queryset: models.QuerySet[Model], columns: Sequence[str], terms: SearchTerms
 ) -> models.QuerySet[Model]:
     """The rows of `queryset` whose `columns` hold every word, best first. The columns
@@ -125,7 +123,7 @@ def matching(
     ).order_by("-search_rank", "-pk")
 
 
-def search_group(
+def search_group[Model: models.Model](
     *,
     kind: str,
     label: str,
@@ -203,22 +201,55 @@ def search_index_operations(
 
 
 def _fts5_statements(model: type[models.Model], columns: Sequence[str]) -> list[str]:
-    table = model._meta.db_table
+    names = [str(cast(models.Field, model._meta.get_field(column)).column) for column in columns]
     index = search_index_table(model)
-    names = [cast(models.Field, model._meta.get_field(column)).column for column in columns]
-    listed = ", ".join(f'"{name}"' for name in names)
-    new = ", ".join(f'new."{name}"' for name in names)
-    old = ", ".join(f'old."{name}"' for name in names)
     return [
-        f'CREATE VIRTUAL TABLE "{index}" USING fts5({listed}, content="{table}", '
-        f"content_rowid=\"id\", tokenize='unicode61 remove_diacritics 2')",
-        f'CREATE TRIGGER "{index}_insert" AFTER INSERT ON "{table}" BEGIN '
-        f'INSERT INTO "{index}"(rowid, {listed}) VALUES (new.id, {new}); END',
-        f'CREATE TRIGGER "{index}_delete" AFTER DELETE ON "{table}" BEGIN '
-        f'INSERT INTO "{index}"("{index}", rowid, {listed}) VALUES (\'delete\', old.id, {old}); '
-        "END",
-        f'CREATE TRIGGER "{index}_update" AFTER UPDATE ON "{table}" BEGIN '
-        f'INSERT INTO "{index}"("{index}", rowid, {listed}) VALUES (\'delete\', old.id, {old}); '
-        f'INSERT INTO "{index}"(rowid, {listed}) VALUES (new.id, {new}); END',
-        f"INSERT INTO \"{index}\"(\"{index}\") VALUES ('rebuild')",
+        f'CREATE VIRTUAL TABLE "{index}" USING fts5({_listed(names)}, '
+        f'content="{model._meta.db_table}", content_rowid="id", '
+        "tokenize='unicode61 remove_diacritics 2')",
+        *_fts5_triggers(model._meta.db_table, index, names),
+        f'INSERT INTO "{index}"("{index}") VALUES (\'rebuild\')',  # noqa: S608
     ]
+
+
+def _listed(names: Sequence[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in names)
+
+
+def _fts5_triggers(table: str, index: str, names: Sequence[str]) -> list[str]:
+    # Names of tables and columns from the models, never from a visitor.
+    listed, new, old = _listed(names), _listed(names, "new."), _listed(names, "old.")
+    into = f'INSERT INTO "{index}"'
+    remove = f"{into}(\"{index}\", rowid, {listed}) VALUES ('delete', old.id, {old});"
+    add = f"{into}(rowid, {listed}) VALUES (new.id, {new});"
+    create = "CREATE TRIGGER IF NOT EXISTS"
+    return [
+        f'{create} "{index}_insert" AFTER INSERT ON "{table}" BEGIN {add} END',
+        f'{create} "{index}_delete" AFTER DELETE ON "{table}" BEGIN {remove} END',
+        f'{create} "{index}_update" AFTER UPDATE ON "{table}" BEGIN {remove} {add} END',
+    ]
+
+
+_FTS5_DECLARATION = re.compile(r"fts5\((?P<columns>.*?), content=\"(?P<table>\w+)\"")
+
+
+def search_triggers_restore(using: str = "default", **kwargs: Any) -> None:
+    """Put back the triggers of SQLite's search indexes (after `migrate`): a migration
+    that alters a table on SQLite rebuilds it, dropping its triggers with it."""
+    from django.db import connections
+
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_search' "
+            "ESCAPE '\\' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+        )
+        for index, declaration in cursor.fetchall():
+            found = _FTS5_DECLARATION.search(declaration)
+            if found is None:
+                continue
+            names = re.findall(r'"([^"]+)"', found["columns"])
+            for statement in _fts5_triggers(found["table"], index, names):
+                cursor.execute(statement)

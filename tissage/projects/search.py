@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, search_group
 
 from .access import AnyUser, projects_visible_to
-from .models import Project
 
 # Indexed by migration 0002 (core.search.search_index_operations): the same columns.
 PROJECT_COLUMNS = ("title", "summary", "description")

@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tissage.actions.models import Action
 from tissage.actions.manage.services import action_create
+from tissage.actions.models import Action
 from tissage.actions.tests.helpers import in_days
 from tissage.collectives.initiatives.services import initiative_propose
 from tissage.collectives.models import Collective
@@ -238,3 +238,19 @@ def test_terms_are_plain_words():
 def test_search_function_without_a_query_searches_nothing():
     results = search("", UserFactory())
     assert results.groups == [] and results.problem == ""
+
+
+def test_sqlite_triggers_come_back_after_a_migration_rebuilt_a_table(client):
+    from django.db import connection
+
+    from tissage.core.search import search_triggers_restore
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite keeps its search index with triggers; PostgreSQL with an index")
+    with connection.cursor() as cursor:  # as a table rebuilt by a migration leaves it
+        cursor.execute('DROP TRIGGER "projects_project_search_insert"')
+
+    search_triggers_restore()
+    ProjectFactory(title="Ruchers")
+
+    assert kinds(client.get(URL, {"q": "ruchers"})) == {"projects": ["Ruchers"]}
