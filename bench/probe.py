@@ -156,6 +156,7 @@ def main() -> None:
         "item page": f"{campaign}/fiches/{inventory['item_pk']}/",
         "map page": f"{campaign}/carte/",
         "data page": f"{campaign}/donnees/",
+        "search /recherche/": "/recherche/?q=lavoir",
     }
     output = {
         "pages": {**pages, **inventory},

@@ -7,5 +7,6 @@ class ActionsConfig(registry.TissageAppConfig):
     name = "tissage.actions"
     verbose_name = _("Actions")
     personal_data = "tissage.actions.personal_data"
+    search = ("tissage.actions.search.actions_search",)
     my_space = "tissage.actions.registration.queries.my_space"
     home = "tissage.actions.agenda.home.home_part"

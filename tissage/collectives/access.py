@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
@@ -71,6 +72,20 @@ def collective_rights(user: AnyUser, collective: Collective) -> CollectiveRights
         can_participate=active,
         can_moderate=moderator,
     )
+
+
+def collectives_readable_by(user: AnyUser) -> QuerySet[Collective]:
+    """Collectives whose discussions, wiki and initiatives this person may read: the rule
+    of `collective_rights(...).can_read` over many collectives (site search)."""
+    public = Q(archive_visibility=Collective.ArchiveVisibility.PUBLIC)
+    if not user.is_authenticated:
+        return Collective.objects.filter(public)
+    if user.is_superuser:
+        return Collective.objects.all()
+    member = Q(memberships__user=user, memberships__status=CollectiveMembership.Status.ACTIVE) | Q(
+        organisation__memberships__user=user
+    )
+    return Collective.objects.filter(public | member).distinct()
 
 
 def can_create_collective(user: AnyUser, organisation: Organisation) -> bool:

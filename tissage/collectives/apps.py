@@ -7,6 +7,11 @@ class CollectivesConfig(registry.TissageAppConfig):
     name = "tissage.collectives"
     verbose_name = _("Collectives")
     personal_data = "tissage.collectives.personal_data"
+    search = (
+        "tissage.collectives.search.collectives_search",
+        "tissage.collectives.search.initiatives_search",
+        "tissage.collectives.search.wiki_search",
+    )
     my_space = "tissage.collectives.membership.queries.my_space"
     home = "tissage.collectives.collective.home.home_part"
 

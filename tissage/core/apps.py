@@ -10,4 +10,9 @@ class CoreConfig(registry.TissageAppConfig):
 
     def ready(self) -> None:
         super().ready()
+        from django.db.models.signals import post_migrate
+
         from tissage.core import checks  # noqa: F401 - registers the configuration checks
+        from tissage.core.search import search_triggers_restore
+
+        post_migrate.connect(search_triggers_restore, sender=self)

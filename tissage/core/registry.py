@@ -14,6 +14,8 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   page of their participation ("Mon espace", accounts);
 - `home`: a function `() -> HomePart | None`, the app's part of the home page (projects):
   what one can do now, its points on the territory's map, its impact counters.
+- `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
+  site search (`core.search`): what this visitor may see that matches the words.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -37,6 +39,7 @@ class TissageAppConfig(AppConfig):
     address_confirmed: tuple[str, ...] = ()
     my_space: str | None = None
     home: str | None = None
+    search: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def home_parts() -> list[HomePart]:
     """Each app's part of the home page, by `position` (then INSTALLED_APPS order)."""
     parts = [import_string(config.home)() for config in _tissage_configs() if config.home]
     return sorted((part for part in parts if part is not None), key=lambda part: part.position)
+def search_calls() -> list[Callable[..., Any]]:
+    """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
+    return [import_string(path) for config in _tissage_configs() for path in config.search]
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("confidentialite/", views.privacy, name="privacy"),
     path("mentions-legales/", views.legal, name="legal"),
     path("style/", views.style_guide, name="style_guide"),
+    path("recherche/", views.search_page, name="search"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from tissage.core.style_guide import can_see_style_guide, style_guide_context
+from .search import QUERY_MAX, search
 
 
 def _legal_context() -> dict[str, str]:
@@ -37,6 +38,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html", _legal_context())
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Site search: every kind of result the visitor may see (core.search)."""
+    results = search(request.GET.get("q", ""), request.user)
+    return render(request, "core/search.html", {"results": results, "query_max": QUERY_MAX})
 
 
 @require_GET

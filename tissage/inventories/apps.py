@@ -7,6 +7,7 @@ class InventoriesConfig(registry.TissageAppConfig):
     name = "tissage.inventories"
     verbose_name = _("Participatory inventories")
     personal_data = "tissage.inventories.personal_data"
+    search = ("tissage.inventories.search.items_search",)
     address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)
     my_space = "tissage.inventories.contributions.queries.my_space"
     home = "tissage.inventories.map.home.home_part"

@@ -7,3 +7,4 @@ class ProjectsConfig(registry.TissageAppConfig):
     name = "tissage.projects"
     verbose_name = _("Projects")
     personal_data = "tissage.projects.personal_data"
+    search = ("tissage.projects.search.projects_search",)

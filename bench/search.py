@@ -1,0 +1,111 @@
+"""Benchmark site search (/recherche/) at `tissage generate --scale N` plus enough
+published items to reach `--items` in all (100,000 by default), against the baseline.
+
+    uv run python bench/search.py [--scale 10] [--items 100000] [--database sqlite|postgres|both]
+
+The extra items are copies of the generated ones (bench/search_data.py). Queries: a
+common word with and without its accent, two words, a word found in most items (the
+worst case for ranking), a prefix and a word found nowhere. Prints p50/p95 and the
+ratio to `/healthz/`; writes JSON under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # the shared harness of bench/run.py
+
+# A database of its own, so that this bench never drops the one bench/run.py is using.
+bench.PG_DATABASE = "tissage_bench_search"
+
+QUERIES = {
+    "lavoir": "lavoir",
+    "église (accent)": "église",
+    "eglise (no accent)": "eglise",
+    "two words": "croix calcaire",
+    "nimes (in most items)": "nimes",
+    "prefix": "fo",
+    "nothing found": "zyxwvuts",
+}
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    data_dir = bench.RESULTS / f"search-data-{database}"
+    env = bench.bench_env(database, data_dir)
+    if not args.reuse:
+        bench.log(f"{database}: fresh database")
+        bench.fresh_database(database, data_dir)
+        bench.tissage("migrate", "--noinput", "-v", "0", env=env)
+        bench.log(f"{database}: generate --scale {args.scale}")
+        print(bench.tissage("generate", "--scale", str(args.scale), env=env), end="")
+    bench.log(f"{database}: items up to {args.items}")
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "search_data.py"), str(args.items)],
+        env=env,
+        cwd=bench.ROOT,
+        check=True,
+    )
+    if database == "postgres":
+        subprocess.run(
+            [sys.executable, "-m", "tissage.cli", "dbshell", "--", "-c", "ANALYZE"],
+            env=env,
+            cwd=bench.ROOT,
+            capture_output=True,
+            check=False,
+        )
+    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
+    urls = {bench.BASELINE: "/healthz/"}
+    for name, query in QUERIES.items():
+        urls[f"search {name}"] = "/recherche/?" + urlencode({"q": query})
+    measured = bench.serve_and_measure(
+        env, urls, args, f"server-search-{database}-{stamp}.log", warmup=10
+    )
+    measured.report(
+        f"{database} — scale {args.scale} + items to {args.items:,}, concurrency {args.concurrency}"
+    )
+    return {
+        "database": database,
+        "scale": args.scale,
+        "items": args.items,
+        "rows": measured.rows,
+        "completed": measured.completed,
+        "load_average_before_after": [measured.load_before, measured.load_after],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-seconds", type=float, default=240)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run"
+    )
+    args = parser.parse_args()
+    bench.RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    report = {
+        "machine": bench.machine(),
+        "code": bench.code_version(),
+        "runs": [run_database(database, args, stamp) for database in databases],
+    }
+    path = bench.RESULTS / f"search-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    bench.log(f"results written to {path}")
+
+
+if __name__ == "__main__":
+    main()

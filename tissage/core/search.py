@@ -1,0 +1,255 @@
+"""Site search: one function, `search(query, user)`, over every app's part.
+
+Each app declares a `search` function on its `AppConfig` (`core.registry`):
+`(terms: SearchTerms, user) -> SearchGroup | None`, which picks what the visitor may see
+through the app's own querysets and hands the text matching to `matching()` here.
+
+Matching hides the database's difference:
+
+- PostgreSQL: full-text search with French stemming and without accents (the text search
+  configuration `french_unaccent`, created by core's migration 0006), on a GIN index of
+  the same expression (`search_index_operations`, one migration per app);
+- SQLite: an FTS5 table per searched table (tokenizer `unicode61 remove_diacritics 2`:
+  no case, no accents), kept up to date by triggers, so bulk inserts and raw updates are
+  indexed too. Words match as prefixes ("eglise" finds "Églises"), standing in for the
+  stemming SQLite does not have.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, migrations, models
+from django.utils.translation import gettext as _
+
+# What a query may hold: a word of one letter finds too much, and a long query is not a
+# search (the box takes at most QUERY_MAX characters, the rest is ignored).
+WORD_MIN = 2
+QUERY_MAX = 200
+WORDS_MAX = 8
+# Hits shown per kind; one more is fetched to tell whether there are others.
+HITS_PER_GROUP = 10
+TEXT_SEARCH_CONFIG = "french_unaccent"
+
+
+def search_normalise(text: str) -> str:
+    """Lower case without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """The words of a query, lower case, without accents, letters and digits only: safe
+    to write into a full-text query of either database."""
+
+    words: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, query: str) -> SearchTerms:
+        plain = search_normalise(query[:QUERY_MAX])
+        words = [word for word in re.findall(r"[^\W_]+", plain) if len(word) >= WORD_MIN]
+        return cls(words=tuple(dict.fromkeys(words))[:WORDS_MAX])
+
+    def fts5(self) -> str:
+        """SQLite FTS5: every word, each as a prefix."""
+        return " ".join(f'"{word}"*' for word in self.words)
+
+    def tsquery(self) -> str:
+        """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix."""
+        return " & ".join(f"{word}:*" for word in self.words)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    detail: str = ""  # one line under the title: commune, date, collective…
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """One kind of result, best first."""
+
+    kind: str  # a stable key, e.g. "projects" (tests, CSS, anchors)
+    label: str
+    hits: list[SearchHit]
+    more: bool = False  # there are other hits than those shown
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    terms: SearchTerms
+    groups: list[SearchGroup] = field(default_factory=list)
+    problem: str = ""  # why nothing was searched, said to the visitor
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.hits) for group in self.groups)
+
+
+def search_index_table(model: type[models.Model]) -> str:
+    return f"{model._meta.db_table}_search"
+
+
+def matching[Model: models.Model](
+    queryset: models.QuerySet[Model], columns: Sequence[str], terms: SearchTerms
+) -> models.QuerySet[Model]:
+    """The rows of `queryset` whose `columns` hold every word, best first. The columns
+    must be those of the model's search index (`search_index_operations`)."""
+    model = queryset.model
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        vector = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
+        query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
+        return (
+            queryset.alias(search_vector=vector)
+            .filter(search_vector=query)
+            .annotate(search_rank=SearchRank(vector, query))
+            .order_by("-search_rank", "-pk")
+        )
+    index = connection.ops.quote_name(search_index_table(model))
+    return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
+        select={"search_rank": f"-bm25({index})"},
+        tables=[search_index_table(model)],
+        where=[f"{index} MATCH %s", f"{index}.rowid = {connection.ops.quote_name(table)}.id"],
+        params=[terms.fts5()],
+    ).order_by("-search_rank", "-pk")
+
+
+def search_group[Model: models.Model](
+    *,
+    kind: str,
+    label: str,
+    rows: models.QuerySet[Model],
+    hit: Callable[[Model], SearchHit],
+) -> SearchGroup | None:
+    """A group from ranked rows: the first few, and whether there are more."""
+    found = list(rows[: HITS_PER_GROUP + 1])
+    if not found:
+        return None
+    return SearchGroup(
+        kind=kind,
+        label=label,
+        hits=[hit(row) for row in found[:HITS_PER_GROUP]],
+        more=len(found) > HITS_PER_GROUP,
+    )
+
+
+def search(query: str, user: Any) -> SearchResults:
+    """What the visitor may see that matches the query, grouped by kind (apps' order)."""
+    from .registry import search_calls
+
+    query = query.strip()
+    terms = SearchTerms.parse(query)
+    if not query:
+        return SearchResults(query="", terms=terms)
+    if not terms.words:
+        return SearchResults(
+            query=query[:QUERY_MAX],
+            terms=terms,
+            problem=_("Type at least one word of two letters or more."),
+        )
+    groups = [group for call in search_calls() if (group := call(terms, user)) is not None]
+    return SearchResults(query=query[:QUERY_MAX], terms=terms, groups=groups)
+
+
+# --- Migrations -----------------------------------------------------------------------
+
+
+def search_index_operations(
+    app_label: str, model_name: str, columns: Sequence[str]
+) -> list[migrations.operations.base.Operation]:
+    """Operations of an app's migration that index `columns` of a model for `matching`:
+    an FTS5 table and its triggers on SQLite, a GIN index on PostgreSQL."""
+
+    def _index(model: type[models.Model]) -> Any:
+        from django.contrib.postgres.indexes import GinIndex
+
+        return GinIndex(
+            SearchVector(*columns, config=TEXT_SEARCH_CONFIG),
+            name=f"{model._meta.db_table[:40]}_search",
+        )
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.add_index(model, _index(model))
+        elif vendor == "sqlite":
+            for statement in _fts5_statements(model, columns):
+                schema_editor.execute(statement)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.remove_index(model, _index(model))
+        elif vendor == "sqlite":
+            index = search_index_table(model)
+            for action in ("insert", "delete", "update"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
+            schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
+
+    return [migrations.RunPython(forwards, backwards, elidable=False)]
+
+
+def _fts5_statements(model: type[models.Model], columns: Sequence[str]) -> list[str]:
+    names = [str(cast(models.Field, model._meta.get_field(column)).column) for column in columns]
+    index = search_index_table(model)
+    return [
+        f'CREATE VIRTUAL TABLE "{index}" USING fts5({_listed(names)}, '
+        f'content="{model._meta.db_table}", content_rowid="id", '
+        "tokenize='unicode61 remove_diacritics 2')",
+        *_fts5_triggers(model._meta.db_table, index, names),
+        f'INSERT INTO "{index}"("{index}") VALUES (\'rebuild\')',  # noqa: S608
+    ]
+
+
+def _listed(names: Sequence[str], prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{name}"' for name in names)
+
+
+def _fts5_triggers(table: str, index: str, names: Sequence[str]) -> list[str]:
+    # Names of tables and columns from the models, never from a visitor.
+    listed, new, old = _listed(names), _listed(names, "new."), _listed(names, "old.")
+    into = f'INSERT INTO "{index}"'
+    remove = f"{into}(\"{index}\", rowid, {listed}) VALUES ('delete', old.id, {old});"
+    add = f"{into}(rowid, {listed}) VALUES (new.id, {new});"
+    create = "CREATE TRIGGER IF NOT EXISTS"
+    return [
+        f'{create} "{index}_insert" AFTER INSERT ON "{table}" BEGIN {add} END',
+        f'{create} "{index}_delete" AFTER DELETE ON "{table}" BEGIN {remove} END',
+        f'{create} "{index}_update" AFTER UPDATE ON "{table}" BEGIN {remove} {add} END',
+    ]
+
+
+_FTS5_DECLARATION = re.compile(r"fts5\((?P<columns>.*?), content=\"(?P<table>\w+)\"")
+
+
+def search_triggers_restore(using: str = "default", **kwargs: Any) -> None:
+    """Put back the triggers of SQLite's search indexes (after `migrate`): a migration
+    that alters a table on SQLite rebuilds it, dropping its triggers with it."""
+    from django.db import connections
+
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_search' "
+            "ESCAPE '\\' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"
+        )
+        for index, declaration in cursor.fetchall():
+            found = _FTS5_DECLARATION.search(declaration)
+            if found is None:
+                continue
+            names = re.findall(r'"([^"]+)"', found["columns"])
+            for statement in _fts5_triggers(found["table"], index, names):
+                cursor.execute(statement)

@@ -1,0 +1,256 @@
+"""Site search (core.search, /recherche/): every kind, without accents or capitals, only
+what the visitor may see; bad input answered with a page, never an error. Runs on SQLite
+(FTS5) and, in CI, on PostgreSQL (french_unaccent full-text search)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tissage.actions.manage.services import action_create
+from tissage.actions.models import Action
+from tissage.actions.tests.helpers import in_days
+from tissage.collectives.initiatives.services import initiative_propose
+from tissage.collectives.models import Collective
+from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
+from tissage.collectives.wiki.services import page_create, page_save
+from tissage.core.search import SearchTerms, search
+from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory, UserFactory
+from tissage.inventories.tests.helpers import heritage_campaign, nimes_commune, published, submit
+from tissage.projects.models import Project, ProjectMembership
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("core:search")
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def make_action(title: str, status: str = Action.Status.PUBLISHED) -> Action:
+    starts_at = in_days(7)
+    return action_create(
+        project=ProjectFactory(),
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        roles=[],
+        status=status,
+    )
+
+
+def kinds(response) -> dict[str, list[str]]:
+    results = response.context["results"]
+    return {group.kind: [hit.title for hit in group.hits] for group in results.groups}
+
+
+def a_moderator(campaign):
+    return ProjectMembershipFactory(
+        project=campaign.project, role=ProjectMembership.Role.FACILITATOR
+    ).user
+
+
+def test_a_word_without_its_accents_finds_an_item(client):
+    campaign = heritage_campaign()
+    published(campaign, a_moderator(campaign), title="Église Saint-Baudile")
+
+    response = client.get(URL, {"q": "eglise"})
+
+    assert response.status_code == 200
+    assert kinds(response)["items"] == ["Église Saint-Baudile"]
+    assert "Église Saint-Baudile" in response.content.decode()
+
+
+def test_capitals_and_accents_of_the_query_do_not_matter(client):
+    ProjectFactory(title="Vergers partagés de la Drôme")
+
+    for query in ("DROME", "drôme", "Vergers  Partages"):
+        assert kinds(client.get(URL, {"q": query})).get("projects") == [
+            "Vergers partagés de la Drôme"
+        ], query
+
+
+def test_results_are_grouped_by_kind(client):
+    word = "garrigue"
+    project = ProjectFactory(title=f"Haies de la {word}")
+    make_action(title=f"Chantier dans la {word}")
+    campaign = heritage_campaign(project=project)
+    published(campaign, a_moderator(campaign), title=f"Capitelle de la {word}")
+    collective = CollectiveFactory(name=f"Amis de la {word}")
+    member = MembershipFactory(collective=collective).user
+    initiative_propose(
+        collective=collective, proposer=member, title=f"Balade en {word}", what="Marcher."
+    )
+    page_create(collective, f"Plantes de la {word}", "Le thym.", member)
+
+    found = kinds(client.get(URL, {"q": word}))
+
+    assert found == {
+        "projects": [f"Haies de la {word}"],
+        "items": [f"Capitelle de la {word}"],
+        "actions": [f"Chantier dans la {word}"],
+        "collectives": [f"Amis de la {word}"],
+        "initiatives": [f"Balade en {word}"],
+        "wiki": [f"Plantes de la {word}"],
+    }
+
+
+def test_the_better_match_comes_first(client):
+    ProjectFactory(title="Jardin", description="On y parle de compost une fois.")
+    ProjectFactory(title="Compost collectif", summary="Du compost pour tous, compost!")
+
+    assert kinds(client.get(URL, {"q": "compost"}))["projects"][0] == "Compost collectif"
+
+
+def test_wiki_pages_are_found_by_their_current_text_only(client):
+    collective = CollectiveFactory()
+    member = MembershipFactory(collective=collective).user
+    page = page_create(collective, "Matériel", "Une brouette rouillée.", member)
+    page_save(page, 1, "Matériel", "Deux pelles.", "", member)
+
+    assert "wiki" not in kinds(client.get(URL, {"q": "brouette"}))
+    assert kinds(client.get(URL, {"q": "pelles"}))["wiki"] == ["Matériel"]
+
+
+def test_what_an_anonymous_visitor_may_not_see_is_not_found(client):
+    ProjectFactory(title="Mare secrète", status=Project.Status.DRAFT)
+    make_action(title="Mare du dimanche", status=Action.Status.DRAFT)
+    campaign = heritage_campaign()
+    submit(campaign, title="Mare du lavoir")  # waiting for moderation
+    closed = CollectiveFactory(
+        name="Voisins", archive_visibility=Collective.ArchiveVisibility.MEMBERS
+    )
+    member = MembershipFactory(collective=closed).user
+    initiative_propose(collective=closed, proposer=member, title="Mare commune", what="Creuser.")
+    page_create(closed, "Mare aux grenouilles", "Privé.", member)
+
+    response = client.get(URL, {"q": "mare"})
+
+    assert response.status_code == 200
+    assert kinds(response) == {}
+    assert "Mare" not in response.content.decode().split("<main")[1]
+
+
+def test_the_team_finds_its_draft_project_and_members_their_collective_wiki(client):
+    draft = ProjectFactory(title="Mare secrète", status=Project.Status.DRAFT)
+    closed = CollectiveFactory(archive_visibility=Collective.ArchiveVisibility.MEMBERS)
+    member = MembershipFactory(collective=closed).user
+    ProjectMembershipFactory(project=draft, user=member)
+    page_create(closed, "Mare aux grenouilles", "Privé.", member)
+    client.force_login(member)
+
+    found = kinds(client.get(URL, {"q": "mare"}))
+
+    assert found == {"projects": ["Mare secrète"], "wiki": ["Mare aux grenouilles"]}
+
+
+@pytest.mark.parametrize("query", ["a", "é", "!!", "%_\\", "\x00", "- * :"])
+def test_a_query_without_a_word_gets_a_clear_page(english, query):
+    ProjectFactory(title="Compost")
+
+    response = english.get(URL, {"q": query})
+
+    assert response.status_code == 200
+    assert "Type at least one word of two letters or more." in response.content.decode()
+    assert response.context["results"].groups == []
+
+
+@pytest.mark.parametrize(
+    "query", ["'; DROP TABLE x; --", '"*" OR NEAR(a b) :* & | !', "compost*", "compost:*"]
+)
+def test_search_syntax_in_a_query_is_only_text(english, query):
+    ProjectFactory(title="Compost")
+
+    response = english.get(URL, {"q": query})
+
+    assert response.status_code == 200
+    expected = ["Compost"] if query.startswith("compost") else None
+    assert kinds(response).get("projects") == expected
+
+
+def test_a_long_query_is_cut_not_refused(english):
+    ProjectFactory(title="Compost")
+
+    response = english.get(URL, {"q": "compost " + "x" * 500})
+
+    assert response.status_code == 200
+    assert len(response.context["results"].query) == 200
+    assert kinds(response) == {}  # every word must match, and "xxx…" does not
+
+
+def test_nothing_found_says_so(english):
+    response = english.get(URL, {"q": "zyxwvu"})
+
+    assert "Nothing found for “zyxwvu”." in response.content.decode()
+
+
+def test_the_empty_page_offers_the_box(english):
+    response = english.get(URL)
+
+    assert response.status_code == 200
+    assert 'name="q"' in response.content.decode()
+    assert "Nothing found" not in response.content.decode()
+
+
+def test_every_page_has_the_search_box_in_its_header(english):
+    page = english.get(reverse("projects:home")).content.decode()
+
+    header = page.split("</header>")[0]
+    assert f'action="{URL}"' in header
+    assert 'role="search"' in header
+    assert "Search the site" in header
+
+
+def test_the_query_count_does_not_grow_with_the_results(client, django_assert_max_num_queries):
+    commune = nimes_commune()
+
+    def add(n: int) -> None:
+        campaign = heritage_campaign(commune, title=f"Inventaire {n}")
+        moderator = a_moderator(campaign)
+        for i in range(n):
+            ProjectFactory(title=f"Lavoir {n} {i}")
+            make_action(title=f"Lavoir à nettoyer {n} {i}")
+            published(campaign, moderator, title=f"Lavoir {n} {i}")
+            CollectiveFactory(name=f"Lavoir {n} {i}")
+
+    add(1)
+    with django_assert_max_num_queries(12) as first:
+        client.get(URL, {"q": "lavoir"})
+    add(4)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(URL, {"q": "lavoir"})
+
+
+def test_terms_are_plain_words():
+    assert SearchTerms.parse("  L'Église, SAINT-Baudile! a ").words == (
+        "eglise",
+        "saint",
+        "baudile",
+    )
+    assert SearchTerms.parse("x" * 10).fts5() == '"xxxxxxxxxx"*'
+
+
+def test_search_function_without_a_query_searches_nothing():
+    results = search("", UserFactory())
+    assert results.groups == [] and results.problem == ""
+
+
+def test_sqlite_triggers_come_back_after_a_migration_rebuilt_a_table(client):
+    from django.db import connection
+
+    from tissage.core.search import search_triggers_restore
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite keeps its search index with triggers; PostgreSQL with an index")
+    with connection.cursor() as cursor:  # as a table rebuilt by a migration leaves it
+        cursor.execute('DROP TRIGGER "projects_project_search_insert"')
+
+    search_triggers_restore()
+    ProjectFactory(title="Ruchers")
+
+    assert kinds(client.get(URL, {"q": "ruchers"})) == {"projects": ["Ruchers"]}
