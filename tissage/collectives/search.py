@@ -11,7 +11,7 @@ from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, s
 from .access import AnyUser, collectives_readable_by
 from .models import Collective, Initiative, WikiRevision
 
-# Indexed by migration 0008 (core.search.search_index_operations): the same columns.
+# Indexed by migration 0009 (core.search.search_index_operations): the same columns.
 COLLECTIVE_COLUMNS = ("name", "description")
 INITIATIVE_COLUMNS = ("title", "what", "where", "needs")
 WIKI_COLUMNS = ("title", "body")

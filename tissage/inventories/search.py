@@ -10,7 +10,7 @@ from tissage.projects.access import AnyUser, projects_visible_to
 
 from .models import Contribution
 
-# Indexed by migration 0010 (core.search.search_index_operations): the same columns.
+# Indexed by migration 0011 (core.search.search_index_operations): the same columns.
 CONTRIBUTION_COLUMNS = ("title", "description", "address")
 
 
