@@ -122,6 +122,8 @@ def home_parts() -> list[HomePart]:
     """Each app's part of the home page, by `position` (then INSTALLED_APPS order)."""
     parts = [import_string(config.home)() for config in _tissage_configs() if config.home]
     return sorted((part for part in parts if part is not None), key=lambda part: part.position)
+
+
 def search_calls() -> list[Callable[..., Any]]:
     """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
     return [import_string(path) for config in _tissage_configs() for path in config.search]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from tissage.core.style_guide import can_see_style_guide, style_guide_context
+
 from .search import QUERY_MAX, search
 
 

@@ -1,5 +1,5 @@
-from typing import Any
 import logging
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -59,6 +59,8 @@ def absolute_url(context: dict[str, Any], path: str) -> str:
     if path.startswith(("https://", "http://")):
         return path
     return site_url(context.get("request")) + path
+
+
 class IconNode(template.Node):
     def __init__(self, name: template.base.FilterExpression, css_class: str) -> None:
         self.name = name
