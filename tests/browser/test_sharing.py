@@ -39,7 +39,7 @@ def test_the_share_block_copies_the_link_on_a_phone(
     box = copy.bounding_box()
     assert box is not None and box["height"] >= 44
     copy.click()
-    expect(block.get_by_role("status")).to_have_text("The link is copied.")
+    expect(block.locator("[data-share-status]")).to_have_text("The link is copied.")
     assert page.evaluate("navigator.clipboard.readText()") == f"{live_server.url}{project_url}"
 
     has_share_menu = page.evaluate("typeof navigator.share === 'function'")
