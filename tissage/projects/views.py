@@ -25,14 +25,16 @@ from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
+HOME_PROJECTS = 6
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.published().for_listing()
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Who runs the projects shown: taken from the page itself, no extra query.
-    organisations = list({p.organisation_id: p.organisation for p in page.object_list}.values())
+    # The latest projects only, with a link to them all (/projets/): the home leads to
+    # what one can do now; a full list would cost a count of every project.
+    projects = list(Project.objects.published().for_listing()[:HOME_PROJECTS])
+    # Who runs the projects shown: taken from the projects themselves, no extra query.
+    organisations = list({p.organisation_id: p.organisation for p in projects}.values())
     # What one can do now, the map and the counters: each app's part (core.registry).
     parts = home_parts()
     points = [asdict(point) for part in parts for point in part.points]
@@ -49,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "kinds": {point["kind"] for point in points},
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-            "page": page,
+            "projects": projects,
             "organisations": organisations,
         },
     )

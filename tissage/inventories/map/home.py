@@ -19,7 +19,9 @@ from .cells import ANY, MIN_LEVEL
 OPEN_CAMPAIGNS = 3
 # Cells of about 15 km: a territory's items in a few dozen points, whatever their number.
 HOME_LEVEL = 11
-MAP_CELLS = 300
+# The largest cells only: each point weighs in the page (its JSON), and the map links to
+# the campaign's own map for the detail.
+MAP_CELLS = 60
 
 
 def _published_items(campaign: OuterRef) -> Subquery:
@@ -55,13 +57,16 @@ def home_part() -> HomePart:
         .annotate(items=Sum("count"), lon=Sum("sum_lon"), lat=Sum("sum_lat"))
         .order_by("-items")[:MAP_CELLS]
     )
+    maps: dict[str, str] = {}  # one reverse() per campaign, not per point
     points = tuple(
         HomePoint(
             "items",
             cell["lat"] / cell["items"],
             cell["lon"] / cell["items"],
             cell["campaign__title"],
-            reverse("inventories:map", args=[cell["campaign__slug"]]),
+            maps.setdefault(
+                cell["campaign__slug"], reverse("inventories:map", args=[cell["campaign__slug"]])
+            ),
             cell["items"],
         )
         for cell in cells

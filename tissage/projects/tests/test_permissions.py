@@ -85,7 +85,7 @@ def test_home_lists_only_published_projects(client, role):
 
     response = client.get("/")
 
-    listed = list(response.context["page"].object_list)
+    listed = list(response.context["projects"])
     assert listed == [published]
 
 

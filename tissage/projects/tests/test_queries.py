@@ -101,8 +101,10 @@ def test_lists_show_what_was_created(client, size):
     news = client.get(f"/projets/{world.project.slug}/actualites/")
 
     # Published projects: `size` in the organisation, `size` elsewhere, and the main one.
-    assert home.context["page"].paginator.count == 2 * size + 1
-    shown = {project.organisation_id for project in home.context["page"].object_list}
+    # The home shows the latest six and links to them all.
+    assert len(home.context["projects"]) == min(2 * size + 1, 6)
+    assert 'href="/projets/"' in home.content.decode()
+    shown = {project.organisation_id for project in home.context["projects"]}
     assert {o.pk for o in home.context["organisations"]} == shown
     assert len(detail.context["team"]) == size
     assert detail.context["member_count"] == 2 * size
