@@ -35,6 +35,9 @@ WORDS_MAX = 8
 # Hits shown per kind; one more is fetched to tell whether there are others.
 HITS_PER_GROUP = 10
 TEXT_SEARCH_CONFIG = "french_unaccent"
+# PostgreSQL ranks at most this many matches per kind: ranking recomputes each match's
+# vector, and a word found in thousands of rows would be ranked thousands of times.
+RANKED_CANDIDATES = 300
 
 
 def search_normalise(text: str) -> str:
@@ -108,9 +111,15 @@ def matching[Model: models.Model](
     if connection.vendor == "postgresql":
         vector = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
         query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
-        return (
+        # The matches the index gives first, among what the visitor may see, then the
+        # best of those: a common word costs as much as a rare one.
+        candidates = (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
+            .values("pk")[:RANKED_CANDIDATES]
+        )
+        return (
+            queryset.filter(pk__in=candidates)
             .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", "-pk")
         )
