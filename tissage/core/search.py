@@ -37,7 +37,7 @@ HITS_PER_GROUP = 10
 TEXT_SEARCH_CONFIG = "french_unaccent"
 # PostgreSQL ranks at most this many matches per kind: ranking recomputes each match's
 # vector, and a word found in thousands of rows would be ranked thousands of times.
-RANKED_CANDIDATES = 300
+RANKED_CANDIDATES = 100
 
 
 def search_normalise(text: str) -> str:
