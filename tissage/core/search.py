@@ -118,11 +118,12 @@ def matching[Model: models.Model](
             .filter(search_vector=query)
             .values("pk")[:RANKED_CANDIDATES]
         )
-        return (
+        ranked = (
             queryset.filter(pk__in=candidates)
             .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", "-pk")
         )
+        return cast("models.QuerySet[Model]", ranked)
     index = connection.ops.quote_name(search_index_table(model))
     return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
         select={"search_rank": f"-bm25({index})"},
