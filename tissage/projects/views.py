@@ -1,14 +1,17 @@
 import json
 from dataclasses import asdict
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +29,21 @@ from .models import Project, ProjectMembership
 
 PAGE_SIZE = 24
 HOME_PROJECTS = 6
+# How long the home page's parts are kept: a new action shows there within a minute.
+HOME_CACHE_SECONDS = 60
+
+
+def _home_parts(request: HttpRequest) -> dict[str, Any]:
+    """Each app's part of the home page (core.registry), rendered: its lists in its own
+    template, its points for the map (read as data), its counters."""
+    parts = home_parts()
+    points = [asdict(point) for part in parts for point in part.points]
+    return {
+        "now": [render_to_string(part.template, part.context, request=request) for part in parts],
+        "counters": [counter for part in parts for counter in part.counters],
+        "points": json.dumps(points),
+        "kinds": {point["kind"] for point in points},
+    }
 
 
 @require_GET
@@ -35,20 +53,17 @@ def home(request: HttpRequest) -> HttpResponse:
     projects = list(Project.objects.published().for_listing()[:HOME_PROJECTS])
     # Who runs the projects shown: taken from the projects themselves, no extra query.
     organisations = list({p.organisation_id: p.organisation for p in projects}.values())
-    # What one can do now, the map and the counters: each app's part (core.registry).
-    parts = home_parts()
-    points = [asdict(point) for part in parts for point in part.points]
-    # Each part's lists in its app's own template; the map reads the points as data.
-    now = [render_to_string(part.template, part.context, request=request) for part in parts]
+    # What one can do now, the map and the counters: the same for every visitor, kept a
+    # minute (in each language) in the cache the processes share, as the busiest page.
+    shown: dict[str, Any] = cache.get_or_set(
+        f"home-parts:{get_language()}", lambda: _home_parts(request), HOME_CACHE_SECONDS
+    ) or _home_parts(request)
     return render(
         request,
         "projects/home.html",
         {
             "identity": SiteIdentity.current(),
-            "now": now,
-            "counters": [counter for part in parts for counter in part.counters],
-            "points": json.dumps(points),
-            "kinds": {point["kind"] for point in points},
+            **shown,
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "projects": projects,

@@ -163,10 +163,27 @@ def count_queries(client) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_data(client, signed_in):
     if signed_in:
         client.force_login(UserFactory())
+    from django.core.cache import cache
+
     populate(1)
+    cache.clear()  # the parts are kept a minute: measure them computed
     small = count_queries(client)
     populate(3)
+    cache.clear()
     large = count_queries(client)
+    kept = count_queries(client)  # within the minute: the parts come from the cache
 
     assert small == large
     assert large <= 18
+    assert kept <= large - 8
+
+
+def test_the_parts_kept_a_minute_are_kept_in_each_language(client):
+    populate(1)
+
+    french = client.get("/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/").content.decode()
+
+    assert "Prochaines actions" in french
+    assert "Next actions" in english and "Prochaines actions" not in english
