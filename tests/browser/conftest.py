@@ -16,6 +16,7 @@ Written to pass on a cold first run of a loaded machine, every time (issue #10):
 
 from __future__ import annotations
 
+import datetime
 import fcntl
 import io
 import itertools
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import (
     Browser,
@@ -44,6 +46,8 @@ from playwright.sync_api import (
 )
 
 from tissage.accounts.models import User
+from tissage.actions.manage.services import RoleInput, action_create
+from tissage.actions.models import Action
 from tissage.collectives.collective import services as collective_services
 from tissage.collectives.models import Collective
 from tissage.core.management.commands.assets import assets_missing
@@ -494,4 +498,22 @@ def collective(world: World) -> Collective:
         admission=Collective.Admission.OPEN,
         archive_visibility=Collective.ArchiveVisibility.PUBLIC,
         hold_first_posts=False,
+    )
+
+
+@pytest.fixture
+def planting(world: World) -> Action:
+    """A published work-day of the world's project in ten days, with a meeting point and
+    12 places."""
+    starts_at = (timezone.now() + datetime.timedelta(days=10)).replace(hour=9, minute=0)
+    return action_create(
+        project=world.project,
+        title="Plantation d'une haie à Albon",
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=3),
+        roles=[RoleInput("Planter", 12)],
+        address="Chemin des Vergers, Albon",
+        longitude=5.05,
+        latitude=44.05,
+        status="published",
     )

@@ -5,7 +5,6 @@ the agenda folds its filters the same way. axe checks every page visited."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -13,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tissage.actions.manage.services import RoleInput, action_create
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.models import Campaign, Contribution
 from tissage.territories.models import Commune
@@ -189,19 +187,8 @@ def test_the_item_page_link_opens_the_map_centred_on_the_item(phone, visit, chec
     assert abs(marker_box["y"] + marker_box["height"] / 2 - centre_y) <= 2, (map_box, marker_box)
 
 
-def test_the_agenda_folds_its_filters_on_a_phone(phone, visit, world):
-    starts_at = (timezone.now() + datetime.timedelta(days=10)).replace(hour=9, minute=0)
-    action = action_create(
-        project=world.project,
-        title="Plantation d'une haie à Albon",
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=3),
-        roles=[RoleInput("Planter", 12)],
-        address="Chemin des Vergers, Albon",
-        longitude=5.05,
-        latitude=44.05,
-        status="published",
-    )
+def test_the_agenda_folds_its_filters_on_a_phone(phone, visit, planting):
+    action = planting
     page = phone()
     visit(page, reverse("actions:agenda") + f"?kind={action.kind}")
     toggle = page.locator(".filters-toggle")

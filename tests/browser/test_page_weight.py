@@ -6,16 +6,13 @@ they are the content (issue #13, acceptance)."""
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Response
 
-from tissage.actions.manage.services import RoleInput, action_create
 from tissage.inventories.contributions.services import PhotoInput, contribution_submit
 from tissage.inventories.models import Contribution
 from tissage.inventories.moderation.services import contribution_decide
@@ -30,7 +27,7 @@ NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
 
 
 @pytest.fixture
-def territory(world, campaign, collective) -> dict[str, str]:
+def territory(world, campaign, collective, planting) -> dict[str, str]:
     """One of each page an inhabitant meets, with some content, by name → path."""
     lavoir = campaign.categories.get(merimee_denomination="lavoir")
     items = []
@@ -49,18 +46,7 @@ def territory(world, campaign, collective) -> dict[str, str]:
             item=item, moderator=world.facilitator, status=Contribution.Status.VALIDATED
         )
         items.append(item)
-    starts_at = (timezone.now() + datetime.timedelta(days=10)).replace(hour=9, minute=0)
-    action = action_create(
-        project=world.project,
-        title="Plantation d'une haie à Albon",
-        starts_at=starts_at,
-        ends_at=starts_at + datetime.timedelta(hours=3),
-        roles=[RoleInput("Planter", 12)],
-        address="Chemin des Vergers, Albon",
-        longitude=5.05,
-        latitude=44.05,
-        status="published",
-    )
+    action = planting
     slug = campaign.slug
     return {
         "home": "/",
