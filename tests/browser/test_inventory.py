@@ -34,6 +34,22 @@ def photo_with_gps(path) -> str:
     return str(target)
 
 
+def fill_in_as_a_guest(phone, tmp_path) -> None:
+    """A guest fills the contribution form in its steps on a phone, up to Send; the photo
+    (with its GPS) is kept by the server as soon as it is chosen."""
+    phone.locator("#id_longitude").fill("5.05")
+    phone.locator("#id_latitude").fill("44.05")
+    next_step(phone)
+    phone.locator("#id_category").select_option(label="Lavoir")
+    phone.locator("#id_title").fill("Lavoir du Grand Pré")
+    next_step(phone)
+    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
+    expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
+    next_step(phone)
+    phone.locator("#id_guest_name").fill("Jeanne Martin")
+    phone.locator("#id_guest_email").fill("jeanne@example.org")
+
+
 def test_an_inhabitant_contributes_from_a_phone_and_sees_the_item_published(
     new_context, new_page, visit, check_page, sign_in_as, world, campaign, tmp_path
 ):
@@ -203,16 +219,7 @@ def test_the_send_button_says_the_form_is_on_its_way_and_takes_no_second_tap(
     phone = new_page(new_context(**PHONE))
     url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
     visit(phone, url)
-    phone.locator("#id_longitude").fill("5.05")
-    phone.locator("#id_latitude").fill("44.05")
-    next_step(phone)
-    phone.locator("#id_category").select_option(label="Lavoir")
-    phone.locator("#id_title").fill("Lavoir du Grand Pré")
-    next_step(phone)
-    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
-    next_step(phone)
-    phone.locator("#id_guest_name").fill("Jeanne Martin")
-    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    fill_in_as_a_guest(phone, tmp_path)
     check_page(phone)
     # The page as it is while a slow network carries the photos: the form's sending is
     # counted and stopped here, after the page's own handlers saw it.
@@ -385,17 +392,7 @@ def test_the_same_form_sent_twice_makes_one_item(
     phone = new_page(new_context(**PHONE_390))
     url = reverse("inventories:contribute", kwargs={"slug": campaign.slug})
     visit(phone, url)
-    phone.locator("#id_longitude").fill("5.05")
-    phone.locator("#id_latitude").fill("44.05")
-    next_step(phone)
-    phone.locator("#id_category").select_option(label="Lavoir")
-    phone.locator("#id_title").fill("Lavoir du Grand Pré")
-    next_step(phone)
-    phone.locator("#id_photos").set_input_files(photo_with_gps(tmp_path))
-    expect(phone.locator("#staged-photos .staged-name")).to_have_text("IMG_2041.jpg")
-    next_step(phone)
-    phone.locator("#id_guest_name").fill("Jeanne Martin")
-    phone.locator("#id_guest_email").fill("jeanne@example.org")
+    fill_in_as_a_guest(phone, tmp_path)
     check_page(phone)
 
     # The form's data sent twice at once, as a double tap on a slow network does.
