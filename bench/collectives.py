@@ -19,7 +19,6 @@ Writes JSON under bench/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -241,17 +240,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=180)
     args = parser.parse_args()
-    bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    report = {
-        "machine": bench.machine(),
-        "code": bench.code_version(),
-        "runs": [run_database(database, args, stamp) for database in databases],
-    }
-    target = bench.RESULTS / f"collectives-{stamp}.json"
-    target.write_text(json.dumps(report, indent=2))
-    bench.log(f"results written to {target}")
+    bench.run_each_database("collectives", args, run_database)
 
 
 if __name__ == "__main__":

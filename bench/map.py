@@ -10,11 +10,9 @@ as the page would send it. Prints p50/p95, payload size and the ratio of p95 to 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -103,17 +101,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
     args = parser.parse_args()
-    bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    report = {
-        "machine": bench.machine(),
-        "code": bench.code_version(),
-        "runs": [run_database(database, args, stamp) for database in databases],
-    }
-    path = bench.RESULTS / f"map-{stamp}.json"
-    path.write_text(json.dumps(report, indent=2, default=str))
-    bench.log(f"results written to {path}")
+    bench.run_each_database("map", args, run_database)
 
 
 if __name__ == "__main__":

@@ -508,5 +508,22 @@ def main() -> None:
     log(f"results written to {path.relative_to(ROOT)}")
 
 
+def run_each_database(kind: str, args: Any, run_database: Any) -> None:
+    """The `main` of the benches beside this one: `run_database(database, args, stamp)`
+    on each database asked (`--database`), the machine and the code with them, written
+    to `results/<kind>-<stamp>.json`."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    report = {
+        "machine": machine(),
+        "code": code_version(),
+        "runs": [run_database(database, args, stamp) for database in databases],
+    }
+    target = RESULTS / f"{kind}-{stamp}.json"
+    target.write_text(json.dumps(report, indent=2, default=str))
+    log(f"results written to {target}")
+
+
 if __name__ == "__main__":
     main()

@@ -12,10 +12,8 @@ ratio to `/healthz/`; writes JSON under bench/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -94,17 +92,7 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the database of the previous run"
     )
     args = parser.parse_args()
-    bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    report = {
-        "machine": bench.machine(),
-        "code": bench.code_version(),
-        "runs": [run_database(database, args, stamp) for database in databases],
-    }
-    path = bench.RESULTS / f"search-{stamp}.json"
-    path.write_text(json.dumps(report, indent=2, default=str))
-    bench.log(f"results written to {path}")
+    bench.run_each_database("search", args, run_database)
 
 
 if __name__ == "__main__":
