@@ -19,6 +19,8 @@ urlpatterns = [
     path("collectifs/", include("tissage.collectives.urls")),
     path("compte/", include("tissage.accounts.urls")),
     path("communes/", include("tissage.territories.urls")),
+    path("notifications/", include("tissage.engagement.urls")),
+    path("tableau-de-bord/", include("tissage.dashboard.urls")),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.
     path(

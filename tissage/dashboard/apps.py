@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from tissage.core import registry
+
+
+class DashboardConfig(registry.TissageAppConfig):
+    name = "tissage.dashboard"
+    verbose_name = _("Dashboard")

@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from tissage.core import registry
+
+
+class EngagementConfig(registry.TissageAppConfig):
+    name = "tissage.engagement"
+    verbose_name = _("Follows and notifications")
