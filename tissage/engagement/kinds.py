@@ -10,6 +10,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+# What each kind's `params` hold (plain JSON: text, ISO dates) and whom it reaches:
+#   action_new            title, starts_at (ISO), commune; project          → project, commune
+#   news_post             title, project; news post                         → project
+#   initiative_new        title, collective                                  → collective
+#   campaign_milestone    campaign, count (published items)                  → campaign
+#   contribution_decided  title, campaign, status (published | needs_information |
+#                         refused), reason                                   → its author
+#   reply                 author_name, subject (thread or initiative title)  → whom it answers
+#   place_freed           title, starts_at (ISO)                             → the waiting list
 class Kind(models.TextChoices):
     ACTION_NEW = "action_new", _("A new action in what I follow")
     NEWS_POST = "news_post", _("A project I follow posts news")
