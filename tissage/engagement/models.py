@@ -67,13 +67,17 @@ class Event(models.Model):
     `params` hold what the text needs (names, dates as text), rendered in each
     recipient's language by the kind's template `engagement/kinds/<kind>.txt`; `url`
     is the path of the page it is about. `targets` are the followed things it concerns,
-    as [content type id, id] pairs; `direct` the ids of people it concerns themselves."""
+    as [content type id, id] pairs; `direct` the ids of people it concerns themselves;
+    `emailed` the ids of people the app already emailed about it (a promotion from the
+    waiting list, a moderation decision): their notification is on the site, never
+    emailed a second time, at once or in a digest."""
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     url = models.CharField(max_length=500)
     params = models.JSONField(default=dict)
     targets = models.JSONField(default=list)
     direct = models.JSONField(default=list)
+    emailed = models.JSONField(default=list)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -67,9 +67,11 @@ def notify(
     targets: Iterable[models.Model] = (),
     users: Iterable[Any] = (),
     actor: Any = None,
+    emailed: Iterable[Any] = (),
 ) -> Event:
     """Something happened: the followers of any of `targets` and the people in `users`
-    (whom it concerns themselves) are notified, never `actor` (who did it).
+    (whom it concerns themselves) are notified, never `actor` (who did it). Those in
+    `emailed` were already emailed about it by the calling app: no second email.
 
     `url` is the path of the page it is about; `params` what the kind's text needs, as
     plain JSON values (names, dates already as ISO text). The fan-out runs in the worker
@@ -82,6 +84,7 @@ def notify(
         params=params,
         targets=[[ContentType.objects.get_for_model(target).pk, target.pk] for target in targets],
         direct=sorted({user.pk for user in users if user is not None}),
+        emailed=sorted({user.pk for user in emailed if user is not None}),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     transaction.on_commit(lambda: event_fan_out.enqueue(event.pk))
@@ -120,6 +123,7 @@ def event_fan_out_now(event: Event) -> int:
     second copy), then email at once those who want it so. Returns how many were added."""
     user_ids = recipients(event)
     deliveries = _deliveries(event.kind, user_ids)
+    already = set(event.emailed)
     rows = [
         Notification(
             user_id=user_id,
@@ -127,6 +131,7 @@ def event_fan_out_now(event: Event) -> int:
             kind=event.kind,
             delivery=deliveries[user_id],
             created_at=event.created_at,
+            emailed_at=event.created_at if user_id in already else None,
         )
         for user_id in user_ids
     ]
