@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django.template.loader import render_to_string
 
 from .models import Event
+
+# Params that hold a moment as ISO text (JSON has no dates): the templates receive them
+# as datetimes, shown with Django's date filters in the reader's language and time zone.
+MOMENTS = ("starts_at",)
+
+
+def _context(params: dict[str, Any]) -> dict[str, Any]:
+    context = dict(params)
+    for name in MOMENTS:
+        value = context.get(name)
+        if isinstance(value, str):
+            try:
+                context[name] = datetime.datetime.fromisoformat(value)
+            except ValueError:
+                context[name] = None  # the template then says it without a date
+    return context
 
 
 def event_text(event: Event) -> str:
     """One sentence saying what happened, rendered from the kind's template
     `engagement/kinds/<kind>.txt` with the event's `params` in the active language."""
     return " ".join(
-        render_to_string(f"engagement/kinds/{event.kind}.txt", dict(event.params)).split()
+        render_to_string(f"engagement/kinds/{event.kind}.txt", _context(event.params)).split()
     )
