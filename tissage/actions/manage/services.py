@@ -8,13 +8,14 @@ locks the action's row. Emails to registrants leave once the transaction is comm
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +25,56 @@ from tissage.actions.models import Action, ActionSeries, Registration, Role
 from tissage.actions.registration import services
 from tissage.actions.registration.queries import live_registrations
 from tissage.core.slugs import unique_slug
+from tissage.engagement.kinds import Kind
+from tissage.engagement.services import notify
 from tissage.projects.models import Project
 
 from . import emails
+
+# Apps built on this one may have more followers hear of a new action than those of its
+# project and commune: a collective's followers hear of its meetings (actions of the
+# collective's project). Each registers its rule once, from its AppConfig.ready()
+# (collectives/apps.py), so that this app never imports them.
+AnnouncedToRule = Callable[[Action], Iterable[models.Model]]
+_announced_to_rules: list[AnnouncedToRule] = []
+
+
+def announced_to_rule_register(rule: AnnouncedToRule) -> None:
+    """Add a rule `(action) -> followed things` whose followers hear of a new action."""
+    if rule not in _announced_to_rules:
+        _announced_to_rules.append(rule)
+
+
+def action_announce(action: Action, *, actor: User | None = None) -> bool:
+    """Tell the followers of its project, of its commune (and of what the registered
+    rules add) that a new action is published. Only a published action of a project
+    everyone sees, not begun yet: a draft, or an action of a draft project, is seen by
+    its team only. Returns whether it was announced."""
+    project = action.project
+    if (
+        action.status != Action.Status.PUBLISHED
+        or project.status == Project.Status.DRAFT
+        or action.starts_at <= timezone.now()
+    ):
+        return False
+    targets: list[models.Model] = [project]
+    if action.commune is not None:
+        targets.append(action.commune)
+    for rule in _announced_to_rules:
+        targets.extend(rule(action))
+    notify(
+        kind=Kind.ACTION_NEW,
+        url=reverse("actions:detail", args=[action.slug]),
+        params={
+            "title": action.title,
+            "starts_at": action.starts_at.isoformat(),
+            "commune": action.commune.name if action.commune is not None else "",
+            "project": project.title,
+        },
+        targets=targets,
+        actor=actor,
+    )
+    return True
 
 
 def _action_slug(title: str) -> str:
@@ -51,9 +99,12 @@ def action_create(
     ends_at: datetime.datetime,
     roles: Sequence[RoleInput] = (),
     series: ActionSeries | None = None,
+    creator: User | None = None,
     **fields: Any,
 ) -> Action:
-    """An action and its roles (one role “participant” when none is given)."""
+    """An action and its roles (one role “participant” when none is given). Published,
+    it is announced to the followers (`action_announce`; a series once, by
+    `series_create`); `creator` is not told of their own action."""
     action = Action(
         project=project,
         title=title,
@@ -67,6 +118,8 @@ def action_create(
     action.save()
     for position, role in enumerate(roles or [RoleInput(_("participant"), 20)]):
         Role.objects.create(action=action, name=role.name, places=role.places, position=position)
+    if series is None:
+        action_announce(action, actor=creator)
     return action
 
 
@@ -80,19 +133,22 @@ def series_create(
     count: int,
     every: datetime.timedelta = datetime.timedelta(weeks=1),
     roles: Sequence[RoleInput] = (),
+    creator: User | None = None,
     **fields: Any,
 ) -> ActionSeries:
-    """`count` actions, one every `every`, in one go (e.g. six Saturday mornings).
+    """`count` actions, one every `every`, in one go (e.g. six Saturday mornings),
+    announced once to the followers, with the first date.
 
     Dates follow the local clock: 9:00 stays 9:00 across a daylight-saving change."""
     if not 1 <= count <= 52:
         raise ValidationError(_("A series has between 1 and 52 dates."))
     series = ActionSeries.objects.create(project=project, title=title)
     local_first = timezone.localtime(first_starts_at)
+    first = None
     for number in range(count):
         naive = local_first.replace(tzinfo=None) + every * number
         starts_at = timezone.make_aware(naive)
-        action_create(
+        action = action_create(
             project=project,
             title=title,
             starts_at=starts_at,
@@ -101,6 +157,9 @@ def series_create(
             series=series,
             **fields,
         )
+        first = first or action
+    if first is not None:
+        action_announce(first, actor=creator)
     return series
 
 
@@ -202,11 +261,12 @@ def action_update(
     Dates (start, end, registration window) and roles change on this action only; the
     other fields on every action of the scope. Registrants of an action whose date,
     time or place changed get an email; places added (to a role or overall) let the
-    waiting list in. Returns the actions that changed.
+    waiting list in. A draft that becomes published is announced to the followers (the
+    first such date of a series only). Returns the actions that changed.
     Raises ValidationError (nothing saved) when a change is not possible, e.g. an
     overall capacity below the places already taken on one of the dates."""
-    del editor  # who edited is not recorded yet; kept for the audit trail to come
     changed_actions = []
+    published = []
     for target in _targets(action, scope):
         own = target.pk == action.pk
         fields = {
@@ -217,6 +277,11 @@ def action_update(
         if "capacity" in fields:
             _check_capacity(target, fields["capacity"])
         if fields:
+            if (
+                fields.get("status") == Action.Status.PUBLISHED
+                and target.status == Action.Status.DRAFT
+            ):
+                published.append(target)
             for name, value in fields.items():
                 setattr(target, name, value)
             if "starts_at" in fields and target.reminder_sent_at is not None:
@@ -233,6 +298,11 @@ def action_update(
         if roles_changed or fields.keys() & PLACES_FIELDS:
             # More places, in a role or overall: the waiting list moves up.
             services.waiting_list_promote(target, base_url=base_url)
+    # Only a draft's first publication: an action published again after a cancellation
+    # is no news, and its registrants were written to.
+    for target in sorted(published, key=lambda a: (a.starts_at, a.pk)):
+        if action_announce(target, actor=editor):
+            break
     return changed_actions
 
 

@@ -45,6 +45,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
                     count=data["repeat_weeks"],
                     every=datetime.timedelta(weeks=1),
                     roles=roles,
+                    creator=signed_in_user(request),
                     **fields,
                 )
                 first = series.actions.order_by("starts_at").first()
@@ -64,6 +65,7 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
                 starts_at=starts_at,
                 ends_at=ends_at,
                 roles=roles,
+                creator=signed_in_user(request),
                 **fields,
             )
         except ValidationError as error:

@@ -17,12 +17,15 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
 from tissage.core.emails import email_send, site_url
+from tissage.engagement.kinds import Kind
+from tissage.engagement.services import notify
 
 from . import emails
 from .queries import live_registrations
@@ -173,7 +176,8 @@ def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]
     if action.starts_at <= timezone.now():
         return []
     promoted = []
-    for waiting in Registration.objects.filter(action=action).waiting().select_related("role"):
+    waiting_list = Registration.objects.filter(action=action).waiting()
+    for waiting in waiting_list.select_related("role", "user"):
         if _fits(action, waiting.role, waiting.seats):
             waiting.status = Registration.Status.CONFIRMED
             waiting.promoted_at = timezone.now()
@@ -183,7 +187,26 @@ def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]
         transaction.on_commit(
             partial(emails.promotion_send, registration=person, base_url=base_url)
         )
+    _place_freed_notify(action, promoted)
     return promoted
+
+
+def _place_freed_notify(action: Action, promoted: list[Registration]) -> None:
+    """The promoted people with an account find it among their notifications too; the
+    promotion email told them already (`emails.promotion_send`), so it is not emailed
+    again. Guests have the email only."""
+    users = [person.user for person in promoted if person.user_id is not None]
+    if not users:
+        return
+    notify(
+        kind=Kind.PLACE_FREED,
+        url=reverse("actions:detail", args=[action.slug]),
+        params={"title": action.title, "starts_at": action.starts_at.isoformat()},
+        users=users,
+        emailed=[
+            person.user for person in promoted if person.user_id is not None and person.has_email
+        ],
+    )
 
 
 # People registered by a facilitator without an address get a unique placeholder, easy
@@ -284,6 +307,7 @@ def registration_promote(*, registration: Registration, base_url: str) -> Regist
     transaction.on_commit(
         partial(emails.promotion_send, registration=registration, base_url=base_url)
     )
+    _place_freed_notify(action, [registration])
     return registration
 
 
