@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from tissage.accounts.models import User
 from tissage.core.emails import team_member_welcome
 from tissage.core.slugs import unique_slug
+from tissage.engagement.kinds import Kind
+from tissage.engagement.services import notify
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
@@ -93,8 +97,34 @@ def project_member_change_role(*, membership: ProjectMembership, role: str) -> N
     membership.save(update_fields=["role"])
 
 
-def news_post_publish(*, project: Project, author: User | None, title: str, body: str) -> NewsPost:
-    post = NewsPost(project=project, author=author, title=title, body=body)
+@transaction.atomic
+def news_post_publish(
+    *,
+    project: Project,
+    author: User | None,
+    title: str,
+    body: str,
+    image: File | None = None,
+    image_alt: str = "",
+) -> NewsPost:
+    """Publish a news post; the project's followers hear of it (unless the project is a
+    draft, which only its team sees)."""
+    post = NewsPost(
+        project=project,
+        author=author,
+        title=title,
+        body=body,
+        image=image or "",
+        image_alt=image_alt,
+    )
     post.full_clean()
     post.save()
+    if project.status != Project.Status.DRAFT:
+        notify(
+            kind=Kind.NEWS_POST,
+            url=reverse("projects:news", args=[project.slug]),
+            params={"title": post.title, "project": project.title},
+            targets=[project],
+            actor=author,
+        )
     return post

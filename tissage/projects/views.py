@@ -211,10 +211,14 @@ def news_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_edited_project(request, slug)
     form = NewsPostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        post = form.save(commit=False)
-        post.project = project
-        post.author = signed_in_user(request)
-        post.save()
+        services.news_post_publish(
+            project=project,
+            author=signed_in_user(request),
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            image=form.cleaned_data["image"],
+            image_alt=form.cleaned_data["image_alt"],
+        )
         messages.success(request, _("The news is published."))
         return redirect(project)
     return render(request, "projects/news_form.html", {"form": form, "project": project})
