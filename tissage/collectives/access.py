@@ -88,6 +88,22 @@ def collectives_readable_by(user: AnyUser) -> QuerySet[Collective]:
     return Collective.objects.filter(public | member).distinct()
 
 
+def readers_among(collective: Collective, users: QuerySet[User]) -> QuerySet[User]:
+    """Of `users`, those who may read the collective's discussions, wiki and initiatives:
+    the rule of `collective_rights(...).can_read` over many people (what notifications
+    may tell them)."""
+    if collective.archive_visibility == Collective.ArchiveVisibility.PUBLIC:
+        return users
+    return users.filter(
+        Q(
+            collective_memberships__collective=collective,
+            collective_memberships__status=CollectiveMembership.Status.ACTIVE,
+        )
+        | Q(organisation_memberships__organisation_id=collective.organisation_id)
+        | Q(is_superuser=True)
+    ).distinct()
+
+
 def can_create_collective(user: AnyUser, organisation: Organisation) -> bool:
     """The organisation's staff create its collectives."""
     return is_organisation_staff(user, organisation)

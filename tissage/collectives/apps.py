@@ -19,7 +19,11 @@ class CollectivesConfig(registry.TissageAppConfig):
         # A collective's coordinators run its meetings (actions of its project) without
         # being in the project's team: told to the actions app, which never imports us.
         from tissage.actions.access import meeting_managers_rule_register
+        from tissage.actions.manage.services import announced_to_rule_register
 
         from .access import coordinates_meetings_of
+        from .notifications import meetings_announced_to
 
         meeting_managers_rule_register(coordinates_meetings_of)
+        # A new meeting is news for the collective's followers too.
+        announced_to_rule_register(meetings_announced_to)

@@ -177,7 +177,8 @@ def meeting_create(
     base_url: str,
 ) -> Action:
     """A meeting (an action of kind "meeting" of the collective's project), announced on
-    the list."""
+    the list, and to the collective's followers (`meetings_announced_to`, registered with
+    the actions app)."""
     if collective.project is None:
         collective.project = meetings_project(collective=collective, creator=None)
         collective.save(update_fields=["project", "updated_at"])
@@ -191,6 +192,7 @@ def meeting_create(
         roles=[RoleInput(_("Participant"), places)],
         address=address,
         commune=commune,
+        creator=author,
     )
     when = _when(starts_at, ends_at)
     place = f"{address} ({commune.name})" if commune else address

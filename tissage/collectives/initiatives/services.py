@@ -23,6 +23,7 @@ from tissage.territories.models import Commune
 
 from ..lists import services
 from ..models import Collective, CollectiveMembership, Initiative, InitiativeMember
+from ..notifications import initiative_announce
 
 SUMMARY_MAX = 280
 _SPACES = re.compile(r"\s+")
@@ -65,7 +66,8 @@ def initiative_propose(
     initiative_url_base: str = "",
 ) -> Initiative:
     """Propose an initiative: the proposer is its first member, and its own discussion
-    starts on the list (emailed to the members, so they learn of it by mail).
+    starts on the list (emailed to the members, so they learn of it by mail); the
+    collective's followers are notified.
 
     `initiative_url_base` is the platform's address (`site_url`), for the link in the
     email."""
@@ -91,6 +93,7 @@ def initiative_propose(
     )
     initiative.thread_id = message.thread_id
     initiative.save(update_fields=["thread"])
+    initiative_announce(initiative=initiative, message=message)
     return initiative
 
 

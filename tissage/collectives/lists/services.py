@@ -2,7 +2,8 @@
 the message comes from the website or by email, and for moderating it.
 
 A published message updates its thread's counters and is handed to `mail.outbound` (after
-the commit) to be emailed to the members who receive every message.
+the commit) to be emailed to the members who receive every message; a reply notifies
+whom it answers (`notifications.reply_notify`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from tissage.accounts.models import User
 
 from ..models import Collective, CollectiveMembership, InboundMail, Message, Report, Thread
+from ..notifications import reply_notify
 from .attachments import PreparedAttachment, attachments_store
 from .emails import held_notify
 from .mail import outbound
@@ -52,6 +54,7 @@ def _publish(message: Message, *, notify: bool = True) -> None:
     )
     if notify:
         transaction.on_commit(lambda: outbound.message_published(message.pk))
+        reply_notify(message)
 
 
 def _create(
