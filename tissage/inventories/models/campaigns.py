@@ -74,6 +74,9 @@ class Campaign(models.Model):
         blank=True,
         help_text=_("For people who cannot see the picture."),
     )
+    # The highest milestone of published items announced to the followers
+    # (`campaigns.milestones`): each is announced once, whatever the items do later.
+    milestone_reached = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()

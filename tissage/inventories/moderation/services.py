@@ -25,14 +25,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
 from tissage.core.photos import photo_files_delete_on_commit
+from tissage.engagement import services as engagement
+from tissage.engagement.kinds import Kind
 from tissage.territories.models import Commune
 
+from ..campaigns.milestones import campaign_milestone_announce
 from ..contributions.services import ContributionRefused
 from ..models import Campaign, Category, Contribution, ContributionEvent, Photo
 from . import emails
@@ -67,7 +71,9 @@ def contribution_decide(
     """Move an item to a new status, with the moderator's message kept in its history.
 
     Rejecting and asking for more information need a message: the contributor is owed
-    an explanation.
+    an explanation. With `notify`, the contributor is emailed and, with an account,
+    notified on the site; publishing an item may reach a milestone of its campaign
+    (`campaigns.milestones`).
     """
     item = Contribution.objects.select_for_update().get(pk=item.pk)
     allowed = MODERATION_TRANSITIONS.get(Contribution.Status(item.status), set())
@@ -105,7 +111,39 @@ def contribution_decide(
     # The contributor hears of each decision, with the moderator's words.
     if notify:
         emails.decision_send(item=item, event=event, base_url=base_url or site_url())
+        _decision_notify(item=item, moderator=moderator, message=message)
+    if status == Contribution.Status.VALIDATED and previous != status:
+        campaign_milestone_announce(campaign=item.campaign)
     return event
+
+
+# The decisions a contributor is notified of, as `contribution_decided` names them.
+DECISIONS_NOTIFIED: dict[str, str] = {
+    Contribution.Status.VALIDATED: "published",
+    Contribution.Status.NEEDS_INFO: "needs_information",
+    Contribution.Status.REJECTED: "refused",
+}
+
+
+def _decision_notify(*, item: Contribution, moderator: User, message: str) -> None:
+    """The contributor's notification of the decision, if they have an account (a guest
+    has the email only). `decision_send` has emailed them already: on the site only."""
+    decision = DECISIONS_NOTIFIED.get(item.status)
+    if decision is None or item.contributor is None:
+        return
+    engagement.notify(
+        kind=Kind.CONTRIBUTION_DECIDED,
+        url=reverse("inventories:item", kwargs={"slug": item.campaign.slug, "pk": item.pk}),
+        params={
+            "title": item.title,
+            "campaign": item.campaign.title,
+            "status": decision,
+            "reason": message.strip(),
+        },
+        users=[item.contributor],
+        actor=moderator,
+        emailed=[item.contributor],
+    )
 
 
 # --- Decisions in bulk ----------------------------------------------------------------

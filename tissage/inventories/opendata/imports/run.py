@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 
+from ...campaigns.milestones import campaign_milestone_announce
 from ...models import Campaign, Category, Contribution, ContributionEvent, InventoryImport
 from .check import (
     IMPORT_STATUSES,
@@ -167,4 +168,7 @@ def _import_run(*, imp: InventoryImport, user: User | None) -> int:
     imp.imported_count = len(items)
     imp.imported_at = now
     imp.save(update_fields=["report", "status", "imported_count", "imported_at"])
+    if validated and items:
+        # Many items at once: one announcement, the highest milestone crossed.
+        campaign_milestone_announce(campaign=campaign)
     return len(items)
