@@ -75,7 +75,9 @@ def reply_notify(message: Message) -> None:
     if not answered:
         return
     collective = thread.collective
-    users = readers_among(collective, User.objects.filter(pk__in=answered).only("pk"))
+    users = list(readers_among(collective, User.objects.filter(pk__in=answered).only("pk")))
+    if not users:
+        return
     notify(
         kind=Kind.REPLY,
         url=message.get_absolute_url(),
