@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.workspace, name="workspace"),
+    path("lien/", views.workspace_link, name="workspace_link"),
 ]

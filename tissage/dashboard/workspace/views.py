@@ -1,4 +1,5 @@
-"""The staff workspace: everything that waits for the person, across modules."""
+"""The staff workspace: everything that waits for the person, across modules; and the
+header's link, as a fragment for HTMX."""
 
 from __future__ import annotations
 
@@ -10,18 +11,29 @@ from tissage.accounts.access import signed_in_user
 from tissage.core.access import require
 from tissage.core.registry import workspace_items
 
-from .access import is_staff_anywhere
-from .queries import total_remember, work_groups
+from .queries import header_state_fresh, staff_remember, total_remember, work_groups
 
 
 @require_GET
 def workspace(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    require(request, is_staff_anywhere(user))
+    require(request, staff_remember(user))
     items = workspace_items(user)
     total = total_remember(user, items)
     return render(
         request,
         "dashboard/workspace/workspace.html",
         {"groups": work_groups(items), "total": total},
+    )
+
+
+@require_GET
+def workspace_link(request: HttpRequest) -> HttpResponse:
+    """The header's `<li>` with the count read now (nothing for anyone without a staff
+    role): asked for by a page whose cache lacked it."""
+    state = header_state_fresh(request.user)
+    return render(
+        request,
+        "dashboard/workspace/_header_link.html",
+        {"workspace": {"state": state}, "fragment": True},
     )
