@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from tissage.accounts.models import User
-from tissage.projects.access import project_rights
+from tissage.projects.access import project_rights, projects_run_by
 from tissage.projects.models import Project
 
-from .models import Action
+from .models import Action, ActionQuerySet
 
 AnyUser = User | AnonymousUser
 MeetingManagersRule = Callable[[AnyUser, Project], bool]
@@ -55,6 +55,13 @@ def action_rights(user: AnyUser, action: Action) -> ActionRights:
         can_register=visible and action.registration_is_open(),
         can_manage=manage,
     )
+
+
+def actions_managed_by(user: AnyUser) -> ActionQuerySet:
+    """Actions of the projects this person runs: `action_rights(...).can_manage` over many
+    actions, for their team. (Collective coordinators also manage their meetings, a rule
+    told per project; lists over many actions leave it to the collective's own pages.)"""
+    return Action.objects.filter(project__in=projects_run_by(user))
 
 
 # --- Facilitators' pages (manage/, and the registrants' list in registration/) ---

@@ -9,4 +9,5 @@ class ActionsConfig(registry.TissageAppConfig):
     personal_data = "tissage.actions.personal_data"
     search = ("tissage.actions.search.actions_search",)
     my_space = "tissage.actions.registration.queries.my_space"
+    workspace = "tissage.actions.workspace.workspace"
     home = "tissage.actions.agenda.home.home_part"

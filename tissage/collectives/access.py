@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
-from tissage.organisations.models import Organisation
+from tissage.organisations.models import Organisation, OrganisationMembership
 from tissage.projects.models import Project
 
 from .models import Collective, CollectiveMembership, Initiative, Message
@@ -102,6 +102,23 @@ def readers_among(collective: Collective, users: QuerySet[User]) -> QuerySet[Use
         | Q(organisation_memberships__organisation_id=collective.organisation_id)
         | Q(is_superuser=True)
     ).distinct()
+
+
+def collectives_moderated_by(user: AnyUser) -> QuerySet[Collective]:
+    """Collectives this person moderates: `collective_rights(...).can_moderate` over many
+    collectives (active coordinators, the organisation's staff, superusers). Subqueries,
+    not joins: no collective comes twice."""
+    if not user.is_authenticated:
+        return Collective.objects.none()
+    if user.is_superuser:
+        return Collective.objects.all()
+    coordinated = CollectiveMembership.objects.filter(
+        user=user,
+        role=CollectiveMembership.Role.COORDINATOR,
+        status=CollectiveMembership.Status.ACTIVE,
+    ).values("collective")
+    staffed = OrganisationMembership.objects.filter(user=user).values("organisation")
+    return Collective.objects.filter(Q(pk__in=coordinated) | Q(organisation__in=staffed))
 
 
 def can_create_collective(user: AnyUser, organisation: Organisation) -> bool:

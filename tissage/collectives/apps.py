@@ -13,6 +13,7 @@ class CollectivesConfig(registry.TissageAppConfig):
         "tissage.collectives.search.wiki_search",
     )
     my_space = "tissage.collectives.membership.queries.my_space"
+    workspace = "tissage.collectives.workspace.workspace"
     home = "tissage.collectives.collective.home.home_part"
 
     def ready(self) -> None:

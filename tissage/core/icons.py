@@ -16,6 +16,7 @@ ICONS = (
     "clock",
     "compass",
     "house",
+    "list-checks",
     "log-in",
     "map-pin",
     "search",

@@ -16,6 +16,11 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   what one can do now, its points on the territory's map, its impact counters.
 - `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
   site search (`core.search`): what this visitor may see that matches the words.
+- `workspace`: a function `(user) -> list[WorkItem]`, the app's part of the staff
+  workspace ("À traiter", dashboard): what waits for this person in the objects they
+  run, decided by the app's own `access.py`. Each reads in a constant number of queries
+  whatever the data (grouped aggregates), and returns nothing to a person with no staff
+  role in the app.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -40,6 +45,7 @@ class TissageAppConfig(AppConfig):
     my_space: str | None = None
     home: str | None = None
     search: tuple[str, ...] = ()
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,21 @@ class HomePart:
     counters: tuple[HomeCounter, ...] = ()
 
 
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the staff workspace: `count` things wait at `url` (the page where
+    they are dealt with). `label` is already translated, in the plural `count` asks for,
+    and names what it is about ("3 contributions to moderate in …"); `group` is the
+    module's heading ("Inventories"); `detail` adds short lines (a fill rate, the roles
+    not full). The header's total is the sum of the counts."""
+
+    label: str
+    count: int
+    url: str
+    group: str
+    detail: tuple[str, ...] = ()
+
+
 def _tissage_configs() -> list[TissageAppConfig]:
     return [config for config in apps.get_app_configs() if isinstance(config, TissageAppConfig)]
 
@@ -127,6 +148,16 @@ def home_parts() -> list[HomePart]:
 def search_calls() -> list[Callable[..., Any]]:
     """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
     return [import_string(path) for config in _tissage_configs() for path in config.search]
+
+
+def workspace_items(user: Any) -> list[WorkItem]:
+    """Every app's part of the person's workspace, in INSTALLED_APPS order."""
+    return [
+        item
+        for config in _tissage_configs()
+        if config.workspace
+        for item in import_string(config.workspace)(user)
+    ]
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

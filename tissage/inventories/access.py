@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from tissage.accounts.models import User
-from tissage.projects.access import project_rights
+from tissage.projects.access import project_rights, projects_run_by
 from tissage.projects.models import Project
 
 from .models import Campaign, Contribution
@@ -46,6 +47,12 @@ def campaign_rights(user: AnyUser, campaign: Campaign) -> CampaignRights:
         can_moderate=rights.can_edit,
         can_manage=rights.can_edit,
     )
+
+
+def campaigns_moderated_by(user: AnyUser) -> QuerySet[Campaign]:
+    """Campaigns this person moderates: `campaign_rights(...).can_moderate` over many
+    campaigns (those of the projects they run)."""
+    return Campaign.objects.filter(project__in=projects_run_by(user))
 
 
 def campaign_creation_rights(user: AnyUser, project: Project) -> tuple[bool, bool]:

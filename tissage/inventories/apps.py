@@ -10,6 +10,7 @@ class InventoriesConfig(registry.TissageAppConfig):
     search = ("tissage.inventories.search.items_search",)
     address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)
     my_space = "tissage.inventories.contributions.queries.my_space"
+    workspace = "tissage.inventories.workspace.workspace"
     home = "tissage.inventories.map.home.home_part"
     purges = (
         "tissage.inventories.contributions.services.unconfirmed_contributions_purge",

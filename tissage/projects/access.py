@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
+from tissage.organisations.models import OrganisationMembership
 
 from .models import Project, ProjectMembership, ProjectQuerySet
 
@@ -42,6 +44,22 @@ class ProjectRights:
     can_edit: bool
     can_join: bool
     can_leave: bool
+
+
+def projects_run_by(user: AnyUser) -> ProjectQuerySet:
+    """Projects this person runs: the rule of `project_rights(...).can_edit` over many
+    projects (their facilitators, the staff of their organisation, superusers). Written
+    with subqueries, not joins, so that it never repeats a project: counts grouped over
+    it stay right (the staff workspace)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    facilitated = ProjectMembership.objects.filter(
+        user=user, role=ProjectMembership.Role.FACILITATOR
+    ).values("project")
+    staffed = OrganisationMembership.objects.filter(user=user).values("organisation")
+    return Project.objects.filter(Q(pk__in=facilitated) | Q(organisation__in=staffed))
 
 
 def project_rights(user: AnyUser, project: Project) -> ProjectRights:

@@ -3,7 +3,11 @@ facilitator's filters, who was invited already."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils import translation
 
 from tissage.actions.models import Action, VolunteerInvitation, VolunteerProfile
 from tissage.territories.models import Commune
@@ -34,6 +38,35 @@ def matching(
         for profile in profiles
         if (not wanted or wanted in {s.casefold() for s in profile.skills})
         and (commune is None or any(c.pk == commune.pk for c in profile.communes.all()))
+    ]
+
+
+def skill_names(skill: str) -> set[str]:
+    """The ways a skill may be written, lower-cased: its key and, for the common ones,
+    its label in every language of the site ("trailer", "remorque")."""
+    names = {skill.casefold()}
+    if skill in VolunteerProfile.Skill.values:
+        label = VolunteerProfile.Skill(skill).label
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                names.add(str(label).casefold())
+    return names
+
+
+def matching_roles(
+    profiles: Sequence[VolunteerProfile], *, roles: Sequence[str], commune: Commune | None
+) -> list[VolunteerProfile]:
+    """Those who can reach the commune (as `matching`, the list's default) and offer a
+    skill that a role names, as a whole word ("remorque" in "Conducteur avec remorque")."""
+    wanted = " | ".join(role.casefold() for role in roles)
+    return [
+        profile
+        for profile in matching(profiles, skill="", commune=commune)
+        if any(
+            re.search(rf"\b{re.escape(name)}\b", wanted)
+            for skill in profile.skills
+            for name in skill_names(skill)
+        )
     ]
 
 
