@@ -16,6 +16,12 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   what one can do now, its points on the territory's map, its impact counters.
 - `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
   site search (`core.search`): what this visitor may see that matches the words.
+- `followables`: what people may follow in the app (engagement's follow button), a kind
+  slug ("project", "campaign", "collective", "commune") → a function
+  `(user, pk) -> model instance` that fetches the thing and raises `Http404` when the
+  person may not see it (the app's lookups and access decide, as for its pages). The
+  slug is the one in the button's URL (`/notifications/suivre/<kind>/<pk>/`); two apps
+  never declare the same one.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -23,7 +29,7 @@ nothing else changes. Apps are asked in `INSTALLED_APPS` order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
@@ -40,6 +46,7 @@ class TissageAppConfig(AppConfig):
     my_space: str | None = None
     home: str | None = None
     search: tuple[str, ...] = ()
+    followables: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,17 @@ def home_parts() -> list[HomePart]:
 def search_calls() -> list[Callable[..., Any]]:
     """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
     return [import_string(path) for config in _tissage_configs() for path in config.search]
+
+
+def followables() -> dict[str, Callable[[Any, int], Any]]:
+    """Every app's followable kinds: slug → `(user, pk) -> instance` (404 when hidden)."""
+    found: dict[str, Callable[[Any, int], Any]] = {}
+    for config in _tissage_configs():
+        for kind, path in config.followables.items():
+            if kind in found:
+                raise ValueError(f"Two apps declare the followable kind {kind!r}.")
+            found[kind] = import_string(path)
+    return found
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:
