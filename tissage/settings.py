@@ -217,6 +217,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tissage.core.context_processors.platform",
+                "tissage.engagement.context_processors.notifications",
             ],
         },
     },
