@@ -245,7 +245,7 @@ def test_the_centre_lists_mine_newest_first_unread_marked_in_words(client, in_en
     page = client.get(reverse("engagement:list")).content.decode()
     assert page.index("Taille") < page.index("Plantation")
     assert "Pas pour moi" not in page
-    assert page.count('<span class="badge">New</span>') == 1
+    assert page.count('<span class="badge">Unread</span>') == 1
     assert reverse("engagement:open", args=[older.pk]) in page
     assert reverse("engagement:settings") in page and reverse("engagement:follows") in page
 

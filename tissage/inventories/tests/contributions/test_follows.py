@@ -32,7 +32,7 @@ def test_an_assisted_entry_makes_nobody_follow(campaign, facilitator):
 
 
 def test_a_guest_follows_once_the_contribution_is_an_accounts(campaign):
-    item = submit(campaign, guest_email="jeanne@example.org")
+    submit(campaign, guest_email="jeanne@example.org")
     assert not Follow.objects.exists()
     jeanne = UserFactory(email="jeanne@example.org")
     contributions_attach(jeanne)
