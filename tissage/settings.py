@@ -218,6 +218,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tissage.core.context_processors.platform",
                 "tissage.dashboard.workspace.context_processors.workspace",
+                "tissage.engagement.context_processors.notifications",
             ],
         },
     },

@@ -6,6 +6,7 @@ from tissage.core import registry
 class CollectivesConfig(registry.TissageAppConfig):
     name = "tissage.collectives"
     verbose_name = _("Collectives")
+    followables = {"collective": "tissage.collectives.lookups.followable_collective"}
     personal_data = "tissage.collectives.personal_data"
     search = (
         "tissage.collectives.search.collectives_search",

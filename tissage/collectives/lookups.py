@@ -52,6 +52,18 @@ def get_collective(request: HttpRequest, slug: str) -> tuple[Collective, Collect
     return collective, access.collective_rights(request.user, collective)
 
 
+def followable_collective(user: access.AnyUser, pk: int) -> Collective:
+    """The collective to follow (`core.registry`, `followables`). Its news (initiatives)
+    come from its archive: only who may read the archive may follow it, others get 404
+    as for the archive itself."""
+    collective = get_object_or_404(
+        Collective.objects.select_related("organisation", "project"), pk=pk
+    )
+    if not access.collective_rights(user, collective).can_read:
+        raise Http404
+    return collective
+
+
 def get_readable_collective(request: HttpRequest, slug: str) -> tuple[Collective, CollectiveRights]:
     """A collective whose archive (discussions, wiki, initiatives) the person may read:
     a members-only archive sends an anonymous visitor to sign in, and is a 404 for a

@@ -21,6 +21,12 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   run, decided by the app's own `access.py`. Each reads in a constant number of queries
   whatever the data (grouped aggregates), and returns nothing to a person with no staff
   role in the app.
+- `followables`: what people may follow in the app (engagement's follow button), a kind
+  slug ("project", "campaign", "collective", "commune") → a function
+  `(user, pk) -> model instance` that fetches the thing and raises `Http404` when the
+  person may not see it (the app's lookups and access decide, as for its pages). The
+  slug is the one in the button's URL (`/notifications/suivre/<kind>/<pk>/`); two apps
+  never declare the same one.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -28,7 +34,7 @@ nothing else changes. Apps are asked in `INSTALLED_APPS` order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
@@ -46,6 +52,7 @@ class TissageAppConfig(AppConfig):
     home: str | None = None
     search: tuple[str, ...] = ()
     workspace: str | None = None
+    followables: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,15 @@ def workspace_items(user: Any) -> list[WorkItem]:
         if config.workspace
         for item in import_string(config.workspace)(user)
     ]
+def followables() -> dict[str, Callable[[Any, int], Any]]:
+    """Every app's followable kinds: slug → `(user, pk) -> instance` (404 when hidden)."""
+    found: dict[str, Callable[[Any, int], Any]] = {}
+    for config in _tissage_configs():
+        for kind, path in config.followables.items():
+            if kind in found:
+                raise ValueError(f"Two apps declare the followable kind {kind!r}.")
+            found[kind] = import_string(path)
+    return found
 
 
 def purges() -> list[tuple[str, Callable[[], int]]]:

@@ -6,3 +6,4 @@ from tissage.core import registry
 class EngagementConfig(registry.TissageAppConfig):
     name = "tissage.engagement"
     verbose_name = _("Follows and notifications")
+    my_space = "tissage.engagement.queries.my_space"

@@ -96,6 +96,14 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
+    def for_list(self) -> NotificationQuerySet:
+        """Newest first, with the event its text and link are read from."""
+        return self.select_related("event").order_by("-created_at", "-pk")
+
+    def mark_read(self) -> int:
+        """Mark those not read yet as read now (the ones read keep their moment)."""
+        return self.unread().update(read_at=timezone.now())
+
 
 class Notification(models.Model):
     """One person's copy of an event: read or not, emailed at once or in which digest."""

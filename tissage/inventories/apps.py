@@ -6,6 +6,7 @@ from tissage.core import registry
 class InventoriesConfig(registry.TissageAppConfig):
     name = "tissage.inventories"
     verbose_name = _("Participatory inventories")
+    followables = {"campaign": "tissage.inventories.lookups.followable_campaign"}
     personal_data = "tissage.inventories.personal_data"
     search = ("tissage.inventories.search.items_search",)
     address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)

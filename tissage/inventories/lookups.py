@@ -37,6 +37,14 @@ def get_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, access.Camp
     return campaign, rights
 
 
+def followable_campaign(user: access.AnyUser, pk: int) -> Campaign:
+    """The campaign to follow (`core.registry`, `followables`): whoever sees it may."""
+    campaign = get_object_or_404(Campaign.objects.select_related("project__organisation"), pk=pk)
+    if not access.can_view_campaign(user, campaign):
+        raise Http404
+    return campaign
+
+
 def get_heritage_campaign(
     request: HttpRequest, slug: str
 ) -> tuple[Campaign, access.CampaignRights]:

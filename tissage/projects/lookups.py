@@ -25,6 +25,14 @@ def get_project(request: HttpRequest, slug: str) -> Project:
     return project
 
 
+def followable_project(user: access.AnyUser, pk: int) -> Project:
+    """The project to follow (`core.registry`, `followables`): whoever sees it may."""
+    project = get_object_or_404(Project.objects.select_related("organisation"), pk=pk)
+    if not access.can_view_project(user, project):
+        raise Http404
+    return project
+
+
 def get_project_with_rights(
     request: HttpRequest, slug: str
 ) -> tuple[Project, access.ProjectRights]:

@@ -6,3 +6,4 @@ from tissage.core import registry
 class TerritoriesConfig(registry.TissageAppConfig):
     name = "tissage.territories"
     verbose_name = _("Territories")
+    followables = {"commune": "tissage.territories.lookups.followable_commune"}

@@ -26,6 +26,7 @@ from tissage.actions.models import Action, Registration, Role
 from tissage.core.emails import email_send, site_url
 from tissage.engagement.kinds import Kind
 from tissage.engagement.services import notify
+from tissage.engagement.services import follow_auto
 
 from . import emails
 from .queries import live_registrations
@@ -88,6 +89,7 @@ def registration_create(
     The confirmation (or waiting-list) email leaves once the transaction is committed.
     """
     email = email.strip().lower()
+    project = action.project  # read before the lock: the locked row has it not joined
     try:
         with transaction.atomic():
             # The lock that serialises registrations for this action (see module doc).
@@ -135,6 +137,8 @@ def registration_create(
             )
             registration.full_clean()
             registration.save()
+            # Who registers follows the project (a facilitator's entry has no `user`).
+            follow_auto(user=user, target=project)
             transaction.on_commit(
                 lambda: emails.registration_send(
                     registration=registration, base_url=base_url or site_url()

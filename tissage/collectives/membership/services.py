@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
+from tissage.engagement.services import follow_auto
 
 from ..models import Collective, CollectiveMembership, InboundMail, MemberBounce
 from .emails import delivery_suspended_send, refusal_send, request_notify, welcome_send
@@ -63,6 +64,7 @@ def membership_join(
                 request_message="" if open_ else message.strip()[:2000],
             )
             if open_:
+                follow_auto(user=user, target=collective)
                 transaction.on_commit(
                     lambda: welcome_send(membership=membership, base_url=base_url)
                 )
@@ -89,6 +91,7 @@ def request_approve(*, membership: CollectiveMembership, base_url: str = "") -> 
     membership = _pending_request(membership)
     membership.status = Status.ACTIVE
     membership.save(update_fields=["status"])
+    follow_auto(user=membership.user, target=membership.collective)
     base_url = base_url or site_url()
     transaction.on_commit(
         lambda: welcome_send(membership=membership, base_url=base_url, approved=True)

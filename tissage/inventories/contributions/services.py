@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
 from tissage.core.photos import PreparedPhoto, photo_files_delete_on_commit
+from tissage.engagement.services import follow_auto
 from tissage.territories.models import Commune
 
 from .. import tokens
@@ -168,6 +169,9 @@ def contribution_submit(
     )
     if guest:
         emails.guest_confirmation_send(item=item, base_url=base_url or site_url())
+    elif contributor is not None and entered_by is None:
+        # Who contributes follows the campaign (not someone a facilitator entered for).
+        follow_auto(user=contributor, target=campaign)
     return item
 
 
@@ -206,6 +210,7 @@ def contribution_confirm_email(*, item: Contribution) -> bool:
         if owner is not None:
             item.contributor = owner
             fields.append("contributor")
+            follow_auto(user=owner, target=item.campaign)
     item.save(update_fields=fields)
     ContributionEvent.objects.create(
         contribution=item,
@@ -283,9 +288,13 @@ def contributions_attach(user: User) -> int:
     export. The name they gave stays the item's credit."""
     if not user.email_confirmed_at:
         return 0
-    return Contribution.objects.filter(
+    theirs = Contribution.objects.filter(
         contributor__isnull=True, contributor_email=user.email.lower()
-    ).update(contributor=user)
+    )
+    # Their campaigns are followed as if they had contributed signed in.
+    for campaign in Campaign.objects.filter(pk__in=theirs.values("campaign")):
+        follow_auto(user=user, target=campaign)
+    return theirs.update(contributor=user)
 
 
 def contribution_of_submission(submission_key: uuid.UUID) -> Contribution | None:

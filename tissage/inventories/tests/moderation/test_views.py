@@ -105,8 +105,9 @@ def test_history_reads_in_plain_words(signed_in, campaign, moderator):
 
 
 # Campaign, session, user, rights (2); then the item, photos, questions, events, nearby
-# duplicates, items merged into it, the edit form's categories.
-ITEM_QUERIES = 12
+# duplicates, items merged into it, the edit form's categories; the header's count of
+# unread notifications.
+ITEM_QUERIES = 13
 
 
 def test_item_page_queries_do_not_grow_with_history(
