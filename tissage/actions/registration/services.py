@@ -25,8 +25,7 @@ from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
 from tissage.core.emails import email_send, site_url
 from tissage.engagement.kinds import Kind
-from tissage.engagement.services import notify
-from tissage.engagement.services import follow_auto
+from tissage.engagement.services import follow_auto, notify
 
 from . import emails
 from .queries import live_registrations
