@@ -1,0 +1,93 @@
+"""Issue #15's acceptance journey: a person follows a project, a facilitator creates an
+action, the follower finds it in the notification centre and, a week later, in their
+digest email, received by a real SMTP server. axe-core checks every page visited."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tissage.accounts.models import User
+from tissage.actions.models import Action
+from tissage.engagement.models import Follow, Notification
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_follower_hears_of_a_new_action_in_the_centre_and_in_the_digest(
+    new_context, new_page, visit, check_page, sign_in_as, world, live_server, smtp_server
+):
+    follower = User.objects.create_user("noe@example.org", display_name="Noé Voisin")
+    home = new_context(viewport={"width": 390, "height": 844})
+    sign_in_as(home, follower)
+    phone = new_page(home)
+
+    # The follower follows the project from its page: one button.
+    visit(phone, reverse("projects:detail", kwargs={"slug": world.project.slug}))
+    button = phone.locator(f"#follow-button-project-{world.project.pk}")
+    expect(button).to_have_text(re.compile(r"^\s*Suivre\s*$"))
+    button.click()
+    expect(button).to_have_text(re.compile("Ne plus suivre"))
+    check_page(phone)
+    assert Follow.objects.active().of(world.project).filter(user=follower).exists()
+
+    # The facilitator creates and publishes an action of the project.
+    desk = new_context()
+    sign_in_as(desk, world.facilitator)
+    page = new_page(desk)
+    day = timezone.localdate() + datetime.timedelta(days=9)
+    visit(page, reverse("actions:create", kwargs={"project_slug": world.project.slug}))
+    page.locator("#id_title").fill("Taille des vieux pommiers")
+    page.locator("#id_date").fill(day.isoformat())
+    page.locator("#id_start_time").fill("14:00")
+    page.locator("#id_end_time").fill("17:00")
+    page.locator("#id_address").fill("Verger communal, Albon")
+    page.locator("#id_role_name_0").fill("Tailler")
+    page.locator("#id_role_places_0").fill("10")
+    page.locator("input[name=status][value=published]").check()
+    page.locator("main form [type=submit]").last.click()
+    check_page(page)
+    action = Action.objects.get(title="Taille des vieux pommiers")
+
+    # The follower's bell says one unread; the centre has the action, and opens it.
+    visit(phone, reverse("projects:home"))
+    bell = phone.locator("a.nav-bell")
+    expect(bell).to_have_accessible_name(re.compile(r"Notifications, 1 non lue"))
+    bell.click()
+    check_page(phone)
+    expect(phone.locator("h1")).to_have_text(re.compile("Notifications"))
+    item = phone.locator("main li.notification-unread")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Taille des vieux pommiers")
+    item.get_by_role("link").first.click()
+    check_page(phone)
+    assert phone.url.endswith(reverse("actions:detail", kwargs={"slug": action.slug}))
+    notification = Notification.objects.get(user=follower)
+    assert notification.read_at is not None
+    # The facilitator who created it is not told of their own action.
+    assert not Notification.objects.filter(user=world.facilitator).exists()
+
+    # A week later the weekly digest (the default for what one follows) brings it by email.
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=notification.created_at - datetime.timedelta(days=8)
+    )
+    call_command("send-notification-digests", "--period", "weekly")
+    call_command("send-notification-digests", "--period", "weekly")  # nothing twice
+    digests = [m for m in smtp_server.messages if m["To"] == "noe@example.org"]
+    assert len(digests) == 1
+    digest = digests[0]
+    text = digest.get_body(preferencelist=("plain",)).get_content()
+    assert "Taille des vieux pommiers" in text
+    assert f"{live_server.url}{reverse('actions:detail', kwargs={'slug': action.slug})}" in text
+    assert digest["List-Unsubscribe"].startswith(f"<{live_server.url}/notifications/")
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "example.org" not in (digest["Cc"] or "")
+    for recipients in smtp_server.recipients:
+        if "noe@example.org" in recipients:
+            assert recipients == ["noe@example.org"]
