@@ -6,3 +6,5 @@ from tissage.core import registry
 class EngagementConfig(registry.TissageAppConfig):
     name = "tissage.engagement"
     verbose_name = _("Follows and notifications")
+    personal_data = "tissage.engagement.personal_data"
+    purges = ("tissage.engagement.services.notifications_purge",)
