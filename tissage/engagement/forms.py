@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .kinds import KINDS, Delivery, kind_label
+from .kinds import KINDS, Delivery, Kind
 
 
 class DeliverySettingsForm(forms.Form):
@@ -15,7 +15,7 @@ class DeliverySettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in KINDS:
             self.fields[kind] = forms.ChoiceField(
-                label=kind_label(kind),
+                label=Kind(kind).label,
                 choices=Delivery.choices,
                 widget=forms.RadioSelect,
                 error_messages={

@@ -69,9 +69,7 @@ def notifications_at(
     )
     Notification.objects.bulk_create(
         [
-            Notification(
-                user=user, event=event, kind=kind, delivery=delivery, created_at=when
-            )
+            Notification(user=user, event=event, kind=kind, delivery=delivery, created_at=when)
             for event in events
             for user in users
         ]

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory
 from tissage.core.models import OutgoingEmail
+from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory
 from tissage.engagement import services
 from tissage.engagement.kinds import Delivery, Kind
 from tissage.engagement.models import DeliverySetting, Digest, Event, Notification
