@@ -293,8 +293,8 @@ def _digest_email(digest: Digest, notifications: list[Notification], texts: Text
                 count,
             )
             reason = _(
-                "You receive this email because you chose a weekly digest of your "
-                "notifications on %(platform)s."
+                "You receive this email because your notification settings on "
+                "%(platform)s ask for a weekly digest."
             )
         else:
             subject = ngettext(
@@ -303,8 +303,8 @@ def _digest_email(digest: Digest, notifications: list[Notification], texts: Text
                 count,
             )
             reason = _(
-                "You receive this email because you chose a daily digest of your "
-                "notifications on %(platform)s."
+                "You receive this email because your notification settings on "
+                "%(platform)s ask for a daily digest."
             )
         subject = subject % {"date": date, "count": count}
         reason = reason % {"platform": settings.PLATFORM_NAME}
