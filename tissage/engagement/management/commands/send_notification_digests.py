@@ -14,8 +14,8 @@ class Command(BaseCommand):
     help = (
         "Email the notification digests: to each person on daily (or weekly) digest, the "
         "notifications of the day (or week) that ended, in one email. Run it from cron "
-        "shortly after midnight, e.g. '5 0 * * * tissage send-notification-digests' (the "
-        "weekly digests go out on Mondays); running it twice (or twice at once) sends "
+        "once a day in the morning, e.g. '30 6 * * * tissage send-notification-digests' "
+        "(the weekly digests go out on Mondays); running it twice (or twice at once) sends "
         "nothing twice. Links in the emails need TISSAGE_SITE_URL."
     )
 
