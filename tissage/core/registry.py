@@ -165,6 +165,8 @@ def workspace_items(user: Any) -> list[WorkItem]:
         if config.workspace
         for item in import_string(config.workspace)(user)
     ]
+
+
 def followables() -> dict[str, Callable[[Any, int], Any]]:
     """Every app's followable kinds: slug → `(user, pk) -> instance` (404 when hidden)."""
     found: dict[str, Callable[[Any, int], Any]] = {}

@@ -7,3 +7,5 @@ class EngagementConfig(registry.TissageAppConfig):
     name = "tissage.engagement"
     verbose_name = _("Follows and notifications")
     my_space = "tissage.engagement.queries.my_space"
+    personal_data = "tissage.engagement.personal_data"
+    purges = ("tissage.engagement.services.notifications_purge",)

@@ -6,7 +6,8 @@ request that caused it does not wait for ten thousand followers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,8 +17,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from .delivery import emails_at_once
-from .kinds import KINDS
-from .models import DeliverySetting, Event, Follow, Notification
+from .kinds import KINDS, Delivery
+from .models import DeliverySetting, Digest, Event, Follow, Notification
 
 BATCH = 1000
 
@@ -150,3 +151,53 @@ def event_fan_out(event_id: int) -> None:
     event = Event.objects.filter(pk=event_id).first()
     if event is not None:
         event_fan_out_now(event)
+
+
+def deliveries_choose(*, user: Any, choices: Mapping[str, str]) -> None:
+    """Save how the person wants each kind in `choices` delivered. A choice equal to the
+    kind's default is stored as no row (the default then applies, as for everyone who
+    never chose). What waits to be emailed (in no digest yet) follows the new choice,
+    except towards "at once", which applies from the next notification: what waited
+    still comes in the digest it was waiting for."""
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            if kind not in KINDS or delivery not in Delivery.values:
+                raise ValueError(f"Unknown kind or delivery: {kind}, {delivery}")
+            if delivery == KINDS[kind].default_delivery:
+                DeliverySetting.objects.filter(user=user, kind=kind).delete()
+            else:
+                DeliverySetting.objects.update_or_create(
+                    user=user, kind=kind, defaults={"delivery": delivery}
+                )
+            if delivery != Delivery.IMMEDIATE:
+                Notification.objects.filter(
+                    user=user, kind=kind, emailed_at__isnull=True, digest__isnull=True
+                ).exclude(delivery=delivery).update(delivery=delivery)
+
+
+def emails_stop(*, user: Any, kind: str | None) -> None:
+    """One-click unsubscribe: `kind` (or every kind, for None) on the site only."""
+    kinds = [kind] if kind is not None else list(KINDS)
+    deliveries_choose(user=user, choices=dict.fromkeys(kinds, Delivery.SITE))
+
+
+# Read notifications are kept this long, then forgotten (`tissage purge`).
+READ_NOTIFICATION_RETENTION = timedelta(days=180)
+# An event with no notification left is kept a day: its fan-out may still be queued.
+EVENT_FAN_OUT_GRACE = timedelta(days=1)
+
+
+def notifications_purge() -> int:
+    """Forget read notifications older than 180 days, then the events (and digests) no
+    notification refers to any more. Returns how many rows went."""
+    now = timezone.now()
+    removed, _per_model = Notification.objects.filter(
+        read_at__isnull=False, created_at__lt=now - READ_NOTIFICATION_RETENTION
+    ).delete()
+    events, _per_model = Event.objects.filter(
+        created_at__lt=now - EVENT_FAN_OUT_GRACE, notifications__isnull=True
+    ).delete()
+    digests, _per_model = Digest.objects.filter(
+        created_at__lt=now - READ_NOTIFICATION_RETENTION, notifications__isnull=True
+    ).delete()
+    return removed + events + digests

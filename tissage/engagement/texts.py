@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 from .models import Event
 
@@ -28,7 +29,10 @@ def _context(params: dict[str, Any]) -> dict[str, Any]:
 
 def event_text(event: Event) -> str:
     """One sentence saying what happened, rendered from the kind's template
-    `engagement/kinds/<kind>.txt` with the event's `params` in the active language."""
-    return " ".join(
-        render_to_string(f"engagement/kinds/{event.kind}.txt", _context(event.params)).split()
-    )
+    `engagement/kinds/<kind>.txt` with the event's `params` in the active language.
+
+    Plain text, never escaped here ("Jardins & Cie" stays that): a page or an HTML email
+    escapes it where it prints it, a text email prints it as it is."""
+    template = get_template(f"engagement/kinds/{event.kind}.txt")
+    text = template.template.render(Context(_context(event.params), autoescape=False))  # type: ignore[attr-defined]
+    return " ".join(text.split())

@@ -12,4 +12,5 @@ urlpatterns = [
     path("suivis/", views.follows, name="follows"),
     path("suivis/<int:pk>/ne-plus-suivre/", views.follow_stop, name="follow_stop"),
     path("reglages/", views.delivery_settings, name="settings"),
+    path("desabonner/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,4 +1,5 @@
-"""The follow button, the notification centre and the page of what a person follows.
+"""The follow button, the notification centre, the page of what a person follows, the
+delivery settings and the one-click unsubscribe of the notification emails.
 
 Every action is a form (POST) that redirects: nothing here needs JavaScript. With HTMX,
 the follow button is swapped in place instead."""
@@ -8,20 +9,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
-from tissage.core.access import signs_in_back_to
+from tissage.accounts.models import User
+from tissage.core.access import LinkProblem, signs_in_back_to
 from tissage.core.registry import followables
 
-from . import queries, services
-from .forms import FollowForm
-from .models import Follow, Notification
+from . import queries, services, tokens
+from .forms import DeliverySettingsForm, FollowForm
+from .kinds import kind_label
+from .models import DeliverySetting, Follow, Notification
 
 
 def _safe(request: HttpRequest, candidate: str | None, default: str) -> str:
@@ -134,9 +139,45 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
     return _back_to_list(request)
 
 
-@login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def delivery_settings(request: HttpRequest) -> HttpResponse:
-    """How the person receives each kind of notification. A placeholder: the page
-    itself is written in another branch."""
-    return render(request, "engagement/settings.html")
+    """For each kind: on the site only, an email at once, a daily or a weekly digest."""
+    user = signed_in_user(request)
+    form = DeliverySettingsForm(
+        request.POST or None, initial=DeliverySetting.objects.for_user(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.deliveries_choose(user=user, choices=form.cleaned_data)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("engagement:settings")
+    return render(request, "engagement/settings.html", {"form": form})
+
+
+# Mail clients POST "List-Unsubscribe=One-Click" without cookie or CSRF token; the
+# signed token in the address is what protects this POST.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button and changes nothing (link scanners follow links); POST puts the
+    kind named by the token (every kind, for a digest's link) on the site only."""
+    try:
+        user_id, kind = tokens.unsubscribe_read(token)
+    except signing.BadSignature:
+        raise LinkProblem(
+            _(
+                "This unsubscribe link is incomplete or was changed. Copy the whole link "
+                "from the email, or sign in and choose which emails you receive in your "
+                "notification settings."
+            )
+        ) from None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise LinkProblem(
+            _("This account no longer exists: no notification email will be sent to it.")
+        )
+    every_kind = kind == tokens.ALL_KINDS
+    context = {"every_kind": every_kind, "kind_label": None if every_kind else kind_label(kind)}
+    if request.method == "POST":
+        services.emails_stop(user=user, kind=None if every_kind else kind)
+        return render(request, "engagement/unsubscribe_done.html", context)
+    return render(request, "engagement/unsubscribe.html", context)

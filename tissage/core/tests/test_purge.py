@@ -97,6 +97,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "sent_emails_purge",
         "sign_in_codes_purge",
         "password_failures_purge",
+        "notifications_purge",
         "unconfirmed_contributions_purge",
         "staged_photos_purge",
         "photo_files_place",

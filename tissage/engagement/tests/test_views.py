@@ -335,8 +335,3 @@ def test_marking_as_read_asks_anonymous_visitors_to_sign_in(client):
         )
     notification.refresh_from_db()
     assert notification.read_at is None
-
-
-def test_the_settings_page_answers(client):
-    client.force_login(UserFactory())
-    assert client.get(reverse("engagement:settings")).status_code == 200
