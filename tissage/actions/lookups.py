@@ -55,10 +55,13 @@ def get_need(action: Action, pk: int) -> Need:
 
 def get_pledge(action: Action, pk: int) -> Pledge:
     """A pledge to one of this action's needs (404 for one of another action), with what
-    its confirmation email shows."""
-    return get_object_or_404(
+    its confirmation email shows (its need, registration and account, and the action
+    already fetched)."""
+    pledge = get_object_or_404(
         Pledge.objects.select_related("need", "registration__user"), pk=pk, need__action=action
     )
+    pledge.need.action = action
+    return pledge
 
 
 def get_linked_registration(token: str) -> Registration:

@@ -112,7 +112,6 @@ def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
 def pledge_confirm(request: HttpRequest, slug: str, pledge_pk: int) -> HttpResponse:
     action, _rights = lookups.get_managed_action(request, slug)
     pledge = lookups.get_pledge(action, pledge_pk)
-    pledge.need.action = action  # fetched already, with what the email shows
     try:
         confirmed = services.pledge_confirm(pledge=pledge, base_url=site_url(request))
     except services.PledgeRefused as error:
