@@ -19,7 +19,7 @@ from tissage.core.access import LinkProblem, require, sign_in_first
 
 from . import access, tokens
 from .access import ActionRights
-from .models import Action, Need, Registration
+from .models import Action, Need, Pledge, Registration
 
 
 def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
@@ -51,6 +51,17 @@ def get_registration(action: Action, pk: int) -> Registration:
 def get_need(action: Action, pk: int) -> Need:
     """A material need of this action (404 for one of another action)."""
     return get_object_or_404(Need, pk=pk, action=action)
+
+
+def get_pledge(action: Action, pk: int) -> Pledge:
+    """A pledge to one of this action's needs (404 for one of another action), with what
+    its confirmation email shows (its need, registration and account, and the action
+    already fetched)."""
+    pledge = get_object_or_404(
+        Pledge.objects.select_related("need", "registration__user"), pk=pk, need__action=action
+    )
+    pledge.need.action = action
+    return pledge
 
 
 def get_linked_registration(token: str) -> Registration:

@@ -58,6 +58,7 @@ def collect(user: User) -> dict[str, object]:
                 "name": p.name,
                 "quantity": p.quantity,
                 "created_at": p.created_at,
+                "confirmed_at": p.confirmed_at,
             }
             for p in pledges
         ],

@@ -1,14 +1,17 @@
 """The actions' part of the staff workspace ("À traiter", `core.registry`): for the
 published actions of the next 14 days in the projects the person runs, the roles not
 full (with the fill rate, "12 / 20 places"), the material not covered, and the new
-volunteers whose skills match a role. Five queries whatever the data."""
+volunteers whose skills match a role; and, for every published action yet to start
+(a promise waits for its answer however far the day), the pledges of material to
+confirm. Six queries whatever the data."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -19,7 +22,15 @@ from tissage.accounts.models import User
 from tissage.core.registry import WorkItem
 
 from .access import actions_managed_by
-from .models import Action, Need, Registration, Role, VolunteerInvitation, VolunteerProfile
+from .models import (
+    Action,
+    Need,
+    Pledge,
+    Registration,
+    Role,
+    VolunteerInvitation,
+    VolunteerProfile,
+)
 from .volunteers.queries import matching_roles
 
 AHEAD = datetime.timedelta(days=14)
@@ -28,12 +39,62 @@ AHEAD = datetime.timedelta(days=14)
 NEW_VOLUNTEER = datetime.timedelta(days=30)
 
 
-def _when(action: Action) -> str:
-    return formats.date_format(timezone.localtime(action.starts_at), "D j F")
+def _when(starts_at: datetime.datetime) -> str:
+    return formats.date_format(timezone.localtime(starts_at), "D j F")
+
+
+@dataclass(frozen=True)
+class _ToConfirm:
+    """The pledges not confirmed yet of one action."""
+
+    slug: str
+    title: str
+    starts_at: datetime.datetime
+    count: int
+
+
+def _pledges_to_confirm(user: User, now: datetime.datetime) -> dict[int, _ToConfirm]:
+    """Action id → its pledges not confirmed yet, for the published actions yet to start
+    that the person manages: one grouped query."""
+    rows = (
+        Pledge.objects.filter(
+            confirmed_at__isnull=True,
+            need__action__in=actions_managed_by(user).published().filter(starts_at__gte=now),
+        )
+        .values(
+            "need__action", "need__action__slug", "need__action__title", "need__action__starts_at"
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {
+        row["need__action"]: _ToConfirm(
+            slug=row["need__action__slug"],
+            title=row["need__action__title"],
+            starts_at=row["need__action__starts_at"],
+            count=row["count"],
+        )
+        for row in rows
+    }
+
+
+def _pledge_item(pledges: _ToConfirm) -> WorkItem:
+    return WorkItem(
+        label=ngettext(
+            "pledge of material to confirm for “%(action)s”, %(date)s",
+            "pledges of material to confirm for “%(action)s”, %(date)s",
+            pledges.count,
+        )
+        % {"action": pledges.title, "date": _when(pledges.starts_at)},
+        count=pledges.count,
+        url=reverse("actions:needs", args=[pledges.slug]),
+        group=_("Actions"),
+    )
 
 
 def workspace(user: User) -> list[WorkItem]:
     now = timezone.now()
+    to_confirm = _pledges_to_confirm(user, now)
     actions = list(
         actions_managed_by(user)
         .published()
@@ -42,8 +103,17 @@ def workspace(user: User) -> list[WorkItem]:
         .only("title", "slug", "starts_at", "capacity", "commune__id", "commune__name")
         .order_by("starts_at", "pk")
     )
+    # Actions beyond the 14 days show only their pledges to confirm, after the others,
+    # in the order of their dates.
+    soon = {action.pk for action in actions}
+    later = sorted(
+        (pledges.starts_at, pk, _pledge_item(pledges))
+        for pk, pledges in to_confirm.items()
+        if pk not in soon
+    )
+    later_items = [item for _starts_at, _pk, item in later]
     if not actions:
-        return []
+        return later_items
     roles: dict[int, list[Role]] = defaultdict(list)
     for role in (
         Role.objects.filter(action__in=actions)
@@ -75,7 +145,9 @@ def workspace(user: User) -> list[WorkItem]:
     items: list[WorkItem] = []
     for action in actions:
         items += _action_items(action, roles[action.pk], needs[action.pk], volunteers, invited)
-    return items
+        if action.pk in to_confirm:
+            items.append(_pledge_item(to_confirm[action.pk]))
+    return items + later_items
 
 
 def _action_items(
@@ -86,7 +158,7 @@ def _action_items(
     invited: set[tuple[int, int]],
 ) -> list[WorkItem]:
     group = _("Actions")
-    about = {"action": action.title, "date": _when(action)}
+    about = {"action": action.title, "date": _when(action.starts_at)}
     items = []
     taken = sum(role.taken for role in roles)  # type: ignore[attr-defined]
     offered = sum(role.places for role in roles)

@@ -28,7 +28,9 @@ class Need(models.Model):
 
 
 class Pledge(models.Model):
-    """Someone brings some of what is needed."""
+    """Someone brings some of what is needed. The action's team confirms each pledge
+    (`confirmed_at`): until then it waits in their workspace, and it counts toward the
+    need all the same (a promise is a promise)."""
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="pledges")
     registration = models.ForeignKey(
@@ -37,6 +39,7 @@ class Pledge(models.Model):
     name = models.CharField(_("name"), max_length=120)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pledge")
@@ -45,3 +48,21 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.quantity} × {self.need.label}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def email(self) -> str | None:
+        """Where to tell the person about their pledge: the address of the registration it
+        was made through, unless a placeholder or cancelled since. A guest's pledge, made
+        without registering, carries none."""
+        registration = self.registration
+        if (
+            registration is None
+            or not registration.has_email
+            or registration.status == Registration.Status.CANCELLED
+        ):
+            return None
+        return registration.email

@@ -1,22 +1,26 @@
-"""Material needs and pledges.
+"""Material needs and pledges, and their confirmation by the action's team.
 
 Over-pledging is allowed on purpose: two spades too many harm nobody, and refusing
-a pledge would only make people bring things without saying so."""
+a pledge would only make people bring things without saying so. A pledge counts toward
+its need from the moment it is made, confirmed or not: it is a promise."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action, Need, Pledge, Registration
+
+from . import emails
 
 
 class PledgeRefused(ValidationError):
@@ -37,11 +41,16 @@ class NeedLine:
         return self.pledged >= self.need.quantity
 
 
-def need_lines(action: Action) -> list[NeedLine]:
-    """Every need of the action with what is pledged: one query."""
+def need_lines(action: Action, *, with_pledges: bool = False) -> list[NeedLine]:
+    """Every need of the action with what is pledged: one query; `with_pledges` adds each
+    need's pledges, oldest first, in `need.pledges.all()` (the team's page): one more."""
     needs = action.needs.annotate(total=Coalesce(Sum("pledges__quantity"), 0)).order_by(
         "position", "pk"
     )
+    if with_pledges:
+        needs = needs.prefetch_related(
+            Prefetch("pledges", queryset=Pledge.objects.order_by("created_at", "pk"))
+        )
     return [NeedLine(need=need, pledged=need.total) for need in needs]
 
 
@@ -90,3 +99,28 @@ def pledge_add(*, need: Need, name: str, quantity: int, user: User | None = None
         else None
     )
     return Pledge.objects.create(need=need, registration=registration, name=name, quantity=quantity)
+
+
+@transaction.atomic
+def pledge_confirm(*, pledge: Pledge, base_url: str) -> bool:
+    """The team confirms a pledge, and the person who made it hears so when the pledge
+    leads to an address (`Pledge.email`: a guest's pledge carries none). Idempotent: a pledge
+    already confirmed is left as it is and nobody is written to again. True when this
+    call confirmed it."""
+    action = pledge.need.action
+    if not pledges_open(action):
+        raise PledgeRefused(
+            _("This action has started or is cancelled: there is nothing left to confirm.")
+        )
+    now = timezone.now()
+    # A conditional update rather than save(): of two clicks at the same moment, only one
+    # finds the pledge unconfirmed, so the email leaves once.
+    if not Pledge.objects.filter(pk=pledge.pk, confirmed_at__isnull=True).update(confirmed_at=now):
+        pledge.refresh_from_db(fields=["confirmed_at"])
+        return False
+    pledge.confirmed_at = now
+    if pledge.email:
+        transaction.on_commit(
+            partial(emails.pledge_confirmed_send, pledge=pledge, base_url=base_url)
+        )
+    return True

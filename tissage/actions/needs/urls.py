@@ -15,4 +15,9 @@ urlpatterns: list[URLPattern] = [
         name="need_delete",
     ),
     path("<action_slug:slug>/materiel/<int:need_pk>/promettre/", views.pledge, name="pledge"),
+    path(
+        "<action_slug:slug>/materiel/promesses/<int:pledge_pk>/confirmer/",
+        views.pledge_confirm,
+        name="pledge_confirm",
+    ),
 ]

@@ -17,6 +17,7 @@ from tissage.accounts.models import User
 from tissage.actions import lookups
 from tissage.actions.models import Action, Need
 from tissage.core.access import signs_in_back_to
+from tissage.core.emails import site_url
 
 from . import services
 from .forms import NeedForm, PledgeForm
@@ -62,7 +63,7 @@ def _needs_page(
     bound: NeedForm | None = None,
 ) -> HttpResponse:
     rows = []
-    for line in services.need_lines(action):
+    for line in services.need_lines(action, with_pledges=True):
         need = line.need
         form = (
             bound
@@ -75,7 +76,12 @@ def _needs_page(
     return render(
         request,
         "actions/needs/needs.html",
-        {"action": action, "rows": rows, "form": new_form or NeedForm(prefix="new")},
+        {
+            "action": action,
+            "rows": rows,
+            "form": new_form or NeedForm(prefix="new"),
+            "pledges_open": services.pledges_open(action),
+        },
     )
 
 
@@ -99,6 +105,26 @@ def need_delete(request: HttpRequest, slug: str, need_pk: int) -> HttpResponse:
     services.need_delete(need=lookups.get_need(action, need_pk))
     messages.success(request, _("The need is removed, with its pledges."))
     return redirect("actions:needs", slug=action.slug)
+
+
+@require_POST
+@signs_in_back_to("actions:needs", "slug")
+def pledge_confirm(request: HttpRequest, slug: str, pledge_pk: int) -> HttpResponse:
+    action, _rights = lookups.get_managed_action(request, slug)
+    pledge = lookups.get_pledge(action, pledge_pk)
+    try:
+        confirmed = services.pledge_confirm(pledge=pledge, base_url=site_url(request))
+    except services.PledgeRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if not confirmed:
+            message = _("The pledge of %(name)s was already confirmed.")
+        elif pledge.email:
+            message = _("The pledge of %(name)s is confirmed; they are told by email.")
+        else:
+            message = _("The pledge of %(name)s is confirmed.")
+        messages.success(request, message % {"name": pledge.name})
+    return redirect(reverse("actions:needs", args=[action.slug]) + f"#need-{pledge.need_id}")
 
 
 @require_POST

@@ -246,6 +246,10 @@ def test_a_form_that_only_takes_a_post_signs_in_back_to_its_page(client):
         world.url("registrant_change", pk=world.registration.pk): world.url("registrants"),
         world.url("need_edit", need_pk=need.pk): world.url("needs"),
         world.url("need_delete", need_pk=need.pk): world.url("needs"),
+        world.url(
+            "pledge_confirm",
+            pledge_pk=Pledge.objects.create(need=need, name="Ana", quantity=1).pk,
+        ): world.url("needs"),
         world.url("invite_volunteer"): world.url("volunteers"),
     }
     for path, page in posts.items():
@@ -345,6 +349,25 @@ def test_who_may_do_what(client, role, page, draft):
     assert changed == (
         expected == OK and page in {"needs_post", "need_edit", "need_delete", "pledge"}
     )
+
+
+@pytest.mark.parametrize("draft", [False, True], ids=["published", "draft_action"])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_confirm_a_pledge(client, role, draft):
+    """Confirming a pledge is for who manages the action (the same rule as its needs)."""
+    action = make_action(status="draft" if draft else "published")
+    need = Need.objects.create(action=action, label="Bêches", quantity=4)
+    pledge = Pledge.objects.create(need=need, name="Ana", quantity=1)
+    user = user_with_role(role, action.project)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(action_url("pledge_confirm", action, pledge_pk=pledge.pk))
+
+    expected = _expect(STAFF, role, draft)
+    assert _answer(response) == expected
+    pledge.refresh_from_db()
+    assert (pledge.confirmed_at is not None) == (expected == OK)
 
 
 def test_managers_find_material_poster_and_sheet_on_the_action_page(client):

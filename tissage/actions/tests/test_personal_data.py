@@ -80,6 +80,7 @@ def test_export_holds_registrations_pledges_profile_and_invitations():
             "name": "Louise Martin",
             "quantity": 2,
             "created_at": Pledge.objects.get().created_at,
+            "confirmed_at": None,
         }
     ]
     profile = data["volunteer_profile"]

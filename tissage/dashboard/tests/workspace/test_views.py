@@ -3,6 +3,7 @@ counts and links, its constant query count, and the header's total."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tissage.actions.models import Need, Pledge, VolunteerProfile
 from tissage.actions.tests.helpers import an_action, in_days, register
@@ -92,11 +94,13 @@ def collective_waiting(organisation):
 
 def action_waiting(project):
     """An action in 10 days: roles Planter (3) and Accueil (2), one person registered;
-    5 spades needed, 2 promised; a new volunteer who offers "accueil"."""
+    5 spades needed, 3 promised (2 by a pledge to confirm, 1 confirmed already); a new
+    volunteer who offers "accueil"."""
     action = an_action(project, places=3)
     register(action, next(_numbers))
     need = Need.objects.create(action=action, label="Bêches", quantity=5)
     Pledge.objects.create(need=need, name="Paul", quantity=2)
+    Pledge.objects.create(need=need, name="Ana", quantity=1, confirmed_at=timezone.now())
     VolunteerProfile.objects.create(user=UserFactory(), opted_in=True, skills=["accueil"])
     return action
 
@@ -178,7 +182,12 @@ def expected(world) -> dict[str, dict[str, tuple[int, str, tuple[str, ...]]]]:
             f"material need not covered for {when}": (
                 1,
                 f"/actions/{action.slug}/materiel/",
-                ("Bêches: 2 / 5",),
+                ("Bêches: 3 / 5",),
+            ),
+            f"pledge of material to confirm for {when}": (
+                1,
+                f"/actions/{action.slug}/materiel/",
+                (),
             ),
             f"new volunteer whose skills match {when}": (
                 1,
@@ -209,7 +218,7 @@ def test_counts_links_and_details_for_an_organisation_admin(client, world):
         label: line for group in want.values() for label, line in group.items()
     }
     page = response.content.decode()
-    assert "11 things wait for you" in page
+    assert "12 things wait for you" in page
     assert f'href="/inventaires/{world["campaign"].slug}/moderation/?status=submitted"' in page
     assert "1 / 5 places" in page
 
@@ -279,6 +288,7 @@ def test_what_is_dealt_with_leaves_the_workspace(client, world):
     InboundMail.objects.update(status=InboundMail.Status.DISCARDED)
     Message.objects.update(status=Message.Status.PUBLISHED)
     CollectiveMembership.objects.update(status=CollectiveMembership.Status.ACTIVE)
+    Pledge.objects.update(confirmed_at=timezone.now())
     labels = lines(english(client, admin).get(URL))
     assert [count for count, _url, _detail in labels.values()] == [2, 1, 1]
     assert all(world["campaign"].title not in label for label in labels)
@@ -288,7 +298,8 @@ def test_a_full_action_far_away_or_in_a_draft_is_not_listed(client, world):
     action = world["action"]
     action.roles.update(places=1)
     register(action, next(_numbers), role="Accueil")
-    Need.objects.update(quantity=2)
+    Need.objects.update(quantity=3)
+    Pledge.objects.update(confirmed_at=timezone.now())
     labels = lines(english(client, world["admin"]).get(URL))
     assert not [label for label in labels if action.title in label]
     far = an_action(world["project"], places=3)
@@ -298,6 +309,77 @@ def test_a_full_action_far_away_or_in_a_draft_is_not_listed(client, world):
     assert not [
         url for _count, url, _detail in labels.values() if far.slug in url or draft.slug in url
     ]
+
+
+def far_action_with_a_pledge(project, days: int = 20):
+    """An action beyond the 14 days, full of nothing, with one pledge to confirm."""
+    far = an_action(project, places=3)
+    type(far).objects.filter(pk=far.pk).update(starts_at=in_days(days), ends_at=in_days(days, 12))
+    far.refresh_from_db()
+    need = Need.objects.create(action=far, label="Remorque", quantity=1)
+    Pledge.objects.create(need=need, name="Jeanne", quantity=1)
+    return far
+
+
+def test_pledges_to_confirm_are_listed_for_every_upcoming_action(client, world):
+    """Beyond the 14 days an action shows only its pledges to confirm (after the nearer
+    ones); a draft, a cancelled action or one that has started shows none."""
+    far = far_action_with_a_pledge(world["project"], days=40)
+    nearer = far_action_with_a_pledge(world["project"], days=20)
+    need = Need.objects.filter(action=nearer).get()
+    Pledge.objects.create(need=need, name="Marc", quantity=2)
+    hidden = [far_action_with_a_pledge(world["project"], days=days) for days in (21, 22, 23)]
+    type(far).objects.filter(pk=hidden[0].pk).update(status="draft")
+    type(far).objects.filter(pk=hidden[1].pk).update(status="cancelled")
+    type(far).objects.filter(pk=hidden[2].pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    labels = lines(english(client, world["admin"]).get(URL))
+    pledges = [
+        (label, count, url) for label, (count, url, _detail) in labels.items() if "pledge" in label
+    ]
+    assert pledges == [
+        (
+            f"pledge of material to confirm for “{world['action'].title}”, "
+            f"{world['action'].starts_at.astimezone():%a} {world['action'].starts_at.day} "
+            f"{world['action'].starts_at.astimezone():%B}",
+            1,
+            f"/actions/{world['action'].slug}/materiel/",
+        ),
+        (
+            f"pledges of material to confirm for “{nearer.title}”, "
+            f"{nearer.starts_at.astimezone():%a} {nearer.starts_at.day} "
+            f"{nearer.starts_at.astimezone():%B}",
+            2,
+            f"/actions/{nearer.slug}/materiel/",
+        ),
+        (
+            f"pledge of material to confirm for “{far.title}”, "
+            f"{far.starts_at.astimezone():%a} {far.starts_at.day} {far.starts_at.astimezone():%B}",
+            1,
+            f"/actions/{far.slug}/materiel/",
+        ),
+    ]
+    # The far actions bring nothing else: no roles, material or volunteers line.
+    assert [url for _c, url, _d in labels.values() if url.startswith(f"/actions/{far.slug}/")] == [
+        f"/actions/{far.slug}/materiel/"
+    ]
+
+
+def test_a_pledge_confirmed_on_the_material_page_leaves_the_workspace(client, world):
+    admin, action = world["admin"], world["action"]
+    english(client, admin)
+    assert "To deal with (12)" in client.get(URL).content.decode()
+    pledge = Pledge.objects.get(name="Paul")
+    response = client.post(f"/actions/{action.slug}/materiel/promesses/{pledge.pk}/confirmer/")
+    assert response.status_code == 302
+    labels = lines(client.get(URL))
+    assert not [label for label in labels if label.startswith("pledge")]
+    # The pledge still counts toward the need, as it did before.
+    assert labels[next(label for label in labels if label.startswith("material"))][2] == (
+        "Bêches: 3 / 5",
+    )
+    assert "To deal with (11)" in client.get(URL).content.decode()
 
 
 # --- Queries: the same whatever the data.
@@ -314,12 +396,14 @@ def organisation_with(size: int):
         inventory_waiting(project, admin, new=1, answered=1, commune=nimes)
         collective_waiting(organisation)
         action_waiting(project)
+        far_action_with_a_pledge(project)
     return admin
 
 
 # Session and user (2), the staff check (1), inventories (1), collectives (1), actions
-# (5: actions, roles, needs, new volunteers and their communes, invitations).
-WORKSPACE_QUERIES = 11
+# (6: pledges to confirm, actions, roles, needs, new volunteers and their communes,
+# invitations).
+WORKSPACE_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [1, 20])
@@ -329,7 +413,7 @@ def test_the_query_count_does_not_grow_with_the_data(client, django_assert_num_q
     with django_assert_num_queries(WORKSPACE_QUERIES):
         response = client.get(URL)
     assert response.status_code == 200
-    assert sum(len(group.items) for group in response.context["groups"]) == 7 * size
+    assert sum(len(group.items) for group in response.context["groups"]) == 9 * size
 
 
 # --- The header's "To deal with (n)".
@@ -345,9 +429,9 @@ def test_the_header_shows_the_total_to_staff_only(client, world):
     # Signing in found the role; the count comes from the fragment, asked for with HTMX.
     assert f'href="{URL}"' in page
     assert f'hx-get="{LINK}"' in page
-    assert "To deal with (11)" in client.get(LINK).content.decode()
+    assert "To deal with (12)" in client.get(LINK).content.decode()
     page = client.get(home).content.decode()
-    assert "To deal with (11)" in page
+    assert "To deal with (12)" in page
     assert f'hx-get="{LINK}"' not in page
     client.logout()
     assert f'href="{URL}"' not in client.get(home).content.decode()
@@ -375,11 +459,11 @@ def test_a_page_reads_nothing_for_the_header(client, world):
 
 def test_the_header_total_is_kept_a_minute_and_the_page_refreshes_it(client, world):
     english(client, world["admin"])
-    assert "To deal with (11)" in client.get(LINK).content.decode()
+    assert "To deal with (12)" in client.get(LINK).content.decode()
     InboundMail.objects.update(status=InboundMail.Status.DISCARDED)
+    assert "To deal with (12)" in client.get(reverse("projects:home")).content.decode()
+    assert "To deal with (11)" in client.get(URL).content.decode()
     assert "To deal with (11)" in client.get(reverse("projects:home")).content.decode()
-    assert "To deal with (10)" in client.get(URL).content.decode()
-    assert "To deal with (10)" in client.get(reverse("projects:home")).content.decode()
 
 
 def test_a_role_lost_closes_the_page_at_once(client, world):
