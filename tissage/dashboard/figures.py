@@ -121,4 +121,13 @@ class Figures:
     ways: list[Way] = field(default_factory=list)
     funnel: Funnel | None = None
     impacts: list[Impact] = field(default_factory=list)
-    actions: list[ActionLine] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)  # the first ACTIONS_LISTED
+    actions_total: int = 0  # every action of the period, listed or not
+
+
+def figures_for(scope: Scope, period: Period) -> Figures:
+    """The figures of one scope over one period, from the pre-aggregated tables."""
+    # queries.py builds the dataclasses above: imported here, not at the top, to avoid a cycle.
+    from .queries import figures_compute
+
+    return figures_compute(scope, period)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.platform, name="platform"),
+    path("structures/<slug:slug>/", views.organisation, name="organisation"),
+    path("projets/<slug:slug>/", views.project, name="project"),
+]
