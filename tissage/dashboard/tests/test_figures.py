@@ -46,9 +46,9 @@ def test_people_below_five_are_hidden_everywhere(guests, shown):
 
     assert figures.people.shown == shown
     assert figures.new.shown == shown
-    this_month = [m for m in figures.months if m.month == days_ago(10).replace(day=1)][0]
+    this_month = next(m for m in figures.months if m.month == days_ago(10).replace(day=1))
     assert this_month.people.shown == shown
-    guest = [w for w in figures.ways if w.way == "guest"][0]
+    guest = next(w for w in figures.ways if w.way == "guest")
     assert guest.people.shown == shown
     if guests:
         assert figures.communes[0].people.shown == shown
