@@ -57,7 +57,8 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("periode") != CUSTOM and (data.get("du") or data.get("au")):
             data["periode"] = CUSTOM  # dates given: they are what the person wants
         if data.get("periode") == CUSTOM:

@@ -29,6 +29,7 @@ from tissage.actions.models import Action, Registration
 from tissage.collectives.models import Collective, CollectiveMembership, Message, Thread
 from tissage.inventories.models import Campaign, Contribution
 from tissage.projects.models import Project
+from tissage.territories.models import Commune
 
 MONTHS = 8
 GUESTS = 70  # a pool of inhabitants: many come back, some come once
@@ -64,7 +65,7 @@ def mobilisation_load(
 
 
 def _workdays(rng: random.Random, project: Project, facilitator: User) -> None:
-    communes = list(project.communes.order_by("name")) or [None]
+    communes: list[Commune | None] = [*project.communes.order_by("name")] or [None]
     trees = impact_counter_add(project=project, name="arbres plantés", unit="arbres")
     values: dict[tuple[int, int], Decimal | None] = {}
     for months_ago in range(MONTHS, 0, -1):
