@@ -8,7 +8,10 @@ dashboard's figures (`dashboard_refresh`, timed here again on its own). Pages, r
 signed-in platform administrator (a session made in the database, its cookie sent with
 every request, the baseline's included): the platform's dashboard, the dashboard of the
 organisation with the most participations, and of the project with the most, over the
-last 12 months (the default) and over two years. Writes JSON under bench/results/.
+last 12 months (the default) and over two years. Figures are kept in the cache until
+the next refresh (`figures.figures_for`): the measure is of pages whose figures are kept,
+and the cost of computing them cold (`queries.figures_compute`) is printed beside it.
+Writes JSON under bench/results/.
 """
 
 from __future__ import annotations
@@ -46,6 +49,22 @@ print("organisation", Organisation.objects.get(pk=organisation["organisation_id"
       organisation["n"])
 print("project", Project.objects.get(pk=project["project_id"]).slug, project["n"])
 print("facts", Participation.objects.count())
+# The cost of computing the figures when they are not kept yet (after each refresh, once
+# per process, scope, period and language): figures_compute itself, best of three.
+import time
+from django.utils import timezone
+from tissage.dashboard.figures import Scope
+from tissage.dashboard.forms import last_12_months
+from tissage.dashboard.queries import figures_compute
+period = last_12_months(timezone.localdate())
+for name, scope in (("platform", Scope()),
+                    ("organisation", Scope(organisation_id=organisation["organisation_id"]))):
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        figures_compute(scope, period)
+        times.append(time.perf_counter() - started)
+    print("cold_" + name, round(min(times) * 1000, 1))
 """
 
 
@@ -89,6 +108,10 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         extra_headers={"Cookie": found["cookie"][0]},
     )
     measured.report(f"{database} — scale {args.scale}, concurrency {args.concurrency}")
+    print(
+        f"figures computed cold (ms): platform {found['cold_platform'][0]}, "
+        f"organisation {found['cold_organisation'][0]}; {found['facts'][0]} participation rows"
+    )
     return {
         "database": database,
         "scale": args.scale,
@@ -96,6 +119,10 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         "refresh_all_seconds": round(refresh_seconds, 1),
         "refresh_daily_seconds": round(daily_seconds, 1),
         "facts": found["facts"][0],
+        "cold_ms": {
+            "platform": found["cold_platform"][0],
+            "organisation": found["cold_organisation"][0],
+        },
         "organisation": found["organisation"],
         "project": found["project"],
         "generated": generated,

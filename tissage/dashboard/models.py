@@ -27,6 +27,17 @@ class Kind(models.TextChoices):
     MESSAGE = "message", _("message to a collective")
 
 
+class Refresh(models.Model):
+    """One change of the facts (a refresh, or an account's rows rekeyed). The latest id is
+    part of the cache key of computed figures: a new row makes every cached one stale."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    since = models.DateField(null=True)  # None: every day, or a rekeying
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} (from {self.since or 'the start'})"
+
+
 class Participation(models.Model):
     """How many times one person took part one way, in one scope, on one day."""
 

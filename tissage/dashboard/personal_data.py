@@ -12,7 +12,7 @@ from django.db import transaction
 
 from tissage.accounts.models import User
 
-from .models import FirstParticipation, Participation
+from .models import FirstParticipation, Participation, Refresh
 from .refresh import person_key
 
 
@@ -22,4 +22,5 @@ def forget(user: User) -> None:
     key = person_key(user_id=user.pk)
     anonymous = secrets.token_hex(32)
     Participation.objects.filter(person_key=key).update(person_key=anonymous)
-    FirstParticipation.objects.filter(person_key=key).update(person_key=anonymous)
+    if FirstParticipation.objects.filter(person_key=key).update(person_key=anonymous):
+        Refresh.objects.create()  # figures kept in the cache go stale

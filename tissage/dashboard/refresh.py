@@ -36,7 +36,7 @@ from tissage.actions.models import Action, Registration, Role
 from tissage.collectives.models import Message
 from tissage.inventories.models import Contribution
 
-from .models import ActionTally, FirstParticipation, Kind, Participation, Way
+from .models import ActionTally, FirstParticipation, Kind, Participation, Refresh, Way
 
 BATCH_SIZE = 2000
 # The days a daily run recomputes: attendance is marked and addresses confirmed within
@@ -261,6 +261,7 @@ def dashboard_refresh(*, since: datetime.date | None = None) -> RefreshReport:
         ActionTally.objects.bulk_create(tallies, batch_size=BATCH_SIZE)
         FirstParticipation.objects.all().delete()
         FirstParticipation.objects.bulk_create(_firsts(), batch_size=BATCH_SIZE)
+        Refresh.objects.create(since=since)
     return RefreshReport(since=since, participations=len(facts), actions=len(tallies))
 
 

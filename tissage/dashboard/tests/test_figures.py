@@ -204,8 +204,22 @@ def _data(size: int):
 @pytest.mark.parametrize("size", [1, 8])
 def test_queries_do_not_grow_with_the_data(size, django_assert_num_queries):
     organisation = _data(size)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         figures = figures_for(org_scope(organisation), YEAR)
     assert len(figures.actions) == size
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         figures_for(Scope(), YEAR)
+
+
+def test_figures_are_kept_until_the_next_refresh(django_assert_num_queries):
+    project = ProjectFactory()
+    registered(an_action(project, days_ago(3)), 5, prefix="a")
+    dashboard_refresh()
+    scope = org_scope(project.organisation)
+    assert figures_for(scope, YEAR).people.value == 5
+
+    registered(an_action(project, days_ago(2)), 5, prefix="b")
+    with django_assert_num_queries(1):  # which refresh is the latest
+        assert figures_for(scope, YEAR).people.value == 5
+    dashboard_refresh()
+    assert figures_for(scope, YEAR).people.value == 10
