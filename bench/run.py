@@ -207,8 +207,16 @@ class PageResult:
     bytes: int = 0
 
 
-def burst(port: int, path: str, count: int, concurrency: int, result: PageResult) -> None:
-    """`count` GETs of one path from `concurrency` threads, each on its own connection.
+def burst(
+    port: int,
+    path: str,
+    count: int,
+    concurrency: int,
+    result: PageResult,
+    extra_headers: dict[str, str] | None = None,
+) -> None:
+    """`count` GETs of one path from `concurrency` threads, each on its own connection
+    (`extra_headers`: e.g. the session cookie of a page for a role).
 
     Connections are kept alive when the server allows it; gunicorn's sync workers close
     after each response, and http.client then reconnects (counted in the latency).
@@ -219,6 +227,7 @@ def burst(port: int, path: str, count: int, concurrency: int, result: PageResult
     def worker() -> None:
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
         headers = {"Host": HOST, "Accept-Language": "fr", "User-Agent": "tissage-bench"}
+        headers.update(extra_headers or {})
         try:
             while True:
                 with lock:
@@ -271,10 +280,11 @@ def measure(
     rounds: int,
     max_seconds: float,
     warmup: int,
+    extra_headers: dict[str, str] | None = None,
 ) -> tuple[dict[str, PageResult], bool]:
     results = {name: PageResult() for name in urls}
     for path in urls.values():  # warm both workers: templates, connections, caches
-        burst(port, path, warmup, concurrency, PageResult())
+        burst(port, path, warmup, concurrency, PageResult(), extra_headers)
     per_round = max(1, -(-requests // rounds))
     rng = random.Random(0)
     deadline = time.monotonic() + max_seconds
@@ -289,7 +299,7 @@ def measure(
             done = len(results[name].latencies) + results[name].errors
             count = min(per_round, requests - done)
             if count > 0:
-                burst(port, urls[name], count, concurrency, results[name])
+                burst(port, urls[name], count, concurrency, results[name], extra_headers)
         if not completed:
             log(f"time limit of {max_seconds:.0f} s reached after {number} full rounds")
             break
@@ -378,9 +388,11 @@ def serve_and_measure(
     log_name: str,
     *,
     warmup: int = 5,
+    extra_headers: dict[str, str] | None = None,
 ) -> Measured:
     """Start the production server, measure `urls` against the baseline in rounds (args:
-    requests, concurrency, workers, max_seconds), stop the server."""
+    requests, concurrency, workers, max_seconds), stop the server. `extra_headers` go with
+    every request, the baseline's included."""
     server = Server(env, RESULTS / log_name, args.workers)
     try:
         server.wait_ready()
@@ -394,6 +406,7 @@ def serve_and_measure(
             rounds=5,
             max_seconds=args.max_seconds,
             warmup=warmup,
+            extra_headers=extra_headers,
         )
         load_after = os.getloadavg()[0]
     finally:

@@ -6,6 +6,7 @@ from tissage.core import registry
 class DashboardConfig(registry.TissageAppConfig):
     name = "tissage.dashboard"
     verbose_name = _("Dashboard")
+    personal_data = "tissage.dashboard.personal_data"
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

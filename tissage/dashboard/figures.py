@@ -6,8 +6,11 @@ and the public impact pages show. Only aggregates; a count of fewer than
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from django.core.cache import cache
+from django.utils.translation import get_language
 
 SMALL_CELL = 5
 
@@ -121,4 +124,32 @@ class Figures:
     ways: list[Way] = field(default_factory=list)
     funnel: Funnel | None = None
     impacts: list[Impact] = field(default_factory=list)
-    actions: list[ActionLine] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)  # the first ACTIONS_LISTED
+    actions_total: int = 0  # every action of the period, listed or not
+
+
+# Figures change only when the facts do (a refresh): kept until then, at most this long.
+CACHE_SECONDS = 2 * 24 * 3600
+
+
+def figures_for(scope: Scope, period: Period) -> Figures:
+    """The figures of one scope over one period, from the pre-aggregated tables.
+
+    Computed once per refresh of the facts, scope, period and language (the labels are
+    translated), then kept in the cache: the key holds the latest `Refresh`, so a new
+    refresh makes every kept figure stale at once, in every process."""
+    # queries.py and models.py build on the dataclasses above: imported here, not at the
+    # top, to avoid a cycle.
+    from .models import Refresh
+    from .queries import figures_compute
+
+    stamp = Refresh.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = (
+        f"dashboard:figures:{stamp}:{scope.organisation_id}:{scope.project_id}:"
+        f"{period.start.isoformat()}:{period.end.isoformat()}:{get_language()}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = figures_compute(scope, period)
+        cache.set(key, figures, CACHE_SECONDS)
+    return replace(figures, scope=scope)

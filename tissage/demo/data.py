@@ -12,6 +12,8 @@ from typing import Protocol
 from django.db import transaction
 
 from tissage.accounts.models import User
+from tissage.dashboard.refresh import dashboard_refresh
+from tissage.inventories.models import Campaign
 from tissage.organisations.models import Organisation
 from tissage.organisations.services import organisation_create
 from tissage.projects.models import NewsPost, Project
@@ -22,7 +24,8 @@ from tissage.territories.services import communes_import
 
 from .actions import actions_load
 from .collectives import collectives_load
-from .inventory import inventory_load
+from .inventory import CAMPAIGN_SLUG, inventory_load
+from .mobilisation import mobilisation_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNE_FILES = [
@@ -275,3 +278,12 @@ def demo_load(*, stdout: Writer | None = None) -> None:
             collective=collective.project or Project.objects.get(slug=CASES[1].project_slug),
             inhabitant=_person("jeanne@demo.tissage.example"),
         )
+        mobilisation_load(
+            planting=Project.objects.get(slug=CASES[2].project_slug),
+            facilitator=_person(CASES[2].facilitators[0]),
+            campaign=Campaign.objects.get(slug=CAMPAIGN_SLUG),
+            inventory_facilitator=_person(CASES[0].facilitators[0]),
+            collective=collective,
+        )
+    # The dashboards read pre-aggregated figures: built once the data is in.
+    dashboard_refresh()

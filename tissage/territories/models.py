@@ -107,6 +107,9 @@ class Commune(models.Model):
     min_lat = models.FloatField()
     max_lon = models.FloatField()
     max_lat = models.FloatField()
+    # The legal population (INSEE, "population municipale"), set by
+    # `tissage import-populations`; None where it is not known.
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 

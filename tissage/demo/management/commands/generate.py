@@ -39,7 +39,9 @@ from PIL import Image, ImageDraw
 from shapely import contains_xy, prepare
 
 from tissage.accounts.models import User
+from tissage.actions.models import Action, ImpactCounter, ImpactValue, Registration, Role
 from tissage.core.photos import PreparedPhoto, photo_prepare
+from tissage.dashboard.refresh import dashboard_refresh
 from tissage.demo.data import COMMUNE_FILES
 from tissage.demo.data import DATA_DIR as COMMUNE_DATA_DIR
 from tissage.inventories.campaigns.services import campaign_create
@@ -52,7 +54,12 @@ from tissage.territories.services import communes_import
 EMAIL_DOMAIN = "generated.tissage.example"
 BATCH_SIZE = 1000
 CAMPAIGNS_PER_SCALE = 2
-ITEMS_PER_SCALE = 4000
+ITEMS_PER_SCALE = 10_000
+FIRST_CAMPAIGN_PER_SCALE = 2000  # the inventory bench's largest campaign
+ACTIONS_PER_SCALE = 700
+REGISTRATIONS_PER_SCALE = 10_000
+GUEST_SHARE = 0.2  # registrations without an account
+ASSISTED_SHARE = 0.1  # registrations a facilitator entered for someone
 WAITING_SHARE = 0.05  # items submitted, not yet moderated: the public pages leave them out
 PHOTOS_PER_CAMPAIGN = 3
 
@@ -211,9 +218,13 @@ class Command(BaseCommand):
                 _field(ProjectMembership, "joined_at"),
                 _field(Contribution, "created_at"),
                 _field(Contribution, "updated_at"),
+                _field(Action, "created_at"),
+                _field(Action, "updated_at"),
             ),
         ):
             counts = self._generate(scale)
+        refreshed = dashboard_refresh()
+        self.stdout.write(f"  dashboard participation rows  {refreshed.participations:>9,}")
         self._analyze()
         elapsed = time.perf_counter() - started
         width = max(len(name) for name in counts)
@@ -255,6 +266,7 @@ class Command(BaseCommand):
         memberships = self._project_memberships(projects, staff, users)
         news = self._news(projects, memberships)
         inventory = self._inventories(scale, projects, memberships, users)
+        actions = self._actions(scale, projects, memberships, users)
         return {
             "people": len(users),
             "organisations": len(organisations),
@@ -265,6 +277,7 @@ class Command(BaseCommand):
             "project communes": project_communes,
             "news posts": news,
             **inventory,
+            **actions,
         }
 
     def _people(self, count: int) -> list[int]:
@@ -449,7 +462,7 @@ class Command(BaseCommand):
         rest = [p for p in published if p not in chosen]
         chosen += rng.sample(rest, min(count - len(chosen), len(rest)))
         total = ITEMS_PER_SCALE * scale
-        first = total // 2 if len(chosen) > 1 else total
+        first = min(FIRST_CAMPAIGN_PER_SCALE * scale, total) if len(chosen) > 1 else total
         sizes = [first] + [
             (total - first) // (len(chosen) - 1) + (n < (total - first) % (len(chosen) - 1))
             for n in range(len(chosen) - 1)
@@ -604,6 +617,112 @@ class Command(BaseCommand):
         Photo.objects.bulk_create(photos, batch_size=BATCH_SIZE)
         ContributionEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
         return len(items), len(photos), len(events)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _actions(
+        self,
+        scale: int,
+        projects: list[Project],
+        memberships: dict[int, list[tuple[int, str]]],
+        users: list[int],
+    ) -> dict[str, int]:
+        """Work-days over the past two years and the next two months, with N x 10,000
+        registrations: most from accounts, some guests, some entered by a facilitator;
+        attendance marked on past ones, and a counter of trees planted."""
+        rng = self.rng
+        published = [p for p in projects if p.status == Project.Status.PUBLISHED]
+        # Uneven, as in the field: a few projects hold many actions.
+        weights = [min(rng.paretovariate(1.2), 10.0) for _ in published]
+        actions, places = [], []
+        for n in range(ACTIONS_PER_SCALE * scale):
+            project = rng.choices(published, weights=weights)[0]
+            area = self.organisation_coverage[project.organisation_id] or self.commune_ids
+            starts = (self.now - timedelta(days=730) + timedelta(days=rng.randrange(790))).replace(
+                hour=9, minute=0, second=0
+            )
+            actions.append(
+                Action(
+                    project_id=project.pk,
+                    kind=Action.Kind.WORKDAY,
+                    title=f"Chantier n° {self.offset + n + 1}",
+                    slug=f"chantier-g{self.offset + n}",
+                    commune_id=rng.choice(area),
+                    address="Place de la mairie",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=rng.choice([2, 3, 4])),
+                    status=Action.Status.PUBLISHED,
+                    created_at=starts - timedelta(days=30),
+                    updated_at=starts - timedelta(days=30),
+                )
+            )
+            places.append(rng.randint(10, 40))
+        Action.objects.bulk_create(actions, batch_size=BATCH_SIZE)
+        _created_pks(Action, actions)
+        roles = [
+            Role(action_id=action.pk, name="Planter", places=count)
+            for action, count in zip(actions, places, strict=True)
+        ]
+        Role.objects.bulk_create(roles, batch_size=BATCH_SIZE)
+        _created_pks(Role, roles)
+
+        total = REGISTRATIONS_PER_SCALE * scale
+        per_action = total // len(actions)
+        registrations = []
+        guest = self.offset * 10
+        emails = {pk: f"person{self.offset + i}@{EMAIL_DOMAIN}" for i, pk in enumerate(users)}
+        for index, (action, role) in enumerate(zip(actions, roles, strict=True)):
+            count = per_action + (index < total - per_action * len(actions))
+            past = action.starts_at < self.now
+            facilitator = memberships[action.project_id][0][0]
+            for user in rng.sample(users, count):
+                kind = rng.random()
+                if kind < GUEST_SHARE:
+                    guest += 1
+                    user_id, email = None, f"guest{guest % (len(users) * 2)}@{EMAIL_DOMAIN}"
+                else:
+                    user_id, email = user, emails[user]
+                waiting = rng.random() < 0.05
+                registrations.append(
+                    Registration(
+                        action_id=action.pk,
+                        role_id=role.pk,
+                        user_id=user_id,
+                        email=email,
+                        name=rng.choice(FIRST_NAMES),
+                        status=(
+                            Registration.Status.WAITING
+                            if waiting
+                            else Registration.Status.CONFIRMED
+                        ),
+                        entered_by_id=facilitator if kind > 1 - ASSISTED_SHARE else None,
+                        created_at=action.starts_at - timedelta(days=rng.randint(1, 30)),
+                        attended=(rng.random() < 0.85) if past and not waiting else None,
+                    )
+                )
+        Registration.objects.bulk_create(registrations, batch_size=BATCH_SIZE)
+
+        counters = {
+            pk: ImpactCounter(project_id=pk, name="arbres plantés", unit="arbres")
+            for pk in {action.project_id for action in actions}
+        }
+        ImpactCounter.objects.bulk_create(counters.values(), batch_size=BATCH_SIZE)
+        _created_pks(ImpactCounter, list(counters.values()))
+        values = [
+            ImpactValue(
+                counter_id=counters[action.project_id].pk,
+                action_id=action.pk,
+                value=rng.randrange(10, 300),
+            )
+            for action in actions
+            if action.starts_at < self.now
+        ]
+        ImpactValue.objects.bulk_create(values, batch_size=BATCH_SIZE)
+        return {
+            "actions": len(actions),
+            "registrations": len(registrations),
+            "impact values": len(values),
+        }
 
     def _point_in(self, commune: Commune, shape: Any) -> tuple[float, float]:
         for _ in range(20):
