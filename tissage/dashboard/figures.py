@@ -122,3 +122,9 @@ class Figures:
     funnel: Funnel | None = None
     impacts: list[Impact] = field(default_factory=list)
     actions: list[ActionLine] = field(default_factory=list)
+
+
+def figures_for(scope: Scope, period: Period) -> Figures:
+    """Stub on the reports branch: the real one (pre-aggregated tables) comes with the
+    dashboard's figures. Views call it through this module, so tests replace it."""
+    raise NotImplementedError
