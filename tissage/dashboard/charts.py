@@ -43,12 +43,12 @@ def people(number: int) -> Count:
 
 
 def rate_shown(commune: CommuneFigure) -> str:
-    """Participations per 1,000 inhabitants as shown: "—" when the population is unknown,
-    "< 5" when so few took part that the rate would give their number away."""
+    """Participations per 1,000 inhabitants as shown: "—" when the population is unknown or
+    when so few took part that the rate would give their number away."""
     if commune.per_thousand is None:
         return "—"
     if people(commune.participations).hidden:
-        return people(commune.participations).shown
+        return "—"
     return _number(round(commune.per_thousand, 1))
 
 
@@ -105,14 +105,9 @@ def _el(tag: str, children: str = "", **attributes: object) -> str:
 
 
 def _shape(tag: str, css_class: str, tooltip: str = "", **attributes: object) -> str:
-    fill = _fills().get(css_class)
-    return _el(
-        tag,
-        _el("title", escape(tooltip)) if tooltip else "",
-        class_=css_class,
-        fill=fill,
-        **attributes,
-    )
+    """A shape of a class, filled with its colour unless `attributes` say otherwise."""
+    merged = {"class_": css_class, "fill": _fills().get(css_class), **attributes}
+    return _el(tag, _el("title", escape(tooltip)) if tooltip else "", **merged)
 
 
 def _hatch_defs(pattern_id: str) -> str:
@@ -256,8 +251,8 @@ def months_chart(figures: Figures) -> Chart | None:
         base = _TOP + plot_height
         name = formats.date_format(month.month, "F Y")
         for count, css_class, text in (
-            (month.returning, "chart-returning", _("returning")),
-            (month.new, "chart-new", _("new")),
+            (month.returning, "chart-returning", _("people coming back")),
+            (month.new, "chart-new", _("newcomers")),
         ):
             height = _height_of(count) * scale
             if height <= 0:
@@ -333,8 +328,8 @@ def months_chart(figures: Figures) -> Chart | None:
     return Chart(
         svg,
         [
-            LegendEntry("chart-returning", _("returning"), _swatch("chart-returning")),
-            LegendEntry("chart-new", _("new"), _swatch("chart-new")),
+            LegendEntry("chart-returning", _("people coming back"), _swatch("chart-returning")),
+            LegendEntry("chart-new", _("newcomers"), _swatch("chart-new")),
             LegendEntry("chart-none", _("fewer than 5 people"), _swatch("chart-none")),
         ],
     )
@@ -471,7 +466,7 @@ def funnel_rows(figures: Figures) -> list[list[FunnelRow]]:
             FunnelRow(_("Places offered"), Count(funnel.places_offered)),
             FunnelRow(_("Registrations"), people(funnel.registrations)),
             FunnelRow(_("On the waiting list"), people(funnel.waiting)),
-            FunnelRow(_("Present"), people(funnel.present)),
+            FunnelRow(_("People present"), people(funnel.present)),
         ],
         [
             FunnelRow(_("Contributions submitted"), people(funnel.contributions_submitted)),

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("tissage.dashboard.reports.urls")),
+]

@@ -1,10 +1,13 @@
 """The charts of a `Figures`, for the templates `dashboard/charts/*.html`:
 `{% months_chart figures as chart %}`, then `{{ chart.svg }}` and its legend."""
 
+import datetime
+
 from django import template
+from django.utils import dateparse
 
 from tissage.dashboard import charts
-from tissage.dashboard.figures import CommuneFigure, Figures
+from tissage.dashboard.figures import ActionLine, CommuneFigure, Figures
 
 register = template.Library()
 
@@ -38,3 +41,9 @@ def people(number: int) -> str:
 @register.filter
 def rate(commune: CommuneFigure) -> str:
     return charts.rate_shown(commune)
+
+
+@register.filter
+def action_date(action: ActionLine) -> datetime.datetime | str:
+    """When the action starts, read from the figures' ISO text."""
+    return dateparse.parse_datetime(action.starts_at) or action.starts_at
