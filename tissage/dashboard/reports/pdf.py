@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.utils._os import safe_join
 
@@ -45,10 +46,12 @@ def base_url() -> str:
 def static_bytes(name: str) -> bytes | None:
     """A static file by its name under STATIC_URL (hashed or not): the collected copy,
     else the one the finders know (tests, development)."""
+    if not name or ".." in name.split("/"):
+        return None
     if settings.STATIC_ROOT:
         try:
             path = safe_join(str(settings.STATIC_ROOT), name)
-        except ValueError:  # outside STATIC_ROOT ("../")
+        except SuspiciousFileOperation:
             return None
         try:
             with open(path, "rb") as file:
