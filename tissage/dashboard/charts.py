@@ -248,7 +248,7 @@ def months_chart(figures: Figures) -> Chart | None:
     label_every = 1 if len(months) <= 12 else -(-len(months) // 12)
     for number, month in enumerate(months):
         x = _LEFT + number * slot + (slot - bar) / 2
-        base = _TOP + plot_height
+        base: float = _TOP + plot_height
         name = formats.date_format(month.month, "F Y")
         for count, css_class, text in (
             (month.returning, "chart-returning", _("people coming back")),
