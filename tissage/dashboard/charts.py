@@ -185,9 +185,9 @@ def _swatch(css_class: str) -> SafeString:
 
 # (a) People per month ---------------------------------------------------------------------
 
-MONTHS_WIDTH = 640
+MONTHS_WIDTH = 480
 MONTHS_HEIGHT = 300
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 12, 44
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 8, 20, 48
 
 
 def _nice_step(maximum: float) -> float:
@@ -239,7 +239,7 @@ def months_chart(figures: Figures) -> Chart | None:
                 text_anchor="end",
                 class_="chart-text",
                 fill=_fills()["chart-text"],
-                font_size=12,
+                font_size=15,
             )
         )
         tick += step
@@ -294,7 +294,7 @@ def months_chart(figures: Figures) -> Chart | None:
                 text_anchor="middle",
                 class_="chart-text",
                 fill=_fills()["chart-text"],
-                font_size=12,
+                font_size=15,
             )
         )
         if number % label_every == 0:
@@ -303,13 +303,13 @@ def months_chart(figures: Figures) -> Chart | None:
             parts.append(
                 _el(
                     "text",
-                    escape(label) + _el("tspan", escape(year), x=f"{x + bar / 2:.1f}", dy=14),
+                    escape(label) + _el("tspan", escape(year), x=f"{x + bar / 2:.1f}", dy=17),
                     x=f"{x + bar / 2:.1f}",
                     y=MONTHS_HEIGHT - _BOTTOM + 16,
                     text_anchor="middle",
                     class_="chart-text",
                     fill=_fills()["chart-text"],
-                    font_size=12,
+                    font_size=15,
                 )
             )
     total = figures.people.shown
@@ -477,9 +477,9 @@ def funnel_rows(figures: Figures) -> list[list[FunnelRow]]:
     return [group for group in groups if any(row.count.value != 0 for row in group)]
 
 
-FUNNEL_WIDTH = 640
+FUNNEL_WIDTH = 560
 _ROW = 34
-_LABEL = 210
+_LABEL = 230
 
 
 def funnel_chart(figures: Figures) -> Chart | None:
@@ -504,7 +504,7 @@ def funnel_chart(figures: Figures) -> Chart | None:
                     text_anchor="end",
                     class_="chart-text",
                     fill=fills["chart-text"],
-                    font_size=14,
+                    font_size=16,
                 )
             )
             tooltip = f"{row.label} : {row.count.shown}"
@@ -542,7 +542,7 @@ def funnel_chart(figures: Figures) -> Chart | None:
                     y=f"{y + 21:.1f}",
                     class_="chart-text",
                     fill=fills["chart-text"],
-                    font_size=14,
+                    font_size=16,
                 )
             )
             y += _ROW

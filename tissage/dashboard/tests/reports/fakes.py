@@ -36,7 +36,14 @@ def figures_example(
     """A season of a mobilisation: 137 people, one month with only 3 newcomers (hidden),
     a commune with 2 participations (hidden), two actions."""
     communes = [
-        CommuneFigure(c.insee_code, c.name, Count.of_people(40 - 20 * n), 60 - 20 * n, 1200, None)
+        CommuneFigure(
+            c.insee_code,
+            c.name,
+            Count.of_people(max(5, 40 - 20 * n)),
+            max(5, 60 - 20 * n),
+            1200,
+            None,
+        )
         for n, c in enumerate(reached)
     ]
     communes = [
