@@ -21,6 +21,7 @@ urlpatterns = [
     path("communes/", include("tissage.territories.urls")),
     path("notifications/", include("tissage.engagement.urls")),
     path("tableau-de-bord/", include("tissage.dashboard.urls")),
+    path("impact/", include("tissage.dashboard.impact.urls")),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.
     path(

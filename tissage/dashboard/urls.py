@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("structures/<slug:slug>/", views.organisation, name="organisation"),
     path("projets/<slug:slug>/", views.project, name="project"),
     path("a-traiter/", include("tissage.dashboard.workspace.urls")),
+    path("", include("tissage.dashboard.reports.urls")),
 ]
