@@ -42,6 +42,7 @@ class Scope:
     organisation_id: int | None = None
     project_id: int | None = None
     name: str = ""
+    slug: str = ""  # the organisation's or the project's, for links to its reports
 
 
 @dataclass(frozen=True)

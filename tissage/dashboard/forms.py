@@ -1,4 +1,5 @@
-"""The period chooser of the dashboard (a GET form: the address says what is shown)."""
+"""The period chooser of the dashboard and of its reports (a GET form: the address says
+what is shown; `?du=YYYY-MM-DD&au=YYYY-MM-DD` alone is a period between two dates)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tissage.actions.form_fields import DateInput, PlausibleDateField
 
 from .figures import Period
 
@@ -42,16 +45,16 @@ class PeriodForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose a period from the list.")},
     )
-    du = forms.DateField(
+    du = PlausibleDateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("Write the date as on a calendar, e.g. 31/01/2025.")},
     )
-    au = forms.DateField(
+    au = PlausibleDateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": _("Write the date as on a calendar, e.g. 31/01/2025.")},
         help_text=_("Both dates are included."),
     )

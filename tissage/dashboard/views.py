@@ -9,6 +9,10 @@ from django.views.decorators.http import require_GET
 from . import lookups
 from .figures import Scope, figures_for
 from .forms import PeriodForm
+from .reports.views import ORGANISATION, PROJECT
+
+# The reports' URL names its scope as the French path does.
+REPORT_KINDS = {"organisation": ORGANISATION, "project": PROJECT}
 
 
 def _dashboard(request: HttpRequest, scope: Scope, kind: str) -> HttpResponse:
@@ -18,7 +22,13 @@ def _dashboard(request: HttpRequest, scope: Scope, kind: str) -> HttpResponse:
     return render(
         request,
         "dashboard/dashboard.html",
-        {"form": form, "figures": figures, "scope": scope, "kind": kind},
+        {
+            "form": form,
+            "figures": figures,
+            "scope": scope,
+            "kind": kind,
+            "report_kind": REPORT_KINDS.get(kind, ""),
+        },
     )
 
 

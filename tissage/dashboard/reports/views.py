@@ -12,18 +12,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tissage.core.access import require, sign_in_first
 from tissage.core.spreadsheets import ODS_MIMETYPE, ods_stream
 from tissage.dashboard import figures as figures_module
+from tissage.dashboard import lookups
 from tissage.dashboard.figures import Figures, Period, Scope
-from tissage.organisations import lookups as organisation_lookups
+from tissage.dashboard.forms import PeriodForm
 from tissage.organisations.models import Organisation
-from tissage.projects import access as project_access
-from tissage.projects import lookups as project_lookups
 from tissage.projects.models import Project
 
 from . import pdf
-from .forms import PeriodForm
 from .spreadsheet import report_sheets
 
 ORGANISATION = "structures"
@@ -42,34 +39,16 @@ class Subject:
     scope: Scope
 
 
-# Who may read a report: the same people as the dashboard of its scope. Written here with
-# the organisations' and projects' own access functions until the dashboard's access.py
-# lands; to be replaced by it when the branches are merged.
 def report_subject(request: HttpRequest, kind: str, slug: str) -> Subject:
-    """Organisation: its staff (admins, facilitators). Project: its facilitators and its
-    organisation's staff; a project hidden from the person is a 404. Anonymous visitors
-    are asked to sign in first."""
+    """What the report's URL names, if the person may read it: the same people as its
+    dashboard (`dashboard.access`, through `dashboard.lookups`)."""
     if kind == ORGANISATION:
-        organisation = organisation_lookups.get_staffed_organisation(request, slug)
-        return Subject(
-            kind,
-            slug,
-            organisation.name,
-            organisation,
-            None,
-            Scope(organisation_id=organisation.pk, name=organisation.name),
-        )
-    sign_in_first(request)
-    project = project_lookups.get_project(request, slug)
-    require(request, project_access.can_edit_project(request.user, project))
-    return Subject(
-        kind,
-        slug,
-        project.title,
-        project.organisation,
-        project,
-        Scope(project_id=project.pk, name=project.title),
-    )
+        organisation = lookups.get_dashboard_organisation(request, slug)
+        scope = lookups.organisation_scope(organisation)
+        return Subject(kind, slug, organisation.name, organisation, None, scope)
+    project = lookups.get_dashboard_project(request, slug)
+    scope = lookups.project_scope(project)
+    return Subject(kind, slug, project.title, project.organisation, project, scope)
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:

@@ -175,7 +175,7 @@ def test_funnel_impact_and_actions_of_the_period():
     assert (submitted, funnel.contributions_published, funnel.contributions_refused) == (2, 1, 1)
     assert [(i.label, i.value) for i in figures.impacts] == [
         ("arbres plantés", 120.0),
-        ("inventory items published", 1.0),
+        ("fiches d’inventaire publiées", 1.0),
     ]
     assert [(a.title, a.registrations, a.present) for a in figures.actions] == [
         (action.title, 8, 6)

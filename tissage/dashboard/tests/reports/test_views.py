@@ -5,13 +5,13 @@ from django.utils import timezone
 
 from tissage.core.tests.factories import (
     CommuneFactory,
-    OrganisationFactory,
     OrganisationMembershipFactory,
     ProjectFactory,
     ProjectMembershipFactory,
     UserFactory,
 )
 from tissage.dashboard.figures import Period, Scope
+from tissage.dashboard.forms import last_12_months
 from tissage.organisations.models import OrganisationMembership
 from tissage.projects.models import Project, ProjectMembership
 
@@ -101,11 +101,12 @@ def facilitator(client, project):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("?du=2026-13-01", "Donnez le début sous la forme AAAA-MM-JJ."),
-        ("?au=demain", "Donnez la fin sous la forme AAAA-MM-JJ."),
-        ("?du=2026-06-01&au=2026-01-01", "Le début de la période est après sa fin."),
-        ("?du=0001-01-01", "Donnez une date entre 1900 et 2100."),
-        ("?au=99999-01-01", "Donnez la fin sous la forme AAAA-MM-JJ."),
+        ("?du=2026-13-01", "Écrivez la date comme sur un calendrier"),
+        ("?au=demain", "Écrivez la date comme sur un calendrier"),
+        ("?du=2026-06-01&au=2026-01-01", "Le dernier jour est avant le premier."),
+        ("?du=0001-01-01&au=2026-01-01", "Donnez une date entre 1900 et 2100."),
+        ("?du=2026-01-01", "Indiquez le dernier jour de la période."),
+        ("?au=99999-01-01", "Écrivez la date comme sur un calendrier"),
     ],
 )
 def test_a_bad_period_is_a_400_that_says_what_to_correct(
@@ -123,12 +124,16 @@ def test_the_period_reaches_the_figures(client, fake_figures, facilitator, proje
     client.get(report_url("projets", project.slug) + PERIOD)
     client.get(report_url("structures", project.organisation.slug))
     (scope, period), (org_scope, default) = fake_figures
-    assert scope == Scope(project_id=project.pk, name=project.title)
+    assert scope == Scope(
+        organisation_id=project.organisation_id,
+        project_id=project.pk,
+        name=project.title,
+        slug=project.slug,
+    )
     assert period == Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
     assert org_scope.organisation_id == project.organisation_id
-    # Without dates: the twelve months up to today.
-    assert default.end == timezone.localdate()
-    assert default.end - default.start == datetime.timedelta(days=364)
+    # Without dates: the twelve months up to today, as on the dashboard.
+    assert default == last_12_months(timezone.localdate())
 
 
 def test_the_printable_page(client, english, fake_figures, facilitator, project):
@@ -167,8 +172,9 @@ def test_the_page_asks_a_constant_number_of_queries(
 
     url = report_url("projets", project.slug)
     client.get(url)  # outlines in the cache
-    # Session, user, project, organisation staff, project role, communes' ids.
-    with django_assert_num_queries(6):
+    # Session, user, project, its organisation, organisation staff, project role, communes'
+    # ids.
+    with django_assert_num_queries(7):
         client.get(url)
     many_communes = CommuneFactory.create_batch(40)
     monkeypatch.setattr(
@@ -177,18 +183,18 @@ def test_the_page_asks_a_constant_number_of_queries(
         lambda scope, period: figures_example(scope, period, reached=many_communes),
     )
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
 
 
 def test_the_links_template_keeps_the_period(english):
     from django.template.loader import render_to_string
 
-    organisation = OrganisationFactory.build(slug="petr")
     html = render_to_string(
         "dashboard/reports/links.html",
         {
-            "organisation": organisation,
+            "kind": "structures",
+            "slug": "petr",
             "period": Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
         },
     )
