@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -127,8 +128,16 @@ def test_a_reply_notifies_the_author_answered_and_who_started_the_thread(committ
     assert response.status_code == 302
     assert notified(Kind.REPLY) == {starter, answered}
     assert bystander not in notified(Kind.REPLY)
-    # `answered` gets each message by email already; `starter` reads on the web.
+    # `answered` gets each message by email already; `starter` reads on the web, and so
+    # is emailed the reply at once (the default for what concerns oneself).
     assert emailed_already(Kind.REPLY) == {answered}
+    notification_emails = [
+        message.to
+        for message in mail.outbox
+        if "/notifications/desabonner/" in message.extra_headers.get("List-Unsubscribe", "")
+    ]
+    assert [starter.email] in notification_emails
+    assert [answered.email] not in notification_emails
     message = Message.objects.get(body="Oui, j’en suis !")
     event = Event.objects.filter(kind=Kind.REPLY).latest("pk")
     assert event.url == message.get_absolute_url()

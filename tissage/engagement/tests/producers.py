@@ -35,13 +35,13 @@ def notified(kind: str) -> set[Any]:
 
 
 def emailed_already(kind: str) -> set[Any]:
-    """The people whose notification of this kind is marked as emailed by the app."""
-    return {
-        n.user
-        for n in Notification.objects.filter(kind=kind, emailed_at__isnull=False).select_related(
-            "user"
-        )
-    }
+    """The people the app already emailed about the latest event of this kind (its own
+    email: a promotion, a decision, the list's copy), whom the notification never emails
+    a second time."""
+    from tissage.accounts.models import User
+
+    event = Event.objects.filter(kind=kind).latest("pk")
+    return set(User.objects.filter(pk__in=event.emailed, notifications__event=event))
 
 
 def the_event(kind: str) -> Event:

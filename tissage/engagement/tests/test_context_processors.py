@@ -30,7 +30,7 @@ def test_the_bell_says_how_many_are_unread_in_words(client, in_english):
         page = client.get(reverse("collectives:list")).content.decode()
     assert f'<a class="nav-bell" href="{reverse("engagement:list")}">' in page
     assert '<span class="nav-bell-count" aria-hidden="true">3</span>' in page
-    assert '<span class="visually-hidden">, 3 unread</span>' in page
+    assert '<span class="visually-hidden">Notifications, 3 unread</span>' in page
     assert len(notification_queries(captured)) == 1
 
 

@@ -169,7 +169,7 @@ def test_read_emailed_and_other_periods_are_not_listed(django_capture_on_commit_
 
     assert [message.to for message in mail.outbox] == [[person.email]]
     assert mail.outbox[0].body.count("/actions/a0/") == 1
-    assert "1 new notification in" in mail.outbox[0].body
+    assert "1 nouvelle notification dans" in mail.outbox[0].body
     assert Notification.objects.get(event=listed[0], user=person).digest is not None
     # What was read is in the digest (never proposed again), not in its email.
     assert Notification.objects.get(event=read[0], user=all_read).digest is not None
@@ -192,7 +192,7 @@ def test_a_long_digest_stops_at_fifty_lines(https_site, monkeypatch):
     assert digests_send(period="daily", now=MONDAY) == 1
     email = OutgoingEmail.objects.get()
     assert email.body_text.count("https://tissage.example/actions/a") == 50
-    assert "And 10 more." in email.body_text or "Et 10 de plus" in email.body_text
+    assert "Et 10 autres." in email.body_text
     assert "https://tissage.example/notifications/\n" in email.body_text
 
 

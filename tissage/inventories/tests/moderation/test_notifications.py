@@ -147,8 +147,11 @@ def test_the_tenth_published_item_is_announced_once_to_the_campaign_s_followers(
     event = the_event(Kind.CAMPAIGN_MILESTONE)
     assert event.params == {"campaign": campaign.title, "count": 10}
     assert event.url == f"/inventaires/{campaign.slug}/"
-    # Everyone's work: the moderator who published the tenth hears of it too.
-    assert notified(Kind.CAMPAIGN_MILESTONE) == {someone, moderator}
+    # Everyone's work: the moderator who published the tenth hears of it too, and so do
+    # the ten contributors (who follow the campaign since they contributed).
+    contributors = {found.contributor for found in Contribution.objects.filter(campaign=campaign)}
+    assert len(contributors) == 10
+    assert notified(Kind.CAMPAIGN_MILESTONE) == {someone, moderator} | contributors
     assert stopped not in notified(Kind.CAMPAIGN_MILESTONE)
     assert text(event) == (
         "The inventory “Petit patrimoine des Garrigues” now has 10 published items."
