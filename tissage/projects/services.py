@@ -12,7 +12,7 @@ from tissage.accounts.models import User
 from tissage.core.emails import team_member_welcome
 from tissage.core.slugs import unique_slug
 from tissage.engagement.kinds import Kind
-from tissage.engagement.services import notify
+from tissage.engagement.services import follow_auto, notify
 from tissage.organisations.models import Organisation
 from tissage.territories.models import Commune
 
@@ -55,7 +55,9 @@ def project_create(
 
 
 def project_join(*, project: Project, user: User) -> ProjectMembership:
-    """Join as a member; joining twice (a double click) keeps one membership."""
+    """Join as a member; joining twice (a double click) keeps one membership. Joining
+    follows the project (its news and actions reach the person), unless they once chose
+    to stop following it."""
     try:
         with transaction.atomic():
             membership, _created = ProjectMembership.objects.get_or_create(
@@ -63,6 +65,7 @@ def project_join(*, project: Project, user: User) -> ProjectMembership:
             )
     except IntegrityError:
         membership = ProjectMembership.objects.get(project=project, user=user)
+    follow_auto(user=user, target=project)
     return membership
 
 

@@ -1,13 +1,14 @@
-"""A project's news post is news for the project's followers (not for its author)."""
+"""A project's news post is news for the project's followers (not for its author);
+joining a project follows it."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
-from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory
+from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory, UserFactory
 from tissage.engagement.kinds import Kind
-from tissage.engagement.models import Event
+from tissage.engagement.models import Event, Follow
 from tissage.engagement.services import follow_set
 from tissage.engagement.tests.producers import (
     follower,
@@ -80,3 +81,19 @@ def test_a_refused_news_post_notifies_nobody(project, facilitator_client):
     assert response.status_code == 200
     assert not NewsPost.objects.exists()
     assert not Event.objects.exists()
+
+
+def test_joining_a_project_follows_it_unless_one_stopped(project):
+    project.status = Project.Status.PUBLISHED
+    project.save(update_fields=["status"])
+    joiner, stopped = UserFactory(), UserFactory()
+    follow_set(user=stopped, target=project, following=False)
+    follow_set(user=stopped, target=project, following=True)
+    follow_set(user=stopped, target=project, following=False)
+    client = Client()
+    for person in (joiner, stopped):
+        client.force_login(person)
+        assert client.post(f"/projets/{project.slug}/rejoindre/").status_code == 302
+
+    assert Follow.objects.active().of(project).filter(user=joiner, automatic=True).exists()
+    assert not Follow.objects.active().of(project).filter(user=stopped).exists()
