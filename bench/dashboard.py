@@ -98,6 +98,8 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         "project, 12 months": f"/tableau-de-bord/projets/{project}/",
         "platform, 2 years": "/tableau-de-bord/" + _two_years(),
         "organisation, 2 years": f"/tableau-de-bord/structures/{organisation}/" + _two_years(),
+        # A superuser's workspace lists what waits anywhere on the platform: its worst case.
+        "workspace (superuser)": "/tableau-de-bord/a-traiter/",
     }
     measured = bench.serve_and_measure(
         env,
