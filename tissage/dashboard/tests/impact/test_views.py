@@ -9,6 +9,8 @@ from tissage.core.tests.factories import (
     UserFactory,
 )
 from tissage.dashboard.figures import Scope
+from tissage.dashboard.refresh import dashboard_refresh
+from tissage.dashboard.tests.helpers import an_action, days_ago, registered
 from tissage.projects.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -74,8 +76,9 @@ def test_the_impact_page_asks_a_constant_number_of_queries(
 ):
     project = ProjectFactory()
     client.get(f"/impact/projets/{project.slug}/")
-    # The project; the communes' ids (their outlines and the figures are cached).
-    with django_assert_num_queries(2):
+    # The project, its first participation (where "since" begins), the communes' ids (their
+    # outlines and the figures are cached).
+    with django_assert_num_queries(3):
         client.get(f"/impact/projets/{project.slug}/")
 
 
@@ -85,3 +88,17 @@ def test_project_and_organisation_pages_link_to_their_impact(client):
     assert f'href="/impact/projets/{project.slug}/"' in page
     page = client.get(project.organisation.get_absolute_url()).content.decode()
     assert f'href="/impact/structures/{project.organisation.slug}/"' in page
+
+
+def test_since_the_start_counts_work_done_before_the_project_came_to_the_platform(
+    client, fake_figures
+):
+    project = ProjectFactory(status=Project.Status.PUBLISHED)
+    registered(an_action(project, days_ago(200)), 6)  # typed in after the fact
+    dashboard_refresh(since=days_ago(400))
+
+    client.get(f"/impact/projets/{project.slug}/")
+
+    ((_scope, period),) = fake_figures
+    assert period.start == days_ago(200)
+    assert period.end == timezone.localdate()
