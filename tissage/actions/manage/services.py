@@ -49,7 +49,7 @@ def action_announce(action: Action, *, actor: User | None = None) -> bool:
     """Tell the followers of its project, of its commune (and of what the registered
     rules add) that a new action is published. Only a published action of a project
     everyone sees, not begun yet: a draft, or an action of a draft project, is seen by
-    its team only. Returns whether it was announced."""
+    its team only; and only once (`announced_at`). Returns whether it was announced."""
     project = action.project
     if (
         action.status != Action.Status.PUBLISHED
@@ -57,6 +57,12 @@ def action_announce(action: Action, *, actor: User | None = None) -> bool:
         or action.starts_at <= timezone.now()
     ):
         return False
+    # Once: set back to draft and published again, it is not news a second time. The
+    # conditional update is the claim, so two saves at the same moment announce it once.
+    now = timezone.now()
+    if not Action.objects.filter(pk=action.pk, announced_at__isnull=True).update(announced_at=now):
+        return False
+    action.announced_at = now
     targets: list[models.Model] = [project]
     if action.commune is not None:
         targets.append(action.commune)

@@ -93,6 +93,9 @@ class Action(models.Model):
         _("reminder, hours before"), default=24, help_text=_("0: no reminder.")
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When its followers were told of it (engagement): once, even if it goes back to draft
+    # and is published again.
+    announced_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     # Taken through the photo pipeline only (core.covers.CoverFields), which checks it.
     cover = models.ImageField(

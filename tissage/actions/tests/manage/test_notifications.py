@@ -89,6 +89,16 @@ def test_a_draft_notifies_nobody_until_it_is_published(client, project, facilita
     client.post(edit_url(action), edit_data(action, title="Chantier de la mare"))
     assert Event.objects.filter(kind=Kind.ACTION_NEW).count() == 1
 
+    # Back to draft, then published again: not news a second time.
+    action.refresh_from_db()
+    client.post(edit_url(action), edit_data(action, status="draft"))
+    action.refresh_from_db()
+    assert action.status == "draft"
+    client.post(edit_url(action), edit_data(action, status="published"))
+    action.refresh_from_db()
+    assert action.status == "published"
+    assert Event.objects.filter(kind=Kind.ACTION_NEW).count() == 1
+
 
 def test_a_series_is_announced_once_with_its_first_date(client, project):
     someone = follower(project)
