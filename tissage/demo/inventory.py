@@ -12,6 +12,7 @@ from shapely import Point
 
 from tissage.accounts.models import User
 from tissage.core.photos import photo_prepare
+from tissage.inventories.campaigns.milestones import campaign_milestone_announce
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.contributions.services import (
     PhotoInput,
@@ -115,4 +116,7 @@ def inventory_load(*, project: Project, facilitator: User, inhabitant: User) -> 
                 status=Contribution.Status.VALIDATED,
                 notify=False,  # demo data: nobody to tell
             )
+    # The followers hear of the milestone the campaign has reached, once (not of each
+    # milestone the loading crossed on the way).
+    campaign_milestone_announce(campaign=campaign)
     return campaign

@@ -12,7 +12,10 @@ from tissage.demo.data import CASES, DEMO_PEOPLE, demo_load
 from tissage.demo.inventory import CAMPAIGN_SLUG, PUBLISHED_COUNT, WAITING_COUNT
 from tissage.demo.mobilisation import ITEM_TITLE
 from tissage.demo.mobilisation import ITEMS as MOBILISATION_ITEMS
-from tissage.inventories.models import Contribution
+from tissage.engagement.kinds import Kind
+from tissage.engagement.models import Event
+from tissage.inventories.campaigns.milestones import milestone_of
+from tissage.inventories.models import Campaign, Contribution
 from tissage.organisations.models import Organisation
 from tissage.projects.models import NewsPost, Project
 from tissage.territories.models import Commune
@@ -116,3 +119,10 @@ def test_each_demo_organisation_has_a_meaningful_dashboard(case):
     assert len(months_with_people) >= 3
     ways = {w.way: w.participations for w in figures.ways}
     assert ways["email"] + ways["assisted"] > 0
+
+
+def test_the_demo_inventory_announces_its_milestone_once():
+    campaign = Campaign.objects.get(slug=CAMPAIGN_SLUG)
+    published = Contribution.objects.filter(campaign=campaign).published().count()
+    (event,) = Event.objects.filter(kind=Kind.CAMPAIGN_MILESTONE)
+    assert event.params["count"] == milestone_of(published) > 0

@@ -73,7 +73,9 @@ def contribution_decide(
     Rejecting and asking for more information need a message: the contributor is owed
     an explanation. With `notify`, the contributor is emailed and, with an account,
     notified on the site; publishing an item may reach a milestone of its campaign
-    (`campaigns.milestones`).
+    (`campaigns.milestones`). Without (data loaded in bulk), nobody is told: a milestone
+    crossed meanwhile is announced once, by the next publication or by a call to
+    `campaign_milestone_announce`.
     """
     item = Contribution.objects.select_for_update().get(pk=item.pk)
     allowed = MODERATION_TRANSITIONS.get(Contribution.Status(item.status), set())
@@ -112,7 +114,7 @@ def contribution_decide(
     if notify:
         emails.decision_send(item=item, event=event, base_url=base_url or site_url())
         _decision_notify(item=item, moderator=moderator, message=message)
-    if status == Contribution.Status.VALIDATED and previous != status:
+    if notify and status == Contribution.Status.VALIDATED and previous != status:
         campaign_milestone_announce(campaign=item.campaign)
     return event
 
