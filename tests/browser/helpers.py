@@ -1,7 +1,9 @@
-"""What several browser tests share: a phone's screen, and matching the page's address."""
+"""What several browser tests share: a phone's screen, matching the page's address, and
+filling the forms several journeys go through."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from playwright.sync_api import Page
@@ -27,3 +29,26 @@ def previous_step(page: Page) -> None:
     page.locator(".steps-nav").get_by_role(
         "button", name=re.compile(r"^(Précédent|Previous)$")
     ).click()
+
+
+def action_form_fill(
+    page: Page,
+    *,
+    title: str,
+    day: datetime.date,
+    start: str,
+    end: str,
+    address: str,
+    role: str,
+    places: int,
+) -> None:
+    """The action form (actions:create), filled for one role and published, then sent."""
+    page.locator("#id_title").fill(title)
+    page.locator("#id_date").fill(day.isoformat())
+    page.locator("#id_start_time").fill(start)
+    page.locator("#id_end_time").fill(end)
+    page.locator("#id_address").fill(address)
+    page.locator("#id_role_name_0").fill(role)
+    page.locator("#id_role_places_0").fill(str(places))
+    page.locator("input[name=status][value=published]").check()
+    page.locator("main form [type=submit]").last.click()

@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from tissage.actions.models import Action, Registration, VolunteerProfile
 from tissage.actions.registration.services import registration_create
 
+from .helpers import action_form_fill
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,15 +28,16 @@ def test_a_facilitator_runs_a_work_day(
     day = timezone.localdate() + datetime.timedelta(days=12)
 
     visit(page, reverse("actions:create", kwargs={"project_slug": world.project.slug}))
-    page.locator("#id_title").fill("Plantation au verger d'Albon")
-    page.locator("#id_date").fill(day.isoformat())
-    page.locator("#id_start_time").fill("09:00")
-    page.locator("#id_end_time").fill("12:00")
-    page.locator("#id_address").fill("Chemin des Vergers, Albon")
-    page.locator("#id_role_name_0").fill("Planter")
-    page.locator("#id_role_places_0").fill("8")
-    page.locator("input[name=status][value=published]").check()
-    page.locator("main form [type=submit]").last.click()
+    action_form_fill(
+        page,
+        title="Plantation au verger d'Albon",
+        day=day,
+        start="09:00",
+        end="12:00",
+        address="Chemin des Vergers, Albon",
+        role="Planter",
+        places=8,
+    )
     check_page(page)
     action = Action.objects.get(title="Plantation au verger d'Albon")
     assert timezone.localtime(action.starts_at).hour == 9

@@ -17,6 +17,8 @@ from tissage.accounts.models import User
 from tissage.actions.models import Action
 from tissage.engagement.models import Follow, Notification
 
+from .helpers import action_form_fill
+
 pytestmark = pytest.mark.browser
 
 
@@ -43,15 +45,16 @@ def test_a_follower_hears_of_a_new_action_in_the_centre_and_in_the_digest(
     page = new_page(desk)
     day = timezone.localdate() + datetime.timedelta(days=9)
     visit(page, reverse("actions:create", kwargs={"project_slug": world.project.slug}))
-    page.locator("#id_title").fill("Taille des vieux pommiers")
-    page.locator("#id_date").fill(day.isoformat())
-    page.locator("#id_start_time").fill("14:00")
-    page.locator("#id_end_time").fill("17:00")
-    page.locator("#id_address").fill("Verger communal, Albon")
-    page.locator("#id_role_name_0").fill("Tailler")
-    page.locator("#id_role_places_0").fill("10")
-    page.locator("input[name=status][value=published]").check()
-    page.locator("main form [type=submit]").last.click()
+    action_form_fill(
+        page,
+        title="Taille des vieux pommiers",
+        day=day,
+        start="14:00",
+        end="17:00",
+        address="Verger communal, Albon",
+        role="Tailler",
+        places=10,
+    )
     check_page(page)
     action = Action.objects.get(title="Taille des vieux pommiers")
 
