@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "tissage.inventories",
     "tissage.actions",
     "tissage.collectives",
+    "tissage.consultations",
     "tissage.dashboard",
     "tissage.demo",
     "django.contrib.admin",

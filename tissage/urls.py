@@ -17,6 +17,7 @@ urlpatterns = [
     path("inventaires/", include("tissage.inventories.urls")),
     path("actions/", include("tissage.actions.urls")),
     path("collectifs/", include("tissage.collectives.urls")),
+    path("consultations/", include("tissage.consultations.urls")),
     path("compte/", include("tissage.accounts.urls")),
     path("communes/", include("tissage.territories.urls")),
     path("notifications/", include("tissage.engagement.urls")),

@@ -27,6 +27,7 @@ KIND_LABELS: dict[str, Promise] = {
     "inventories.campaign": _("Inventory"),
     "collectives.collective": _("Collective"),
     "territories.commune": _("Commune"),
+    "consultations.consultation": _("Consultation"),
 }
 
 

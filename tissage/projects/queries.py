@@ -24,6 +24,7 @@ def ways_to_take_part(
     project: Project,
     upcoming_actions: list[Any] | None = None,
     campaigns: list[Any] | None = None,
+    consultations: list[Any] | None = None,
 ) -> list[Way]:
     """What a visitor can do for the project now, the most immediate first: contribute
     to an open inventory, register for the next action, join the collective whose
@@ -58,6 +59,18 @@ def ways_to_take_part(
                 reverse("actions:detail", args=[action.slug]),
             )
         )
+    if consultations is None:
+        consultations = list(project.consultations.filter(published=True))
+    for consultation in consultations:
+        if consultation.is_open(today):
+            ways.append(
+                Way(
+                    _("Give your opinion: “%(consultation)s”")
+                    % {"consultation": consultation.title},
+                    consultation.get_absolute_url(),
+                )
+            )
+            break
     collective = getattr(project, "collective", None)
     if collective is not None:
         ways.append(

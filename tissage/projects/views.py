@@ -90,18 +90,27 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     upcoming_actions = list(project.actions.published().upcoming()[:5])
     campaigns = list(project.campaigns.order_by("-starts_on", "title"))
+    # Consultations run within the project (the consultations app): drafts for its team.
+    consultations = list(
+        (
+            project.consultations.all()
+            if rights.can_edit
+            else project.consultations.filter(published=True)
+        ).order_by("-opens_on", "title")
+    )
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
-            "ways": queries.ways_to_take_part(project, upcoming_actions, campaigns),
+            "ways": queries.ways_to_take_part(project, upcoming_actions, campaigns, consultations),
             "team": team,
             "member_count": project.memberships.count(),
             "news": project.news.published().select_related("author")[:5],
             "communes": project.communes.only("name", "insee_code", "department"),
             # Participatory inventories run within the project (the inventories app).
             "campaigns": campaigns,
+            "consultations": consultations,
             # Actions and work-days of the project (the actions app).
             "upcoming_actions": upcoming_actions,
             "rights": rights,

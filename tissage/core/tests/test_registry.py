@@ -10,9 +10,9 @@ from tissage.projects.lookups import followable_project
 from tissage.territories.lookups import followable_commune
 
 
-def test_the_four_kinds_come_from_their_apps():
+def test_the_followable_kinds_come_from_their_apps():
     kinds = registry.followables()
-    assert set(kinds) == {"project", "campaign", "collective", "commune"}
+    assert set(kinds) == {"project", "campaign", "collective", "commune", "consultation"}
     assert kinds["project"] is followable_project
     assert kinds["commune"] is followable_commune
 

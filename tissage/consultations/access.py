@@ -1,0 +1,97 @@
+"""Who may do what with consultations: the only place that decides it.
+
+See docs/permissions.md for the role-by-object matrix. Running a consultation goes with
+running its project: the project's facilitators and the staff of its organisation (who
+`can_edit_project`). They create and edit consultations, answer and moderate proposals,
+enter a proposal or a support for someone who is not online (assisted entry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from tissage.accounts.models import User
+from tissage.projects.access import project_rights, projects_run_by
+from tissage.projects.models import Project
+
+from .models import Comment, Consultation, Proposal
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ConsultationRights:
+    """What one person may do with one consultation, worked out in at most two queries."""
+
+    can_view: bool
+    # Propose, support, comment, answer a questionnaire open to anyone: signed in, or as
+    # a guest when the consultation allows it; only while it is open.
+    can_take_part: bool
+    # Guests must sign in first (the consultation needs an account).
+    must_sign_in: bool
+    # Edit, answer proposals, moderate, assisted entry, finish; participants' emails.
+    can_manage: bool
+    # Member of the project (questionnaires for members only).
+    is_member: bool
+
+
+def consultation_rights(user: AnyUser, consultation: Consultation) -> ConsultationRights:
+    rights = project_rights(user, consultation.project)
+    can_view = rights.can_view and (consultation.published or rights.can_edit)
+    open_ = consultation.is_open() and consultation.project.status == Project.Status.PUBLISHED
+    needs_account = consultation.requires_account and not user.is_authenticated
+    return ConsultationRights(
+        can_view=can_view,
+        can_take_part=can_view and open_ and not needs_account,
+        must_sign_in=can_view and open_ and needs_account,
+        can_manage=rights.can_edit,
+        is_member=rights.role is not None,
+    )
+
+
+def consultation_creation_rights(user: AnyUser, project: Project) -> tuple[bool, bool]:
+    """(may see the project, may start a consultation in it): who runs the project."""
+    rights = project_rights(user, project)
+    return rights.can_view, rights.can_edit
+
+
+def consultations_managed_by(user: AnyUser) -> QuerySet[Consultation]:
+    """Consultations this person runs: `consultation_rights(...).can_manage` over many."""
+    return Consultation.objects.filter(project__in=projects_run_by(user))
+
+
+def is_author(user: AnyUser, proposal: Proposal) -> bool:
+    return user.is_authenticated and proposal.author_id == user.pk
+
+
+def can_view_proposal(user: AnyUser, proposal: Proposal, rights: ConsultationRights) -> bool:
+    """Published proposals for everyone who sees the consultation; hidden or unconfirmed
+    ones for its managers and their author."""
+    if not rights.can_view:
+        return False
+    if proposal.status == Proposal.Status.PUBLISHED:
+        return True
+    return rights.can_manage or is_author(user, proposal)
+
+
+def can_comment(user: AnyUser, proposal: Proposal, rights: ConsultationRights) -> bool:
+    """Comments need an account (a name others see, a person to answer to), on a
+    published proposal of an open consultation."""
+    return (
+        user.is_authenticated
+        and rights.can_view
+        and proposal.status == Proposal.Status.PUBLISHED
+        and proposal.consultation.is_open()
+    )
+
+
+def can_report_comment(user: AnyUser, comment: Comment) -> bool:
+    return user.is_authenticated and comment.author_id != user.pk
+
+
+def sees_participant_email(rights: ConsultationRights) -> bool:
+    """Only who runs the consultation sees authors' addresses (to reach them)."""
+    return rights.can_manage

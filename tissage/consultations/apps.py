@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from tissage.core import registry
+
+
+class ConsultationsConfig(registry.TissageAppConfig):
+    name = "tissage.consultations"
+    verbose_name = _("Consultations")
+    followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
