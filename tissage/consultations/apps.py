@@ -7,3 +7,4 @@ class ConsultationsConfig(registry.TissageAppConfig):
     name = "tissage.consultations"
     verbose_name = _("Consultations")
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
+    personal_data = "tissage.consultations.personal_data"
