@@ -8,3 +8,4 @@ class ConsultationsConfig(registry.TissageAppConfig):
     verbose_name = _("Consultations")
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
     personal_data = "tissage.consultations.personal_data"
+    home = "tissage.consultations.consultation.home.home_part"
