@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     REGISTRATION = "registration", _("registration for an action")
     CONTRIBUTION = "contribution", _("inventory contribution")
     MESSAGE = "message", _("message to a collective")
+    OPINION = "opinion", _("opinion given in a consultation")
 
 
 class Refresh(models.Model):

@@ -9,7 +9,10 @@ What counts as taking part, and on which day:
 - an inventory contribution sent (the address confirmed; imported items are nobody's),
   on the day it was sent; "assisted" when a facilitator typed it in (`entered_by`);
 - a message published on a collective's list, on the day it was sent; "email" when it
-  came in by email (`Message.source`).
+  came in by email (`Message.source`);
+- an opinion given in a consultation: a proposal or a remark on the map (its address
+  confirmed; "assisted" when a facilitator typed it in), a confirmed support, a comment,
+  on the day it was given.
 
 A guest is counted by address; a guest address that is an account's counts as that
 account (the person proved it is theirs by signing in with it).
@@ -34,6 +37,7 @@ from django.utils import timezone
 from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
 from tissage.collectives.models import Message
+from tissage.consultations.models import Comment, Proposal, Support
 from tissage.inventories.models import Contribution
 
 from .models import ActionTally, FirstParticipation, Kind, Participation, Refresh, Way
@@ -165,6 +169,63 @@ def _messages(since: datetime.datetime | None) -> Counter[_Fact]:
     return facts
 
 
+def _opinions(since: datetime.datetime | None) -> Counter[_Fact]:
+    """Proposals and remarks (at their commune), supports and comments (no commune: the
+    place is the proposal's, not the person's)."""
+    proposals = Proposal.objects.exclude(status=Proposal.Status.UNCONFIRMED).filter(
+        Q(author__isnull=False) | ~Q(author_email="") | Q(entered_by__isnull=False)
+    )
+    supports = Support.objects.filter(confirmed_at__isnull=False)
+    comments = Comment.objects.filter(author__isnull=False)
+    if since is not None:
+        proposals = proposals.filter(created_at__gte=since)
+        supports = supports.filter(created_at__gte=since)
+        comments = comments.filter(created_at__gte=since)
+    scope = (
+        "proposal__consultation__project__organisation_id",
+        "proposal__consultation__project_id",
+    )
+    rows = [
+        *proposals.values_list(
+            "author_id",
+            "author_email",
+            "entered_by_id",
+            "created_at",
+            "consultation__project__organisation_id",
+            "consultation__project_id",
+            "commune_id",
+        ),
+        *(
+            (user, email, entered_by, created_at, organisation, project, None)
+            for user, email, entered_by, created_at, organisation, project in supports.values_list(
+                "user_id", "email", "entered_by_id", "created_at", *scope
+            )
+        ),
+        *(
+            (user, "", None, created_at, organisation, project, None)
+            for user, created_at, organisation, project in comments.values_list(
+                "author_id", "created_at", *scope
+            )
+        ),
+    ]
+    accounts = _accounts_of(email for user, email, *_ in rows if user is None and email)
+    facts: Counter[_Fact] = Counter()
+    for user, email, entered_by, created_at, organisation, project, commune in rows:
+        user = user if user is not None else accounts.get(email.lower())
+        if entered_by is not None and entered_by != user:
+            way = Way.ASSISTED
+        else:
+            way = Way.ACCOUNT if user is not None else Way.GUEST
+        if user is None and not email:
+            # Typed in for someone without an address (see `_contributions`).
+            key = person_key(email=f"assisted-opinion-{created_at.isoformat()}")
+        else:
+            key = person_key(user_id=user, email=email)
+        day = timezone.localdate(created_at)
+        facts[(day, organisation, project, commune, key, way, Kind.OPINION)] += 1
+    return facts
+
+
 def _action_tallies(since: datetime.datetime | None) -> list[ActionTally]:
     actions = Action.objects.filter(status=Action.Status.PUBLISHED).select_related(
         "project", "commune"
@@ -232,7 +293,7 @@ def _firsts() -> list[FirstParticipation]:
 def dashboard_refresh(*, since: datetime.date | None = None) -> RefreshReport:
     """Recompute the facts of the days from `since` on (None: every day)."""
     start = _start_of(since) if since is not None else None
-    facts = _registrations(start) + _contributions(start) + _messages(start)
+    facts = _registrations(start) + _contributions(start) + _messages(start) + _opinions(start)
     tallies = _action_tallies(start)
     with transaction.atomic():
         participations = Participation.objects.all()

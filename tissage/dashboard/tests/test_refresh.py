@@ -75,3 +75,39 @@ def test_deleting_an_account_rekeys_its_rows_and_keeps_the_count():
     assert not FirstParticipation.objects.filter(person_key=key).exists()
     year = Period(start=days_ago(300), end=days_ago(0))
     assert figures_for(Scope(), year).people.value == 5
+
+
+def test_opinions_given_in_a_consultation_count_as_taking_part():
+    from tissage.consultations.models import Proposal, Support
+    from tissage.consultations.tests.factories import (
+        CommentFactory,
+        ConsultationFactory,
+        ProposalFactory,
+        SupportFactory,
+    )
+    from tissage.dashboard.models import Kind, Way
+
+    consultation = ConsultationFactory()
+    author, supporter = UserFactory(), UserFactory()
+    proposal = ProposalFactory(consultation=consultation, author=author)
+    SupportFactory(proposal=proposal, user=supporter)
+    # A guest's support counts once confirmed; an unconfirmed proposal does not count.
+    Support.objects.create(proposal=proposal, email="guest@example.org")
+    ProposalFactory(
+        consultation=consultation,
+        author=None,
+        author_email="later@example.org",
+        status=Proposal.Status.UNCONFIRMED,
+    )
+    # The author comments their own proposal: the same person, twice on that day.
+    CommentFactory(proposal=proposal, author=author)
+    typed_in = ProposalFactory(consultation=consultation, author=None, author_name="Rose")
+    typed_in.entered_by = UserFactory()
+    typed_in.save(update_fields=["entered_by"])
+
+    dashboard_refresh()
+
+    rows = Participation.objects.filter(project_id=consultation.project_id, kind=Kind.OPINION)
+    assert rows.values("person_key").distinct().count() == 3
+    assert sorted(rows.values_list("way", flat=True)) == [Way.ACCOUNT, Way.ACCOUNT, Way.ASSISTED]
+    assert rows.get(person_key=person_key(user_id=author.pk)).count == 2
