@@ -6,4 +6,6 @@ from tissage.core import registry
 class ConsultationsConfig(registry.TissageAppConfig):
     name = "tissage.consultations"
     verbose_name = _("Consultations")
+    # Proposals without an official answer (the answers sub-package).
+    workspace = "tissage.consultations.answers.workspace.workspace"
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
