@@ -118,7 +118,7 @@ class FinishForm(forms.Form):
         if self.current_unanswered:
             if data.get("unanswered") != self.current_unanswered:
                 # Shown again with the new number, which the next check confirms.
-                self.data = {**self.data.dict(), "unanswered": str(self.current_unanswered)}  # type: ignore[attr-defined]
+                self.data = {**dict(self.data.items()), "unanswered": str(self.current_unanswered)}
                 self.add_error(
                     "confirm",
                     ngettext(
