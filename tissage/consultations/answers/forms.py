@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from ..models import Proposal
 from .queries import ALL, HIDDEN, WITHOUT
 
-ANSWER_STATUSES = [(value, label) for value, label in Proposal.Answer.choices if value]
+ANSWER_STATUSES = [(value, capfirst(label)) for value, label in Proposal.Answer.choices if value]
 
 
 class AnswerForm(forms.Form):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from tissage.consultations.models import Proposal, Support
 from tissage.consultations.tests.factories import (
     CategoryFactory,
-    ConsultationFactory,
     ProposalFactory,
     SupportFactory,
 )
@@ -97,9 +96,7 @@ def test_a_guest_author_and_guest_supporters_get_an_email_with_an_absolute_link(
     assert not Event.objects.get(kind=Kind.PROPOSAL_ANSWERED).direct
 
 
-def test_the_same_answer_again_tells_nobody_a_change_of_status_tells_again(
-    answering, consultation
-):
+def test_the_same_answer_again_tells_nobody_a_change_of_status_tells_again(answering, consultation):
     proposal = ProposalFactory(consultation=consultation)
     _answer(answering, proposal, status="under_study", text="")
     _answer(answering, proposal, status="under_study", text="")

@@ -43,9 +43,7 @@ def _data(**changes: object) -> dict[str, object]:
 def runner(client):
     """A facilitator of a published project, signed in."""
     project = ProjectFactory()
-    user = ProjectMembershipFactory(
-        project=project, role=ProjectMembership.Role.FACILITATOR
-    ).user
+    user = ProjectMembershipFactory(project=project, role=ProjectMembership.Role.FACILITATOR).user
     client.force_login(user)
     client.project = project
     client.user = user
