@@ -45,7 +45,7 @@ def test_a_facilitator_sets_up_answers_and_finishes_a_consultation(
     page.locator("#id_opens_on").fill((today - datetime.timedelta(days=30)).isoformat())
     # A closing day before the opening day: refused next to the field.
     page.locator("#id_closes_on").fill((today - datetime.timedelta(days=40)).isoformat())
-    page.locator("#id_published").check()
+    page.get_by_label("Publiée : visible de toutes les personnes qui voient le projet").check()
     page.get_by_role("button", name="Créer la consultation").click()
     check_page(page)
     expect(page.locator("#id_closes_on_error")).to_be_visible()

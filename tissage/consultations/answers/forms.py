@@ -92,8 +92,7 @@ class FinishForm(forms.Form):
     # the facilitator confirms the new number.
     unanswered = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirm = forms.BooleanField(
-        required=False,
-        label=pgettext_lazy("finish", "I finish it"),
+        required=False, label=pgettext_lazy("finish", "I finish it"), label_suffix=""
     )
 
     def __init__(self, *args: Any, unanswered: int, **kwargs: Any) -> None:

@@ -57,21 +57,41 @@ class ConsultationForm(forms.Form):
         help_text=_("The date by which every proposal will have an answer (optional)."),
         error_messages={"invalid": DATE_INVALID},
     )
-    proposals_enabled = forms.BooleanField(
-        label=capfirst(_("proposals (ideas)")), required=False, initial=True
+    parts = forms.MultipleChoiceField(
+        label=_("Parts of the consultation"),
+        choices=[
+            ("proposals", capfirst(_("proposals (ideas)"))),
+            ("map", capfirst(_("participatory map"))),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one part: proposals, the participatory map, or both.")
+        },
     )
-    map_enabled = forms.BooleanField(label=capfirst(_("participatory map")), required=False)
-    requires_account = forms.BooleanField(
-        label=capfirst(_("an account is needed to take part")),
-        required=False,
-        help_text=_("Otherwise guests take part with their email address, which they confirm."),
+    requires_account = forms.TypedChoiceField(
+        label=_("Who takes part"),
+        choices=[
+            ("0", _("Anyone: guests give their email address, which they confirm")),
+            ("1", _("Only people with an account")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+        error_messages={"required": _("Choose who takes part.")},
     )
-    published = forms.BooleanField(
-        label=_("Published: everyone who sees the project sees it"),
-        required=False,
-        help_text=_("Leave unchecked to keep it a draft, seen by the project's team only."),
+    published = forms.TypedChoiceField(
+        label=_("Visibility"),
+        choices=[
+            ("0", _("Draft: seen by the project’s team only")),
+            ("1", _("Published: seen by everyone who sees the project")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+        error_messages={"required": _("Choose whether it is published.")},
     )
 
+    # The consultation's fields this form sets (`values()`).
     FIELDS = (
         "title",
         "text",
@@ -86,7 +106,38 @@ class ConsultationForm(forms.Form):
 
     @classmethod
     def initial_of(cls, consultation: Consultation) -> dict[str, Any]:
-        return {name: getattr(consultation, name) for name in cls.FIELDS}
+        return {
+            "title": consultation.title,
+            "text": consultation.text,
+            "opens_on": consultation.opens_on,
+            "closes_on": consultation.closes_on,
+            "answers_until": consultation.answers_until,
+            "parts": [
+                part
+                for part, enabled in [
+                    ("proposals", consultation.proposals_enabled),
+                    ("map", consultation.map_enabled),
+                ]
+                if enabled
+            ],
+            "requires_account": "1" if consultation.requires_account else "0",
+            "published": "1" if consultation.published else "0",
+        }
+
+    def values(self) -> dict[str, Any]:
+        """The consultation's fields, from the valid form."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "text": data["text"].strip(),
+            "opens_on": data["opens_on"],
+            "closes_on": data["closes_on"],
+            "answers_until": data["answers_until"],
+            "proposals_enabled": "proposals" in data["parts"],
+            "map_enabled": "map" in data["parts"],
+            "requires_account": data["requires_account"],
+            "published": data["published"],
+        }
 
     def clean_title(self) -> str:
         title: str = self.cleaned_data["title"].strip()
@@ -104,11 +155,6 @@ class ConsultationForm(forms.Form):
             self.add_error(
                 "answers_until", _("Official answers come after the closing day, not before.")
             )
-        if not data.get("proposals_enabled") and not data.get("map_enabled"):
-            self.add_error(
-                "proposals_enabled",
-                _("Choose at least one part: proposals, the participatory map, or both."),
-            )
         return data
 
 
@@ -116,7 +162,9 @@ class CategoryForm(forms.Form):
     """Add or rename a category; its name is unique within its part."""
 
     part = forms.ChoiceField(
-        label=_("For"), choices=Category.Part.choices, initial=Category.Part.IDEAS
+        label=_("For"),
+        choices=[(value, capfirst(label)) for value, label in Category.Part.choices],
+        initial=Category.Part.IDEAS,
     )
     name = forms.CharField(
         label=capfirst(_("name")),

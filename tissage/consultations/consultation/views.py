@@ -37,22 +37,13 @@ def create(request: HttpRequest, project_slug: str) -> HttpResponse:
     today = timezone.localdate()
     form = ConsultationForm(
         request.POST or None,
-        initial={"opens_on": today, "proposals_enabled": True, "published": False},
+        initial={"opens_on": today, "parts": ["proposals"]},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         consultation = services.consultation_create(
             project=project,
-            title=data["title"],
-            text=data["text"].strip(),
-            opens_on=data["opens_on"],
-            closes_on=data["closes_on"],
-            answers_until=data["answers_until"],
-            proposals_enabled=data["proposals_enabled"],
-            map_enabled=data["map_enabled"],
-            requires_account=data["requires_account"],
-            published=data["published"],
             created_by=request.user,  # type: ignore[arg-type]
+            **form.values(),
         )
         messages.success(
             request, _("The consultation is created. Add the categories people will choose from.")
@@ -70,9 +61,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     consultation, _rights = lookups.get_managed_consultation(request, slug)
     form = ConsultationForm(request.POST or None, initial=ConsultationForm.initial_of(consultation))
     if request.method == "POST" and form.is_valid():
-        for name in ConsultationForm.FIELDS:
-            value = form.cleaned_data[name]
-            setattr(consultation, name, value.strip() if isinstance(value, str) else value)
+        for name, value in form.values().items():
+            setattr(consultation, name, value)
         consultation.save(update_fields=list(ConsultationForm.FIELDS))
         messages.success(request, _("The consultation is saved."))
         return redirect(consultation)

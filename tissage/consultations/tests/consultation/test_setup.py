@@ -32,8 +32,9 @@ def _data(**changes: object) -> dict[str, object]:
         "opens_on": _day(1),
         "closes_on": _day(30),
         "answers_until": _day(60),
-        "proposals_enabled": "on",
-        "map_enabled": "on",
+        "parts": ["proposals", "map"],
+        "requires_account": "0",
+        "published": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -74,11 +75,10 @@ def test_a_facilitator_creates_a_draft_consultation(runner):
         ({"closes_on": None}, "closes_on", "Donnez le jour de clôture"),
         ({"title": "   "}, "title", "Donnez un titre"),
         ({"text": ""}, "text", "Dites sur quoi porte la consultation"),
-        (
-            {"proposals_enabled": None, "map_enabled": None},
-            "proposals_enabled",
-            "Choisissez au moins une partie",
-        ),
+        ({"parts": None}, "parts", "Choisissez au moins une partie"),
+        ({"parts": ["ailleurs"]}, "parts", "Sélectionnez un choix valide"),
+        ({"published": "peut-être"}, "published", "Sélectionnez un choix valide"),
+        ({"requires_account": None}, "requires_account", "Choisissez qui participe"),
     ],
 )
 def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(
@@ -102,7 +102,7 @@ def test_a_facilitator_edits_and_publishes_it(runner):
     page = runner.get(url).content.decode()
     assert consultation.title in page
     response = runner.post(
-        url, _data(title="Nouveau titre", published="on", map_enabled=None, requires_account="on")
+        url, _data(title="Nouveau titre", published="1", parts=["proposals"], requires_account="1")
     )
     assert response.status_code == 302
     consultation.refresh_from_db()
