@@ -189,7 +189,7 @@ def test_the_list_reads_a_fixed_number_of_queries(
     for i in range(size):
         ProposalFactory(consultation=consultation, category=categories[i % 3])
     url = reverse("consultations:answers", args=[consultation.slug])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = answering.get(url, {"reponse": "toutes"})
     assert len(response.context["page"].object_list) == size
 

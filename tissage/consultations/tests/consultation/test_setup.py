@@ -194,3 +194,16 @@ def test_the_project_page_offers_to_start_a_consultation_to_who_runs_it(client, 
     page = client.get(url).content.decode()
     assert create not in page
     assert "Lancer une consultation" not in page
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_categories_page_reads_a_fixed_number_of_queries(
+    runner, django_assert_max_num_queries, size
+):
+    consultation = ConsultationFactory(project=runner.project)
+    for i in range(size):
+        category = CategoryFactory(consultation=consultation, part=("idea", "map")[i % 2])
+        ProposalFactory(consultation=consultation, category=category)
+    with django_assert_max_num_queries(7):
+        response = runner.get(reverse("consultations:categories", args=[consultation.slug]))
+    assert sum(len(part["categories"]) for part in response.context["parts"]) == size
