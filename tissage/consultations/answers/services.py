@@ -9,6 +9,7 @@ from django.utils import timezone
 from tissage.accounts.models import User
 from tissage.engagement import services as engagement
 from tissage.engagement.kinds import Kind
+from tissage.projects.models import Project
 
 from ..models import Consultation, Proposal, Support
 from . import emails
@@ -24,7 +25,8 @@ def proposal_answer(
 ) -> bool:
     """Give or change the official answer. Its author and every supporter hear of it
     (a notification with an account, an email as a guest) when the status or the text
-    changed; True then, False when nothing changed."""
+    changed, if everyone may read it (`_seen_by_all`); True then, False when nothing
+    changed."""
     if status not in Proposal.Answer.values or not status:
         raise AnswerRefused(f"unknown answer {status!r}")
     text = text.strip()
@@ -42,8 +44,20 @@ def proposal_answer(
     proposal.answered_at = timezone.now()
     proposal.answered_by = answered_by
     proposal.save(update_fields=["answer_status", "answer_text", "answered_at", "answered_by"])
-    _answer_tell(proposal=proposal, answered_by=answered_by, base_url=base_url)
+    if _seen_by_all(proposal):
+        _answer_tell(proposal=proposal, answered_by=answered_by, base_url=base_url)
     return True
+
+
+def _seen_by_all(proposal: Proposal) -> bool:
+    """A notification never tells what its reader could not read: an answer to a hidden
+    proposal, or in a draft consultation or project, is told to nobody."""
+    consultation = proposal.consultation
+    return (
+        proposal.status == Proposal.Status.PUBLISHED
+        and consultation.published
+        and consultation.project.status != Project.Status.DRAFT
+    )
 
 
 def _answer_tell(*, proposal: Proposal, answered_by: User, base_url: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tissage.consultations.models import Proposal, Support
+from tissage.consultations.models import Consultation, Proposal, Support
 from tissage.consultations.tests.factories import (
     CategoryFactory,
     ProposalFactory,
@@ -17,6 +17,7 @@ from tissage.core.tests.factories import UserFactory
 from tissage.engagement.kinds import Kind
 from tissage.engagement.models import Event
 from tissage.engagement.tests.producers import notified, text, the_event
+from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,36 @@ def test_the_same_answer_again_tells_nobody_a_change_of_status_tells_again(answe
     _answer(answering, proposal, status="done", text="C’est planté.")
     assert Event.objects.filter(kind=Kind.PROPOSAL_ANSWERED).count() == 2
     assert Event.objects.latest("pk").params["status"] == "done"
+
+
+@pytest.mark.parametrize(
+    "hidden_from_some",
+    [
+        {"proposal": {"status": Proposal.Status.HIDDEN}},
+        {"consultation": {"published": False}},
+        {"project": {"status": Project.Status.DRAFT}},
+    ],
+)
+def test_an_answer_nobody_else_may_read_is_told_to_nobody(
+    answering, consultation, hidden_from_some
+):
+    Consultation.objects.filter(pk=consultation.pk).update(
+        **hidden_from_some.get("consultation", {})
+    )
+    Project.objects.filter(pk=consultation.project_id).update(**hidden_from_some.get("project", {}))
+    proposal = ProposalFactory(
+        consultation=consultation,
+        author=None,
+        author_email="jeanne@example.org",
+        **hidden_from_some.get("proposal", {}),
+    )
+    SupportFactory(proposal=proposal)
+    mail.outbox.clear()
+    assert _answer(answering, proposal).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.answer_status == "accepted"
+    assert not Event.objects.exists()
+    assert not mail.outbox
 
 
 @pytest.mark.parametrize(
