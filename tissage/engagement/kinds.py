@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 #                         refused), reason                                   → its author
 #   reply                 author_name, subject (thread or initiative title)  → whom it answers
 #   place_freed           title, starts_at (ISO)                             → the waiting list
+#   proposal_answered     title, consultation, project, status (under_study |
+#                         accepted | not_retained | done)       → its author and supporters
 class Kind(models.TextChoices):
     ACTION_NEW = "action_new", _("A new action in what I follow")
     NEWS_POST = "news_post", _("A project I follow posts news")
@@ -27,6 +29,7 @@ class Kind(models.TextChoices):
     CONTRIBUTION_DECIDED = "contribution_decided", _("A decision on my contribution")
     REPLY = "reply", _("A reply to my message or initiative")
     PLACE_FREED = "place_freed", _("A place freed on an action I wait for")
+    PROPOSAL_ANSWERED = "proposal_answered", _("An official answer to a proposal I made or support")
 
 
 class Delivery(models.TextChoices):
@@ -57,6 +60,7 @@ KINDS: dict[str, KindInfo] = {
     Kind.CONTRIBUTION_DECIDED: KindInfo(direct=True),
     Kind.REPLY: KindInfo(direct=True),
     Kind.PLACE_FREED: KindInfo(direct=True),
+    Kind.PROPOSAL_ANSWERED: KindInfo(direct=True),
 }
 
 

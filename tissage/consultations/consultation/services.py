@@ -70,3 +70,11 @@ def consultation_create(
         ]
     )
     return consultation
+
+
+def category_add(*, consultation: Consultation, part: str, name: str) -> Category:
+    """A new category, last of its part."""
+    position = Category.objects.filter(consultation=consultation, part=part).count()
+    return Category.objects.create(
+        consultation=consultation, part=part, name=name, position=position
+    )

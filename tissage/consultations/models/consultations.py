@@ -66,6 +66,9 @@ class Consultation(models.Model):
     )
     closing_statement = models.TextField(_("closing statement"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # How many published proposals had no official answer when it was finished: said
+    # publicly with the closing statement (the facilitator confirmed it).
+    unanswered_at_closing = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +113,12 @@ class Consultation(models.Model):
 
     def state_label(self) -> str:
         return str(self.State(self.state()).label)
+
+    def can_finish(self, today: datetime.date | None = None) -> bool:
+        """A consultation is finished once published and past its closing day (its
+        statement may then be written again)."""
+        today = today or timezone.localdate()
+        return self.published and today > self.closes_on
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         return self.state(today) == self.State.OPEN
