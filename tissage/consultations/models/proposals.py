@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +14,60 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.files import RandomName
+
 from .consultations import Category, Consultation
+
+# Words too common to make two titles alike ("un jardin pour les enfants").
+TITLE_STOP_WORDS = frozenset(
+    [
+        "les",
+        "des",
+        "une",
+        "pour",
+        "dans",
+        "sur",
+        "avec",
+        "par",
+        "aux",
+        "est",
+        "son",
+        "ses",
+        "qui",
+        "que",
+        "plus",
+        "sans",
+        "sous",
+        "entre",
+        "leur",
+        "nos",
+        "vos",
+        "mon",
+        "ton",
+        "cette",
+        "ces",
+        "the",
+        "and",
+        "for",
+        "with",
+    ]
+)
+
+
+def title_key(title: str) -> str:
+    """What `Proposal.title_key` stores: the words, each between spaces."""
+    words = title_words(title)
+    key = " " + " ".join(words) + " " if words else ""
+    return key[:400]
+
+
+def title_words(title: str) -> list[str]:
+    """The words of a title that make it alike another: lower case, without accents, of
+    three letters or more, common words left out, each once, in order."""
+    plain = unicodedata.normalize("NFKD", title.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    words = [w for w in re.findall(r"[^\W_]+", plain) if len(w) >= 3 and w not in TITLE_STOP_WORDS]
+    return list(dict.fromkeys(words))
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
@@ -28,6 +85,23 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 
     def unanswered(self) -> ProposalQuerySet:
         return self.filter(answer_status="")
+
+    def for_cards(self) -> ProposalQuerySet:
+        """What a card shows: the category and the commune's name, read with the row."""
+        return self.select_related("category", "commune").only(
+            "pk",
+            "consultation_id",
+            "part",
+            "title",
+            "category__name",
+            "commune__name",
+            "commune__insee_code",
+            "answer_status",
+            "support_count",
+            "comment_count",
+            "created_at",
+            "status",
+        )
 
 
 class Proposal(models.Model):
@@ -101,6 +175,9 @@ class Proposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The title's words as `title_words` finds them, between spaces (" haie chemin "):
+    # similar titles are found with a plain `contains`, the same on SQLite and PostgreSQL.
+    title_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     # Kept by the services with F() (never read, add, write): the lists sort on them.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -132,8 +209,19 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title_key = title_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("consultations:proposal", args=[self.pk])
+
+    @property
+    def has_point(self) -> bool:
+        return self.longitude is not None and self.latitude is not None
 
     @property
     def is_assisted(self) -> bool:
@@ -144,6 +232,35 @@ class Proposal(models.Model):
         if self.author is not None:
             return self.author.public_name
         return self.author_name
+
+
+class ProposalPhoto(models.Model):
+    """A photo of a proposal, re-encoded by the photo pipeline. Always private: served by
+    `consultations:proposal_photo` to whoever may see the proposal (a guest's proposal
+    waiting for its email, a hidden one, must not show its photos at a public address)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=RandomName("consultations/photos", private=True))
+    thumbnail = models.ImageField(upload_to=RandomName("consultations/thumbnails", private=True))
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} ({self.position})"
+
+    @property
+    def image_url(self) -> str:
+        return reverse("consultations:proposal_photo", args=[self.pk, "image"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("consultations:proposal_photo", args=[self.pk, "thumbnail"])
 
 
 class Support(models.Model):
