@@ -22,10 +22,12 @@ SORT_RECENT = "recentes"
 SORT_RANDOM = "hasard"
 SORTS = (SORT_RANDOM, SORT_SUPPORTED, SORT_RECENT)
 
-# The random order: proposal k comes at (k × seed) mod P, P a prime larger than any key
-# the table will hold. For a seed between 1 and P - 1 this is a one-to-one shuffle of
-# the keys (no two proposals tie), stable for one seed, and computed alike by SQLite and
-# PostgreSQL (64-bit integers: k × seed stays below 2^62 for k below 2^31).
+# The random order: proposal k comes at x² mod P, where x = (k × a + b) mod P, P a
+# prime above any key the table will hold and (a, b) drawn from the visitor's seed. The
+# affine step alone would keep neighbours in a visible stride; squaring mixes them. Ties
+# (x and P - x) are broken by the key. Stable for one seed, different for another, and
+# computed alike by SQLite and PostgreSQL in 64-bit integers (every product stays below
+# 2^62 for keys below 2^31).
 RANDOM_PRIME = 2_147_483_647
 SEED_COOKIE = "tissage_ordre"
 # A visitor keeps their order a day: paging through the list, then coming back.
@@ -57,7 +59,9 @@ def in_order(proposals: Any, sort: str, seed: int) -> Any:
         return proposals.order_by("-support_count", "-pk")
     if sort == SORT_RECENT:
         return proposals.order_by("-created_at", "-pk")
-    shuffle = Mod(Cast(F("pk"), BigIntegerField()) * Value(seed), Value(RANDOM_PRIME))
+    a, b = seed, (seed * 48271 + 11) % RANDOM_PRIME
+    mixed = Mod(Cast(F("pk"), BigIntegerField()) * Value(a) + Value(b), Value(RANDOM_PRIME))
+    shuffle = Mod(mixed * mixed, Value(RANDOM_PRIME))
     return proposals.alias(shuffle=shuffle).order_by("shuffle", "pk")
 
 
