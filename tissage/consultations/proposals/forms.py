@@ -183,9 +183,8 @@ class ProposalForm(forms.Form):
         if self.part == Proposal.Part.IDEAS and title and not data.get("similar_seen"):
             self.similar = queries.similar_proposals(self.consultation, title)
             if self.similar:
-                # Not an error: the list comes back once, then the same sending goes.
-                self.data = self.data.copy()
-                self.data["similar_seen"] = "1"
+                # The list comes back once, with `similar_seen` set in it (the template):
+                # sent again, the form goes through.
                 raise forms.ValidationError(
                     _(
                         "Proposals that look like yours are listed under the title: support "
