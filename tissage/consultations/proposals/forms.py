@@ -221,9 +221,11 @@ class ProposalFilterForm(forms.Form):
     """The list's order and filters (GET): an unknown value is an error next to its
     field, and the list shows without that filter."""
 
+    # Chosen by the links above the list; the form keeps it when filtering.
     ordre = forms.ChoiceField(
         label=_("Order"),
         required=False,
+        widget=forms.HiddenInput,
         choices=[
             (queries.SORT_RANDOM, _("Random order")),
             (queries.SORT_SUPPORTED, _("Most supported")),

@@ -49,6 +49,11 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sorts = []
+    for value, label in filters.fields["ordre"].choices:  # type: ignore[attr-defined]
+        other = query.copy()
+        other["ordre"] = value
+        sorts.append((label, "?" + other.urlencode(), value == sort))
     response = render(
         request,
         "consultations/proposals/list.html",
@@ -60,6 +65,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "sort": sort,
+            "sorts": sorts,
         },
     )
     if new_seed:
