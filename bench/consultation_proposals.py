@@ -32,7 +32,8 @@ import datetime, random
 from django.utils import timezone
 from tissage.consultations.models import Category, Consultation, Proposal, Support
 from tissage.consultations.models.proposals import title_key
-from tissage.core.tests.factories import CommuneFactory, OrganisationFactory, ProjectFactory, UserFactory
+from tissage.core.tests.factories import (CommuneFactory, OrganisationFactory, ProjectFactory,
+    UserFactory)
 rng = random.Random(16)
 organisation = OrganisationFactory()
 project = ProjectFactory(organisation=organisation, status="published", slug="bench-consultation")

@@ -25,6 +25,8 @@ from tissage.consultations.tests.factories import (
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 from tissage.engagement.services import is_following
 
+from .helpers import link_path
+
 pytestmark = pytest.mark.django_db
 
 
@@ -353,3 +355,19 @@ def test_without_javascript_similar_titles_come_back_once_then_the_proposal_goes
     assert not Proposal.objects.filter(title=data["title"]).exists()
     client.post(propose_url(consultation), {**data, "similar_seen": "1"})
     assert Proposal.objects.filter(title=data["title"]).exists()
+
+
+def test_a_guest_proposal_from_a_proven_address_becomes_the_accounts_when_confirmed(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="lou@example.org", email_confirmed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            propose_url(consultation),
+            {"title": "Idée", "text": "x", "guest_name": "Lou", "guest_email": "lou@example.org"},
+        )
+    client.post(link_path(mail.outbox[0], "proposition"))
+    proposal = Proposal.objects.get()
+    assert proposal.status == Proposal.Status.PUBLISHED
+    assert proposal.author == user
+    assert is_following(user=user, target=consultation)

@@ -229,3 +229,21 @@ def test_supports_and_withdrawals_at_once_keep_the_count_right(transactional_db)
     assert not _at_once(20, work)
     assert count(proposal) == Support.objects.filter(proposal=proposal).count() == 10
     assert User.objects.count() == 20 + 1  # the proposal's author
+
+
+@pytest.mark.django_db
+def test_a_guests_link_for_an_address_an_account_proved_gives_the_account_the_support(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    proposal = ProposalFactory(consultation=consultation)
+    user = UserFactory(email="eve@example.org", email_confirmed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(support_url(proposal), {"email": "eve@example.org"})
+    client.post(link_path(mail.outbox[0], "soutien"))
+    support = Support.objects.get()
+    assert support.user == user and support.email == ""
+    assert count(proposal) == 1
+    # Signed in, the same person is told it is counted, not counted twice.
+    client.force_login(user)
+    client.post(support_url(proposal), {"action": "soutenir"})
+    assert count(proposal) == 1
