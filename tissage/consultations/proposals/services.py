@@ -27,6 +27,10 @@ from tissage.territories.models import Commune
 from ..models import Category, Consultation, Proposal, ProposalPhoto, Support
 from . import emails, tokens
 
+# A guest asking again for the link of an unconfirmed support gets it this long after the
+# last one at the soonest.
+RESEND_AFTER = datetime.timedelta(hours=1)
+
 
 class SupportRefused(Exception):
     """The support cannot be recorded; the message says why, to the person."""
@@ -172,8 +176,9 @@ def support_withdraw(*, proposal: Proposal, user: User) -> bool:
 
 def support_request(*, proposal: Proposal, email: str, base_url: str) -> Support:
     """A guest supports with their address: the support waits for the link emailed to
-    them, and counts once they open it. Asked again before that, the email goes again;
-    once confirmed, nothing changes (the caller tells them it is counted already)."""
+    them, and counts once they open it. Asked again before that, the email goes again
+    (an hour after the last at the soonest); once confirmed, nothing changes (the caller
+    tells them it is counted already)."""
     email = email.lower()
     try:
         with transaction.atomic():
@@ -184,9 +189,18 @@ def support_request(*, proposal: Proposal, email: str, base_url: str) -> Support
             ).first()
             if theirs is not None:
                 return theirs
-            support, _created = Support.objects.select_related(
+            support, created = Support.objects.select_related(
                 "proposal__consultation"
             ).get_or_create(proposal=proposal, email=email)
+            resend = not created and support.confirmed_at is None
+            if resend and support.created_at > timezone.now() - RESEND_AFTER:
+                # Someone typing another's address again and again sends one email an
+                # hour at most.
+                return support
+            if resend:
+                # A new link: its life (and the purge's clock) starts again.
+                support.created_at = timezone.now()
+                support.save(update_fields=["created_at"])
             if support.confirmed_at is None:
                 emails.support_confirmation_send(support=support, base_url=base_url)
     except IntegrityError:

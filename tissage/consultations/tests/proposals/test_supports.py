@@ -81,7 +81,7 @@ def test_a_guest_supports_by_confirming_their_address(
     assert count(proposal) == 0
     assert client.post(path)["Location"] == proposal.get_absolute_url()
     assert count(proposal) == 1
-    # The link again, or the same address again: counted once.
+    # The link again, or the same address again: counted once, no more email.
     client.post(path)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(support_url(proposal), {"email": "ana@example.org"})
@@ -247,3 +247,22 @@ def test_a_guests_link_for_an_address_an_account_proved_gives_the_account_the_su
     client.force_login(user)
     client.post(support_url(proposal), {"action": "soutenir"})
     assert count(proposal) == 1
+
+
+@pytest.mark.django_db
+def test_asking_again_for_the_link_sends_one_email_an_hour_at_most(
+    client, consultation, django_capture_on_commit_callbacks
+):
+    proposal = ProposalFactory(consultation=consultation)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.post(support_url(proposal), {"email": "ana@example.org"})
+    assert len(mail.outbox) == 1
+    Support.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(support_url(proposal), {"email": "ana@example.org"})
+    assert len(mail.outbox) == 2
+    # The new link works, and the support lives a link's life again.
+    client.post(link_path(mail.outbox[1], "soutien"))
+    assert count(proposal) == 1
+    assert Support.objects.get().created_at > timezone.now() - datetime.timedelta(minutes=5)
