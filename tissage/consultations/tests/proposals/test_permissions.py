@@ -212,3 +212,21 @@ def test_supporting_where_an_account_is_needed(client, role, expected):
     login(client, role, proposal.consultation)
     url = reverse("consultations:support", args=[proposal.pk])
     assert_answer(client.post(url, {"action": "soutenir"}), expected, ok_status=302)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/consultations/propositions/99999999999999999999/",
+        "/consultations/propositions/0/",
+        "/consultations/propositions/99999999999999999999/soutenir/",
+        "/consultations/propositions/photos/99999999999999999999/image/",
+        "/consultations/propositions/photos/1/original/",
+        "/consultations/inconnue/propositions/",
+        "/consultations/inconnue/proposer/",
+        "/consultations/inconnue/propositions/similaires/",
+    ],
+)
+def test_addresses_of_nothing_are_404(client, path):
+    response = client.post(path) if path.endswith("soutenir/") else client.get(path)
+    assert response.status_code == 404
