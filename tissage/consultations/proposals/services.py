@@ -257,8 +257,9 @@ def unconfirmed_supports_purge() -> int:
 
 def proposals_attach(user: User) -> int:
     """The proposals and supports a guest gave with this address become the account's
-    once the address is proven theirs (`core.registry`, `address_confirmed`): they find
-    them, see their proposals waiting, and their data export holds them. A support of a
+    once the address is proven theirs (`core.registry`, `address_confirmed`): proving the
+    address is what the emailed links would prove, so what waited for them is published
+    or counted, and their data export holds them. A support of a
     proposal the account supports already is one too many: it goes (and is uncounted).
     Returns how many rows changed hands."""
     if not user.email_confirmed_at:
@@ -269,6 +270,10 @@ def proposals_attach(user: User) -> int:
             author__isnull=True, entered_by__isnull=True, author_email=email
         )
         consultations = set(proposals.values_list("consultation", flat=True))
+        # Proving the address is what the emailed link would have proven: published.
+        proposals.filter(status=Proposal.Status.UNCONFIRMED).update(
+            status=Proposal.Status.PUBLISHED
+        )
         moved = proposals.update(author=user)
         for support in Support.objects.filter(email=email, user__isnull=True).select_related(
             "proposal"

@@ -147,6 +147,18 @@ def test_unconfirmed_supports_are_purged_after_the_links_life(consultation):
 @pytest.mark.django_db
 def test_a_proven_address_makes_the_guests_proposals_and_supports_the_accounts(consultation):
     mine = ProposalFactory(consultation=consultation, author=None, author_email="zoe@example.org")
+    waiting = ProposalFactory(
+        consultation=consultation,
+        author=None,
+        author_email="zoe@example.org",
+        status=Proposal.Status.UNCONFIRMED,
+    )
+    assisted = ProposalFactory(
+        consultation=consultation,
+        author=None,
+        author_email="zoe@example.org",
+        entered_by=UserFactory(),
+    )
     other = ProposalFactory(consultation=consultation)
     twice = ProposalFactory(consultation=consultation)
     Support.objects.create(proposal=other, email="zoe@example.org", confirmed_at=timezone.now())
@@ -157,6 +169,10 @@ def test_a_proven_address_makes_the_guests_proposals_and_supports_the_accounts(c
     Proposal.objects.filter(pk=twice.pk).update(support_count=1)
     proposals_attach(user)
     assert Proposal.objects.get(pk=mine.pk).author == user
+    waiting.refresh_from_db()
+    assert (waiting.author, waiting.status) == (user, Proposal.Status.PUBLISHED)
+    # Typed in by a facilitator: not the account's to claim.
+    assert Proposal.objects.get(pk=assisted.pk).author is None
     assert Support.objects.get(proposal=other).user == user
     assert count(other) == 1
     # Already supported by the account: the guest's one goes, counted once.
