@@ -124,6 +124,19 @@ def get_proposal_to_support(
     return proposal, rights
 
 
+def get_proposal_to_record_support(
+    request: HttpRequest, pk: int
+) -> tuple[Proposal, access.ConsultationRights]:
+    """The proposal, for who runs its consultation recording a support given on paper
+    (a page for a role), while it may be supported."""
+    sign_in_first(request)
+    proposal, rights = get_proposal(request, pk)
+    require(request, rights.can_manage)
+    if not access.can_support(proposal, rights):
+        raise PermissionDenied
+    return proposal, rights
+
+
 def get_visible_proposal_photo(request: HttpRequest, pk: int) -> ProposalPhoto:
     """A proposal's photo, for whoever may see the proposal (`access.can_view_proposal`);
     404 otherwise."""

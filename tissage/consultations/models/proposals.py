@@ -276,6 +276,9 @@ class Support(models.Model):
         related_name="consultation_supports",
     )
     email = models.EmailField(_("email address"), blank=True)
+    # Assisted entry: a support given on paper, recorded by a facilitator (`entered_by`)
+    # with the person's name only.
+    name = models.CharField(_("name"), max_length=120, blank=True)
     # None while a guest's support waits for their link: not counted yet.
     confirmed_at = models.DateTimeField(null=True, blank=True)
     entered_by = models.ForeignKey(
@@ -302,13 +305,15 @@ class Support(models.Model):
                 name="one_support_per_address",
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(email=""),
+                condition=Q(user__isnull=False)
+                | ~Q(email="")
+                | Q(entered_by__isnull=False, name__gt=""),
                 name="support_has_someone",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.proposal} ← {self.user or self.email}"
+        return f"{self.proposal} ← {self.user or self.email or self.name}"
 
 
 class Comment(models.Model):

@@ -306,6 +306,16 @@ class SupportForm(forms.Form):
         return self.cleaned_data.get("action") == self.WITHDRAW
 
 
+class PaperSupportForm(forms.Form):
+    """A support given on paper, recorded by who runs the consultation."""
+
+    name = PersonNameField(
+        label=_("Name of the person who supports it"),
+        max_length=120,
+        error_messages={"required": _("Give the name written on the paper.")},
+    )
+
+
 class SimilarForm(forms.Form):
     """The title typed so far (`?titre=`)."""
 

@@ -162,6 +162,19 @@ def support_give(*, proposal: Proposal, user: User, entered_by: User | None = No
 
 
 @transaction.atomic
+def support_record(*, proposal: Proposal, name: str, entered_by: User) -> Support:
+    """A facilitator records a support given on paper (at the market, the town hall):
+    the person's name only, flagged by `entered_by`, counted at once. Nothing tells two
+    papers of one person apart: the facilitator vouches for them."""
+    _lock(proposal)
+    support = Support.objects.create(
+        proposal=proposal, name=name, entered_by=entered_by, confirmed_at=timezone.now()
+    )
+    _count(proposal.pk, +1)
+    return support
+
+
+@transaction.atomic
 def support_withdraw(*, proposal: Proposal, user: User) -> bool:
     """`user` takes their support back: True when there was one."""
     Proposal.objects.select_for_update().only("pk").get(pk=proposal.pk)

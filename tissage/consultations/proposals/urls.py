@@ -12,6 +12,7 @@ urlpatterns = [
     path("<consultation_slug:slug>/propositions/similaires/", views.similar, name="similar"),
     path("propositions/<int:pk>/", views.proposal_detail, name="proposal"),
     path("propositions/<int:pk>/soutenir/", views.support, name="support"),
+    path("propositions/<int:pk>/soutien-papier/", views.support_paper, name="support_paper"),
     path(
         "propositions/photos/<int:pk>/<proposal_photo_size:size>/",
         views.proposal_photo,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tissage.accounts.access import signed_in_user
 from tissage.accounts.models import User
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
@@ -23,7 +24,15 @@ from tissage.territories.models import Commune
 from .. import access, lookups
 from ..models import Consultation, Proposal
 from . import queries, services
-from .forms import ASSISTED, GUEST, ProposalFilterForm, ProposalForm, SimilarForm, SupportForm
+from .forms import (
+    ASSISTED,
+    GUEST,
+    PaperSupportForm,
+    ProposalFilterForm,
+    ProposalForm,
+    SimilarForm,
+    SupportForm,
+)
 
 PAGE_SIZE = 20
 
@@ -180,18 +189,31 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal, rights = lookups.get_proposal(request, pk)
-    consultation = proposal.consultation
+    return _proposal_page(request, proposal, rights)
+
+
+def _proposal_page(
+    request: HttpRequest,
+    proposal: Proposal,
+    rights: access.ConsultationRights,
+    *,
+    support_form: SupportForm | None = None,
+    paper_form: PaperSupportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "consultations/proposals/proposal.html",
         {
             "proposal": proposal,
-            "consultation": consultation,
+            "consultation": proposal.consultation,
             "rights": rights,
             "can_support": access.can_support(proposal, rights),
-            "support_form": SupportForm(guest=not request.user.is_authenticated),
+            "support_form": support_form or SupportForm(guest=not request.user.is_authenticated),
+            "paper_form": paper_form or PaperSupportForm(),
             **queries.proposal_page(proposal, request.user, rights),
         },
+        status=status,
     )
 
 
@@ -221,19 +243,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     form = SupportForm(request.POST, guest=user is None)
     if not form.is_valid():
-        return render(
-            request,
-            "consultations/proposals/proposal.html",
-            {
-                "proposal": proposal,
-                "consultation": proposal.consultation,
-                "rights": rights,
-                "can_support": True,
-                "support_form": form,
-                **queries.proposal_page(proposal, request.user, rights),
-            },
-            status=400,
-        )
+        return _proposal_page(request, proposal, rights, support_form=form, status=400)
     try:
         if user is None:
             found = services.support_request(
@@ -260,6 +270,29 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
     except services.SupportRefused as error:
         messages.error(request, str(error))
     return redirect(proposal.get_absolute_url() + "#support")
+
+
+@require_POST
+@signs_in_back_to("consultations:proposal", "pk")
+def support_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who runs the consultation records a support given on paper (assisted entry)."""
+    proposal, rights = lookups.get_proposal_to_record_support(request, pk)
+    form = PaperSupportForm(request.POST)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, rights, paper_form=form, status=400)
+    try:
+        services.support_record(
+            proposal=proposal, name=form.cleaned_data["name"], entered_by=signed_in_user(request)
+        )
+    except services.SupportRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The support of %(name)s is recorded. You can record another one.")
+            % {"name": form.cleaned_data["name"]},
+        )
+    return redirect(proposal.get_absolute_url() + "#paper-support")
 
 
 @require_http_methods(["GET", "POST"])

@@ -230,3 +230,24 @@ def test_supporting_where_an_account_is_needed(client, role, expected):
 def test_addresses_of_nothing_are_404(client, path):
     response = client.post(path) if path.endswith("soutenir/") else client.get(path)
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("role", "expected"), STAFF)
+def test_recording_a_support_given_on_paper_is_for_who_runs_the_consultation(
+    client, role, expected
+):
+    proposal = ProposalFactory()
+    login(client, role, proposal.consultation)
+    url = reverse("consultations:support_paper", args=[proposal.pk])
+    assert_answer(client.post(url, {"name": "Mme Roux"}), expected, ok_status=302)
+    assert Proposal.objects.get(pk=proposal.pk).support_count == (1 if expected == OK else 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), matrix(**{**dict.fromkeys(ROLES, FORBIDDEN), "anonymous": LOGIN})
+)
+def test_recording_a_paper_support_when_closed_is_refused(client, role, expected):
+    proposal = ProposalFactory(consultation=closed_consultation())
+    login(client, role, proposal.consultation)
+    url = reverse("consultations:support_paper", args=[proposal.pk])
+    assert_answer(client.post(url, {"name": "Mme Roux"}), expected)

@@ -282,3 +282,27 @@ def test_asking_again_for_the_link_sends_one_email_an_hour_at_most(
     client.post(link_path(mail.outbox[1], "soutien"))
     assert count(proposal) == 1
     assert Support.objects.get().created_at > timezone.now() - datetime.timedelta(minutes=5)
+
+
+@pytest.mark.django_db
+def test_a_facilitator_records_supports_given_on_paper(client, consultation, facilitator):
+    proposal = ProposalFactory(consultation=consultation)
+    client.force_login(facilitator)
+    url = reverse("consultations:support_paper", args=[proposal.pk])
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert url in page
+    for name in ("Mme Roux", "M. Blanc"):
+        response = client.post(url, {"name": name})
+        assert response["Location"] == proposal.get_absolute_url() + "#paper-support"
+    assert count(proposal) == 2
+    supports = Support.objects.filter(proposal=proposal)
+    assert {s.name for s in supports} == {"Mme Roux", "M. Blanc"}
+    assert all(s.entered_by == facilitator and s.user is None for s in supports)
+    # The facilitator's own support is another thing: still possible.
+    client.post(support_url(proposal), {"action": "soutenir"})
+    assert count(proposal) == 3
+    # No name: the error next to the field, nothing counted.
+    response = client.post(url, {"name": ""})
+    assert response.status_code == 400
+    assert 'id="id_name_error"' in response.content.decode()
+    assert count(proposal) == 3
