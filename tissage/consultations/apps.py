@@ -12,4 +12,5 @@ class ConsultationsConfig(registry.TissageAppConfig):
     purges = (
         "tissage.consultations.proposals.services.unconfirmed_proposals_purge",
         "tissage.consultations.proposals.services.unconfirmed_supports_purge",
+        "tissage.consultations.proposals.services.kept_photos_purge",
     )

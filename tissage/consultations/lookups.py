@@ -143,9 +143,13 @@ def get_visible_proposal_photo(request: HttpRequest, pk: int) -> ProposalPhoto:
     photo = get_object_or_404(
         ProposalPhoto.objects.select_related("proposal__consultation__project__organisation"),
         pk=pk,
+        proposal__isnull=False,
     )
-    rights = access.consultation_rights(request.user, photo.proposal.consultation)
-    if not access.can_view_proposal(request.user, photo.proposal, rights):
+    proposal = photo.proposal
+    if proposal is None:  # a photo kept for a form: `views.kept_photo`, by its key
+        raise Http404
+    rights = access.consultation_rights(request.user, proposal.consultation)
+    if not access.can_view_proposal(request.user, proposal, rights):
         raise Http404
     return photo
 

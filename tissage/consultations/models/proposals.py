@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import Any
@@ -239,7 +240,18 @@ class ProposalPhoto(models.Model):
     `consultations:proposal_photo` to whoever may see the proposal (a guest's proposal
     waiting for its email, a hidden one, must not show its photos at a public address)."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
+    # How long a photo waits for the form it came with (sent back for a correction).
+    KEPT_MAX_AGE = datetime.timedelta(hours=24)
+
+    # None while the photo waits for its form (`form_key`): the form came back with a
+    # correction to make (or similar proposals to look at); the photo is not sent again.
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    # The form's key, known only to the page holding it; None once the photo is the
+    # proposal's. `tissage purge` forgets photos kept longer than a day.
+    form_key = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
     image = models.ImageField(upload_to=RandomName("consultations/photos", private=True))
     thumbnail = models.ImageField(upload_to=RandomName("consultations/thumbnails", private=True))
     width = models.PositiveIntegerField()
@@ -253,6 +265,11 @@ class ProposalPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} ({self.position})"
+
+    @property
+    def kept_url(self) -> str:
+        """The thumbnail of a photo kept for a form, for the page that holds the form."""
+        return reverse("consultations:kept_photo", args=[self.form_key, self.pk])
 
     @property
     def image_url(self) -> str:

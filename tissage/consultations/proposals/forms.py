@@ -4,16 +4,17 @@ title whose similar proposals are looked for."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tissage.core.forms import EmailAddressField, PersonNameField
-from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField
+from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
 from tissage.territories.forms import (
     CommuneField,
     CommuneInput,
@@ -22,10 +23,10 @@ from tissage.territories.forms import (
     point_from_fields,
 )
 
-from ..models import Category, Consultation, Proposal
-from . import queries
+from ..models import Category, Consultation, Proposal, ProposalPhoto
+from . import queries, services
 
-MAX_PHOTOS = 3
+MAX_PHOTOS = services.MAX_PHOTOS
 
 # The ways of proposing (`mode`).
 MEMBER, GUEST, ASSISTED = "member", "guest", "assisted"
@@ -116,6 +117,12 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_("As they wish it shown; the page says that you entered it for them."),
     )
+    # Made when the form is shown and sent back with it: the photos of a sending that
+    # comes back wait for the next one under this key (`services.photos_keep`).
+    # Text, read by `_bound_key`: a cut or forged key keeps nothing, and is no error.
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Kept photos the person takes off the form.
+    remove_photos = forms.TypedMultipleChoiceField(coerce=int, required=False)
     # Set when the similar proposals were shown (by the fragment while typing, or by a
     # first sending without JavaScript): the form then goes through.
     similar_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -128,6 +135,11 @@ class ProposalForm(forms.Form):
         self.part = part
         self.mode = mode
         self.similar: list[queries.Similar] = []
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+        self.key = self._bound_key()
+        self.kept: list[ProposalPhoto] = list(services.kept_photos(self.key)) if self.key else []
+        self._photos_room()
         categories = list(consultation.categories.filter(part=part))
         category = self.fields["category"]
         category.queryset = consultation.categories.filter(part=part)  # type: ignore[attr-defined]
@@ -176,6 +188,45 @@ class ProposalForm(forms.Form):
         else:
             del self.fields["on_behalf_name"]
 
+    def _bound_key(self) -> uuid.UUID | None:
+        if not self.is_bound:
+            return None
+        try:
+            return uuid.UUID(str(self.data.get("submission_key", "")))
+        except ValueError:
+            return None
+
+    def _photos_room(self) -> None:
+        """Photos kept from an earlier sending: each may be taken off; the file input
+        takes only what a proposal still has room for."""
+        self.fields["remove_photos"].choices = [(p.pk, str(p.pk)) for p in self.kept]  # type: ignore[attr-defined]
+        removed = {str(value) for value in self["remove_photos"].value() or []}
+        staying = len([p for p in self.kept if str(p.pk) not in removed])
+        if not staying:
+            return
+        room = MAX_PHOTOS - staying
+        field = self.fields["photos"]
+        field.max_count = room  # type: ignore[attr-defined]
+        field.label = _("More photos (optional)")
+        field.error_messages["too_many"] = ngettext(
+            "%(kept)d photo is kept above and a proposal has at most %(max)d: add at most "
+            "%(room)d more, or remove one.",
+            "%(kept)d photos are kept above and a proposal has at most %(max)d: add at most "
+            "%(room)d more, or remove some.",
+            staying,
+        ) % {"kept": staying, "max": MAX_PHOTOS, "room": room}
+
+    def removed_photos(self) -> list[int]:
+        """The kept photos the person took off (valid or not, the form's own)."""
+        kept = {p.pk for p in self.kept}
+        values = self["remove_photos"].value() or []
+        return [int(v) for v in values if str(v).isdigit() and int(v) in kept]
+
+    def photos_arrived(self) -> list[PreparedPhoto]:
+        """The photos of this sending that the pipeline accepted, even if the form (or
+        another photo) was refused: kept for the next sending."""
+        return [photo for _name, photo in self.fields["photos"].accepted]  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["point"] = point_from_fields(self)
@@ -211,6 +262,7 @@ class ProposalForm(forms.Form):
             "commune": data.get("commune"),
             "point": data.get("point"),
             "photos": data.get("photos") or [],
+            "kept_key": self.key if self.kept else None,
             "guest_name": data.get("guest_name", ""),
             "guest_email": data.get("guest_email", ""),
             "on_behalf_name": data.get("on_behalf_name", ""),

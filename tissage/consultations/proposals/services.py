@@ -12,10 +12,11 @@ address) make a duplicate impossible even if a caller forgot the lock.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,9 @@ from . import emails, tokens
 # A guest asking again for the link of an unconfirmed support gets it this long after the
 # last one at the soonest.
 RESEND_AFTER = datetime.timedelta(hours=1)
+
+
+MAX_PHOTOS = 3
 
 
 class SupportRefused(Exception):
@@ -47,6 +51,7 @@ def proposal_submit(
     commune: Commune | None,
     point: tuple[float, float] | None,
     photos: Sequence[PreparedPhoto] = (),
+    kept_key: uuid.UUID | None = None,
     author: User | None = None,
     guest_name: str = "",
     guest_email: str = "",
@@ -60,6 +65,8 @@ def proposal_submit(
     consultation); a guest (`guest_name`, `guest_email`: waits for the link emailed to
     them); a facilitator for someone offline (`entered_by`, `on_behalf_name`: published
     at once, flagged, following nothing). Without a commune, a point finds its own.
+    `kept_key` names the form whose photos were kept when it came back for a correction
+    (`photos_keep`): they become the proposal's, before the new ones.
     """
     if commune is None and point is not None:
         commune = Commune.objects.containing(*point)
@@ -85,7 +92,12 @@ def proposal_submit(
         proposal.author_email = guest_email.lower()
         proposal.status = Proposal.Status.UNCONFIRMED
     proposal.save()
-    for position, photo in enumerate(photos):
+    # The photos kept from an earlier sending of this form come first (files stay put).
+    kept = list(kept_photos(kept_key)) if kept_key else []
+    for position, kept_photo in enumerate(kept):
+        kept_photo.proposal, kept_photo.form_key, kept_photo.position = proposal, None, position
+        kept_photo.save(update_fields=["proposal", "form_key", "position"])
+    for position, photo in enumerate(photos, start=len(kept)):
         ProposalPhoto.objects.create(
             proposal=proposal,
             image=photo.image,
@@ -309,3 +321,50 @@ def proposals_attach(user: User) -> int:
     for consultation in Consultation.objects.filter(pk__in=consultations):
         follow_auto(user=user, target=consultation)
     return moved
+
+
+# Photos kept for a form that came back -------------------------------------------------
+
+
+def kept_photos(key: uuid.UUID) -> QuerySet[ProposalPhoto]:
+    """The photos kept for the proposal form of this key, in the order they came."""
+    return ProposalPhoto.objects.filter(proposal__isnull=True, form_key=key).order_by("pk")
+
+
+def photos_keep(*, key: uuid.UUID, photos: Sequence[PreparedPhoto]) -> list[ProposalPhoto]:
+    """The form comes back (a correction, similar proposals to look at): the photos that
+    arrived with it wait for its next sending (private files, already re-encoded), as
+    many as a proposal still has room for. On a weak connection, sending photos again is
+    what makes people give up."""
+    room = MAX_PHOTOS - kept_photos(key).count()
+    return [
+        ProposalPhoto.objects.create(
+            proposal=None,
+            form_key=key,
+            image=photo.image,
+            thumbnail=photo.thumbnail,
+            width=photo.width,
+            height=photo.height,
+        )
+        for photo in list(photos)[: max(room, 0)]
+    ]
+
+
+@transaction.atomic
+def kept_photos_remove(*, key: uuid.UUID, pks: Sequence[int]) -> int:
+    """The person took these kept photos off the form: forgotten, files and all."""
+    photos = kept_photos(key).filter(pk__in=pks)
+    photo_files_delete_on_commit(list(photos))
+    removed, _per_model = photos.delete()
+    return removed
+
+
+@transaction.atomic
+def kept_photos_purge() -> int:
+    """Forget photos kept for forms never sent again, after a day (`tissage purge`)."""
+    expired = ProposalPhoto.objects.filter(
+        proposal__isnull=True, created_at__lt=timezone.now() - ProposalPhoto.KEPT_MAX_AGE
+    )
+    photo_files_delete_on_commit(list(expired))
+    removed, _per_model = expired.delete()
+    return removed

@@ -18,6 +18,7 @@ urlpatterns = [
         views.proposal_photo,
         name="proposal_photo",
     ),
+    path("propositions/photos-gardees/<uuid:key>/<int:pk>/", views.kept_photo, name="kept_photo"),
     path("confirmer/proposition/<str:token>/", views.proposal_confirm, name="proposal_confirm"),
     path("confirmer/soutien/<str:token>/", views.support_confirm, name="support_confirm"),
 ]

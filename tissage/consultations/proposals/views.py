@@ -3,12 +3,14 @@ proposal's page and its photos, supporting, and a guest's confirmations."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -118,6 +120,8 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         user = request.user if isinstance(request.user, User) else None
+        if form.key is not None:
+            services.kept_photos_remove(key=form.key, pks=form.removed_photos())
         proposal = services.proposal_submit(
             consultation=consultation,
             author=user if mode != ASSISTED else None,
@@ -126,6 +130,11 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
             **form.submission(),
         )
         return redirect(_after_submit(request, proposal, mode))
+    if request.method == "POST" and form.key is not None:
+        # The form comes back: the photos that arrived wait for its next sending.
+        services.kept_photos_remove(key=form.key, pks=form.removed_photos())
+        services.photos_keep(key=form.key, photos=form.photos_arrived())
+        form.kept = list(services.kept_photos(form.key))
     return render(
         request,
         "consultations/proposals/propose.html",
@@ -214,6 +223,19 @@ def _proposal_page(
             **queries.proposal_page(proposal, request.user, rights),
         },
         status=status,
+    )
+
+
+@require_GET
+def kept_photo(request: HttpRequest, key: uuid.UUID, pk: int) -> HttpResponseBase:
+    """The thumbnail of a photo kept for a proposal form, for the page that holds the
+    form (only it knows the key)."""
+    photo = get_object_or_404(services.kept_photos(key), pk=pk)
+    return private_file_response(
+        photo.thumbnail,
+        filename=f"photo-{photo.pk}-thumbnail.webp",
+        content_type="image/webp",
+        inline=True,
     )
 
 

@@ -103,6 +103,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "photo_files_place",
         "unconfirmed_proposals_purge",
         "unconfirmed_supports_purge",
+        "kept_photos_purge",
     ]
 
 

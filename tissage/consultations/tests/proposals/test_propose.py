@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import uuid
 
 import pytest
 from django.core import mail
@@ -371,3 +372,88 @@ def test_a_guest_proposal_from_a_proven_address_becomes_the_accounts_when_confir
     assert proposal.status == Proposal.Status.PUBLISHED
     assert proposal.author == user
     assert is_following(user=user, target=consultation)
+
+
+def _key(response) -> str:
+    return str(response.context["form"]["submission_key"].value())
+
+
+def test_photos_are_kept_when_the_form_comes_back_then_become_the_proposals(client, consultation):
+    existing = ProposalFactory(consultation=consultation, title="Une haie au stade")
+    client.force_login(UserFactory())
+    first = client.get(propose_url(consultation))
+    key = _key(first)
+    data = {"title": "Une haie près du stade", "text": "x", "submission_key": key}
+    # Similar proposals: the form comes back, the photos stay.
+    response = client.post(propose_url(consultation), {**data, "photos": [jpeg(), jpeg("b.jpg")]})
+    assert response.status_code == 200
+    assert existing.get_absolute_url() in response.content.decode()
+    kept = list(ProposalPhoto.objects.filter(proposal=None))
+    assert len(kept) == 2
+    assert all(
+        photo.form_key is not None and photo.image.name.startswith("private/") for photo in kept
+    )
+    page = response.content.decode()
+    assert "2 photos sont gardées" in page
+    assert kept[0].kept_url in page
+    # The page that holds the form shows their thumbnails; another key, or the public
+    # photo address, shows nothing.
+    assert client.get(kept[0].kept_url).status_code == 200
+    other = reverse(
+        "consultations:kept_photo", args=["6f1c2a4e-8d3b-4f5a-9e7c-0b1d2e3f4a5b", kept[0].pk]
+    )
+    assert client.get(other).status_code == 404
+    assert (
+        client.get(reverse("consultations:proposal_photo", args=[kept[0].pk, "image"])).status_code
+        == 404
+    )
+    # Sent again, with one more photo and one taken off: two photos, in order.
+    client.post(
+        propose_url(consultation),
+        {**data, "similar_seen": "1", "remove_photos": [kept[0].pk], "photos": [jpeg("c.jpg")]},
+    )
+    proposal = Proposal.objects.get(title=data["title"])
+    photos = list(proposal.photos.all())
+    assert photos[0].pk == kept[1].pk
+    assert len(photos) == 2
+    assert all(photo.form_key is None for photo in photos)
+    assert not ProposalPhoto.objects.filter(proposal=None).exists()
+
+
+def test_kept_photos_leave_room_for_three_at_most(client, consultation):
+    client.force_login(UserFactory())
+    key = _key(client.get(propose_url(consultation)))
+    client.post(
+        propose_url(consultation),
+        {"title": "", "text": "x", "submission_key": key, "photos": [jpeg(), jpeg("b.jpg")]},
+    )
+    response = client.post(
+        propose_url(consultation),
+        {
+            "title": "Idée",
+            "text": "x",
+            "submission_key": key,
+            "photos": [jpeg("c.jpg"), jpeg("d.jpg")],
+        },
+    )
+    assert "2 photos sont gardées ci-dessus" in response.content.decode()
+    assert not Proposal.objects.exists()
+    # A forged key keeps nothing of another form's.
+    client.post(
+        propose_url(consultation), {"title": "Autre", "text": "x", "submission_key": "not-a-key"}
+    )
+    assert Proposal.objects.get(title="Autre").photos.count() == 0
+
+
+def test_kept_photos_are_purged_after_a_day(consultation):
+    from tissage.consultations.proposals.services import kept_photos_purge, photos_keep
+    from tissage.core.photos import photo_prepare
+
+    key = uuid.uuid4()
+    (photo,) = photos_keep(key=key, photos=[photo_prepare(jpeg())])
+    assert kept_photos_purge() == 0
+    ProposalPhoto.objects.filter(pk=photo.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    assert kept_photos_purge() == 1
+    assert not ProposalPhoto.objects.exists()
