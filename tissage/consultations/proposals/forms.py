@@ -139,7 +139,7 @@ class ProposalForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4())
         self.key = self._bound_key()
         self.kept: list[ProposalPhoto] = list(services.kept_photos(self.key)) if self.key else []
-        self._photos_room()
+        self.photos_room()
         categories = list(consultation.categories.filter(part=part))
         category = self.fields["category"]
         category.queryset = consultation.categories.filter(part=part)  # type: ignore[attr-defined]
@@ -196,7 +196,7 @@ class ProposalForm(forms.Form):
         except ValueError:
             return None
 
-    def _photos_room(self) -> None:
+    def photos_room(self) -> None:
         """Photos kept from an earlier sending: each may be taken off; the file input
         takes only what a proposal still has room for."""
         self.fields["remove_photos"].choices = [(p.pk, str(p.pk)) for p in self.kept]  # type: ignore[attr-defined]

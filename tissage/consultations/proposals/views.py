@@ -135,6 +135,7 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
         services.kept_photos_remove(key=form.key, pks=form.removed_photos())
         services.photos_keep(key=form.key, photos=form.photos_arrived())
         form.kept = list(services.kept_photos(form.key))
+        form.photos_room()
     return render(
         request,
         "consultations/proposals/propose.html",
