@@ -95,3 +95,20 @@ def can_report_comment(user: AnyUser, comment: Comment) -> bool:
 def sees_participant_email(rights: ConsultationRights) -> bool:
     """Only who runs the consultation sees authors' addresses (to reach them)."""
     return rights.can_manage
+
+
+# Proposals ---------------------------------------------------------------------------------
+
+
+def proposal_mode(user: AnyUser, rights: ConsultationRights, *, on_behalf: bool) -> str:
+    """How this person proposes: "assisted" (who runs the consultation, entering a
+    proposal for someone offline, `?pour=autrui`), "member" (signed in) or "guest"."""
+    if on_behalf and rights.can_manage:
+        return "assisted"
+    return "member" if user.is_authenticated else "guest"
+
+
+def can_support(proposal: Proposal, rights: ConsultationRights) -> bool:
+    """Supporting is taking part: a published proposal, while the consultation is open
+    (signed in, or as a guest when it needs no account)."""
+    return rights.can_take_part and proposal.status == Proposal.Status.PUBLISHED

@@ -11,3 +11,10 @@ class ConsultationsConfig(registry.TissageAppConfig):
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
     personal_data = "tissage.consultations.personal_data"
     home = "tissage.consultations.consultation.home.home_part"
+    # Proposals (the proposals sub-package).
+    address_confirmed = ("tissage.consultations.proposals.services.proposals_attach",)
+    purges = (
+        "tissage.consultations.proposals.services.unconfirmed_proposals_purge",
+        "tissage.consultations.proposals.services.unconfirmed_supports_purge",
+        "tissage.consultations.proposals.services.kept_photos_purge",
+    )

@@ -9,14 +9,18 @@ an anonymous visitor and 403 for a signed-in person.
 
 from __future__ import annotations
 
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from tissage.core.access import SignInRequired, require, sign_in_first
+from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_first
 from tissage.projects.models import Project
 
 from . import access
-from .models import Consultation, Proposal
+from .models import Consultation, Proposal, ProposalPhoto, Support
+from .proposals import tokens
 
 
 def get_consultation(
@@ -51,7 +55,9 @@ def get_consultation_to_take_part(
     consultation, rights = get_consultation(request, slug)
     if rights.must_sign_in:
         raise SignInRequired
-    require(request, rights.can_take_part)
+    if not rights.can_take_part:
+        # Closed (or not open yet): signing in would not help (docs/permissions.md, 3).
+        raise PermissionDenied
     return consultation, rights
 
 
@@ -99,3 +105,78 @@ def followable_consultation(user: access.AnyUser, pk: int) -> Consultation:
     if not access.consultation_rights(user, consultation).can_view:
         raise Http404
     return consultation
+
+
+# Proposals (the proposals sub-package) ------------------------------------------------------
+
+
+def get_proposal_to_support(
+    request: HttpRequest, pk: int
+) -> tuple[Proposal, access.ConsultationRights]:
+    """The proposal, when the person may support it now: hidden is 404; a consultation
+    that needs an account signs an anonymous visitor in; closed, or a proposal not
+    published, is 403 for everyone (signing in would not help)."""
+    proposal, rights = get_proposal(request, pk)
+    if rights.must_sign_in:
+        raise SignInRequired
+    if not access.can_support(proposal, rights):
+        raise PermissionDenied
+    return proposal, rights
+
+
+def get_proposal_to_record_support(
+    request: HttpRequest, pk: int
+) -> tuple[Proposal, access.ConsultationRights]:
+    """The proposal, for who runs its consultation recording a support given on paper
+    (a page for a role), while it may be supported."""
+    sign_in_first(request)
+    proposal, rights = get_proposal(request, pk)
+    require(request, rights.can_manage)
+    if not access.can_support(proposal, rights):
+        raise PermissionDenied
+    return proposal, rights
+
+
+def get_visible_proposal_photo(request: HttpRequest, pk: int) -> ProposalPhoto:
+    """A proposal's photo, for whoever may see the proposal (`access.can_view_proposal`);
+    404 otherwise."""
+    photo = get_object_or_404(
+        ProposalPhoto.objects.select_related("proposal__consultation__project__organisation"),
+        pk=pk,
+        proposal__isnull=False,
+    )
+    proposal = photo.proposal
+    if proposal is None:  # a photo kept for a form: `views.kept_photo`, by its key
+        raise Http404
+    rights = access.consultation_rights(request.user, proposal.consultation)
+    if not access.can_view_proposal(request.user, proposal, rights):
+        raise Http404
+    return photo
+
+
+def _signed_row(reference: tokens.SignedReference, token: str) -> tuple[int, str]:
+    try:
+        return reference.read(token)
+    except signing.SignatureExpired as error:
+        raise LinkProblem(_("This link has expired (it was valid 7 days).")) from error
+    except signing.BadSignature as error:
+        raise LinkProblem(_("This link is not valid. Copy the whole link.")) from error
+
+
+def get_guest_proposal(token: str) -> Proposal:
+    """The proposal a guest confirms with the link of their email (a right of its own,
+    without signing in); a link that cannot be used is a `LinkProblem`."""
+    pk, email = _signed_row(tokens.PROPOSAL_CONFIRM, token)
+    proposal = Proposal.objects.select_related("consultation").filter(pk=pk).first()
+    if proposal is None or proposal.author_email != email:
+        raise LinkProblem(_("This proposal no longer exists."))
+    return proposal
+
+
+def get_guest_support(token: str) -> Support:
+    """The support a guest confirms with the link of their email."""
+    pk, email = _signed_row(tokens.SUPPORT_CONFIRM, token)
+    support = Support.objects.select_related("proposal__consultation").filter(pk=pk).first()
+    if support is None or (support.email != email and support.user_id is None):
+        raise LinkProblem(_("This support no longer exists."))
+    return support

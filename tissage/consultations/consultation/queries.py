@@ -62,7 +62,7 @@ def consultation_page(
         "top_proposals": list(
             consultation.proposals.published()
             .ideas()
-            .select_related("category")
+            .for_cards()
             .order_by("-support_count", "-pk")[:3]
         )
         if consultation.proposals_enabled

@@ -1,5 +1,12 @@
 from .consultations import Category, Consultation, ConsultationQuerySet
-from .proposals import Comment, CommentReport, Proposal, ProposalQuerySet, Support
+from .proposals import (
+    Comment,
+    CommentReport,
+    Proposal,
+    ProposalPhoto,
+    ProposalQuerySet,
+    Support,
+)
 
 __all__ = [
     "Category",
@@ -8,6 +15,7 @@ __all__ = [
     "Consultation",
     "ConsultationQuerySet",
     "Proposal",
+    "ProposalPhoto",
     "ProposalQuerySet",
     "Support",
 ]

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+import unicodedata
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,7 +15,60 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.core.files import RandomName
+
 from .consultations import Category, Consultation
+
+# Words too common to make two titles alike ("un jardin pour les enfants").
+TITLE_STOP_WORDS = frozenset(
+    [
+        "les",
+        "des",
+        "une",
+        "pour",
+        "dans",
+        "sur",
+        "avec",
+        "par",
+        "aux",
+        "est",
+        "son",
+        "ses",
+        "qui",
+        "que",
+        "plus",
+        "sans",
+        "sous",
+        "entre",
+        "leur",
+        "nos",
+        "vos",
+        "mon",
+        "ton",
+        "cette",
+        "ces",
+        "the",
+        "and",
+        "for",
+        "with",
+    ]
+)
+
+
+def title_key(title: str) -> str:
+    """What `Proposal.title_key` stores: the words, each between spaces."""
+    words = title_words(title)
+    key = " " + " ".join(words) + " " if words else ""
+    return key[:400]
+
+
+def title_words(title: str) -> list[str]:
+    """The words of a title that make it alike another: lower case, without accents, of
+    three letters or more, common words left out, each once, in order."""
+    plain = unicodedata.normalize("NFKD", title.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    words = [w for w in re.findall(r"[^\W_]+", plain) if len(w) >= 3 and w not in TITLE_STOP_WORDS]
+    return list(dict.fromkeys(words))
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
@@ -28,6 +86,23 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
 
     def unanswered(self) -> ProposalQuerySet:
         return self.filter(answer_status="")
+
+    def for_cards(self) -> ProposalQuerySet:
+        """What a card shows: the category and the commune's name, read with the row."""
+        return self.select_related("category", "commune").only(
+            "pk",
+            "consultation_id",
+            "part",
+            "title",
+            "category__name",
+            "commune__name",
+            "commune__insee_code",
+            "answer_status",
+            "support_count",
+            "comment_count",
+            "created_at",
+            "status",
+        )
 
 
 class Proposal(models.Model):
@@ -101,6 +176,9 @@ class Proposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The title's words as `title_words` finds them, between spaces (" haie chemin "):
+    # similar titles are found with a plain `contains`, the same on SQLite and PostgreSQL.
+    title_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     # Kept by the services with F() (never read, add, write): the lists sort on them.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -132,8 +210,19 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title_key = title_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "title_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("consultations:proposal", args=[self.pk])
+
+    @property
+    def has_point(self) -> bool:
+        return self.longitude is not None and self.latitude is not None
 
     @property
     def is_assisted(self) -> bool:
@@ -144,6 +233,51 @@ class Proposal(models.Model):
         if self.author is not None:
             return self.author.public_name
         return self.author_name
+
+
+class ProposalPhoto(models.Model):
+    """A photo of a proposal, re-encoded by the photo pipeline. Always private: served by
+    `consultations:proposal_photo` to whoever may see the proposal (a guest's proposal
+    waiting for its email, a hidden one, must not show its photos at a public address)."""
+
+    # How long a photo waits for the form it came with (sent back for a correction).
+    KEPT_MAX_AGE = datetime.timedelta(hours=24)
+
+    # None while the photo waits for its form (`form_key`): the form came back with a
+    # correction to make (or similar proposals to look at); the photo is not sent again.
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    # The form's key, known only to the page holding it; None once the photo is the
+    # proposal's. `tissage purge` forgets photos kept longer than a day.
+    form_key = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    image = models.ImageField(upload_to=RandomName("consultations/photos", private=True))
+    thumbnail = models.ImageField(upload_to=RandomName("consultations/thumbnails", private=True))
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} ({self.position})"
+
+    @property
+    def kept_url(self) -> str:
+        """The thumbnail of a photo kept for a form, for the page that holds the form."""
+        return reverse("consultations:kept_photo", args=[self.form_key, self.pk])
+
+    @property
+    def image_url(self) -> str:
+        return reverse("consultations:proposal_photo", args=[self.pk, "image"])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("consultations:proposal_photo", args=[self.pk, "thumbnail"])
 
 
 class Support(models.Model):
@@ -159,6 +293,9 @@ class Support(models.Model):
         related_name="consultation_supports",
     )
     email = models.EmailField(_("email address"), blank=True)
+    # Assisted entry: a support given on paper, recorded by a facilitator (`entered_by`)
+    # with the person's name only.
+    name = models.CharField(_("name"), max_length=120, blank=True)
     # None while a guest's support waits for their link: not counted yet.
     confirmed_at = models.DateTimeField(null=True, blank=True)
     entered_by = models.ForeignKey(
@@ -185,13 +322,15 @@ class Support(models.Model):
                 name="one_support_per_address",
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(email=""),
+                condition=Q(user__isnull=False)
+                | ~Q(email="")
+                | Q(entered_by__isnull=False, name__gt=""),
                 name="support_has_someone",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.proposal} ← {self.user or self.email}"
+        return f"{self.proposal} ← {self.user or self.email or self.name}"
 
 
 class Comment(models.Model):

@@ -344,6 +344,19 @@ def _organisation(client: Client) -> Target:
     )
 
 
+def _proposal(client: Client) -> Target:
+    from tissage.consultations.models import Proposal, ProposalPhoto
+    from tissage.consultations.tests.factories import ConsultationFactory
+
+    consultation = ConsultationFactory()
+    client.force_login(UserFactory())
+    return Target(
+        url=reverse("consultations:propose", args=[consultation.slug]),
+        data={"title": "Une haie au stade", "text": "Le long du grillage."},
+        state=lambda: (Proposal.objects.count(), ProposalPhoto.objects.count()),
+    )
+
+
 def _cover_state(row: models.Model) -> Callable[[], Any]:
     def state() -> Any:
         row.refresh_from_db()
@@ -518,6 +531,13 @@ FIELDS = [
         "logo",
         "picture",
         _organisation,
+    ),
+    Field(
+        "proposal",
+        "tissage.consultations.proposals.forms.ProposalForm",
+        "photos",
+        "picture",
+        _proposal,
     ),
     Field(
         "admin-project",
@@ -804,6 +824,8 @@ MODEL_FILE_FIELDS = {
     "actions.ReportPhoto.thumbnail": "made with the image by photo_prepare",
     "collectives.Attachment.file": "list-thread, list-reply, email (attachment_prepare)",
     "inventories.InventoryImport.file": "inventory-import: the file read as GeoJSON or CSV",
+    "consultations.ProposalPhoto.image": "proposal (photo_prepare)",
+    "consultations.ProposalPhoto.thumbnail": "made with the image by photo_prepare",
 }
 
 

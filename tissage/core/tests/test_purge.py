@@ -101,6 +101,9 @@ def test_every_app_declares_its_purges_on_its_config():
         "unconfirmed_contributions_purge",
         "staged_photos_purge",
         "photo_files_place",
+        "unconfirmed_proposals_purge",
+        "unconfirmed_supports_purge",
+        "kept_photos_purge",
     ]
 
 

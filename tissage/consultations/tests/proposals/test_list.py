@@ -1,0 +1,246 @@
+"""The list of proposals: its three orders, filters, pages, bad input; its queries; the
+part on the consultation page; similar titles while typing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tissage.consultations.models import Proposal
+from tissage.consultations.proposals import queries
+from tissage.consultations.tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    ConsultationFactory,
+    ProposalFactory,
+)
+from tissage.core.tests.factories import CommuneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def list_url(consultation, query: str = "") -> str:
+    return reverse("consultations:proposals", args=[consultation.slug]) + query
+
+
+def titles(response) -> list[str]:
+    return [proposal.title for proposal in response.context["page"].object_list]
+
+
+def test_the_list_shows_published_ideas_with_what_each_card_says(client, consultation):
+    category = CategoryFactory(consultation=consultation, name="Arbres")
+    commune = CommuneFactory(name="Crest")
+    proposal = ProposalFactory(
+        consultation=consultation,
+        title="Un verger",
+        category=category,
+        commune=commune,
+        support_count=4,
+        answer_status="accepted",
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=2)
+    ProposalFactory(consultation=consultation, title="Cachée", status=Proposal.Status.HIDDEN)
+    ProposalFactory(
+        consultation=consultation, title="Non confirmée", status=Proposal.Status.UNCONFIRMED
+    )
+    ProposalFactory(consultation=consultation, title="Sur la carte", part=Proposal.Part.MAP)
+    ProposalFactory(title="D’une autre consultation")
+    response = client.get(list_url(consultation))
+    assert titles(response) == ["Un verger"]
+    page = response.content.decode()
+    assert "Arbres" in page and "Crest" in page
+    assert "4 soutiens" in page
+    assert "2 commentaires" in page
+    assert "Retenue" in page
+
+
+def test_the_three_orders(client, consultation):
+    old = ProposalFactory(consultation=consultation, title="Ancienne", support_count=9)
+    new = ProposalFactory(consultation=consultation, title="Nouvelle", support_count=1)
+    Proposal.objects.filter(pk=old.pk).update(created_at=new.created_at.replace(year=2020))
+    assert titles(client.get(list_url(consultation, "?ordre=soutiens"))) == ["Ancienne", "Nouvelle"]
+    assert titles(client.get(list_url(consultation, "?ordre=recentes"))) == ["Nouvelle", "Ancienne"]
+    assert len(titles(client.get(list_url(consultation, "?ordre=hasard")))) == 2
+
+
+def test_the_random_order_is_stable_for_a_visitor_and_differs_between_visitors(
+    client, consultation
+):
+    for number in range(30):
+        ProposalFactory(consultation=consultation, title=f"Idée {number:02d}")
+    response = client.get(list_url(consultation))
+    seed = response.cookies[queries.SEED_COOKIE].value
+    first = titles(response)
+    # The same visitor, again and again: the same order, and no new cookie.
+    again = client.get(list_url(consultation))
+    assert titles(again) == first
+    assert queries.SEED_COOKIE not in again.cookies
+    # Paging: the second page follows, nothing twice, nothing missing.
+    second = titles(client.get(list_url(consultation, "?page=2")))
+    assert len(first) == 20 and len(second) == 10
+    assert len(set(first + second)) == 30
+    # Other seeds: other orders, and no proposal is always last.
+    lasts = set()
+    orders = set()
+    for other_seed in (1, 12345, 987654321, int(seed) + 1):
+        client.cookies[queries.SEED_COOKIE] = str(other_seed)
+        order = [
+            p.title for p in queries.proposal_list(consultation, sort="hasard", seed=other_seed)
+        ]
+        orders.add(tuple(order))
+        lasts.add(order[-1])
+    assert len(orders) == 4
+    assert len(lasts) > 1
+
+
+@pytest.mark.parametrize("cookie", ["abc", "0", "99999999999", "-5"])
+def test_a_bad_seed_is_replaced(client, consultation, cookie):
+    ProposalFactory(consultation=consultation)
+    client.cookies[queries.SEED_COOKIE] = cookie
+    response = client.get(list_url(consultation))
+    assert response.status_code == 200
+    assert queries.seed_read(response.cookies[queries.SEED_COOKIE].value) is not None
+
+
+def test_filters_by_category_and_commune(client, consultation):
+    trees = CategoryFactory(consultation=consultation, name="Arbres")
+    roads = CategoryFactory(consultation=consultation, name="Routes")
+    crest = CommuneFactory(name="Crest")
+    ProposalFactory(consultation=consultation, title="A", category=trees, commune=crest)
+    ProposalFactory(consultation=consultation, title="B", category=roads, commune=crest)
+    ProposalFactory(consultation=consultation, title="C", category=trees)
+    response = client.get(list_url(consultation, f"?categorie={trees.pk}&ordre=recentes"))
+    assert sorted(titles(response)) == ["A", "C"]
+    response = client.get(list_url(consultation, f"?commune={crest.insee_code}"))
+    assert sorted(titles(response)) == ["A", "B"]
+    response = client.get(list_url(consultation, f"?commune=Crest&categorie={roads.pk}"))
+    assert titles(response) == ["B"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?categorie=999999",
+        "?categorie=abc",
+        "?commune=Nulle-part-du-tout",
+        "?ordre=pire",
+        "?page=abc",
+        "?page=999",
+        "?page=-1",
+        "?commune=" + "x" * 500,
+    ],
+)
+def test_bad_input_never_fails(client, consultation, query):
+    ProposalFactory(consultation=consultation, title="Seule")
+    response = client.get(list_url(consultation, query))
+    assert response.status_code == 200
+    assert titles(response) == ["Seule"]
+
+
+def test_an_unknown_category_is_explained_next_to_its_field(client, consultation):
+    CategoryFactory(consultation=consultation)
+    response = client.get(list_url(consultation, "?categorie=999999"))
+    assert 'id="id_categorie_error"' in response.content.decode()
+
+
+def test_the_list_is_404_without_the_proposals_part(client):
+    consultation = ConsultationFactory(proposals_enabled=False)
+    assert client.get(list_url(consultation)).status_code == 404
+
+
+@pytest.mark.parametrize("sort", queries.SORTS)
+def test_the_list_reads_a_fixed_number_of_queries(
+    client, consultation, sort, django_assert_max_num_queries
+):
+    categories = [CategoryFactory(consultation=consultation) for _ in range(3)]
+    communes = [CommuneFactory() for _ in range(3)]
+
+    def add(number: int) -> None:
+        for n in range(number):
+            proposal = ProposalFactory(
+                consultation=consultation, category=categories[n % 3], commune=communes[n % 3]
+            )
+            CommentFactory(proposal=proposal)
+
+    add(3)
+    with django_assert_max_num_queries(8):
+        assert len(titles(client.get(list_url(consultation, f"?ordre={sort}")))) == 3
+    add(27)
+    with django_assert_max_num_queries(8):
+        assert (
+            len(
+                titles(
+                    client.get(
+                        list_url(consultation, f"?ordre={sort}&categorie={categories[0].pk}")
+                    )
+                )
+            )
+            == 10
+        )
+    with django_assert_max_num_queries(8):
+        assert len(titles(client.get(list_url(consultation, f"?ordre={sort}")))) == 20
+
+
+def test_the_consultation_page_shows_the_three_most_supported_and_the_way_to_propose(
+    client, consultation
+):
+    for support in (1, 5, 3, 2):
+        ProposalFactory(
+            consultation=consultation, title=f"Soutenue {support}", support_count=support
+        )
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "Soutenue 5" in page and "Soutenue 3" in page and "Soutenue 2" in page
+    assert "Soutenue 1" not in page
+    assert page.index("Soutenue 5") < page.index("Soutenue 3")
+    assert list_url(consultation) in page
+    assert reverse("consultations:propose", args=[consultation.slug]) in page
+
+
+def test_similar_titles_ignore_accents_case_and_common_words(client, consultation):
+    ProposalFactory(consultation=consultation, title="Créer un JARDIN partagé", support_count=2)
+    ProposalFactory(consultation=consultation, title="Jardin partagé à l'école", support_count=1)
+    ProposalFactory(consultation=consultation, title="Réparer le pont")
+    ProposalFactory(consultation=consultation, title="Jardin caché", status=Proposal.Status.HIDDEN)
+    url = reverse("consultations:similar", args=[consultation.slug])
+    response = client.get(url, {"titre": "un jardin partage pour les enfants"})
+    assert response.status_code == 200
+    found = [similar.title for similar in response.context["similar"]]
+    assert found == ["Créer un JARDIN partagé", "Jardin partagé à l'école"]
+    assert 'name="similar_seen"' in response.content.decode()
+    # The box of the form sends `title`.
+    assert len(client.get(url, {"title": "Jardin"}).context["similar"]) == 2
+    for nothing in ("", "le la les", "x" * 400):
+        response = client.get(url, {"titre": nothing})
+        assert response.status_code == 200
+        assert response.context["similar"] == []
+
+
+def test_similar_titles_list_five_at_most(client, consultation):
+    for number in range(8):
+        ProposalFactory(consultation=consultation, title=f"Haie numéro {number}")
+    response = client.get(
+        reverse("consultations:similar", args=[consultation.slug]), {"titre": "haie"}
+    )
+    assert len(response.context["similar"]) == 5
+
+
+def test_similar_titles_of_a_draft_consultation_are_404(client):
+    consultation = ConsultationFactory(published=False)
+    url = reverse("consultations:similar", args=[consultation.slug])
+    assert client.get(url, {"titre": "haie"}).status_code == 404
+
+
+def test_the_shuffle_is_the_same_cheap_function_on_every_database(consultation):
+    proposals = [ProposalFactory(consultation=consultation) for _ in range(15)]
+    seed = 1_234_567
+    a, b, prime = seed, (seed * 48271 + 11) % queries.RANDOM_PRIME, queries.RANDOM_PRIME
+
+    def key(pk: int) -> tuple[int, int]:
+        mixed = (pk * a + b) % prime
+        return (mixed * mixed) % prime, pk
+
+    expected = sorted((p.pk for p in proposals), key=key)
+    found = list(
+        queries.proposal_list(consultation, sort="hasard", seed=seed).values_list("pk", flat=True)
+    )
+    assert found == expected
