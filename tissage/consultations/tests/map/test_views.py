@@ -265,7 +265,7 @@ def test_the_consultation_page_presents_the_map_its_kinds_and_count(client):
     _remark(consultation, 1)
     page = client.get(reverse("consultations:detail", args=[consultation.slug])).content.decode()
     assert "Où planter une haie, Passage dangereux" in page
-    assert "2 remarques et propositions placées sur la carte" in page or "2 remarks" in page
+    assert "2 remarques et propositions placées sur la carte" in page
     assert f'class="button" href="{_map(consultation)}"' in page
 
 
