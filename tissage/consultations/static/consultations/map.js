@@ -58,6 +58,8 @@
       return box;
     }
 
+    var offerPopup = L.popup();
+
     function offer(map, latlng) {
       var point = latlng.wrap();
       var link = node("a", "map-popup-add", data.labelAdd);
@@ -69,7 +71,8 @@
         point.lng.toFixed(6);
       var box = node("div", "map-popup");
       box.append(link);
-      L.popup().setLatLng(latlng).setContent(box).openOn(map);
+      // One popup, moved: a new offer replaces the last (no second link fading out).
+      offerPopup.setLatLng(latlng).setContent(box).openOn(map);
       link.focus();
     }
 
