@@ -28,14 +28,22 @@ OTHER_COLOUR = "other"
 PointRow = tuple[int, str, str, int | None, str | None, int, float, float]
 
 
-def kind_colours(consultation: Consultation) -> dict[int, str]:
-    """The colour of each kind of remark (a map category), by its id: one query."""
-    ids = (
-        Category.objects.filter(consultation=consultation, part=Category.Part.MAP)
-        .order_by("position", "name")
-        .values_list("pk", flat=True)
+def map_kinds(consultation: Consultation) -> QuerySet[Category]:
+    """The kinds of remark (the map's categories), in the legend's order."""
+    return Category.objects.filter(consultation=consultation, part=Category.Part.MAP).order_by(
+        "position", "name"
     )
-    return {pk: f"k{i % KIND_COLOURS}" for i, pk in enumerate(ids)}
+
+
+def kind_colour(index: int) -> str:
+    """The colour of the `index`-th kind of remark (a class of consultations/map.css)."""
+    return f"k{index % KIND_COLOURS}"
+
+
+def kind_colours(consultation: Consultation) -> dict[int, str]:
+    """The colour of each kind of remark, by its id: one query."""
+    ids = map_kinds(consultation).values_list("pk", flat=True)
+    return {pk: kind_colour(i) for i, pk in enumerate(ids)}
 
 
 def colour_of(part: str, category_id: int | None, colours: dict[int, str]) -> str:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
-from ..models import Category, Consultation, Proposal
-from .data import IDEA_COLOUR, KIND_COLOURS, OTHER_COLOUR, colour_of, placed
+from ..models import Consultation, Proposal
+from .data import IDEA_COLOUR, OTHER_COLOUR, colour_of, kind_colour, map_kinds, placed
 
 PER_PAGE = 20
 
@@ -32,13 +32,10 @@ class Legend:
 def legend(consultation: Consultation) -> Legend:
     """The kinds of remark and their colours (as `data.kind_colours` gives them), then
     other remarks and ideas placed on the map: one query."""
-    kinds = Category.objects.filter(consultation=consultation, part=Category.Part.MAP).order_by(
-        "position", "name"
-    )
     colours: dict[int, str] = {}
     entries = []
-    for i, category in enumerate(kinds):
-        colours[category.pk] = f"k{i % KIND_COLOURS}"
+    for i, category in enumerate(map_kinds(consultation)):
+        colours[category.pk] = kind_colour(i)
         entries.append(LegendEntry(category.name, colours[category.pk]))
     entries.append(LegendEntry(_("Other remark"), OTHER_COLOUR))
     if consultation.proposals_enabled:

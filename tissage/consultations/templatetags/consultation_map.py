@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 
 from .. import access
-from ..map.data import placed
-from ..models import Category, Consultation
+from ..map.data import map_kinds, placed
+from ..models import Consultation
 
 register = template.Library()
 
@@ -21,11 +21,7 @@ def map_part(context: template.Context, consultation: Consultation) -> dict[str,
         rights = access.consultation_rights(context["request"].user, consultation)
     return {
         "consultation": consultation,
-        "kinds": list(
-            Category.objects.filter(consultation=consultation, part=Category.Part.MAP)
-            .order_by("position", "name")
-            .values_list("name", flat=True)
-        ),
+        "kinds": list(map_kinds(consultation).values_list("name", flat=True)),
         "count": placed(consultation).count(),
         "may_place": rights.can_take_part or rights.must_sign_in,
     }
