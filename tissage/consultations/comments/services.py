@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tissage.accounts.models import User
 from tissage.engagement.kinds import Kind
-from tissage.engagement.services import notify
+from tissage.engagement.services import follow_auto, notify
 
 from ..models import Comment, CommentReport, Proposal
 
@@ -28,11 +28,15 @@ def comment_post(
     """A comment on `proposal`, or a reply to `parent` (one of its comments). One level
     of threads is shown: a reply to a reply answers the thread's first comment. The
     proposal's author hears of a new comment, the answered comment's author of a reply
-    (`reply` notifications), never the comment's own author."""
+    (`reply` notifications), never the comment's own author; the author follows the
+    consultation."""
     if parent is not None and parent.parent_id is not None:
         parent = Comment.objects.select_related("author").get(pk=parent.parent_id)
     comment = Comment.objects.create(proposal=proposal, parent=parent, author=author, text=text)
     Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    # Taking part: they follow the consultation (its answers, its end), unless they
+    # once chose not to.
+    follow_auto(user=author, target=proposal.consultation)
     concerned = [proposal.author, parent.author if parent is not None else None]
     users = {user.pk: user for user in concerned if user is not None and user.pk != author.pk}
     if users:

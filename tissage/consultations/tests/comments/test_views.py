@@ -29,6 +29,7 @@ from tissage.core.tests.matrices import (
     matrix,
 )
 from tissage.engagement.models import Event, Notification
+from tissage.engagement.services import is_following
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,8 @@ def test_a_comment_is_published_counted_and_shown_in_the_thread(client):
     assert "Je peux aider à planter." in page
     assert "Camille" in page
     assert "1 commentaire" in page
+    # Taking part: the author now follows the consultation.
+    assert is_following(user=user, target=proposal.consultation)
 
 
 @pytest.mark.parametrize(
