@@ -153,7 +153,7 @@ def test_a_comment_reported_then_hidden(
     sign_in_as(phone, writer)
     page = new_page(phone)
     visit(page, url)
-    page.locator("#id_text").fill("Il faudrait des essences locales, pas de thuyas.")
+    page.locator("#comment_text").fill("Il faudrait des essences locales, pas de thuyas.")
     page.get_by_role("button", name="Publier mon commentaire").click()
     expect(page.locator(".comment-text")).to_contain_text("essences locales")
     check_page(page)

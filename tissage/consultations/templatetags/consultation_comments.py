@@ -25,7 +25,8 @@ def comments_thread(context: template.Context, proposal: Proposal) -> dict[str, 
     return {
         "proposal": proposal,
         "thread": queries.thread(proposal, request.user, rights),
-        "form": CommentForm(proposal=proposal),
+        # Its own ids: the proposal page may hold other forms with a `text` field.
+        "form": CommentForm(proposal=proposal, auto_id="comment_%s"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
