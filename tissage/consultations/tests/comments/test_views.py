@@ -443,3 +443,20 @@ def test_the_moderation_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("consultations:moderation", args=[consultation.slug]))
     assert response.content.decode().count('class="card"') == 2 * size
+
+
+def test_the_thread_invites_to_sign_in_shows_closed_and_offers_moderation(client):
+    proposal = ProposalFactory()
+    CommentFactory(proposal=proposal, text="Premier avis")
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Se connecter pour commenter" in page
+    assert "Masquer ce commentaire" not in page and "Signaler" not in page
+    client.force_login(user_with_role("project_facilitator", proposal.consultation.project))
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Masquer ce commentaire" in page
+    assert reverse("consultations:moderation", args=[proposal.consultation.slug]) in page
+    closed = ProposalFactory(consultation=_closed())
+    client.force_login(UserFactory())
+    page = client.get(closed.get_absolute_url()).content.decode()
+    assert "Les commentaires sont fermés" in page
+    assert 'name="text"' not in page
