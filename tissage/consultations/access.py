@@ -88,6 +88,15 @@ def can_comment(user: AnyUser, proposal: Proposal, rights: ConsultationRights) -
     )
 
 
+def can_comment_once_signed_in(proposal: Proposal, rights: ConsultationRights) -> bool:
+    """An anonymous visitor who could comment after signing in: invite them to."""
+    return (
+        rights.can_view
+        and proposal.status == Proposal.Status.PUBLISHED
+        and proposal.consultation.is_open()
+    )
+
+
 def can_report_comment(user: AnyUser, comment: Comment) -> bool:
     return user.is_authenticated and comment.author_id != user.pk
 

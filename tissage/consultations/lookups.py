@@ -19,7 +19,7 @@ from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_fi
 from tissage.projects.models import Project
 
 from . import access
-from .models import Consultation, Proposal, ProposalPhoto, Support
+from .models import Comment, Consultation, Proposal, ProposalPhoto, Support
 from .proposals import tokens
 
 
@@ -95,6 +95,58 @@ def get_managed_proposal(
     proposal, rights = get_proposal(request, pk)
     require(request, rights.can_manage)
     return proposal, rights
+
+
+# --- Comments (the comments part) ----------------------------------------------------
+
+
+def get_comment(request: HttpRequest, pk: int) -> tuple[Comment, access.ConsultationRights]:
+    """A comment, with its proposal and the person's rights on its consultation; 404
+    when the proposal is hidden from them."""
+    comment = get_object_or_404(
+        Comment.objects.select_related(
+            "author", "proposal__consultation__project__organisation", "proposal__author"
+        ),
+        pk=pk,
+    )
+    rights = access.consultation_rights(request.user, comment.proposal.consultation)
+    if not access.can_view_proposal(request.user, comment.proposal, rights):
+        raise Http404
+    return comment, rights
+
+
+def get_proposal_to_comment(
+    request: HttpRequest, pk: int
+) -> tuple[Proposal, access.ConsultationRights]:
+    """The proposal to comment: an anonymous visitor signs in first (comments need an
+    account); a closed consultation or a proposal not published is 403."""
+    proposal, rights = get_proposal(request, pk)
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    require(request, access.can_comment(request.user, proposal, rights))
+    return proposal, rights
+
+
+def get_comment_to_report(
+    request: HttpRequest, pk: int
+) -> tuple[Comment, access.ConsultationRights]:
+    """A published comment to report: an anonymous visitor signs in first; one's own
+    comment is 403; a hidden one is gone (404)."""
+    comment, rights = get_comment(request, pk)
+    if comment.status != Comment.Status.PUBLISHED:
+        raise Http404
+    if not request.user.is_authenticated:
+        raise SignInRequired
+    require(request, access.can_report_comment(request.user, comment))
+    return comment, rights
+
+
+def get_managed_comment(request: HttpRequest, pk: int) -> tuple[Comment, access.ConsultationRights]:
+    """A comment, for who runs its consultation (hide it): a page for a role."""
+    sign_in_first(request)
+    comment, rights = get_comment(request, pk)
+    require(request, rights.can_manage)
+    return comment, rights
 
 
 def followable_consultation(user: access.AnyUser, pk: int) -> Consultation:

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("<consultation_slug:slug>/carte/", views.map_page, name="map"),
+    path("<consultation_slug:slug>/carte/donnees.json", views.map_data, name="map_data"),
+]

@@ -198,6 +198,12 @@ class Proposal(models.Model):
                 fields=["consultation", "part", "status", "-created_at", "-id"],
                 name="proposal_by_date",
             ),
+            # The map's data: what is placed in a box (longitude first, as the
+            # inventories' map index).
+            models.Index(
+                fields=["consultation", "status", "longitude", "latitude"],
+                name="proposal_on_map",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

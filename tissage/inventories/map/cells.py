@@ -73,13 +73,13 @@ class CellIndex(Func):
         return self.as_sql(compiler, connection, template="CAST(FLOOR(%(expressions)s) AS integer)")
 
 
-def cell_x(size: float) -> CellIndex:
+def cell_x(size: float, field: str = "public_longitude") -> CellIndex:
     # Shifted by 180° / 90° so that values are positive (see CellIndex).
-    return CellIndex((F("public_longitude") + 180.0) / size)
+    return CellIndex((F(field) + 180.0) / size)
 
 
-def cell_y(size: float) -> CellIndex:
-    return CellIndex((F("public_latitude") + 90.0) / size)
+def cell_y(size: float, field: str = "public_latitude") -> CellIndex:
+    return CellIndex((F(field) + 90.0) / size)
 
 
 @dataclass(frozen=True)

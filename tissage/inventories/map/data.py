@@ -20,7 +20,7 @@ tells nothing about the exact one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
@@ -181,16 +181,33 @@ def map_features(
         # the cells say they are (a filter may leave a few items in a wide view).
         points = _points(_point_rows(_in_view(items, _occupied(cells, level, box))))
         return _collection("points", len(points), points)
-    first = list(_point_rows(in_view)[: POINT_LIMIT + 1])
+    return features_on_the_fly(in_view, _point_rows(in_view), _points, level)
+
+
+def features_on_the_fly(
+    in_view: QuerySet[Any],
+    rows: QuerySet[Any, Any],
+    to_points: Callable[[list[Any]], list[dict[str, Any]]],
+    level: int,
+    *,
+    lon: str = "public_longitude",
+    lat: str = "public_latitude",
+) -> dict[str, Any]:
+    """The items of `in_view` as points if there are at most `POINT_LIMIT`, else grouped
+    on the grid of `level` (see `cell_level`): at most two queries, whatever the number
+    of items. `rows` are the points' values (read up to the limit), `to_points` makes
+    them GeoJSON features; `lon` and `lat` name the fields that place an item. Other
+    apps' maps (consultations) group their points with it."""
+    first = list(rows[: POINT_LIMIT + 1])
     if len(first) <= POINT_LIMIT:
-        return _collection("points", len(first), _points(first))
+        return _collection("points", len(first), to_points(first))
     size = level_size(level)
     groups = (
-        in_view.annotate(cx=cell_x(size), cy=cell_y(size))
+        in_view.annotate(cx=cell_x(size, lon), cy=cell_y(size, lat))
         .order_by()
         .values("cx", "cy")
-        .annotate(n=Count("pk"), lon=Avg(F("public_longitude")), lat=Avg(F("public_latitude")))
-        .values_list("n", "lon", "lat")
+        .annotate(n=Count("pk"), mean_lon=Avg(F(lon)), mean_lat=Avg(F(lat)))
+        .values_list("n", "mean_lon", "mean_lat")
     )
     clusters = _clusters(groups)
     return _collection("clusters", sum(f["properties"]["count"] for f in clusters), clusters)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from tissage.territories.forms import BoxField, InseeCodeField
 
 
-class MapQueryForm(forms.Form):
-    """The map's request: what is in view (bbox), at which zoom, with which filters."""
+class MapViewForm(forms.Form):
+    """What a map asks for: the part in view (bbox), at which zoom. Other apps' map
+    endpoints (consultations) read it too, with the same messages."""
 
     bbox = BoxField()
     zoom = forms.IntegerField(
@@ -20,6 +21,11 @@ class MapQueryForm(forms.Form):
             "max_value": _("The zoom level is a whole number from 0 to 22."),
         },
     )
+
+
+class MapQueryForm(MapViewForm):
+    """The inventory map's request: the view, with the list's filters."""
+
     category = forms.SlugField(required=False)
     commune = InseeCodeField(required=False)
     period = forms.CharField(

@@ -11,6 +11,11 @@
  * one group (`declutter`): no heap of overlapping markers, every target at least 44 px.
  *
  * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there.
+ *
+ * Other maps reuse it (consultations/map.js): `window.TissageMap.init(container,
+ * options)`, where options may give `pointClass(properties)` (a class added to a point's
+ * marker: its colour), `popup(properties)` (a point's popup, a node), `pointLabel(properties)`
+ * (a point's accessible name) and `ready(map)` (called once the map is made).
  */
 (function () {
   "use strict";
@@ -130,7 +135,8 @@
     });
   }
 
-  function init(container) {
+  function init(container, options) {
+    var hooks = options || {};
     var data = container.dataset;
     var form = document.getElementById(data.filters || "");
     var status = document.getElementById(data.status || "");
@@ -332,24 +338,26 @@
       var marker = L.marker([coordinates[1], coordinates[0]], {
         // A 44 px target around a smaller dot (map.css).
         icon: L.divIcon({
-          className: "map-point",
+          className: "map-point" + (hooks.pointClass ? " " + hooks.pointClass(feature.properties) : ""),
           html: "<span></span>",
           iconSize: [POINT_SIZE, POINT_SIZE]
         }),
         keyboard: true,
         title: feature.properties.title
       });
-      marker.bindPopup(popupContent(feature.properties));
+      marker.bindPopup((hooks.popup || popupContent)(feature.properties));
       // Leaflet opens the popup on Enter; a button opens on Space too.
       activatedByKeys(marker, function () {
         marker.openPopup();
       }, [" "]);
       return labelled(
         marker,
-        format(data.labelPoint, {
-          title: feature.properties.title,
-          category: feature.properties.category
-        })
+        hooks.pointLabel
+          ? hooks.pointLabel(feature.properties)
+          : format(data.labelPoint, {
+              title: feature.properties.title,
+              category: feature.properties.category
+            })
       );
     }
 
@@ -522,13 +530,20 @@
         close.setAttribute("title", data.labelClose);
       }
     });
+    if (hooks.ready) {
+      hooks.ready(map);
+    }
     load();
   }
+
+  window.TissageMap = { init: init, format: format };
 
   ready(function () {
     if (!window.L) {
       return;
     }
-    document.querySelectorAll("[data-inventory-map]").forEach(init);
+    document.querySelectorAll("[data-inventory-map]").forEach(function (container) {
+      init(container);
+    });
   });
 })();

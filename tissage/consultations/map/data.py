@@ -1,0 +1,119 @@
+"""What the participatory map shows: the published proposals and remarks that have a
+point, in a bounding box, as points or, when many, as clusters.
+
+The grouping is the inventories' (`inventories.map.data.features_on_the_fly`): up to
+its point limit every item is sent, above it they are grouped on a grid that follows
+the zoom, so nothing is dropped silently. A consultation holds thousands of points, not
+hundreds of thousands: grouping on the fly, on the (consultation, status, longitude)
+index, stays well within the budget (bench/consultation_map.py) without stored cells.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max, Min, QuerySet
+
+from tissage.inventories.map.data import cell_level, features_on_the_fly
+from tissage.territories.geography import Box
+
+from ..models import Category, Consultation, Proposal
+
+# Marker colours of the map's kinds (consultations/map.css), in the kinds' order; ideas
+# placed on the map have their own.
+KIND_COLOURS = 6
+IDEA_COLOUR = "idea"
+OTHER_COLOUR = "other"
+
+PointRow = tuple[int, str, str, int | None, str | None, int, float, float]
+
+
+def map_kinds(consultation: Consultation) -> QuerySet[Category]:
+    """The kinds of remark (the map's categories), in the legend's order."""
+    return Category.objects.filter(consultation=consultation, part=Category.Part.MAP).order_by(
+        "position", "name"
+    )
+
+
+def kind_colour(index: int) -> str:
+    """The colour of the `index`-th kind of remark (a class of consultations/map.css)."""
+    return f"k{index % KIND_COLOURS}"
+
+
+def kind_colours(consultation: Consultation) -> dict[int, str]:
+    """The colour of each kind of remark, by its id: one query."""
+    ids = map_kinds(consultation).values_list("pk", flat=True)
+    return {pk: kind_colour(i) for i, pk in enumerate(ids)}
+
+
+def colour_of(part: str, category_id: int | None, colours: dict[int, str]) -> str:
+    if part == Proposal.Part.IDEAS:
+        return IDEA_COLOUR
+    return colours.get(category_id or 0, OTHER_COLOUR)
+
+
+def placed(consultation: Consultation) -> QuerySet[Proposal]:
+    """The consultation's published proposals and remarks that have a point."""
+    return Proposal.objects.filter(
+        consultation=consultation, status=Proposal.Status.PUBLISHED, longitude__isnull=False
+    )
+
+
+def _in_view(items: QuerySet[Proposal], box: Box) -> QuerySet[Proposal]:
+    return items.filter(
+        longitude__gte=box.min_lon,
+        longitude__lte=box.max_lon,
+        latitude__gte=box.min_lat,
+        latitude__lte=box.max_lat,
+    )
+
+
+def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (RFC 7946) of what is placed in `box`: three queries
+    at most (the kinds' colours, the points up to the limit, the clusters)."""
+    colours = kind_colours(consultation)
+    in_view = _in_view(placed(consultation), box)
+    # No ORDER BY: with a LIMIT, the database stops at the first rows it finds.
+    rows = in_view.order_by().values_list(
+        "pk",
+        "title",
+        "part",
+        "category_id",
+        "category__name",
+        "support_count",
+        "longitude",
+        "latitude",
+    )
+
+    def to_points(found: list[PointRow]) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "id": pk,
+                    "title": title,
+                    "part": part,
+                    "category": name or "",
+                    "colour": colour_of(part, category_id, colours),
+                    "supports": supports,
+                },
+            }
+            for pk, title, part, category_id, name, supports, lon, lat in found
+        ]
+
+    return features_on_the_fly(
+        in_view, rows, to_points, cell_level(box, zoom), lon="longitude", lat="latitude"
+    )
+
+
+def map_extent(consultation: Consultation) -> Box | None:
+    """Where the map opens: the project's communes, else what is placed already."""
+    if communes := consultation.project.communes.bounds():
+        return communes
+    extent = placed(consultation).aggregate(
+        west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
+    )
+    if extent["west"] is None:
+        return None
+    return Box(extent["west"], extent["south"], extent["east"], extent["north"])

@@ -1,0 +1,15 @@
+"""The consultations' part of the staff workspace (`core.registry`, `workspace`): the
+proposals waiting for an official answer, then the reported comments waiting for a
+moderator; one grouped query each."""
+
+from __future__ import annotations
+
+from tissage.accounts.models import User
+from tissage.core.registry import WorkItem
+
+from .answers.workspace import workspace as answers_workspace
+from .comments.workspace import workspace as comments_workspace
+
+
+def workspace(user: User) -> list[WorkItem]:
+    return answers_workspace(user) + comments_workspace(user)
