@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.files import FieldFile
 
 from tissage.accounts.models import User
 
-from .models import Comment, CommentReport, Proposal, Support
+from .models import Comment, CommentReport, Proposal, ProposalPhoto, Support
 
 
 def collect(user: User) -> dict[str, object]:
@@ -59,6 +60,13 @@ def collect(user: User) -> dict[str, object]:
             for r in CommentReport.objects.filter(reporter=user).select_related("comment")
         ],
     }
+
+
+def files(user: User) -> list[FieldFile]:
+    """The photos of their proposals."""
+    return [
+        photo.image for photo in ProposalPhoto.objects.filter(proposal__author=user).order_by("pk")
+    ]
 
 
 @transaction.atomic

@@ -40,3 +40,24 @@ def test_deleting_the_account_keeps_proposals_and_comments_and_takes_back_suppor
     assert Proposal.objects.get(pk=other.pk).support_count == 1
     assert Support.objects.filter(proposal=other).count() == 1
     assert Comment.objects.get(pk=comment.pk).author_id is None
+
+
+def test_the_download_holds_the_photos_of_their_proposals(client, consultation):
+    import io
+    import json
+    import zipfile
+
+    from tissage.consultations.tests.proposals.test_propose import jpeg, propose_url
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post(
+        propose_url(consultation),
+        {"title": "Un verger partagé", "text": "Derrière l’école.", "photos": [jpeg()]},
+    )
+    response = client.get("/compte/mes-donnees/")
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as archive:
+        data = json.loads(archive.read("data.json"))
+        photos = [n for n in archive.namelist() if n.startswith("files/")]
+    assert [p["title"] for p in data["consultation_proposals"]] == ["Un verger partagé"]
+    assert len(photos) == 1
