@@ -11,6 +11,7 @@ class ConsultationsConfig(registry.TissageAppConfig):
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
     personal_data = "tissage.consultations.personal_data"
     home = "tissage.consultations.consultation.home.home_part"
+    my_space = "tissage.consultations.proposals.my_space.my_space"
     # Proposals (the proposals sub-package).
     address_confirmed = ("tissage.consultations.proposals.services.proposals_attach",)
     purges = (
