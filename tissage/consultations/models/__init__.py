@@ -1,7 +1,20 @@
 from .consultations import Category, Consultation, ConsultationQuerySet
 from .proposals import Comment, CommentReport, Proposal, ProposalQuerySet, Support
+from .questionnaires import (
+    AccessCode,
+    Answer,
+    AnswerTally,
+    Question,
+    Questionnaire,
+    QuestionnaireQuerySet,
+    Response,
+    ResponseTally,
+)
 
 __all__ = [
+    "AccessCode",
+    "Answer",
+    "AnswerTally",
     "Category",
     "Comment",
     "CommentReport",
@@ -9,5 +22,10 @@ __all__ = [
     "ConsultationQuerySet",
     "Proposal",
     "ProposalQuerySet",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireQuerySet",
+    "Response",
+    "ResponseTally",
     "Support",
 ]
