@@ -57,6 +57,8 @@ class ChoicesField(forms.CharField):
         return value
 
     def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):  # the stored choices, when the field is disabled
+            value = "\n".join(value)
         text = super().clean(value) or ""
         choices: list[str] = []
         for line in text.splitlines():

@@ -25,7 +25,12 @@ def count(question, option, area=""):  # type: ignore[no-untyped-def]
 def test_counts_per_option_and_commune(questionnaire):
     nimes, uzes = CommuneFactory(), CommuneFactory()
     choice, multiple, scale, text = questionnaire.questions.all()
-    for commune, pick, level in [(nimes, "Lavoirs", 5), (nimes, "Moulins", 3), (uzes, "Lavoirs", 5), (None, "Chapelles", 1)]:
+    for commune, pick, level in [
+        (nimes, "Lavoirs", 5),
+        (nimes, "Moulins", 3),
+        (uzes, "Lavoirs", 5),
+        (None, "Chapelles", 1),
+    ]:
         response_submit(
             questionnaire=questionnaire,
             answers=[
@@ -45,7 +50,9 @@ def test_counts_per_option_and_commune(questionnaire):
     assert count(multiple, ANSWERED) == 4
     # An empty text is no answer.
     assert count(text, ANSWERED) == 0
-    tallies = dict(ResponseTally.objects.filter(questionnaire=questionnaire).values_list("area", "count"))
+    tallies = dict(
+        ResponseTally.objects.filter(questionnaire=questionnaire).values_list("area", "count")
+    )
     assert tallies == {"": 4, nimes.insee_code: 2, uzes.insee_code: 1, NO_COMMUNE: 1}
 
 

@@ -149,7 +149,9 @@ def test_creating_and_editing_questions_is_for_the_team(client, role, expected):
         expected,
     )
     assert_answer(client.get(reverse("consultations:question_edit", args=[question.pk])), expected)
-    moved = client.post(reverse("consultations:question_move", args=[question.pk]), {"direction": "up"})
+    moved = client.post(
+        reverse("consultations:question_move", args=[question.pk]), {"direction": "up"}
+    )
     assert_answer(moved, expected, ok_status=302)
     deleted = client.post(reverse("consultations:question_delete", args=[question.pk]))
     assert_answer(deleted, expected, ok_status=302)
@@ -178,7 +180,9 @@ def test_results_are_for_the_team_until_public(client, role, expected, page):
 def test_public_results_are_for_everyone(client, role, expected):
     item = make(results_public=True)
     login(client, role, item)
-    assert_answer(client.get(reverse("consultations:questionnaire_results", args=[item.pk])), expected)
+    assert_answer(
+        client.get(reverse("consultations:questionnaire_results", args=[item.pk])), expected
+    )
     assert_answer(
         client.get(reverse("consultations:questionnaire_export", args=[item.pk, "ods"])), expected
     )
@@ -192,7 +196,9 @@ def test_results_are_public_once_the_consultation_is_closed(client, role, expect
     )
     item = make(consultation=consultation)
     login(client, role, item)
-    assert_answer(client.get(reverse("consultations:questionnaire_results", args=[item.pk])), expected)
+    assert_answer(
+        client.get(reverse("consultations:questionnaire_results", args=[item.pk])), expected
+    )
 
 
 def test_every_role_is_in_the_matrices():
