@@ -285,9 +285,13 @@ class AnswerForm(forms.Form):
                 field.required = False
                 if kind == Question.Kind.CHOICE:
                     field.choices = [*field.choices, (OTHER_CHOICE, _("Other"))]  # type: ignore[attr-defined]
+                field.error_messages.update(errors)
+                # The choices first, then the box of the other answer.
+                self.fields[name] = field
                 self.fields[f"{name}_other"] = forms.CharField(
                     label=_("Other (say which)"), max_length=300, required=False
                 )
+                return
         elif kind == Question.Kind.SCALE:
             values = question.scale_values()
             labels = {values[0]: question.scale_min_label, values[-1]: question.scale_max_label}

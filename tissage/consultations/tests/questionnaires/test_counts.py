@@ -10,7 +10,11 @@ from django.db import connections
 
 from tissage.consultations.models import AnswerTally, Question, ResponseTally
 from tissage.consultations.models.questionnaires import ANSWERED, NO_COMMUNE
-from tissage.consultations.questionnaires.services import AnswerInput, response_submit
+from tissage.consultations.questionnaires.services import (
+    AnswerInput,
+    response_submit,
+    tallies_rebuild,
+)
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 
 from .factories import QuestionFactory, QuestionnaireFactory
@@ -54,6 +58,14 @@ def test_counts_per_option_and_commune(questionnaire):
         ResponseTally.objects.filter(questionnaire=questionnaire).values_list("area", "count")
     )
     assert tallies == {"": 4, nimes.insee_code: 2, uzes.insee_code: 1, NO_COMMUNE: 1}
+
+    # Counting again from the answers gives the same counts.
+    fields = ("question_id", "option", "area", "count")
+    kept = set(AnswerTally.objects.filter(count__gt=0).values_list(*fields))
+    assert tallies_rebuild(questionnaire=questionnaire) == 4
+    assert set(AnswerTally.objects.filter(count__gt=0).values_list(*fields)) == kept
+    rebuilt = ResponseTally.objects.filter(questionnaire=questionnaire)
+    assert dict(rebuilt.values_list("area", "count")) == tallies
 
 
 def test_twenty_answers_at_once_are_all_counted(transactional_db):
