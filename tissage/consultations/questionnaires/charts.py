@@ -36,19 +36,21 @@ def bar_chart(title: str, description: str, rows: Sequence[tuple[str, float, str
     bar_fill, ink = tokens.get("green", "#2d6a4f"), tokens.get("ink", "#1b1b1b")
     uid = secrets.token_hex(4)
     largest = max((value for _, value, _ in rows), default=0) or 1
-    room = WIDTH - LABEL_WIDTH - 70
+    room = WIDTH - LABEL_WIDTH - 80
     height = ROW * len(rows) + 4
     parts = []
     for index, (label, value, shown) in enumerate(rows):
         y = index * ROW + 4
         length = max(room * value / largest, 1 if value else 0)
         parts.append(
-            f'<text class="qchart-text" fill="{ink}" x="{LABEL_WIDTH - 6}" y="{y + BAR - 3}" '
+            f'<text class="qchart-text" font-size="12" fill="{ink}" '
+            f'x="{LABEL_WIDTH - 6}" y="{y + BAR - 3}" '
             f'text-anchor="end">{escape(_short(label))}</text>'
             f'<rect class="qchart-bar" fill="{bar_fill}" x="{LABEL_WIDTH}" y="{y}" '
             f'width="{length:.1f}" height="{BAR}">'
             f"<title>{escape(label)} : {escape(shown)}</title></rect>"
-            f'<text class="qchart-text" fill="{ink}" x="{LABEL_WIDTH + length + 4:.1f}" '
+            f'<text class="qchart-text" font-size="12" fill="{ink}" '
+            f'x="{LABEL_WIDTH + length + 4:.1f}" '
             f'y="{y + BAR - 3}">{escape(shown)}</text>'
         )
     return mark_safe(  # noqa: S308 — every text above went through escape()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -64,9 +64,11 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _shown(option: OptionResult) -> str:
+    """ "12 (40 %)", the number written as the page's language writes it."""
     if option.percent is None:
         return str(option.count)
-    return f"{option.count} ({option.percent:g} %)"
+    percent = number_format(option.percent, 0 if option.percent.is_integer() else 1, use_l10n=True)
+    return f"{option.count} ({percent}\u00a0%)"
 
 
 def results_of(questionnaire: Questionnaire, *, area: str = EVERYWHERE) -> Results:
