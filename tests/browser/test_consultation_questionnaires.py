@@ -127,3 +127,23 @@ def test_a_code_holder_answers_by_keyboard_and_the_team_reads(
     assert Response.objects.filter(entered_by=world.facilitator).count() == 1
     visit(staff, reverse("consultations:questionnaire_results", args=[pk]))
     expect(staff.locator("main")).to_contain_text("Les lessives au lavoir")
+
+
+def test_a_place_is_tapped_on_the_map_or_typed(new_context, new_page, visit, world):
+    consultation = ConsultationFactory(project=world.project, slug="lieux")
+    item = Questionnaire.objects.create(
+        consultation=consultation, title="Où planter ?", published=True
+    )
+    question = Question.objects.create(
+        questionnaire=item, kind=Question.Kind.PLACE, label="Où planter une haie ?", required=True
+    )
+    page = new_page(new_context(**PHONE_390))
+    visit(page, reverse("consultations:questionnaire", args=[item.pk]))
+    expect(page.locator(".picker-map")).to_be_visible()
+    page.locator(".picker-map").click()
+    expect(page.locator("#id_longitude")).not_to_have_value("")
+    page.locator("#id_email").fill("haie@example.org")
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(page.locator("h1")).to_have_text("Merci pour vos réponses")
+    answer = Response.objects.get().answers.get(question=question)
+    assert len(answer.value) == 2

@@ -211,6 +211,8 @@ class Block:
     fields: list[forms.BoundField]
     # Several fields (ranking, a place): grouped in a fieldset with the label as legend.
     grouped: bool = False
+    # The place question that gets the map.
+    picker: bool = False
 
 
 class AnswerForm(forms.Form):
@@ -234,6 +236,7 @@ class AnswerForm(forms.Form):
         self.questionnaire = questionnaire
         self.questions = questions
         self.code_required = code_required
+        self.picker_question: Question | None = None
         if ask_code:
             self.fields["code"] = forms.CharField(
                 label=_("Access code"),
@@ -313,8 +316,17 @@ class AnswerForm(forms.Form):
                 )
             return
         elif kind == Question.Kind.PLACE:
-            self.fields[f"{name}_longitude"] = LongitudeField(required=False)
-            self.fields[f"{name}_latitude"] = LatitudeField(required=False)
+            longitude = LongitudeField(required=False)
+            latitude = LatitudeField(required=False)
+            if self.picker_question is None:
+                # The inventories' map picker (inventories/picker.js) fills the inputs
+                # #id_longitude and #id_latitude: the first place question gets the map,
+                # any other is typed as coordinates.
+                self.picker_question = question
+                longitude.widget.attrs["id"] = "id_longitude"
+                latitude.widget.attrs["id"] = "id_latitude"
+            self.fields[f"{name}_longitude"] = longitude
+            self.fields[f"{name}_latitude"] = latitude
             return
         elif kind == Question.Kind.COMMUNE:
             field = CommuneField(widget=CommuneInput(), **common)
@@ -339,7 +351,8 @@ class AnswerForm(forms.Form):
                 if n == question.field_name or n.startswith(f"{question.field_name}_")
             ]
             grouped = question.kind in (Question.Kind.RANKING, Question.Kind.PLACE)
-            result.append(Block(question, [self[n] for n in names], grouped))
+            picker = question == self.picker_question
+            result.append(Block(question, [self[n] for n in names], grouped, picker))
         return result
 
     def clean_code(self) -> AccessCode | None:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.core import spreadsheets
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
+from tissage.core.middleware import permits_for_self
 
 from .. import access, lookups
 from ..models import AccessCode, Question, Questionnaire, Response
@@ -49,6 +50,19 @@ CODES_PER_SHEET = 24
 
 def _questions(questionnaire: Questionnaire) -> list[Question]:
     return list(questionnaire.questions.all())
+
+
+def _map_context(form: AnswerForm, questionnaire: Questionnaire) -> dict[str, Any]:
+    """What the map of a place question needs (the inventories' picker): opened on the
+    project's communes."""
+    if form.picker_question is None:
+        return {}
+    extent = questionnaire.consultation.project.communes.bounds()
+    return {
+        "map_tiles": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "bbox": extent.as_text() if extent else "",
+    }
 
 
 # Setting up -------------------------------------------------------------------------------------
@@ -187,6 +201,7 @@ def _already_answered(request: HttpRequest, questionnaire: Questionnaire) -> Res
 
 
 @require_http_methods(["GET", "POST"])
+@permits_for_self("geolocation")  # "use my position" for a place question
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     """The questionnaire's page: every question on one page. An account answers once
     (answering again is refused: the page says when they answered); a guest gives an
@@ -242,6 +257,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "answered": answered,
             "mode": "online",
+            **_map_context(form, item),
         },
         status=status,
     )
@@ -390,6 +406,7 @@ def paper_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@permits_for_self("geolocation")
 def assist(request: HttpRequest, pk: int) -> HttpResponse:
     """A facilitator types in a paper answer, with its code or none: flagged."""
     questionnaire, rights = lookups.get_questionnaire_to_enter(request, pk)
@@ -426,6 +443,7 @@ def assist(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "answered": None,
             "mode": "assisted",
+            **_map_context(form, questionnaire),
         },
         status=400 if form.errors else 200,
     )
