@@ -804,6 +804,10 @@ MODEL_FILE_FIELDS = {
     "actions.ReportPhoto.thumbnail": "made with the image by photo_prepare",
     "collectives.Attachment.file": "list-thread, list-reply, email (attachment_prepare)",
     "inventories.InventoryImport.file": "inventory-import: the file read as GeoJSON or CSV",
+    "consultations.Answer.photo": (
+        "a questionnaire's photo question (PhotoField in a form built from the questions: "
+        "consultations/tests/questionnaires/test_photos.py)"
+    ),
 }
 
 
