@@ -17,7 +17,7 @@ from tissage.accounts.models import User
 from tissage.projects.access import project_rights, projects_run_by
 from tissage.projects.models import Project
 
-from .models import Comment, Consultation, Proposal
+from .models import Comment, Consultation, Proposal, Questionnaire
 
 AnyUser = User | AnonymousUser
 
@@ -121,3 +121,60 @@ def can_support(proposal: Proposal, rights: ConsultationRights) -> bool:
     """Supporting is taking part: a published proposal, while the consultation is open
     (signed in, or as a guest when it needs no account)."""
     return rights.can_take_part and proposal.status == Proposal.Status.PUBLISHED
+
+
+# Questionnaires ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionnaireRights:
+    """What one person may do with one questionnaire (from the consultation's rights:
+    no query of its own)."""
+
+    can_view: bool
+    # The consultation is open and the questionnaire published: answers are taken.
+    is_open: bool
+    # May send an answer online now (a code questionnaire also needs a valid code).
+    can_answer: bool
+    # Signing in would let them answer (members only, or a consultation that needs an
+    # account).
+    must_sign_in: bool
+    # Set up, codes, paper, assisted entry, moderation, full exports.
+    can_manage: bool
+    sees_results: bool
+
+
+def questionnaire_rights(
+    user: AnyUser, questionnaire: Questionnaire, rights: ConsultationRights
+) -> QuestionnaireRights:
+    """A published questionnaire is seen by whoever sees its consultation; a draft by who
+    runs it. Who answers depends on its audience: anyone (as a guest when the
+    consultation allows it), the project's members (facilitators included), or whoever
+    holds an unused code (no account needed, whatever the consultation says). Results:
+    always for who runs it; for the others once the facilitator makes them public or the
+    consultation is past its closing day."""
+    can_view = rights.can_view and (questionnaire.published or rights.can_manage)
+    is_open = can_view and questionnaire.published and (rights.can_take_part or rights.must_sign_in)
+    match questionnaire.audience:
+        case Questionnaire.Audience.MEMBERS:
+            can_answer = is_open and rights.is_member
+            must_sign_in = is_open and not user.is_authenticated
+        case Questionnaire.Audience.CODES:
+            can_answer, must_sign_in = is_open, False
+        case _:
+            can_answer = is_open and rights.can_take_part
+            must_sign_in = is_open and rights.must_sign_in
+    return QuestionnaireRights(
+        can_view=can_view,
+        is_open=is_open,
+        can_answer=can_answer,
+        must_sign_in=must_sign_in,
+        can_manage=can_view and rights.can_manage,
+        sees_results=can_view and (rights.can_manage or questionnaire.results_open()),
+    )
+
+
+def can_enter_for_someone(questionnaire: Questionnaire, rights: QuestionnaireRights) -> bool:
+    """Assisted entry of a paper answer: who runs the consultation, until it is finished
+    (paper comes back after the closing day)."""
+    return rights.can_manage and questionnaire.consultation.finished_at is None

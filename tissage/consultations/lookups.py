@@ -19,8 +19,18 @@ from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_fi
 from tissage.projects.models import Project
 
 from . import access
-from .models import Comment, Consultation, Proposal, ProposalPhoto, Support
+from .models import (
+    Comment,
+    Consultation,
+    Proposal,
+    ProposalPhoto,
+    Question,
+    Questionnaire,
+    Response,
+    Support,
+)
 from .proposals import tokens
+from .questionnaires.tokens import RESPONSE_CONFIRM
 
 
 def get_consultation(
@@ -232,3 +242,98 @@ def get_guest_support(token: str) -> Support:
     if support is None or (support.email != email and support.user_id is None):
         raise LinkProblem(_("This support no longer exists."))
     return support
+
+
+# Questionnaires ---------------------------------------------------------------------------
+
+
+def get_questionnaire(
+    request: HttpRequest, pk: int
+) -> tuple[Questionnaire, access.QuestionnaireRights]:
+    """The questionnaire and the person's rights; 404 when they may not see it (a draft
+    questionnaire, or a consultation hidden from them)."""
+    questionnaire = get_object_or_404(
+        Questionnaire.objects.select_related("consultation__project__organisation"), pk=pk
+    )
+    consultation_rights = access.consultation_rights(request.user, questionnaire.consultation)
+    rights = access.questionnaire_rights(request.user, questionnaire, consultation_rights)
+    if not rights.can_view:
+        raise Http404
+    return questionnaire, rights
+
+
+def get_questionnaire_to_answer(
+    request: HttpRequest, pk: int
+) -> tuple[Questionnaire, access.QuestionnaireRights]:
+    """The questionnaire, when the person may send an answer now: a closed one is 403 for
+    everyone (signing in would not help); otherwise sign in or 403."""
+    questionnaire, rights = get_questionnaire(request, pk)
+    if not rights.is_open:
+        raise PermissionDenied
+    if rights.must_sign_in:
+        raise SignInRequired
+    require(request, rights.can_answer)
+    return questionnaire, rights
+
+
+def get_managed_questionnaire(
+    request: HttpRequest, pk: int
+) -> tuple[Questionnaire, access.QuestionnaireRights]:
+    """The questionnaire, for who runs its consultation: a page for a role."""
+    sign_in_first(request)
+    questionnaire, rights = get_questionnaire(request, pk)
+    require(request, rights.can_manage)
+    return questionnaire, rights
+
+
+def get_questionnaire_to_enter(
+    request: HttpRequest, pk: int
+) -> tuple[Questionnaire, access.QuestionnaireRights]:
+    """The questionnaire, for a facilitator typing in a paper answer."""
+    questionnaire, rights = get_managed_questionnaire(request, pk)
+    if not access.can_enter_for_someone(questionnaire, rights):
+        raise PermissionDenied
+    return questionnaire, rights
+
+
+def get_managed_question(
+    request: HttpRequest, pk: int
+) -> tuple[Question, access.QuestionnaireRights]:
+    """A question, for who runs its consultation: a page for a role."""
+    sign_in_first(request)
+    question = get_object_or_404(
+        Question.objects.select_related("questionnaire__consultation__project__organisation"),
+        pk=pk,
+    )
+    questionnaire = question.questionnaire
+    consultation_rights = access.consultation_rights(request.user, questionnaire.consultation)
+    rights = access.questionnaire_rights(request.user, questionnaire, consultation_rights)
+    if not rights.can_view:
+        raise Http404
+    require(request, rights.can_manage)
+    return question, rights
+
+
+def get_questionnaire_results(
+    request: HttpRequest, pk: int
+) -> tuple[Questionnaire, access.QuestionnaireRights]:
+    """The questionnaire, when the person may read its results (public once published
+    or closed; always for who runs it)."""
+    questionnaire, rights = get_questionnaire(request, pk)
+    require(request, rights.sees_results)
+    return questionnaire, rights
+
+
+def get_guest_response(token: str) -> Response:
+    """The answer a guest confirms with the link of their email (a right of its own,
+    without signing in)."""
+    try:
+        pk, email = RESPONSE_CONFIRM.read(token)
+    except signing.SignatureExpired as error:
+        raise LinkProblem(_("This link has expired (it was valid 7 days).")) from error
+    except signing.BadSignature as error:
+        raise LinkProblem(_("This link is not valid. Copy the whole link.")) from error
+    response = Response.objects.select_related("questionnaire__consultation").filter(pk=pk).first()
+    if response is None or not response.email or response.email != email:
+        raise LinkProblem(_("This answer no longer exists."))
+    return response

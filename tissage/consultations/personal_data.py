@@ -11,10 +11,12 @@ from django.db.models.fields.files import FieldFile
 from tissage.accounts.models import User
 
 from .models import Comment, CommentReport, Proposal, ProposalPhoto, Support
+from .questionnaires import personal_data as questionnaires
 
 
 def collect(user: User) -> dict[str, object]:
     return {
+        **questionnaires.collect(user),
         "consultation_proposals": [
             {
                 "consultation": p.consultation.title,
@@ -80,3 +82,4 @@ def forget(user: User) -> None:
         support_count=F("support_count") - 1
     )
     Support.objects.filter(user=user).delete()
+    questionnaires.forget(user)

@@ -7,8 +7,21 @@ from .proposals import (
     ProposalQuerySet,
     Support,
 )
+from .questionnaires import (
+    AccessCode,
+    Answer,
+    AnswerTally,
+    Question,
+    Questionnaire,
+    QuestionnaireQuerySet,
+    Response,
+    ResponseTally,
+)
 
 __all__ = [
+    "AccessCode",
+    "Answer",
+    "AnswerTally",
     "Category",
     "Comment",
     "CommentReport",
@@ -17,5 +30,10 @@ __all__ = [
     "Proposal",
     "ProposalPhoto",
     "ProposalQuerySet",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireQuerySet",
+    "Response",
+    "ResponseTally",
     "Support",
 ]

@@ -826,6 +826,10 @@ MODEL_FILE_FIELDS = {
     "inventories.InventoryImport.file": "inventory-import: the file read as GeoJSON or CSV",
     "consultations.ProposalPhoto.image": "proposal (photo_prepare)",
     "consultations.ProposalPhoto.thumbnail": "made with the image by photo_prepare",
+    "consultations.Answer.photo": (
+        "a questionnaire's photo question (PhotoField in a form built from the questions: "
+        "consultations/tests/questionnaires/test_photos.py)"
+    ),
 }
 
 

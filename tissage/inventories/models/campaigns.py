@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.core.covers import Cover, cover_first
 from tissage.core.files import RandomName
+from tissage.core.questions import answer_display, question_form_field
 
 
 class Licence(models.TextChoices):
@@ -181,51 +182,18 @@ class CampaignField(models.Model):
         return self.label
 
     def form_field(self) -> forms.Field:
-        """The Django form field that asks this question."""
-        common: dict[str, Any] = {
-            "label": self.label,
-            "help_text": self.help_text,
-            "required": self.required and self.kind != self.Kind.YES_NO,
-        }
-        options = [(choice, choice) for choice in self.choices]
-        match self.kind:
-            case self.Kind.LONG_TEXT:
-                return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
-            case self.Kind.NUMBER:
-                return forms.DecimalField(max_digits=12, decimal_places=3, **common)
-            case self.Kind.YES_NO:
-                return forms.NullBooleanField(
-                    widget=forms.Select(
-                        choices=[
-                            ("unknown", _("I don't know")),
-                            ("true", _("Yes")),
-                            ("false", _("No")),
-                        ]
-                    ),
-                    **common,
-                )
-            case self.Kind.CHOICE:
-                return forms.ChoiceField(
-                    choices=[("", "—"), *options], widget=forms.Select, **common
-                )
-            case self.Kind.MULTIPLE_CHOICE:
-                return forms.MultipleChoiceField(
-                    choices=options, widget=forms.CheckboxSelectMultiple, **common
-                )
-            case self.Kind.DATE:
-                return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-            case _:
-                return forms.CharField(max_length=300, **common)
+        """The Django form field that asks this question (`core.questions`)."""
+        return question_form_field(
+            kind=self.kind,
+            label=self.label,
+            help_text=self.help_text,
+            required=self.required,
+            choices=self.choices,
+        )
 
     def display(self, value: Any) -> str:
         """A stored answer as people read it."""
-        if value is True:
-            return str(_("Yes"))
-        if value is False:
-            return str(_("No"))
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        return str(value)
+        return answer_display(value)
 
     def to_json(self, value: Any) -> Any:
         """A cleaned form value, as stored in Contribution.values."""
