@@ -208,6 +208,8 @@ class ProposalForm(forms.Form):
         field = self.fields["photos"]
         field.max_count = room  # type: ignore[attr-defined]
         field.label = _("More photos (optional)")
+        # A bound field made already (the form was checked) keeps the label it read.
+        self["photos"].label = field.label
         field.error_messages["too_many"] = ngettext(
             "%(kept)d photo is kept above and a proposal has at most %(max)d: add at most "
             "%(room)d more, or remove one.",
