@@ -265,6 +265,7 @@ class ProposalForm(forms.Form):
             "point": data.get("point"),
             "photos": data.get("photos") or [],
             "kept_key": self.key if self.kept else None,
+            "submission_key": self.key,
             "guest_name": data.get("guest_name", ""),
             "guest_email": data.get("guest_email", ""),
             "on_behalf_name": data.get("on_behalf_name", ""),
