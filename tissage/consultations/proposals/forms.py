@@ -39,7 +39,8 @@ class ProposalForm(forms.Form):
 
     Similar proposals are shown before a first sending (`similar`): while typing with
     JavaScript (the fragment then says they were seen), or, without it, by sending the
-    form back once with the list and nothing else to correct.
+    form back once with the list and nothing else to correct. Photos that arrived with
+    a sending that comes back are kept under the form's `submission_key` (`kept`).
     """
 
     title = forms.CharField(
@@ -322,10 +323,6 @@ class ProposalFilterForm(forms.Form):
             "category": data.get("categorie"),
             "commune": data.get("commune"),
         }
-
-    def active_count(self) -> int:
-        data = getattr(self, "cleaned_data", {})
-        return sum(1 for name in ("categorie", "commune") if data.get(name))
 
 
 class SupportForm(forms.Form):

@@ -31,8 +31,7 @@ from . import emails, tokens
 # A guest asking again for the link of an unconfirmed support gets it this long after the
 # last one at the soonest.
 RESEND_AFTER = datetime.timedelta(hours=1)
-
-
+# Photos of one proposal, kept ones included.
 MAX_PHOTOS = 3
 
 

@@ -73,7 +73,6 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "rights": rights,
             "filters": filters,
-            "active_filters": filters.active_count(),
             "page": page,
             "query": query.urlencode(),
             "sort": sort,
