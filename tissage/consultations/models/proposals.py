@@ -176,6 +176,9 @@ class Proposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The key of the form that made it: the same form sent twice (a double tap, a reload)
+    # finds the proposal the first sending made.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # The title's words as `title_words` finds them, between spaces (" haie chemin "):
     # similar titles are found with a plain `contains`, the same on SQLite and PostgreSQL.
     title_key = models.CharField(max_length=400, blank=True, default="", editable=False)

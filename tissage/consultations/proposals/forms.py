@@ -39,7 +39,8 @@ class ProposalForm(forms.Form):
 
     Similar proposals are shown before a first sending (`similar`): while typing with
     JavaScript (the fragment then says they were seen), or, without it, by sending the
-    form back once with the list and nothing else to correct.
+    form back once with the list and nothing else to correct. Photos that arrived with
+    a sending that comes back are kept under the form's `submission_key` (`kept`).
     """
 
     title = forms.CharField(
@@ -208,6 +209,8 @@ class ProposalForm(forms.Form):
         field = self.fields["photos"]
         field.max_count = room  # type: ignore[attr-defined]
         field.label = _("More photos (optional)")
+        # A bound field made already (the form was checked) keeps the label it read.
+        self["photos"].label = field.label
         field.error_messages["too_many"] = ngettext(
             "%(kept)d photo is kept above and a proposal has at most %(max)d: add at most "
             "%(room)d more, or remove one.",
@@ -263,6 +266,7 @@ class ProposalForm(forms.Form):
             "point": data.get("point"),
             "photos": data.get("photos") or [],
             "kept_key": self.key if self.kept else None,
+            "submission_key": self.key,
             "guest_name": data.get("guest_name", ""),
             "guest_email": data.get("guest_email", ""),
             "on_behalf_name": data.get("on_behalf_name", ""),
@@ -319,10 +323,6 @@ class ProposalFilterForm(forms.Form):
             "category": data.get("categorie"),
             "commune": data.get("commune"),
         }
-
-    def active_count(self) -> int:
-        data = getattr(self, "cleaned_data", {})
-        return sum(1 for name in ("categorie", "commune") if data.get(name))
 
 
 class SupportForm(forms.Form):

@@ -31,8 +31,7 @@ from . import emails, tokens
 # A guest asking again for the link of an unconfirmed support gets it this long after the
 # last one at the soonest.
 RESEND_AFTER = datetime.timedelta(hours=1)
-
-
+# Photos of one proposal, kept ones included.
 MAX_PHOTOS = 3
 
 
@@ -52,6 +51,7 @@ def proposal_submit(
     point: tuple[float, float] | None,
     photos: Sequence[PreparedPhoto] = (),
     kept_key: uuid.UUID | None = None,
+    submission_key: uuid.UUID | None = None,
     author: User | None = None,
     guest_name: str = "",
     guest_email: str = "",
@@ -66,7 +66,9 @@ def proposal_submit(
     them); a facilitator for someone offline (`entered_by`, `on_behalf_name`: published
     at once, flagged, following nothing). Without a commune, a point finds its own.
     `kept_key` names the form whose photos were kept when it came back for a correction
-    (`photos_keep`): they become the proposal's, before the new ones.
+    (`photos_keep`): they become the proposal's, before the new ones. A second sending
+    of the same form (`submission_key`) raises IntegrityError: the caller finds the
+    first one's proposal (`proposal_of_submission`).
     """
     if commune is None and point is not None:
         commune = Commune.objects.containing(*point)
@@ -79,6 +81,7 @@ def proposal_submit(
         commune=commune,
         longitude=point[0] if point else None,
         latitude=point[1] if point else None,
+        submission_key=submission_key,
     )
     if entered_by is not None:
         proposal.entered_by = entered_by
@@ -111,6 +114,13 @@ def proposal_submit(
     elif author is not None:
         follow_auto(user=author, target=consultation)
     return proposal
+
+
+def proposal_of_submission(key: uuid.UUID | None) -> Proposal | None:
+    """The proposal a form with this key made already, if any."""
+    if key is None:
+        return None
+    return Proposal.objects.select_related("consultation").filter(submission_key=key).first()
 
 
 @transaction.atomic

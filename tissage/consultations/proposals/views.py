@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +73,6 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "rights": rights,
             "filters": filters,
-            "active_filters": filters.active_count(),
             "page": page,
             "query": query.urlencode(),
             "sort": sort,
@@ -118,17 +118,24 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
         mode=mode,
         initial=initial,
     )
+    if request.method == "POST" and (done := services.proposal_of_submission(form.key)):
+        # The same form again (a double tap, a reload): the proposal the first made.
+        return redirect(_after_submit(request, done, mode))
     if request.method == "POST" and form.is_valid():
         user = request.user if isinstance(request.user, User) else None
         if form.key is not None:
             services.kept_photos_remove(key=form.key, pks=form.removed_photos())
-        proposal = services.proposal_submit(
-            consultation=consultation,
-            author=user if mode != ASSISTED else None,
-            entered_by=user if mode == ASSISTED else None,
-            base_url=site_url(request),
-            **form.submission(),
-        )
+        try:
+            proposal = services.proposal_submit(
+                consultation=consultation,
+                author=user if mode != ASSISTED else None,
+                entered_by=user if mode == ASSISTED else None,
+                base_url=site_url(request),
+                **form.submission(),
+            )
+        except IntegrityError:
+            # Sent twice at the same instant: the other sending made it.
+            proposal = get_object_or_404(Proposal, submission_key=form.key)
         return redirect(_after_submit(request, proposal, mode))
     if request.method == "POST" and form.key is not None:
         # The form comes back: the photos that arrived wait for its next sending.

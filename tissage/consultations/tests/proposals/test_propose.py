@@ -457,3 +457,56 @@ def test_kept_photos_are_purged_after_a_day(consultation):
     )
     assert kept_photos_purge() == 1
     assert not ProposalPhoto.objects.exists()
+
+
+def test_the_same_form_sent_twice_makes_one_proposal(client, consultation):
+    client.force_login(UserFactory())
+    key = _key(client.get(propose_url(consultation)))
+    data = {"title": "Un banc", "text": "x", "submission_key": key}
+    first = client.post(propose_url(consultation), data)
+    again = client.post(propose_url(consultation), data)
+    proposal = Proposal.objects.get()
+    assert first["Location"] == again["Location"] == proposal.get_absolute_url()
+    assert proposal.submission_key is not None
+
+
+def test_the_same_form_sent_twice_at_once_makes_one_proposal(transactional_db):
+    import threading
+
+    from django.db import IntegrityError, connections
+
+    from tissage.consultations.proposals.services import proposal_submit
+
+    consultation = ConsultationFactory()
+    user = UserFactory()
+    key = uuid.uuid4()
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        try:
+            start.wait()
+            proposal_submit(
+                consultation=consultation,
+                part="idea",
+                title="Un banc",
+                text="x",
+                category=None,
+                commune=None,
+                point=None,
+                author=user,
+                submission_key=key,
+            )
+            outcomes.append("made")
+        except IntegrityError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["made", "refused"]
+    assert Proposal.objects.count() == 1
