@@ -244,3 +244,9 @@ def test_the_shuffle_is_the_same_cheap_function_on_every_database(consultation):
         queries.proposal_list(consultation, sort="hasard", seed=seed).values_list("pk", flat=True)
     )
     assert found == expected
+
+
+def test_the_list_leads_to_the_map_of_the_proposals(client, consultation):
+    page = client.get(list_url(consultation)).content.decode()
+    assert "Les voir sur la carte" in page
+    assert reverse("consultations:map", args=[consultation.slug]) in page
