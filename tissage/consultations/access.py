@@ -63,6 +63,18 @@ def consultations_managed_by(user: AnyUser) -> QuerySet[Consultation]:
     return Consultation.objects.filter(project__in=projects_run_by(user))
 
 
+def consultations_listed_for(user: AnyUser) -> QuerySet[Consultation]:
+    """Published consultations of the projects the person sees: what lists and site
+    search show (a draft is only on its own page, for who runs it)."""
+    return Consultation.objects.visible_to(user)
+
+
+def proposals_listed_for(user: AnyUser) -> QuerySet[Proposal]:
+    """Published proposals (ideas and remarks on the map) of those consultations: never
+    a hidden one, nor a guest's waiting for its email, even for its author or managers."""
+    return Proposal.objects.published().filter(consultation__in=consultations_listed_for(user))
+
+
 def is_author(user: AnyUser, proposal: Proposal) -> bool:
     return user.is_authenticated and proposal.author_id == user.pk
 

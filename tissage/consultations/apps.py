@@ -10,6 +10,10 @@ class ConsultationsConfig(registry.TissageAppConfig):
     workspace = "tissage.consultations.workspace.workspace"
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
     personal_data = "tissage.consultations.personal_data"
+    search = (
+        "tissage.consultations.search.consultations_search",
+        "tissage.consultations.search.proposals_search",
+    )
     home = "tissage.consultations.consultation.home.home_part"
     my_space = "tissage.consultations.proposals.my_space.my_space"
     # Proposals (the proposals sub-package).

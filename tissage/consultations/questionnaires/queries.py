@@ -201,15 +201,20 @@ def _published_texts(questionnaire: Questionnaire, area: str) -> dict[int, list[
     return texts
 
 
+def free_text_waiting() -> QuerySet[Answer]:
+    """Free text waiting for a facilitator's reading, in every questionnaire: the
+    moderation page and the staff workspace count the same answers (a guest's response
+    waits for its email before it counts, and before it is read)."""
+    return Answer.objects.filter(
+        response__counted_at__isnull=False, moderation=Answer.Moderation.PENDING
+    ).exclude(text="")
+
+
 def answers_to_moderate(questionnaire: Questionnaire) -> QuerySet[Answer]:
     """Free text waiting for a facilitator's reading, oldest first."""
     return (
-        Answer.objects.filter(
-            response__questionnaire=questionnaire,
-            response__counted_at__isnull=False,
-            moderation=Answer.Moderation.PENDING,
-        )
-        .exclude(text="")
+        free_text_waiting()
+        .filter(response__questionnaire=questionnaire)
         .select_related("question")
         .order_by("pk")
     )

@@ -402,9 +402,10 @@ def organisation_with(size: int):
 
 # Session and user (2), the staff check (1), inventories (1), collectives (1), actions
 # (6: pledges to confirm, actions, roles, needs, new volunteers and their communes,
-# invitations), consultations (2: proposals without an answer, reported comments), and
-# the header's count of unread notifications (1).
-WORKSPACE_QUERIES = 15
+# invitations), consultations (3: proposals without an answer, reported comments,
+# questionnaires' free-text answers to read), and the header's count of unread
+# notifications (1).
+WORKSPACE_QUERIES = 16
 
 
 @pytest.mark.parametrize("size", [1, 20])
