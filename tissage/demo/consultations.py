@@ -22,6 +22,7 @@ from tissage.consultations.comments.services import comment_post
 from tissage.consultations.consultation.services import category_add, consultation_create
 from tissage.consultations.models import (
     Category,
+    Comment,
     Consultation,
     Proposal,
     Question,
@@ -302,8 +303,8 @@ def _planting(project: Project, martin: User, jeanne: User) -> None:
             "Cet hiver, l’association plante **2 000 arbres et arbustes** dans la vallée. "
             "Où en manque-t-il ? Proposez une idée, ou placez une remarque sur la carte : "
             "une haie à planter, un arbre à remplacer, un coin à ombrager.\n\n"
-            "Chaque proposition reçoit une **réponse officielle** de l’équipe avant la fin "
-            "de janvier : retenue, à l’étude, ou non retenue avec la raison."
+            "Chaque proposition reçoit une **réponse officielle** de l’équipe d’ici la date "
+            "annoncée ci-dessus : retenue, à l’étude, ou non retenue avec la raison."
         ),
         opens_on=today - datetime.timedelta(days=21),
         closes_on=today + datetime.timedelta(days=21),
@@ -435,6 +436,14 @@ def _comments(
         author=people[8],
         text="Dommage, mais les voiles d’ombrage, c’est déjà ça.",
     )
+    # Spread over the days after each proposal (see the module's docstring).
+    for proposal in (orchard, hedge, limes):
+        made = Proposal.objects.values_list("created_at", flat=True).get(pk=proposal.pk)
+        comments = Comment.objects.filter(proposal=proposal).order_by("pk")
+        for day, comment in enumerate(comments, start=1):
+            Comment.objects.filter(pk=comment.pk).update(
+                created_at=made + datetime.timedelta(days=day, hours=2)
+            )
 
 
 # PETR: which small heritage to save first --------------------------------------------------
@@ -475,12 +484,11 @@ def _heritage(project: Project, mehdi: User, jeanne: User) -> None:
         text=(
             "Le PETR dispose cette année d’un budget pour restaurer **cinq éléments** du "
             "petit patrimoine. Lesquels ? Répondez au questionnaire en ligne, ou sur papier "
-            "en mairie avec le code qu’on vous remet : cinq minutes suffisent."
+            "en mairie : l’équipe saisit les réponses papier. Cinq minutes suffisent."
         ),
         opens_on=today - datetime.timedelta(days=18),
         closes_on=today + datetime.timedelta(days=25),
-        answers_until=today + datetime.timedelta(days=70),
-        proposals_enabled=False,
+        proposals_enabled=False,  # a questionnaire only: no official answers to give
         published=True,
         created_by=mehdi,
     )
