@@ -24,6 +24,7 @@ from tissage.territories.services import communes_import
 
 from .actions import actions_load
 from .collectives import collectives_load
+from .consultations import consultations_load
 from .inventory import CAMPAIGN_SLUG, inventory_load
 from .mobilisation import mobilisation_load
 
@@ -284,6 +285,13 @@ def demo_load(*, stdout: Writer | None = None) -> None:
             campaign=Campaign.objects.get(slug=CAMPAIGN_SLUG),
             inventory_facilitator=_person(CASES[0].facilitators[0]),
             collective=collective,
+        )
+        consultations_load(
+            planting=Project.objects.get(slug=CASES[2].project_slug),
+            planting_facilitator=_person(CASES[2].facilitators[0]),
+            heritage=Project.objects.get(slug=CASES[0].project_slug),
+            heritage_facilitator=_person(CASES[0].facilitators[0]),
+            inhabitant=_person("jeanne@demo.tissage.example"),
         )
     # The dashboards read pre-aggregated figures: built once the data is in.
     dashboard_refresh()

@@ -8,6 +8,7 @@ from tissage.dashboard.figures import Scope, figures_for
 from tissage.dashboard.forms import last_12_months
 from tissage.demo.collectives import MEMBERS as COLLECTIVE_MEMBERS
 from tissage.demo.collectives import SLUG as COLLECTIVE_SLUG
+from tissage.demo.consultations import DROME_PEOPLE, GARD_PEOPLE
 from tissage.demo.data import CASES, DEMO_PEOPLE, demo_load
 from tissage.demo.inventory import CAMPAIGN_SLUG, PUBLISHED_COUNT, WAITING_COUNT
 from tissage.demo.mobilisation import ITEM_TITLE
@@ -46,7 +47,7 @@ def test_demo_loads_once_even_when_run_twice():
         len(CASES),
         len(CASES) + 1,  # the collective's meetings are a project of their own
         len(CASES),
-        len(DEMO_PEOPLE) + len(COLLECTIVE_MEMBERS),
+        len(DEMO_PEOPLE) + len(COLLECTIVE_MEMBERS) + len(DROME_PEOPLE) + len(GARD_PEOPLE),
         PUBLISHED_COUNT + WAITING_COUNT + MOBILISATION_ITEMS,
     )
 
