@@ -318,6 +318,9 @@ def test_a_remark_on_the_map_needs_the_point_and_takes_the_maps_kinds(client, co
     proposal = Proposal.objects.get()
     assert proposal.part == Proposal.Part.MAP
     assert (proposal.longitude, proposal.latitude) == (5.19, 44.7)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Le voir sur la carte de la consultation" in page
+    assert reverse("consultations:map", args=[consultation.slug]) in page
 
 
 def test_the_map_part_is_404_when_the_consultation_has_no_map(client):
