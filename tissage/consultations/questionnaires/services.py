@@ -3,6 +3,7 @@ questions, the moderation of free text."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from ..models.questionnaires import (
     OTHER,
     code_new,
 )
+from .tokens import CONFIRM_MAX_AGE
 
 MAX_CODES = 480  # 20 sheets of 24 at a time
 
@@ -224,6 +226,31 @@ def _lock_in_order(rows: QuerySet[Any], *order: str) -> None:
     """Lock `rows` until the transaction ends, one after the other in `order` (a no-op
     where the database has no row locks: SQLite writes one transaction at a time)."""
     list(rows.select_for_update().order_by(*order).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def unconfirmed_responses_purge() -> int:
+    """Forget guests' answers never confirmed once their link has expired: they never
+    counted and never will, and their address (and photos) are not kept for nothing.
+    Returns how many were removed.
+
+    Maintenance (`tissage purge`), safe to run again or at the same time."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=CONFIRM_MAX_AGE)
+    stale = Response.objects.filter(counted_at__isnull=True, submitted_at__lt=cutoff).exclude(
+        email=""
+    )
+    names = [
+        (answer.photo.storage, answer.photo.name)
+        for answer in Answer.objects.filter(response__in=stale).exclude(photo="")
+    ]
+    _total, per_model = stale.delete()
+
+    def delete_files() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return per_model.get(Response._meta.label, 0)
 
 
 @transaction.atomic
