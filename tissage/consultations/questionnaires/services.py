@@ -242,6 +242,7 @@ def unconfirmed_responses_purge() -> int:
     names = [
         (answer.photo.storage, answer.photo.name)
         for answer in Answer.objects.filter(response__in=stale).exclude(photo="")
+        if answer.photo.name
     ]
     _total, per_model = stale.delete()
 

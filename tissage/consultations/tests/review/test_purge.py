@@ -56,3 +56,20 @@ def test_purge_forgets_stale_unconfirmed_answers_only(questionnaire):
     # Again: nothing more.
     call_command("purge", stdout=io.StringIO())
     assert Response.objects.count() == 3
+
+
+def test_purge_removes_the_photos_of_the_answers_it_forgets(
+    questionnaire, media, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    stale = _answer(questionnaire, email="old@example.org", days_ago=8)
+    answer = Answer.objects.filter(response=stale).first()
+    answer.photo.save("souvenir.webp", ContentFile(b"RIFF"), save=True)
+    path = answer.photo.path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge", stdout=io.StringIO())
+    assert not Response.objects.filter(pk=stale.pk).exists()
+    import os
+
+    assert not os.path.exists(path)
