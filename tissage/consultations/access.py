@@ -186,6 +186,17 @@ def questionnaire_rights(
     )
 
 
+def questionnaires_seen(
+    consultation: Consultation, rights: ConsultationRights
+) -> QuerySet[Questionnaire]:
+    """The consultation's questionnaires this person sees (`questionnaire_rights(...)
+    .can_view` over many): the published ones; drafts too for who runs it."""
+    if not rights.can_view:
+        return Questionnaire.objects.none()
+    questionnaires = consultation.questionnaires.all()
+    return questionnaires if rights.can_manage else questionnaires.filter(published=True)
+
+
 def can_enter_for_someone(questionnaire: Questionnaire, rights: QuestionnaireRights) -> bool:
     """Assisted entry of a paper answer: who runs the consultation, until it is finished
     (paper comes back after the closing day)."""

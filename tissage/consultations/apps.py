@@ -22,4 +22,6 @@ class ConsultationsConfig(registry.TissageAppConfig):
         "tissage.consultations.proposals.services.unconfirmed_proposals_purge",
         "tissage.consultations.proposals.services.unconfirmed_supports_purge",
         "tissage.consultations.proposals.services.kept_photos_purge",
+        # Questionnaires.
+        "tissage.consultations.questionnaires.services.unconfirmed_responses_purge",
     )

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from tissage.core.access import LinkProblem, SignInRequired, require, sign_in_first
+from tissage.core.tokens import SignedReference
 from tissage.projects.models import Project
 
 from . import access
@@ -216,7 +217,8 @@ def get_visible_proposal_photo(request: HttpRequest, pk: int) -> ProposalPhoto:
     return photo
 
 
-def _signed_row(reference: tokens.SignedReference, token: str) -> tuple[int, str]:
+def _signed_row(reference: SignedReference, token: str) -> tuple[int, str]:
+    """The row and address a guest's link names (a proposal, a support, an answer)."""
     try:
         return reference.read(token)
     except signing.SignatureExpired as error:
@@ -327,12 +329,7 @@ def get_questionnaire_results(
 def get_guest_response(token: str) -> Response:
     """The answer a guest confirms with the link of their email (a right of its own,
     without signing in)."""
-    try:
-        pk, email = RESPONSE_CONFIRM.read(token)
-    except signing.SignatureExpired as error:
-        raise LinkProblem(_("This link has expired (it was valid 7 days).")) from error
-    except signing.BadSignature as error:
-        raise LinkProblem(_("This link is not valid. Copy the whole link.")) from error
+    pk, email = _signed_row(RESPONSE_CONFIRM, token)
     response = Response.objects.select_related("questionnaire__consultation").filter(pk=pk).first()
     if response is None or not response.email or response.email != email:
         raise LinkProblem(_("This answer no longer exists."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Greatest
 
 from tissage.accounts.models import User
 
@@ -75,11 +76,17 @@ def files(user: User) -> list[FieldFile]:
 def forget(user: User) -> None:
     """Before the account is deleted: their proposals and comments stay (others supported
     and answered them) without their name or address; their supports go with the account,
-    so each proposal's count loses them here (the rows cascade afterwards)."""
+    so each proposal's count loses them here (the rows cascade afterwards); so do their
+    reports of comments."""
     Proposal.objects.filter(author=user).update(author_name="", author_email="")
     # One support per person and proposal (a constraint): each loses exactly one.
     Proposal.objects.filter(supports__user=user, supports__confirmed_at__isnull=False).update(
         support_count=F("support_count") - 1
     )
     Support.objects.filter(user=user).delete()
+    # Their reports go with the account too (the rows cascade): each comment they
+    # reported loses one (one report per person and comment, a constraint).
+    Comment.objects.filter(reports__reporter=user).update(
+        report_count=Greatest(F("report_count") - 1, 0)
+    )
     questionnaires.forget(user)

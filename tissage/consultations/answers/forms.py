@@ -49,9 +49,16 @@ class AnswerForm(forms.Form):
         return data
 
 
-class HideForm(forms.Form):
-    """Hiding a proposal needs a reason, told to its author; showing it again does not."""
+HIDE, SHOW = "masquer", "afficher"
 
+
+class HideForm(forms.Form):
+    """Hiding a proposal needs a reason, told to its author; showing it again does not.
+
+    The form says what it asks (`action`), never "the other state": a second tap on
+    "Hide", or a page left open in another tab, must not show the proposal again."""
+
+    action = forms.ChoiceField(choices=[(HIDE, HIDE), (SHOW, SHOW)], widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for hiding it"),
         required=False,
@@ -62,12 +69,15 @@ class HideForm(forms.Form):
 
     def __init__(self, *args: Any, hiding: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.hiding = hiding
-        if not hiding:
+        self.fields["action"].initial = HIDE if hiding else SHOW
+        self.hiding = hiding if not self.is_bound else self.data.get("action") == HIDE
+        if not self.hiding:
             del self.fields["reason"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "action" in self.errors:
+            self.add_error(None, _("This form is out of date: load the page again."))
         if self.hiding:
             data["reason"] = (data.get("reason") or "").strip()
             if not data["reason"] and "reason" not in self.errors:

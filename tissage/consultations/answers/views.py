@@ -21,7 +21,7 @@ from .. import lookups
 from ..access import ConsultationRights, sees_participant_email
 from ..models import Proposal
 from . import queries, services
-from .forms import AnswerForm, AnswersFilterForm, FinishForm, HideForm
+from .forms import HIDE, AnswerForm, AnswersFilterForm, FinishForm, HideForm
 
 PAGE_SIZE = 50
 
@@ -101,21 +101,29 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @signs_in_back_to("consultations:answer", "pk")
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal, rights = lookups.get_managed_proposal(request, pk)
-    hiding = proposal.status == Proposal.Status.PUBLISHED
-    form = HideForm(request.POST, hiding=hiding)
+    form = HideForm(request.POST, hiding=proposal.status == Proposal.Status.PUBLISHED)
     if proposal.status == Proposal.Status.UNCONFIRMED or not form.is_valid():
         return _answer_page(request, proposal, rights, hide_form=form)
-    if hiding:
-        services.proposal_hide(
-            proposal=proposal,
-            moderator=_user(request),
-            reason=form.cleaned_data["reason"],
-            base_url=site_url(request),
+    try:
+        if form.cleaned_data["action"] == HIDE:
+            services.proposal_hide(
+                proposal=proposal,
+                moderator=_user(request),
+                reason=form.cleaned_data["reason"],
+                base_url=site_url(request),
+            )
+            messages.success(request, _("The proposal is hidden; its author is told why."))
+        else:
+            services.proposal_show(proposal=proposal)
+            messages.success(request, _("The proposal is shown again."))
+    except services.AnswerRefused:
+        # Sent twice, or done meanwhile in another tab: what was asked is done already.
+        messages.info(
+            request,
+            _("The proposal is hidden already.")
+            if form.cleaned_data["action"] == HIDE
+            else _("The proposal is shown already."),
         )
-        messages.success(request, _("The proposal is hidden; its author is told why."))
-    else:
-        services.proposal_show(proposal=proposal)
-        messages.success(request, _("The proposal is shown again."))
     return redirect("consultations:answer", pk=proposal.pk)
 
 

@@ -338,7 +338,7 @@ def proposal_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(proposal.get_absolute_url())
     return render(
         request,
-        "consultations/proposals/confirm.html",
+        "consultations/confirm.html",
         {"consultation": proposal.consultation, "proposal": proposal, "what": "proposal"},
     )
 
@@ -361,6 +361,6 @@ def support_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(proposal.get_absolute_url())
     return render(
         request,
-        "consultations/proposals/confirm.html",
+        "consultations/confirm.html",
         {"consultation": proposal.consultation, "proposal": proposal, "what": "support"},
     )

@@ -3,13 +3,14 @@ questions, the moderation of free text."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from tissage.accounts.models import User
@@ -31,6 +32,7 @@ from ..models.questionnaires import (
     OTHER,
     code_new,
 )
+from .tokens import CONFIRM_MAX_AGE
 
 MAX_CODES = 480  # 20 sheets of 24 at a time
 
@@ -173,15 +175,23 @@ def _tally_options(answer: Answer) -> dict[str, int]:
 def _tallies_add(response: Response, answers: Iterable[Answer]) -> None:
     """Add one counted response to the counts, everywhere and in its commune's area: two
     rows for the response, and for the answers one INSERT of the missing rows and one
-    UPDATE with F() of them all, whatever the number of questions."""
-    areas = (EVERYWHERE, response.area)
+    UPDATE with F() of them all, whatever the number of questions.
+
+    Lock order: on PostgreSQL an UPDATE locks its rows in the order its plan meets them,
+    which nothing fixes; two responses locking shared rows in two orders would deadlock.
+    So every response takes its rows in one order, by key: missing rows inserted sorted,
+    then the rows locked sorted (`SELECT … ORDER BY … FOR UPDATE`), the response rows
+    before the answer rows, and only then changed."""
+    areas = sorted({EVERYWHERE, response.area})
     ResponseTally.objects.bulk_create(
         [ResponseTally(questionnaire_id=response.questionnaire_id, area=a) for a in areas],
         ignore_conflicts=True,
     )
-    ResponseTally.objects.filter(questionnaire_id=response.questionnaire_id, area__in=areas).update(
-        count=F("count") + 1
+    response_rows = ResponseTally.objects.filter(
+        questionnaire_id=response.questionnaire_id, area__in=areas
     )
+    _lock_in_order(response_rows, "area")
+    response_rows.update(count=F("count") + 1)
     amounts: dict[tuple[int, str, str], int] = {}
     for answer in answers:
         for option, amount in _tally_options(answer).items():
@@ -189,24 +199,59 @@ def _tallies_add(response: Response, answers: Iterable[Answer]) -> None:
                 amounts[(answer.question_id, option[:300], area)] = amount
     if not amounts:
         return
+    keys = sorted(amounts)
     AnswerTally.objects.bulk_create(
-        [AnswerTally(question_id=q, option=o, area=a) for q, o, a in amounts],
+        [AnswerTally(question_id=q, option=o, area=a) for q, o, a in keys],
         ignore_conflicts=True,
     )
-    conditions = [Q(question_id=q, option=o, area=a) for q, o, a in amounts]
+    conditions = [Q(question_id=q, option=o, area=a) for q, o, a in keys]
     matches = Q()
     for condition in conditions:
         matches |= condition
-    AnswerTally.objects.filter(matches).update(
+    answer_rows = AnswerTally.objects.filter(matches)
+    _lock_in_order(answer_rows, "question_id", "option", "area")
+    answer_rows.update(
         count=F("count")
         + Case(
             *(
-                When(condition, then=Value(amount))
-                for condition, amount in zip(conditions, amounts.values(), strict=True)
+                When(condition, then=Value(amounts[key]))
+                for condition, key in zip(conditions, keys, strict=True)
             ),
             default=Value(0),
         )
     )
+
+
+def _lock_in_order(rows: QuerySet[Any], *order: str) -> None:
+    """Lock `rows` until the transaction ends, one after the other in `order` (a no-op
+    where the database has no row locks: SQLite writes one transaction at a time)."""
+    list(rows.select_for_update().order_by(*order).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def unconfirmed_responses_purge() -> int:
+    """Forget guests' answers never confirmed once their link has expired: they never
+    counted and never will, and their address (and photos) are not kept for nothing.
+    Returns how many were removed.
+
+    Maintenance (`tissage purge`), safe to run again or at the same time."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=CONFIRM_MAX_AGE)
+    stale = Response.objects.filter(counted_at__isnull=True, submitted_at__lt=cutoff).exclude(
+        email=""
+    )
+    names = [
+        (answer.photo.storage, answer.photo.name)
+        for answer in Answer.objects.filter(response__in=stale).exclude(photo="")
+        if answer.photo.name
+    ]
+    _total, per_model = stale.delete()
+
+    def delete_files() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return per_model.get(Response._meta.label, 0)
 
 
 @transaction.atomic

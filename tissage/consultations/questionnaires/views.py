@@ -278,9 +278,21 @@ def questionnaire_thanks(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def questionnaire_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """A guest's link: the page asks them to confirm with a button (a POST), so that mail
+    scanners following links make nothing count (as the proposals' links)."""
     response = lookups.get_guest_response(token)
+    if request.method == "GET":
+        return render(
+            request,
+            "consultations/confirm.html",
+            {
+                "consultation": response.questionnaire.consultation,
+                "questionnaire": response.questionnaire,
+                "what": "answer",
+            },
+        )
     try:
         if services.response_confirm(response=response):
             messages.success(

@@ -19,9 +19,9 @@ def consultation_questionnaires(
     context: dict[str, Any], consultation: Consultation, rights: access.ConsultationRights
 ) -> dict[str, Any]:
     request = context["request"]
-    questionnaires = consultation.questionnaires.annotate(question_count=Count("questions"))
-    if not rights.can_manage:
-        questionnaires = questionnaires.filter(published=True)
+    questionnaires = access.questionnaires_seen(consultation, rights).annotate(
+        question_count=Count("questions")
+    )
     items = []
     for questionnaire in questionnaires:
         questionnaire.consultation = consultation

@@ -61,3 +61,20 @@ def test_the_download_holds_the_photos_of_their_proposals(client, consultation):
         photos = [n for n in archive.namelist() if n.startswith("files/")]
     assert [p["title"] for p in data["consultation_proposals"]] == ["Un verger partagé"]
     assert len(photos) == 1
+
+
+def test_deleting_the_account_takes_back_its_reports_of_comments():
+    from tissage.consultations.comments.services import comment_report
+
+    user, other = UserFactory(), UserFactory()
+    comment = CommentFactory()
+    untouched = CommentFactory()
+    assert comment_report(comment=comment, reporter=user)
+    assert comment_report(comment=comment, reporter=other)
+    assert comment_report(comment=untouched, reporter=other)
+
+    account_delete(user=user)
+
+    assert Comment.objects.get(pk=comment.pk).report_count == 1
+    assert comment.reports.count() == 1
+    assert Comment.objects.get(pk=untouched.pk).report_count == 1

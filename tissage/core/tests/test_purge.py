@@ -104,6 +104,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "unconfirmed_proposals_purge",
         "unconfirmed_supports_purge",
         "kept_photos_purge",
+        "unconfirmed_responses_purge",
     ]
 
 

@@ -19,7 +19,9 @@ def moderating(client, committed, facilitator):
 
 
 def _hide(client, proposal, reason="Propos injurieux."):  # type: ignore[no-untyped-def]
-    return client.post(reverse("consultations:hide", args=[proposal.pk]), {"reason": reason})
+    return client.post(
+        reverse("consultations:hide", args=[proposal.pk]), {"action": "masquer", "reason": reason}
+    )
 
 
 def test_hiding_a_proposal_tells_its_author_why(moderating, consultation):
@@ -64,7 +66,9 @@ def test_a_hidden_proposal_is_shown_again_without_a_reason(moderating, consultat
     )
     page = moderating.get(reverse("consultations:answer", args=[proposal.pk])).content.decode()
     assert "Masquée : « Doublon. »" in page
-    response = moderating.post(reverse("consultations:hide", args=[proposal.pk]))
+    response = moderating.post(
+        reverse("consultations:hide", args=[proposal.pk]), {"action": "afficher"}
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PUBLISHED
@@ -77,3 +81,33 @@ def test_an_unconfirmed_proposal_cannot_be_hidden(moderating, consultation):
     assert response.status_code == 200
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.UNCONFIRMED
+
+
+def test_hide_sent_twice_keeps_the_proposal_hidden(moderating, consultation):
+    """A double tap, or the page left open in another tab: the second "Hide" does not
+    show it again, nor a second "Show" hide it; no 500."""
+    proposal = ProposalFactory(consultation=consultation)
+    mail.outbox.clear()
+    assert _hide(moderating, proposal).status_code == 302
+    again = _hide(moderating, proposal)
+    assert again.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.HIDDEN
+    assert len(mail.outbox) == 1
+    assert "déjà masquée" in moderating.get(again["Location"]).text
+    show = reverse("consultations:hide", args=[proposal.pk])
+    assert moderating.post(show, {"action": "afficher"}).status_code == 302
+    assert moderating.post(show, {"action": "afficher"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PUBLISHED
+
+
+def test_a_hide_form_without_its_action_changes_nothing(moderating, consultation):
+    proposal = ProposalFactory(consultation=consultation)
+    response = moderating.post(
+        reverse("consultations:hide", args=[proposal.pk]), {"reason": "Doublon."}
+    )
+    assert response.status_code == 200
+    assert "Ce formulaire n’est plus à jour" in response.text
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PUBLISHED

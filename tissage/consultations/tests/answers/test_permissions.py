@@ -103,7 +103,8 @@ def test_who_may_hide_a_proposal(client, role, expected):
     proposal = ProposalFactory()
     client = _as(client, role, proposal.consultation)
     response = client.post(
-        reverse("consultations:hide", args=[proposal.pk]), {"reason": "Propos injurieux."}
+        reverse("consultations:hide", args=[proposal.pk]),
+        {"action": "masquer", "reason": "Propos injurieux."},
     )
     if expected == LOGIN:
         # A POST-only address: back to the page that holds the form after signing in.

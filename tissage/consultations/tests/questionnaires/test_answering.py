@@ -100,12 +100,12 @@ def test_a_guest_answer_counts_once_the_address_is_confirmed(
     assert message.to == ["alice@example.org"]
     link = re.search(r"https?://\S+/questionnaires/confirmer/\S+/", message.body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
-    assert client.get("/" + path).status_code == 302
+    assert client.post("/" + path).status_code == 302
     stored.refresh_from_db()
     assert stored.counted_at is not None
     assert tally(choice, "Lavoirs") == 1
     # The link opened twice counts once.
-    client.get("/" + path)
+    client.post("/" + path)
     assert tally(choice, "Lavoirs") == 1
 
     # The same address answers again: its second answer never counts.
@@ -114,7 +114,7 @@ def test_a_guest_answer_counts_once_the_address_is_confirmed(
         client.post(url(questionnaire), data)
     second = mail.outbox[0]
     link = re.search(r"https?://\S+/questionnaires/confirmer/\S+/", second.body).group(0)
-    page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    page = client.post("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
     assert "une réponse de cette adresse compte déjà" in page.text.lower()
     assert Response.objects.counted().count() == 1
     assert tally(choice, "Lavoirs") == 1
