@@ -212,7 +212,13 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         item, rights = lookups.get_questionnaire(request, pk)
     questions = _questions(item)
     answered = _already_answered(request, item)
-    is_codes = item.audience == Questionnaire.Audience.CODES
+    # A code questionnaire always asks for the code; one open to anyone asks for it when
+    # the visitor comes from the printed sheet (`code/` passes it on): a paper code
+    # answers without an account or an address there too.
+    is_codes = item.audience == Questionnaire.Audience.CODES or (
+        item.audience == Questionnaire.Audience.ANYONE
+        and bool(request.GET.get("code") or request.POST.get("code"))
+    )
     form = AnswerForm(
         request.POST or None,
         request.FILES or None,

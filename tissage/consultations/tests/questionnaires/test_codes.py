@@ -57,6 +57,26 @@ def test_the_code_page_leads_to_the_questionnaire(client, coded):
     assert code.response.user is None
 
 
+def test_a_paper_code_answers_a_questionnaire_open_to_anyone_without_an_address(
+    client, consultation
+):
+    """The printed sheet says "answer at …/code/": a code of a questionnaire open to
+    anyone must work there too, without asking the holder for an address."""
+    item = QuestionnaireFactory(consultation=consultation, audience=Questionnaire.Audience.ANYONE)
+    question = QuestionFactory(questionnaire=item, kind=Question.Kind.TEXT, label="Votre idée ?")
+    code = AccessCodeFactory(questionnaire=item)
+    response = client.post(reverse("consultations:code"), {"code": code.code})
+    page = client.get(response["Location"])
+    assert f'value="{code.shown}"' in page.text
+    assert 'name="email"' not in page.text
+    sent = client.post(response["Location"], {"code": code.shown, question.field_name: "Un lavoir"})
+    assert sent.status_code == 302
+    code.refresh_from_db()
+    assert code.used_at is not None and code.response.counted_at is not None
+    # Without a code, the same questionnaire asks a guest for an address, as before.
+    assert 'name="email"' in client.get(reverse("consultations:questionnaire", args=[item.pk])).text
+
+
 @pytest.mark.parametrize("typed", ["", "ABCD", "ACDEFGH3"])
 def test_an_unknown_code_is_an_error(client, coded, typed):
     response = client.post(reverse("consultations:code"), {"code": typed})
