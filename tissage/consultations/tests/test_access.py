@@ -13,27 +13,14 @@ from tissage.core.tests.factories import ROLES, ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
     DRAFT_SEEN_BY_TEAM,
     EVERYONE,
-    NOT_FOUND,
-    OK,
+    SEEN_BY_STAFF,
     assert_answer,
-    matrix,
 )
 from tissage.projects.models import Project
 
 from .factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
-
-# A draft consultation: for who runs its project only.
-DRAFT_CONSULTATION = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def _get(client, role: str, consultation: Consultation):  # type: ignore[no-untyped-def]
@@ -48,7 +35,7 @@ def test_a_published_consultation_is_seen_by_everyone(client, role, expected):
     assert_answer(_get(client, role, ConsultationFactory()), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), DRAFT_CONSULTATION)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_a_draft_consultation_is_for_who_runs_the_project(client, role, expected):
     assert_answer(_get(client, role, ConsultationFactory(published=False)), expected)
 
@@ -60,7 +47,7 @@ def test_a_consultation_of_a_draft_project_is_for_its_team(client, role, expecte
 
 
 def test_every_role_is_in_the_matrices():
-    assert [role for role, _ in DRAFT_CONSULTATION] == ROLES
+    assert [role for role, _ in SEEN_BY_STAFF] == ROLES
 
 
 @pytest.mark.parametrize(

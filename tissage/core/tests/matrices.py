@@ -51,6 +51,29 @@ STAFF_DRAFT = matrix(
     superuser=OK,
 )
 
+# What only who runs the project sees (a draft consultation, a hidden proposal, an
+# unpublished questionnaire): hidden from everyone else, members included.
+SEEN_BY_STAFF = matrix(
+    anonymous=NOT_FOUND,
+    participant=NOT_FOUND,
+    project_member=NOT_FOUND,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
+# A page for a role on such a thing: anonymous visitors sign in first, then it is hidden
+# from whoever does not run the project (a draft consultation's settings and answers).
+STAFF_HIDDEN = matrix(
+    anonymous=LOGIN,
+    participant=NOT_FOUND,
+    project_member=NOT_FOUND,
+    project_facilitator=OK,
+    organisation_facilitator=OK,
+    organisation_admin=OK,
+    superuser=OK,
+)
+
 
 def assert_answer(response, expected: str, *, ok_status: int = 200) -> None:  # type: ignore[no-untyped-def]
     """The answer a matrix expects: ok (`ok_status`), login (sent to sign in with `next`),

@@ -14,26 +14,15 @@ from tissage.consultations.tests.factories import ConsultationFactory, ProposalF
 from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
     LOGIN,
-    NOT_FOUND,
     OK,
     STAFF,
     STAFF_DRAFT,
+    STAFF_HIDDEN,
     assert_answer,
-    matrix,
 )
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-STAFF_DRAFT_CONSULTATION = matrix(
-    anonymous=LOGIN,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def _closed(**fields):  # type: ignore[no-untyped-def]
@@ -77,7 +66,7 @@ def test_who_may_open_them_in_a_draft_project(client, role, expected):
         assert_answer(client.get(url), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT_CONSULTATION)
+@pytest.mark.parametrize(("role", "expected"), STAFF_HIDDEN)
 def test_who_may_open_them_for_a_draft_consultation(client, role, expected):
     consultation = _closed(published=False)
     client = _as(client, role, consultation)

@@ -22,9 +22,10 @@ from tissage.core.tests.factories import ProjectFactory, UserFactory, user_with_
 from tissage.core.tests.matrices import (
     FORBIDDEN,
     LOGIN,
-    NOT_FOUND,
     OK,
+    SEEN_BY_STAFF,
     STAFF,
+    STAFF_DRAFT,
     assert_answer,
     matrix,
 )
@@ -52,24 +53,6 @@ CLOSED = matrix(
     organisation_facilitator=FORBIDDEN,
     organisation_admin=FORBIDDEN,
     superuser=FORBIDDEN,
-)
-HIDDEN_PROPOSAL = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
-STAFF_OF_A_DRAFT_PROJECT = matrix(
-    anonymous=LOGIN,
-    participant=NOT_FOUND,
-    project_member=FORBIDDEN,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
 )
 
 
@@ -112,7 +95,7 @@ def test_nobody_comments_once_the_consultation_is_closed(client, role, expected)
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "expected"), HIDDEN_PROPOSAL)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_a_hidden_proposal_is_not_found_for_who_does_not_run_it(client, role, expected):
     proposal = ProposalFactory(status=Proposal.Status.HIDDEN)
     _as(client, role, proposal.consultation)
@@ -150,7 +133,7 @@ def test_who_may_open_the_moderation_page(client, role, expected):
     assert_answer(client.get(url), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), STAFF_OF_A_DRAFT_PROJECT)
+@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT)
 def test_the_moderation_page_of_a_draft_project(client, role, expected):
     consultation = ConsultationFactory(project=ProjectFactory(status=Project.Status.DRAFT))
     _as(client, role, consultation)

@@ -9,29 +9,15 @@ from django.urls import reverse
 from tissage.consultations.tests.factories import CategoryFactory, ConsultationFactory
 from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
-    LOGIN,
-    NOT_FOUND,
     OK,
     STAFF,
     STAFF_DRAFT,
+    STAFF_HIDDEN,
     assert_answer,
-    matrix,
 )
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
-
-# A draft consultation of a published project: who runs it; others are not told it
-# exists.
-STAFF_DRAFT_CONSULTATION = matrix(
-    anonymous=LOGIN,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 
 
 def _as(client, role, project):  # type: ignore[no-untyped-def]
@@ -74,7 +60,7 @@ def test_who_may_set_a_published_consultation_up(client, role, expected):
         assert_answer(client.get(url), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), STAFF_DRAFT_CONSULTATION)
+@pytest.mark.parametrize(("role", "expected"), STAFF_HIDDEN)
 def test_who_may_set_a_draft_consultation_up(client, role, expected):
     consultation = ConsultationFactory(published=False)
     client = _as(client, role, consultation.project)

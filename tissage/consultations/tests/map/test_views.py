@@ -18,10 +18,9 @@ from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
     DRAFT_SEEN_BY_TEAM,
     EVERYONE,
-    NOT_FOUND,
     OK,
+    SEEN_BY_STAFF,
     assert_answer,
-    matrix,
 )
 from tissage.inventories.map import data as inventory_map
 from tissage.projects.models import Project
@@ -29,15 +28,6 @@ from tissage.territories.models import Commune
 
 pytestmark = pytest.mark.django_db
 
-DRAFT_CONSULTATION = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 VIEW = "5.0,44.0,5.2,44.2"
 
 
@@ -77,7 +67,7 @@ def test_the_map_of_a_published_consultation_is_for_everyone(client, role, expec
     assert_answer(client.get(url, query), expected)
 
 
-@pytest.mark.parametrize(("role", "expected"), DRAFT_CONSULTATION)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_the_map_of_a_draft_consultation_is_for_who_runs_it(client, role, expected):
     consultation = ConsultationFactory(published=False)
     _as(client, role, consultation)

@@ -21,6 +21,7 @@ from tissage.core.tests.matrices import (
     LOGIN,
     NOT_FOUND,
     OK,
+    SEEN_BY_STAFF,
     STAFF,
     assert_answer,
     matrix,
@@ -28,16 +29,6 @@ from tissage.core.tests.matrices import (
 
 pytestmark = pytest.mark.django_db
 
-# A draft consultation: who runs its project sees it, nobody else.
-DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 # Taking part in a draft: seen by its team, never open.
 DRAFT_TAKE_PART = matrix(
     anonymous=NOT_FOUND,
@@ -98,7 +89,7 @@ def test_the_list_of_a_published_consultation_is_for_everyone(client, role, expe
     )
 
 
-@pytest.mark.parametrize(("role", "expected"), DRAFT)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_the_list_of_a_draft_is_for_who_runs_it(client, role, expected):
     consultation = ConsultationFactory(published=False)
     login(client, role, consultation)
@@ -183,7 +174,7 @@ def test_a_hidden_proposal_is_seen_by_its_author(client):
     assert client.get(proposal.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize(("role", "expected"), DRAFT)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_a_proposal_of_a_draft_consultation_is_for_who_runs_it(client, role, expected):
     proposal = ProposalFactory(consultation=ConsultationFactory(published=False))
     login(client, role, proposal.consultation)

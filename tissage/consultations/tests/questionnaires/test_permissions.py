@@ -14,8 +14,8 @@ from tissage.core.tests.matrices import (
     EVERYONE,
     FORBIDDEN,
     LOGIN,
-    NOT_FOUND,
     OK,
+    SEEN_BY_STAFF,
     STAFF,
     STAFF_DRAFT,
     assert_answer,
@@ -28,16 +28,6 @@ from .factories import QuestionFactory, QuestionnaireFactory
 
 pytestmark = pytest.mark.django_db
 
-# An unpublished questionnaire: for who runs the consultation only.
-DRAFT = matrix(
-    anonymous=NOT_FOUND,
-    participant=NOT_FOUND,
-    project_member=NOT_FOUND,
-    project_facilitator=OK,
-    organisation_facilitator=OK,
-    organisation_admin=OK,
-    superuser=OK,
-)
 # Results not public yet: the team only; signing in could help.
 RESULTS_NOT_PUBLIC = STAFF
 # A members-only questionnaire: its project's members and facilitators answer.
@@ -77,7 +67,7 @@ def test_a_published_questionnaire_is_seen_by_everyone(client, role, expected):
     )
 
 
-@pytest.mark.parametrize(("role", "expected"), DRAFT)
+@pytest.mark.parametrize(("role", "expected"), SEEN_BY_STAFF)
 def test_an_unpublished_questionnaire_is_for_the_team(client, role, expected):
     item = make(published=False)
     login(client, role, item)
@@ -202,7 +192,7 @@ def test_results_are_public_once_the_consultation_is_closed(client, role, expect
 
 
 def test_every_role_is_in_the_matrices():
-    for table in (DRAFT, MEMBERS_ANSWER, CLOSED):
+    for table in (SEEN_BY_STAFF, MEMBERS_ANSWER, CLOSED):
         assert [role for role, _ in table] == ROLES
 
 
