@@ -25,7 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tissage.core import spreadsheets
+from tissage.core import pdf, spreadsheets
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.middleware import permits_for_self
@@ -33,7 +33,7 @@ from tissage.core.middleware import permits_for_self
 from .. import access, lookups
 from ..models import AccessCode, Question, Questionnaire, Response
 from ..models.questionnaires import EVERYWHERE
-from . import pdf, queries, services
+from . import queries, services
 from .emails import response_confirmation_send
 from .forms import (
     AnswerForm,

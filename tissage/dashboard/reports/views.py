@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tissage.core import pdf
 from tissage.core.spreadsheets import ODS_MIMETYPE, ods_stream
 from tissage.dashboard import figures as figures_module
 from tissage.dashboard import lookups
@@ -20,7 +21,6 @@ from tissage.dashboard.forms import PeriodForm
 from tissage.organisations.models import Organisation
 from tissage.projects.models import Project
 
-from . import pdf
 from .spreadsheet import report_sheets
 
 ORGANISATION = "structures"

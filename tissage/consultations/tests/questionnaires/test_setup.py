@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tissage.accounts.services import account_data, account_delete
 from tissage.consultations.models import Question, Questionnaire, Response
-from tissage.consultations.questionnaires.pdf import PdfUnavailable, pdf_from_html
 from tissage.consultations.questionnaires.services import AnswerInput, response_submit
+from tissage.core.pdf import PdfUnavailable, pdf_from_html
 from tissage.core.tests.factories import UserFactory
 
 from .conftest import answers_data

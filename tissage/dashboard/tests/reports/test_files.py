@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
+from tissage.core import pdf
 from tissage.core.tests.factories import OrganisationMembershipFactory, ProjectFactory
-from tissage.dashboard.reports import pdf
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -1,5 +1,5 @@
-"""The printable report as a PDF, made on the server by WeasyPrint from the same HTML as
-the printable page.
+"""A printable page as a PDF, made on the server by WeasyPrint from the same HTML: the
+dashboard's funders' reports, the consultations' paper questionnaire.
 
 WeasyPrint never goes to the network: `LocalFiles` answers the page's static files from
 STATIC_ROOT (or the finders, before `collectstatic`) and its public media from the
@@ -66,7 +66,7 @@ def static_bytes(name: str) -> bytes | None:
 
 
 def media_bytes(name: str) -> bytes | None:
-    """A public uploaded file; a private one is never put into a report."""
+    """A public uploaded file; a private one is never put into a PDF."""
     if not name or is_private(name) or ".." in name.split("/"):
         return None
     try:
@@ -86,7 +86,7 @@ def local_fetcher() -> Any:
                 return super().fetch(url, headers)
             parts = urlsplit(url)
             if f"{parts.scheme}://{parts.netloc}" != origin:
-                raise ValueError(f"Not fetched (no network for reports): {url}")
+                raise ValueError(f"Not fetched (no network for PDFs): {url}")
             path = unquote(parts.path)
             data = None
             if path.startswith(settings.STATIC_URL):
