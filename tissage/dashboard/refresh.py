@@ -114,6 +114,32 @@ def _registrations(since: datetime.datetime | None) -> Counter[_Fact]:
     return facts
 
 
+_Entry = tuple[int | None, str, int | None, datetime.datetime, int | None, int | None, int | None]
+
+
+def _entered_facts(rows: Iterable[_Entry], kind: str, assisted: str) -> Counter[_Fact]:
+    """Facts of rows (person, guest's address, who typed it in, when, organisation,
+    project, commune) that someone sent, or a facilitator typed in for them."""
+    rows = list(rows)
+    accounts = _accounts_of(email for user, email, *_ in rows if user is None and email)
+    facts: Counter[_Fact] = Counter()
+    for user, email, entered_by, created_at, organisation, project, commune in rows:
+        user = user if user is not None else accounts.get(email.lower())
+        if entered_by is not None and entered_by != user:
+            way = Way.ASSISTED
+        else:
+            way = Way.ACCOUNT if user is not None else Way.GUEST
+        if user is None and not email:
+            # Typed in for someone without an address: the facilitator's entry stands
+            # for one person, whom nothing else identifies.
+            key = person_key(email=f"{assisted}-{created_at.isoformat()}")
+        else:
+            key = person_key(user_id=user, email=email)
+        day = timezone.localdate(created_at)
+        facts[(day, organisation, project, commune, key, way, kind)] += 1
+    return facts
+
+
 def _contributions(since: datetime.datetime | None) -> Counter[_Fact]:
     rows = (
         Contribution.objects.exclude(status=Contribution.Status.AWAITING_EMAIL)
@@ -135,23 +161,7 @@ def _contributions(since: datetime.datetime | None) -> Counter[_Fact]:
             "commune_id",
         )
     )
-    accounts = _accounts_of(email for user, email, *_ in values if user is None)
-    facts: Counter[_Fact] = Counter()
-    for user, email, entered_by, created_at, organisation, project, commune in values:
-        user = user if user is not None else accounts.get(email.lower())
-        if entered_by is not None and entered_by != user:
-            way = Way.ASSISTED
-        else:
-            way = Way.ACCOUNT if user is not None else Way.GUEST
-        if user is None and not email:
-            # Typed in for someone without an address: the facilitator's entry stands
-            # for one person, whom nothing else identifies.
-            key = person_key(email=f"assisted-contribution-{created_at.isoformat()}")
-        else:
-            key = person_key(user_id=user, email=email)
-        day = timezone.localdate(created_at)
-        facts[(day, organisation, project, commune, key, way, Kind.CONTRIBUTION)] += 1
-    return facts
+    return _entered_facts(values, Kind.CONTRIBUTION, "assisted-contribution")
 
 
 def _messages(since: datetime.datetime | None) -> Counter[_Fact]:
@@ -208,22 +218,7 @@ def _opinions(since: datetime.datetime | None) -> Counter[_Fact]:
             )
         ),
     ]
-    accounts = _accounts_of(email for user, email, *_ in rows if user is None and email)
-    facts: Counter[_Fact] = Counter()
-    for user, email, entered_by, created_at, organisation, project, commune in rows:
-        user = user if user is not None else accounts.get(email.lower())
-        if entered_by is not None and entered_by != user:
-            way = Way.ASSISTED
-        else:
-            way = Way.ACCOUNT if user is not None else Way.GUEST
-        if user is None and not email:
-            # Typed in for someone without an address (see `_contributions`).
-            key = person_key(email=f"assisted-opinion-{created_at.isoformat()}")
-        else:
-            key = person_key(user_id=user, email=email)
-        day = timezone.localdate(created_at)
-        facts[(day, organisation, project, commune, key, way, Kind.OPINION)] += 1
-    return facts
+    return _entered_facts(rows, Kind.OPINION, "assisted-opinion")
 
 
 def _action_tallies(since: datetime.datetime | None) -> list[ActionTally]:
