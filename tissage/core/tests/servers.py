@@ -84,8 +84,8 @@ def running_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[
             port = free_port()
             log = log_dir / f"server-{number}.log"
             process = subprocess.Popen(  # noqa: S603 - our own command
-                [sys.executable, "-m", "tissage.cli", "serve", "--bind", f"127.0.0.1:{port}"]
-                + ["--workers", "1"],
+                [sys.executable, "-m", "tissage.cli", "serve", "--bind", f"127.0.0.1:{port}",
+                 "--workers", "1"],  # fmt: skip
                 env=env,
                 stdout=log.open("wb"),
                 stderr=subprocess.STDOUT,
