@@ -83,9 +83,9 @@ def running_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[
         for number in range(count):
             port = free_port()
             log = log_dir / f"server-{number}.log"
+            command = [sys.executable, "-m", "tissage.cli", "serve", "--workers", "1"]
             process = subprocess.Popen(  # noqa: S603 - our own command
-                [sys.executable, "-m", "tissage.cli", "serve", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "1"],  # fmt: skip
+                [*command, "--bind", f"127.0.0.1:{port}"],
                 env=env,
                 stdout=log.open("wb"),
                 stderr=subprocess.STDOUT,

@@ -5,6 +5,7 @@ pg_ctl as the `postgres` user, in a temporary folder, on a free port of 127.0.0.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -73,12 +74,8 @@ def postgres() -> Iterator[PrivatePostgres]:
         )  # fmt: skip
         yield server
     finally:
-        subprocess.run(  # noqa: S603
-            ["runuser", "-u", "postgres", "--", str(PG_BIN / "pg_ctl"), "-D", str(server.data),
-             "-m", "immediate", "stop"],  # fmt: skip
-            capture_output=True,
-            check=False,
-        )
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+            as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop")
         shutil.rmtree(folder, ignore_errors=True)
 
 

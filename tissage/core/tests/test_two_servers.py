@@ -31,8 +31,7 @@ def redis_url() -> str:
         client.ping()
     except redis.ConnectionError as error:
         raise AssertionError(
-            f"These tests need a Redis server at {REDIS_TEST_URL} (TISSAGE_TEST_REDIS_URL): "
-            f"{error}"
+            f"These tests need a Redis server at {REDIS_TEST_URL} (TISSAGE_TEST_REDIS_URL): {error}"
         ) from None
     client.flushdb()
     return REDIS_TEST_URL
