@@ -35,4 +35,6 @@ def sentry_init(dsn: str, *, environment: str, release: str | None) -> None:
         integrations=[DjangoIntegration(transaction_style="url")],
         before_send=_scrub,  # type: ignore[arg-type]
         traces_sample_rate=0.0,
+        # Frames' local variables hold requests, forms and their emails.
+        include_local_variables=False,
     )

@@ -76,14 +76,16 @@ class Server:
 
 
 @contextmanager
-def running_servers(count: int, env: dict[str, str], log_dir: Path) -> Iterator[list[Server]]:
-    """`count` gunicorn servers (`tissage serve`, one worker each) on free ports, ready."""
+def running_servers(
+    count: int, env: dict[str, str], log_dir: Path, *, workers: int = 1
+) -> Iterator[list[Server]]:
+    """`count` gunicorn servers (`tissage serve`, `workers` each) on free ports, ready."""
     servers: list[Server] = []
     try:
         for number in range(count):
             port = free_port()
             log = log_dir / f"server-{number}.log"
-            command = [sys.executable, "-m", "tissage.cli", "serve", "--workers", "1"]
+            command = [sys.executable, "-m", "tissage.cli", "serve", "--workers", str(workers)]
             process = subprocess.Popen(  # noqa: S603 - our own command
                 [*command, "--bind", f"127.0.0.1:{port}"],
                 env=env,
