@@ -123,7 +123,12 @@ class RequestLogMiddleware:
                 status=response.status_code,
                 seconds=duration,
             )
-            request_logger.info(
+            # This line says every answer's status: Django need not log a 4xx or 5xx
+            # answer again after the middleware, where the request id is no longer known.
+            # (An exception's traceback is still logged, inside, with the id.)
+            response._has_been_logged = True  # type: ignore[attr-defined]
+            request_logger.log(
+                logging.ERROR if response.status_code >= 500 else logging.INFO,
                 "%s %s %s",
                 request.method,
                 route,

@@ -205,6 +205,24 @@ def test_readiness_names_a_database_that_does_not_answer(client, monkeypatch):
     assert (ready.status_code, ready.content) == (503, b"not ready: database")
 
 
+def test_an_error_answer_is_logged_once_with_its_request_id(client, caplog, monkeypatch):
+    from tissage.core import health
+
+    def unreachable() -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "READINESS_CHECKS", [("database", unreachable)])
+    caplog.set_level(logging.INFO)
+    caplog.handler.addFilter(logs.RequestIdFilter())
+    response = client.get("/readyz/")
+    (line,) = [r for r in caplog.records if r.name in {"tissage.request", "django.request"}]
+    assert (line.name, line.levelname) == ("tissage.request", "ERROR")
+    assert line.request_id == response.headers["X-Request-ID"]
+    (check,) = [r for r in caplog.records if r.name == "tissage.core.health"]
+    assert check.request_id == response.headers["X-Request-ID"]
+    assert "connection refused" not in check.getMessage()
+
+
 # The database down: 503 --------------------------------------------------------------
 
 
