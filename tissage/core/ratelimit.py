@@ -3,9 +3,9 @@
 Guests' forms that make the platform send an email or keep something for someone who is
 not signed in (registering for an action, contributing to an inventory, proposing or
 supporting in a consultation, answering a questionnaire) take `@guest_form_limit("name")`.
-Counts live in the shared cache (`caches["shared"]`: Redis, else the database), so that
-they hold across processes and nodes; the key is the form's name, the hour, and a keyed
-hash of the client's address (`core.clients`), never the address itself.
+Counts (refused sendings too) live in the shared cache (`caches["shared"]`: Redis, else
+the database), so that they hold across processes and nodes; the key is the form's name,
+the hour, and a keyed hash of the client's address (`core.clients`), never the address.
 
 The limit, `TISSAGE_FORM_RATE_LIMIT` per hour and form (0: none), is generous: a town
 hall's kiosk or a school behind one address must not be stopped. Over it, the form is not
@@ -37,20 +37,28 @@ View = Callable[..., HttpResponse]
 
 
 def form_hit(*, form: str, address: str, limit: int, now: float | None = None) -> bool:
-    """Count one sending of `form` from `address`: True if it is within `limit` this hour."""
+    """Count one sending of `form` from `address`: True if it is within `limit` over the
+    last hour.
+
+    A sliding hour, from two fixed ones: this hour's count plus the last hour's, weighted
+    by how much of it the sliding hour still covers. A fixed hour alone would let twice
+    the limit through around its turn, and a test that sent its forms across it would see
+    the count start again."""
     if limit <= 0:
         return True
-    window = int((time.time() if now is None else now) // WINDOW_SECONDS)
-    key = f"ratelimit:{form}:{window}:{address_fingerprint(address, purpose='form')}"
+    window, offset = divmod(time.time() if now is None else now, WINDOW_SECONDS)
+    who = address_fingerprint(address, purpose="form")
+    key = f"ratelimit:{form}:{who}:{int(window)}"
     cache = caches["shared"]
-    # A little longer than the window, so the count never vanishes before its hour ends.
-    cache.add(key, 0, WINDOW_SECONDS + 60)
+    # Kept while the next hour still weighs it.
+    cache.add(key, 0, 2 * WINDOW_SECONDS + 60)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr: this is the first of a new count
-        cache.add(key, 1, WINDOW_SECONDS + 60)
+        cache.add(key, 1, 2 * WINDOW_SECONDS + 60)
         count = 1
-    return count <= limit
+    previous = cache.get(f"ratelimit:{form}:{who}:{int(window) - 1}", 0)
+    return previous * (1 - offset / WINDOW_SECONDS) + count <= limit
 
 
 def too_many(request: HttpRequest) -> HttpResponse:

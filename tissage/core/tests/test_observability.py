@@ -267,8 +267,16 @@ def test_form_hits_count_per_form_and_address_within_the_hour():
     # Another address, another form: counted apart.
     assert form_hit(form="a", address="192.0.2.2", limit=3, now=now)
     assert form_hit(form="b", address="192.0.2.1", limit=3, now=now)
-    # The next hour starts afresh; 0 lifts the limit.
-    assert form_hit(form="a", address="192.0.2.1", limit=3, now=now + 3600)
+    # The hour slides: half an hour into the next one, the last one counts for half (4
+    # sendings, the refused one too: 2), so one more fits, not two; an hour later no more.
+    assert form_hit(form="a", address="192.0.2.1", limit=3, now=now + 3600 + 1800)
+    assert not form_hit(form="a", address="192.0.2.1", limit=3, now=now + 3600 + 1800)
+    assert form_hit(form="a", address="192.0.2.1", limit=3, now=now + 2 * 3600 + 3599)
+    # Nor does the turn of the hour let twice the limit through.
+    for _ in range(3):
+        assert form_hit(form="e", address="192.0.2.9", limit=3, now=now + 3599)
+    assert not form_hit(form="e", address="192.0.2.9", limit=3, now=now + 3601)
+    # 0 lifts the limit.
     assert all(form_hit(form="c", address="192.0.2.1", limit=0, now=now) for _ in range(9))
 
 
