@@ -47,6 +47,8 @@ DEMO_DEFAULTS = {
     "TISSAGE_BEHIND_PROXY": "0",
     "EMAIL_URL": "console:",
     "DEBUG": "0",
+    # The demo's terminal stays readable; production writes one JSON object per line.
+    "TISSAGE_LOG_FORMAT": "plain",
 }
 # sysexits.h: a mail server keeps the mail and tries again on both (see `mail-in`).
 EX_TEMPFAIL = 75

@@ -9,6 +9,10 @@ os.environ.setdefault("TISSAGE_HTTPS", "0")
 # Every email links back to the site (required to run, core/checks.py): the test client's.
 os.environ.setdefault("TISSAGE_SITE_URL", "http://testserver")
 os.environ["EMAIL_URL"] = "memory:"
+# The suite runs on the default caches (the shared one in the test database): each test
+# empties the cache, which on Redis would flush a whole database someone else may use.
+# Tests of Redis itself name their own (TISSAGE_TEST_REDIS_URL, core/tests/test_two_servers.py).
+os.environ.pop("REDIS_URL", None)
 os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
 os.makedirs(os.path.join(os.environ["TISSAGE_DATA_DIR"], "static"), exist_ok=True)

@@ -5,6 +5,7 @@ Every variable is documented in README.md ("Configuration").
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees every answer, errors included (core/logs.py).
+    "tissage.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tissage.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -351,16 +354,46 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Nothing that must be shared between processes lives in the cache (sessions and rate
-# limits are in the database), so a per-process memory cache is safe by default.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TISSAGE_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": os.environ.get("TISSAGE_CACHE_LOCATION", "tissage"),
+# Two caches (docs/architecture.md, "State shared between processes"):
+# - "shared": what every process must see alike (form rate limits, the request id handed
+#   to a task, anything invalidated on write): Redis when REDIS_URL is set, else a table
+#   of the database (created by `tissage migrate`, core/apps.py);
+# - "default": derived values that only expire (commune outlines, the home page's parts,
+#   figures): Redis when REDIS_URL is set, else each process's memory, so that a page
+#   reading them pays no query.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ConfigurationError(
+        "REDIS_URL doit commencer par redis://, rediss:// ou unix:// "
+        "(par exemple redis://127.0.0.1:6379/0).",
+        "REDIS_URL must start with redis://, rediss:// or unix:// "
+        "(for example redis://127.0.0.1:6379/0).",
+    )
+CACHE_TABLE = "tissage_cache"
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"tissage:{alias}",
+        }
+        for alias in ("default", "shared")
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tissage",
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        },
+    }
+
+# Guests' forms that send an email or keep something for someone not signed in: how many
+# one connection may send per hour and form (core/ratelimit.py); 0 lifts the limit.
+FORM_RATE_LIMIT = env_int("TISSAGE_FORM_RATE_LIMIT", 60)
 
 TASKS = {
     "default": {
@@ -456,19 +489,62 @@ LEGAL_PUBLISHER = os.environ.get("TISSAGE_LEGAL_PUBLISHER", "")
 LEGAL_CONTACT = os.environ.get("TISSAGE_LEGAL_CONTACT", "")
 LEGAL_HOST = os.environ.get("TISSAGE_LEGAL_HOST", "")
 
+# Logs (core/logs.py): one JSON object per line in production, readable lines with DEBUG
+# and in the demo (which sets TISSAGE_LOG_FORMAT=plain). Every line written while serving
+# a request, or running a task it queued, carries the request's id.
+LOG_FORMAT = env_choice("TISSAGE_LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "tissage.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "tissage.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Errors of requests are logged once, with their request id, by core/logs.py's
+        # middleware and by Django's own logger for their traceback.
         "django.request": {"level": "ERROR"},
-        # One line per task is noise in the demo's terminal; failures still show.
+        # Django's own lines per task are noise; core/logs.py writes one line per task.
         "django.tasks": {"level": os.environ.get("TISSAGE_TASKS_LOG_LEVEL", "WARNING")},
         # dkimpy logs every forged or broken signature of others' mail as an error; the
         # lists' sender check says what it concluded itself (at INFO).
         "dkimpy": {"level": "CRITICAL"},
     },
 }
+
+# Prometheus metrics at /metrics (core/metrics.py), for whoever holds the token (a
+# Bearer token) or calls from an allowed network; neither set, /metrics does not exist.
+METRICS_TOKEN = os.environ.get("TISSAGE_METRICS_TOKEN", "")
+METRICS_ALLOW = env_list("TISSAGE_METRICS_ALLOW")
+for _network in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigurationError(
+            f"TISSAGE_METRICS_ALLOW contient « {_network} », qui n'est pas un réseau : "
+            "écrivez par exemple 10.0.0.0/8,127.0.0.1.",
+            f'TISSAGE_METRICS_ALLOW holds "{_network}", which is not a network: '
+            "write for example 10.0.0.0/8,127.0.0.1.",
+        ) from None
+
+# Optional error reports to Sentry (or a compatible service): only when SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from tissage.core.sentry import sentry_init
+
+    sentry_init(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )
+
 CSRF_FAILURE_VIEW = "tissage.core.views.csrf_failure"

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import uuid
 from datetime import date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
@@ -246,3 +246,19 @@ def private_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache
     return response
+
+
+def storage_check() -> None:
+    """Raise OSError unless both media roots can be written (the readiness check, /readyz/).
+
+    A file is written, read back and deleted in each, as an upload would."""
+    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
+        folder = PurePosixPath(str(root))
+        probe = Path(str(folder)) / f".readyz-{uuid.uuid4().hex}"
+        try:
+            Path(str(folder)).mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"ok")
+            if probe.read_bytes() != b"ok":
+                raise OSError(f"{root} does not give back what was written")
+        finally:
+            probe.unlink(missing_ok=True)

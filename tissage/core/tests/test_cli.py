@@ -199,6 +199,25 @@ def test_summary_is_the_first_sentence():
             ["écrivez app, nginx ou apache", "write app, nginx or apache"],
             78,
         ),
+        # Issue #17: the shared cache, the metrics' networks, the logs' format.
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "REDIS_URL": "http://u:hunter2@127.0.0.1:6379/0"},
+            ["REDIS_URL doit commencer par redis://", "REDIS_URL must start with redis://"],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_METRICS_ALLOW": "10.0.0.0/8,le-bureau"},
+            ["« le-bureau », qui n'est pas un réseau", '"le-bureau", which is not a network'],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_LOG_FORMAT": "xml"},
+            ["TISSAGE_LOG_FORMAT doit valoir json ou plain", "must be json or plain"],
+            78,
+        ),
         # Issue #12, item 3: what sends email starts only with the links' address.
         (
             ["mail-in"],
@@ -222,6 +241,9 @@ def test_summary_is_the_first_sentence():
         "not-migrated",
         "private-in-media",
         "private-server",
+        "redis-url",
+        "metrics-allow",
+        "log-format",
         "no-site-url",
         "site-url-malformed",
     ],
