@@ -33,6 +33,7 @@ from tissage.collectives import tokens
 from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message
 from tissage.core.emails import email_send, site_url
 from tissage.core.markdown import markdown_links_absolute, render_markdown
+from tissage.core.models import OutgoingEmail
 
 from .reading import subject_clean
 
@@ -65,11 +66,19 @@ def deliver_list_message(message_id: int) -> str:
     if message.author_id is not None:
         recipients = recipients.exclude(user_id=message.author_id)  # they have their copy
     copy = ListCopy.for_message(message)
+    # Run again (its worker killed after the commit: core.workers), the task writes no
+    # second copy for anyone.
+    queued = set(
+        OutgoingEmail.objects.filter(key__startswith=copy.key_prefix).values_list("key", flat=True)
+    )
     count = 0
+    # All the copies, with their delivery tasks, or none: a worker killed before the
+    # commit leaves no copy, and the task, run again, writes them all.
     with transaction.atomic():
         for membership in recipients:
-            copy.send(membership)
-            count += 1
+            if copy.key(membership) not in queued:
+                copy.send(membership)
+                count += 1
     return f"{count} sent"
 
 
@@ -248,7 +257,16 @@ class ListCopy:
             subject_override=self.subject,
             # Its bounces come back to an address of the member's own (VERP).
             envelope_from=tokens.bounce_address(self.collective, membership),
+            key=self.key(membership),
         )
+
+    @property
+    def key_prefix(self) -> str:
+        return f"list-copy:{self.message.pk}:"
+
+    def key(self, membership: CollectiveMembership) -> str:
+        """One copy per member, however many times the task runs."""
+        return f"{self.key_prefix}{membership.user_id}"
 
 
 def platform_from(display_name: str) -> str:
