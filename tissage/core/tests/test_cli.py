@@ -230,6 +230,8 @@ def test_summary_is_the_first_sentence():
         "database-url",
         "email-url",
         "number",
+        "seconds",
+        "worker-dead-after",
         "unreachable",
         "not-migrated",
         "private-in-media",
