@@ -122,4 +122,7 @@ class Heartbeat(threading.Thread):
     def stop(self) -> None:
         self._stopping.set()
         self.join()
-        worker_forget(worker_id=self.worker_id)
+        try:
+            worker_forget(worker_id=self.worker_id)
+        except DatabaseError:  # its row, stale, is removed by the next worker's recovery
+            logger.warning("Worker %s stopped without removing its row", self.worker_id)

@@ -96,7 +96,6 @@ def test_every_member_gets_the_message_after_the_worker_is_killed(database_queue
                 "every copy sent",
                 [second],
             )
-            assert time.monotonic() - inbox.killed_at >= 2  # the dead worker's silence
     finally:
         controller.stop()
 
@@ -131,8 +130,14 @@ def test_every_member_gets_the_message_after_the_worker_is_killed(database_queue
         )
         if recipients == in_flight
     )
+    fan_out = DBTaskResult.objects.get(task_path__endswith=".deliver_list_message")
+    # Taken over once the dead worker had been silent long enough (2 s, its last word
+    # at most 0.5 s before the kill), not before.
+    assert again - inbox.killed_at >= 1.5
     print(  # the figures of docs/operations.md, "Faults" (pytest -s)
-        f"\nworker killed: {inbox.accepted_before_kill} copies accepted before the kill, "
+        f"\ncopies of one message written for {MEMBERS} members in "
+        f"{(fan_out.finished_at - fan_out.started_at).total_seconds():.1f} s; "
+        f"worker killed: {inbox.accepted_before_kill} copies accepted before the kill, "
         f"{sent_at_kill} recorded as sent; the copy in flight sent again "
         f"{again - inbox.killed_at:.1f} s after the kill; all {MEMBERS} sent {recovery:.1f} s "
         f"after the second worker started; duplicates: "
