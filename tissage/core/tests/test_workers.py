@@ -134,3 +134,19 @@ def test_a_worker_taken_for_dead_writes_its_row_again(settings):
         assert Worker.objects.filter(id="w-2").exists()
     finally:
         heartbeat.stop()
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_workers_without_editing_them(client):
+    from tissage.core.tests.factories import SuperuserFactory
+
+    worker("w-9", silent_for=3)
+    client.force_login(SuperuserFactory())
+
+    listing = client.get("/admin/core/worker/")
+    page = client.get("/admin/core/worker/w-9/change/")
+
+    assert listing.status_code == page.status_code == 200
+    assert "node-1" in listing.text
+    assert client.get("/admin/core/worker/add/").status_code == 403
+    assert 'name="host"' not in page.text
