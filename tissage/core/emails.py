@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
-from django_tasks_db.backend import DatabaseBackend
 
 from .models import OutgoingEmail
+from .queue import task_enqueue
 
 logger = logging.getLogger(__name__)
 SENT_EMAIL_RETENTION = timedelta(days=30)
@@ -123,14 +123,8 @@ def email_send(
         message_id="" if _names_message_id(headers) else _make_message_id(),
         key=key,
     )
-    if isinstance(deliver_email.get_backend(), DatabaseBackend):
-        # The queue is a table of the same database: the task is written in the same
-        # transaction as the email, so that neither is ever kept without the other (a
-        # worker killed between the commit and an on_commit would leave emails queued
-        # that no task sends). A worker sees neither before the commit.
-        deliver_email.enqueue(message.pk)
-    else:
-        transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
+    # With its email, or not at all: no email queued that no task sends.
+    task_enqueue(deliver_email, message.pk)
     return message
 
 

@@ -1,9 +1,9 @@
 """The list's outgoing mail: one copy of each published message to every member who
 receives each message, with the headers of a real mailing list.
 
-`message_published(message_id)` is called after the commit of every published message;
-it queues `deliver_list_message`, which writes one `OutgoingEmail` per recipient (the
-core worker then delivers and retries them).
+`message_published(message_id)` is called in the transaction of every published message;
+it queues `deliver_list_message` with it (`core.queue.task_enqueue`), which writes one
+`OutgoingEmail` per recipient (the core worker then delivers and retries them).
 
 Deliverability: the platform sends from its own domain (the list's address), with the
 author's name as display name ("Camille via Collectif"), never from the author's
@@ -34,6 +34,7 @@ from tissage.collectives.models import Attachment, Collective, CollectiveMembers
 from tissage.core.emails import email_send, site_url
 from tissage.core.markdown import markdown_links_absolute, render_markdown
 from tissage.core.models import OutgoingEmail
+from tissage.core.queue import task_enqueue
 
 from .reading import subject_clean
 
@@ -43,8 +44,10 @@ REFERENCES_MAX = 10
 
 
 def message_published(message_id: int) -> None:
-    """Queue the copies of a newly published message for the members who get each one."""
-    deliver_list_message.enqueue(message_id)
+    """Queue the copies of a newly published message for the members who get each one:
+    with the transaction that publishes it, so that a process killed after its commit
+    cannot leave it published and never sent."""
+    task_enqueue(deliver_list_message, message_id)
 
 
 @task()
