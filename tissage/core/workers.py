@@ -87,6 +87,21 @@ def tasks_recover(*, backend_name: str) -> list[str]:
     return recovered
 
 
+# Finished tasks are kept a month for support (what ran, what failed and why), then
+# forgotten: django-tasks-db keeps every row, one per email and per retry.
+FINISHED_TASK_RETENTION = timedelta(days=30)
+
+
+def finished_tasks_purge() -> int:
+    """Forget the tasks that ended more than a month ago (`tissage purge`). Returns how
+    many were removed."""
+    removed, _per_model = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=timezone.now() - FINISHED_TASK_RETENTION,
+    ).delete()
+    return removed
+
+
 class Heartbeat(threading.Thread):
     """Beats for one worker until `stop()`, and recovers dead workers' tasks."""
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tissage.core.models import Worker
-from tissage.core.workers import Heartbeat, tasks_recover
+from tissage.core.workers import Heartbeat, finished_tasks_purge, tasks_recover
 
 Status = TaskResultStatus
 
@@ -150,3 +150,30 @@ def test_the_admin_lists_the_workers_without_editing_them(client):
     assert "node-1" in listing.text
     assert client.get("/admin/core/worker/add/").status_code == 403
     assert 'name="host"' not in page.text
+
+
+@pytest.mark.django_db
+def test_finished_tasks_are_forgotten_after_a_month():
+    now = timezone.now()
+    rows = {}
+    for name, status, finished_days_ago in [
+        ("old-success", Status.SUCCESSFUL, 31),
+        ("old-failure", Status.FAILED, 31),
+        ("recent", Status.SUCCESSFUL, 29),
+        ("running", Status.RUNNING, None),
+        ("ready", Status.READY, None),
+    ]:
+        rows[name] = DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="tissage.core.emails.deliver_email",
+            backend_name="default",
+            run_after=now - timedelta(days=40),
+            status=status,
+            finished_at=None
+            if finished_days_ago is None
+            else now - timedelta(days=finished_days_ago),
+        ).pk
+
+    assert finished_tasks_purge() == 2
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert left == {rows["recent"], rows["running"], rows["ready"]}
