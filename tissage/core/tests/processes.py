@@ -108,6 +108,7 @@ def worker_processes(smtp_port: int, **env: str) -> Iterator[Callable[[], Worker
     finally:
         for worker in started:
             worker.stop()
+            worker.log.unlink(missing_ok=True)
         connection.close()  # the test's own: the database is flushed after
 
 
