@@ -55,6 +55,23 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_seconds(name: str, default: float) -> float:
+    """A duration in seconds, more than zero (decimals allowed)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(
+            f"{name} doit être une durée en secondes plus grande que zéro (reçu « {value} »).",
+            f'{name} must be a duration in seconds greater than zero (got "{value}").',
+        )
+    return seconds
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name, "").strip().lower()
     if not value:
@@ -451,7 +468,27 @@ def _email_url_error(french: str, english: str) -> ConfigurationError:
 MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tissage <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-EMAIL_MAX_ATTEMPTS = env_int("TISSAGE_EMAIL_MAX_ATTEMPTS", 6)
+# Attempts at delivering one email, the n-th after 2^(n-2) minutes (1, 2, 4… at most six
+# hours apart): ten attempts span 8.5 hours, a mail server down for a night
+# (docs/operations.md, "Faults").
+EMAIL_MAX_ATTEMPTS = env_int("TISSAGE_EMAIL_MAX_ATTEMPTS", 10)
+# The length of the retries' "minute". Only tests shorten it, to play an outage of the
+# mail server in seconds.
+EMAIL_RETRY_UNIT_SECONDS = env_seconds("TISSAGE_EMAIL_RETRY_UNIT_SECONDS", 60)
+
+# Each `tissage worker` says it is alive every WORKER_HEARTBEAT_SECONDS; the tasks of a
+# worker silent for WORKER_DEAD_AFTER_SECONDS (killed, its machine gone) are run again by
+# another (core/workers.py).
+WORKER_HEARTBEAT_SECONDS = env_seconds("TISSAGE_WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_AFTER_SECONDS = env_seconds("TISSAGE_WORKER_DEAD_AFTER_SECONDS", 60)
+if WORKER_DEAD_AFTER_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ConfigurationError(
+        "TISSAGE_WORKER_DEAD_AFTER_SECONDS doit valoir au moins trois fois "
+        "TISSAGE_WORKER_HEARTBEAT_SECONDS, sinon un processus vivant mais lent serait "
+        "déclaré mort.",
+        "TISSAGE_WORKER_DEAD_AFTER_SECONDS must be at least three times "
+        "TISSAGE_WORKER_HEARTBEAT_SECONDS, or a live but slow worker would be declared dead.",
+    )
 
 # Collectives' discussion lists: each collective receives mail at <slug>@LIST_DOMAIN
 # (the mail server pipes it to `tissage mail-in`, or `tissage fetch-mail` polls IMAP).

@@ -169,6 +169,18 @@ def test_summary_is_the_first_sentence():
             ["doit être un nombre entier", "must be a whole number"],
             78,
         ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_WORKER_HEARTBEAT_SECONDS": "-1"},
+            ["durée en secondes plus grande que zéro", "duration in seconds greater than zero"],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_WORKER_DEAD_AFTER_SECONDS": "20"},
+            ["au moins trois fois", "at least three times"],
+            78,
+        ),
         # Nothing listens on port 1 of the loopback: refused at once, no network.
         (
             ["send-digests"],
@@ -237,6 +249,8 @@ def test_summary_is_the_first_sentence():
         "database-url",
         "email-url",
         "number",
+        "seconds",
+        "worker-dead-after",
         "unreachable",
         "not-migrated",
         "private-in-media",
