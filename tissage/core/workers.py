@@ -87,6 +87,25 @@ def tasks_recover(*, backend_name: str) -> list[str]:
     return recovered
 
 
+def tasks_release(*, worker_id: str, backend_name: str) -> list[str]:
+    """Put back in the queue the tasks this (live) worker left running when the database
+    went away under it: it runs one task at a time and is not running any now. Returns
+    their ids."""
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, backend_name=backend_name
+    ).values_list("id", "started_at", "worker_ids")
+    released = []
+    for task_id, started_at, worker_ids in running:
+        if not worker_ids or worker_ids[-1] != worker_id:
+            continue
+        claim = DBTaskResult.objects.filter(
+            id=task_id, status=TaskResultStatus.RUNNING, started_at=started_at
+        )
+        if claim.update(status=TaskResultStatus.READY, started_at=None):
+            released.append(str(task_id))
+    return released
+
+
 # Finished tasks are kept a month for support (what ran, what failed and why), then
 # forgotten: django-tasks-db keeps every row, one per email and per retry.
 FINISHED_TASK_RETENTION = timedelta(days=30)

@@ -1,7 +1,8 @@
 """Issue #17, §4: PostgreSQL stopped under a running `tissage serve`. Pages answer a French
 503 page (never a traceback), nothing is half-written, and the app comes back by itself
-within 10 s of the database. A private PostgreSQL instance is made for the test (initdb,
-pg_ctl as the `postgres` user, in a temporary folder, on a free port of 127.0.0.1)."""
+within 10 s of the database; a `tissage worker` waits for it, then sends what was queued.
+A private PostgreSQL instance is made for the test (initdb, pg_ctl as the `postgres` user,
+in a temporary folder, on a free port of 127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import psycopg
 import pytest
 from django.urls import reverse
 
+from .processes import FAST_HEARTBEAT, WorkerProcess
 from .servers import Browser, free_port, running_servers, server_env
 
 PG_BIN = Path(os.environ.get("TISSAGE_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -89,44 +91,61 @@ def test_the_database_down_answers_503_in_french_and_recovers_by_itself(postgres
         timeout=120,
     )
     sign_in = reverse("accounts:sign_in")
-    with running_servers(1, env, tmp_path) as (server,):
-        browser = Browser()
-        assert browser.request(server.base + "/").status == 200
-        assert browser.request(server.base + sign_in).status == 200  # the form and its token
+    mail = tmp_path / "mail"
+    worker = WorkerProcess(
+        {**env, **FAST_HEARTBEAT, "EMAIL_URL": f"file://{mail}"}, worker_id="outage-worker"
+    )
+    try:
+        with running_servers(1, env, tmp_path) as (server,):
+            browser = Browser()
+            assert browser.request(server.base + "/").status == 200
+            assert browser.request(server.base + sign_in).status == 200  # the form and its token
 
-        postgres.pg_ctl("stop")
-        home = browser.request(server.base + "/")
-        assert home.status == 503
-        assert "Service momentanément indisponible" in home.text
-        assert "Rien de ce que vous venez d’envoyer n’a été enregistré" in home.text
-        assert "Traceback" not in home.text and "psycopg" not in home.text
-        assert home.headers["Retry-After"] == "10"
-        sent = browser.request(server.base + sign_in, {"email": "lea@example.org"})
-        assert sent.status == 503
-        ready = browser.request(server.base + "/readyz/")
-        assert (ready.status, ready.text) == (503, "not ready: database, cache")
-        assert browser.request(server.base + "/healthz/").status == 200  # alive all the same
+            postgres.pg_ctl("stop")
+            home = browser.request(server.base + "/")
+            assert home.status == 503
+            assert "Service momentanément indisponible" in home.text
+            assert "Rien de ce que vous venez d’envoyer n’a été enregistré" in home.text
+            assert "Traceback" not in home.text and "psycopg" not in home.text
+            assert home.headers["Retry-After"] == "10"
+            sent = browser.request(server.base + sign_in, {"email": "lea@example.org"})
+            assert sent.status == 503
+            ready = browser.request(server.base + "/readyz/")
+            assert (ready.status, ready.text) == (503, "not ready: database, cache")
+            assert browser.request(server.base + "/healthz/").status == 200  # alive all the same
 
-        restart = time.monotonic()
-        postgres.pg_ctl("start")
-        back = time.monotonic()
-        while (answer := browser.request(server.base + "/")).status != 200:
-            assert answer.status == 503, answer.text
-            assert time.monotonic() - back < RECOVERY_LIMIT_SECONDS, "not back within 10 s"
-            time.sleep(0.05)
-        recovery = time.monotonic() - back
-        print(
-            f"PostgreSQL started in {back - restart:.2f} s; pages answered 200 again "
-            f"{recovery:.2f} s after it accepted connections"
-        )
+            restart = time.monotonic()
+            postgres.pg_ctl("start")
+            back = time.monotonic()
+            while (answer := browser.request(server.base + "/")).status != 200:
+                assert answer.status == 503, answer.text
+                assert time.monotonic() - back < RECOVERY_LIMIT_SECONDS, "not back within 10 s"
+                time.sleep(0.05)
+            recovery = time.monotonic() - back
+            print(
+                f"PostgreSQL started in {back - restart:.2f} s; pages answered 200 again "
+                f"{recovery:.2f} s after it accepted connections"
+            )
 
-        # The form sent during the outage left nothing; sent again, it works.
-        assert postgres.count("accounts_signincode") == 0
-        assert browser.request(server.base + sign_in).status == 200
-        again = browser.request(server.base + sign_in, {"email": "lea@example.org"})
-        assert again.status == 302
-        assert postgres.count("accounts_signincode") == 1
-        assert browser.request(server.base + "/readyz/").text == "ok"
+            # The form sent during the outage left nothing; sent again, it works.
+            assert postgres.count("accounts_signincode") == 0
+            assert browser.request(server.base + sign_in).status == 200
+            again = browser.request(server.base + sign_in, {"email": "lea@example.org"})
+            assert again.status == 302
+            assert postgres.count("accounts_signincode") == 1
+            assert browser.request(server.base + "/readyz/").text == "ok"
+
+            # The worker lived through the outage and sends the code's email once it is back.
+            waited = time.monotonic()
+            while not (mail.exists() and any(mail.iterdir())):
+                assert worker.process.poll() is None, worker.output()
+                assert time.monotonic() - waited < RECOVERY_LIMIT_SECONDS, worker.output()
+                time.sleep(0.1)
+            assert "Database unreachable" in worker.output()
+            assert len(list(mail.iterdir())) == 1
+    finally:
+        worker.stop()
+        worker.log.unlink(missing_ok=True)
     assert "Traceback" not in "".join(
         line for line in server.output().splitlines() if '"logger": "tissage.request"' in line
     )
