@@ -18,26 +18,52 @@ with `private/` lives under the private root, any other under the public root. A
 changes side by being moved to the other name (`file_move`), as an inventory photo does
 when its item is published or withdrawn. The rules per kind of file are in
 docs/architecture.md, "Files".
+
+With `TISSAGE_MEDIA_URL=s3://bucket/prefix`, the two sides are two S3 storages instead
+of the two folders: public names under `<prefix>/public/` (which the bucket's policy lets
+anyone read, `public_read_policy`), private ones under `<prefix>/private/` (never
+public: the app streams them, or answers with a redirect to a short-lived signed address,
+`TISSAGE_PRIVATE_MEDIA_SERVER=signed`). A store that cannot be reached raises
+`StorageUnavailable`, which `middleware.StorageUnavailableMiddleware` answers with a page
+that says so; the calls fail within seconds (short timeouts, few retries).
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import logging
+import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    HTTPClientError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+)
+from botocore.exceptions import ConnectionError as StoreConnectionError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
+from storages.backends.s3 import S3Storage
+
+logger = logging.getLogger(__name__)
 
 PRIVATE = "private/"
 
@@ -45,6 +71,16 @@ PRIVATE = "private/"
 SERVE_APP = "app"
 SERVE_NGINX = "nginx"
 SERVE_APACHE = "apache"
+SERVE_SIGNED = "signed"
+
+# On an object store, under the prefix of TISSAGE_MEDIA_URL.
+S3_PUBLIC = "public"
+S3_PRIVATE = "private"
+
+
+class StorageUnavailable(Exception):
+    """The file storage cannot be reached (an object store down, a refused key): the
+    request that needed it gets a page saying so (503), the rest of the site works."""
 
 
 def is_private(name: str) -> bool:
@@ -54,59 +90,254 @@ def is_private(name: str) -> bool:
 @deconstructible(path="tissage.core.files.MediaStorage")
 class MediaStorage(Storage):
     """The default storage: public names in a FileSystemStorage at MEDIA_ROOT, `private/…`
-    names in one at PRIVATE_MEDIA_ROOT, which has no URL. Each call goes to the storage
-    its name belongs to (another pair of storages, object stores say, can stand in for
-    these two without changing anything else)."""
+    names in one at PRIVATE_MEDIA_ROOT, which has no URL; with TISSAGE_MEDIA_URL, two S3
+    storages under `<prefix>/public/` and `<prefix>/private/`. Each call goes to the
+    storage its name belongs to."""
 
-    def _side(self, name: str) -> tuple[FileSystemStorage, str, str]:
-        if is_private(name):
-            return _private_storage(str(settings.PRIVATE_MEDIA_ROOT)), name[len(PRIVATE) :], PRIVATE
-        return _public_storage(str(settings.MEDIA_ROOT), settings.MEDIA_URL), name, ""
+    def _side(self, name: str) -> tuple[Storage, str, str]:
+        private = is_private(name)
+        inner = name[len(PRIVATE) :] if private else name
+        if settings.MEDIA_S3_BUCKET:
+            return _s3_storage(private, s3_options()), inner, PRIVATE if private else ""
+        if private:
+            return _private_storage(str(settings.PRIVATE_MEDIA_ROOT)), inner, PRIVATE
+        return _public_storage(str(settings.MEDIA_ROOT), settings.MEDIA_URL), inner, ""
 
     def _open(self, name: str, mode: str = "rb") -> File[Any]:
         storage, inner, _prefix = self._side(name)
-        return storage.open(inner, mode)
+        with _reaching():
+            file = storage.open(inner, mode)
+            if "r" in mode and isinstance(storage, S3Storage):
+                # An S3 file is fetched on first read: fetch it here, where a store that
+                # cannot be reached is recognised, not in the middle of a response.
+                file.file  # noqa: B018
+            return file
 
     def _save(self, name: str, content: File[Any]) -> str:
         storage, inner, prefix = self._side(name)
-        return prefix + storage.save(inner, content)
+        with _reaching():
+            return prefix + storage.save(inner, content)
 
     def get_available_name(self, name: str, max_length: int | None = None) -> str:
         storage, inner, prefix = self._side(name)
         if max_length is not None:
             max_length -= len(prefix)
-        return prefix + storage.get_available_name(inner, max_length=max_length)
+        with _reaching():
+            return prefix + storage.get_available_name(inner, max_length=max_length)
 
     def delete(self, name: str) -> None:
         storage, inner, _prefix = self._side(name)
-        storage.delete(inner)
+        with _reaching():
+            storage.delete(inner)
 
     def exists(self, name: str) -> bool:
         storage, inner, _prefix = self._side(name)
-        return storage.exists(inner)
+        with _reaching():
+            return storage.exists(inner)
 
     def listdir(self, path: str) -> tuple[list[str], list[str]]:
         storage, inner, _prefix = self._side(path)
-        return storage.listdir(inner)
+        with _reaching():
+            return storage.listdir(inner)
 
     def size(self, name: str) -> int:
         storage, inner, _prefix = self._side(name)
-        return storage.size(inner)
+        with _reaching():
+            return storage.size(inner)
 
     def path(self, name: str) -> str:
         storage, inner, _prefix = self._side(name)
-        return storage.path(inner)
+        with _reaching():
+            return storage.path(inner)
 
     def get_modified_time(self, name: str) -> datetime:
         storage, inner, _prefix = self._side(name)
-        return storage.get_modified_time(inner)
+        with _reaching():
+            return storage.get_modified_time(inner)
 
     def url(self, name: str | None) -> str:
         if name and is_private(name):
             # A template that shows a private file must link to the app's view of it.
             raise ValueError(f"{name} is a private file: it has no public address.")
         storage, inner, _prefix = self._side(name or "")
-        return storage.url(inner)
+        with _reaching():
+            return storage.url(inner)
+
+    def signed_url(self, name: str, *, disposition: str, content_type: str) -> str:
+        """A short-lived address of the object store for a file (TISSAGE_S3_SIGNED_URL_SECONDS),
+        whose answer carries these Content-Disposition and Content-Type headers."""
+        storage, inner, _prefix = self._side(name)
+        if not isinstance(storage, S3Storage):
+            raise ValueError("Signed addresses need an object store (TISSAGE_MEDIA_URL).")
+        parameters = {
+            "ResponseContentDisposition": disposition,
+            "ResponseContentType": content_type,
+        }
+        with _reaching():
+            return storage.url(inner, parameters=parameters, expire=s3_options().signed_seconds)
+
+
+@dataclass(frozen=True)
+class S3Options:
+    """The object store's settings, in one hashable value (storages are kept per value)."""
+
+    bucket: str
+    prefix: str
+    endpoint_url: str
+    region: str
+    access_key: str
+    secret_key: str
+    public_url: str
+    signed_seconds: int
+    connect_timeout: int
+    read_timeout: int
+
+    def key(self, side: str, inner: str = "") -> str:
+        """The object's key for a name of one side (without `private/`)."""
+        return "/".join(part for part in (self.prefix, side, inner) if part)
+
+
+def s3_options(url: str | None = None) -> S3Options:
+    """The object store of the settings, or of `url` (s3://bucket/prefix) with the same
+    endpoint, region and keys (`media-move --to`)."""
+    bucket, prefix = settings.MEDIA_S3_BUCKET, settings.MEDIA_S3_PREFIX
+    if url is not None:
+        parts = urlsplit(url)
+        bucket, prefix = parts.netloc, parts.path.strip("/")
+    return S3Options(
+        bucket=bucket,
+        prefix=prefix,
+        endpoint_url=settings.MEDIA_S3_ENDPOINT_URL,
+        region=settings.MEDIA_S3_REGION,
+        access_key=settings.MEDIA_S3_ACCESS_KEY_ID,
+        secret_key=settings.MEDIA_S3_SECRET_ACCESS_KEY,
+        public_url=settings.MEDIA_S3_PUBLIC_URL,
+        signed_seconds=settings.MEDIA_S3_SIGNED_URL_SECONDS,
+        connect_timeout=settings.MEDIA_S3_CONNECT_TIMEOUT,
+        read_timeout=settings.MEDIA_S3_READ_TIMEOUT,
+    )
+
+
+def s3_client_config(options: S3Options) -> Config:
+    """Short timeouts and one retry: a store that cannot be reached fails a request in
+    seconds instead of holding a web worker."""
+    return Config(
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        retries={"max_attempts": 2, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if options.endpoint_url else "virtual"},
+    )
+
+
+def s3_client(options: S3Options) -> Any:
+    """A boto3 client for the store (the storages' own, for what they do not offer)."""
+    return _s3_storage(False, options).connection.meta.client
+
+
+@functools.cache
+def _s3_storage(private: bool, options: S3Options) -> S3Storage:
+    public_base: dict[str, str] = {}
+    if options.public_url and not private:
+        parts = urlsplit(options.public_url)
+        public_base = {
+            "custom_domain": parts.netloc + parts.path.rstrip("/"),
+            "url_protocol": parts.scheme + ":",
+        }
+    return S3Storage(
+        bucket_name=options.bucket,
+        location=options.key(S3_PRIVATE if private else S3_PUBLIC),
+        endpoint_url=options.endpoint_url or None,
+        region_name=options.region or None,
+        access_key=options.access_key or None,
+        secret_key=options.secret_key or None,
+        client_config=s3_client_config(options),
+        # Who may read is the bucket's policy (public_read_policy), not per-object ACLs,
+        # which Amazon S3 turns off on new buckets and MinIO and Garage ignore.
+        default_acl=None,
+        querystring_auth=private,
+        querystring_expire=options.signed_seconds,
+        # Names are random (RandomName, the photo pipeline): no need to ask the store
+        # whether one is taken before each upload.
+        file_overwrite=True,
+        **public_base,
+    )
+
+
+def public_read_policy(bucket: str, prefix: str) -> str:
+    """The bucket policy that lets anyone read public files and nothing else (JSON), for
+    the operator (README) and the tests' store."""
+    key = "/".join(part for part in (prefix, S3_PUBLIC, "*") if part)
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "TissagePublicFiles",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": ["s3:GetObject"],
+                    "Resource": [f"arn:aws:s3:::{bucket}/{key}"],
+                }
+            ],
+        }
+    )
+
+
+def _is_missing(error: ClientError) -> bool:
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}
+
+
+@contextmanager
+def _reaching() -> Iterator[None]:
+    """Turn the object store's failures to answer into StorageUnavailable (a missing
+    object stays the storage's own answer)."""
+    try:
+        yield
+    except (
+        StoreConnectionError,
+        HTTPClientError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        NoRegionError,
+    ) as error:
+        logger.warning("File storage unreachable: %s", type(error).__name__)
+        raise StorageUnavailable(type(error).__name__) from error
+    except ClientError as error:
+        if _is_missing(error):
+            raise
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        logger.error("File storage refused a request: %s", code)
+        raise StorageUnavailable(code) from error
+
+
+def storage_check() -> None:
+    """Raise StorageUnavailable unless files can be stored: the bucket answers (a HEAD),
+    or the two local folders exist or can be made and are writable. For readiness checks."""
+    if settings.MEDIA_S3_BUCKET:
+        options = s3_options()
+        try:
+            with _reaching():
+                s3_client(options).head_bucket(Bucket=options.bucket)
+        except ClientError as error:  # no such bucket
+            raise StorageUnavailable(f"{options.bucket}: {error}") from error
+        return
+    for folder in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StorageUnavailable(f"{folder}: {error.strerror}") from error
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StorageUnavailable(f"{folder}: not writable")
+
+
+def public_name(url: str) -> str | None:
+    """The stored name of a public file from its address (`MediaStorage.url`), or None."""
+    base = MediaStorage().url("")
+    if not url.startswith(base) or is_private(url[len(base) :]):
+        return None
+    return unquote(url[len(base) :].split("?", 1)[0]) or None
 
 
 @functools.cache
@@ -225,12 +456,26 @@ def private_file_response(
     pipeline re-encoded), `nosniff`, and not shared by caches unless the caller says so.
     With TISSAGE_PRIVATE_MEDIA_SERVER set, the reverse proxy sends the bytes: nginx reads
     `X-Accel-Redirect` (an internal location, TISSAGE_PRIVATE_MEDIA_INTERNAL_URL, mapped
-    to the private folder), Apache's mod_xsendfile reads `X-Sendfile` (the file's path).
+    to the private folder), Apache's mod_xsendfile reads `X-Sendfile` (the file's path);
+    with an object store, `signed` answers with a redirect to a short-lived signed address
+    whose answer carries the same Content-Disposition and Content-Type.
     """
     name = file.name or ""
     server = settings.PRIVATE_MEDIA_SERVER
     response: HttpResponseBase
-    if server == SERVE_APP:
+    disposition = content_disposition_header(as_attachment=not inline, filename=filename)
+    if server == SERVE_SIGNED and settings.MEDIA_S3_BUCKET:
+        # The store sends the bytes, with the headers the signed address asks for; the
+        # redirect itself is kept by nobody, since the address soon stops working.
+        storage = file.storage
+        if not isinstance(storage, MediaStorage):
+            raise ValueError(f"{name} is not in the media storage.")
+        url = storage.signed_url(name, disposition=disposition or "", content_type=content_type)
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    if server in {SERVE_APP, SERVE_SIGNED}:
         response = FileResponse(file.open("rb"), content_type=content_type)
     else:
         response = HttpResponse(content_type=content_type)
@@ -240,7 +485,6 @@ def private_file_response(
             response["X-Accel-Redirect"] = prefix + quote(inner)
         else:
             response["X-Sendfile"] = file.storage.path(name)
-    disposition = content_disposition_header(as_attachment=not inline, filename=filename)
     if disposition:
         response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
