@@ -333,8 +333,9 @@ def _https_address(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
-def _media_store(url: str) -> tuple[str, str]:
-    """TISSAGE_MEDIA_URL: ("", "") for the local folders, else (bucket, prefix)."""
+def media_store_from_url(url: str, name: str = "TISSAGE_MEDIA_URL") -> tuple[str, str]:
+    """TISSAGE_MEDIA_URL (or `media-move --to`): ("", "") for the local folders, else
+    (bucket, prefix)."""
     if not url:
         return "", ""
     parts = urlsplit(url)
@@ -345,12 +346,16 @@ def _media_store(url: str) -> tuple[str, str]:
         or parts.query
         or "//" in prefix
     ):
+        unset = name == "TISSAGE_MEDIA_URL"
         raise ConfigurationError(
-            f"TISSAGE_MEDIA_URL n'est pas compris (reçu « {url} ») : écrivez "
-            "s3://nom-du-seau/préfixe, ou ne le définissez pas pour garder les fichiers "
-            "dans les dossiers locaux.",
-            f'TISSAGE_MEDIA_URL is not understood (got "{url}"): write s3://bucket/prefix, '
-            "or leave it unset to keep files in the local folders.",
+            f"{name} n'est pas compris (reçu « {url} ») : écrivez s3://nom-du-seau/préfixe"
+            + (
+                ", ou ne le définissez pas pour garder les fichiers dans les dossiers locaux."
+                if unset
+                else "."
+            ),
+            f'{name} is not understood (got "{url}"): write s3://bucket/prefix'
+            + (", or leave it unset to keep files in the local folders." if unset else "."),
         )
     return bucket, prefix
 
@@ -358,7 +363,9 @@ def _media_store(url: str) -> tuple[str, str]:
 # Files on an S3-compatible object store (README, "Files on an object store"):
 # TISSAGE_MEDIA_URL=s3://bucket/prefix puts public files under <prefix>/public/ (readable
 # by anyone through the bucket's policy) and private ones under <prefix>/private/ (never).
-MEDIA_S3_BUCKET, MEDIA_S3_PREFIX = _media_store(os.environ.get("TISSAGE_MEDIA_URL", "").strip())
+MEDIA_S3_BUCKET, MEDIA_S3_PREFIX = media_store_from_url(
+    os.environ.get("TISSAGE_MEDIA_URL", "").strip()
+)
 # Unset: Amazon S3 itself; else the store's address (MinIO, Garage, Scaleway, OVH…).
 MEDIA_S3_ENDPOINT_URL = os.environ.get("TISSAGE_S3_ENDPOINT_URL", "").strip()
 if MEDIA_S3_ENDPOINT_URL:

@@ -226,6 +226,10 @@ def s3_client_config(options: S3Options) -> Config:
         read_timeout=options.read_timeout,
         retries={"max_attempts": 2, "mode": "standard"},
         signature_version="s3v4",
+        # Checksums only where S3 requires them: many S3-compatible stores refuse the
+        # CRC headers boto3 adds by default since 1.36.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
         s3={"addressing_style": "path" if options.endpoint_url else "virtual"},
     )
 
@@ -316,12 +320,7 @@ def storage_check() -> None:
     """Raise StorageUnavailable unless files can be stored: the bucket answers (a HEAD),
     or the two local folders exist or can be made and are writable. For readiness checks."""
     if settings.MEDIA_S3_BUCKET:
-        options = s3_options()
-        try:
-            with _reaching():
-                s3_client(options).head_bucket(Bucket=options.bucket)
-        except ClientError as error:  # no such bucket
-            raise StorageUnavailable(f"{options.bucket}: {error}") from error
+        storage_check_bucket(s3_options())
         return
     for folder in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
         try:
@@ -330,6 +329,15 @@ def storage_check() -> None:
             raise StorageUnavailable(f"{folder}: {error.strerror}") from error
         if not os.access(folder, os.W_OK | os.X_OK):
             raise StorageUnavailable(f"{folder}: not writable")
+
+
+def storage_check_bucket(options: S3Options) -> None:
+    """Raise StorageUnavailable unless the bucket answers (a HEAD with the keys given)."""
+    try:
+        with _reaching():
+            s3_client(options).head_bucket(Bucket=options.bucket)
+    except ClientError as error:  # no such bucket
+        raise StorageUnavailable(f"{options.bucket}: {error}") from error
 
 
 def public_name(url: str) -> str | None:
