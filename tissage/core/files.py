@@ -295,8 +295,8 @@ def _is_missing(error: ClientError) -> bool:
 
 @contextmanager
 def _reaching() -> Iterator[None]:
-    """Turn the object store's failures to answer into StorageUnavailable (a missing
-    object stays the storage's own answer)."""
+    """Turn the object store's failures to answer into StorageUnavailable, and a missing
+    object into FileNotFoundError."""
     try:
         yield
     except (
@@ -310,7 +310,8 @@ def _reaching() -> Iterator[None]:
         raise StorageUnavailable(type(error).__name__) from error
     except ClientError as error:
         if _is_missing(error):
-            raise
+            # As on a disk: callers that leave out a lost file catch OSError.
+            raise FileNotFoundError(str(error)) from error
         code = str(error.response.get("Error", {}).get("Code", ""))
         logger.error("File storage refused a request: %s", code)
         raise StorageUnavailable(code) from error
@@ -336,7 +337,7 @@ def storage_check_bucket(options: S3Options) -> None:
     try:
         with _reaching():
             s3_client(options).head_bucket(Bucket=options.bucket)
-    except ClientError as error:  # no such bucket
+    except FileNotFoundError as error:  # no such bucket
         raise StorageUnavailable(f"{options.bucket}: {error}") from error
 
 

@@ -296,6 +296,10 @@ def test_a_file_moved_to_the_public_side_moves_on_the_store(s3_media):
     assert default_storage.size(stored.file.name) == len(PDF)
     with pytest.raises(NotImplementedError):
         default_storage.path(stored.file.name)
+    # A lost object is a missing file, as on a disk (callers leave it out on OSError).
+    with pytest.raises(FileNotFoundError):
+        default_storage.open("private/nothing/here.pdf")
+    assert not default_storage.exists("private/nothing/here.pdf")
 
 
 def test_storage_check(s3_media, settings):
