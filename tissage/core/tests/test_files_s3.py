@@ -465,3 +465,31 @@ def test_a_wrong_object_store_setting_is_one_clear_error(environ, says):
     line = result.stderr.strip().splitlines()[-1]
     assert "Erreur de configuration" in line and "Configuration error" in line
     assert says in line
+
+
+def test_public_files_can_be_read_from_a_public_address_of_their_own(s3_media, settings):
+    default_storage.save("organisations/logos/x.jpg", ContentFile(b"\xff\xd8"))
+    settings.MEDIA_S3_PUBLIC_URL = "https://media.example.org/tissage"
+
+    url = default_storage.url("organisations/logos/x.jpg")
+
+    assert url == "https://media.example.org/tissage/site/public/organisations/logos/x.jpg"
+    assert public_name(url) == "organisations/logos/x.jpg"
+    assert public_name("https://media.example.org/tissage/site/public/private/x") is None
+    assert public_name("https://elsewhere.example.org/x.jpg") is None
+
+
+def test_a_pdf_takes_public_pictures_from_the_store_and_never_private_ones(s3_media):
+    from tissage.core.pdf import local_fetcher
+
+    public = default_storage.save("organisations/logos/x.png", ContentFile(b"png-bytes"))
+    private = default_storage.save("private/collectives/attachments/x.png", ContentFile(b"no"))
+    fetcher = local_fetcher()
+
+    answer = fetcher.fetch(default_storage.url(public))
+
+    assert answer.read() == b"png-bytes"
+    assert answer.headers["Content-Type"] == "image/png"
+    signed = default_storage.signed_url(private, disposition="inline", content_type="image/png")
+    with pytest.raises(ValueError, match="no network"):
+        fetcher.fetch(signed)
