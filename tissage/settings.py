@@ -390,7 +390,7 @@ if not 1 <= MEDIA_S3_SIGNED_URL_SECONDS <= 7 * 24 * 3600:
     )
 # An unreachable store must fail a request within seconds, not hang it.
 MEDIA_S3_CONNECT_TIMEOUT = env_int("TISSAGE_S3_CONNECT_TIMEOUT", 3)
-MEDIA_S3_READ_TIMEOUT = env_int("TISSAGE_S3_READ_TIMEOUT", 10)
+MEDIA_S3_READ_TIMEOUT = env_int("TISSAGE_S3_READ_TIMEOUT", 5)
 
 # Who sends private files once the app has said yes: the app itself ("app"), or the
 # reverse proxy, told by a header: "nginx" (X-Accel-Redirect to the internal location

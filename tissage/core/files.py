@@ -220,11 +220,13 @@ def s3_options(url: str | None = None) -> S3Options:
 
 def s3_client_config(options: S3Options) -> Config:
     """Short timeouts and one retry: a store that cannot be reached fails a request in
-    seconds instead of holding a web worker."""
+    seconds instead of holding a web worker (a closed port: at once; a store that takes
+    the connection and never answers: 2 × TISSAGE_S3_READ_TIMEOUT and a backoff, 12 s
+    with the defaults)."""
     return Config(
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
-        retries={"max_attempts": 2, "mode": "standard"},
+        retries={"total_max_attempts": 2, "mode": "standard"},
         signature_version="s3v4",
         # Checksums only where S3 requires them: many S3-compatible stores refuse the
         # CRC headers boto3 adds by default since 1.36.

@@ -5,12 +5,15 @@ reached."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from http.client import HTTPMessage
@@ -357,6 +360,44 @@ def test_store_down_an_upload_says_so_and_saves_no_row(store_down, client):
     assert time.monotonic() - started < 15
     assert not Thread.objects.exists()
     assert not Message.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+@pytest.fixture
+def silent_store(settings):
+    """A store that takes connections and never answers (a hung server)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    taken: list[socket.socket] = []
+
+    def take() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                taken.append(server.accept()[0])
+
+    threading.Thread(target=take, daemon=True).start()
+    use_s3(settings, f"http://127.0.0.1:{server.getsockname()[1]}", "tissage-silent")
+    settings.MEDIA_S3_READ_TIMEOUT = 1
+    yield
+    server.close()
+    for connection in taken:
+        connection.close()
+
+
+@STORE_DOWN
+def test_a_store_that_never_answers_fails_the_upload_within_seconds(silent_store, client):
+    collective = CollectiveFactory()
+    member, _user = client_for_role("member", collective)
+    started = time.monotonic()
+
+    response = post_thread(
+        member, collective, [SimpleUploadedFile("compte-rendu.pdf", PDF, "application/pdf")]
+    )
+
+    assert_storage_page(response)
+    # Two tries of one second each (TISSAGE_S3_READ_TIMEOUT) and a short backoff.
+    assert time.monotonic() - started < 10
     assert not Attachment.objects.exists()
 
 
