@@ -21,7 +21,7 @@ docs/architecture.md, "Files".
 
 With `TISSAGE_MEDIA_URL=s3://bucket/prefix`, the two sides are two S3 storages instead
 of the two folders: public names under `<prefix>/public/` (which the bucket's policy lets
-anyone read, `public_read_policy`), private ones under `<prefix>/private/` (never
+anyone read, `object_store.public_read_policy`), private ones under `<prefix>/private/` (never
 public: the app streams them, or answers with a redirect to a short-lived signed address,
 `TISSAGE_PRIVATE_MEDIA_SERVER=signed`). A store that cannot be reached raises
 `StorageUnavailable`, which `middleware.StorageUnavailableMiddleware` answers with a page
@@ -31,27 +31,15 @@ that says so; the calls fail within seconds (short timeouts, few retries).
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
-from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    HTTPClientError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-)
-from botocore.exceptions import ConnectionError as StoreConnectionError
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
@@ -61,7 +49,6 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.utils.deconstruct import deconstructible
 from django.utils.http import content_disposition_header
-from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +59,6 @@ SERVE_APP = "app"
 SERVE_NGINX = "nginx"
 SERVE_APACHE = "apache"
 SERVE_SIGNED = "signed"
-
-# On an object store, under the prefix of TISSAGE_MEDIA_URL.
-S3_PUBLIC = "public"
-S3_PRIVATE = "private"
 
 
 class StorageUnavailable(Exception):
@@ -98,7 +81,10 @@ class MediaStorage(Storage):
         private = is_private(name)
         inner = name[len(PRIVATE) :] if private else name
         if settings.MEDIA_S3_BUCKET:
-            return _s3_storage(private, s3_options()), inner, PRIVATE if private else ""
+            from tissage.core import object_store
+
+            storage = object_store.s3_storage(private, object_store.s3_options())
+            return storage, inner, PRIVATE if private else ""
         if private:
             return _private_storage(str(settings.PRIVATE_MEDIA_ROOT)), inner, PRIVATE
         return _public_storage(str(settings.MEDIA_ROOT), settings.MEDIA_URL), inner, ""
@@ -107,7 +93,7 @@ class MediaStorage(Storage):
         storage, inner, _prefix = self._side(name)
         with _reaching():
             file = storage.open(inner, mode)
-            if "r" in mode and isinstance(storage, S3Storage):
+            if "r" in mode and settings.MEDIA_S3_BUCKET:
                 # An S3 file is fetched on first read: fetch it here, where a store that
                 # cannot be reached is recognised, not in the middle of a response.
                 file.file  # noqa: B018
@@ -147,8 +133,7 @@ class MediaStorage(Storage):
 
     def path(self, name: str) -> str:
         storage, inner, _prefix = self._side(name)
-        with _reaching():
-            return storage.path(inner)
+        return storage.path(inner)
 
     def get_modified_time(self, name: str) -> datetime:
         storage, inner, _prefix = self._side(name)
@@ -160,170 +145,41 @@ class MediaStorage(Storage):
             # A template that shows a private file must link to the app's view of it.
             raise ValueError(f"{name} is a private file: it has no public address.")
         storage, inner, _prefix = self._side(name or "")
-        with _reaching():
-            return storage.url(inner)
+        return storage.url(inner)
 
     def signed_url(self, name: str, *, disposition: str, content_type: str) -> str:
         """A short-lived address of the object store for a file (TISSAGE_S3_SIGNED_URL_SECONDS),
         whose answer carries these Content-Disposition and Content-Type headers."""
-        storage, inner, _prefix = self._side(name)
-        if not isinstance(storage, S3Storage):
+        if not settings.MEDIA_S3_BUCKET:
             raise ValueError("Signed addresses need an object store (TISSAGE_MEDIA_URL).")
-        parameters = {
-            "ResponseContentDisposition": disposition,
-            "ResponseContentType": content_type,
-        }
-        with _reaching():
-            return storage.url(inner, parameters=parameters, expire=s3_options().signed_seconds)
+        from tissage.core import object_store
+
+        storage, inner, _prefix = self._side(name)
+        return object_store.signed_url(
+            storage,  # type: ignore[arg-type]
+            inner,
+            disposition=disposition,
+            content_type=content_type,
+        )
 
 
-@dataclass(frozen=True)
-class S3Options:
-    """The object store's settings, in one hashable value (storages are kept per value)."""
+def _reaching() -> AbstractContextManager[None]:
+    """With an object store, its failures become StorageUnavailable (object_store.reaching);
+    local folders answer as they do."""
+    if settings.MEDIA_S3_BUCKET:
+        from tissage.core import object_store
 
-    bucket: str
-    prefix: str
-    endpoint_url: str
-    region: str
-    access_key: str
-    secret_key: str
-    public_url: str
-    signed_seconds: int
-    connect_timeout: int
-    read_timeout: int
-
-    def key(self, side: str, inner: str = "") -> str:
-        """The object's key for a name of one side (without `private/`)."""
-        return "/".join(part for part in (self.prefix, side, inner) if part)
-
-
-def s3_options(url: str | None = None) -> S3Options:
-    """The object store of the settings, or of `url` (s3://bucket/prefix) with the same
-    endpoint, region and keys (`media-move --to`)."""
-    bucket, prefix = settings.MEDIA_S3_BUCKET, settings.MEDIA_S3_PREFIX
-    if url is not None:
-        parts = urlsplit(url)
-        bucket, prefix = parts.netloc, parts.path.strip("/")
-    return S3Options(
-        bucket=bucket,
-        prefix=prefix,
-        endpoint_url=settings.MEDIA_S3_ENDPOINT_URL,
-        region=settings.MEDIA_S3_REGION,
-        access_key=settings.MEDIA_S3_ACCESS_KEY_ID,
-        secret_key=settings.MEDIA_S3_SECRET_ACCESS_KEY,
-        public_url=settings.MEDIA_S3_PUBLIC_URL,
-        signed_seconds=settings.MEDIA_S3_SIGNED_URL_SECONDS,
-        connect_timeout=settings.MEDIA_S3_CONNECT_TIMEOUT,
-        read_timeout=settings.MEDIA_S3_READ_TIMEOUT,
-    )
-
-
-def s3_client_config(options: S3Options) -> Config:
-    """Short timeouts and one retry: a store that cannot be reached fails a request in
-    seconds instead of holding a web worker (a closed port: at once; a store that takes
-    the connection and never answers: 2 × TISSAGE_S3_READ_TIMEOUT and a backoff, 12 s
-    with the defaults)."""
-    return Config(
-        connect_timeout=options.connect_timeout,
-        read_timeout=options.read_timeout,
-        retries={"total_max_attempts": 2, "mode": "standard"},
-        signature_version="s3v4",
-        # Checksums only where S3 requires them: many S3-compatible stores refuse the
-        # CRC headers boto3 adds by default since 1.36.
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
-        s3={"addressing_style": "path" if options.endpoint_url else "virtual"},
-    )
-
-
-def s3_client(options: S3Options) -> Any:
-    """A boto3 client for the store (the storages' own, for what they do not offer)."""
-    return _s3_storage(False, options).connection.meta.client
-
-
-@functools.cache
-def _s3_storage(private: bool, options: S3Options) -> S3Storage:
-    public_base: dict[str, str] = {}
-    if options.public_url and not private:
-        parts = urlsplit(options.public_url)
-        public_base = {
-            "custom_domain": parts.netloc + parts.path.rstrip("/"),
-            "url_protocol": parts.scheme + ":",
-        }
-    return S3Storage(
-        bucket_name=options.bucket,
-        location=options.key(S3_PRIVATE if private else S3_PUBLIC),
-        endpoint_url=options.endpoint_url or None,
-        region_name=options.region or None,
-        access_key=options.access_key or None,
-        secret_key=options.secret_key or None,
-        client_config=s3_client_config(options),
-        # Who may read is the bucket's policy (public_read_policy), not per-object ACLs,
-        # which Amazon S3 turns off on new buckets and MinIO and Garage ignore.
-        default_acl=None,
-        querystring_auth=private,
-        querystring_expire=options.signed_seconds,
-        # Names are random (RandomName, the photo pipeline): no need to ask the store
-        # whether one is taken before each upload.
-        file_overwrite=True,
-        **public_base,
-    )
-
-
-def public_read_policy(bucket: str, prefix: str) -> str:
-    """The bucket policy that lets anyone read public files and nothing else (JSON), for
-    the operator (README) and the tests' store."""
-    key = "/".join(part for part in (prefix, S3_PUBLIC, "*") if part)
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "TissagePublicFiles",
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": ["s3:GetObject"],
-                    "Resource": [f"arn:aws:s3:::{bucket}/{key}"],
-                }
-            ],
-        }
-    )
-
-
-def _is_missing(error: ClientError) -> bool:
-    code = str(error.response.get("Error", {}).get("Code", ""))
-    return code in {"404", "NoSuchKey", "NotFound"}
-
-
-@contextmanager
-def _reaching() -> Iterator[None]:
-    """Turn the object store's failures to answer into StorageUnavailable, and a missing
-    object into FileNotFoundError."""
-    try:
-        yield
-    except (
-        StoreConnectionError,
-        HTTPClientError,
-        NoCredentialsError,
-        PartialCredentialsError,
-        NoRegionError,
-    ) as error:
-        logger.warning("File storage unreachable: %s", type(error).__name__)
-        raise StorageUnavailable(type(error).__name__) from error
-    except ClientError as error:
-        if _is_missing(error):
-            # As on a disk: callers that leave out a lost file catch OSError.
-            raise FileNotFoundError(str(error)) from error
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        logger.error("File storage refused a request: %s", code)
-        raise StorageUnavailable(code) from error
+        return object_store.reaching()
+    return nullcontext()
 
 
 def storage_check() -> None:
     """Raise StorageUnavailable unless files can be stored: the bucket answers (a HEAD),
     or the two local folders exist or can be made and are writable. For readiness checks."""
     if settings.MEDIA_S3_BUCKET:
-        storage_check_bucket(s3_options())
+        from tissage.core import object_store
+
+        object_store.storage_check_bucket(object_store.s3_options())
         return
     for folder in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
         try:
@@ -332,15 +188,6 @@ def storage_check() -> None:
             raise StorageUnavailable(f"{folder}: {error.strerror}") from error
         if not os.access(folder, os.W_OK | os.X_OK):
             raise StorageUnavailable(f"{folder}: not writable")
-
-
-def storage_check_bucket(options: S3Options) -> None:
-    """Raise StorageUnavailable unless the bucket answers (a HEAD with the keys given)."""
-    try:
-        with _reaching():
-            s3_client(options).head_bucket(Bucket=options.bucket)
-    except FileNotFoundError as error:  # no such bucket
-        raise StorageUnavailable(f"{options.bucket}: {error}") from error
 
 
 def public_name(url: str) -> str | None:

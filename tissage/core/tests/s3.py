@@ -31,7 +31,7 @@ from urllib.request import urlopen
 import boto3
 from botocore.config import Config
 
-from tissage.core.files import public_read_policy
+from tissage.core.object_store import public_read_policy
 from tissage.core.tests.smtp import free_port
 
 # Any keys do for moto; they are what the app sends, as a real store would check them.

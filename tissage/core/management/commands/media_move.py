@@ -2,7 +2,7 @@
 to an object store, under the keys the app uses once TISSAGE_MEDIA_URL points there.
 
 MEDIA_ROOT goes under `<prefix>/public/`, TISSAGE_PRIVATE_MEDIA_ROOT under
-`<prefix>/private/` (core.files: S3Options.key). Each object carries the file's SHA-256
+`<prefix>/private/` (core.object_store: S3Options.key). Each object carries the file's SHA-256
 in its metadata (`x-amz-meta-sha256`) and is sent with its Content-MD5, which the store
 checks on arrival; after each upload the object's size and SHA-256 are read back. A
 file already there with the same SHA-256 is skipped, so an interrupted run is finished
@@ -24,10 +24,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tissage.core.files import (
-    S3_PRIVATE,
-    S3_PUBLIC,
-    StorageUnavailable,
+from tissage.core.files import StorageUnavailable
+from tissage.core.object_store import (
+    PRIVATE,
+    PUBLIC,
     s3_client,
     s3_options,
     storage_check_bucket,
@@ -126,8 +126,8 @@ class Command(BaseCommand):
         dry_run = options["dry_run"]
         copied = already = failed = 0
         files = [
-            *local_files(Path(settings.MEDIA_ROOT), S3_PUBLIC, store.key),
-            *local_files(Path(settings.PRIVATE_MEDIA_ROOT), S3_PRIVATE, store.key),
+            *local_files(Path(settings.MEDIA_ROOT), PUBLIC, store.key),
+            *local_files(Path(settings.PRIVATE_MEDIA_ROOT), PRIVATE, store.key),
         ]
         for file in files:
             try:
