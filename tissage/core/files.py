@@ -34,6 +34,7 @@ import functools
 import logging
 import os
 import uuid
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -43,6 +44,7 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
@@ -283,6 +285,25 @@ def file_rename(file: FieldFile, target: str) -> None:
         saved = storage.save(target, source)
     storage.delete(name)
     file.name = saved
+
+
+def files_delete_on_commit(files: Iterable[tuple[Storage, str]]) -> None:
+    """Delete stored files (storage, name) once the transaction that removed their rows
+    commits (a rollback must not lose them). A store that cannot be reached then leaves
+    them where they are, logged: what was saved stays saved, and a file no row names
+    costs only space."""
+    pending = [(storage, name) for storage, name in files if name]
+
+    def delete() -> None:
+        for storage, name in pending:
+            try:
+                storage.delete(name)
+            except StorageUnavailable:
+                logger.warning("Stored files not deleted (file storage unreachable).")
+                return
+
+    if pending:
+        transaction.on_commit(delete)
 
 
 def files_make_private(rows: QuerySet[Any], field: str, folder: str) -> int:

@@ -534,3 +534,24 @@ def test_a_pdf_takes_public_pictures_from_the_store_and_never_private_ones(s3_me
     signed = default_storage.signed_url(private, disposition="inline", content_type="image/png")
     with pytest.raises(ValueError, match="no network"):
         fetcher.fetch(signed)
+
+
+def test_store_down_removing_photos_is_saved_and_their_files_wait(
+    s3_media, settings, client, django_capture_on_commit_callbacks
+):
+    # The rows go with the commit; the files, deleted after it, stay on a store that
+    # cannot be reached (a file no row names costs only space): no error page for a
+    # change that was saved.
+    action = past_action()
+    url = reverse("actions:report", kwargs={"slug": action.slug})
+    client = staff_client(client, action.project)
+    client.post(url, {"text": "Bien.", "photos": [photo_upload(size=(40, 30))], "credit": "A"})
+    photo = ReportPhoto.objects.get()
+    settings.MEDIA_S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"text": "Bien.", "credit": "A", "remove": [photo.pk]})
+
+    assert response.status_code == 302
+    assert not ReportPhoto.objects.exists()
+    assert s3_media.key(photo.image.name) in s3_media.objects()

@@ -15,7 +15,7 @@ from tissage.core.tests.factories import UserFactory
 from tissage.core.tests.s3 import use_s3
 from tissage.core.tests.smtp import free_port
 from tissage.inventories.models import Contribution, Photo, StagedPhoto
-from tissage.inventories.moderation.services import contribution_decide
+from tissage.inventories.moderation.services import contribution_decide, photo_files_place
 from tissage.inventories.tests.contributions.test_views import contribute_url, form_data
 
 
@@ -64,3 +64,36 @@ def test_store_down_a_contribution_with_a_photo_is_refused_and_nothing_is_kept(
     assert not Contribution.objects.exists()
     assert not Photo.objects.exists()
     assert not StagedPhoto.objects.exists()
+
+
+@pytest.mark.django_db
+def test_store_down_a_decision_is_made_and_the_next_purge_places_the_photos(
+    s3_media, settings, client, campaign, facilitator, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory())
+    client.post(contribute_url(campaign), form_data(campaign))
+    photo = Photo.objects.get()
+    private_names = (photo.image.name, photo.thumbnail.name)
+    working_endpoint = settings.MEDIA_S3_ENDPOINT_URL
+    settings.MEDIA_S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contribution_decide(
+            item=Contribution.objects.get(),
+            moderator=facilitator,
+            status=Contribution.Status.VALIDATED,
+        )
+
+    assert Contribution.objects.get().status == Contribution.Status.VALIDATED
+    photo.refresh_from_db()
+    assert (photo.image.name, photo.thumbnail.name) == private_names
+    assert {s3_media.key(name) for name in private_names} <= s3_media.objects()
+
+    settings.MEDIA_S3_ENDPOINT_URL = working_endpoint
+    assert photo_files_place() == 1
+
+    photo.refresh_from_db()
+    assert not photo.image.name.startswith("private/")
+    assert not photo.thumbnail.name.startswith("private/")
+    assert status_of(photo.image_url) == 200
+    assert not {s3_media.key(name) for name in private_names} & s3_media.objects()
