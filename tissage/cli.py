@@ -30,6 +30,7 @@ DEVELOPER_COMMANDS = {
     "makemessages",
     "compilemessages",
     "reply_corpus",
+    "media_move",
 }
 # Long-running services of an installation: never on the demo's key (the demo starts its
 # own, with the key in their environment).

@@ -61,6 +61,26 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
         yield inbox
 
 
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """A real S3 API server (moto_server, its own process) for this test worker."""
+    from tissage.core.tests.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(settings, s3_server):  # type: ignore[no-untyped-def]
+    """Files go to a fresh bucket of the S3 server for this test (public-read policy on
+    public files; private files served by signed redirects): an `S3Media`."""
+    from tissage.core.tests.s3 import S3Media, bucket_create, use_s3
+
+    bucket = bucket_create(s3_server)
+    use_s3(settings, s3_server, bucket)
+    return S3Media(endpoint=s3_server, bucket=bucket)
+
+
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
 # A site path written in text without the site's address ("/collectifs/…").
 _RELATIVE_IN_TEXT = re.compile(r"(?:^|[\s(<:])(/[\w-]+/[^\s]*)", re.MULTILINE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -167,7 +168,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a")))
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[Any]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -220,6 +221,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tissage.core.middleware.SignInRequiredMiddleware",
+    "tissage.core.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tissage.urls"
@@ -338,16 +340,121 @@ for _public_name, _public_root in (("MEDIA_ROOT", MEDIA_ROOT), ("STATIC_ROOT", S
             f"TISSAGE_PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) is inside {_public_name} "
             f"({_public_root}), which anyone may read: choose a folder of its own.",
         )
+
+
+def _https_address(name: str, value: str) -> str:
+    """An http(s)://host[:port][/path] address without a trailing slash, or an error."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+        raise ConfigurationError(
+            f"{name} doit être une adresse http:// ou https:// (reçu « {value} »).",
+            f'{name} must be an http:// or https:// address (got "{value}").',
+        )
+    return value.rstrip("/")
+
+
+def media_store_from_url(url: str, name: str = "TISSAGE_MEDIA_URL") -> tuple[str, str]:
+    """TISSAGE_MEDIA_URL (or `media-move --to`): ("", "") for the local folders, else
+    (bucket, prefix)."""
+    if not url:
+        return "", ""
+    parts = urlsplit(url)
+    bucket, prefix = parts.netloc, parts.path.strip("/")
+    if (
+        parts.scheme != "s3"
+        or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket)
+        or parts.query
+        or "//" in prefix
+    ):
+        unset = name == "TISSAGE_MEDIA_URL"
+        raise ConfigurationError(
+            f"{name} n'est pas compris (reçu « {url} ») : écrivez s3://nom-du-seau/préfixe"
+            + (
+                ", ou ne le définissez pas pour garder les fichiers dans les dossiers locaux."
+                if unset
+                else "."
+            ),
+            f'{name} is not understood (got "{url}"): write s3://bucket/prefix'
+            + (", or leave it unset to keep files in the local folders." if unset else "."),
+        )
+    return bucket, prefix
+
+
+# Files on an S3-compatible object store (README, "Files on an object store"):
+# TISSAGE_MEDIA_URL=s3://bucket/prefix puts public files under <prefix>/public/ (readable
+# by anyone through the bucket's policy) and private ones under <prefix>/private/ (never).
+MEDIA_S3_BUCKET, MEDIA_S3_PREFIX = media_store_from_url(
+    os.environ.get("TISSAGE_MEDIA_URL", "").strip()
+)
+# Unset: Amazon S3 itself; else the store's address (MinIO, Garage, Scaleway, OVH…).
+MEDIA_S3_ENDPOINT_URL = os.environ.get("TISSAGE_S3_ENDPOINT_URL", "").strip()
+if MEDIA_S3_ENDPOINT_URL:
+    MEDIA_S3_ENDPOINT_URL = _https_address("TISSAGE_S3_ENDPOINT_URL", MEDIA_S3_ENDPOINT_URL)
+MEDIA_S3_REGION = os.environ.get("TISSAGE_S3_REGION", "").strip()
+# The standard variables of every S3 client; unset, boto3 looks further (an instance role).
+MEDIA_S3_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+MEDIA_S3_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+# Where public files are read from, when not from the store's own address (a CDN, a
+# domain of the territory's): the address of the bucket's root.
+MEDIA_S3_PUBLIC_URL = os.environ.get("TISSAGE_S3_PUBLIC_URL", "").strip()
+if MEDIA_S3_PUBLIC_URL:
+    MEDIA_S3_PUBLIC_URL = _https_address("TISSAGE_S3_PUBLIC_URL", MEDIA_S3_PUBLIC_URL)
+# How long a signed address to a private file works once the app has handed it out.
+MEDIA_S3_SIGNED_URL_SECONDS = env_int("TISSAGE_S3_SIGNED_URL_SECONDS", 300)
+if not 1 <= MEDIA_S3_SIGNED_URL_SECONDS <= 7 * 24 * 3600:
+    raise ConfigurationError(
+        "TISSAGE_S3_SIGNED_URL_SECONDS doit être compris entre 1 et 604800 secondes "
+        f"(reçu {MEDIA_S3_SIGNED_URL_SECONDS}).",
+        "TISSAGE_S3_SIGNED_URL_SECONDS must be between 1 and 604800 seconds "
+        f"(got {MEDIA_S3_SIGNED_URL_SECONDS}).",
+    )
+# An unreachable store must fail a request within seconds, not hang it.
+MEDIA_S3_CONNECT_TIMEOUT = env_int("TISSAGE_S3_CONNECT_TIMEOUT", 3)
+MEDIA_S3_READ_TIMEOUT = env_int("TISSAGE_S3_READ_TIMEOUT", 5)
+
 # Who sends private files once the app has said yes: the app itself ("app"), or the
 # reverse proxy, told by a header: "nginx" (X-Accel-Redirect to the internal location
-# below) or "apache" (X-Sendfile, mod_xsendfile). README.md, "Production".
-PRIVATE_MEDIA_SERVER = os.environ.get("TISSAGE_PRIVATE_MEDIA_SERVER", "app").strip() or "app"
-if PRIVATE_MEDIA_SERVER not in {"app", "nginx", "apache"}:
+# below) or "apache" (X-Sendfile, mod_xsendfile); with an object store, "signed" (a
+# redirect to a short-lived signed address of the store, the default there) or "app".
+# README.md, "Production".
+PRIVATE_MEDIA_SERVER = env_choice(
+    "TISSAGE_PRIVATE_MEDIA_SERVER",
+    ("app", "nginx", "apache", "signed"),
+    "signed" if MEDIA_S3_BUCKET else "app",
+)
+if MEDIA_S3_BUCKET and PRIVATE_MEDIA_SERVER in {"nginx", "apache"}:
     raise ConfigurationError(
-        f"TISSAGE_PRIVATE_MEDIA_SERVER vaut « {PRIVATE_MEDIA_SERVER} » : écrivez app, nginx "
-        "ou apache.",
-        f'TISSAGE_PRIVATE_MEDIA_SERVER is "{PRIVATE_MEDIA_SERVER}": write app, nginx or apache.',
+        f"TISSAGE_PRIVATE_MEDIA_SERVER={PRIVATE_MEDIA_SERVER} lit les fichiers sur le disque, "
+        "or TISSAGE_MEDIA_URL les met dans un stockage objet : écrivez signed ou app.",
+        f"TISSAGE_PRIVATE_MEDIA_SERVER={PRIVATE_MEDIA_SERVER} reads files from the disk, but "
+        "TISSAGE_MEDIA_URL puts them on an object store: write signed or app.",
     )
+if not MEDIA_S3_BUCKET and PRIVATE_MEDIA_SERVER == "signed":
+    raise ConfigurationError(
+        "TISSAGE_PRIVATE_MEDIA_SERVER=signed demande un stockage objet : définissez "
+        "TISSAGE_MEDIA_URL=s3://…, ou écrivez app, nginx ou apache.",
+        "TISSAGE_PRIVATE_MEDIA_SERVER=signed needs an object store: set "
+        "TISSAGE_MEDIA_URL=s3://…, or write app, nginx or apache.",
+    )
+
+
+def _media_store_origins() -> list[str]:
+    """Where pages' pictures come from with an object store: the public files' address,
+    and the store's own (signed addresses of private pictures)."""
+    if MEDIA_S3_ENDPOINT_URL:
+        store = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_S3_ENDPOINT_URL))]
+    else:
+        store = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+        if MEDIA_S3_REGION:
+            store.append(f"https://{MEDIA_S3_BUCKET}.s3.{MEDIA_S3_REGION}.amazonaws.com")
+    if MEDIA_S3_PUBLIC_URL:
+        store.append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_S3_PUBLIC_URL)))
+    return list(dict.fromkeys(store))
+
+
+if MEDIA_S3_BUCKET:
+    SECURE_CSP["img-src"] += _media_store_origins()
+
 PRIVATE_MEDIA_INTERNAL_URL = os.environ.get("TISSAGE_PRIVATE_MEDIA_INTERNAL_URL", "/_private/")
 if not (PRIVATE_MEDIA_INTERNAL_URL.startswith("/") and PRIVATE_MEDIA_INTERNAL_URL.endswith("/")):
     raise ConfigurationError(

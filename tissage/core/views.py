@@ -143,6 +143,22 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """What `StorageUnavailableMiddleware` answers when the file storage cannot be
+    reached: nothing was saved, try again later."""
+    response = _error(
+        request,
+        503,
+        _("File storage is unreachable for the moment"),
+        _(
+            "File storage is unreachable for the moment: nothing was saved. Try again in a "
+            "few minutes; the rest of the site still works."
+        ),
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors or the database: they may be what failed.
     if health.database_unreachable(sys.exc_info()[1]):

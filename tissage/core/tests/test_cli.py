@@ -208,7 +208,7 @@ def test_summary_is_the_first_sentence():
         (
             ["check"],
             {"SECRET_KEY": "x", "TISSAGE_PRIVATE_MEDIA_SERVER": "caddy"},
-            ["écrivez app, nginx ou apache", "write app, nginx or apache"],
+            ["doit valoir app, nginx, apache ou signed", "must be app, nginx, apache or signed"],
             78,
         ),
         # Issue #17: the shared cache, the metrics' networks, the logs' format.
