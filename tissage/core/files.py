@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import uuid
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
@@ -184,12 +183,17 @@ def storage_check() -> None:
         object_store.storage_check_bucket(object_store.s3_options())
         return
     for folder in (Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)):
+        # A file written, read back and deleted, as an upload would.
+        probe = folder / f".readyz-{uuid.uuid4().hex}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"ok")
+            if probe.read_bytes() != b"ok":
+                raise StorageUnavailable(f"{folder} does not give back what was written")
         except OSError as error:
             raise StorageUnavailable(f"{folder}: {error.strerror}") from error
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise StorageUnavailable(f"{folder}: not writable")
+        finally:
+            probe.unlink(missing_ok=True)
 
 
 def public_name(url: str) -> str | None:
@@ -369,19 +373,3 @@ def private_file_response(
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache
     return response
-
-
-def storage_check() -> None:
-    """Raise OSError unless both media roots can be written (the readiness check, /readyz/).
-
-    A file is written, read back and deleted in each, as an upload would."""
-    for root in (settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT):
-        folder = PurePosixPath(str(root))
-        probe = Path(str(folder)) / f".readyz-{uuid.uuid4().hex}"
-        try:
-            Path(str(folder)).mkdir(parents=True, exist_ok=True)
-            probe.write_bytes(b"ok")
-            if probe.read_bytes() != b"ok":
-                raise OSError(f"{root} does not give back what was written")
-        finally:
-            probe.unlink(missing_ok=True)
