@@ -13,7 +13,11 @@ from tissage.core.backups import BackupError, backup, human_size
 
 class BackupCommand(BaseCommand):
     """A command whose BackupError is one line on stderr and an exit status, as
-    configuration errors are (tissage/cli.py); call_command still raises it."""
+    configuration errors are (tissage/cli.py); call_command still raises it.
+
+    No system checks: they open the database, and a refused restore touches nothing."""
+
+    requires_system_checks: list[str] = []
 
     def run_from_argv(self, argv: list[str]) -> None:
         try:
