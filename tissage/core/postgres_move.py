@@ -133,7 +133,8 @@ def _source_must_be_migrated(source: BaseDatabaseWrapper) -> None:
 def _migrate(url: str) -> None:
     """`tissage migrate` on the target, in a process whose default database it is."""
     env = {**os.environ, "DATABASE_URL": url}
-    result = subprocess.run(  # noqa: S603 -- our own command, the URL in the environment
+    # Our own command; the URL in the environment, where `ps` does not show it.
+    result = subprocess.run(
         [sys.executable, "-m", "tissage.cli", "migrate", "--no-input", "-v", "0"],
         env=env,
         capture_output=True,
@@ -186,9 +187,7 @@ def _copy(
     finally:
         reader.close()
     with target.cursor() as cursor:
-        rows = [
-            TableCopy(table, counts[table], _count(cursor, table)) for table in sorted(tables)
-        ]
+        rows = [TableCopy(table, counts[table], _count(cursor, table)) for table in sorted(tables)]
     return MoveResult(tables=rows, skipped=skipped)
 
 
@@ -243,7 +242,10 @@ def _copy_table(reader: sqlite3.Connection, cursor: Any, table: str) -> int:
     with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
         for row in _rows(reader, table, names):
             copy.write_row(
-                [None if v is None else c(v) if c else v for c, v in zip(converters, row, strict=True)]
+                [
+                    None if v is None else c(v) if c else v
+                    for c, v in zip(converters, row, strict=True)
+                ]
             )
             count += 1
     return count

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,7 +102,7 @@ class Installation:
         return result
 
     def fill(self) -> None:
-        result = subprocess.run(  # noqa: S603
+        result = subprocess.run(
             [sys.executable, "-m", "tissage.core.tests.backup_data"],
             env=self.env() | {"DJANGO_SETTINGS_MODULE": "tissage.settings"},
             capture_output=True,
@@ -169,16 +168,6 @@ class Installations:
             with _admin_connection() as admin:
                 for name in self.databases:
                     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def installations(tmp_path_factory, django_db_blocker) -> Iterator[Installations]:  # type: ignore[no-untyped-def]
-    made = Installations(tmp_path_factory.mktemp("installations"))
-    with django_db_blocker.unblock():
-        try:
-            yield made
-        finally:
-            made.close()
 
 
 def filled(installations: Installations, engine: str) -> Installation:

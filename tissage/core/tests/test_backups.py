@@ -22,7 +22,6 @@ from tissage.core.tests.installations import (
     Installation,
     Installations,
     filled,
-    installations,  # noqa: F401 -- the fixture
     table_rows,
 )
 
@@ -56,7 +55,7 @@ class ObjectStore(Storage):
 
 
 @pytest.fixture(scope="module")
-def sources(installations: Installations) -> dict[str, Installation]:  # noqa: F811
+def sources(installations: Installations) -> dict[str, Installation]:
     return {engine: filled(installations, engine) for engine in ENGINES}
 
 
@@ -78,7 +77,7 @@ def _one_line_error(result, *words: str) -> None:  # type: ignore[no-untyped-def
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_restored_installation_is_identical_table_by_table_and_file_by_file(
-    engine, sources, installations, tmp_path  # noqa: F811
+    engine, sources, installations, tmp_path
 ):
     source = sources[engine]
     archive = _backup(source, tmp_path)
@@ -115,9 +114,7 @@ def test_a_restored_installation_is_identical_table_by_table_and_file_by_file(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_the_archive_holds_a_manifest_with_every_checksum(
-    engine, sources, installations, tmp_path  # noqa: F811
-):
+def test_the_archive_holds_a_manifest_with_every_checksum(engine, sources, installations, tmp_path):
     source = sources[engine]
     archive = _backup(source, tmp_path / "nightly.tar")
 
@@ -141,7 +138,7 @@ def test_the_archive_holds_a_manifest_with_every_checksum(
     }
 
 
-def test_a_damaged_archive_is_refused_and_nothing_is_touched(sources, installations, tmp_path):  # noqa: F811
+def test_a_damaged_archive_is_refused_and_nothing_is_touched(sources, installations, tmp_path):
     archive = _backup(sources["sqlite"], tmp_path)
     with tarfile.open(archive) as tar:
         photo = next(m for m in tar.getmembers() if m.name.startswith("media/private/"))
@@ -161,7 +158,7 @@ def test_a_damaged_archive_is_refused_and_nothing_is_touched(sources, installati
         assert target.files() == {}
 
 
-def test_a_non_empty_installation_is_refused_unless_forced(sources, installations, tmp_path):  # noqa: F811
+def test_a_non_empty_installation_is_refused_unless_forced(sources, installations, tmp_path):
     source = sources["postgresql"]
     archive = _backup(source, tmp_path)
     target = installations.new("postgresql")
@@ -188,7 +185,7 @@ def test_a_non_empty_installation_is_refused_unless_forced(sources, installation
     assert target.files() == source.files()
 
 
-def test_an_archive_of_the_other_engine_is_refused(sources, installations, tmp_path):  # noqa: F811
+def test_an_archive_of_the_other_engine_is_refused(sources, installations, tmp_path):
     archive = _backup(sources["sqlite"], tmp_path)
     target = installations.new("postgresql")
 

@@ -49,6 +49,5 @@ class Command(BackupCommand):
             else "liste des clés du stockage objet / object store's key list"
         )
         self.stdout.write(
-            f"{result.path} ({human_size(result.size)}) : {result.rows} ligne(s) / row(s), "
-            f"{media}."
+            f"{result.path} ({human_size(result.size)}) : {result.rows} ligne(s) / row(s), {media}."
         )
