@@ -343,7 +343,7 @@ class _HashingReader(io.RawIOBase):
 def archive_path(dest: Path, now: datetime) -> Path:
     """An existing folder gets a dated file name inside; anything else is the file."""
     if dest.is_dir():
-        return dest / f"tissage-{now:%Y%m%d-%H%M%S}.tar"
+        dest = dest / f"tissage-{now:%Y%m%d-%H%M%S}.tar"
     if dest.exists():
         raise BackupError(
             f"{dest} existe déjà : donnez un dossier ou un nouveau nom de fichier.",
@@ -431,7 +431,8 @@ def _postgres_snapshot(connection: BaseDatabaseWrapper, work: Path) -> Snapshot:
 
     pg_dump = _program("pg_dump")
     dump = work / DUMP_MEMBERS["postgresql"]
-    raw = connection.get_new_connection(connection.get_connection_params())
+    with connection.wrap_database_errors:
+        raw = connection.get_new_connection(connection.get_connection_params())
     try:
         raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         raw.read_only = True
@@ -612,6 +613,15 @@ def restore(
             f"the archive comes from a {archived} database and this installation uses "
             f"{engine}: {hint_en}.",
         )
+    unknown = unknown_migrations(manifest)
+    if unknown:
+        say(
+            f"Attention : migration {unknown[0]} inconnue de ce code (Tissage "
+            f"{manifest.get('tissage_version')} a écrit l'archive) : restaurez avec la même "
+            f"version ou une plus récente. / Warning: migration {unknown[0]} is unknown to "
+            f"this code (Tissage {manifest.get('tissage_version')} wrote the archive): restore "
+            "with the same version or a newer one."
+        )
     tables, files = installation_contents(connection)
     if (tables or files) and not force:
         detail = ", ".join(f"{table} ({count})" for table, count in sorted(tables.items())[:3])
@@ -652,6 +662,20 @@ def restore(
         media=media["kind"],
         replaced=bool(tables or files),
         migrate_needed=_migrate_needed(connection),
+    )
+
+
+def unknown_migrations(manifest: dict[str, Any]) -> list[str]:
+    """Migrations the archive's database had that this code does not know: an archive
+    of a newer release (or of migrations squashed and removed since: then harmless)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    return sorted(
+        f"{app}.{name}"
+        for app, names in manifest.get("migrations", {}).items()
+        for name in names
+        if (app, name) not in known
     )
 
 

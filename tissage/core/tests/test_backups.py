@@ -295,3 +295,14 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(
     # the rows its manifest counted, in every table.
     assert start < manifest["tables"]["django_session"] < end
     assert {table: len(found) for table, found in rows.items()} == manifest["tables"]
+
+
+def test_migrations_this_code_does_not_know_are_named():
+    manifest = {
+        "migrations": {
+            "accounts": ["0001_initial", "9999_from_a_newer_release"],
+            "contenttypes": ["0001_initial"],
+        }
+    }
+
+    assert backups.unknown_migrations(manifest) == ["accounts.9999_from_a_newer_release"]
