@@ -143,6 +143,12 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         )
 
 
+def read_only_uri(path: str | Path) -> str:
+    """A SQLite database opened read-only (its name percent-encoded: `?` or `#` in a
+    folder's name would end the path)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def table_counts(cursor: Any, tables: list[str]) -> dict[str, int]:
     counts = {}
     for table in tables:
@@ -461,7 +467,7 @@ def _postgres_snapshot(connection: BaseDatabaseWrapper, work: Path) -> Snapshot:
 def _sqlite_snapshot(connection: BaseDatabaseWrapper, work: Path) -> Snapshot:
     """SQLite's online backup API: a page-by-page copy, consistent while others write."""
     dump = work / DUMP_MEMBERS["sqlite"]
-    source = sqlite3.connect(f"file:{connection.settings_dict['NAME']}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(connection.settings_dict["NAME"]), uri=True)
     target = sqlite3.connect(dump)
     try:
         source.backup(target)

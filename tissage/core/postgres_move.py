@@ -28,7 +28,7 @@ from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler
 
-from .backups import BackupError, quote, sqlite_tables, tables_with_data, where
+from .backups import BackupError, quote, read_only_uri, sqlite_tables, tables_with_data, where
 
 BATCH = 5000
 
@@ -153,7 +153,7 @@ def _copy(
     source: BaseDatabaseWrapper, target: BaseDatabaseWrapper, say: Callable[[str], object]
 ) -> MoveResult:
     path = source.settings_dict["NAME"]
-    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    reader = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     try:
         # One read transaction: every table as it was at the first read.
         reader.execute("BEGIN")
