@@ -650,6 +650,13 @@ def restore(
             else:
                 _sqlite_restore(connection, dump)
         say("Base restaurée / database restored.")
+        if engine == "sqlite":
+            say(
+                "SQLite : le fichier de la base a été remplacé ; ne (re)démarrez « tissage "
+                "serve » et « tissage worker » qu'après la fin de la restauration. / SQLite: the "
+                'database file was replaced; (re)start "tissage serve" and "tissage worker" '
+                "only once the restore has finished."
+            )
         media = manifest["media"]
         restored_files = 0
         if media["kind"] == "files":
