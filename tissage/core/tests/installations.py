@@ -75,7 +75,9 @@ class Installation:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("TISSAGE_", "DATABASE_URL", "MEDIA_ROOT", "PYTEST_"))
+            if not key.startswith(
+                ("TISSAGE_", "DATABASE_URL", "MEDIA_ROOT", "PYTEST_", "REDIS_URL", "SENTRY_")
+            )
         }
         return env | {
             "SECRET_KEY": "backup-tests-secret-key",
