@@ -265,7 +265,7 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(
     target = (
         source.database_url.removeprefix("sqlite:///")
         if engine == "sqlite"
-        else (source.database_url)
+        else source.database_url
     )
 
     def sessions() -> int:
@@ -273,28 +273,36 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(
             cursor.execute("SELECT COUNT(*) FROM django_session")
             return cursor.fetchone()[0]
 
+    def wait_for_more_than(count: int) -> int:
+        deadline = time.monotonic() + 60
+        while (found := sessions()) <= count:
+            assert writer.poll() is None, "the writer stopped"
+            assert time.monotonic() < deadline, "the writer wrote nothing for a minute"
+            time.sleep(0.05)
+        return found
+
     writer = subprocess.Popen([sys.executable, "-c", WRITER, target, engine])  # noqa: S603
     try:
         start = sessions()
-        while sessions() < start + 20:  # the writer is writing
-            time.sleep(0.05)
+        wait_for_more_than(start + 20)  # the writer is writing
         archive = _backup(source, tmp_path)
-        time.sleep(0.2)
-        end = sessions()
+        with tarfile.open(archive) as tar:
+            manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        end = wait_for_more_than(manifest["tables"]["django_session"])
     finally:
         writer.kill()
         writer.wait()
         connection.close()
-    with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     restored = installations.new(engine)
     restored.run("restore", str(archive))
 
     rows = table_rows(installations.connect(restored))
-    # Rows were written before and after the snapshot, and the archive holds exactly
-    # the rows its manifest counted, in every table.
-    assert start < manifest["tables"]["django_session"] < end
+    # The writer wrote before the snapshot (its rows are in the archive) and after it
+    # (`end` is more than the snapshot counted): the archive holds exactly the rows its
+    # manifest counted, in every table, taken at one instant.
+    assert len(rows["django_session"]) > start + 20
     assert {table: len(found) for table, found in rows.items()} == manifest["tables"]
+    assert end > manifest["tables"]["django_session"]
 
 
 def test_migrations_this_code_does_not_know_are_named():
