@@ -30,6 +30,7 @@ that says so; the calls fail within seconds (short timeouts, few retries).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import uuid
@@ -193,7 +194,8 @@ def storage_check() -> None:
         except OSError as error:
             raise StorageUnavailable(f"{folder}: {error.strerror}") from error
         finally:
-            probe.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
 
 
 def public_name(url: str) -> str | None:
