@@ -74,8 +74,9 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
-        # Photos are checked by the app (5 MB each, 5 per item): room for a form of them.
-        client_max_body_size 30m;
+        # As README's single-machine example: an action report takes up to 10 photos of
+        # 15 MB; bigger bodies are refused before Django.
+        client_max_body_size 160m;
 {media}
         location /static/ {{
             alias {static}/;
