@@ -294,7 +294,8 @@ def check(plan_path: Path, accepted_dir: Path) -> dict[str, object]:
             author__email__endswith=f"@{ACCOUNT_DOMAIN}"
         ).count(),
         "emails": emails,
-        "media": str(getattr(settings, "MEDIA_URL", "")),
+        # Where the photos were read from: the media folder, or the object store.
+        "storage": settings.STORAGES["default"]["BACKEND"],
     }
 
 

@@ -273,9 +273,10 @@ class Cluster:
         try:
             return psycopg.connect(self.args.pg_admin_url, autocommit=True, connect_timeout=5)
         except psycopg.OperationalError as error:
+            said = " ".join(str(error).split())
             raise Failed(
-                f"PostgreSQL does not answer at {self.args.pg_admin_url} ({error}".strip()
-                + "): start it, or set --pg-admin-url."
+                f"PostgreSQL does not answer at {self.args.pg_admin_url} ({said}): start it, "
+                "or set --pg-admin-url."
             ) from None
 
     def database_url(self) -> str:
@@ -634,7 +635,8 @@ def report(result: dict[str, Any]) -> None:
         f"{checks['guest_registrations']} ({checks['confirmed_guest_registrations']} "
         f"confirmed, {checks['waiting_guest_registrations']} waiting)\n"
         f"contributions accepted {checks['accepted_contributions']}, found "
-        f"{checks['contributions_found']}, photos checked {checks['photos_checked']}, "
+        f"{checks['contributions_found']}, photos checked {checks['photos_checked']} "
+        f"(storage {checks['storage']}), "
         f"lost {len(checks['contributions_missing']) + len(checks['photos_unreadable'])}\n"
         f"list messages posted by members: {checks['list_messages']}\n"
         f"emails: database {checks['emails']}, SMTP server received {result['smtp_received']}"
