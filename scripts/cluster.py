@@ -321,6 +321,9 @@ class Cluster:
                 ),
                 "LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
+                # Every simulated guest comes from 127.0.0.1: hundreds of forms from one
+                # address. The limit has its own test (core/tests/test_two_servers.py).
+                "TISSAGE_FORM_RATE_LIMIT": "0",
             }
         )
         if self.args.redis:
