@@ -30,6 +30,7 @@ DEVELOPER_COMMANDS = {
     "makemessages",
     "compilemessages",
     "reply_corpus",
+    "media_move",
 }
 # Long-running services of an installation: never on the demo's key (the demo starts its
 # own, with the key in their environment).
@@ -47,6 +48,8 @@ DEMO_DEFAULTS = {
     "TISSAGE_BEHIND_PROXY": "0",
     "EMAIL_URL": "console:",
     "DEBUG": "0",
+    # The demo's terminal stays readable; production writes one JSON object per line.
+    "TISSAGE_LOG_FORMAT": "plain",
 }
 # sysexits.h: a mail server keeps the mail and tries again on both (see `mail-in`).
 EX_TEMPFAIL = 75

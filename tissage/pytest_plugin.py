@@ -9,6 +9,10 @@ os.environ.setdefault("TISSAGE_HTTPS", "0")
 # Every email links back to the site (required to run, core/checks.py): the test client's.
 os.environ.setdefault("TISSAGE_SITE_URL", "http://testserver")
 os.environ["EMAIL_URL"] = "memory:"
+# The suite runs on the default caches (the shared one in the test database): each test
+# empties the cache, which on Redis would flush a whole database someone else may use.
+# Tests of Redis itself name their own (TISSAGE_TEST_REDIS_URL, core/tests/test_two_servers.py).
+os.environ.pop("REDIS_URL", None)
 os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
 os.makedirs(os.path.join(os.environ["TISSAGE_DATA_DIR"], "static"), exist_ok=True)
@@ -55,6 +59,26 @@ def smtp_server(settings):  # type: ignore[no-untyped-def]
 
     with running_smtp(settings) as inbox:
         yield inbox
+
+
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """A real S3 API server (moto_server, its own process) for this test worker."""
+    from tissage.core.tests.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(settings, s3_server):  # type: ignore[no-untyped-def]
+    """Files go to a fresh bucket of the S3 server for this test (public-read policy on
+    public files; private files served by signed redirects): an `S3Media`."""
+    from tissage.core.tests.s3 import S3Media, bucket_create, use_s3
+
+    bucket = bucket_create(s3_server)
+    use_s3(settings, s3_server, bucket)
+    return S3Media(endpoint=s3_server, bucket=bucket)
 
 
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)

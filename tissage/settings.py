@@ -5,7 +5,9 @@ Every variable is documented in README.md ("Configuration").
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -52,6 +54,23 @@ def env_int(name: str, default: int) -> int:
             f"{name} doit être un nombre entier (reçu « {value} »).",
             f'{name} must be a whole number (got "{value}").',
         ) from None
+
+
+def env_seconds(name: str, default: float) -> float:
+    """A duration in seconds, more than zero (decimals allowed)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigurationError(
+            f"{name} doit être une durée en secondes plus grande que zéro (reçu « {value} »).",
+            f'{name} must be a duration in seconds greater than zero (got "{value}").',
+        )
+    return seconds
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -149,7 +168,7 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 _tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MAP_TILE_URL.replace("{s}", "a")))
 
 # Strict Content-Security-Policy: no inline script or style anywhere.
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[Any]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
@@ -186,6 +205,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it sees every answer, errors included (core/logs.py).
+    "tissage.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tissage.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -200,6 +221,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tissage.core.middleware.SignInRequiredMiddleware",
+    "tissage.core.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "tissage.urls"
@@ -318,16 +340,121 @@ for _public_name, _public_root in (("MEDIA_ROOT", MEDIA_ROOT), ("STATIC_ROOT", S
             f"TISSAGE_PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) is inside {_public_name} "
             f"({_public_root}), which anyone may read: choose a folder of its own.",
         )
+
+
+def _https_address(name: str, value: str) -> str:
+    """An http(s)://host[:port][/path] address without a trailing slash, or an error."""
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+        raise ConfigurationError(
+            f"{name} doit être une adresse http:// ou https:// (reçu « {value} »).",
+            f'{name} must be an http:// or https:// address (got "{value}").',
+        )
+    return value.rstrip("/")
+
+
+def media_store_from_url(url: str, name: str = "TISSAGE_MEDIA_URL") -> tuple[str, str]:
+    """TISSAGE_MEDIA_URL (or `media-move --to`): ("", "") for the local folders, else
+    (bucket, prefix)."""
+    if not url:
+        return "", ""
+    parts = urlsplit(url)
+    bucket, prefix = parts.netloc, parts.path.strip("/")
+    if (
+        parts.scheme != "s3"
+        or not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket)
+        or parts.query
+        or "//" in prefix
+    ):
+        unset = name == "TISSAGE_MEDIA_URL"
+        raise ConfigurationError(
+            f"{name} n'est pas compris (reçu « {url} ») : écrivez s3://nom-du-seau/préfixe"
+            + (
+                ", ou ne le définissez pas pour garder les fichiers dans les dossiers locaux."
+                if unset
+                else "."
+            ),
+            f'{name} is not understood (got "{url}"): write s3://bucket/prefix'
+            + (", or leave it unset to keep files in the local folders." if unset else "."),
+        )
+    return bucket, prefix
+
+
+# Files on an S3-compatible object store (README, "Files on an object store"):
+# TISSAGE_MEDIA_URL=s3://bucket/prefix puts public files under <prefix>/public/ (readable
+# by anyone through the bucket's policy) and private ones under <prefix>/private/ (never).
+MEDIA_S3_BUCKET, MEDIA_S3_PREFIX = media_store_from_url(
+    os.environ.get("TISSAGE_MEDIA_URL", "").strip()
+)
+# Unset: Amazon S3 itself; else the store's address (MinIO, Garage, Scaleway, OVH…).
+MEDIA_S3_ENDPOINT_URL = os.environ.get("TISSAGE_S3_ENDPOINT_URL", "").strip()
+if MEDIA_S3_ENDPOINT_URL:
+    MEDIA_S3_ENDPOINT_URL = _https_address("TISSAGE_S3_ENDPOINT_URL", MEDIA_S3_ENDPOINT_URL)
+MEDIA_S3_REGION = os.environ.get("TISSAGE_S3_REGION", "").strip()
+# The standard variables of every S3 client; unset, boto3 looks further (an instance role).
+MEDIA_S3_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+MEDIA_S3_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+# Where public files are read from, when not from the store's own address (a CDN, a
+# domain of the territory's): the address of the bucket's root.
+MEDIA_S3_PUBLIC_URL = os.environ.get("TISSAGE_S3_PUBLIC_URL", "").strip()
+if MEDIA_S3_PUBLIC_URL:
+    MEDIA_S3_PUBLIC_URL = _https_address("TISSAGE_S3_PUBLIC_URL", MEDIA_S3_PUBLIC_URL)
+# How long a signed address to a private file works once the app has handed it out.
+MEDIA_S3_SIGNED_URL_SECONDS = env_int("TISSAGE_S3_SIGNED_URL_SECONDS", 300)
+if not 1 <= MEDIA_S3_SIGNED_URL_SECONDS <= 7 * 24 * 3600:
+    raise ConfigurationError(
+        "TISSAGE_S3_SIGNED_URL_SECONDS doit être compris entre 1 et 604800 secondes "
+        f"(reçu {MEDIA_S3_SIGNED_URL_SECONDS}).",
+        "TISSAGE_S3_SIGNED_URL_SECONDS must be between 1 and 604800 seconds "
+        f"(got {MEDIA_S3_SIGNED_URL_SECONDS}).",
+    )
+# An unreachable store must fail a request within seconds, not hang it.
+MEDIA_S3_CONNECT_TIMEOUT = env_int("TISSAGE_S3_CONNECT_TIMEOUT", 3)
+MEDIA_S3_READ_TIMEOUT = env_int("TISSAGE_S3_READ_TIMEOUT", 5)
+
 # Who sends private files once the app has said yes: the app itself ("app"), or the
 # reverse proxy, told by a header: "nginx" (X-Accel-Redirect to the internal location
-# below) or "apache" (X-Sendfile, mod_xsendfile). README.md, "Production".
-PRIVATE_MEDIA_SERVER = os.environ.get("TISSAGE_PRIVATE_MEDIA_SERVER", "app").strip() or "app"
-if PRIVATE_MEDIA_SERVER not in {"app", "nginx", "apache"}:
+# below) or "apache" (X-Sendfile, mod_xsendfile); with an object store, "signed" (a
+# redirect to a short-lived signed address of the store, the default there) or "app".
+# README.md, "Production".
+PRIVATE_MEDIA_SERVER = env_choice(
+    "TISSAGE_PRIVATE_MEDIA_SERVER",
+    ("app", "nginx", "apache", "signed"),
+    "signed" if MEDIA_S3_BUCKET else "app",
+)
+if MEDIA_S3_BUCKET and PRIVATE_MEDIA_SERVER in {"nginx", "apache"}:
     raise ConfigurationError(
-        f"TISSAGE_PRIVATE_MEDIA_SERVER vaut « {PRIVATE_MEDIA_SERVER} » : écrivez app, nginx "
-        "ou apache.",
-        f'TISSAGE_PRIVATE_MEDIA_SERVER is "{PRIVATE_MEDIA_SERVER}": write app, nginx or apache.',
+        f"TISSAGE_PRIVATE_MEDIA_SERVER={PRIVATE_MEDIA_SERVER} lit les fichiers sur le disque, "
+        "or TISSAGE_MEDIA_URL les met dans un stockage objet : écrivez signed ou app.",
+        f"TISSAGE_PRIVATE_MEDIA_SERVER={PRIVATE_MEDIA_SERVER} reads files from the disk, but "
+        "TISSAGE_MEDIA_URL puts them on an object store: write signed or app.",
     )
+if not MEDIA_S3_BUCKET and PRIVATE_MEDIA_SERVER == "signed":
+    raise ConfigurationError(
+        "TISSAGE_PRIVATE_MEDIA_SERVER=signed demande un stockage objet : définissez "
+        "TISSAGE_MEDIA_URL=s3://…, ou écrivez app, nginx ou apache.",
+        "TISSAGE_PRIVATE_MEDIA_SERVER=signed needs an object store: set "
+        "TISSAGE_MEDIA_URL=s3://…, or write app, nginx or apache.",
+    )
+
+
+def _media_store_origins() -> list[str]:
+    """Where pages' pictures come from with an object store: the public files' address,
+    and the store's own (signed addresses of private pictures)."""
+    if MEDIA_S3_ENDPOINT_URL:
+        store = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_S3_ENDPOINT_URL))]
+    else:
+        store = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com"]
+        if MEDIA_S3_REGION:
+            store.append(f"https://{MEDIA_S3_BUCKET}.s3.{MEDIA_S3_REGION}.amazonaws.com")
+    if MEDIA_S3_PUBLIC_URL:
+        store.append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_S3_PUBLIC_URL)))
+    return list(dict.fromkeys(store))
+
+
+if MEDIA_S3_BUCKET:
+    SECURE_CSP["img-src"] += _media_store_origins()
+
 PRIVATE_MEDIA_INTERNAL_URL = os.environ.get("TISSAGE_PRIVATE_MEDIA_INTERNAL_URL", "/_private/")
 if not (PRIVATE_MEDIA_INTERNAL_URL.startswith("/") and PRIVATE_MEDIA_INTERNAL_URL.endswith("/")):
     raise ConfigurationError(
@@ -351,16 +478,46 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-# Nothing that must be shared between processes lives in the cache (sessions and rate
-# limits are in the database), so a per-process memory cache is safe by default.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TISSAGE_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": os.environ.get("TISSAGE_CACHE_LOCATION", "tissage"),
+# Two caches (docs/architecture.md, "State shared between processes"):
+# - "shared": what every process must see alike (form rate limits, the request id handed
+#   to a task, anything invalidated on write): Redis when REDIS_URL is set, else a table
+#   of the database (created by `tissage migrate`, core/apps.py);
+# - "default": derived values that only expire (commune outlines, the home page's parts,
+#   figures): Redis when REDIS_URL is set, else each process's memory, so that a page
+#   reading them pays no query.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    raise ConfigurationError(
+        "REDIS_URL doit commencer par redis://, rediss:// ou unix:// "
+        "(par exemple redis://127.0.0.1:6379/0).",
+        "REDIS_URL must start with redis://, rediss:// or unix:// "
+        "(for example redis://127.0.0.1:6379/0).",
+    )
+CACHE_TABLE = "tissage_cache"
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"tissage:{alias}",
+        }
+        for alias in ("default", "shared")
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tissage",
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        },
+    }
+
+# Guests' forms that send an email or keep something for someone not signed in: how many
+# one connection may send per hour and form (core/ratelimit.py); 0 lifts the limit.
+FORM_RATE_LIMIT = env_int("TISSAGE_FORM_RATE_LIMIT", 60)
 
 TASKS = {
     "default": {
@@ -418,7 +575,27 @@ def _email_url_error(french: str, english: str) -> ConfigurationError:
 MAILERS = {"default": _mailer(os.environ.get("EMAIL_URL", "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tissage <noreply@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-EMAIL_MAX_ATTEMPTS = env_int("TISSAGE_EMAIL_MAX_ATTEMPTS", 6)
+# Attempts at delivering one email, the n-th after 2^(n-2) minutes (1, 2, 4… at most six
+# hours apart): ten attempts span 8.5 hours, a mail server down for a night
+# (docs/operations.md, "Faults").
+EMAIL_MAX_ATTEMPTS = env_int("TISSAGE_EMAIL_MAX_ATTEMPTS", 10)
+# The length of the retries' "minute". Only tests shorten it, to play an outage of the
+# mail server in seconds.
+EMAIL_RETRY_UNIT_SECONDS = env_seconds("TISSAGE_EMAIL_RETRY_UNIT_SECONDS", 60)
+
+# Each `tissage worker` says it is alive every WORKER_HEARTBEAT_SECONDS; the tasks of a
+# worker silent for WORKER_DEAD_AFTER_SECONDS (killed, its machine gone) are run again by
+# another (core/workers.py).
+WORKER_HEARTBEAT_SECONDS = env_seconds("TISSAGE_WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_AFTER_SECONDS = env_seconds("TISSAGE_WORKER_DEAD_AFTER_SECONDS", 60)
+if WORKER_DEAD_AFTER_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ConfigurationError(
+        "TISSAGE_WORKER_DEAD_AFTER_SECONDS doit valoir au moins trois fois "
+        "TISSAGE_WORKER_HEARTBEAT_SECONDS, sinon un processus vivant mais lent serait "
+        "déclaré mort.",
+        "TISSAGE_WORKER_DEAD_AFTER_SECONDS must be at least three times "
+        "TISSAGE_WORKER_HEARTBEAT_SECONDS, or a live but slow worker would be declared dead.",
+    )
 
 # Collectives' discussion lists: each collective receives mail at <slug>@LIST_DOMAIN
 # (the mail server pipes it to `tissage mail-in`, or `tissage fetch-mail` polls IMAP).
@@ -456,19 +633,62 @@ LEGAL_PUBLISHER = os.environ.get("TISSAGE_LEGAL_PUBLISHER", "")
 LEGAL_CONTACT = os.environ.get("TISSAGE_LEGAL_CONTACT", "")
 LEGAL_HOST = os.environ.get("TISSAGE_LEGAL_HOST", "")
 
+# Logs (core/logs.py): one JSON object per line in production, readable lines with DEBUG
+# and in the demo (which sets TISSAGE_LOG_FORMAT=plain). Every line written while serving
+# a request, or running a task it queued, carries the request's id.
+LOG_FORMAT = env_choice("TISSAGE_LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "tissage.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "tissage.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Errors of requests are logged once, with their request id, by core/logs.py's
+        # middleware and by Django's own logger for their traceback.
         "django.request": {"level": "ERROR"},
-        # One line per task is noise in the demo's terminal; failures still show.
+        # Django's own lines per task are noise; core/logs.py writes one line per task.
         "django.tasks": {"level": os.environ.get("TISSAGE_TASKS_LOG_LEVEL", "WARNING")},
         # dkimpy logs every forged or broken signature of others' mail as an error; the
         # lists' sender check says what it concluded itself (at INFO).
         "dkimpy": {"level": "CRITICAL"},
     },
 }
+
+# Prometheus metrics at /metrics (core/metrics.py), for whoever holds the token (a
+# Bearer token) or calls from an allowed network; neither set, /metrics does not exist.
+METRICS_TOKEN = os.environ.get("TISSAGE_METRICS_TOKEN", "")
+METRICS_ALLOW = env_list("TISSAGE_METRICS_ALLOW")
+for _network in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigurationError(
+            f"TISSAGE_METRICS_ALLOW contient « {_network} », qui n'est pas un réseau : "
+            "écrivez par exemple 10.0.0.0/8,127.0.0.1.",
+            f'TISSAGE_METRICS_ALLOW holds "{_network}", which is not a network: '
+            "write for example 10.0.0.0/8,127.0.0.1.",
+        ) from None
+
+# Optional error reports to Sentry (or a compatible service): only when SENTRY_DSN is set.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from tissage.core.sentry import sentry_init
+
+    sentry_init(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE") or None,
+    )
+
 CSRF_FAILURE_VIEW = "tissage.core.views.csrf_failure"

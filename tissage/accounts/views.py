@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from tissage.core.clients import client_address
 from tissage.core.emails import site_url
 from tissage.core.registry import my_space_parts
 
@@ -24,19 +25,6 @@ from .models import User
 SESSION_EMAIL = "sign_in_email"
 SESSION_NEXT = "sign_in_next"
 SESSION_BROWSER = "sign_in_browser"
-
-
-def _client_ip(request: HttpRequest) -> str:
-    """The address the nearest of `settings.PROXY_COUNT` proxies saw. Each proxy appends
-    the address it received from to X-Forwarded-For, so with N proxies the client is the
-    N-th entry from the end; what stands before it was written by the client and proves
-    nothing. Without a proxy, X-Forwarded-For is the client's own words: ignored."""
-    proxies = settings.PROXY_COUNT
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [address for address in forwarded if address]
-    if proxies and forwarded:
-        return forwarded[-min(proxies, len(forwarded))]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _browser(request: HttpRequest) -> str:
@@ -96,7 +84,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             services.sign_in_code_request(
                 email=email,
                 browser=_browser(request),
-                requester=services.requester_fingerprint(_client_ip(request)),
+                requester=services.requester_fingerprint(client_address(request)),
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 base_url=site_url(request),
             )
@@ -121,7 +109,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 email=email,
                 code=form.cleaned_data["code"],
                 browser=_browser(request),
-                requester=services.requester_fingerprint(_client_ip(request)),
+                requester=services.requester_fingerprint(client_address(request)),
                 language=translation.get_language() or settings.LANGUAGE_CODE,
             )
         except services.SignInError as error:
@@ -158,7 +146,7 @@ def sign_in_password(request: HttpRequest) -> HttpResponse:
             user = services.sign_in_password(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
-                requester=services.requester_fingerprint(_client_ip(request)),
+                requester=services.requester_fingerprint(client_address(request)),
             )
         except services.SignInError as error:
             form.add_error(None, str(error))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import OutgoingEmail, SiteIdentity
+from .models import OutgoingEmail, SiteIdentity, Worker
 
 
 @admin.register(OutgoingEmail)
@@ -32,4 +32,18 @@ class SiteIdentityAdmin(admin.ModelAdmin):
         return not SiteIdentity.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    """The running `tissage worker` processes, as they last said (core.workers): for a
+    look, never for editing."""
+
+    list_display = ["id", "host", "pid", "started_at", "last_seen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

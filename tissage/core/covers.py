@@ -16,10 +16,12 @@ from typing import Any
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from tissage.core.files import files_delete_on_commit
 
 from .photos import PhotoField
 
@@ -104,6 +106,5 @@ def cover_save(row: models.Model, data: dict[str, Any]) -> bool:
     if changed:
         row.save(update_fields=changed)
     if "cover" in changed and old_name:
-        storage = current.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        files_delete_on_commit([(current.storage, old_name)])
     return bool(changed)

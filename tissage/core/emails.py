@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.policy
 import logging
 from datetime import datetime, timedelta
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from .models import OutgoingEmail
+from .queue import task_enqueue
 
 logger = logging.getLogger(__name__)
 SENT_EMAIL_RETENTION = timedelta(days=30)
@@ -71,6 +73,7 @@ def email_send(
     secrets: dict[str, str] | None = None,
     secrets_expire_at: datetime | None = None,
     envelope_from: str = "",
+    key: str | None = None,
 ) -> OutgoingEmail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the message.
 
@@ -90,6 +93,11 @@ def email_send(
     delivery failures: by default the platform's address (DEFAULT_FROM_EMAIL); a
     discussion list gives each member's copies their own bounce address (VERP), so that
     a failure says whose address failed.
+
+    `key` names the email for a sender that may run twice (a task run again after its
+    worker died): it is unique, so the database refuses a second email with the same
+    key (IntegrityError); such a sender skips the keys it already queued (see the
+    collectives' `deliver_list_message`).
     """
     secrets = secrets or {}
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
@@ -112,9 +120,22 @@ def email_send(
         attachments=attachments or [],
         unredacted=unredacted,
         secrets_expire_at=secrets_expire_at if secrets else None,
+        message_id="" if _names_message_id(headers) else _make_message_id(),
+        key=key,
     )
-    transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
+    # With its email, or not at all: no email queued that no task sends.
+    task_enqueue(deliver_email, message.pk)
     return message
+
+
+def _names_message_id(headers: dict[str, str] | None) -> bool:
+    return any(name.lower() == "message-id" for name in headers or {})
+
+
+def _make_message_id() -> str:
+    """A Message-ID on the platform's own domain (its sender address's)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return make_msgid(domain=domain or "localhost")
 
 
 def _render(
@@ -171,8 +192,9 @@ def team_member_welcome(
 
 
 def _retry_delay(attempts: int) -> timedelta:
-    # 1, 2, 4, 8, 16… minutes, at most six hours.
-    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+    # 1, 2, 4, 8, 16… minutes, at most six hours (a "minute" is shorter in tests only).
+    minutes = min(2 ** (attempts - 1), 360)
+    return timedelta(seconds=minutes * settings.EMAIL_RETRY_UNIT_SECONDS)
 
 
 class HeaderFolding(email.policy.EmailPolicy):
@@ -208,10 +230,21 @@ class _FoldedHeadersEmail(EmailMultiAlternatives):
 
 
 @task()
-def deliver_email(email_id: int) -> str:
+def deliver_email(email_id: int, attempts: int = 0) -> str:
+    """Send one queued email; `attempts` is how many attempts were made when this task
+    was queued.
+
+    A task of an earlier attempt does nothing: a worker killed after it queued the retry
+    and before it wrote its own end sees it run again (core.workers) while the retry
+    waits. Only the task of the current attempt sends, so two never send at once; the
+    one case of a second copy is a worker killed between the mail server's acceptance
+    and the write of "sent" (at least once), and that copy has the same Message-ID.
+    """
     message = OutgoingEmail.objects.filter(pk=email_id).first()
     if message is None or message.status != OutgoingEmail.Status.QUEUED:
         return "nothing to do"
+    if message.attempts != attempts:
+        return "another attempt sends it"
     if message.secrets_expire_at is not None and timezone.now() >= message.secrets_expire_at:
         # A code or link that no longer works would only mislead; the stored copy stays,
         # hidden as it always was, with the reason.
@@ -224,6 +257,8 @@ def deliver_email(email_id: int) -> str:
     # The message as it is sent: with its secrets, if it has any.
     parts = message.unredacted or {}
     headers = dict(message.headers or {})
+    if message.message_id:
+        headers.setdefault("Message-ID", message.message_id)
     if message.envelope_from:
         # Django's SMTP backend gives `from_email` as MAIL FROM, and writes it in the From
         # header unless the headers name one: the bounce address is never shown as sender.
@@ -250,9 +285,15 @@ def deliver_email(email_id: int) -> str:
             message.save(update_fields=["attempts", "last_error", "status", "unredacted"])
             logger.error("Giving up on email %s to %s: %s", message.pk, message.to, error)
             return "failed"
-        message.save(update_fields=["attempts", "last_error"])
         run_after = timezone.now() + _retry_delay(message.attempts)
-        deliver_email.using(run_after=run_after).enqueue(message.pk)
+        with transaction.atomic():  # the attempt counted and the retry queued, or neither
+            message.save(update_fields=["attempts", "last_error"])
+            if not deliver_email.get_backend().supports_defer:
+                # A backend that runs tasks at once (tests) cannot wait: the email stays
+                # queued with its error.
+                logger.warning("Email %s not sent (%s); no retry queued", message.pk, error)
+                return "retry"
+            deliver_email.using(run_after=run_after).enqueue(message.pk, message.attempts)
         logger.warning("Email %s not sent (%s); retrying after %s", message.pk, error, run_after)
         return "retry"
     # Sent: its secrets are forgotten in the same write that records it.

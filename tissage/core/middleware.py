@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tissage.core.access import LinkProblem, SignInRequired
+from tissage.core.files import StorageUnavailable
+from tissage.core.views import storage_unavailable
 
 View = Callable[..., HttpResponse]
 
@@ -43,6 +45,23 @@ class SignInRequiredMiddleware:
             return render(
                 request, "core/link_problem.html", {"message": str(exception)}, status=400
             )
+        return None
+
+
+class StorageUnavailableMiddleware:
+    """Answers `core.files.StorageUnavailable` (the object store cannot be reached) with a
+    503 page in plain words instead of an error: the view's transaction is already rolled
+    back, so no row names a file that was not stored; pages without files still work."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, StorageUnavailable):
+            return storage_unavailable(request)
         return None
 
 

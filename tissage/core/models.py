@@ -42,6 +42,14 @@ class OutgoingEmail(models.Model):
     secrets_expire_at = models.DateTimeField(
         _("secrets expire on"), null=True, blank=True, editable=False
     )
+    # Given once, when the email is queued, and sent with every attempt: a copy sent twice
+    # (the worker died between the mail server's "accepted" and the write of "sent") carries
+    # the same Message-ID, by which mail clients and archives drop the second. Empty for
+    # emails queued before it existed, and when `headers` give their own (a list's copies).
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, editable=False)
+    # What makes this email the same email when its sender runs twice (a list message's
+    # copy to one member): `email_send` queues nothing when an email with the key exists.
+    key = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -51,6 +59,27 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class Worker(models.Model):
+    """A running `tissage worker` process, as it last said it was alive.
+
+    Each worker writes its row every TISSAGE_WORKER_HEARTBEAT_SECONDS; a task left
+    running by a worker silent for TISSAGE_WORKER_DEAD_AFTER_SECONDS is put back in the
+    queue by another (`core.workers`)."""
+
+    id = models.CharField(primary_key=True, max_length=64)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
 
 
 class SiteIdentity(models.Model):

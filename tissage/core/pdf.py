@@ -20,7 +20,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.utils._os import safe_join
 
-from tissage.core.files import is_private
+from tissage.core.files import StorageUnavailable, is_private, public_name
 
 # Where the page's relative addresses point while WeasyPrint reads it: the site itself
 # when its address is set, so that links in the PDF work once printed or sent.
@@ -72,7 +72,7 @@ def media_bytes(name: str) -> bytes | None:
     try:
         with default_storage.open(name) as file:
             return bytes(file.read())
-    except (OSError, ValueError):
+    except (OSError, ValueError, StorageUnavailable):
         return None
 
 
@@ -84,6 +84,16 @@ def local_fetcher() -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
+            stored = public_name(url)
+            if stored is not None:
+                # A public file on the object store: read through the storage, as on disk.
+                data = media_bytes(stored)
+                if data is None:
+                    raise ValueError(f"Not a public file: {url}")
+                content_type = mimetypes.guess_type(stored)[0] or "application/octet-stream"
+                return weasyprint.urls.URLFetcherResponse(
+                    url, data, {"Content-Type": content_type}, 200
+                )
             parts = urlsplit(url)
             if f"{parts.scheme}://{parts.netloc}" != origin:
                 raise ValueError(f"Not fetched (no network for PDFs): {url}")

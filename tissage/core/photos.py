@@ -26,9 +26,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
+
+from tissage.core.files import files_delete_on_commit
 
 HeifImageFile: type[ImageFile.ImageFile] | None
 try:
@@ -69,14 +70,9 @@ def photo_files_delete_on_commit(photos: Iterable[Any]) -> None:
 
     After the commit only: a rolled-back transaction must not lose kept photos' files.
     """
-    files = [(f.storage, f.name) for photo in photos for f in (photo.image, photo.thumbnail)]
-
-    def delete() -> None:
-        for storage, name in files:
-            if name:
-                storage.delete(name)
-
-    transaction.on_commit(delete)
+    files_delete_on_commit(
+        (f.storage, f.name) for photo in photos for f in (photo.image, photo.thumbnail)
+    )
 
 
 def validate_photo(upload: File[Any]) -> None:

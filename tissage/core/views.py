@@ -1,3 +1,4 @@
+import sys
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from tissage.core import health
+from tissage.core import metrics as metrics_module
 from tissage.core.style_guide import can_see_style_guide, style_guide_context
 
 from .search import QUERY_MAX, search
@@ -34,6 +37,31 @@ def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and the benchmarks' baseline: the cheapest Django response."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and orchestrators: whether this process can serve pages now. It
+    asks the database, the shared cache and the file storage; 503 names what failed (never
+    why, which may hold an address or a password)."""
+    failed = [name for name, check in health.READINESS_CHECKS if not health.passes(check)]
+    if failed:
+        response = HttpResponse(
+            "not ready: " + ", ".join(failed), content_type="text/plain", status=503
+        )
+        response.headers["Retry-After"] = str(health.RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (core/metrics.py), for the token's holder or an allowed network;
+    a 404 to anyone else, as if it did not exist."""
+    if not (metrics_module.metrics_enabled() and metrics_module.can_read_metrics(request)):
+        raise Http404
+    text, content_type = metrics_module.metrics_text()
+    return HttpResponse(text, content_type=content_type)
 
 
 @require_GET
@@ -115,8 +143,30 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """What `StorageUnavailableMiddleware` answers when the file storage cannot be
+    reached: nothing was saved, try again later."""
+    response = _error(
+        request,
+        503,
+        _("File storage is unreachable for the moment"),
+        _(
+            "File storage is unreachable for the moment: nothing was saved. Try again in a "
+            "few minutes; the rest of the site still works."
+        ),
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors or the database: they may be what failed.
+    if health.database_unreachable(sys.exc_info()[1]):
+        # The database is down or restarting: say so, and when to come back. Nothing of
+        # the request was written (its transaction never reached the database).
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response.headers["Retry-After"] = str(health.RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

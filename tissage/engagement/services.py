@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from tissage.core.queue import task_enqueue
+
 from .delivery import emails_at_once
 from .kinds import KINDS, Delivery
 from .models import DeliverySetting, Digest, Event, Follow, Notification
@@ -88,7 +90,7 @@ def notify(
         emailed=sorted({user.pk for user in emailed if user is not None}),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: event_fan_out.enqueue(event.pk))
+    task_enqueue(event_fan_out, event.pk)
     return event
 
 

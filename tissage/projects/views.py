@@ -54,8 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
     # Who runs the projects shown: taken from the projects themselves, no extra query.
     organisations = list({p.organisation_id: p.organisation for p in projects}.values())
     # What one can do now, the map and the counters: the same for every visitor, kept a
-    # minute in each language (in each process with the default cache; in one for all
-    # when TISSAGE_CACHE_BACKEND names a shared one), as the busiest page.
+    # minute in each language (in each process's memory, or in Redis for all when
+    # REDIS_URL is set), as the busiest page.
     shown: dict[str, Any] = cache.get_or_set(
         f"home-parts:{get_language()}", lambda: _home_parts(request), HOME_CACHE_SECONDS
     ) or _home_parts(request)

@@ -19,12 +19,14 @@ from tissage.actions.models import Action, Registration
 from tissage.actions.needs import views as needs_views
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
+from tissage.core.ratelimit import guest_form_limit
 
 from . import queries, services
 from .forms import AssistedRegistrationForm, MessageForm, RegistrationChangeForm, RegistrationForm
 
 
 @require_http_methods(["GET", "POST"])
+@guest_form_limit("action-registration")
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     action, rights = lookups.get_action(request, slug)
     places = queries.places_left(action)

@@ -53,7 +53,7 @@ def _publish(message: Message, *, notify: bool = True) -> None:
         published_count=F("published_count") + 1, last_message_at=now
     )
     if notify:
-        transaction.on_commit(lambda: outbound.message_published(message.pk))
+        outbound.message_published(message.pk)
         reply_notify(message)
 
 

@@ -341,6 +341,7 @@ def kept_photos(key: uuid.UUID) -> QuerySet[ProposalPhoto]:
     return ProposalPhoto.objects.filter(proposal__isnull=True, form_key=key).order_by("pk")
 
 
+@transaction.atomic
 def photos_keep(*, key: uuid.UUID, photos: Sequence[PreparedPhoto]) -> list[ProposalPhoto]:
     """The form comes back (a correction, similar proposals to look at): the photos that
     arrived with it wait for its next sending (private files, already re-encoded), as

@@ -22,6 +22,7 @@ from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.files import private_file_response
 from tissage.core.middleware import permits_for_self
+from tissage.core.ratelimit import guest_form_limit
 from tissage.territories.models import Commune
 
 from .. import access, lookups
@@ -93,6 +94,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@guest_form_limit("consultation-proposal")
 @permits_for_self("geolocation")  # "use my position" on the map of the form
 def propose(request: HttpRequest, slug: str) -> HttpResponse:
     consultation, rights = lookups.get_consultation_to_take_part(request, slug)
@@ -265,6 +267,7 @@ def proposal_photo(request: HttpRequest, pk: int, size: str) -> HttpResponseBase
 
 
 @require_POST
+@guest_form_limit("consultation-support")
 @signs_in_back_to("consultations:proposal", "pk")
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     """Support a proposal, or withdraw one's support (`action=retirer`); a guest gives

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from tissage.accounts.models import User
+from tissage.core.files import files_delete_on_commit
 from tissage.territories.models import Commune
 
 from ..models import (
@@ -245,12 +246,7 @@ def unconfirmed_responses_purge() -> int:
         if answer.photo.name
     ]
     _total, per_model = stale.delete()
-
-    def delete_files() -> None:
-        for storage, name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+    files_delete_on_commit(names)
     return per_model.get(Response._meta.label, 0)
 
 

@@ -29,6 +29,7 @@ from tissage.core import pdf, spreadsheets
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.middleware import permits_for_self
+from tissage.core.ratelimit import guest_form_limit
 
 from .. import access, lookups
 from ..models import AccessCode, Question, Questionnaire, Response
@@ -201,6 +202,7 @@ def _already_answered(request: HttpRequest, questionnaire: Questionnaire) -> Res
 
 
 @require_http_methods(["GET", "POST"])
+@guest_form_limit("questionnaire-answer")
 @permits_for_self("geolocation")  # "use my position" for a place question
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     """The questionnaire's page: every question on one page. An account answers once
@@ -315,6 +317,7 @@ def questionnaire_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@guest_form_limit("questionnaire-code")
 def code(request: HttpRequest) -> HttpResponse:
     """The address printed on the codes: type the code, then answer."""
     form = CodeForm(request.POST or None)

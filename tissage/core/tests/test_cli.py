@@ -169,6 +169,18 @@ def test_summary_is_the_first_sentence():
             ["doit être un nombre entier", "must be a whole number"],
             78,
         ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_WORKER_HEARTBEAT_SECONDS": "-1"},
+            ["durée en secondes plus grande que zéro", "duration in seconds greater than zero"],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_WORKER_DEAD_AFTER_SECONDS": "20"},
+            ["au moins trois fois", "at least three times"],
+            78,
+        ),
         # Nothing listens on port 1 of the loopback: refused at once, no network.
         (
             ["send-digests"],
@@ -196,7 +208,26 @@ def test_summary_is_the_first_sentence():
         (
             ["check"],
             {"SECRET_KEY": "x", "TISSAGE_PRIVATE_MEDIA_SERVER": "caddy"},
-            ["écrivez app, nginx ou apache", "write app, nginx or apache"],
+            ["doit valoir app, nginx, apache ou signed", "must be app, nginx, apache or signed"],
+            78,
+        ),
+        # Issue #17: the shared cache, the metrics' networks, the logs' format.
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "REDIS_URL": "http://u:hunter2@127.0.0.1:6379/0"},
+            ["REDIS_URL doit commencer par redis://", "REDIS_URL must start with redis://"],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_METRICS_ALLOW": "10.0.0.0/8,le-bureau"},
+            ["« le-bureau », qui n'est pas un réseau", '"le-bureau", which is not a network'],
+            78,
+        ),
+        (
+            ["check"],
+            {"SECRET_KEY": "x", "TISSAGE_LOG_FORMAT": "xml"},
+            ["TISSAGE_LOG_FORMAT doit valoir json ou plain", "must be json or plain"],
             78,
         ),
         # Issue #12, item 3: what sends email starts only with the links' address.
@@ -218,10 +249,15 @@ def test_summary_is_the_first_sentence():
         "database-url",
         "email-url",
         "number",
+        "seconds",
+        "worker-dead-after",
         "unreachable",
         "not-migrated",
         "private-in-media",
         "private-server",
+        "redis-url",
+        "metrics-allow",
+        "log-format",
         "no-site-url",
         "site-url-malformed",
     ],

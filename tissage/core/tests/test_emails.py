@@ -156,19 +156,19 @@ def test_retries_grow_then_give_up(settings, deferring_tasks):
         deferring_tasks.clear()
         before = timezone.now()
 
-        assert deliver_email.call(queued.pk) == "retry"
+        assert deliver_email.call(queued.pk, attempt - 1) == "retry"
 
         queued.refresh_from_db()
         assert queued.attempts == attempt
         assert queued.status == OutgoingEmail.Status.QUEUED
         assert queued.last_error
         (retry,) = deferring_tasks.results
-        assert retry.args == [queued.pk]
+        assert retry.args == [queued.pk, attempt]
         assert retry.task.run_after is not None
         delays.append(retry.task.run_after - before)
 
     deferring_tasks.clear()
-    assert deliver_email.call(queued.pk) == "failed"
+    assert deliver_email.call(queued.pk, settings.EMAIL_MAX_ATTEMPTS - 1) == "failed"
 
     queued.refresh_from_db()
     assert queued.attempts == settings.EMAIL_MAX_ATTEMPTS
@@ -205,7 +205,9 @@ def test_a_later_retry_can_succeed(settings, deferring_tasks):
     controller.start()
     try:
         use_smtp(settings, port)
-        assert deliver_email.call(queued.pk) == "sent"
+        # The task of the first attempt, run again, leaves the email to the retry's.
+        assert deliver_email.call(queued.pk) == "another attempt sends it"
+        assert deliver_email.call(queued.pk, 1) == "sent"
     finally:
         controller.stop()
 
@@ -348,3 +350,69 @@ def test_the_worker_command_sends_the_secrets_and_keeps_none(
     assert queued.status == OutgoingEmail.Status.SENT
     assert queued.unredacted == {}
     assert not holds_a_secret(stored_parts(queued))
+
+
+def test_a_copy_sent_again_carries_the_same_message_id(smtp_server, deferring_tasks):
+    """The worker killed after the mail server accepted an email, before it wrote "sent":
+    the task runs again and sends it again, as the same message for mail clients."""
+    queued = email_send(to="camille@example.org", **TEAM)
+    assert queued.message_id.startswith("<") and queued.message_id.endswith("@localhost>")
+    assert deliver_email.call(queued.pk) == "sent"
+    # What the database holds when the worker died before its write.
+    OutgoingEmail.objects.filter(pk=queued.pk).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=0, sent_at=None
+    )
+    assert deliver_email.call(queued.pk) == "sent"
+
+    first, again = smtp_server.messages
+    assert first["Message-ID"] == again["Message-ID"] == queued.message_id
+    other = email_send(to="dominique@example.org", **TEAM)
+    assert other.message_id != queued.message_id
+
+
+def test_headers_that_name_a_message_id_keep_it(smtp_server, deferring_tasks):
+    queued = email_send(
+        to="camille@example.org", headers={"Message-ID": "<fil-1@listes.example>"}, **TEAM
+    )
+    assert queued.message_id == ""
+    assert deliver_email.call(queued.pk) == "sent"
+    (message,) = smtp_server.messages
+    assert message["Message-ID"] == "<fil-1@listes.example>"
+
+
+@pytest.mark.parametrize("committed", [True, False])
+def test_with_the_database_queue_an_email_and_its_task_are_written_together(settings, committed):
+    """No email without its task (which a worker killed between a commit and its
+    on_commit would leave), and no task without its email."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            queued = email_send(to="camille@example.org", **TEAM)
+            if not committed:
+                raise Rollback
+    except Rollback:
+        pass
+
+    emails = list(OutgoingEmail.objects.values_list("pk", flat=True))
+    tasks = [task.args_kwargs["args"] for task in DBTaskResult.objects.all()]
+    if committed:
+        assert emails == [queued.pk]
+        assert tasks == [[queued.pk]]
+    else:
+        assert emails == tasks == []
+
+
+def test_the_same_key_is_not_queued_twice(deferring_tasks):
+    from django.db import IntegrityError, transaction
+
+    email_send(to="camille@example.org", key="invitation:1", **TEAM)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        email_send(to="camille@example.org", key="invitation:1", **TEAM)
+    assert OutgoingEmail.objects.count() == 1

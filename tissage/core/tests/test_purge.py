@@ -95,6 +95,7 @@ def test_every_app_declares_its_purges_on_its_config():
     names = [path.rsplit(".", 1)[1] for path, _function in purges()]
     assert names == [
         "sent_emails_purge",
+        "finished_tasks_purge",
         "sign_in_codes_purge",
         "password_failures_purge",
         "notifications_purge",

@@ -165,3 +165,18 @@ def test_the_demo_believes_no_forwarded_header():
     from tissage.cli import DEMO_DEFAULTS
 
     assert DEMO_DEFAULTS["TISSAGE_BEHIND_PROXY"] == "0"
+
+
+def test_the_demo_logs_readable_lines_and_production_json(monkeypatch):
+    from tissage.cli import DEMO_DEFAULTS
+
+    assert DEMO_DEFAULTS["TISSAGE_LOG_FORMAT"] == "plain"
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.LOG_FORMAT)"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tissage.settings", "SECRET_KEY": "x"}
+        | {"TISSAGE_LOG_FORMAT": "", "DEBUG": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "json"

@@ -22,6 +22,7 @@ from ..models import Campaign, StagedPhoto
 MAX_PHOTOS = 5
 
 
+@transaction.atomic
 def photos_stage(
     *, campaign: Campaign, key: uuid.UUID, photos: Sequence[tuple[str, PreparedPhoto]]
 ) -> list[StagedPhoto]:

@@ -22,6 +22,7 @@ from tissage.accounts.models import User
 from tissage.core.emails import site_url
 from tissage.core.files import private_file_response
 from tissage.core.middleware import permits_for_self
+from tissage.core.ratelimit import guest_form_limit
 
 from .. import access, lookups
 from ..map.data import communes_extent
@@ -36,6 +37,7 @@ ITEM_MAP_ZOOM = 17
 
 
 @require_http_methods(["GET", "POST"])
+@guest_form_limit("inventory-contribution")
 @permits_for_self("geolocation")  # "use my position" on the form
 def contribute(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, rights = lookups.get_campaign_to_contribute(request, slug)
@@ -99,6 +101,7 @@ def contribute(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@guest_form_limit("inventory-photos")
 def photos_stage(request: HttpRequest, slug: str) -> HttpResponse:
     """With JavaScript, each photo is sent as soon as it is chosen (and a kept one taken
     off): the list of the form's kept photos comes back, with what was refused and why."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -14,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tissage.core.files import PRIVATE, RandomName, file_move, is_private
+from tissage.core.files import PRIVATE, RandomName, StorageUnavailable, file_move, is_private
 from tissage.territories.geography import Box, distance_metres
 
 from ..contributions.periods import century_of
 from .campaigns import Campaign, Category, Licence
+
+logger = logging.getLogger(__name__)
 
 
 class ContributionQuerySet(models.QuerySet["Contribution"]):
@@ -273,7 +276,11 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
         the item is published, private before and after (tissage/core/files.py).
 
         Called once a decision or a merge is committed, and daily by `tissage purge` for
-        whatever changed status another way (the admin). Returns the photos moved."""
+        whatever changed status another way (the admin). Returns the photos moved.
+
+        The row names each file once it is written on its new side, one file at a time.
+        If the file storage cannot be reached, the decision stays made and the photos
+        stay where they are (logged): the next `tissage purge` places them."""
         moved = 0
         misplaced = self.exclude(
             Q(contribution__status=Contribution.Status.VALIDATED)
@@ -286,16 +293,21 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
         )
         for photo in misplaced.select_related("contribution"):
             private = photo.file_is_private()
-            changed = [
-                name
-                for name in ("image", "thumbnail")
-                if file_move(getattr(photo, name), private=private)
-            ]
+            changed = False
+            for name in ("image", "thumbnail"):
+                file = getattr(photo, name)
+                try:
+                    if not file_move(file, private=private):
+                        continue
+                except StorageUnavailable:
+                    logger.warning(
+                        "Photo %s not moved (file storage unreachable): tissage purge will.",
+                        photo.pk,
+                    )
+                    return moved
+                Photo.objects.filter(pk=photo.pk).update(**{name: file.name})
+                changed = True
             if changed:
-                # The row names the new files only once they are written.
-                Photo.objects.filter(pk=photo.pk).update(
-                    **{name: getattr(photo, name).name for name in changed}
-                )
                 moved += 1
         return moved
 

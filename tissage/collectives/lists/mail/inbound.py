@@ -51,6 +51,7 @@ from tissage.collectives.models import (
     Thread,
 )
 from tissage.core.emails import email_send
+from tissage.core.files import StorageUnavailable
 
 from . import authentication, bounces
 from .reading import (
@@ -526,9 +527,10 @@ def _tell_too_large(mail: InboundMail, collective: Collective, *, limit: int | N
 
 
 def receive(raw: bytes, recipient: str | None = None) -> InboundMail:
-    """Store one raw email and post, hold or ignore it. Raises only DatabaseError (the
-    caller tells the mail server to try again later). The same email delivered again to
-    the same recipient, byte for byte, is the mail already stored, decided once.
+    """Store one raw email and post, hold or ignore it. Raises only DatabaseError or
+    StorageUnavailable (the caller tells the mail server to try again later). The same
+    email delivered again to the same recipient, byte for byte, is the mail already
+    stored, decided once.
 
     Whether the From address is the sender's may wait on DNS for seconds: it is checked
     first, outside the transaction (no database lock waits on the network), and only
@@ -588,6 +590,12 @@ def _receive(
             _decide(mail, message, recipient, check=check, too_large=too_large)
             mail.save()
     except DatabaseError:
+        raise
+    except StorageUnavailable:
+        # Its attachments cannot be stored for now: the mail server keeps the email and
+        # tries again (mail-in exits 75); nothing of it stays here meanwhile, or the
+        # next delivery would be taken for one already decided.
+        InboundMail.objects.filter(pk=mail.pk).delete()
         raise
     except Exception:
         # A bug of ours must not lose the mail: keep it for a coordinator (or support).

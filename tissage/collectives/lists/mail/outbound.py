@@ -1,9 +1,9 @@
 """The list's outgoing mail: one copy of each published message to every member who
 receives each message, with the headers of a real mailing list.
 
-`message_published(message_id)` is called after the commit of every published message;
-it queues `deliver_list_message`, which writes one `OutgoingEmail` per recipient (the
-core worker then delivers and retries them).
+`message_published(message_id)` is called in the transaction of every published message;
+it queues `deliver_list_message` with it (`core.queue.task_enqueue`), which writes one
+`OutgoingEmail` per recipient (the core worker then delivers and retries them).
 
 Deliverability: the platform sends from its own domain (the list's address), with the
 author's name as display name ("Camille via Collectif"), never from the author's
@@ -33,6 +33,8 @@ from tissage.collectives import tokens
 from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message
 from tissage.core.emails import email_send, site_url
 from tissage.core.markdown import markdown_links_absolute, render_markdown
+from tissage.core.models import OutgoingEmail
+from tissage.core.queue import task_enqueue
 
 from .reading import subject_clean
 
@@ -42,8 +44,10 @@ REFERENCES_MAX = 10
 
 
 def message_published(message_id: int) -> None:
-    """Queue the copies of a newly published message for the members who get each one."""
-    deliver_list_message.enqueue(message_id)
+    """Queue the copies of a newly published message for the members who get each one:
+    with the transaction that publishes it, so that a process killed after its commit
+    cannot leave it published and never sent."""
+    task_enqueue(deliver_list_message, message_id)
 
 
 @task()
@@ -65,11 +69,19 @@ def deliver_list_message(message_id: int) -> str:
     if message.author_id is not None:
         recipients = recipients.exclude(user_id=message.author_id)  # they have their copy
     copy = ListCopy.for_message(message)
+    # Run again (its worker killed after the commit: core.workers), the task writes no
+    # second copy for anyone.
+    queued = set(
+        OutgoingEmail.objects.filter(key__startswith=copy.key_prefix).values_list("key", flat=True)
+    )
     count = 0
+    # All the copies, with their delivery tasks, or none: a worker killed before the
+    # commit leaves no copy, and the task, run again, writes them all.
     with transaction.atomic():
         for membership in recipients:
-            copy.send(membership)
-            count += 1
+            if copy.key(membership) not in queued:
+                copy.send(membership)
+                count += 1
     return f"{count} sent"
 
 
@@ -248,7 +260,16 @@ class ListCopy:
             subject_override=self.subject,
             # Its bounces come back to an address of the member's own (VERP).
             envelope_from=tokens.bounce_address(self.collective, membership),
+            key=self.key(membership),
         )
+
+    @property
+    def key_prefix(self) -> str:
+        return f"list-copy:{self.message.pk}:"
+
+    def key(self, membership: CollectiveMembership) -> str:
+        """One copy per member, however many times the task runs."""
+        return f"{self.key_prefix}{membership.user_id}"
 
 
 def platform_from(display_name: str) -> str:

@@ -3,7 +3,8 @@ server pipes it (Postfix: `tissage unix - n n - - pipe flags=R user=tissage
 argv=/path/to/tissage mail-in --recipient ${original_recipient}`).
 
 Exit status 0 once the mail is stored (posted, held or ignored); 75 (EX_TEMPFAIL) when
-the database cannot store it, so the mail server keeps it and tries again later.
+the database or the file storage cannot store it, so the mail server keeps it and tries
+again later.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import DatabaseError
 
 from tissage.collectives.lists.mail import inbound
 from tissage.collectives.models import InboundMail
+from tissage.core.files import StorageUnavailable
 
 EX_TEMPFAIL = 75
 
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
             mail = inbound.receive(raw, recipient=options["recipient"])
-        except DatabaseError as error:
+        except (DatabaseError, StorageUnavailable) as error:
             raise CommandError(
                 f"temporary failure, the mail server should retry: {error}", returncode=EX_TEMPFAIL
             ) from error

@@ -191,6 +191,9 @@ def test_a_guest_must_give_a_name_and_an_address(client, consultation):
         tokens.PROPOSAL_CONFIRM.make(1, "someone@example.org")[:-3] + "abc",
         tokens.SUPPORT_CONFIRM.make(1, "someone@example.org"),  # a link of another kind
     ],
+    # Fixed ids: a signed token holds the time, and pytest-xdist's workers must collect
+    # the same test names whatever second each of them collects in.
+    ids=["nonsense", "forged", "other-kind"],
 )
 def test_a_bad_or_forged_link_answers_the_link_problem_page(client, token):
     response = client.get(reverse("consultations:proposal_confirm", args=[token]))

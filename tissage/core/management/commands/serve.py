@@ -1,10 +1,37 @@
 """The production web server: gunicorn serving Tissage's WSGI application."""
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
+
+# gunicorn's workers each keep their metrics in a file of this folder, which a scrape adds
+# up (core/metrics.py). Set before anything imports prometheus_client (the system checks
+# import the views), which chooses then between one process and several.
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+os.environ.setdefault(
+    MULTIPROCESS_ENV, str(Path(tempfile.gettempdir()) / f"tissage-metrics-{os.getpid()}")
+)
+
+
+def _metrics_folder_reset() -> None:
+    """An empty folder for this run: a previous run's files would add to this one's."""
+    folder = Path(os.environ[MULTIPROCESS_ENV])
+    if folder.is_dir():
+        for stale in folder.glob("*.db"):
+            stale.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -45,5 +72,11 @@ class Command(BaseCommand):
             "accesslog": "-" if options["access_log"] else None,
             "errorlog": "-",
             "loglevel": "warning",
+            "child_exit": _child_exit,
         }
-        _Gunicorn(config).run()
+        _metrics_folder_reset()
+        try:
+            _Gunicorn(config).run()
+        finally:
+            if Path(os.environ[MULTIPROCESS_ENV]).name.startswith("tissage-metrics-"):
+                shutil.rmtree(os.environ[MULTIPROCESS_ENV], ignore_errors=True)

@@ -232,6 +232,23 @@ def test_a_long_list_is_written_with_a_constant_number_of_queries(
     assert OutgoingEmail.objects.count() == 22
 
 
+def test_run_again_the_task_writes_no_second_copy(members, django_capture_on_commit_callbacks):
+    """A worker killed after the copies were committed, before it wrote that the task
+    ended: the task runs again (core.workers) and writes a copy only for whom has none."""
+    collective, _people, memberships = members
+    with django_capture_on_commit_callbacks(execute=False):
+        message = start(collective, memberships["author"])
+        assert deliver_list_message.call(message.pk) == "2 sent"
+        first = set(OutgoingEmail.objects.values_list("pk", "to"))
+        assert deliver_list_message.call(message.pk) == "0 sent"
+        late = MembershipFactory(collective=collective)
+        assert deliver_list_message.call(message.pk) == "1 sent"
+
+    assert set(OutgoingEmail.objects.values_list("pk", "to")) - first == {
+        (OutgoingEmail.objects.get(to=late.user.email).pk, late.user.email)
+    }
+
+
 def test_a_hidden_message_is_not_sent(members, django_capture_on_commit_callbacks):
     from tissage.collectives.lists.mail.outbound import deliver_list_message
 
