@@ -294,8 +294,12 @@ def check(plan_path: Path, accepted_dir: Path) -> dict[str, object]:
             author__email__endswith=f"@{ACCOUNT_DOMAIN}"
         ).count(),
         "emails": emails,
-        # Where the photos were read from: the media folder, or the object store.
-        "storage": settings.STORAGES["default"]["BACKEND"],
+        # Where the photos were read from: the object store, or the media folders.
+        "storage": (
+            f"s3://{settings.MEDIA_S3_BUCKET}/{settings.MEDIA_S3_PREFIX}"
+            if getattr(settings, "MEDIA_S3_BUCKET", "")
+            else f"folder {settings.MEDIA_ROOT}"
+        ),
     }
 
 

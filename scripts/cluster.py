@@ -423,7 +423,8 @@ class Cluster:
             worker.start()
             self.processes.append(worker)
         for address, node in nodes:
-            wait_http(address, port, "/healthz/", node)
+            # Ready: the node reaches the database, the cache and the media storage.
+            wait_http(address, port, "/readyz/", node)
         servers = "\n".join(f"        server {address}:{port};" for address, _node in nodes)
         nginx_dir = self.tmp / "nginx"
         media = "" if self.args.s3 else MEDIA_LOCATION.format(media=self.tmp / "media")
@@ -613,6 +614,8 @@ def verdict(result: dict[str, Any]) -> list[str]:
         )
     if checks["contributions_without_photo"]:
         problems.append(f"{checks['contributions_without_photo']} contributions without photo")
+    if result["s3"] and not checks["storage"].startswith("s3://"):
+        problems.append(f"--s3 was given but the photos are in {checks['storage']}")
     emails = checks["emails"]
     if emails.get("queued") or emails.get("failed"):
         problems.append(f"emails not delivered: {emails}")

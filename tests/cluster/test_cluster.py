@@ -1,5 +1,6 @@
 """The multi-node scenario, reduced: two `tissage serve` nodes and two workers behind
-nginx, under ~20 s of Locust load, then its invariants (scripts/cluster.py --reduced).
+nginx, sharing PostgreSQL, Redis and an S3 server (moto), under 20 s of Locust load,
+then its invariants (scripts/cluster.py --reduced --redis --s3).
 
 Always on PostgreSQL, whatever DATABASE_URL the rest of the suite runs on: nodes on
 separate machines cannot share an SQLite file. The database is made and dropped by the
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # The scenario's own limit: set-up (migrate, the demo's data), 20 s of load, the
 # emails drained, the checks; on a loaded 2-core machine about 90 s.
 TIMEOUT = 300
+# A Redis database of its own (core's two-server test uses 2): the script empties it.
+REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
 @pytest.mark.cluster
@@ -31,6 +34,11 @@ def test_two_nodes_under_load_keep_the_invariants(tmp_path: Path) -> None:
         sys.executable,
         str(ROOT / "scripts" / "cluster.py"),
         "--reduced",
+        # Shared by the nodes: Redis (the cache and the rate limits) and the object store.
+        "--redis",
+        "--redis-url",
+        REDIS_URL,
+        "--s3",
         "--database",
         f"tissage_cluster_{uuid.uuid4().hex[:8]}",
         "--json",
@@ -44,7 +52,7 @@ def test_two_nodes_under_load_keep_the_invariants(tmp_path: Path) -> None:
     assert finished.returncode == 0, said
     result = json.loads(results.read_text())
 
-    assert result["nodes"] == 2
+    assert result["nodes"] == 2 and result["redis"] and result["s3"]
     assert result["problems"] == [], said
     # Both nodes served requests: nginx balanced between them.
     served = [count for address, count in result["upstreams"].items() if address != "-"]
@@ -64,6 +72,7 @@ def test_two_nodes_under_load_keep_the_invariants(tmp_path: Path) -> None:
     assert checks["contributions_found"] == checks["accepted_contributions"]
     assert checks["contributions_missing"] == [] and checks["photos_unreadable"] == []
     assert checks["photos_checked"] >= checks["accepted_contributions"]
+    assert checks["storage"].startswith("s3://"), checks["storage"]
     # Every email delivered by the workers, once: the SMTP server's count is the
     # database's sent count, and nothing is left queued or failed.
     assert checks["emails"]["queued"] == 0 and checks["emails"]["failed"] == 0
