@@ -8,7 +8,11 @@ from tissage.core import registry
 class CoreConfig(registry.TissageAppConfig):
     name = "tissage.core"
     verbose_name = _("Platform")
-    purges = ("tissage.core.emails.sent_emails_purge", "tissage.core.workers.finished_tasks_purge")
+    purges = (
+        "tissage.core.emails.sent_emails_purge",
+        "tissage.core.workers.finished_tasks_purge",
+        "tissage.core.ratelimit.form_counts_purge",
+    )
 
     def ready(self) -> None:
         super().ready()

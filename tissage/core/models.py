@@ -82,6 +82,24 @@ class Worker(models.Model):
         return f"{self.host}:{self.pid}"
 
 
+class FormCount(models.Model):
+    """How many times one connection sent one guest's form in one hour
+    (`core.ratelimit`), when no Redis holds the counts: the form's name and a keyed hash
+    of the address, never the address. Rows older than the last hour are purged."""
+
+    key = models.CharField(max_length=128)
+    hour = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "hour"], name="one_form_count_per_hour")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.hour}: {self.count}"
+
+
 class SiteIdentity(models.Model):
     """What the platform is for on its territory, set by its administrator: the first
     sentence of the home page. One row at most (primary key 1); without it the home page

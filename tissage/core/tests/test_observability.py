@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from django.core.cache import caches
@@ -12,8 +13,8 @@ from django.urls import reverse
 from prometheus_client.parser import text_string_to_metric_families
 
 from tissage.core import logs
-from tissage.core.models import OutgoingEmail
-from tissage.core.ratelimit import form_hit
+from tissage.core.models import FormCount, OutgoingEmail
+from tissage.core.ratelimit import form_counts_purge, form_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -281,6 +282,7 @@ def test_form_hits_count_per_form_and_address_within_the_hour():
 
 
 def test_form_counts_keep_no_address(settings):
+    settings.REDIS_URL = "redis://counts-in-the-shared-cache"  # the cache's path
     settings.CACHES = {
         **settings.CACHES,
         "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
@@ -288,3 +290,22 @@ def test_form_counts_keep_no_address(settings):
     form_hit(form="a", address="198.51.100.7", limit=3)
     keys = list(caches["shared"]._cache)  # type: ignore[attr-defined]
     assert keys and not any("198.51.100.7" in key for key in keys)
+    assert not FormCount.objects.exists()
+
+
+def test_form_counts_in_the_table_keep_no_address_and_cost_two_queries(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(2):
+        assert form_hit(form="a", address="198.51.100.7", limit=3)
+    form_hit(form="a", address="198.51.100.7", limit=3)
+    (row,) = FormCount.objects.all()
+    assert row.count == 2 and row.key.startswith("a:") and "198.51.100.7" not in row.key
+
+
+def test_old_form_counts_are_purged():
+    hour = int(time.time() // 3600)
+    FormCount.objects.create(key="a:x", hour=hour - 2, count=5)
+    FormCount.objects.create(key="a:x", hour=hour - 1, count=5)
+    assert form_counts_purge() == 1
+    assert list(FormCount.objects.values_list("hour", flat=True)) == [hour - 1]
