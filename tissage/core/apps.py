@@ -12,6 +12,7 @@ class CoreConfig(registry.TissageAppConfig):
         "tissage.core.emails.sent_emails_purge",
         "tissage.core.workers.finished_tasks_purge",
         "tissage.core.ratelimit.form_counts_purge",
+        "tissage.core.logs.task_requests_purge",
     )
 
     def ready(self) -> None:

@@ -7,8 +7,11 @@
   writes one line per request: method, route (the URL pattern, never the path, which may
   hold a token), status, duration, user id. No email, no IP address, no query string.
 - A task queued during a request runs in the worker under the same id: `task_enqueued`
-  keeps it in the shared cache under the task's id, `task_started` takes it back in the
-  worker, `task_finished` writes one line per task (name, id, status, duration).
+  keeps it in a row beside the task's (`TaskRequest`, one INSERT: the database cache took
+  five queries, one a count of its whole table), `task_started` takes it back in the
+  worker, `task_finished` writes one line per task (name, id, status, duration) and
+  removes the row. A task run at once, inside the request (the immediate backend), needs
+  no row.
 
 `JsonFormatter` writes each record as one JSON object (`TISSAGE_LOG_FORMAT=json`).
 """
@@ -23,12 +26,13 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -36,7 +40,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # What a proxy may hand us as an id: letters, digits, dashes and the like, not too long.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 # How long a queued task's request id is kept for the worker to take.
-TASK_REQUEST_ID_SECONDS = 7 * 24 * 60 * 60
+TASK_REQUEST_ID_KEPT = timedelta(days=7)
 
 request_logger = logging.getLogger("tissage.request")
 task_logger = logging.getLogger("tissage.task")
@@ -149,15 +153,25 @@ class RequestLogMiddleware:
 # Tasks -----------------------------------------------------------------------------------
 
 
-def _task_key(task_id: str) -> str:
-    return f"task-request-id:{task_id}"
-
-
 def task_enqueued_remember(sender: Any, task_result: Any, **kwargs: Any) -> None:
     """Keep the current request's id for the worker that will run this task."""
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    from tissage.core.models import TaskRequest
+
     request_id = request_id_var.get()
-    if request_id:
-        caches["shared"].set(_task_key(str(task_result.id)), request_id, TASK_REQUEST_ID_SECONDS)
+    if request_id and not (isinstance(sender, type) and issubclass(sender, ImmediateBackend)):
+        TaskRequest.objects.create(task_id=str(task_result.id), request_id=request_id)
+
+
+def task_requests_purge() -> int:
+    """Forget the request ids of tasks that never ran (`tissage purge`)."""
+    from tissage.core.models import TaskRequest
+
+    removed, _per_model = TaskRequest.objects.filter(
+        created_at__lt=timezone.now() - TASK_REQUEST_ID_KEPT
+    ).delete()
+    return removed
 
 
 _task_started_at: contextvars.ContextVar[float] = contextvars.ContextVar("task_started_at")
@@ -171,10 +185,13 @@ def task_started_take(sender: Any, task_result: Any, **kwargs: Any) -> None:
     _task_started_at.set(time.perf_counter())
     if request_id_var.get():
         return  # the immediate backend runs the task inside the request itself
-    try:
-        request_id = caches["shared"].get(_task_key(str(task_result.id))) or ""
-    except Exception:
-        request_id = ""
+    from tissage.core.models import TaskRequest
+
+    request_id = (
+        TaskRequest.objects.filter(task_id=str(task_result.id))
+        .values_list("request_id", flat=True)
+        .first()
+    )
     _task_token.set(request_id_var.set(request_id or f"task-{task_result.id}"))
 
 
@@ -194,10 +211,12 @@ def task_finished_log(sender: Any, task_result: Any, **kwargs: Any) -> None:
             "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
         },
     )
+    from tissage.core.models import TaskRequest
+
     token = _task_token.get()
     if token is not None:
         request_id_var.reset(token)
         _task_token.set(None)
-        # It expires anyway: a cache that fails here must not fail the task.
-        with contextlib.suppress(Exception):
-            caches["shared"].delete(_task_key(str(task_result.id)))
+        # Purged after a week anyway: a database that fails here must not fail the task.
+        with contextlib.suppress(DatabaseError):
+            TaskRequest.objects.filter(task_id=str(task_result.id)).delete()

@@ -82,6 +82,19 @@ class Worker(models.Model):
         return f"{self.host}:{self.pid}"
 
 
+class TaskRequest(models.Model):
+    """The id of the request that queued a task, for the worker to log under
+    (`core.logs`): one row written beside the task's own, removed once it has run. Rows
+    of tasks that never ran are purged after a week."""
+
+    task_id = models.CharField(primary_key=True, max_length=64)
+    request_id = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task_id} ← {self.request_id}"
+
+
 class FormCount(models.Model):
     """How many times one connection sent one guest's form in one hour
     (`core.ratelimit`), when no Redis holds the counts: the form's name and a keyed hash

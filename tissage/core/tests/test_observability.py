@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import time
@@ -10,10 +11,12 @@ import pytest
 from django.core.cache import caches
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 from prometheus_client.parser import text_string_to_metric_families
 
 from tissage.core import logs
-from tissage.core.models import FormCount, OutgoingEmail
+from tissage.core.models import FormCount, OutgoingEmail, TaskRequest
 from tissage.core.ratelimit import form_counts_purge, form_hit
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +88,8 @@ def test_a_task_runs_under_the_id_of_the_request_that_queued_it(caplog):
         status = "SUCCESSFUL"
 
     token = logs.request_id_var.set("req-0123456789")
-    logs.task_enqueued_remember(None, task_result=Result())
+    logs.task_enqueued_remember(DatabaseBackend, task_result=Result())
+    assert TaskRequest.objects.get().request_id == "req-0123456789"
     logs.request_id_var.reset(token)
     assert logs.request_id_var.get() == ""  # as in the worker, outside any request
 
@@ -106,7 +110,7 @@ def test_a_task_runs_under_the_id_of_the_request_that_queued_it(caplog):
     )
     assert line["duration_ms"] >= 0
     assert logs.request_id_var.get() == ""  # and nothing left for the next task
-    assert caches["shared"].get("task-request-id:3f1c0e2a-task") is None
+    assert not TaskRequest.objects.exists()  # the row went with the task
 
 
 # Metrics ------------------------------------------------------------------------------
@@ -309,3 +313,23 @@ def test_old_form_counts_are_purged():
     FormCount.objects.create(key="a:x", hour=hour - 1, count=5)
     assert form_counts_purge() == 1
     assert list(FormCount.objects.values_list("hour", flat=True)) == [hour - 1]
+
+
+def test_a_task_run_inside_the_request_keeps_no_request_id_and_old_ones_are_purged():
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    class Result:
+        id = "run-at-once"
+
+    token = logs.request_id_var.set("req-0123456789")
+    logs.task_enqueued_remember(ImmediateBackend, task_result=Result())
+    logs.request_id_var.reset(token)
+    assert not TaskRequest.objects.exists()
+
+    old = TaskRequest.objects.create(task_id="never-ran", request_id="req-old")
+    TaskRequest.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    TaskRequest.objects.create(task_id="queued", request_id="req-new")
+    assert logs.task_requests_purge() == 1
+    assert list(TaskRequest.objects.values_list("task_id", flat=True)) == ["queued"]

@@ -97,6 +97,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "sent_emails_purge",
         "finished_tasks_purge",
         "form_counts_purge",
+        "task_requests_purge",
         "sign_in_codes_purge",
         "password_failures_purge",
         "notifications_purge",
