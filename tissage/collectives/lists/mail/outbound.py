@@ -69,16 +69,20 @@ def deliver_list_message(message_id: int) -> str:
     if message.author_id is not None:
         recipients = recipients.exclude(user_id=message.author_id)  # they have their copy
     copy = ListCopy.for_message(message)
+    members = list(recipients)
     # Run again (its worker killed after the commit: core.workers), the task writes no
-    # second copy for anyone.
+    # second copy for anyone. Exact keys, which the unique index finds (a prefix would
+    # scan every email kept on PostgreSQL).
     queued = set(
-        OutgoingEmail.objects.filter(key__startswith=copy.key_prefix).values_list("key", flat=True)
+        OutgoingEmail.objects.filter(key__in=[copy.key(m) for m in members]).values_list(
+            "key", flat=True
+        )
     )
     count = 0
     # All the copies, with their delivery tasks, or none: a worker killed before the
     # commit leaves no copy, and the task, run again, writes them all.
     with transaction.atomic():
-        for membership in recipients:
+        for membership in members:
             if copy.key(membership) not in queued:
                 copy.send(membership)
                 count += 1
@@ -263,13 +267,9 @@ class ListCopy:
             key=self.key(membership),
         )
 
-    @property
-    def key_prefix(self) -> str:
-        return f"list-copy:{self.message.pk}:"
-
     def key(self, membership: CollectiveMembership) -> str:
         """One copy per member, however many times the task runs."""
-        return f"{self.key_prefix}{membership.user_id}"
+        return f"list-copy:{self.message.pk}:{membership.user_id}"
 
 
 def platform_from(display_name: str) -> str:
