@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     "tissage.collectives",
     "tissage.consultations",
     "tissage.dashboard",
+    "tissage.api",
     "tissage.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -202,6 +203,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "django_htmx",
+    # django-ninja: the API's Swagger UI page and its static files (tissage/api).
+    "ninja",
 ]
 
 MIDDLEWARE = [

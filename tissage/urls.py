@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tissage.accounts.views import language_switch
+from tissage.api.api import api as api_v1
 from tissage.core.views import public_media
 
 handler400 = "tissage.core.views.bad_request"
@@ -23,6 +24,7 @@ urlpatterns = [
     path("notifications/", include("tissage.engagement.urls")),
     path("tableau-de-bord/", include("tissage.dashboard.urls")),
     path("impact/", include("tissage.dashboard.impact.urls")),
+    path("api/v1/", api_v1.urls),
     path("langue/", language_switch, name="set_language"),
     # The admin has no login form of its own: people sign in with their emailed code.
     path(
