@@ -188,11 +188,17 @@ class EmbedForm(forms.Form):
     couleur = forms.CharField(
         label=_("Colour"),
         required=False,
+        initial=DEFAULT_COLOUR,
         max_length=7,
         help_text=_("A colour code, e.g. #1d5b3a (that of your website)."),
         widget=forms.TextInput(attrs={"type": "color"}),
     )
-    lang = forms.ChoiceField(label=_("Language"), required=False, choices=settings.LANGUAGES)
+    lang = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+    )
 
     def clean_couleur(self) -> str:
         value = self.cleaned_data["couleur"]

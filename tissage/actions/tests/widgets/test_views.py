@@ -197,6 +197,8 @@ def test_the_embed_page_leaves_defaults_out_of_the_code(client):
     page = client.get(reverse("actions:embed_action", args=[action.slug])).content.decode()
     widget = f"http://testserver{reverse('actions:widget_action', args=[action.slug])}"
     assert f"&lt;iframe src=&quot;{widget}&quot;" in page
+    # The colour picker starts on the platform's colour, not the browser's black.
+    assert 'type="color" name="couleur" value="#1d5b3a"' in page
 
 
 @pytest.mark.parametrize("colour", ["red", "#12", "#gggggg", "x" * 50])
