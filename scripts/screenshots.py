@@ -41,6 +41,14 @@ DEMO_PATHS = [
     "/structures/demo-petr-garrigues-costieres/",
     "/compte/connexion/",
     "/page-qui-n-existe-pas/",
+    # Widgets, the frames other websites show (issue #18), and where staff get their code.
+    "/actions/widget/projet/demo-sous-les-arbres/",
+    "/actions/plantation-de-haies-champetres/widget/",
+    "/inventaires/demo-petit-patrimoine-garrigues/widget/carte/",
+    "/inventaires/demo-petit-patrimoine-garrigues/widget/progression/",
+    "/actions/plantation-de-haies-champetres/integrer/?couleur=%23b8341b",
+    "/inventaires/demo-petit-patrimoine-garrigues/integrer/",
+    "/actions/integrer/projet/demo-sous-les-arbres/",
 ]
 WIDTHS = {390: 844, 1280: 900}
 

@@ -181,12 +181,20 @@ def new_context(
         else:
             route.abort("internetdisconnected")
 
-    def open_context(**options: object) -> BrowserContext:
+    def open_context(*, also_allow: tuple[str, ...] = (), **options: object) -> BrowserContext:
         options = {"locale": "fr-FR", "accept_downloads": True, **options}
         context = browser.new_context(base_url=live_server.url, **options)  # type: ignore[arg-type]
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         context.route(off_the_live_server, offline)
+        # Another origin on this machine that a test serves itself (a website embedding a
+        # widget, tests/browser/test_widgets.py): let through, and nothing else. Routes
+        # registered later are asked first.
+        for origin in also_allow:
+            assert re.fullmatch(r"http://127\.0\.0\.1:\d+", origin), origin
+            context.route(
+                re.compile("^" + re.escape(origin) + "/"), lambda route: route.continue_()
+            )
         context.javascript_enabled = options.get("java_script_enabled", True)  # type: ignore[attr-defined]
         contexts.append(context)
         return context

@@ -11,3 +11,8 @@ class ActionsConfig(registry.TissageAppConfig):
     my_space = "tissage.actions.registration.queries.my_space"
     workspace = "tissage.actions.workspace.workspace"
     home = "tissage.actions.agenda.home.home_part"
+    # Other websites embed an action's card and a project's agenda (actions/widgets/).
+    embeds = {
+        "actions:detail": "tissage.actions.widgets.embeds.action_embed",
+        "projects:detail": "tissage.actions.widgets.embeds.project_agenda_embed",
+    }

@@ -21,6 +21,8 @@ RESERVED_SLUGS = {
     "export",
     "mes-actions",
     "mes-disponibilites",
+    "widget",
+    "integrer",
 }
 SHEET_FORMATS = ["csv", "ods", "xlsx"]
 

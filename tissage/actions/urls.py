@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("tissage.actions.attendance.urls")),
     path("", include("tissage.actions.needs.urls")),
     path("", include("tissage.actions.volunteers.urls")),
+    path("", include("tissage.actions.widgets.urls")),
 ]

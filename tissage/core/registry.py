@@ -27,6 +27,11 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   person may not see it (the app's lookups and access decide, as for its pages). The
   slug is the one in the button's URL (`/notifications/suivre/<kind>/<pk>/`); two apps
   never declare the same one.
+- `embeds`: what other websites may embed (oEmbed, `core.widgets`), a URL name of a
+  public page ("actions:detail") → a function `(request, **url_kwargs) -> core.widgets.Embed`
+  naming the widget to show for it, which raises `Http404` when the page is not public
+  (the app's lookups decide, for an anonymous visitor). Two apps never declare the same
+  URL name.
 
 The accounts app asks this module, never the other apps: a new app declares itself and
 nothing else changes. Apps are asked in `INSTALLED_APPS` order.
@@ -53,6 +58,7 @@ class TissageAppConfig(AppConfig):
     search: tuple[str, ...] = ()
     workspace: str | None = None
     followables: Mapping[str, str] = {}
+    embeds: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,17 @@ def followables() -> dict[str, Callable[[Any, int], Any]]:
             if kind in found:
                 raise ValueError(f"Two apps declare the followable kind {kind!r}.")
             found[kind] = import_string(path)
+    return found
+
+
+def embeds() -> dict[str, Callable[..., Any]]:
+    """Every app's embeddable pages: URL name → `(request, **kwargs) -> Embed`."""
+    found: dict[str, Callable[..., Any]] = {}
+    for config in _tissage_configs():
+        for name, path in config.embeds.items():
+            if name in found:
+                raise ValueError(f"Two apps declare the embeddable page {name!r}.")
+            found[name] = import_string(path)
     return found
 
 

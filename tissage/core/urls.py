@@ -11,4 +11,5 @@ urlpatterns = [
     path("mentions-legales/", views.legal, name="legal"),
     path("style/", views.style_guide, name="style_guide"),
     path("recherche/", views.search_page, name="search"),
+    path("oembed/", views.oembed, name="oembed"),
 ]

@@ -2,7 +2,8 @@ import sys
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render, resolve_url
 from django.template import loader
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from tissage.core import health
+from tissage.core import health, widgets
 from tissage.core import metrics as metrics_module
 from tissage.core.style_guide import can_see_style_guide, style_guide_context
 
@@ -177,3 +178,41 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         _("This form has expired"),
         _("For your security, forms expire. Go back, reload the page and send it again."),
     )
+
+
+@require_GET
+def oembed(request: HttpRequest) -> JsonResponse:
+    """oEmbed (https://oembed.com/) for the platform's public pages that the apps declare
+    embeddable: a CMS given the address of an action, an inventory, an item or a project
+    fetches this (the pages' `<link rel="alternate" type="application/json+oembed">`
+    says where) and shows the widget. JSON only (501 for another format); 404 for an
+    address that is not ours, not embeddable or not public; 400 for a bad query."""
+    # Answered as to anyone: a draft seen by its team is not embeddable.
+    request.user = AnonymousUser()
+    form = widgets.OEmbedForm(request.GET)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in problems] for name, problems in form.errors.items()}
+        return _oembed_answer({"error": _("The query is not valid."), "errors": errors}, 400)
+    data = form.cleaned_data
+    if data["format"] not in {"", "json"}:
+        return _oembed_answer({"error": _("Only the json format is available.")}, 501)
+    try:
+        embed = widgets.embed_for(request, data["url"])
+    except widgets.NotEmbeddable:
+        return _oembed_answer(
+            {"error": _("This address is not a public page of the platform that can be embedded.")},
+            404,
+        )
+    answer = widgets.oembed_for(
+        request, embed, maxwidth=data["maxwidth"], maxheight=data["maxheight"]
+    )
+    return _oembed_answer(answer, 200)
+
+
+def _oembed_answer(data: dict[str, object], status: int) -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    # Public data, the same for everyone: any site's script may read it.
+    response["Access-Control-Allow-Origin"] = "*"
+    if status == 200:
+        response["Cache-Control"] = f"public, max-age={widgets.WIDGET_MAX_AGE}"
+    return response

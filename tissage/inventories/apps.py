@@ -13,6 +13,12 @@ class InventoriesConfig(registry.TissageAppConfig):
     my_space = "tissage.inventories.contributions.queries.my_space"
     workspace = "tissage.inventories.workspace.workspace"
     home = "tissage.inventories.map.home.home_part"
+    # Other websites embed a campaign's map and an item's card (inventories/widgets/).
+    embeds = {
+        "inventories:campaign": "tissage.inventories.widgets.embeds.campaign_embed",
+        "inventories:map": "tissage.inventories.widgets.embeds.campaign_embed",
+        "inventories:item": "tissage.inventories.widgets.embeds.item_embed",
+    }
     purges = (
         "tissage.inventories.contributions.services.unconfirmed_contributions_purge",
         "tissage.inventories.contributions.staging.staged_photos_purge",

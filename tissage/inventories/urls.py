@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("tissage.inventories.moderation.urls")),
     path("", include("tissage.inventories.opendata.urls")),
     path("", include("tissage.inventories.map.urls")),
+    path("", include("tissage.inventories.widgets.urls")),
 ]

@@ -36,8 +36,38 @@ SIMPLIFY_TOLERANCE = 0.8
 # worst, in exchange for not decoding them on every view of a page that shows them.
 OUTLINES_CACHE_SECONDS = 3600
 # Bump when the drawing changes, so that outlines drawn the old way are not served.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _MISSING = object()
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where a (longitude, latitude) falls on a map drawn here: the equirectangular
+    projection of `commune_outlines`, so that points can be put on the outlines."""
+
+    west: float
+    north: float
+    shrink: float
+    scale: float
+
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            (lon - self.west) * self.shrink * self.scale + MAP_MARGIN,
+            (self.north - lat) * self.scale + MAP_MARGIN,  # SVG's y axis points down
+        )
+
+    @classmethod
+    def fitted(cls, west: float, south: float, east: float, north: float) -> Projection:
+        """The projection that fits this box in the map's size (a point alone, or points
+        on a line, get a box of about a kilometre)."""
+        shrink = math.cos(math.radians((south + north) / 2))
+        extent = max((east - west) * shrink, north - south, 0.01)
+        return cls(west, north, shrink, (MAP_SIZE - 2 * MAP_MARGIN) / extent)
+
+    def size(self, east: float, south: float) -> tuple[int, int]:
+        """The map's width and height for a box from (west, north) to (east, south)."""
+        x, y = self.point(east, south)
+        return math.ceil(x) + MAP_MARGIN, math.ceil(y) + MAP_MARGIN
 
 
 @dataclass(frozen=True)
@@ -48,6 +78,8 @@ class Outlines:
     height: int
     # Commune pk → SVG path data; communes without a usable contour are absent.
     paths: dict[int, str]
+    # How they were drawn: to put points on them.
+    projection: Projection
 
     @property
     def view_box(self) -> str:
@@ -96,6 +128,7 @@ def commune_outlines(geometries: Iterable[tuple[int, Any]]) -> Outlines | None:
     if not extent > 0:
         return None
     scale = (MAP_SIZE - 2 * MAP_MARGIN) / extent
+    projection = Projection(float(min_lon), float(max_lat), shrink, scale)
     projected = np.column_stack(
         (
             (points[:, 0] - min_lon) * shrink * scale + MAP_MARGIN,
@@ -118,6 +151,7 @@ def commune_outlines(geometries: Iterable[tuple[int, Any]]) -> Outlines | None:
         height=math.ceil((max_lat - min_lat) * scale) + 2 * MAP_MARGIN,
         # A commune smaller than a unit of the map has no path and is left off.
         paths={pk: "".join(p) for (pk, _rings), p in zip(readable, parts, strict=True) if p},
+        projection=projection,
     )
 
 

@@ -51,6 +51,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "feeds": _feeds_for(filters),
+            "embeds": _embeds_for(filters),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         },
@@ -78,6 +79,27 @@ def _feeds_for(filters: AgendaFilterForm) -> list[tuple[str, str]]:
             )
         )
     return feeds
+
+
+def _embeds_for(filters: AgendaFilterForm) -> list[tuple[str, str]]:
+    """The "Embed on a website" pages of the agenda of the project and commune chosen."""
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    embeds = []
+    if project := data.get("project"):
+        embeds.append(
+            (
+                _("The agenda of this project"),
+                reverse("actions:embed_agenda_project", kwargs={"slug": project}),
+            )
+        )
+    if insee := data.get("commune"):
+        embeds.append(
+            (
+                _("The agenda of this commune"),
+                reverse("actions:embed_agenda_commune", kwargs={"insee": insee}),
+            )
+        )
+    return embeds
 
 
 def _calendar_response(

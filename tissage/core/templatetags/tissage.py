@@ -1,9 +1,12 @@
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.core.paginator import Page
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -59,6 +62,20 @@ def absolute_url(context: dict[str, Any], path: str) -> str:
     if path.startswith(("https://", "http://")):
         return path
     return site_url(context.get("request")) + path
+
+
+@register.simple_tag(takes_context=True)
+def oembed_link(context: dict[str, Any], path: str, title: str) -> SafeString:
+    """oEmbed discovery for a public page (`path`, or its full address), in its head:
+    where a CMS given the page's address asks what to embed (core.widgets, `/oembed/`)."""
+    base = site_url(context.get("request"))
+    url = path if path.startswith(("https://", "http://")) else base + path
+    query = urlencode({"url": url, "format": "json"})
+    return format_html(
+        '<link rel="alternate" type="application/json+oembed" href="{}" title="{}">',
+        f"{base}{reverse('core:oembed')}?{query}",
+        title,
+    )
 
 
 class IconNode(template.Node):
