@@ -24,7 +24,7 @@ from tissage.territories.models import Commune
 from . import queries
 
 AGENDA_SIZE = (600, 480)
-ACTION_SIZE = (400, 260)
+ACTION_SIZE = (400, 340)
 
 
 def _commune(insee: str) -> Commune:

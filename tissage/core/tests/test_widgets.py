@@ -218,7 +218,7 @@ def test_oembed_for_an_action(client, action):
     assert data["provider_url"] == HOST + "/"
     widget = HOST + reverse("actions:widget_action", args=[action.slug])
     assert data["html"].startswith(f'<iframe src="{widget}" title="{action.title}"')
-    assert (data["width"], data["height"]) == (400, 260)
+    assert (data["width"], data["height"]) == (400, 340)
     assert response.cookies == {}
 
 
@@ -255,8 +255,8 @@ def test_oembed_for_a_project_is_its_agenda(client, action):
 def test_oembed_honours_maxwidth_and_maxheight(client, action):
     page = HOST + reverse("actions:detail", args=[action.slug])
     data = oembed(client, page, maxwidth=300, maxheight=1000).json()
-    assert (data["width"], data["height"]) == (300, 260)
-    assert 'width="300" height="260"' in data["html"]
+    assert (data["width"], data["height"]) == (300, 340)
+    assert 'width="300" height="340"' in data["html"]
     data = oembed(client, page, maxheight=100).json()
     assert (data["width"], data["height"]) == (400, 100)
     assert fitted(600, 480, None, None) == (600, 480)
