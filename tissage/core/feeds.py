@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -96,6 +97,29 @@ def conditional_answer(
     return response
 
 
+# Characters XML 1.0 cannot carry (the XML writer refuses them): an imported
+# spreadsheet's vertical tab must not turn a feed into an error page.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_IN_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(part) for part in value)
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom 1.0 with the characters XML cannot carry dropped from people's text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{name: _xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, **kwargs: Any) -> None:  # type: ignore[override]
+        super().add_item(**{name: _xml_safe(value) for name, value in kwargs.items()})
+
+
 class AtomFeed(Feed):  # type: ignore[type-arg]
     """An Atom 1.0 feed of one object (a project, a campaign, a collective), built for
     one request: every link absolute on the platform's address (`TISSAGE_SITE_URL`),
@@ -105,7 +129,7 @@ class AtomFeed(Feed):  # type: ignore[type-arg]
     `author_name` and the `item_*` methods; `items` must read in a fixed number of
     queries whatever the number of entries."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     feed_path = ""
 
     def __init__(self, obj: Any, *, base_url: str) -> None:

@@ -230,3 +230,14 @@ def test_a_draft_project_s_campaign_page_offers_no_feed(client):
     html = client.get(campaign.get_absolute_url()).content.decode()
     assert feed_url(campaign) not in html
     assert 'id="subscribe-title"' not in html
+
+
+def test_characters_xml_cannot_carry_are_dropped_not_an_error(client, campaign, facilitator):
+    # An imported spreadsheet may hold a vertical tab or a form feed in a text.
+    item = published(campaign, facilitator)
+    Contribution.objects.filter(pk=item.pk).update(
+        title="Lavoir\x0bdu bas", description="Ligne 1\x0cLigne 2\x00"
+    )
+    (entry,) = parsed(client.get(feed_url(campaign))).entries
+    assert entry.title == "Lavoirdu bas"
+    assert "Ligne 1Ligne 2" in entry.summary
