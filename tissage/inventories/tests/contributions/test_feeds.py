@@ -236,7 +236,7 @@ def test_characters_xml_cannot_carry_are_dropped_not_an_error(client, campaign, 
     # An imported spreadsheet may hold a vertical tab or a form feed in a text.
     item = published(campaign, facilitator)
     Contribution.objects.filter(pk=item.pk).update(
-        title="Lavoir\x0bdu bas", description="Ligne 1\x0cLigne 2\x00"
+        title="Lavoir\x0bdu bas", description="Ligne 1\x0cLigne 2\x1f"
     )
     (entry,) = parsed(client.get(feed_url(campaign))).entries
     assert entry.title == "Lavoirdu bas"
