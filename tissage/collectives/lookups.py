@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -74,6 +75,16 @@ def get_readable_collective(request: HttpRequest, slug: str) -> tuple[Collective
             raise SignInRequired
         raise Http404
     return collective, rights
+
+
+def get_public_archive(slug: str) -> Collective:
+    """A collective whose archive anyone may read (its feed: one document for every
+    reader, who polls it without a session); a members-only archive is a 404 whoever
+    asks, as no reader could sign in."""
+    collective = get_object_or_404(Collective.objects.select_related("organisation"), slug=slug)
+    if not access.collective_rights(AnonymousUser(), collective).can_read:
+        raise Http404
+    return collective
 
 
 def get_organisation(slug: str) -> Organisation:

@@ -9,6 +9,7 @@ an anonymous visitor and 403 for a signed-in person.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -35,6 +36,17 @@ def get_campaign(request: HttpRequest, slug: str) -> tuple[Campaign, access.Camp
     if not rights.can_view:
         raise Http404
     return campaign, rights
+
+
+def get_public_campaign(slug: str) -> Campaign:
+    """The campaign, when anyone may see it (its feed: one document for every reader,
+    who polls it without a session); else 404, a draft project's whoever asks."""
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("project__organisation"), slug=slug
+    )
+    if not access.can_view_campaign(AnonymousUser(), campaign):
+        raise Http404
+    return campaign
 
 
 def followable_campaign(user: access.AnyUser, pk: int) -> Campaign:

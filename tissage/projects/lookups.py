@@ -8,13 +8,14 @@ written in docs/permissions.md ("Who gets which answer").
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from tissage.core.access import require, sign_in_first
 
 from . import access
-from .models import Project
+from .models import NewsPost, Project
 
 
 def get_project(request: HttpRequest, slug: str) -> Project:
@@ -23,6 +24,22 @@ def get_project(request: HttpRequest, slug: str) -> Project:
     if not access.can_view_project(request.user, project):
         raise Http404
     return project
+
+
+def get_public_project(slug: str) -> Project:
+    """The project, when anyone may see it (its feeds: one document for every reader,
+    who polls it without a session); else 404, a draft whoever asks."""
+    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
+    if not access.can_view_project(AnonymousUser(), project):
+        raise Http404
+    return project
+
+
+def get_news_post(project: Project, pk: int) -> NewsPost:
+    """A published post of the project (one dated later is not out yet: 404)."""
+    post = get_object_or_404(project.news.published().select_related("author"), pk=pk)
+    post.project = project  # already loaded: no query for its links
+    return post
 
 
 def followable_project(user: access.AnyUser, pk: int) -> Project:

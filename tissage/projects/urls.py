@@ -14,5 +14,7 @@ urlpatterns = [
     path("projets/<slug:slug>/equipe/<int:membership_id>/", views.team_member, name="team_member"),
     path("projets/<slug:slug>/actualites/", views.news_list, name="news"),
     path("projets/<slug:slug>/actualites/nouvelle/", views.news_create, name="news_create"),
+    path("projets/<slug:slug>/actualites/<int:pk>/", views.news_post, name="news_post"),
+    path("projets/<slug:slug>/actualites.atom", views.news_feed, name="news_feed"),
     path("structures/<slug:organisation_slug>/nouveau-projet/", views.create, name="create"),
 ]

@@ -5,25 +5,33 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
+from tissage.core.feeds import FeedLink, atom_answer
 from tissage.core.forms import TeamMemberAddForm, TeamMemberRoleForm
 from tissage.core.models import SiteIdentity
 from tissage.core.registry import home_parts
 from tissage.organisations.lookups import get_staffed_organisation
 
 from . import access, lookups, queries, services
+from .feeds import NewsFeed, news_feed_version
 from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
 
@@ -117,8 +125,28 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Reverse one-to-ones: None when absent (already fetched by select_related).
             "from_initiative": getattr(project, "initiative", None),
             "meetings_of": getattr(project, "collective", None),
+            "feeds": _feeds_of(project),
         },
     )
+
+
+def _feeds_of(project: Project) -> list[FeedLink]:
+    """Its news (Atom) and its actions (iCal, the actions app's feed): for anyone who
+    sees the project, so none for a draft (its feeds are 404, whoever asks)."""
+    if not access.can_view_project(AnonymousUser(), project):
+        return []
+    return [
+        FeedLink(
+            _("News of %(project)s") % {"project": project.title},
+            reverse("projects:news_feed", args=[project.slug]),
+            "atom",
+        ),
+        FeedLink(
+            _("The actions of the project %(project)s") % {"project": project.title},
+            reverse("actions:feed_project", kwargs={"slug": project.slug}),
+            "ical",
+        ),
+    ]
 
 
 def _after_membership_change(request: HttpRequest, project: Project, notice: str) -> HttpResponse:
@@ -212,7 +240,30 @@ def news_list(request: HttpRequest, slug: str) -> HttpResponse:
     project = lookups.get_project(request, slug)
     posts = project.news.published().select_related("author")
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/news_list.html", {"project": project, "page": page})
+    return render(
+        request,
+        "projects/news_list.html",
+        {"project": project, "page": page, "feeds": _feeds_of(project)[:1]},
+    )
+
+
+@require_GET
+def news_post(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    project = lookups.get_project(request, slug)
+    post = lookups.get_news_post(project, pk)
+    return render(
+        request,
+        "projects/news_post.html",
+        {"project": project, "post": post, "feeds": _feeds_of(project)[:1]},
+    )
+
+
+@require_safe
+def news_feed(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The project's news as Atom, for whoever may see it without signing in."""
+    project = lookups.get_public_project(slug)
+    feed = NewsFeed(project, base_url=site_url(request))
+    return atom_answer(request, feed, news_feed_version(project))
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from tissage.actions.models import Action, ActionQuerySet
+from tissage.core.feeds import Version
 from tissage.projects.access import AnyUser, projects_visible_to
 
 # Feeds keep recent actions a while, so that a cancellation reaches the calendars
@@ -30,3 +32,10 @@ def feed_actions_for(user: AnyUser) -> ActionQuerySet:
         ends_at__gte=timezone.now() - FEED_PAST,
         project__in=projects_visible_to(user).values("pk"),
     ).order_by("starts_at", "pk")
+
+
+def feed_version(actions: ActionQuerySet, *, name: str) -> Version:
+    """What a calendar feed holds, in one query: how many actions and their latest change
+    (an edit, a cancellation), with the calendar's name."""
+    found = actions.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return Version(parts=("actions", name, *found.values()), last_modified=found["latest"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -18,6 +18,7 @@ from tissage.actions import lookups
 from tissage.actions.models import Action, ActionQuerySet
 from tissage.actions.registration import queries as registration_queries
 from tissage.core.emails import site_url
+from tissage.core.feeds import FeedLink, conditional_answer
 from tissage.projects import lookups as project_lookups
 from tissage.territories.models import Commune
 
@@ -58,24 +59,26 @@ def agenda(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _feeds_for(filters: AgendaFilterForm) -> list[tuple[str, str]]:
+def _feeds_for(filters: AgendaFilterForm) -> list[FeedLink]:
     """The whole platform's feed, and the feeds of the project and commune chosen."""
-    feeds = [(_("All the actions of the platform"), reverse("actions:feed"))]
+    feeds = [FeedLink(_("All the actions of the platform"), reverse("actions:feed"), "ical")]
     data = filters.cleaned_data if filters.is_bound else {}
     if project := data.get("project"):
         title = dict(filters.fields["project"].choices)[project]  # type: ignore[attr-defined]
         feeds.append(
-            (
+            FeedLink(
                 _("The actions of the project %(project)s") % {"project": title},
                 reverse("actions:feed_project", kwargs={"slug": project}),
+                "ical",
             )
         )
     if insee := data.get("commune"):
         name = dict(filters.fields["commune"].choices)[insee]  # type: ignore[attr-defined]
         feeds.append(
-            (
+            FeedLink(
                 _("The actions in %(commune)s") % {"commune": name},
                 reverse("actions:feed_commune", kwargs={"insee": insee}),
+                "ical",
             )
         )
     return feeds
@@ -115,18 +118,34 @@ def _calendar_response(
     return response
 
 
+def _calendar_feed(
+    request: HttpRequest, actions: ActionQuerySet, *, name: str, filename: str
+) -> HttpResponseBase:
+    """A calendar feed, or 304 when the calendar app has this version already: what it
+    holds is read first in one query (how many actions, the latest change), and the
+    file is made only when that changed. A signed-in person's feed may hold drafts:
+    private for caches then."""
+    version = queries.feed_version(actions, name=name)
+    return conditional_answer(
+        request,
+        version,
+        lambda: _calendar_response(request, actions, name=name, filename=filename),
+        private=request.user.is_authenticated,
+    )
+
+
 @require_GET
-def feed(request: HttpRequest) -> HttpResponse:
+def feed(request: HttpRequest) -> HttpResponseBase:
     name = _("Actions on %(platform)s") % {"platform": settings.PLATFORM_NAME}
-    return _calendar_response(
+    return _calendar_feed(
         request, queries.feed_actions_for(request.user), name=name, filename="actions.ics"
     )
 
 
 @require_GET
-def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
+def feed_project(request: HttpRequest, slug: str) -> HttpResponseBase:
     project = project_lookups.get_project(request, slug)
-    return _calendar_response(
+    return _calendar_feed(
         request,
         queries.feed_actions_for(request.user).filter(project=project),
         name=f"{project.title} · {settings.PLATFORM_NAME}",
@@ -135,9 +154,9 @@ def feed_project(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def feed_commune(request: HttpRequest, insee: str) -> HttpResponse:
+def feed_commune(request: HttpRequest, insee: str) -> HttpResponseBase:
     commune = get_object_or_404(Commune.objects.only("insee_code", "name"), insee_code=insee)
-    return _calendar_response(
+    return _calendar_feed(
         request,
         queries.feed_actions_for(request.user).filter(commune=commune),
         name=f"{commune.name} · {settings.PLATFORM_NAME}",

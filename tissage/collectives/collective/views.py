@@ -19,6 +19,7 @@ from tissage.core.covers import cover_save
 from tissage.core.emails import site_url
 
 from .. import access, lookups
+from ..initiatives.feeds import feed_links
 from ..membership.forms import JoinForm
 from . import queries, services
 from .forms import CollectiveForm, MeetingForm
@@ -122,6 +123,7 @@ def collective_detail(request: HttpRequest, slug: str) -> HttpResponse:
             needs_name=request.user.is_authenticated and not request.user.display_name
         ),
         "home": queries.collective_home(collective, rights),
+        "feeds": feed_links(collective),
     }
     return render(request, "collectives/collective/detail.html", context)
 

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("<collective_slug:slug>/initiatives/", views.initiative_list, name="initiatives"),
     path(
+        "<collective_slug:slug>/initiatives.atom",
+        views.initiatives_feed,
+        name="initiatives_feed",
+    ),
+    path(
         "<collective_slug:slug>/initiatives/nouvelle/",
         views.initiative_create,
         name="initiative_create",

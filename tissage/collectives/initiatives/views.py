@@ -11,18 +11,25 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import require
 from tissage.core.emails import site_url
+from tissage.core.feeds import atom_answer
 
 from .. import access, lookups
 from ..access import CollectiveRights
 from ..models import Collective, Initiative
-from . import queries, services
+from . import feeds, queries, services
 from .forms import InitiativeForm, InitiativeStatusForm
 
 
@@ -57,8 +64,17 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "chosen": chosen,
             "total": sum(len(items) for items in by_status.values()),
+            "feeds": feeds.feed_links(collective),
         },
     )
+
+
+@require_safe
+def initiatives_feed(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The collective's initiatives as Atom, when anyone may read its archive."""
+    collective = lookups.get_public_archive(slug)
+    feed = feeds.InitiativesFeed(collective, base_url=site_url(request))
+    return atom_answer(request, feed, feeds.initiatives_feed_version(collective))
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,7 @@ from tissage.projects.models import Project
 from tissage.territories.commune_names import communes_text
 
 from .. import lookups
+from ..contributions.feeds import feed_links
 from ..map.progress import campaign_progress
 from ..models import Campaign, Contribution
 from . import categories as category_services
@@ -48,6 +49,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": latest,
             "waiting": waiting,
             "progress": campaign_progress(campaign),
+            "feeds": feed_links(campaign),
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns = [
         name="staged_photo",
     ),
     path("<campaign_slug:slug>/fiches/", views.item_list, name="items"),
+    path("<campaign_slug:slug>/fiches.atom", views.items_feed, name="items_feed"),
     path("<campaign_slug:slug>/fiches/<int:pk>/", views.item_detail, name="item"),
     path("<campaign_slug:slug>/fiches/<int:pk>/completer/", views.item_answer, name="item_answer"),
 ]

@@ -16,10 +16,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from tissage.accounts.models import User
 from tissage.core.emails import site_url
+from tissage.core.feeds import atom_answer
 from tissage.core.files import private_file_response
 from tissage.core.middleware import permits_for_self
 from tissage.core.ratelimit import guest_form_limit
@@ -28,7 +34,7 @@ from .. import access, lookups
 from ..map.data import communes_extent
 from ..models import Contribution, StagedPhoto
 from ..moderation.history import public_history
-from . import services, staging
+from . import feeds, services, staging
 from .forms import AnswerForm, ContributionForm, ItemFilterForm, StagePhotosForm, nearby_place
 
 PAGE_SIZE = 24
@@ -204,8 +210,18 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
+            "feeds": feeds.feed_links(campaign),
         },
     )
+
+
+@require_safe
+def items_feed(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The campaign's newly published items as Atom, for whoever may see them without
+    signing in."""
+    campaign = lookups.get_public_campaign(slug)
+    feed = feeds.ItemsFeed(campaign, base_url=site_url(request))
+    return atom_answer(request, feed, feeds.items_feed_version(campaign))
 
 
 @require_GET

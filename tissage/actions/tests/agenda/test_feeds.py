@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tissage.actions.manage.services import action_create
+from tissage.actions.models import Action
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,73 @@ def test_feeds_answer_in_constant_queries(client, django_assert_max_num_queries)
     with django_assert_max_num_queries(3):
         response = client.get(reverse("actions:feed_project", kwargs={"slug": project.slug}))
     assert len(events(response)) == 30
+
+
+def test_a_calendar_app_with_the_current_version_gets_304(client, django_assert_num_queries):
+    project = ProjectFactory()
+    action = an_action(project, title="Plantation")
+    url = reverse("actions:feed_project", kwargs={"slug": project.slug})
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=900"
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    with django_assert_num_queries(2):  # the project and the version: no action read
+        not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+    # A cancellation is a new version: the calendar gets the file again.
+    Action.objects.filter(pk=action.pk).update(
+        status="cancelled", updated_at=action.updated_at + datetime.timedelta(seconds=5)
+    )
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 200
+    assert str(events(again)["Plantation"]["status"]) == "CANCELLED"
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 200
+
+
+def test_every_calendar_feed_is_conditional(client):
+    commune = CommuneFactory(insee_code="26108")
+    an_action(commune=commune)
+    for url in (
+        reverse("actions:feed"),
+        reverse("actions:feed_commune", kwargs={"insee": commune.insee_code}),
+    ):
+        etag = client.get(url)["ETag"]
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    # A new action is a new version of the platform's feed.
+    an_action(title="Nouvelle")
+    assert client.get(reverse("actions:feed"), headers={"if-none-match": etag}).status_code == 200
+
+
+def test_a_team_member_s_feed_with_drafts_is_private_and_its_own_version(client):
+    project = ProjectFactory()
+    an_action(project, title="Publique")
+    url = reverse("actions:feed_project", kwargs={"slug": project.slug})
+    public = client.get(url)
+    an_action(project, title="Brouillon", status="draft")
+    client.force_login(user_with_role("project_facilitator", project))
+    # A draft is not in the feed (it shows published and cancelled actions only)…
+    mine = client.get(url)
+    assert mine["Cache-Control"] == "private, max-age=900"
+    assert set(events(mine)) == {"Publique"}
+    assert client.get(url, headers={"if-none-match": public["ETag"]}).status_code == 304
+
+
+def test_the_agenda_lists_its_feeds_in_the_block_and_the_head(client, in_english):
+    project = ProjectFactory(title="Vergers")
+    an_action(project)
+    html = client.get(reverse("actions:agenda"), {"project": project.slug}).content.decode()
+    platform = reverse("actions:feed")
+    mine = reverse("actions:feed_project", kwargs={"slug": project.slug})
+    assert (
+        '<link rel="alternate" type="text/calendar" '
+        f'title="All the actions of the platform" href="{platform}">' in html
+    )
+    assert (
+        '<link rel="alternate" type="text/calendar" '
+        f'title="The actions of the project Vergers" href="{mine}">' in html
+    )
+    assert 'id="subscribe-title"' in html
+    assert f'<a href="{mine}" type="text/calendar">The actions of the project Vergers</a>' in html
+    assert html.count(f'href="{mine}"') == 2  # the head and the block, nowhere else
