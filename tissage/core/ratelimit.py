@@ -88,7 +88,7 @@ def _retry_after(count: int, previous: int, offset: float, limit: int) -> int:
     else:
         # Next hour, as this hour's weight fades in its turn.
         wait = WINDOW_SECONDS - offset + WINDOW_SECONDS * (1 - room / count)
-    return max(1, math.ceil(wait))
+    return max(1, math.ceil(wait - 1e-6))  # not a second late for a float's rounding
 
 
 def _counted_in_cache(key: str, hour: int) -> tuple[int, int]:
