@@ -13,6 +13,12 @@ Pages for a role: `--as EMAIL` opens a session for that person in the server's d
     TISSAGE_DATA_DIR=var SECRET_KEY=$(cat var/demo-secret-key) \
         uv run python scripts/screenshots.py --as animatrice@demo.tissage.local /inventaires/…
 
+Staff pages, e.g. the API tokens (`--as` an organisation's admin; the page showing a new
+token's secret answers a POST only: tests/browser/test_api_tokens.py goes through it at
+390 and 1280 px and checks nothing overflows):
+
+    ... scripts/screenshots.py --as admin@demo.tissage.local /compte/ /compte/jetons-api/
+
 Pictures go to var/screenshots/<width>/<path>.png (full page). A page wider than the
 window (something overflows) is said on the terminal. Uses Debian's Chromium
 (/usr/bin/chromium, or TISSAGE_CHROMIUM) through Playwright; no network beyond the server.

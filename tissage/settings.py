@@ -521,6 +521,9 @@ else:
 # Guests' forms that send an email or keep something for someone not signed in: how many
 # one connection may send per hour and form (core/ratelimit.py); 0 lifts the limit.
 FORM_RATE_LIMIT = env_int("TISSAGE_FORM_RATE_LIMIT", 60)
+# Writes through the API with a personal token (tissage/api): how many per hour and token;
+# 0 lifts the limit. Reads are not counted.
+API_WRITE_RATE_LIMIT = env_int("TISSAGE_API_WRITE_RATE_LIMIT", 300)
 
 TASKS = {
     "default": {

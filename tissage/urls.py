@@ -19,6 +19,7 @@ urlpatterns = [
     path("actions/", include("tissage.actions.urls")),
     path("collectifs/", include("tissage.collectives.urls")),
     path("consultations/", include("tissage.consultations.urls")),
+    path("compte/jetons-api/", include("tissage.api.tokens.urls")),
     path("compte/", include("tissage.accounts.urls")),
     path("communes/", include("tissage.territories.urls")),
     path("notifications/", include("tissage.engagement.urls")),

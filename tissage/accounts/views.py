@@ -16,7 +16,7 @@ from django.views.i18n import set_language
 
 from tissage.core.clients import client_address
 from tissage.core.emails import site_url
-from tissage.core.registry import my_space_parts
+from tissage.core.registry import account_parts, my_space_parts
 
 from . import services
 from .forms import CodeForm, DeleteAccountForm, EmailForm, PasswordSignInForm, ProfileForm
@@ -190,7 +190,11 @@ def account(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your profile is saved."))
         return _remember_language(redirect("accounts:account"), user.language)
-    return render(request, "accounts/account.html", {"form": form})
+    # Sections other apps add (core.registry, `account`): e.g. the API tokens of staff.
+    sections = [
+        render_to_string(part.template, part.context, request) for part in account_parts(user)
+    ]
+    return render(request, "accounts/account.html", {"form": form, "sections": sections})
 
 
 @login_required

@@ -9,6 +9,8 @@ django-ninja package, served by our static files: no CDN, no inline script).
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from tissage.api.staff.views import staff_install
+
 api = NinjaAPI(
     title="Tissage",
     version="1",
@@ -22,3 +24,5 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+
+staff_install(api)

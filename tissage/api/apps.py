@@ -7,3 +7,6 @@ class ApiConfig(registry.TissageAppConfig):
     name = "tissage.api"
     label = "api"
     verbose_name = _("Open API")
+    personal_data = "tissage.api.personal_data"
+    purges = ("tissage.api.tokens.services.revoked_tokens_purge",)
+    account = "tissage.api.tokens.queries.account_part"

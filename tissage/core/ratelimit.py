@@ -16,12 +16,17 @@ Where the counts live: with Redis (`REDIS_URL`), in the shared cache (`add` then
 atomic); without it, in a table (`FormCount`), one atomic upsert per sending and one read
 of the hour before: two queries, where the database cache's `add`, `incr` and `get`
 took twelve on the busiest forms of a registration rush.
+
+`rate_hit` counts any other use the same way under a key of its caller's (the API's
+writes, per token: tissage/api/tokens/auth.py), and says when to come back.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 
@@ -42,19 +47,48 @@ View = Callable[..., HttpResponse]
 
 def form_hit(*, form: str, address: str, limit: int, now: float | None = None) -> bool:
     """Count one sending of `form` from `address`: True if it is within `limit` over the
-    last hour.
+    last hour."""
+    who = address_fingerprint(address, purpose="form")
+    return rate_hit(key=f"{form}:{who}", limit=limit, now=now).allowed
+
+
+@dataclass(frozen=True)
+class RateHit:
+    allowed: bool
+    # Seconds until one more would be allowed, were nothing more sent meanwhile (0 when
+    # allowed): what a 429's `Retry-After` says.
+    retry_after: int
+
+
+def rate_hit(*, key: str, limit: int, now: float | None = None) -> RateHit:
+    """Count one use of `key` (a form and a connection, an API token…), refused ones too:
+    allowed if within `limit` over the last hour. `key` names no person: a keyed hash or
+    a row's id.
 
     A sliding hour, from two fixed ones: this hour's count plus the last hour's, weighted
     by how much of it the sliding hour still covers. A fixed hour alone would let twice
     the limit through around its turn, and a test that sent its forms across it would see
     the count start again."""
     if limit <= 0:
-        return True
+        return RateHit(allowed=True, retry_after=0)
     window, offset = divmod(time.time() if now is None else now, WINDOW_SECONDS)
-    who = address_fingerprint(address, purpose="form")
     counted = _counted_in_cache if settings.REDIS_URL else _counted_in_table
-    count, previous = counted(f"{form}:{who}", int(window))
-    return previous * (1 - offset / WINDOW_SECONDS) + count <= limit
+    count, previous = counted(key, int(window))
+    if previous * (1 - offset / WINDOW_SECONDS) + count <= limit:
+        return RateHit(allowed=True, retry_after=0)
+    return RateHit(allowed=False, retry_after=_retry_after(count, previous, offset, limit))
+
+
+def _retry_after(count: int, previous: int, offset: float, limit: int) -> int:
+    """Seconds until the sliding count leaves room for one more."""
+    room = limit - 1
+    if count <= room and previous:
+        # Within this hour, as the last hour's weight fades.
+        wait = WINDOW_SECONDS * (1 - (room - count) / previous) - offset
+    else:
+        # Next hour, as this hour's weight fades in its turn.
+        wait = WINDOW_SECONDS - offset + WINDOW_SECONDS * (1 - room / count)
+    return max(1, math.ceil(wait - 1e-6))  # not a second late for a float's rounding
 
 
 def _counted_in_cache(key: str, hour: int) -> tuple[int, int]:

@@ -12,6 +12,9 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   that address becomes their account's;
 - `my_space`: a function `(user) -> MySpacePart | None`, the app's part of the person's
   page of their participation ("Mon espace", accounts);
+- `account`: a function `(user) -> AccountPart | None`, the app's part of the person's
+  account page (accounts, `/compte/`): settings of theirs that the app keeps (personal
+  API tokens);
 - `home`: a function `() -> HomePart | None`, the app's part of the home page (projects):
   what one can do now, its points on the territory's map, its impact counters.
 - `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
@@ -54,6 +57,7 @@ class TissageAppConfig(AppConfig):
     purges: tuple[str, ...] = ()
     address_confirmed: tuple[str, ...] = ()
     my_space: str | None = None
+    account: str | None = None
     home: str | None = None
     search: tuple[str, ...] = ()
     workspace: str | None = None
@@ -69,6 +73,14 @@ class MySpacePart:
     template: str
     context: dict[str, Any]
     waiting: int = 0
+
+
+@dataclass(frozen=True)
+class AccountPart:
+    """An app's part of the account page: a section drawn by a template of its own."""
+
+    template: str
+    context: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,12 @@ def my_space_parts(user: Any) -> list[MySpacePart]:
     parts = [
         import_string(config.my_space)(user) for config in _tissage_configs() if config.my_space
     ]
+    return [part for part in parts if part is not None]
+
+
+def account_parts(user: Any) -> list[AccountPart]:
+    """Each app's part of the person's account page, where it has something to show."""
+    parts = [import_string(config.account)(user) for config in _tissage_configs() if config.account]
     return [part for part in parts if part is not None]
 
 

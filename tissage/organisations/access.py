@@ -6,6 +6,7 @@ See docs/permissions.md for the role-by-object matrix.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from tissage.accounts.models import User
 
@@ -40,3 +41,15 @@ def is_organisation_staff(user: AnyUser, organisation: Organisation) -> bool:
     if user.is_superuser:
         return True
     return organisation_role(user, organisation) is not None
+
+
+def organisations_staffed_by(user: AnyUser) -> QuerySet[Organisation]:
+    """Organisations this person is staff of: `is_organisation_staff` over every
+    organisation (every one for a superuser), by name."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(
+        pk__in=OrganisationMembership.objects.filter(user=user).values("organisation")
+    ).order_by("name")

@@ -38,13 +38,19 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-def registrants_sheets(action: Action) -> list[Sheet]:
-    registrations = (
+def registrants_of(action: Action) -> QuerySet[Registration]:
+    """The registrations an export lists (cancelled ones left out), in its order; each
+    with what a line shows (`hours_of` reads its action). The API's export reads them too."""
+    return (
         Registration.objects.filter(action=action)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("role", "action")
         .order_by("status", "created_at", "pk")
     )
+
+
+def registrants_sheets(action: Action) -> list[Sheet]:
+    registrations = registrants_of(action)
     rows: list[list[Value]] = [
         [
             r.name,

@@ -294,7 +294,12 @@ class ActionForm(CoverFields):
     )
 
     def __init__(
-        self, *args: Any, project: Project, action: Action | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        project: Project,
+        action: Action | None = None,
+        role_rows: int = 0,
+        **kwargs: Any,
     ) -> None:
         self.action = action
         roles = list(action.roles.all()) if action else []
@@ -318,7 +323,8 @@ class ActionForm(CoverFields):
         else:
             # A new action shows its project's cover; its own is set when editing it.
             del self.fields["scope"], self.fields["cover"], self.fields["cover_alt"]
-        self.role_count = max(ROLE_ROWS, len(roles) + 2)
+        # `role_rows`: as many rows as a caller sends at once (the API's list of roles).
+        self.role_count = max(ROLE_ROWS, len(roles) + 2, role_rows)
         for row in range(self.role_count):
             self.fields[f"role_id_{row}"] = forms.IntegerField(
                 required=False, widget=forms.HiddenInput

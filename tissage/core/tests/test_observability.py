@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tissage.core import logs
 from tissage.core.models import FormCount, OutgoingEmail, TaskRequest
-from tissage.core.ratelimit import form_counts_purge, form_hit
+from tissage.core.ratelimit import form_counts_purge, form_hit, rate_hit
 
 pytestmark = pytest.mark.django_db
 
@@ -283,6 +283,22 @@ def test_form_hits_count_per_form_and_address_within_the_hour():
     assert not form_hit(form="e", address="192.0.2.9", limit=3, now=now + 3601)
     # 0 lifts the limit.
     assert all(form_hit(form="c", address="192.0.2.1", limit=0, now=now) for _ in range(9))
+
+
+@pytest.mark.parametrize("offset", [600, 3000])
+def test_a_refusal_says_when_one_more_fits(offset):
+    """`retry_after` is when the sliding count leaves room for one more: the same history
+    (under two keys) is refused a second before it and allowed at it."""
+    now = 1_800_000_000.0 - 1_800_000_000.0 % 3600 + offset
+    for key in ("early", "on-time"):
+        for _ in range(3):  # the hour before, which still weighs
+            assert rate_hit(key=key, limit=3, now=now - 3600).allowed
+        while (refusal := rate_hit(key=key, limit=3, now=now)).allowed:
+            pass
+        assert refusal.retry_after >= 1
+    wait = refusal.retry_after
+    assert not rate_hit(key="early", limit=3, now=now + wait - 1).allowed
+    assert rate_hit(key="on-time", limit=3, now=now + wait).allowed
 
 
 def test_form_counts_keep_no_address(settings):

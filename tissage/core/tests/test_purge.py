@@ -108,6 +108,7 @@ def test_every_app_declares_its_purges_on_its_config():
         "unconfirmed_supports_purge",
         "kept_photos_purge",
         "unconfirmed_responses_purge",
+        "revoked_tokens_purge",
     ]
 
 
