@@ -41,6 +41,8 @@ DEMO_PATHS = [
     "/structures/demo-petr-garrigues-costieres/",
     "/compte/connexion/",
     "/page-qui-n-existe-pas/",
+    # The open API's documentation (Swagger UI), for the developers of other sites.
+    "/api/v1/docs",
 ]
 WIDTHS = {390: 844, 1280: 900}
 
