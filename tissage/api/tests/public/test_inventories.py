@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from tissage.api.tests.builders import a_campaign, an_item
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory
 from tissage.inventories.models import Contribution
+from tissage.inventories.personal_data import forget
 from tissage.inventories.tests.helpers import heritage_campaign, published
 from tissage.projects.models import Project, ProjectMembership
 
@@ -181,3 +182,19 @@ def test_the_campaigns_cost_two_queries_with_2_or_20_campaigns(client, django_as
         with django_assert_num_queries(2):
             rows = client.get("/api/v1/campaigns").json()["results"]
         assert len(rows) == count
+
+
+def test_a_deleted_accounts_items_tell_pollers_their_credit_changed(client):
+    campaign = a_campaign()
+    person = UserFactory()
+    item = an_item(campaign, contributor=person, contributor_name="Jeanne Martin")
+    Contribution.objects.filter(pk=item.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=5)
+    )
+    since = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+    url = f"/api/v1/campaigns/{campaign.slug}/items"
+
+    forget(person)
+
+    [feature] = features(client.get(url, {"updated_since": since}))
+    assert "Jeanne Martin" not in str(feature)
