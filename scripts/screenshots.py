@@ -57,6 +57,8 @@ DEMO_PATHS = [
     "/actions/plantation-de-haies-champetres/integrer/?couleur=%23b8341b",
     "/inventaires/demo-petit-patrimoine-garrigues/integrer/",
     "/actions/integrer/projet/demo-sous-les-arbres/",
+    # The open API's documentation (Swagger UI), for the developers of other sites.
+    "/api/v1/docs",
 ]
 WIDTHS = {390: 844, 1280: 900}
 

@@ -218,6 +218,8 @@ MIDDLEWARE = [
     "tissage.core.middleware.FrenchUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # CORS for reading /api/v1/, JSON for its unknown addresses (api/middleware.py).
+    "tissage.api.middleware.ApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -638,6 +640,12 @@ SITE_URL = os.environ.get("TISSAGE_SITE_URL", "").rstrip("/")
 LEGAL_PUBLISHER = os.environ.get("TISSAGE_LEGAL_PUBLISHER", "")
 LEGAL_CONTACT = os.environ.get("TISSAGE_LEGAL_CONTACT", "")
 LEGAL_HOST = os.environ.get("TISSAGE_LEGAL_HOST", "")
+# The licence of the platform's public data in the open API (organisations, projects,
+# actions, campaigns, initiatives, consultations): a code of the inventories' licences.
+# Inventory items keep their campaign's own licence.
+DATA_LICENCE = env_choice(
+    "TISSAGE_DATA_LICENCE", ("etalab-2.0", "cc-by-4.0", "cc-by-sa-4.0", "cc0-1.0"), "etalab-2.0"
+)
 
 # Logs (core/logs.py): one JSON object per line in production, readable lines with DEBUG
 # and in the demo (which sets TISSAGE_LOG_FORMAT=plain). Every line written while serving

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from tissage.accounts.models import User
-from tissage.projects.access import project_rights, projects_run_by
+from tissage.projects.access import project_rights, projects_run_by, projects_visible_to
 from tissage.projects.models import Project
 
 from .models import Campaign, Contribution
@@ -47,6 +47,12 @@ def campaign_rights(user: AnyUser, campaign: Campaign) -> CampaignRights:
         can_moderate=rights.can_edit,
         can_manage=rights.can_edit,
     )
+
+
+def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
+    """Campaigns this person sees: `campaign_rights(...).can_view` over many campaigns
+    (those of the projects they see)."""
+    return Campaign.objects.filter(project__in=projects_visible_to(user).values("pk"))
 
 
 def campaigns_moderated_by(user: AnyUser) -> QuerySet[Campaign]:

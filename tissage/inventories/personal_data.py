@@ -1,4 +1,5 @@
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from tissage.accounts.models import User
 
@@ -35,5 +36,8 @@ def files(user: User) -> list[FieldFile]:
 
 def forget(user: User) -> None:
     """Before the account is deleted: the items stay (credited to "a former
-    participant"), without the name and address given with them."""
-    Contribution.objects.filter(contributor=user).update(contributor_name="", contributor_email="")
+    participant"), without the name and address given with them. Their public credit
+    changes: `updated_at` says so to the open API's pollers (`updated_since`)."""
+    Contribution.objects.filter(contributor=user).update(
+        contributor_name="", contributor_email="", updated_at=timezone.now()
+    )

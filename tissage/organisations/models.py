@@ -56,6 +56,9 @@ class Organisation(models.Model):
     )
     is_demo = models.BooleanField(_("demonstration data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its public description last changed (the open API's `updated_since` and
+    # Last-Modified).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
 

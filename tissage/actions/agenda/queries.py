@@ -25,13 +25,23 @@ def upcoming_for(user: AnyUser) -> ActionQuerySet:
     )
 
 
-def feed_actions_for(user: AnyUser) -> ActionQuerySet:
-    """Published and cancelled actions of the projects the person sees, from a month ago."""
+def announced_for(user: AnyUser) -> ActionQuerySet:
+    """Published and cancelled actions of the projects the person sees: what the feeds and
+    the open API give, a cancellation included, so that whoever holds the action learns
+    of it."""
     return Action.objects.filter(
         status__in=[Action.Status.PUBLISHED, Action.Status.CANCELLED],
-        ends_at__gte=timezone.now() - FEED_PAST,
         project__in=projects_visible_to(user).values("pk"),
-    ).order_by("starts_at", "pk")
+    )
+
+
+def feed_actions_for(user: AnyUser) -> ActionQuerySet:
+    """Published and cancelled actions of the projects the person sees, from a month ago."""
+    return (
+        announced_for(user)
+        .filter(ends_at__gte=timezone.now() - FEED_PAST)
+        .order_by("starts_at", "pk")
+    )
 
 
 def feed_version(actions: ActionQuerySet, *, name: str) -> Version:

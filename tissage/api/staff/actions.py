@@ -24,7 +24,7 @@ from tissage.actions.models import Action
 from tissage.core.emails import site_url
 from tissage.projects.models import Project
 
-from .errors import ApiError
+from ..errors import ApiError
 from .schemas import StaffActionCreate, StaffActionUpdate
 
 # The form's fields that the API names otherwise.

@@ -25,9 +25,9 @@ from tissage.inventories.models import Campaign, Contribution
 from tissage.projects import lookups as project_lookups
 from tissage.projects.models import Project
 
+from ..errors import ApiError
 from ..tokens.access import within_scope
 from ..tokens.auth import request_token
-from .errors import ApiError
 
 
 @contextmanager

@@ -27,9 +27,10 @@ from tissage.inventories.moderation import history, queries
 from tissage.inventories.moderation import services as moderation
 from tissage.inventories.moderation.forms import DecisionForm
 
+from ..errors import ApiError, ErrorOut
 from ..tokens.auth import TokenAuth, request_token
 from . import actions, lookups
-from .errors import REFUSALS, WRITE_REFUSALS, ApiError, StaffError, errors_install
+from .errors import REFUSALS, WRITE_REFUSALS
 from .schemas import (
     ContributionStatus,
     StaffActionChanged,
@@ -55,9 +56,8 @@ ID_MAX = 2**31 - 1
 
 
 def staff_install(api: NinjaAPI) -> None:
-    """Mount the staff endpoints and their errors on the API."""
+    """Mount the staff endpoints on the API."""
     api.add_router("/staff/", router)
-    errors_install(api)
 
 
 # --- The token ---------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def contributions(
 
 @router.post(
     "/campaigns/{slug}/contributions/{pk}/decision",
-    response={200: StaffDecisionOut, 409: StaffError, **WRITE_REFUSALS},
+    response={200: StaffDecisionOut, 409: ErrorOut, **WRITE_REFUSALS},
     summary="Decide on a contribution",
 )
 def decide(

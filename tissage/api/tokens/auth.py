@@ -17,8 +17,8 @@ from ninja.security import HttpBearer
 
 from tissage.core.ratelimit import rate_hit
 
+from ..errors import ApiError
 from ..models import ApiToken
-from ..staff.errors import ApiError
 from . import access, services
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

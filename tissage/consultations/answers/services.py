@@ -132,5 +132,7 @@ def consultation_finish(
     consultation.closing_statement = statement.strip()
     consultation.unanswered_at_closing = unanswered
     consultation.finished_at = consultation.finished_at or timezone.now()
-    consultation.save(update_fields=["closing_statement", "unanswered_at_closing", "finished_at"])
+    consultation.save(
+        update_fields=["closing_statement", "unanswered_at_closing", "finished_at", "updated_at"]
+    )
     return consultation

@@ -63,7 +63,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         for name, value in form.values().items():
             setattr(consultation, name, value)
-        consultation.save(update_fields=list(ConsultationForm.FIELDS))
+        consultation.save(update_fields=[*ConsultationForm.FIELDS, "updated_at"])
         messages.success(request, _("The consultation is saved."))
         return redirect(consultation)
     return render(

@@ -77,6 +77,8 @@ class Consultation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When it last changed (the open API's `updated_since` and Last-Modified).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ConsultationQuerySet.as_manager()
 

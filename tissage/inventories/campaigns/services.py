@@ -136,6 +136,7 @@ def campaign_settings_update(
             "ends_on",
             "licence",
             "requires_account",
+            "updated_at",
         ]
     )
     campaign.communes.set(list(communes))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Func, IntegerField, Sum
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
 
 from ..models import Campaign, Contribution, MapCell
 
@@ -47,6 +47,19 @@ LOCK_CLASS = 740_301
 # The sums of coordinates are added and subtracted as items come and go: their
 # rounding may drift by a few units in the 15th digit, far below what a map shows.
 SUM_TOLERANCE = 1e-6
+
+
+def published_items_count(campaign: OuterRef) -> Subquery:
+    """Published items of a campaign, for an `annotate`: the sum of its coarsest cells (a
+    handful of rows), not a count of its items (the home page, the open API)."""
+    return Subquery(
+        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, category=ANY, commune=ANY)
+        .order_by()
+        .values("campaign")
+        .annotate(total=Sum("count"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
 
 
 def level_size(level: int) -> float:

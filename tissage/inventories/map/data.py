@@ -36,8 +36,6 @@ POINT_LIMIT = 400
 MAX_CELLS_PER_SIDE = 32
 # A cell is a quarter of a map tile's side: level = zoom + 2.
 LEVELS_PER_ZOOM_OFFSET = 2
-# An obscured point is rounded to 2 decimals: at most 0.005° from the exact one.
-OBSCURING_MARGIN = 0.006
 
 
 def cell_level(box: Box, zoom: int) -> int:
@@ -51,24 +49,6 @@ def cell_level(box: Box, zoom: int) -> int:
 def cell_size(box: Box, zoom: int) -> float:
     """Degrees per grid cell for a view."""
     return level_size(cell_level(box, zoom))
-
-
-def _in_view(items: ContributionQuerySet, box: Box) -> ContributionQuerySet:
-    """Items whose public point is in the box.
-
-    The exact point, widened by the obscuring margin, lets the database walk the map
-    index by longitude; the public point decides.
-    """
-    return items.filter(
-        longitude__gte=box.min_lon - OBSCURING_MARGIN,
-        longitude__lte=box.max_lon + OBSCURING_MARGIN,
-        latitude__gte=box.min_lat - OBSCURING_MARGIN,
-        latitude__lte=box.max_lat + OBSCURING_MARGIN,
-        public_longitude__gte=box.min_lon,
-        public_longitude__lte=box.max_lon,
-        public_latitude__gte=box.min_lat,
-        public_latitude__lte=box.max_lat,
-    )
 
 
 def _collection(kind: str, total: int, features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -167,7 +147,7 @@ def map_features(
     items = Contribution.objects.filtered(
         campaign, category=category, commune=commune, period=period
     ).published()
-    in_view = _in_view(items, box)
+    in_view = items.public_in_box(box)
     level = cell_level(box, zoom)
     if level <= MAX_LEVEL and not period:
         cells = _stored_cells(campaign, category, commune, level, box)
@@ -179,7 +159,7 @@ def map_features(
             return _collection("points", 0, [])
         # Few items: the points themselves, strictly in view, looked for only where
         # the cells say they are (a filter may leave a few items in a wide view).
-        points = _points(_point_rows(_in_view(items, _occupied(cells, level, box))))
+        points = _points(_point_rows(items.public_in_box(_occupied(cells, level, box))))
         return _collection("points", len(points), points)
     return features_on_the_fly(in_view, _point_rows(in_view), _points, level)
 

@@ -4,7 +4,7 @@ items inventoried so far."""
 
 from __future__ import annotations
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from tissage.core.registry import HomeCounter, HomePart, HomePoint
 from tissage.projects.models import Project
 
 from ..models import Campaign, MapCell
-from .cells import ANY, MIN_LEVEL
+from .cells import ANY, MIN_LEVEL, published_items_count
 
 OPEN_CAMPAIGNS = 3
 # Cells of about 15 km: a territory's items in a few dozen points, whatever their number.
@@ -24,25 +24,13 @@ HOME_LEVEL = 11
 MAP_CELLS = 60
 
 
-def _published_items(campaign: OuterRef) -> Subquery:
-    """Published items of a campaign: the sum of its coarsest cells (a handful of rows)."""
-    return Subquery(
-        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, category=ANY, commune=ANY)
-        .order_by()
-        .values("campaign")
-        .annotate(total=Sum("count"))
-        .values("total"),
-        output_field=IntegerField(),
-    )
-
-
 def home_part() -> HomePart:
     """Three queries whatever the number of campaigns and items."""
     public = Campaign.objects.filter(project__status=Project.Status.PUBLISHED)
     open_now = public.open_on(timezone.localdate())
     campaigns = list(
         open_now.select_related("project")
-        .annotate(published_items=Coalesce(_published_items(OuterRef("pk")), 0))
+        .annotate(published_items=Coalesce(published_items_count(OuterRef("pk")), 0))
         .order_by("-published_items", "-starts_on", "title")[:OPEN_CAMPAIGNS]
     )
     cells = (

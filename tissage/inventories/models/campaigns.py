@@ -80,6 +80,8 @@ class Campaign(models.Model):
     # (`campaigns.milestones`): each is announced once, whatever the items do later.
     milestone_reached = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its settings last changed (the open API's `updated_since` and Last-Modified).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -23,6 +23,10 @@ from .campaigns import Campaign, Category, Licence
 
 logger = logging.getLogger(__name__)
 
+# An obscured point is rounded to 2 decimals (`public_longitude`): at most 0.005° from the
+# exact one.
+OBSCURING_MARGIN = 0.006
+
 
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
@@ -70,6 +74,25 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
             longitude__lte=max_lon,
             latitude__gte=min_lat,
             latitude__lte=max_lat,
+        )
+
+    def public_in_box(self, box: Box) -> ContributionQuerySet:
+        """Items whose public point is in the box: the rule of the map and the open API,
+        so that a box ending between an item's exact and public points tells nothing
+        about the exact one.
+
+        The exact point, widened by the obscuring margin, lets the database walk the map
+        index by longitude; the public point decides.
+        """
+        return self.filter(
+            longitude__gte=box.min_lon - OBSCURING_MARGIN,
+            longitude__lte=box.max_lon + OBSCURING_MARGIN,
+            latitude__gte=box.min_lat - OBSCURING_MARGIN,
+            latitude__lte=box.max_lat + OBSCURING_MARGIN,
+            public_longitude__gte=box.min_lon,
+            public_longitude__lte=box.max_lon,
+            public_latitude__gte=box.min_lat,
+            public_latitude__lte=box.max_lat,
         )
 
     def near(self, lon: float, lat: float, metres: float) -> list[tuple[Contribution, float]]:

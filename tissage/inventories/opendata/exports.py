@@ -32,6 +32,7 @@ from tissage.core.spreadsheets import Sheet
 
 from ..models import Campaign, CampaignField, Contribution, Photo
 from ..models.campaigns import Licence
+from ..models.contributions import ContributionQuerySet
 
 CHUNK_SIZE = 1000
 
@@ -252,7 +253,7 @@ def _items(queryset: QuerySet[Contribution]) -> Iterator[Contribution]:
     )
 
 
-def published_items(campaign: Campaign) -> QuerySet[Contribution]:
+def published_items(campaign: Campaign) -> ContributionQuerySet:
     """What the public exports hold: validated items, not merged into another."""
     return Contribution.objects.published().filter(campaign=campaign, merged_into__isnull=True)
 

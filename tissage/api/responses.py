@@ -1,0 +1,93 @@
+"""The API's answers: JSON with an ETag and a Last-Modified, `304 Not Modified` to a
+client that already holds them, and the `next` page in a `Link` header.
+
+The ETag is a hash of the body itself, built from the rows as plain dicts and dumped
+once (no model validation on the way out): exact by construction, whatever the body
+holds (places left, a category renamed, a name withdrawn), and cheap — a client that polls
+gets `304` without a byte of body. Last-Modified is the newest change among what the body
+shows; `If-None-Match` is the validator to poll a list with, since a row that leaves a
+list changes the ETag but not always the newest date (RFC 9110 §13.2.2: a request with
+both asks the ETag only).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from tissage.core.emails import site_url
+
+JSON = "application/json"
+GEOJSON = "application/geo+json"
+# Polling clients and proxies may keep an answer a minute; after that they ask again
+# with its ETag, answered 304 when nothing changed.
+MAX_AGE = 60
+
+
+def moment(value: datetime.datetime | None) -> str | None:
+    """A date and time as the API writes it: ISO 8601, Paris time, to the second."""
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def newest(*moments: datetime.datetime | None) -> datetime.datetime | None:
+    known = [value for value in moments if value is not None]
+    return max(known) if known else None
+
+
+def newest_of(moments: Iterable[datetime.datetime | None]) -> datetime.datetime | None:
+    return newest(*moments)
+
+
+def page_url(request: HttpRequest, **changes: str | None) -> str:
+    """The absolute address of this list with some query parameters changed."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    encoded = urlencode(sorted(query.lists()), doseq=True)
+    return site_url(request) + request.path + (f"?{encoded}" if encoded else "")
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return site_url(request) + path
+
+
+def api_response(
+    request: HttpRequest,
+    body: dict[str, Any],
+    *,
+    last_modified: datetime.datetime | None,
+    next_url: str | None = None,
+    content_type: str = JSON,
+) -> HttpResponse:
+    """The body as JSON, or 304 when the client's `If-None-Match` (or, without it, its
+    `If-Modified-Since`) says it holds it already."""
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+    stamp = int(last_modified.timestamp()) if last_modified is not None else None
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp)
+    if next_url:
+        response["Link"] = f'<{next_url}>; rel="next"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    answer = get_conditional_response(
+        request, etag=response["ETag"], last_modified=stamp, response=response
+    )
+    return answer if answer is not None else response
