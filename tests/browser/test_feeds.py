@@ -42,9 +42,15 @@ def test_a_project_s_feeds_on_a_phone_lead_to_its_news(
     expect(block.get_by_role("link", name=f"The actions of the project {world.project.title}"))
     # Nothing wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    # The head names the same feeds, for readers that discover them.
-    alternates = page.locator('head link[rel="alternate"]')
-    expect(alternates).to_have_count(2)
+    # The head names the same feeds, for readers that discover them (beside the oEmbed
+    # discovery link of the project's agenda widget).
+    feeds = 'head link[rel="alternate"][type="application/atom+xml"], ' + (
+        'head link[rel="alternate"][type="text/calendar"]'
+    )
+    expect(page.locator(feeds)).to_have_count(2)
+    expect(
+        page.locator('head link[rel="alternate"][type="application/json+oembed"]')
+    ).to_have_count(1)
 
     feed_url = news.get_attribute("href")
     answer = page.request.get(feed_url)
