@@ -163,3 +163,72 @@ def test_a_commune_site_embeds_the_agenda(
             f"{live_server.url}{reverse('actions:detail', args=[planting.slug])}"
         )
         check_page(visitor)
+
+
+# A WordPress page that embedded the widget by oEmbed discovery, as WordPress writes it for
+# a site it does not know: the frame in a sandbox that lets scripts run but not open the
+# whole window, a secret in its address, and the host's side of the exchange (what
+# wp-embed.js does, written again here: open a link of the frame's own site, size the
+# frame).
+WORDPRESS_PAGE = """<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>Agenda — Mairie d’Albon</title></head>
+<body>
+<main>
+<h1>Agenda</h1>
+<iframe sandbox="allow-scripts" security="restricted" src="{src}#?secret=Zq8Wd3Lk1p"
+  data-secret="Zq8Wd3Lk1p" width="600" height="200" title="{title}"
+  class="wp-embedded-content"></iframe>
+</main>
+<script>
+window.heights = [];
+window.addEventListener("message", function (event) {{
+  var data = event.data || {{}};
+  var frame = document.querySelector('iframe[data-secret="' + data.secret + '"]');
+  if (!frame || frame.contentWindow !== event.source) {{ return; }}
+  if (data.message === "height") {{
+    window.heights.push(data.value);
+    frame.height = Math.min(1000, Math.max(200, parseInt(data.value, 10)));
+  }}
+  if (data.message === "link" && new URL(data.value).host === new URL(frame.src).host) {{
+    window.top.location.href = data.value;
+  }}
+}});
+</script>
+</body>
+</html>
+"""
+
+
+def test_a_wordpress_page_embeds_the_action_by_its_address(
+    new_context, new_page, check_page, world, planting, live_server, commune_site
+):
+    site, folder = commune_site
+    context = new_context(also_allow=(site,), **PHONE_390)
+    # WordPress asks the oEmbed endpoint about the pasted address of the action.
+    page_url = f"{live_server.url}{reverse('actions:detail', args=[planting.slug])}"
+    answer = context.request.get(
+        f"{live_server.url}/oembed/", params={"url": page_url, "format": "json"}
+    )
+    assert answer.status == 200
+    src = html.unescape(answer.json()["html"].split('src="', 1)[1].split('"', 1)[0])
+    assert src == f"{live_server.url}{reverse('actions:widget_action', args=[planting.slug])}"
+    (folder / "index.html").write_text(
+        WORDPRESS_PAGE.format(src=src, title=html.escape(planting.title)), encoding="utf-8"
+    )
+
+    visitor = new_page(context)
+    visitor.goto(f"{site}/index.html")
+    card = visitor.frame_locator("iframe").first
+    expect(card.get_by_role("link", name="S’inscrire")).to_be_visible()
+    # The frame told its height, and the host sized the frame to it.
+    visitor.wait_for_function("window.heights.length > 0")
+    height = visitor.evaluate("window.heights[window.heights.length - 1]")
+    assert 200 <= height <= 1000
+    expect(visitor.locator("iframe")).to_have_attribute("height", str(height))
+
+    # In the sandbox the button cannot open the whole window by itself: the widget asks
+    # the host, which opens the action's page.
+    card.get_by_role("link", name="S’inscrire").click()
+    expect(visitor).to_have_url(f"{page_url}#register-title")
+    check_page(visitor)

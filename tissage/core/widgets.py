@@ -61,10 +61,12 @@ _HEX = re.compile(r"#?(?P<hex>[0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 
 def widget_csp() -> dict[str, list[Any]]:
     """What a widget's answer may load: its own stylesheet and its theme's `<style>` (by
-    nonce), pictures from where the pages' come from (the object store's too); no script,
-    no form, no font. Anyone may frame it."""
+    nonce), its one script from our static files (`core/widget-embed.js`, for WordPress
+    hosts), pictures from where the pages' come from (the object store's too); no form, no
+    font. Anyone may frame it."""
     return {
         "default-src": [CSP.NONE],
+        "script-src": [CSP.SELF],
         "style-src": [CSP.SELF, CSP.NONCE],
         "img-src": list(settings.SECURE_CSP["img-src"]),
         "base-uri": [CSP.NONE],
