@@ -44,8 +44,9 @@ def test_the_map_shows_the_published_items_only(client, campaign, facilitator):
     assert page.count('<circle class="point"') == 1
     assert '<path class="commune"' in page
     assert "Lavoir publié" in page and "Lavoir en attente" not in page
-    # A picture in the page: no tiles, no script.
-    assert "<script" not in page and "tile.openstreetmap" not in page
+    # A picture in the page: no tiles, no map script (only the WordPress helper).
+    assert "tile.openstreetmap" not in page and "leaflet" not in page.lower()
+    assert page.count("<script") == 1 and "core/widget-embed.js" in page
 
 
 def test_an_obscured_item_is_drawn_at_its_public_point(campaign, facilitator):
