@@ -16,6 +16,10 @@ os.environ.pop("REDIS_URL", None)
 os.environ["TISSAGE_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 os.environ.setdefault("TISSAGE_DATA_DIR", tempfile.mkdtemp(prefix="tissage-tests-"))
 os.makedirs(os.path.join(os.environ["TISSAGE_DATA_DIR"], "static"), exist_ok=True)
+# Hypothesis (the API's fuzzing) keeps its caches with the tests' data, not in the checkout.
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(os.environ["TISSAGE_DATA_DIR"], "hypothesis")
+)
 # Tasks run at once, inside the test, so emails land in mail.outbox.
 os.environ.setdefault("TISSAGE_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
