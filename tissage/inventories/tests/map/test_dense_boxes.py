@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 NIMES = Box(4.35, 43.83, 4.42, 43.85)
 ALES = Box(4.05, 44.1, 4.12, 44.14)
 EMPTY = Box(3.3, 43.4, 3.4, 43.45)
-NO_ORDERING_SORT = "USE TEMP B-TREE FOR ORDER BY"
+SORTS_THE_BOX = "USE TEMP B-TREE FOR ORDER BY"
 
 
 @pytest.fixture
@@ -107,9 +107,9 @@ def test_a_dense_box_is_walked_in_id_order_without_sorting_it(campaign):
     assert list(page(dense=True)) == list(page(dense=False))
     if connection.vendor == "sqlite":
         sparse, dense = _query_plan(page(dense=False)), _query_plan(page(dense=True))
-        assert "contribution_map_idx" in sparse and NO_ORDERING_SORT in sparse
+        assert "contribution_map_idx" in sparse and SORTS_THE_BOX in sparse
         assert "contribution_map_idx" not in dense, dense
-        assert NO_ORDERING_SORT not in dense, dense
+        assert SORTS_THE_BOX not in dense, dense
     else:
         # PostgreSQL's planner has statistics on ranges and walks the primary key for a
         # dense box by itself (EXPLAIN in docs/performance.md): the query is unchanged.
