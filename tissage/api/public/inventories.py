@@ -4,7 +4,9 @@ Items are what the public pages and the open-data files show
 (`inventories.opendata.exports.published_items`): validated, never merged; each at its
 *public* point (rounded to about 1 km when the contributor hid the exact place, and then
 without its address), credited by its public name, never an email. The box filter is
-decided on the public point too (`ContributionQuerySet.public_in_box`).
+decided on the public point too (`ContributionQuerySet.public_in_box`); for a box that
+holds most of the items, written so that the database reads them in id order and stops
+at the page (`map.cells.box_is_dense`, one query on the stored cells).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from tissage.api.responses import (
     page_url,
 )
 from tissage.inventories import access, lookups
-from tissage.inventories.map.cells import published_items_count
+from tissage.inventories.map.cells import box_is_dense, published_items_count
 from tissage.inventories.models import Campaign, Contribution, Photo
 from tissage.inventories.opendata.exports import published_items
 
@@ -309,7 +311,14 @@ def campaign_items(request: HttpRequest, slug: str) -> HttpResponse:
     if data.get("commune"):
         rows = rows.filter(commune__insee_code=data["commune"])
     if box := box_of(data):
-        rows = rows.public_in_box(box)
+        dense = box_is_dense(
+            campaign,
+            box,
+            page=data["limit"],
+            category=data.get("category") or "",
+            commune=data.get("commune") or "",
+        )
+        rows = rows.public_in_box(box, dense=dense)
     if data.get("updated_since"):
         rows = rows.filter(updated_at__gte=data["updated_since"])
     rows = (

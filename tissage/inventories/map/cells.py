@@ -26,14 +26,18 @@ must be recreated by a new migration** (a test compares them).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, Subquery, Sum
 
-from ..models import Campaign, Contribution, MapCell
+from tissage.territories.geography import Box
+from tissage.territories.models import Commune
+
+from ..models import Campaign, Category, Contribution, MapCell
 
 # Zoom 0 asks for level 2 (four cells around the world); zoom 12 for level 14 (about
 # 2 km). Deeper, a view holds few items and the map groups them on the fly.
@@ -47,6 +51,14 @@ LOCK_CLASS = 740_301
 # The sums of coordinates are added and subtracted as items come and go: their
 # rounding may drift by a few units in the 15th digit, far below what a map shows.
 SUM_TOLERANCE = 1e-6
+# A box's items are counted on the finest level at which it spans at most this many
+# cells a side: a few hundred cells read at most, the count exact but for the cells
+# the box's edges cut (counted whole).
+ESTIMATE_CELLS_PER_SIDE = 8
+# Reading a box's items through the map index costs more per item than reading them in
+# id order: each row is fetched out of order, then all are sorted (7 times as much on
+# SQLite at 100,000 items, bench/api.py); counted 4 times, to err towards the index.
+BOX_ROW_COST = 4
 
 
 def published_items_count(campaign: OuterRef) -> Subquery:
@@ -65,6 +77,80 @@ def published_items_count(campaign: OuterRef) -> Subquery:
 def level_size(level: int) -> float:
     """Degrees per cell at a level (exact: 360 divided by a power of two)."""
     return 360.0 / (2**level)
+
+
+def cells_in_box(
+    campaign: Campaign, level: int, box: Box, *, category: str = "", commune: str = ""
+) -> QuerySet[MapCell]:
+    """A campaign's non-empty cells of a level that the box touches, for all its items
+    or for one category (slug) and one commune (INSEE code): none when there is no
+    such category or commune."""
+    size = level_size(level)
+    cells = MapCell.objects.filter(
+        campaign=campaign,
+        level=level,
+        cx__gte=math.floor((box.min_lon + 180.0) / size),
+        cx__lte=math.floor((box.max_lon + 180.0) / size),
+        cy__gte=math.floor((box.min_lat + 90.0) / size),
+        cy__lte=math.floor((box.max_lat + 90.0) / size),
+        count__gt=0,
+    )
+    # The filters' rows are found by slug and INSEE code in the same query (none if
+    # there is no such category or commune); not correlated, so the database looks
+    # them up once and walks the index with them.
+    if category:
+        found = Category.objects.filter(campaign=campaign, slug=category).values("pk")[:1]
+        cells = cells.filter(category=Subquery(found))
+    else:
+        cells = cells.filter(category=ANY)
+    if commune:
+        cells = cells.filter(
+            commune=Subquery(Commune.objects.filter(insee_code=commune).values("pk")[:1])
+        )
+    else:
+        cells = cells.filter(commune=ANY)
+    return cells
+
+
+def box_is_dense(
+    campaign: Campaign, box: Box, *, page: int, category: str = "", commune: str = ""
+) -> bool:
+    """Whether a page of the campaign's published items in the box, in id order, is
+    found sooner by reading the items in id order than by reading the box and sorting
+    it (`ContributionQuerySet.public_in_box(dense=…)`).
+
+    Of N published items, B are in the box and W of them are of the category and
+    commune asked: in id order, about page × N / W items are read before the page is
+    full (N at most); through the box, B, each at `BOX_ROW_COST` times the price. One
+    query on the stored cells: B and W on a level where the box spans a few cells (cut
+    cells counted whole: never fewer than there are), N on the coarsest level. Other
+    filters (a date) make both ways read more, alike.
+    """
+    level = MAX_LEVEL
+    while level > MIN_LEVEL and max(box.width, box.height) > (
+        ESTIMATE_CELLS_PER_SIDE * level_size(level)
+    ):
+        level -= 1
+
+    def total(cells: QuerySet[MapCell]) -> Subquery:
+        summed = cells.order_by().values("campaign").annotate(total=Sum("count"))
+        return Subquery(summed.values("total"), output_field=IntegerField())
+
+    counts = Campaign.objects.filter(pk=campaign.pk).annotate(
+        published=published_items_count(OuterRef("pk")),
+        in_box=total(cells_in_box(campaign, level, box)),
+    )
+    if category or commune:
+        counts = counts.annotate(
+            wanted=total(cells_in_box(campaign, level, box, category=category, commune=commune))
+        )
+    else:
+        counts = counts.annotate(wanted=F("in_box"))
+    published, in_box, wanted = (
+        count or 0 for count in counts.values_list("published", "in_box", "wanted").get()
+    )
+    in_id_order = min(published, page * published / wanted) if wanted else published
+    return in_id_order < BOX_ROW_COST * in_box
 
 
 class CellIndex(Func):

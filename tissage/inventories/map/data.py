@@ -19,18 +19,16 @@ tells nothing about the exact one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
 from tissage.territories.geography import Box
-from tissage.territories.models import Commune
 
-from ..models import Campaign, Category, Contribution, MapCell
+from ..models import Campaign, Contribution, MapCell
 from ..models.contributions import ContributionQuerySet
-from .cells import ANY, MAX_LEVEL, cell_x, cell_y, level_size
+from .cells import MAX_LEVEL, cell_x, cell_y, cells_in_box, level_size
 
 POINT_LIMIT = 400
 MAX_CELLS_PER_SIDE = 32
@@ -91,30 +89,7 @@ def _point_rows(in_view: ContributionQuerySet) -> QuerySet[Contribution, PointRo
 def _stored_cells(
     campaign: Campaign, category: str, commune: str, level: int, box: Box
 ) -> list[MapCell]:
-    size = level_size(level)
-    cells = MapCell.objects.filter(
-        campaign=campaign,
-        level=level,
-        cx__gte=math.floor((box.min_lon + 180.0) / size),
-        cx__lte=math.floor((box.max_lon + 180.0) / size),
-        cy__gte=math.floor((box.min_lat + 90.0) / size),
-        cy__lte=math.floor((box.max_lat + 90.0) / size),
-        count__gt=0,
-    )
-    # The filters' rows are found by slug and INSEE code in the same query (none if
-    # there is no such category or commune); not correlated, so the database looks
-    # them up once and walks the index with them.
-    if category:
-        found = Category.objects.filter(campaign=campaign, slug=category).values("pk")[:1]
-        cells = cells.filter(category=Subquery(found))
-    else:
-        cells = cells.filter(category=ANY)
-    if commune:
-        cells = cells.filter(
-            commune=Subquery(Commune.objects.filter(insee_code=commune).values("pk")[:1])
-        )
-    else:
-        cells = cells.filter(commune=ANY)
+    cells = cells_in_box(campaign, level, box, category=category, commune=commune)
     return list(cells.only("cx", "cy", "count", "sum_lon", "sum_lat"))
 
 

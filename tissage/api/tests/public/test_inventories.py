@@ -2,8 +2,11 @@
 their public point, credited by their public name, under the campaign's licence."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.api.tests.builders import a_campaign, an_item
@@ -173,6 +176,49 @@ def test_the_items_cost_four_queries_with_2_or_20_items(client, django_assert_nu
             an_item(campaign, commune=CommuneFactory(), contributor=UserFactory())
         with django_assert_num_queries(4):
             assert len(features(client.get(url))) == count
+
+
+def test_the_items_in_a_box_cost_five_queries_with_2_or_20_items(client, django_assert_num_queries):
+    """One more than without a box: the stored cells tell how the box is best read."""
+    campaign = a_campaign()
+    url = f"/api/v1/campaigns/{campaign.slug}/items?bbox=4.3,43.8,4.5,43.9"
+    for count in (2, 20):
+        while campaign.items.count() < count:
+            an_item(campaign, commune=CommuneFactory(), contributor=UserFactory())
+        with django_assert_num_queries(5):
+            assert len(features(client.get(url))) == count
+
+
+def _items_query(client, url: str) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        assert features(client.get(url))
+    [sql] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "inventories_contribution"')]
+    return sql
+
+
+def test_a_box_holding_most_items_is_read_in_id_order_not_sorted(client):
+    """bench/api.py, half the Gard at 100,000 items: SQLite read the whole box through
+    the map index and sorted it to keep 51 rows."""
+    campaign = a_campaign()
+    for i in range(10):
+        an_item(campaign, lon=4.36 + i * 0.001, lat=43.84)
+    an_item(campaign, lon=3.5, lat=44.2)
+    url = f"/api/v1/campaigns/{campaign.slug}/items?limit=5&bbox="
+
+    dense = _items_query(client, url + "4.3,43.8,4.5,43.9")
+    sparse = _items_query(client, url + "3.4,44.1,3.6,44.3")
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            plans = [
+                str(cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+                for sql in (dense, sparse)
+            ]
+        assert "TEMP B-TREE FOR ORDER BY" not in plans[0], plans[0]
+        assert "contribution_map_idx" in plans[1], plans[1]
+    else:
+        # PostgreSQL chooses well by itself (its statistics on ranges): the same query.
+        assert re.sub(r"[\d.]+", "", dense) == re.sub(r"[\d.]+", "", sparse)
 
 
 def test_the_campaigns_cost_two_queries_with_2_or_20_campaigns(client, django_assert_num_queries):
