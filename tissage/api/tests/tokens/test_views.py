@@ -32,7 +32,7 @@ def test_the_account_page_shows_the_tokens_section_to_staff_only(client, project
     client.force_login(staff)
     html = client.get(reverse("accounts:account")).content.decode()
     assert LIST in html
-    assert '<h2 id="api-tokens-title">Mes jetons d’API</h2>' in html
+    assert '<h2 id="api-tokens-title">My API tokens</h2>' in html
 
     facilitator = ProjectMembershipFactory(
         project=project, role=ProjectMembership.Role.FACILITATOR
