@@ -38,7 +38,7 @@ LATEST_COUNT = 6
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, rights = lookups.get_campaign(request, slug)
     items = Contribution.objects.filter(campaign=campaign)
-    latest = items.published().for_cards().order_by("-validated_at", "-pk")[:LATEST_COUNT]
+    latest = items.published().for_cards().newest_published_first()[:LATEST_COUNT]
     waiting = items.to_moderate().count() if rights.can_moderate else None
     return render(
         request,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
@@ -48,7 +48,7 @@ def published_items(campaign: Campaign) -> list[Contribution]:
         .select_related("category", "commune", "contributor", "entered_by")
         .defer("commune__geometry")
         .prefetch_related(Prefetch("photos", queryset=Photo.objects.order_by("position", "pk")))
-        .order_by(F("validated_at").desc(nulls_last=True), "-pk")[:FEED_SIZE]
+        .newest_published_first()[:FEED_SIZE]
     )
 
 

@@ -196,7 +196,7 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
         Contribution.objects.filtered(campaign, **filters.filters())
         .published()
         .for_cards()
-        .order_by("-validated_at", "-pk")
+        .newest_published_first()
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

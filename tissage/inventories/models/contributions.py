@@ -54,6 +54,11 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
             status__in=[Contribution.Status.SUBMITTED, Contribution.Status.NEEDS_INFO]
         )
 
+    def newest_published_first(self) -> ContributionQuerySet:
+        """Newest published first; items published without a date (imported ones) last on
+        both databases (PostgreSQL puts NULLs first in a descending order)."""
+        return self.order_by(models.F("validated_at").desc(nulls_last=True), "-pk")
+
     def for_cards(self) -> ContributionQuerySet:
         """What a list of items shows: category, commune and the first photo."""
         # Commune outlines are heavy and a card shows only the name.

@@ -90,5 +90,5 @@ def latest_items(campaign: Campaign) -> ContributionQuerySet:
         Contribution.objects.filter(campaign=campaign)
         .published()
         .for_cards()
-        .order_by("-validated_at", "-pk")[:LATEST_COUNT]
+        .newest_published_first()[:LATEST_COUNT]
     )

@@ -424,6 +424,26 @@ def test_list_filters_by_category_commune_and_period(client, campaign, facilitat
     assert "Croix C" in page  # an unknown commune is ignored, with the whole list shown
 
 
+def test_the_list_and_the_campaign_page_show_undated_items_last(client, campaign, facilitator):
+    """Items published without a date (an import's) come after the dated ones, newest
+    first, on both databases (PostgreSQL would put them first in a descending order)."""
+    older = published(campaign, facilitator, title="Lavoir ancien")
+    newer = published(campaign, facilitator, title="Lavoir récent", lon=LON + 0.001)
+    undated = published(campaign, facilitator, title="Lavoir importé", lon=LON + 0.002)
+    Contribution.objects.filter(pk=undated.pk).update(validated_at=None)
+    Contribution.objects.filter(pk=older.pk).update(
+        validated_at=newer.validated_at - datetime.timedelta(days=1)
+    )
+    for url in (
+        reverse("inventories:items", kwargs={"slug": campaign.slug}),
+        reverse("inventories:campaign", args=[campaign.slug]),
+    ):
+        page = client.get(url).content.decode()
+        assert (
+            page.index("Lavoir récent") < page.index("Lavoir ancien") < page.index("Lavoir importé")
+        ), url
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_queries_do_not_grow(
     client, campaign, facilitator, count, django_assert_max_num_queries
