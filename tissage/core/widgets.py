@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
@@ -173,15 +173,22 @@ def widget_render(
 
 
 @dataclass(frozen=True)
-class WidgetChoice:
-    """One widget offered on an "Embed on a website" page: its name, its address (a
-    path), and the frame's size."""
+class Embed:
+    """A widget's frame: its title, its address (a path) and its usual size. What an app
+    embeds for one of its pages (oEmbed), and what an "Embed on a website" page offers."""
 
-    label: str
+    title: str
     path: str
     width: int
     height: int
-    title: str
+
+
+@dataclass(frozen=True)
+class WidgetChoice:
+    """One widget offered on an "Embed on a website" page: its name, and its frame."""
+
+    label: str
+    frame: Embed
 
 
 class EmbedForm(forms.Form):
@@ -258,8 +265,9 @@ def embed_page(
     language = data.get("lang") or settings.LANGUAGE_CODE
     codes = []
     for choice in choices:
-        url = widget_url(request, choice.path, colour=colour, language=language)
-        snippet = widget_snippet(url, title=choice.title, width=choice.width, height=choice.height)
+        frame = choice.frame
+        url = widget_url(request, frame.path, colour=colour, language=language)
+        snippet = widget_snippet(url, title=frame.title, width=frame.width, height=frame.height)
         codes.append(EmbedCode(choice, url, snippet))
     return render(
         request,
@@ -277,18 +285,6 @@ def embed_page(
 
 
 # --- oEmbed ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Embed:
-    """What an app embeds for one of its pages: the widget's path, its title and the
-    frame's usual size."""
-
-    title: str
-    path: str
-    width: int
-    height: int
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class OEmbedForm(forms.Form):
@@ -367,5 +363,4 @@ def oembed_for(
         "width": width,
         "height": height,
         "html": widget_snippet(url, title=embed.title, width=width, height=height),
-        **embed.extra,
     }

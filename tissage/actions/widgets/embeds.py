@@ -7,24 +7,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from tissage.actions import lookups
 from tissage.core.widgets import Embed
 from tissage.projects import lookups as project_lookups
 
-from .views import ACTION_SIZE, AGENDA_SIZE
+from .views import action_frame, agenda_frame
 
 
 def action_embed(request: HttpRequest, slug: str) -> Embed:
     action, _rights = lookups.get_action(request, slug)
-    return Embed(action.title, reverse("actions:widget_action", args=[action.slug]), *ACTION_SIZE)
+    return action_frame(action)
 
 
 def project_agenda_embed(request: HttpRequest, slug: str) -> Embed:
     project = project_lookups.get_project(request, slug)
-    return Embed(
-        _("Agenda: %(name)s") % {"name": project.title},
-        reverse("actions:widget_agenda_project", args=[project.slug]),
-        *AGENDA_SIZE,
+    return agenda_frame(
+        project.title, reverse("actions:widget_agenda_project", args=[project.slug])
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from tissage.actions import access, lookups
 from tissage.actions.models import Action
 from tissage.actions.registration.queries import places_left_of
-from tissage.core.widgets import WidgetChoice, embed_page, widget_render, widget_view
+from tissage.core.widgets import Embed, WidgetChoice, embed_page, widget_render, widget_view
 from tissage.projects import lookups as project_lookups
 from tissage.projects.access import can_view_project
 from tissage.territories.models import Commune
@@ -120,15 +120,17 @@ def embed_agenda_commune(request: HttpRequest, insee: str) -> HttpResponse:
     )
 
 
+def agenda_frame(name: str, path: str) -> Embed:
+    return Embed(_("Agenda: %(name)s") % {"name": name}, path, *AGENDA_SIZE)
+
+
+def action_frame(action: Action) -> Embed:
+    return Embed(action.title, reverse("actions:widget_action", args=[action.slug]), *ACTION_SIZE)
+
+
 def _agenda_choice(name: str, path: str) -> WidgetChoice:
-    title = _("Agenda: %(name)s") % {"name": name}
-    return WidgetChoice(_("The agenda of the next actions"), path, *AGENDA_SIZE, title)
+    return WidgetChoice(_("The agenda of the next actions"), agenda_frame(name, path))
 
 
 def _action_choice(action: Action) -> WidgetChoice:
-    return WidgetChoice(
-        _("The action and its register button"),
-        reverse("actions:widget_action", args=[action.slug]),
-        *ACTION_SIZE,
-        action.title,
-    )
+    return WidgetChoice(_("The action and its register button"), action_frame(action))

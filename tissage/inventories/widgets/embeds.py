@@ -16,8 +16,7 @@ from .views import ITEM_SIZE, map_choice
 
 def campaign_embed(request: HttpRequest, slug: str) -> Embed:
     campaign, _rights = lookups.get_campaign(request, slug)
-    choice = map_choice(campaign.slug, campaign.title)
-    return Embed(choice.title, choice.path, choice.width, choice.height)
+    return map_choice(campaign.slug, campaign.title).frame
 
 
 def item_embed(request: HttpRequest, slug: str, pk: int) -> Embed:

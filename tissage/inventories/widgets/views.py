@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tissage.core.widgets import WidgetChoice, embed_page, widget_render, widget_view
+from tissage.core.widgets import Embed, WidgetChoice, embed_page, widget_render, widget_view
 
 from .. import access, lookups
 from ..map.progress import campaign_progress
@@ -87,16 +87,20 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
 def map_choice(slug: str, title: str) -> WidgetChoice:
     return WidgetChoice(
         _("The map of the published items"),
-        reverse("inventories:widget_map", args=[slug]),
-        *MAP_SIZE,
-        _("Map: %(campaign)s") % {"campaign": title},
+        Embed(
+            _("Map: %(campaign)s") % {"campaign": title},
+            reverse("inventories:widget_map", args=[slug]),
+            *MAP_SIZE,
+        ),
     )
 
 
 def progress_choice(slug: str, title: str) -> WidgetChoice:
     return WidgetChoice(
         _("The progress of the inventory"),
-        reverse("inventories:widget_progress", args=[slug]),
-        *PROGRESS_SIZE,
-        _("Progress: %(campaign)s") % {"campaign": title},
+        Embed(
+            _("Progress: %(campaign)s") % {"campaign": title},
+            reverse("inventories:widget_progress", args=[slug]),
+            *PROGRESS_SIZE,
+        ),
     )
