@@ -121,7 +121,8 @@ class Check:
     @property
     def budget(self) -> str:
         sign = {"<=": "≤", ">=": "≥", "==": "="}[self.op]
-        return f"{sign} {number(self.limit)}{_unit(self.unit)}"
+        limit = int(self.limit) if float(self.limit).is_integer() else self.limit
+        return f"{sign} {number(limit)}{_unit(self.unit)}"
 
     def line(self) -> str:
         verdict = "OK  " if self.ok else "OVER"
