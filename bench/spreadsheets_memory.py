@@ -9,23 +9,11 @@ boolean, a long description) and come from a generator, as from the database. Ou
 where the apps send them: CSV and ODS chunks are dropped as they come (a streaming
 response), XLSX goes to a temporary file (XlsxWriter zips a workbook only once complete).
 
-Measured on the 2-core development machine, shared and busy (times are slowed down
-several-fold by tracemalloc and the other work; compare peaks, not times):
-
-| Writer | Rows | Peak memory (MB) | Time (s, under tracemalloc) | Output (MB) |
-| --- | --- | --- | --- | --- |
-| CSV | 10,000 | 0.54 | 1.9 | 4.6 |
-| CSV | 100,000 | 0.54 | 17.8 | 45.9 |
-| ODS | 10,000 | 0.76 | 13.6 | 0.4 |
-| ODS | 100,000 | 0.77 | 231.7 | 3.9 |
-| XLSX | 10,000 | 0.45 | 15.2 | 0.8 |
-| XLSX | 100,000 | 0.50 | 214.4 | 7.9 |
-| ZIP | 10,000 | 2.70 | 9.2 | 201.1 |
-| ZIP | 100,000 | 19.89 | 115.3 | 2011.5 |
-
-The ZIP's peak grows by about 0.2 KB per member, whatever the members' size: the
-archive's directory, which ZIP puts at the end, is kept until then (Python's `zipfile`
-keeps one `ZipInfo` per member too). 2 GB of photos went through in under 20 MB.
+Prints a Markdown table and writes the common result (bench/report.py), whose table
+goes in docs/performance.md (`bench/all.py`). The ZIP's peak grows by about 0.2 KB per
+member, whatever the members' size: the archive's directory, which ZIP puts at the end,
+is kept until then (Python's `zipfile` keeps one `ZipInfo` per member too); the writers'
+peaks are held flat (the largest count ≤ 1.5× the smallest).
 """
 
 from __future__ import annotations
