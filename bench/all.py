@@ -27,10 +27,12 @@ import argparse
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +231,45 @@ def read_reports(directory: Path) -> list[dict[str, Any]]:
     return sorted(reports, key=lambda report: report["started"])
 
 
+_STAMP = re.compile(r"-(\d{8}T\d{6}Z)")
+
+
+def legacy_reports(directory: Path) -> list[dict[str, Any]]:
+    """The benches' own JSON (`<kind>-<stamp>.json`, `bench-<stamp>-scale<N>.json`) in
+    the common shape: the figures "before" may come from a checkout that predates
+    bench/report.py, measured with the benches' usual commands."""
+    reports = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+        except ValueError:
+            continue
+        stamp = _STAMP.search(path.name)
+        if not isinstance(data, dict) or "schema" in data or not stamp:
+            continue
+        kind = path.name[: stamp.start()]
+        moment = datetime.strptime(stamp.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        runs = data.get("runs") or [
+            {**run, "database": database} for database, run in data.get("databases", {}).items()
+        ]
+        for run in runs:
+            try:
+                reports.append(
+                    common.from_legacy(
+                        kind,
+                        run,
+                        started=moment.timestamp(),
+                        finished=moment.timestamp(),
+                        machine=data.get("machine", {}),
+                        code=data.get("code", {}),
+                        load_average=None,
+                    )
+                )
+            except (KeyError, TypeError, ValueError, IndexError) as error:
+                print(f"{path.name}: not read ({error!r})", file=sys.stderr)
+    return reports
+
+
 def rewrite(
     text: str, reports: list[dict[str, Any]], run_id: str, run_date: str, not_run: list[str]
 ) -> tuple[str, list[str], list[str]]:
@@ -262,7 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reports", type=Path, help="run no bench: use the results in this folder")
     parser.add_argument(
-        "--before", type=Path, help="a folder of earlier results: their p95 beside this run's"
+        "--before",
+        type=Path,
+        help="a folder of earlier results (all.py's, or the benches' own JSON): their p95 "
+        "beside this run's",
     )
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",")] if args.only else list(BY_NAME)
@@ -302,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No result in {run_dir}.", file=sys.stderr)
         return 1
     if args.before:
-        common.add_before(reports, read_reports(args.before))
+        common.add_before(reports, legacy_reports(args.before) + read_reports(args.before))
     run_date = min(report["started"] for report in reports)[:10]
 
     text = args.docs.read_text()

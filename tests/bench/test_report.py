@@ -408,3 +408,20 @@ def test_every_bench_of_all_py_has_a_script_and_its_quick_form_is_smaller(tmp_pa
     agenda = bench_all.command(bench_all.BY_NAME["agenda"], args, tmp_path)
     assert agenda[-4:] == ["--max-seconds", "60", "--database", "sqlite"]
     assert bench_all.command(bench_all.BY_NAME["cluster-1"], args, tmp_path) is None
+
+
+def test_the_figures_before_may_come_from_the_benches_own_json(tmp_path):
+    # A checkout from before bench/report.py writes only its own JSON: still readable.
+    (tmp_path / "agenda-20261126T174824Z.json").write_text(
+        json.dumps({"machine": MACHINE, "code": CODE, "runs": [agenda_run("postgres")]})
+    )
+    pages = {**agenda_run(), "profile": {"agenda": {"queries": 6}}}
+    del pages["database"]
+    (tmp_path / "bench-20261126T145041Z-scale10.json").write_text(
+        json.dumps({"machine": MACHINE, "code": CODE, "databases": {"sqlite": pages}})
+    )
+    (tmp_path / "notes.json").write_text("[]")
+    found = {r["tables"][0]["id"]: r for r in bench_all.legacy_reports(tmp_path)}
+    assert sorted(found) == ["agenda.postgres", "pages.sqlite"]
+    assert found["agenda.postgres"]["started"] == "2026-11-26T17:48:24Z"
+    assert found["pages.sqlite"]["tables"][0]["rows"][1][-1] == 6  # the queries column
