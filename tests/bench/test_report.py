@@ -425,3 +425,94 @@ def test_the_figures_before_may_come_from_the_benches_own_json(tmp_path):
     assert sorted(found) == ["agenda.postgres", "pages.sqlite"]
     assert found["agenda.postgres"]["started"] == "2026-11-26T17:48:24Z"
     assert found["pages.sqlite"]["tables"][0]["rows"][1][-1] == 6  # the queries column
+
+
+def _rows(*pages: str) -> list[dict]:
+    return [row(report.BASELINE, 2.0)] + [row(page, 10.0) for page in pages]
+
+
+# What each bench's `run_database` returns today (the keys the adapters read).
+SHAPES = {
+    "bench": (
+        {"rows": _rows("home /"), "profile": {"home /": {"queries": 2}}, "scale": 10},
+        ["pages.sqlite"],
+    ),
+    "collectives": (
+        {
+            "rows": _rows("archive"),
+            "messages": 100_000,
+            "completed": True,
+            "mail_in": {
+                "in_process_messages_per_second": 75.0,
+                "in_process_posted": 300,
+                "per_process_median_seconds": 2.9,
+                "bare_process_median_seconds": 1.5,
+                "ratio_to_bare_process": 1.9,
+            },
+        },
+        ["collectives.sqlite", "collectives.sqlite.mail-in"],
+    ),
+    "dashboard": (
+        {
+            "rows": _rows("platform, 12 months"),
+            "scale": 10,
+            "cold_ms": {"platform": "486.7", "organisation": "72.0"},
+            "refresh_all_seconds": 17.5,
+            "refresh_daily_seconds": 8.5,
+            "facts": "165169",
+        },
+        ["dashboard.sqlite", "dashboard.sqlite.refresh"],
+    ),
+    "notifications": (
+        {
+            "people": 10_000,
+            "fan_out_seconds": 0.7,
+            "fan_out_added": 10_000,
+            "baseline_bulk_create_seconds": 0.66,
+            "fan_out_over_baseline": 1.0,
+            "fan_out_tenth_at_once_seconds": 2.6,
+            "fan_out_tenth_at_once_emails": 1000,
+            "digests_daily_seconds": 28.0,
+            "digests_daily_sent": 10_000,
+            "baseline_email_send_seconds": 20.0,
+            "digests_over_baseline": 1.4,
+            "digests_again_seconds": 0.0,
+            "digests_again_sent": 0,
+        },
+        ["notifications.sqlite"],
+    ),
+    "questionnaire-results": (
+        {
+            "sizes": [5000, 50000],
+            "rows": {
+                "5000": _rows("results (5,000)"),
+                "50000": _rows("results (50,000)"),
+            },
+        },
+        ["questionnaire-results.sqlite"],
+    ),
+    "consultation-proposals": (
+        {"rows": _rows("petite: by support", "grande: by support"), "proposals": 10_000},
+        ["consultation-proposals.sqlite", "consultation-proposals.sqlite.sizes"],
+    ),
+    "search": ({"rows": _rows("search lavoir"), "scale": 10, "items": 100_000}, ["search.sqlite"]),
+    "map": ({"rows": _rows("map zoom 8"), "items": 100_000}, ["map.sqlite"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SHAPES))
+def test_every_bench_of_the_harness_gives_its_tables_and_budgets(kind):
+    run, ids = SHAPES[kind]
+    result = shaped(kind, {"database": "sqlite", **run})
+    assert [data["id"] for data in result["tables"]] == ids
+    assert result["checks"]
+    block = report.rendered_blocks([result], "all-x")[ids[0]]
+    assert block.count("\n| ") >= 2  # a header and at least one row
+    json.dumps(result)
+
+
+def test_a_questionnaires_pages_are_matched_across_sizes_without_their_size_in_the_name():
+    run, _ids = SHAPES["questionnaire-results"]
+    result = shaped("questionnaire-results", {"database": "sqlite", **run})
+    assert result["tables"][0]["rows"][1][0] == "results"
+    assert any(c["name"] == "results: p95 large ÷ small size" for c in result["checks"])
