@@ -222,6 +222,16 @@ def run_bench(bench: Bench, cmd: list[str], run_dir: Path) -> dict[str, Any]:
     return outcome
 
 
+def reported(bench: Bench, reports: list[dict[str, Any]]) -> bool:
+    """Whether `reports` hold a result of `bench` (cluster-N: the cluster's with N nodes)."""
+    if bench.cluster:
+        nodes = bench.name.rsplit("-", 1)[1]
+        return any(
+            r["bench"] == "cluster" and r["database"].startswith(f"{nodes}-node") for r in reports
+        )
+    return any(report["bench"] == bench.name for report in reports)
+
+
 def read_reports(directory: Path) -> list[dict[str, Any]]:
     reports = []
     for path in sorted(directory.glob("*.json")):
@@ -326,7 +336,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.reports:
         run_dir = args.reports
         run_id = run_dir.name
-        not_run: list[str] = []
     else:
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         run_id = f"all-{stamp}" + ("-quick" if args.quick else "")
@@ -339,9 +348,9 @@ def main(argv: list[str] | None = None) -> int:
                 harness.log(f"{name}: not part of --quick")
                 continue
             outcomes.append(run_bench(bench, cmd, run_dir))
-        not_run = [name for name in BY_NAME if name not in {o["bench"] for o in outcomes}]
-        not_run += [f"{o['bench']} (exit {o['exit']})" for o in outcomes if o["exit"] != 0]
     reports = read_reports(run_dir)
+    not_run = [bench.name for bench in BENCHES if not reported(bench, reports)]
+    not_run += [f"{o['bench']} (exit {o['exit']})" for o in outcomes if o["exit"] != 0]
     if not reports:
         print(f"No result in {run_dir}.", file=sys.stderr)
         return 1

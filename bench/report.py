@@ -986,13 +986,46 @@ def header(report: dict[str, Any], run_id: str) -> str:
     )
 
 
+def _row_checks(name: str, checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks of one table row: named "<row>: …", or "<size>: <row>: …"."""
+    return [
+        check
+        for check in checks
+        if check["name"].startswith(f"{name}: ") or f": {name}: " in check["name"]
+    ]
+
+
+def with_budgets(data: dict[str, Any], checks: list[dict[str, Any]]) -> tuple[dict, set[str]]:
+    """The table with a "budget" column (OK, or OVER and which figures) when its rows
+    have checks; and the names of the checks it shows."""
+    shown: set[str] = set()
+    cells = []
+    for cells_of_row in data["rows"]:
+        mine = _row_checks(str(cells_of_row[0]), checks)
+        shown.update(check["name"] for check in mine)
+        over = [
+            check["name"].replace(f"{cells_of_row[0]}: ", "", 1)
+            for check in mine
+            if not check["ok"]
+        ]
+        cells.append("**OVER**: " + ", ".join(over) if over else ("OK" if mine else ""))
+    if not shown:
+        return data, shown
+    rows = [[*row, cell] for row, cell in zip(data["rows"], cells, strict=True)]
+    return {**data, "columns": [*data["columns"], "budget"], "rows": rows}, shown
+
+
 def render_block(report: dict[str, Any], data: dict[str, Any], run_id: str) -> str:
     checks = report["checks"]
     over = [c for c in checks if not c["ok"]]
-    verdict = f"Budgets: {len(checks) - len(over)} OK, {len(over)} OVER"
-    if over:
-        verdict += " — OVER: " + "; ".join(
-            f"{c['name']} {number(c['value'])}{_unit(c['unit'])} ({c['budget']})" for c in over
+    data, shown = with_budgets(data, checks)
+    verdict = f"Budgets of this bench: {len(checks) - len(over)} OK, {len(over)} OVER"
+    elsewhere = [c for c in checks if c["name"] not in shown]
+    if elsewhere:
+        verdict += "; " + "; ".join(
+            f"{'OK' if c['ok'] else '**OVER**'} {c['name']} {number(c['value'])}{_unit(c['unit'])} "
+            f"({c['budget']})"
+            for c in elsewhere
         )
     return "\n".join(
         [

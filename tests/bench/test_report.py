@@ -364,8 +364,22 @@ def test_a_block_is_headed_with_its_run_machine_commit_load_and_baseline():
         "2 × Test CPU, 8.0 GiB, Python 3.12.1; load average 0.4 at the start, 1.9 at the end, "
         "2.6 at most; baseline `/healthz/` p95 2.0 ms, 500.0 req/s._"
     )
-    assert "| baseline `/healthz/` | 100 | 0 | 1.0 | 2.0 | 1.0 | 10.0 |" in block
-    assert lines[-1] == "Budgets: 3 OK, 1 OVER — OVER: action page: p95 ÷ baseline 10.5× (≤ 10×)."
+    # Each row says whether it is within its budgets, and which figure is not.
+    assert "| baseline `/healthz/` | 100 | 0 | 1.0 | 2.0 | 1.0 | 10.0 |  |" in block
+    assert "| agenda | 100 | 0 | 9.0 | 18.0 | 9.0 | 10.0 | OK |" in block
+    assert (
+        "| action page | 100 | 0 | 10.5 | 21.0 | 10.5 | 10.0 | **OVER**: p95 ÷ baseline |" in block
+    )
+    assert lines[-1] == "Budgets of this bench: 3 OK, 1 OVER."
+
+
+def test_checks_that_belong_to_no_row_are_listed_under_the_table():
+    run = {**agenda_run(), "completed": False}
+    block = report.rendered_blocks([shaped("agenda", run)], "all-x")["agenda.sqlite"]
+    assert block.splitlines()[-1] == (
+        "Budgets of this bench: 4 OK, 1 OVER; **OVER** every request measured within "
+        "--max-seconds 0 (= 1)."
+    )
 
 
 def test_figures_are_written_with_thousands_and_one_decimal():
@@ -516,3 +530,21 @@ def test_a_questionnaires_pages_are_matched_across_sizes_without_their_size_in_t
     result = shaped("questionnaire-results", {"database": "sqlite", **run})
     assert result["tables"][0]["rows"][1][0] == "results"
     assert any(c["name"] == "results: p95 large ÷ small size" for c in result["checks"])
+
+
+def test_the_summary_names_the_benches_without_a_result():
+    reports = [shaped("agenda", agenda_run())]
+    cluster = report.from_cluster(
+        {"nodes": 2, "users": 12, "seconds": 20, "stats": [], "problems": []},
+        started=0.0,
+        finished=1.0,
+        machine=MACHINE,
+        code=CODE,
+        load_average=None,
+    )
+    reports.append(cluster)
+    missing = [b.name for b in bench_all.BENCHES if not bench_all.reported(b, reports)]
+    assert "agenda" not in missing
+    assert "cluster-2" not in missing
+    assert "cluster-1" in missing
+    assert "pages" in missing
