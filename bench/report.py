@@ -917,8 +917,9 @@ def replace_blocks(
     return "".join(pieces)
 
 
-_STALE = re.compile(r"^> \*\*Not measured again\*\*[^\n]*\n(?:\n)?", re.MULTILINE)
-_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T| )\d{2}:?\d{2}")
+_STALE = re.compile(r"^> \*\*Not measured[^\n]*\n(?:\n)?", re.MULTILINE)
+# A date as the blocks' headers write it, or in a run id (`agenda-20261126T174824Z`).
+_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{4})(\d{2})(\d{2})T\d{6}Z")
 
 
 def mark_stale(content: str, run_id: str, run_date: str) -> str:
@@ -927,11 +928,14 @@ def mark_stale(content: str, run_id: str, run_date: str) -> str:
     per run."""
     body = _STALE.sub("", content.lstrip("\n"), count=1)
     found = _DATE.search(body)
-    when = f"{found.group(1)}-{found.group(2)}-{found.group(3)}" if found else "an unknown date"
-    note = (
-        f"> **Not measured again** by run `{run_id}` ({run_date}): the figures below are "
-        f"from {when}.\n\n"
-    )
+    if found:
+        year, month, day = (part for part in found.groups() if part is not None)
+        note = (
+            f"> **Not measured again** by run `{run_id}` ({run_date}): the figures below are "
+            f"from {year}-{month}-{day}.\n\n"
+        )
+    else:
+        note = f"> **Not measured** by `bench/all.py` yet (nor by run `{run_id}`, {run_date}).\n\n"
     return "\n" + note + body
 
 

@@ -548,3 +548,19 @@ def test_the_summary_names_the_benches_without_a_result():
     assert "cluster-2" not in missing
     assert "cluster-1" in missing
     assert "pages" in missing
+
+
+@pytest.mark.parametrize(
+    ("content", "note"),
+    [
+        ("_Run `all-x`, 2026-12-10 14:03:01 UTC, …_", "the figures below are from 2026-12-10."),
+        ("pasted from `scripts/cluster.py`, 2026-12-05", "the figures below are from 2026-12-05."),
+        ("run `api-20261205T140403Z`", "the figures below are from 2026-12-05."),
+        ("no date at all", "> **Not measured** by `bench/all.py` yet (nor by run `all-y`"),
+    ],
+)
+def test_a_block_kept_is_dated_from_its_header_its_text_or_its_run_id(content, note):
+    marked = report.mark_stale(content, "all-y", "2026-12-11")
+    assert note in marked
+    assert marked.endswith(content)
+    assert report.mark_stale(marked, "all-z", "2026-12-12").count("Not measured") == 1
