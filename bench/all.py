@@ -327,7 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.docs} does not exist")
     # Markers checked before an hour of benches, not after.
     try:
-        common.blocks(args.docs.read_text())
+        if not common.blocks(args.docs.read_text()):
+            raise common.MarkerError(
+                "no <!-- bench:<id> --> marker: place them where the tables go first "
+                '(bench/README.md, "The docs\' tables")'
+            )
     except common.MarkerError as error:
         print(f"{args.docs}: {error}", file=sys.stderr)
         return 2
@@ -363,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
         updated, rewritten, stale = rewrite(text, reports, run_id, run_date, not_run)
     except common.MarkerError as error:
         print(f"{args.docs}: {error}", file=sys.stderr)
+        print(
+            f"The results are kept: once the markers are in place, "
+            f"`uv run python bench/all.py --reports {run_dir}` writes them.",
+            file=sys.stderr,
+        )
         return 2
     (run_dir / "performance.md").write_text(updated)
     summary = {
