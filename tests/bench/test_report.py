@@ -12,21 +12,26 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import report  # noqa: E402 - bench/ is not a package: its folder goes on the path first
 
 
 def _load_all():  # type: ignore[no-untyped-def]
+    """bench/all.py and the report module it imports (bench/ is not a package: its
+    scripts import each other by their file names). The folder leaves sys.path again,
+    so that no other test's `import` finds a bench script."""
     spec = importlib.util.spec_from_file_location("bench_all", BENCH / "all.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_all"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
+    path = list(sys.path)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = path
     return module
 
 
 bench_all = _load_all()
+report = bench_all.common
 
 MACHINE = {"cpu_model": "Test CPU", "cpus": 2, "memory_gib": 8.0, "python": "3.12.1"}
 CODE = {"commit": "0123456789abcdef", "local_changes": False}
