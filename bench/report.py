@@ -24,7 +24,6 @@ import math
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -478,11 +477,6 @@ def _size(run: dict) -> str:
     return ""
 
 
-def _pages(bench: str, database: str, run: dict, budget: Budget) -> Adapted:
-    # bench/run.py: the page names of its probe, with their query counts.
-    return _latency(bench, database, run, budget)
-
-
 def _paired(
     key: Callable[[str], tuple[str, str] | None], labels: Callable[[dict], tuple[str, str]]
 ) -> Callable[[str, str, dict, Budget], Adapted]:
@@ -820,7 +814,6 @@ def from_cluster(
 
 
 ADAPTERS: dict[str, Callable[[str, str, dict, Budget], Adapted]] = {
-    "pages": _pages,
     "collectives": _collectives,
     "dashboard": _dashboard,
     "notifications": _notifications,
@@ -1075,21 +1068,29 @@ def rendered_blocks(reports: list[dict[str, Any]], run_id: str) -> dict[str, str
     return out
 
 
+def _key_column(columns: list[str]) -> int | None:
+    """The column a "before" figure goes beside: the (last, largest size's) p95, or the
+    value of a table of measures."""
+    p95 = [at for at, name in enumerate(columns) if name.startswith("p95 ms")]
+    if p95:
+        return p95[-1]
+    return columns.index("Value") if "Value" in columns else None
+
+
 def add_before(reports: list[dict[str, Any]], before: list[dict[str, Any]]) -> None:
-    """Put the p95 of an earlier run (e.g. on main before a change) beside this run's,
-    in a "p95 ms before" column, matched by table id and request."""
+    """Put the figures of an earlier run (e.g. on main before a change) beside this
+    run's — the p95, or a measure's value — in a "… before" column, matched by table id
+    and by the row's first cell."""
     earlier = {data["id"]: data for report in before for data in report["tables"]}
     for report in reports:
         for data in report["tables"]:
             old = earlier.get(data["id"])
-            if not old or "p95 ms" not in data["columns"] or "p95 ms" not in old["columns"]:
+            if not old:
                 continue
-            at, old_at = data["columns"].index("p95 ms"), old["columns"].index("p95 ms")
+            at, old_at = _key_column(data["columns"]), _key_column(old["columns"])
+            if at is None or old_at is None:
+                continue
             old_rows = {row[0]: row[old_at] for row in old["rows"]}
-            data["columns"].insert(at, "p95 ms before")
+            data["columns"].insert(at, f"{data['columns'][at]} before")
             for row in data["rows"]:
                 row.insert(at, old_rows.get(row[0]))
-
-
-def now() -> float:
-    return time.time()

@@ -569,3 +569,20 @@ def test_a_block_kept_is_dated_from_its_header_its_text_or_its_run_id(content, n
     assert note in marked
     assert marked.endswith(content)
     assert report.mark_stale(marked, "all-z", "2026-12-12").count("Not measured") == 1
+
+
+def test_before_goes_beside_the_larger_sizes_p95_and_beside_a_measures_value():
+    small = [row(report.BASELINE, 2.0), row("items", 20.0)]
+    run = {
+        "database": "sqlite",
+        "sizes": [
+            {"items": 10_000, "rows": small},
+            {"items": 100_000, "rows": [row(report.BASELINE, 2.0), row("items", 25.0)]},
+        ],
+    }
+    earlier = {**run, "sizes": [run["sizes"][0], {"items": 100_000, "rows": small}]}
+    after, before = shaped("api", run), shaped("api", earlier)
+    report.add_before([after], [before])
+    data = after["tables"][0]
+    assert data["columns"][3:5] == ["p95 ms at 100,000 items before", "p95 ms at 100,000 items"]
+    assert data["rows"][1][3:5] == [20.0, 25.0]
