@@ -403,6 +403,8 @@ def from_legacy(
     budget = BUDGETS.get(bench, DEFAULT_BUDGET)
     adapt = ADAPTERS.get(bench, _latency)
     tables, checks, baseline, extra = adapt(bench, database, run, budget)
+    if run.get("load_average_measures"):
+        extra = {**extra, "load_average_measures": run["load_average_measures"]}
     return new_report(
         bench,
         database,

@@ -560,19 +560,18 @@ Run = tuple[dict[str, Any], float, float, list[float] | None]
 
 def measured_run(run_database: Any, database: str, args: Any, stamp: str) -> Run:
     """`run_database` with its start, end and load average: [at the start of the run,
-    at its end, highest sampled during its measures] — the start says whether other work
-    loaded the machine before the bench did; the measures' windows are those that
-    `serve_and_measure` recorded (or the whole run, for a bench that does not use it)."""
+    at its end, highest sampled in between] — the start says whether other work loaded
+    the machine before the bench did. Each measure's own [start, end, max] (recorded by
+    `serve_and_measure`) goes with the result as `load_average_measures`."""
     common.WINDOWS.clear()
     started = time.time()
     with common.LoadSampler() as whole:
         result = run_database(database, args, stamp)
     result.setdefault("database", database)
     finished = time.time()
-    load = whole.figures()
     if common.WINDOWS:
-        load[2] = round(max(window.max for window in common.WINDOWS), 2)
-    return result, started, finished, load
+        result.setdefault("load_average_measures", [w.figures() for w in common.WINDOWS])
+    return result, started, finished, whole.figures()
 
 
 def write_common(kind: str, args: Any, runs: list[Run], machine: Any, code: Any) -> None:
