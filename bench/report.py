@@ -289,8 +289,9 @@ def number(value: Any) -> str:
             return "—"
         if abs(value) >= 1000:
             return f"{value:,.0f}"
-        if abs(value) < 10 and value != round(value, 1):
-            return f"{value:.2f}".rstrip("0")
+        if abs(value) < 10:
+            text = f"{value:.2f}"  # ratios: 1.45 is not 1.5
+            return text[:-1] if text.endswith("0") else text
         return f"{value:.1f}"
     return str(value)
 

@@ -392,6 +392,8 @@ def test_figures_are_written_with_thousands_and_one_decimal():
     assert report.number(1423.4) == "1,423"
     assert report.number(35.04) == "35.0"
     assert report.number(2.25) == "2.25"
+    assert report.number(1.003) == "1.0"
+    assert report.number(1.0) == "1.0"
     assert report.number(None) == "—"
     assert report.number(float("nan")) == "—"
 
