@@ -1015,12 +1015,19 @@ def with_budgets(data: dict[str, Any], checks: list[dict[str, Any]]) -> tuple[di
     return {**data, "columns": [*data["columns"], "budget"], "rows": rows}, shown
 
 
-def render_block(report: dict[str, Any], data: dict[str, Any], run_id: str) -> str:
+def render_block(
+    report: dict[str, Any], data: dict[str, Any], run_id: str, *, with_rest: bool = True
+) -> str:
+    """One table as it goes between its markers. The checks that no row of the report's
+    tables shows are listed under it when `with_rest` (under the report's first table)."""
     checks = report["checks"]
     over = [c for c in checks if not c["ok"]]
-    data, shown = with_budgets(data, checks)
+    data, _ = with_budgets(data, checks)
+    shown: set[str] = set()
+    for table_data in report["tables"]:
+        shown |= with_budgets(table_data, checks)[1]
     verdict = f"Budgets of this bench: {len(checks) - len(over)} OK, {len(over)} OVER"
-    elsewhere = [c for c in checks if c["name"] not in shown]
+    elsewhere = [c for c in checks if c["name"] not in shown] if with_rest else []
     if elsewhere:
         verdict += "; " + "; ".join(
             f"{'OK' if c['ok'] else '**OVER**'} {c['name']} {number(c['value'])}{_unit(c['unit'])} "
@@ -1064,10 +1071,10 @@ def rendered_blocks(reports: list[dict[str, Any]], run_id: str) -> dict[str, str
     """Every table of `reports`, by id, as it goes between its markers."""
     out: dict[str, str] = {}
     for report in reports:
-        for data in report["tables"]:
+        for number, data in enumerate(report["tables"]):
             if data["id"] in out:
                 raise MarkerError(f"two reports give the table {data['id']!r}")
-            out[data["id"]] = render_block(report, data, run_id)
+            out[data["id"]] = render_block(report, data, run_id, with_rest=number == 0)
     return out
 
 

@@ -588,3 +588,12 @@ def test_before_goes_beside_the_larger_sizes_p95_and_beside_a_measures_value():
     data = after["tables"][0]
     assert data["columns"][3:5] == ["p95 ms at 100,000 items before", "p95 ms at 100,000 items"]
     assert data["rows"][1][3:5] == [20.0, 25.0]
+
+
+def test_a_bench_with_two_tables_lists_the_checks_of_no_row_once():
+    run, _ids = SHAPES["collectives"]
+    result = shaped("collectives", {"database": "sqlite", **run, "completed": False})
+    blocks = report.rendered_blocks([result], "all-x")
+    assert "every request measured" in blocks["collectives.sqlite"]
+    mail_in = blocks["collectives.sqlite.mail-in"]
+    assert mail_in.splitlines()[-1] == "Budgets of this bench: 2 OK, 1 OVER."
