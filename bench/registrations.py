@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import re
 import subprocess
 import sys
@@ -217,12 +216,8 @@ def main() -> None:
     bench.RESULTS.mkdir(exist_ok=True)
     if not (bench.ROOT / "tissage" / "assets" / "vendor" / "htmx.min.js").exists():
         subprocess.run([sys.executable, "-m", "tissage.cli", "assets"], cwd=bench.ROOT, check=True)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [run_database(database, args, stamp) for database in databases]
-    target = bench.RESULTS / f"registrations-{stamp}.json"
-    target.write_text(json.dumps({"runs": results, "code": bench.code_version()}, indent=2))
-    bench.log(f"results written to {target}")
+    # The harness writes the JSON ({"machine", "code", "runs"}) and the common result.
+    bench.run_each_database("registrations", args, run_database)
 
 
 if __name__ == "__main__":

@@ -38,10 +38,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import report as common  # the result shape every bench writes (bench/report.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "tissage_bench"
+# bench/all.py gives each bench its own database, so that several may run at once.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_bench")
 HOST = "127.0.0.1"
 BASELINE = "baseline /healthz/"
 
@@ -377,10 +382,14 @@ class Measured:
     completed: Any
     load_before: float
     load_after: float
+    load_max: float = float("nan")  # the highest of the samples read every second
 
     def report(self, title: str) -> None:
         print(f"\n{title}")
-        print(f"load average (1 min) before/after: {self.load_before:.1f} / {self.load_after:.1f}")
+        print(
+            f"load average (1 min) before/after/max: {self.load_before:.1f} / "
+            f"{self.load_after:.1f} / {self.load_max:.1f}"
+        )
         print(latency_table(self.rows))
 
 
@@ -400,21 +409,20 @@ def serve_and_measure(
     try:
         server.wait_ready()
         log("measuring")
-        load_before = os.getloadavg()[0]
-        results, completed = measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            rounds=5,
-            max_seconds=args.max_seconds,
-            warmup=warmup,
-            extra_headers=extra_headers,
-        )
-        load_after = os.getloadavg()[0]
+        with common.LoadSampler(record=True) as load:
+            results, completed = measure(
+                server.port,
+                urls,
+                args.requests,
+                args.concurrency,
+                rounds=5,
+                max_seconds=args.max_seconds,
+                warmup=warmup,
+                extra_headers=extra_headers,
+            )
     finally:
         server.stop()
-    return Measured(summarise(results, urls), completed, load_before, load_after)
+    return Measured(summarise(results, urls), completed, load.start, load.end, load.max)
 
 
 def code_version() -> dict[str, Any]:
@@ -460,17 +468,17 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict[st
         server.wait_ready()
         log(f"{database}: serving on {HOST}:{server.port}; measuring {len(urls)} pages")
         # Other work on the machine skews the figures: the load average says if there was.
-        load_before = os.getloadavg()[0]
-        results, completed = measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            args.rounds,
-            args.max_seconds,
-            args.warmup,
-        )
-        load_after = os.getloadavg()[0]
+        with common.LoadSampler(record=True) as load:
+            results, completed = measure(
+                server.port,
+                urls,
+                args.requests,
+                args.concurrency,
+                args.rounds,
+                args.max_seconds,
+                args.warmup,
+            )
+        load_before, load_after = load.start, load.end
     finally:
         server.stop()
         log(f"{database}: server stopped")
@@ -517,11 +525,15 @@ def main() -> None:
         "arguments": vars(args),
         "databases": {},
     }
+    runs = []
     for database in databases:
-        report["databases"][database] = run_database(database, args, stamp)
+        runs.append(measured_run(run_database, database, args, stamp))
+        runs[-1][0].setdefault("scale", args.scale)
+        report["databases"][database] = runs[-1][0]
     path = RESULTS / f"bench-{stamp}-scale{args.scale}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     log(f"results written to {path.relative_to(ROOT)}")
+    write_common("pages", args, runs, report["machine"], report["code"])
 
 
 def run_each_database(kind: str, args: Any, run_database: Any) -> None:
@@ -531,14 +543,53 @@ def run_each_database(kind: str, args: Any, run_database: Any) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    runs = [measured_run(run_database, database, args, stamp) for database in databases]
     report = {
         "machine": machine(),
         "code": code_version(),
-        "runs": [run_database(database, args, stamp) for database in databases],
+        "runs": [run for run, *_ in runs],
     }
     target = RESULTS / f"{kind}-{stamp}.json"
     target.write_text(json.dumps(report, indent=2, default=str))
     log(f"results written to {target}")
+    write_common(kind, args, runs, report["machine"], report["code"])
+
+
+Run = tuple[dict[str, Any], float, float, list[float] | None]
+
+
+def measured_run(run_database: Any, database: str, args: Any, stamp: str) -> Run:
+    """`run_database` with its start, end and load average: [at the start of the run,
+    at its end, highest sampled in between] — the start says whether other work loaded
+    the machine before the bench did. Each measure's own [start, end, max] (recorded by
+    `serve_and_measure`) goes with the result as `load_average_measures`."""
+    common.WINDOWS.clear()
+    started = time.time()
+    with common.LoadSampler() as whole:
+        result = run_database(database, args, stamp)
+    result.setdefault("database", database)
+    finished = time.time()
+    if common.WINDOWS:
+        result.setdefault("load_average_measures", [w.figures() for w in common.WINDOWS])
+    return result, started, finished, whole.figures()
+
+
+def write_common(kind: str, args: Any, runs: list[Run], machine: Any, code: Any) -> None:
+    """Each database's result in the common shape (bench/report.py), its budgets printed."""
+    for result, started, finished, load in runs:
+        shaped = common.from_legacy(
+            kind,
+            result,
+            started=started,
+            finished=finished,
+            machine=machine,
+            code=code,
+            load_average=load,
+            arguments=vars(args),
+        )
+        target = common.write(shaped)
+        common.print_checks(shaped)
+        log(f"common result written to {target}")
 
 
 if __name__ == "__main__":

@@ -9,23 +9,11 @@ boolean, a long description) and come from a generator, as from the database. Ou
 where the apps send them: CSV and ODS chunks are dropped as they come (a streaming
 response), XLSX goes to a temporary file (XlsxWriter zips a workbook only once complete).
 
-Measured on the 2-core development machine, shared and busy (times are slowed down
-several-fold by tracemalloc and the other work; compare peaks, not times):
-
-| Writer | Rows | Peak memory (MB) | Time (s, under tracemalloc) | Output (MB) |
-| --- | --- | --- | --- | --- |
-| CSV | 10,000 | 0.54 | 1.9 | 4.6 |
-| CSV | 100,000 | 0.54 | 17.8 | 45.9 |
-| ODS | 10,000 | 0.76 | 13.6 | 0.4 |
-| ODS | 100,000 | 0.77 | 231.7 | 3.9 |
-| XLSX | 10,000 | 0.45 | 15.2 | 0.8 |
-| XLSX | 100,000 | 0.50 | 214.4 | 7.9 |
-| ZIP | 10,000 | 2.70 | 9.2 | 201.1 |
-| ZIP | 100,000 | 19.89 | 115.3 | 2011.5 |
-
-The ZIP's peak grows by about 0.2 KB per member, whatever the members' size: the
-archive's directory, which ZIP puts at the end, is kept until then (Python's `zipfile`
-keeps one `ZipInfo` per member too). 2 GB of photos went through in under 20 MB.
+Prints a Markdown table and writes the common result (bench/report.py), whose table
+goes in docs/performance.md (`bench/all.py`). The ZIP's peak grows by about 0.2 KB per
+member, whatever the members' size: the archive's directory, which ZIP puts at the end,
+is kept until then (Python's `zipfile` keeps one `ZipInfo` per member too); the writers'
+peaks are held flat (the largest count ≤ 1.5× the smallest).
 """
 
 from __future__ import annotations
@@ -45,6 +33,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tissage.settings")
 import django
 
 django.setup()
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import report  # noqa: E402 - the common result shape (bench/report.py)
 
 from tissage.core.archives import Member, zip_stream  # noqa: E402
 from tissage.core.spreadsheets import Sheet, csv_stream, ods_stream, xlsx_write  # noqa: E402
@@ -123,10 +115,56 @@ def main() -> None:
     writers = {"CSV": csv_write, "ODS": ods_write, "XLSX": xlsx_to_file, "ZIP": photos_zip}
     print("| Writer | Rows | Peak memory (MB) | Time (s, under tracemalloc) | Output (MB) |")
     print("| --- | --- | --- | --- | --- |")
-    for name, write in writers.items():
-        for count in counts:
-            peak, elapsed, size = measure(write, count)
-            print(f"| {name} | {count:,} | {peak:.2f} | {elapsed:.1f} | {size:.1f} |", flush=True)
+    started = time.time()
+    rows = []
+    with report.LoadSampler() as load:
+        for name, write in writers.items():
+            for count in counts:
+                peak, elapsed, size = measure(write, count)
+                print(
+                    f"| {name} | {count:,} | {peak:.2f} | {elapsed:.1f} | {size:.1f} |", flush=True
+                )
+                rows.append([name, count, round(peak, 2), round(elapsed, 1), round(size, 1)])
+    write_common(rows, counts, started, load)
+
+
+def write_common(rows: list[list[Any]], counts: list[int], started: float, load: Any) -> None:
+    """The common result (bench/report.py): the writers stream, so each one's peak at the
+    largest count stays within 1.5× its peak at the smallest; the ZIP's grows with its
+    directory (about 0.2 KB a member), which is known and not held to it."""
+    from run import code_version, machine  # the harness's (bench/run.py)
+
+    peaks = {(row[0], row[1]): row[2] for row in rows}
+    checks = [
+        report.Check(
+            f"{name}: peak at {counts[-1]:,} rows ÷ at {counts[0]:,}",
+            report.ratio(peaks[name, counts[-1]], peaks[name, counts[0]]),
+            1.5,
+            "×",
+        )
+        for name in ("CSV", "ODS", "XLSX")
+    ]
+    table = report.table(
+        "spreadsheets-memory",
+        "Spreadsheet writers and streaming ZIP: peak memory",
+        ["Writer", "Rows", "Peak memory MB", "Time s (under tracemalloc)", "Output MB"],
+        rows,
+    )
+    shaped = report.new_report(
+        "spreadsheets-memory",
+        "none",
+        started=started,
+        finished=time.time(),
+        machine=machine(),
+        code=code_version(),
+        load_average=load.figures(),
+        tables=[table],
+        checks=checks,
+        baseline={"name": "the smallest count", "rows": counts[0]},
+        arguments={"counts": counts},
+    )
+    print(f"common result written to {report.write(shaped)}")
+    report.print_checks(shaped)
 
 
 if __name__ == "__main__":
