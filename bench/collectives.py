@@ -12,8 +12,9 @@ one public collective with 200 members, N published messages in N/20 threads
   archive (first page, a far page), its search (a common word, two common words, a far
   page of a common word, a rare word in 1 % of the messages, the rare word in capitals
   and with an accent, a word found nowhere), a thread of 20 messages, the collective's
-  page; then, per page, the ratio of its p95 at the largest size to its p95 at the
-  smallest ("flat" when ≤ 1.5);
+  page; every size is served at once (a server each) and measured in the same rounds;
+  then, per page, the ratio of its p95 at the largest size to its p95 at the smallest
+  ("flat" when ≤ 1.5);
 - at the largest size only (unless `--skip-mail`), mail-in throughput: M realistic
   replies (quoted text, HTML part) handed to `inbound.receive()` in one process
   (messages per second, no outgoing mail: the members are on "web only" so only the
@@ -26,6 +27,8 @@ Writes JSON under bench/results/.
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import statistics
 import subprocess
 import sys
@@ -290,26 +293,74 @@ def flatness(database: str, by_size: dict[int, dict]) -> list[dict]:
     return rows
 
 
+def measure_together(
+    targets: dict[tuple[int, str], tuple[int, str]], args: argparse.Namespace
+) -> tuple[dict[tuple[int, str], bench.PageResult], bool]:
+    """bench.measure with a server per size: every (size, page) is measured in the same
+    shuffled rounds of bursts, so that both sizes share any drift of the machine (other
+    work on it), and their ratio stays comparable."""
+    results = {key: bench.PageResult() for key in targets}
+    for port, path in targets.values():  # warm every worker: templates, connections
+        bench.burst(port, path, args.warmup, args.concurrency, bench.PageResult())
+    rounds = 5
+    per_round = max(1, -(-args.requests // rounds))
+    rng = random.Random(0)
+    deadline = time.monotonic() + args.max_seconds
+    keys = list(targets)
+    completed = True
+    for number in range(rounds):
+        rng.shuffle(keys)
+        for key in keys:
+            if time.monotonic() > deadline:
+                completed = False
+                break
+            port, path = targets[key]
+            done = len(results[key].latencies) + results[key].errors
+            count = min(per_round, args.requests - done)
+            if count > 0:
+                bench.burst(port, path, count, args.concurrency, results[key])
+        if not completed:
+            bench.log(f"time limit of {args.max_seconds:.0f} s reached after {number} full rounds")
+            break
+    return results, completed
+
+
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    loaded = {size: load(database, size, args) for size in args.messages}
+    urls = {size: pages(size, found) for size, (_env, found) in loaded.items()}
+    servers: dict[int, bench.Server] = {}
+    try:
+        for size, (env, _found) in loaded.items():
+            log_path = bench.RESULTS / f"server-collectives-{database}-{size}-{stamp}.log"
+            servers[size] = bench.Server(env, log_path, args.workers)
+        for server in servers.values():
+            server.wait_ready()
+        bench.log(f"{database}: measuring {len(servers)} sizes together")
+        load_before = os.getloadavg()[0]
+        targets = {
+            (size, name): (servers[size].port, path)
+            for size in urls
+            for name, path in urls[size].items()
+        }
+        results, completed = measure_together(targets, args)
+        load_after = os.getloadavg()[0]
+    finally:
+        for server in servers.values():
+            server.stop()
     by_size: dict[int, dict] = {}
-    mail: dict | None = None
     for size in args.messages:
-        env, found = load(database, size, args)
-        measured = bench.serve_and_measure(
-            env,
-            pages(size, found),
-            args,
-            f"server-collectives-{database}-{size}-{stamp}.log",
-            warmup=args.warmup,
-        )
+        rows = bench.summarise({name: results[(size, name)] for name in urls[size]}, urls[size])
+        measured = bench.Measured(rows, completed, load_before, load_after)
         measured.report(f"{database} — {size:,} messages, concurrency {args.concurrency}")
         by_size[size] = {
-            "rows": measured.rows,
-            "completed": measured.completed,
-            "load_average_before_after": [measured.load_before, measured.load_after],
+            "rows": rows,
+            "completed": completed,
+            "load_average_before_after": [load_before, load_after],
         }
-        if size == max(args.messages) and not args.skip_mail:
-            mail = mail_throughput(database, env, found, args)
+    mail = None
+    if not args.skip_mail:
+        env, found = loaded[max(args.messages)]
+        mail = mail_throughput(database, env, found, args)
     return {
         "database": database,
         "messages": args.messages,
@@ -338,7 +389,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-seconds", type=float, default=180)
+    parser.add_argument("--max-seconds", type=float, default=400)
     args = parser.parse_args()
     bench.run_each_database("collectives", args, run_database)
 
