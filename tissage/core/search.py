@@ -13,18 +13,30 @@ Matching hides the database's difference:
   no case, no accents), kept up to date by triggers, so bulk inserts and raw updates are
   indexed too. Words match as prefixes ("eglise" finds "Églises"), standing in for the
   stemming SQLite does not have.
+
+`latest_matching` is the other way to read an index: the newest matching rows, by
+primary key, without ranking, for lists sorted by date (the collectives' archive). Its
+tables are indexed by `search_vector_operations`: on PostgreSQL a stored `tsvector`
+column, so that the planner may also walk the rows newest first and test each one
+cheaply when a word is in most of them.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection, migrations, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 # What a query may hold: a word of one letter finds too much, and a long query is not a
@@ -52,12 +64,19 @@ class SearchTerms:
     to write into a full-text query of either database."""
 
     words: tuple[str, ...]
+    # Part of the query was left out: beyond QUERY_MAX characters or WORDS_MAX words.
+    cut: bool = False
 
     @classmethod
     def parse(cls, query: str) -> SearchTerms:
         plain = search_normalise(query[:QUERY_MAX])
         words = [word for word in re.findall(r"[^\W_]+", plain) if len(word) >= WORD_MIN]
-        return cls(words=tuple(dict.fromkeys(words))[:WORDS_MAX])
+        unique = tuple(dict.fromkeys(words))
+        return cls(words=unique[:WORDS_MAX], cut=len(query) > QUERY_MAX or len(unique) > WORDS_MAX)
+
+    def each(self) -> list[SearchTerms]:
+        """One word at a time (a condition per word, e.g. on any message of a thread)."""
+        return [SearchTerms(words=(word,)) for word in self.words]
 
     def fts5(self) -> str:
         """SQLite FTS5: every word, each as a prefix."""
@@ -133,6 +152,73 @@ def matching[Model: models.Model](
     ).order_by("-search_rank", "-pk")
 
 
+class TableColumn(models.Expression):
+    """A column of the queryset's own table that the model does not declare (a
+    database-generated `tsvector`), named by the table's alias in the query, which
+    Django changes inside subqueries."""
+
+    def __init__(self, column: str, output_field: models.Field) -> None:
+        super().__init__(output_field=output_field)
+        self.column = column
+        self.alias = ""
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> TableColumn:
+        clone = cast(TableColumn, self.copy())
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> TableColumn:
+        clone = cast(TableColumn, self.copy())
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
+        table = compiler.quote_name_unless_alias(self.alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", ()
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
+
+
+def latest_matching[Model: models.Model](
+    queryset: models.QuerySet[Model],
+    columns: Sequence[str],
+    terms: SearchTerms,
+    *,
+    vector_column: str = "",
+) -> models.QuerySet[Model]:
+    """The rows of `queryset` whose `columns` hold every word, newest (highest primary
+    key) first, unranked: slice it to bound the work. The model is indexed by
+    `search_vector_operations` with the same columns (and `vector_column` on PostgreSQL;
+    without it, the expression index of `search_index_operations`).
+
+    Either database reads the index newest first and stops at the slice's end: SQLite
+    walks the FTS5 table by descending rowid (the FTS5 table drives the join; an
+    `id IN (…)` would read every match first), PostgreSQL chooses between the GIN index
+    (a rare word) and the rows newest first, each tested on its stored vector (a common
+    word), from its statistics of the vector's words."""
+    model = queryset.model
+    if connection.vendor == "postgresql":
+        query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
+        vector: Any = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
+        if vector_column:
+            vector = TableColumn(vector_column, output_field=SearchVectorField())
+        return cast(
+            "models.QuerySet[Model]",
+            queryset.alias(search_vector=vector).filter(search_vector=query).order_by("-pk"),
+        )
+    index = search_index_table(model)
+    quoted = connection.ops.quote_name(index)
+    # The model's table is named through the ORM (`pk=`), never in the SQL text: inside
+    # a subquery Django renames it (U0…). The FTS5 table keeps its name.
+    return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
+        tables=[index],
+        where=[f"{quoted} MATCH %s"],
+        params=[terms.fts5()],
+        order_by=[f"-{index}.rowid"],
+    ).filter(pk=RawSQL(f"{quoted}.rowid", ()))  # noqa: S611 -- a table name from the model
+
+
 def search_group[Model: models.Model](
     *,
     kind: str,
@@ -201,6 +287,53 @@ def search_index_operations(
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             schema_editor.remove_index(model, _index(model))
+        elif vendor == "sqlite":
+            index = search_index_table(model)
+            for action in ("insert", "delete", "update"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
+            schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
+
+    return [migrations.RunPython(forwards, backwards, elidable=False)]
+
+
+def search_vector_operations(
+    app_label: str, model_name: str, columns: Sequence[str], vector_column: str
+) -> list[migrations.operations.base.Operation]:
+    """Operations of an app's migration that index `columns` of a model for
+    `latest_matching(..., vector_column=...)`: on PostgreSQL a stored generated
+    `tsvector` column (outside the Django model: SQLite has no such type) and a GIN index
+    on it; on SQLite the same FTS5 table and triggers as `search_index_operations`."""
+
+    def names(model: type[models.Model]) -> tuple[str, str, str]:
+        table = model._meta.db_table
+        fields = [
+            str(cast(models.Field, model._meta.get_field(column)).column) for column in columns
+        ]
+        text = " || ' ' || ".join(f"coalesce({_listed([name])}, '')" for name in fields)
+        return table, f"{table[:40]}_{vector_column}", text
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            table, index, text = names(model)
+            schema_editor.execute(
+                f'ALTER TABLE "{table}" ADD COLUMN "{vector_column}" tsvector GENERATED ALWAYS '
+                f"AS (to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, {text})) STORED"
+            )
+            schema_editor.execute(
+                f'CREATE INDEX "{index}" ON "{table}" USING gin ("{vector_column}")'
+            )
+        elif vendor == "sqlite":
+            for statement in _fts5_statements(model, columns):
+                schema_editor.execute(statement)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            table, _index, _text = names(model)
+            schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{vector_column}"')
         elif vendor == "sqlite":
             index = search_index_table(model)
             for action in ("insert", "delete", "update"):
