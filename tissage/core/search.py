@@ -82,9 +82,11 @@ class SearchTerms:
         """SQLite FTS5: every word, each as a prefix."""
         return " ".join(f'"{word}"*' for word in self.words)
 
-    def tsquery(self) -> str:
-        """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix."""
-        return " & ".join(f"{word}:*" for word in self.words)
+    def tsquery(self, *, prefix: bool = True) -> str:
+        """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix
+        (or, with `prefix=False`, as a whole word: PostgreSQL estimates how many rows hold
+        a word from its statistics, but gives every prefix the same guess)."""
+        return " & ".join(f"{word}:*" if prefix else word for word in self.words)
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ class TableColumn(models.Expression):
         return clone
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
-        table = compiler.quote_name_unless_alias(self.alias)
+        table = compiler.quote_name(self.alias)
         return f"{table}.{connection.ops.quote_name(self.column)}", ()
 
     def get_group_by_cols(self) -> list[Any]:
@@ -192,14 +194,19 @@ def latest_matching[Model: models.Model](
     `search_vector_operations` with the same columns (and `vector_column` on PostgreSQL;
     without it, the expression index of `search_index_operations`).
 
-    Either database reads the index newest first and stops at the slice's end: SQLite
-    walks the FTS5 table by descending rowid (the FTS5 table drives the join; an
-    `id IN (…)` would read every match first), PostgreSQL chooses between the GIN index
-    (a rare word) and the rows newest first, each tested on its stored vector (a common
-    word), from its statistics of the vector's words."""
+    SQLite walks the FTS5 table by descending rowid and stops at the slice's end (the
+    FTS5 table drives the join; an `id IN (…)` would read every match first); words
+    match as prefixes. PostgreSQL chooses, from its statistics of the vector's words,
+    between the GIN index (a rare word: every match, then the newest) and the rows
+    newest first, each tested on its stored vector until the slice is full (a common
+    word); words match whole, stemmed ("jardins" finds "jardin", "jardin" does not find
+    "jardinage"), since the planner has no estimate for a prefix."""
     model = queryset.model
     if connection.vendor == "postgresql":
-        query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
+        # Whole words (stemmed), not prefixes: the planner's choice between the two ways
+        # rests on its estimate of the matches, which it makes for words only.
+        words = terms.tsquery(prefix=False)
+        query = SearchQuery(words, config=TEXT_SEARCH_CONFIG, search_type="raw")
         vector: Any = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
         if vector_column:
             vector = TableColumn(vector_column, output_field=SearchVectorField())
@@ -217,6 +224,21 @@ def latest_matching[Model: models.Model](
         params=[terms.fts5()],
         order_by=[f"-{index}.rowid"],
     ).filter(pk=RawSQL(f"{quoted}.rowid", ()))  # noqa: S611 -- a table name from the model
+
+
+def stop_words(terms: SearchTerms) -> models.Q | None:
+    """For a condition per word (`latest_matching` with one word at a time): a condition
+    true when the text search configuration keeps nothing of `terms`, its words being
+    all stop words ("le", "des"…), so that the caller can let such a word pass as
+    PostgreSQL does within one query. None on SQLite, which has no stop words."""
+    if connection.vendor != "postgresql":
+        return None
+    nothing_kept = RawSQL(
+        "numnode(to_tsquery(%s::regconfig, %s)) = 0",
+        (TEXT_SEARCH_CONFIG, terms.tsquery(prefix=False)),
+        output_field=models.BooleanField(),
+    )
+    return models.Q(nothing_kept)
 
 
 def search_group[Model: models.Model](

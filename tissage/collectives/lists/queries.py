@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
-from tissage.core.search import QUERY_MAX, SearchTerms, latest_matching
+from tissage.core.search import QUERY_MAX, SearchTerms, latest_matching, stop_words
 
 from ..access import AnyUser, CollectiveRights
 from ..models import (
@@ -67,12 +67,20 @@ def archive_threads(collective: Collective, terms: SearchTerms | None = None) ->
         .select_related("started_by")
         .order_by("-last_message_at", "-id")
     )
-    for word in terms.each() if terms else []:
+    if not terms:
+        return threads
+    for word in terms.each():
         subjects, messages = _word_matches(collective, word)
-        threads = threads.filter(
-            Q(pk__in=subjects.values("pk")[:SEARCH_LATEST])
-            | Q(pk__in=messages.values("thread_id")[:SEARCH_LATEST])
+        condition = Q(pk__in=subjects.values("pk")[:SEARCH_LATEST]) | Q(
+            pk__in=messages.values("thread_id")[:SEARCH_LATEST]
         )
+        # PostgreSQL ignores stop words ("des") within a query: so does a condition per
+        # word, unless every word is one (then nothing is found, as in site search).
+        if (ignored := stop_words(word)) is not None:
+            condition |= ignored
+        threads = threads.filter(condition)
+    if (ignored := stop_words(terms)) is not None:
+        threads = threads.exclude(ignored)
     return threads
 
 
