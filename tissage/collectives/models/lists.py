@@ -3,6 +3,8 @@ and the reports members make about them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tissage.core.files import RandomName
+from tissage.core.search import search_normalise
 
 from .collective import PUBLIC_NAME_MAX, Collective
 
@@ -30,6 +33,10 @@ class Thread(models.Model):
     # Kept by lists.services (publish, hide, show again): lists sort and count without joins.
     last_message_at = models.DateTimeField(null=True, blank=True)
     published_count = models.PositiveIntegerField(default=0)
+    # No longer read (the archive search reads full-text indexes since collectives 0010),
+    # still written for the release before, which searches it while an upgrade rolls
+    # over the nodes (docs/operations.md, "Upgrades"); dropped by the next release.
+    subject_search = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 
@@ -44,6 +51,13 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.subject_search = search_normalise(self.subject)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "subject" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "subject_search"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("collectives:thread", args=[self.collective.slug, self.pk])
@@ -80,6 +94,8 @@ class Message(models.Model):
     # The name shown, kept when the account is deleted ("a former member").
     author_name = models.CharField(_("author"), max_length=PUBLIC_NAME_MAX)
     body = models.TextField(_("message"), help_text=_("Markdown."))
+    # No longer read, still written for the release before: as Thread.subject_search.
+    body_search = models.TextField(blank=True, editable=False)
     source = models.CharField(_("sent from"), max_length=10, choices=Source, default=Source.WEB)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PUBLISHED)
     held_reason = models.CharField(_("why it is held"), max_length=200, blank=True)
@@ -108,6 +124,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.thread.subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body_search = search_normalise(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_search"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("collectives:message", args=[self.collective.slug, self.pk])
