@@ -1,24 +1,34 @@
-"""Benchmark the collectives' discussion list: the archive with many messages, and mail-in.
+"""Benchmark the collectives' discussion list: the archive and its search with many messages,
+at two sizes, and mail-in.
 
-    uv run python bench/collectives.py [--messages 100000] [--database sqlite|postgres|both]
+    uv run python bench/collectives.py [--messages 10000,100000] [--database sqlite|postgres|both]
+                                       [--skip-mail] [--reuse]
 
-For each database: a fresh database, one public collective with 200 members, N published
-messages in N/20 threads (bulk-loaded), then
+For each database and each size N: a fresh database (PostgreSQL: its own, named
+`tissage_bench_collectives_<N>`; SQLite: `bench/results/collectives-data-sqlite-<N>/`),
+one public collective with 200 members, N published messages in N/20 threads
+(bulk-loaded), then
 - pages, against `/healthz/` measured in the same run on the production server: the
-  archive (first page, a far page, searches for common words, a rare word, no match),
-  a thread of 20 messages, the collective's
-  page;
-- mail-in throughput: M realistic replies (quoted text, HTML part) handed to
-  `inbound.receive()` in one process (messages per second, no outgoing mail: the
-  members are on "web only" so only the posting is measured), and the same reply piped
-  to `tissage mail-in` in a new process each time, as Postfix does, against a process
-  that only starts Django (`tissage shell -c pass`) as the baseline.
+  archive (first page, a far page), its search (a common word, two common words, a far
+  page of a common word, a rare word in 1 % of the messages, the rare word in capitals
+  and with an accent, a word found nowhere), a thread of 20 messages, the collective's
+  page; every size is served at once (a server each) and measured in the same rounds;
+  then, per page, the ratio of its p95 at the largest size to its p95 at the smallest
+  ("flat" when ≤ 1.5);
+- at the largest size only (unless `--skip-mail`), mail-in throughput: M realistic
+  replies (quoted text, HTML part) handed to `inbound.receive()` in one process
+  (messages per second, no outgoing mail: the members are on "web only" so only the
+  posting is measured), and the same reply piped to `tissage mail-in` in a new process
+  each time, as Postfix does, against a process that only starts Django (`tissage shell
+  -c pass`) as the baseline.
 Writes JSON under bench/results/.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import statistics
 import subprocess
 import sys
@@ -29,12 +39,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # the shared harness of bench/run.py
 
+# Databases of its own, so that this bench never drops one another bench is using.
+PG_DATABASE = "tissage_bench_collectives"
+FLAT_RATIO = 1.5
+
 SETUP = """
 import datetime, random
 from django.utils import timezone
 from tissage.accounts.models import User
-from tissage.collectives.models import (Collective, CollectiveMembership, Message, Thread,
-    search_normalise)
+from tissage.collectives.models import Collective, CollectiveMembership, Message, Thread
+from tissage.core.search import search_normalise
+# Before full-text search (issue #20), the archive search read normalised copies of the
+# text that bulk writers had to fill; the bench measures both versions.
+normalised = any(f.name == "body_search" for f in Message._meta.get_fields())
 from tissage.core.tests.factories import OrganisationFactory
 rng = random.Random(5)
 WORDS = ("jardin guinguette marché réunion compost verger chantier vélo école lavoir "
@@ -56,9 +73,10 @@ threads = Thread.objects.bulk_create([Thread(collective=collective,
     started_by=users[t % 200], published_count=per_thread,
     last_message_at=start + datetime.timedelta(minutes=(t + 1) * per_thread))
     for t in range(thread_count)], batch_size=2000)
-for thread in threads:
-    thread.subject_search = search_normalise(thread.subject)
-Thread.objects.bulk_update(threads, ["subject_search"], batch_size=2000)
+if normalised:
+    for thread in threads:
+        thread.subject_search = search_normalise(thread.subject)
+    Thread.objects.bulk_update(threads, ["subject_search"], batch_size=2000)
 threads = list(Thread.objects.order_by("pk"))
 batch = []
 for n in range(thread_count * per_thread):
@@ -68,10 +86,14 @@ for n in range(thread_count * per_thread):
     body = " ".join(rng.choice(WORDS) for _ in range(40))
     if n % 97 == 0:  # a rare word, in about 1% of the messages
         body += " tracteur"
-    batch.append(Message(thread=thread, collective=collective, author=author,
-        author_name=author.display_name, body=body, body_search=search_normalise(body),
-        status="published",
-        message_id=f"<bench-{n}@bench.example>", published_at=when))
+    if n % 101 == 0:  # another, with an accent, in about 1% of the messages
+        body += " Éolienne"
+    message = Message(thread=thread, collective=collective, author=author,
+        author_name=author.display_name, body=body, status="published",
+        message_id=f"<bench-{n}@bench.example>", published_at=when)
+    if normalised:
+        message.body_search = search_normalise(body)
+    batch.append(message)
     if len(batch) == 5000:
         Message.objects.bulk_create(batch); batch = []
 Message.objects.bulk_create(batch)
@@ -146,41 +168,58 @@ def bare_process(env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
-    data_dir = bench.RESULTS / f"collectives-data-{database}"
+def load(database: str, size: int, args: argparse.Namespace) -> tuple[dict[str, str], dict]:
+    """A database of `size` messages (kept from the previous run with `--reuse`): its
+    environment and what the setup printed (a thread, a message, a Message-ID)."""
+    bench.PG_DATABASE = f"{PG_DATABASE}_{size}"
+    data_dir = bench.RESULTS / f"collectives-data-{database}-{size}"
     env = bench.bench_env(database, data_dir)
-    bench.log(f"{database}: fresh database")
-    bench.fresh_database(database, data_dir)
-    bench.tissage("migrate", "--noinput", "-v", "0", env=env)
-    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
-    bench.log(f"{database}: {args.messages:,} messages")
-    started = time.perf_counter()
-    output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(args.messages)), env=env)
-    bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
+    found_file = data_dir.parent / f"collectives-found-{database}-{size}.txt"
+    if args.reuse and found_file.exists():
+        bench.log(f"{database}: reusing the database of {size:,} messages")
+        bench.tissage("migrate", "--noinput", "-v", "0", env=env)
+        output = found_file.read_text()
+    else:
+        bench.log(f"{database}: fresh database")
+        bench.fresh_database(database, data_dir)
+        bench.tissage("migrate", "--noinput", "-v", "0", env=env)
+        bench.log(f"{database}: {size:,} messages")
+        started = time.perf_counter()
+        output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(size)), env=env)
+        bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
+        found_file.write_text(output)
     if database == "postgres":
+        # Fresh statistics after a bulk load, as autovacuum would soon gather them.
         bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
     found = dict(
         line.split(" ", 1)
         for line in output.splitlines()
         if line.startswith(("thread ", "message ", "reply_to "))
     )
-    urls = {
+    return env, found
+
+
+def pages(size: int, found: dict[str, str]) -> dict[str, str]:
+    threads = max(1, size // 20)
+    far = min(100, max(1, threads // 25 // 2))  # page 100 at 100,000 messages
+    archive = "/collectifs/clac/discussions/"
+    return {
         bench.BASELINE: "/healthz/",
-        "archive": "/collectifs/clac/discussions/",
-        "archive page 100": "/collectifs/clac/discussions/?page=100",
-        "archive search (common words)": "/collectifs/clac/discussions/?q=guinguette+verger",
-        "archive search (rare word)": "/collectifs/clac/discussions/?q=tracteur",
-        "archive search (no match)": "/collectifs/clac/discussions/?q=introuvable",
+        "archive": archive,
+        "archive, a far page": f"{archive}?page={far}",
+        "search, a common word": f"{archive}?q=verger",
+        "search, two common words": f"{archive}?q=guinguette+verger",
+        "search, a common word, page 10": f"{archive}?q=verger&page=10",
+        "search, a rare word (1 %)": f"{archive}?q=tracteur",
+        "search, rare: EOLIENNE": f"{archive}?q=EOLIENNE",
+        "search, a word found nowhere": f"{archive}?q=introuvable",
         "thread (20 messages)": f"/collectifs/clac/discussions/{found['thread']}/",
         "collective page": "/collectifs/clac/",
     }
-    measured = bench.serve_and_measure(
-        env, urls, args, f"server-collectives-{database}-{stamp}.log", warmup=5
-    )
-    measured.report(f"{database} — {args.messages:,} messages, concurrency {args.concurrency}")
-    rows, completed = measured.rows, measured.completed
-    load_before, load_after = measured.load_before, measured.load_after
 
+
+def mail_throughput(database: str, env: dict[str, str], found: dict[str, str], args) -> dict:
     bench.log(f"{database}: mail-in, {args.mails} replies in one process")
     template = bench.RESULTS / "collectives-reply.eml"
     template.write_text(REPLY.replace("REPLY_TO", found["reply_to"]), encoding="utf-8")
@@ -214,31 +253,143 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         f"(baseline) {bare * 1000:.0f} ms; ratio {per_process / bare:.2f}"
     )
     return {
+        "in_process_messages_per_second": round(in_process, 1),
+        "in_process_posted": int(measured["posted"]),
+        "per_process_median_seconds": round(per_process, 3),
+        "bare_process_median_seconds": round(bare, 3),
+        "ratio_to_bare_process": round(per_process / bare, 2),
+    }
+
+
+def flatness(database: str, by_size: dict[int, dict]) -> list[dict]:
+    """Per page, p95 at the largest size ÷ p95 at the smallest."""
+    small, large = min(by_size), max(by_size)
+    small_rows = {row["page"]: row for row in by_size[small]["rows"]}
+    rows = []
+    for row in by_size[large]["rows"]:
+        before = small_rows.get(row["page"])
+        if before is None or not before["p95_ms"]:
+            continue
+        rows.append(
+            {
+                "page": row["page"],
+                f"p95_ms_{small}": round(before["p95_ms"], 1),
+                f"p95_ms_{large}": round(row["p95_ms"], 1),
+                "p95_ratio_to_baseline": round(row["p95_ratio"], 1),
+                "size_ratio": round(row["p95_ms"] / before["p95_ms"], 2),
+            }
+        )
+    print(f"\n{database} — p95 at {large:,} against {small:,} messages (flat: ≤ {FLAT_RATIO})")
+    header = f"{'page':<32} {small:>9,} {large:>9,} {'ratio':>7} {'p95/base':>9}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = row["size_ratio"]
+        print(
+            f"{row['page']:<32} {row[f'p95_ms_{small}']:>9.1f} {row[f'p95_ms_{large}']:>9.1f} "
+            f"{ratio:>7.2f} {row['p95_ratio_to_baseline']:>9.1f}"
+            f"{'' if ratio <= FLAT_RATIO else '  not flat'}"
+        )
+    return rows
+
+
+def measure_together(
+    targets: dict[tuple[int, str], tuple[int, str]], args: argparse.Namespace
+) -> tuple[dict[tuple[int, str], bench.PageResult], bool]:
+    """bench.measure with a server per size: every (size, page) is measured in the same
+    shuffled rounds of bursts, so that both sizes share any drift of the machine (other
+    work on it), and their ratio stays comparable."""
+    results = {key: bench.PageResult() for key in targets}
+    for port, path in targets.values():  # warm every worker: templates, connections
+        bench.burst(port, path, args.warmup, args.concurrency, bench.PageResult())
+    rounds = 5
+    per_round = max(1, -(-args.requests // rounds))
+    rng = random.Random(0)
+    deadline = time.monotonic() + args.max_seconds
+    keys = list(targets)
+    completed = True
+    for number in range(rounds):
+        rng.shuffle(keys)
+        for key in keys:
+            if time.monotonic() > deadline:
+                completed = False
+                break
+            port, path = targets[key]
+            done = len(results[key].latencies) + results[key].errors
+            count = min(per_round, args.requests - done)
+            if count > 0:
+                bench.burst(port, path, count, args.concurrency, results[key])
+        if not completed:
+            bench.log(f"time limit of {args.max_seconds:.0f} s reached after {number} full rounds")
+            break
+    return results, completed
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    loaded = {size: load(database, size, args) for size in args.messages}
+    urls = {size: pages(size, found) for size, (_env, found) in loaded.items()}
+    servers: dict[int, bench.Server] = {}
+    try:
+        for size, (env, _found) in loaded.items():
+            log_path = bench.RESULTS / f"server-collectives-{database}-{size}-{stamp}.log"
+            servers[size] = bench.Server(env, log_path, args.workers)
+        for server in servers.values():
+            server.wait_ready()
+        bench.log(f"{database}: measuring {len(servers)} sizes together")
+        load_before = os.getloadavg()[0]
+        targets = {
+            (size, name): (servers[size].port, path)
+            for size in urls
+            for name, path in urls[size].items()
+        }
+        results, completed = measure_together(targets, args)
+        load_after = os.getloadavg()[0]
+    finally:
+        for server in servers.values():
+            server.stop()
+    by_size: dict[int, dict] = {}
+    for size in args.messages:
+        rows = bench.summarise({name: results[(size, name)] for name in urls[size]}, urls[size])
+        measured = bench.Measured(rows, completed, load_before, load_after)
+        measured.report(f"{database} — {size:,} messages, concurrency {args.concurrency}")
+        by_size[size] = {
+            "rows": rows,
+            "completed": completed,
+            "load_average_before_after": [load_before, load_after],
+        }
+    mail = None
+    if not args.skip_mail:
+        env, found = loaded[max(args.messages)]
+        mail = mail_throughput(database, env, found, args)
+    return {
         "database": database,
         "messages": args.messages,
-        "rows": rows,
-        "completed": completed,
-        "load_average_before_after": [load_before, load_after],
-        "mail_in": {
-            "in_process_messages_per_second": round(in_process, 1),
-            "in_process_posted": int(measured["posted"]),
-            "per_process_median_seconds": round(per_process, 3),
-            "bare_process_median_seconds": round(bare, 3),
-            "ratio_to_bare_process": round(per_process / bare, 2),
-        },
+        "sizes": {str(size): result for size, result in by_size.items()},
+        "flatness": flatness(database, by_size) if len(by_size) > 1 else [],
+        "mail_in": mail,
     }
+
+
+def sizes(text: str) -> list[int]:
+    values = sorted({int(value.replace("_", "")) for value in text.split(",") if value.strip()})
+    if not values or values[0] < 20:
+        raise argparse.ArgumentTypeError("give one or more sizes of at least 20, e.g. 10000,100000")
+    return values
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--messages", type=sizes, default=[10_000, 100_000])
     parser.add_argument("--mails", type=int, default=300)
     parser.add_argument("--processes", type=int, default=10)
+    parser.add_argument("--skip-mail", action="store_true", help="measure the pages only")
+    parser.add_argument("--reuse", action="store_true", help="keep the previous run's databases")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-seconds", type=float, default=180)
+    parser.add_argument("--max-seconds", type=float, default=400)
     args = parser.parse_args()
     bench.run_each_database("collectives", args, run_database)
 

@@ -13,18 +13,30 @@ Matching hides the database's difference:
   no case, no accents), kept up to date by triggers, so bulk inserts and raw updates are
   indexed too. Words match as prefixes ("eglise" finds "Églises"), standing in for the
   stemming SQLite does not have.
+
+`latest_matching` is the other way to read an index: the newest matching rows, by
+primary key, without ranking, for lists sorted by date (the collectives' archive). Its
+tables are indexed by `search_vector_operations`: on PostgreSQL a stored `tsvector`
+column, so that the planner may also walk the rows newest first and test each one
+cheaply when a word is in most of them.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection, migrations, models
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 # What a query may hold: a word of one letter finds too much, and a long query is not a
@@ -52,20 +64,29 @@ class SearchTerms:
     to write into a full-text query of either database."""
 
     words: tuple[str, ...]
+    # Part of the query was left out: beyond QUERY_MAX characters or WORDS_MAX words.
+    cut: bool = False
 
     @classmethod
     def parse(cls, query: str) -> SearchTerms:
         plain = search_normalise(query[:QUERY_MAX])
         words = [word for word in re.findall(r"[^\W_]+", plain) if len(word) >= WORD_MIN]
-        return cls(words=tuple(dict.fromkeys(words))[:WORDS_MAX])
+        unique = tuple(dict.fromkeys(words))
+        return cls(words=unique[:WORDS_MAX], cut=len(query) > QUERY_MAX or len(unique) > WORDS_MAX)
+
+    def each(self) -> list[SearchTerms]:
+        """One word at a time (a condition per word, e.g. on any message of a thread)."""
+        return [SearchTerms(words=(word,)) for word in self.words]
 
     def fts5(self) -> str:
         """SQLite FTS5: every word, each as a prefix."""
         return " ".join(f'"{word}"*' for word in self.words)
 
-    def tsquery(self) -> str:
-        """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix."""
-        return " & ".join(f"{word}:*" for word in self.words)
+    def tsquery(self, *, prefix: bool = True) -> str:
+        """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix
+        (or, with `prefix=False`, as a whole word: PostgreSQL estimates how many rows hold
+        a word from its statistics, but gives every prefix the same guess)."""
+        return " & ".join(f"{word}:*" if prefix else word for word in self.words)
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,93 @@ def matching[Model: models.Model](
         where=[f"{index} MATCH %s", f"{index}.rowid = {connection.ops.quote_name(table)}.id"],
         params=[terms.fts5()],
     ).order_by("-search_rank", "-pk")
+
+
+class TableColumn(models.Expression):
+    """A column of the queryset's own table that the model does not declare (a
+    database-generated `tsvector`), named by the table's alias in the query, which
+    Django changes inside subqueries."""
+
+    def __init__(self, column: str, output_field: models.Field) -> None:
+        super().__init__(output_field=output_field)
+        self.column = column
+        self.alias = ""
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> TableColumn:
+        clone = cast(TableColumn, self.copy())
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> TableColumn:
+        clone = cast(TableColumn, self.copy())
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
+        table = compiler.quote_name(self.alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", ()
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
+
+
+def latest_matching[Model: models.Model](
+    queryset: models.QuerySet[Model],
+    columns: Sequence[str],
+    terms: SearchTerms,
+    *,
+    vector_column: str = "",
+) -> models.QuerySet[Model]:
+    """The rows of `queryset` whose `columns` hold every word, newest (highest primary
+    key) first, unranked: slice it to bound the work. The model is indexed by
+    `search_vector_operations` with the same columns (and `vector_column` on PostgreSQL;
+    without it, the expression index of `search_index_operations`).
+
+    SQLite walks the FTS5 table by descending rowid and stops at the slice's end (the
+    FTS5 table drives the join; an `id IN (…)` would read every match first); words
+    match as prefixes. PostgreSQL chooses, from its statistics of the vector's words,
+    between the GIN index (a rare word: every match, then the newest) and the rows
+    newest first, each tested on its stored vector until the slice is full (a common
+    word); words match whole, stemmed ("jardins" finds "jardin", "jardin" does not find
+    "jardinage"), since the planner has no estimate for a prefix."""
+    model = queryset.model
+    if connection.vendor == "postgresql":
+        # Whole words (stemmed), not prefixes: the planner's choice between the two ways
+        # rests on its estimate of the matches, which it makes for words only.
+        words = terms.tsquery(prefix=False)
+        query = SearchQuery(words, config=TEXT_SEARCH_CONFIG, search_type="raw")
+        vector: Any = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
+        if vector_column:
+            vector = TableColumn(vector_column, output_field=SearchVectorField())
+        return cast(
+            "models.QuerySet[Model]",
+            queryset.alias(search_vector=vector).filter(search_vector=query).order_by("-pk"),
+        )
+    index = search_index_table(model)
+    quoted = connection.ops.quote_name(index)
+    # The model's table is named through the ORM (`pk=`), never in the SQL text: inside
+    # a subquery Django renames it (U0…). The FTS5 table keeps its name.
+    return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
+        tables=[index],
+        where=[f"{quoted} MATCH %s"],
+        params=[terms.fts5()],
+        order_by=[f"-{index}.rowid"],
+    ).filter(pk=RawSQL(f"{quoted}.rowid", ()))  # noqa: S611 -- a table name from the model
+
+
+def stop_words(terms: SearchTerms) -> models.Q | None:
+    """For a condition per word (`latest_matching` with one word at a time): a condition
+    true when the text search configuration keeps nothing of `terms`, its words being
+    all stop words ("le", "des"…), so that the caller can let such a word pass as
+    PostgreSQL does within one query. None on SQLite, which has no stop words."""
+    if connection.vendor != "postgresql":
+        return None
+    nothing_kept = RawSQL(
+        "numnode(to_tsquery(%s::regconfig, %s)) = 0",
+        (TEXT_SEARCH_CONFIG, terms.tsquery(prefix=False)),
+        output_field=models.BooleanField(),
+    )
+    return models.Q(nothing_kept)
 
 
 def search_group[Model: models.Model](
@@ -201,6 +309,53 @@ def search_index_operations(
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             schema_editor.remove_index(model, _index(model))
+        elif vendor == "sqlite":
+            index = search_index_table(model)
+            for action in ("insert", "delete", "update"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
+            schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
+
+    return [migrations.RunPython(forwards, backwards, elidable=False)]
+
+
+def search_vector_operations(
+    app_label: str, model_name: str, columns: Sequence[str], vector_column: str
+) -> list[migrations.operations.base.Operation]:
+    """Operations of an app's migration that index `columns` of a model for
+    `latest_matching(..., vector_column=...)`: on PostgreSQL a stored generated
+    `tsvector` column (outside the Django model: SQLite has no such type) and a GIN index
+    on it; on SQLite the same FTS5 table and triggers as `search_index_operations`."""
+
+    def names(model: type[models.Model]) -> tuple[str, str, str]:
+        table = model._meta.db_table
+        fields = [
+            str(cast(models.Field, model._meta.get_field(column)).column) for column in columns
+        ]
+        text = " || ' ' || ".join(f"coalesce({_listed([name])}, '')" for name in fields)
+        return table, f"{table[:40]}_{vector_column}", text
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            table, index, text = names(model)
+            schema_editor.execute(
+                f'ALTER TABLE "{table}" ADD COLUMN "{vector_column}" tsvector GENERATED ALWAYS '
+                f"AS (to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, {text})) STORED"
+            )
+            schema_editor.execute(
+                f'CREATE INDEX "{index}" ON "{table}" USING gin ("{vector_column}")'
+            )
+        elif vendor == "sqlite":
+            for statement in _fts5_statements(model, columns):
+                schema_editor.execute(statement)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            table, _index, _text = names(model)
+            schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{vector_column}"')
         elif vendor == "sqlite":
             index = search_index_table(model)
             for action in ("insert", "delete", "update"):

@@ -8,10 +8,14 @@ Visibility of messages (tissage/collectives/README.md, "Which messages a person 
 
 from __future__ import annotations
 
-from django.db.models import BinaryField, Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import BinaryField, Exists, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.search import QUERY_MAX, SearchTerms, latest_matching, stop_words
 
 from ..access import AnyUser, CollectiveRights
 from ..models import (
@@ -22,38 +26,110 @@ from ..models import (
     Report,
     Thread,
     ThreadQuerySet,
-    search_normalise,
 )
 
 THREADS_PER_PAGE = 25
 MESSAGES_PER_PAGE = 50
-SEARCH_WORDS_MAX = 8
+# The archive search reads, for each word, at most this many of the latest published
+# messages holding it, and as many subjects: a word found in most messages costs what a
+# rare one costs, whatever the archive's size. Beyond, the page says that only the
+# latest were searched (`archive_search_is_partial`).
+SEARCH_LATEST = 1000
+# Indexed by migration 0010 (core.search.search_vector_operations, search_index_operations).
+MESSAGE_COLUMNS = ("body",)
+MESSAGE_VECTOR = "search_vector"
+THREAD_COLUMNS = ("subject",)
 
 
-def search_words(query: str) -> list[str]:
-    """The words of a search box, at most a few (each one is a condition)."""
-    return [word for word in query.split() if word][:SEARCH_WORDS_MAX]
+def _word_matches(
+    collective: Collective, word: SearchTerms
+) -> tuple[QuerySet[Thread], QuerySet[Message]]:
+    """The collective's threads whose subject holds the word and its published messages
+    that hold it, newest first."""
+    subjects = latest_matching(Thread.objects.filter(collective=collective), THREAD_COLUMNS, word)
+    messages = latest_matching(
+        Message.objects.published().filter(collective=collective),
+        MESSAGE_COLUMNS,
+        word,
+        vector_column=MESSAGE_VECTOR,
+    )
+    return subjects, messages
 
 
-def archive_threads(collective: Collective, query: str = "") -> ThreadQuerySet:
-    """Threads with at least one published message, latest activity first; with a search,
-    those whose subject or a published message contains every word (one query)."""
+def archive_threads(collective: Collective, terms: SearchTerms | None = None) -> ThreadQuerySet:
+    """Threads with at least one published message, latest activity first; with search
+    terms, those in which every word is in the subject or in a published message (not
+    necessarily the same one), among the SEARCH_LATEST latest of each (one query, on the
+    full-text indexes of either database: core.search.latest_matching)."""
     threads = (
         Thread.objects.visible()
         .filter(collective=collective)
         .select_related("started_by")
         .order_by("-last_message_at", "-id")
     )
-    for word in search_words(query):
-        # Compared without case or accents on columns normalised at write time: no
-        # UPPER() on every row (PostgreSQL spent 1.8 s there at 100,000 messages). A
-        # correlated EXISTS stops at a thread's first matching message.
-        plain = search_normalise(word)
-        in_body = Message.objects.published().filter(
-            thread_id=OuterRef("pk"), body_search__contains=plain
+    if not terms:
+        return threads
+    for word in terms.each():
+        subjects, messages = _word_matches(collective, word)
+        condition = Q(pk__in=subjects.values("pk")[:SEARCH_LATEST]) | Q(
+            pk__in=messages.values("thread_id")[:SEARCH_LATEST]
         )
-        threads = threads.filter(Q(subject_search__contains=plain) | Exists(in_body))
+        # PostgreSQL ignores stop words ("des") within a query: so does a condition per
+        # word, unless every word is one (then nothing is found, as in site search).
+        if (ignored := stop_words(word)) is not None:
+            condition |= ignored
+        threads = threads.filter(condition)
+    if (ignored := stop_words(terms)) is not None:
+        threads = threads.exclude(ignored)
     return threads
+
+
+def archive_search_is_partial(collective: Collective, terms: SearchTerms) -> bool:
+    """Whether a word is in more than SEARCH_LATEST messages or subjects of the
+    collective, so that older ones were not searched (one query)."""
+    beyond = slice(SEARCH_LATEST, SEARCH_LATEST + 1)
+    checks: dict[str, Exists] = {}
+    for number, word in enumerate(terms.each()):
+        subjects, messages = _word_matches(collective, word)
+        checks[f"subjects_{number}"] = Exists(subjects.values("pk")[beyond])
+        checks[f"messages_{number}"] = Exists(messages.values("pk")[beyond])
+    if not checks:
+        return False
+    found = Collective.objects.filter(pk=collective.pk).annotate(**checks).values_list(*checks)
+    return any(found.get())
+
+
+@dataclass(frozen=True)
+class ArchiveSearch:
+    """The archive's threads for a search box (every thread when it is empty)."""
+
+    query: str  # as read: spaces squeezed, at most QUERY_MAX characters
+    threads: ThreadQuerySet
+    problem: str = ""  # why nothing was searched, said to the visitor
+    partial: bool = False  # a word is in more than SEARCH_LATEST messages or subjects
+    cut: bool = False  # words beyond the first few, or the end of a long query, were left out
+
+
+def archive_search(collective: Collective, query: str) -> ArchiveSearch:
+    """The search of the archive page: the same words as site search (core.search:
+    letters and digits, two or more, at most 8), accents and capitals ignored."""
+    query = " ".join(query.split())
+    terms = SearchTerms.parse(query)
+    shown = query[:QUERY_MAX]
+    if not query:
+        return ArchiveSearch(query="", threads=archive_threads(collective))
+    if not terms.words:
+        return ArchiveSearch(
+            query=shown,
+            threads=archive_threads(collective).none(),
+            problem=_("Type at least one word of two letters or more."),
+        )
+    return ArchiveSearch(
+        query=shown,
+        threads=archive_threads(collective, terms),
+        partial=archive_search_is_partial(collective, terms),
+        cut=terms.cut,
+    )
 
 
 def visible_messages(user: AnyUser, rights: CollectiveRights, prefix: str = "") -> Q:

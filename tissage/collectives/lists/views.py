@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tissage.accounts.access import signed_in_user
 from tissage.core.access import require, signs_in_back_to
 from tissage.core.files import private_file_response
+from tissage.core.search import QUERY_MAX, WORDS_MAX
 
 from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
@@ -71,9 +72,8 @@ def _posted(request: HttpRequest, message: Message, published: str) -> None:
 @require_GET
 def threads(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
-    query = " ".join(request.GET.get("q", "").split())[:200]
-    found = queries.archive_threads(collective, query)
-    page = Paginator(found, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    search = queries.archive_search(collective, request.GET.get("q", ""))
+    page = Paginator(search.threads, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "collectives/lists/threads.html",
@@ -82,8 +82,12 @@ def threads(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "tab": "discussions",
             "page": page,
-            "query": query,
-            "pager_query": urlencode({"q": query}) if query else "",
+            "search": search,
+            "query": search.query,
+            "query_max": QUERY_MAX,
+            "words_max": WORDS_MAX,
+            "search_latest": queries.SEARCH_LATEST,
+            "pager_query": urlencode({"q": search.query}) if search.query else "",
         },
     )
 

@@ -2,7 +2,8 @@
 
 from django.db import migrations, models
 
-from tissage.collectives.models import search_normalise
+# The same normalisation the model's save() did then (the columns went in 0010).
+from tissage.core.search import search_normalise
 
 
 def fill(apps, schema_editor):

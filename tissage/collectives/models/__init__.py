@@ -3,7 +3,7 @@
 
 - `collective`: `Collective` (its meetings are actions of its `project`);
 - `membership`: `CollectiveMembership` (role, status, how the list is received);
-- `lists`: `Thread`, `Message`, `Attachment`, `Report` and `search_normalise`;
+- `lists`: `Thread`, `Message`, `Attachment`, `Report`;
 - `mail`: `InboundMail`, every email the lists receive; `MemberBounce`, the delivery
   failures of a member's list mail;
 - `wiki`: `WikiPage`, `WikiRevision`;
@@ -19,7 +19,6 @@ from .lists import (
     Report,
     Thread,
     ThreadQuerySet,
-    search_normalise,
 )
 from .mail import InboundMail, MemberBounce
 from .membership import CollectiveMembership, MembershipQuerySet
@@ -43,5 +42,4 @@ __all__ = [
     "ThreadQuerySet",
     "WikiPage",
     "WikiRevision",
-    "search_normalise",
 ]

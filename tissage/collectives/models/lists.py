@@ -3,7 +3,6 @@ and the reports members make about them."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -13,15 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tissage.core.files import RandomName
+from tissage.core.search import search_normalise
 
 from .collective import PUBLIC_NAME_MAX, Collective
-
-
-def search_normalise(text: str) -> str:
-    """Lower case without accents: what the archive search compares, so that "reunion"
-    finds "Réunion" and the database compares plain text (no UPPER() on every row)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class ThreadQuerySet(models.QuerySet["Thread"]):
@@ -40,7 +33,9 @@ class Thread(models.Model):
     # Kept by lists.services (publish, hide, show again): lists sort and count without joins.
     last_message_at = models.DateTimeField(null=True, blank=True)
     published_count = models.PositiveIntegerField(default=0)
-    # search_normalise(subject), kept by save(); bulk writers must set it themselves.
+    # No longer read (the archive search reads full-text indexes since collectives 0010),
+    # still written for the release before, which searches it while an upgrade rolls
+    # over the nodes (docs/operations.md, "Upgrades"); dropped by the next release.
     subject_search = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = ThreadQuerySet.as_manager()
@@ -99,7 +94,7 @@ class Message(models.Model):
     # The name shown, kept when the account is deleted ("a former member").
     author_name = models.CharField(_("author"), max_length=PUBLIC_NAME_MAX)
     body = models.TextField(_("message"), help_text=_("Markdown."))
-    # search_normalise(body), kept by save(); bulk writers must set it themselves.
+    # No longer read, still written for the release before: as Thread.subject_search.
     body_search = models.TextField(blank=True, editable=False)
     source = models.CharField(_("sent from"), max_length=10, choices=Source, default=Source.WEB)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PUBLISHED)
