@@ -22,8 +22,8 @@ import run as bench  # the shared harness of bench/run.py
 CENTRE = (4.36, 43.84)
 VIEWPORT = (1280, 800)
 ZOOMS = [6, 8, 10, 12, 14, 16]
-# Filtered views: category and commune read their own stored cells; the period is
-# grouped on the fly (see docs/performance.md).
+# Filtered views: category, commune and a period naming a century read their own stored
+# cells (see docs/performance.md; bench/map_period.py measures the period at two sizes).
 FILTERED = [
     (8, "category=lavoir"),
     (10, "category=lavoir"),

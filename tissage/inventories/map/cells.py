@@ -5,23 +5,32 @@ cy = floor((lat + 90) / size), on the item's *public* point (rounded when obscur
 Cells nest: a cell of level n is made of four cells of level n + 1. The map asks for
 the level whose cells are a quarter of a tile (see `data.cell_level`).
 
-Each cell is kept for every item (`category` = `commune` = 0), and per category, per
-commune and per category in a commune (their primary keys), so that the map's category
-and commune filters read cells too. Items without a commune count in the first two.
+Cells are kept per combination of three keys, each a value or `ANY` (0): the category,
+the commune and the century (`Contribution.century`, 1 to 21). An item counts in the
+cells of every combination of its own keys with `ANY` — 8 per level; an item without a
+commune or whose century is unknown counts only where that key is `ANY` (4 per level;
+2 with neither) — so that the map's filters (category, commune, period naming a
+century: any of them at once, as the filter form allows) read cells. The cells of all
+items are those where all three keys are `ANY`: every query that sums cells must pin
+the keys it does not filter on to `ANY` (`cells_in_box`, `published_items_count`).
+A period that names no century (words searched in the answers' text) cannot be kept
+in cells: the map groups those items on the fly.
 
 **The database keeps the cells**: triggers on the contributions table (created by
-migration 0003, for SQLite and PostgreSQL) add an item to its cells when it becomes
-published, take it out when it stops being published or is deleted, and move it when
-its public point, category, commune or campaign changes — in the same transaction as the
-change, whatever wrote it (a form, a bulk action, an import, `QuerySet.update()`,
-raw SQL). So the counts are never stale and there is nothing to schedule. Cells whose
-items all left keep a count of 0 (deleting them would need a query per level); the
-map skips them and `cells_rebuild` clears them.
+migration 0014, which replaced those of 0003 to add the century; for SQLite and
+PostgreSQL) add an item to its cells when it becomes published, take it out when it
+stops being published or is deleted, and move it when its public point, category,
+commune, century (an edit of the period answer) or campaign changes — in the same
+transaction as the change, whatever wrote it (a form, a bulk action, an import,
+`QuerySet.update()`, raw SQL). So the counts are never stale and there is nothing to
+schedule. Cells whose items all left keep a count of 0 (deleting them would need a
+query per level); the map skips them and `cells_rebuild` clears them.
 
 `cells_check` recomputes the cells from the items with the ORM — a code path
 independent of the triggers — and `tissage map-cells` runs it (or rebuilds) from the
-command line. **If `MIN_LEVEL`, `MAX_LEVEL` or the cell formula change, the triggers
-must be recreated by a new migration** (a test compares them).
+command line. **If `MIN_LEVEL`, `MAX_LEVEL`, the keys or the cell formula change, the
+triggers must be recreated by a new migration** (a test compares them with this module
+and with the database's).
 """
 
 from __future__ import annotations
@@ -43,10 +52,10 @@ from ..models import Campaign, Category, Contribution, MapCell
 # 2 km). Deeper, a view holds few items and the map groups them on the fly.
 MIN_LEVEL = 2
 MAX_LEVEL = 14
-ANY = 0  # `category` or `commune` of the cells that count every category or commune
+ANY = 0  # `category`, `commune` or `century` of the cells that count every one
 # The first key of the PostgreSQL advisory lock that serialises writes to one
 # campaign's cells (the second is the campaign's id). Any constant will do; it must
-# match the trigger functions of migration 0003.
+# match the trigger functions of migration 0014.
 LOCK_CLASS = 740_301
 # The sums of coordinates are added and subtracted as items come and go: their
 # rounding may drift by a few units in the 15th digit, far below what a map shows.
@@ -65,7 +74,9 @@ def published_items_count(campaign: OuterRef) -> Subquery:
     """Published items of a campaign, for an `annotate`: the sum of its coarsest cells (a
     handful of rows), not a count of its items (the home page, the open API)."""
     return Subquery(
-        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, category=ANY, commune=ANY)
+        MapCell.objects.filter(
+            campaign=campaign, level=MIN_LEVEL, category=ANY, commune=ANY, century=ANY
+        )
         .order_by()
         .values("campaign")
         .annotate(total=Sum("count"))
@@ -80,11 +91,17 @@ def level_size(level: int) -> float:
 
 
 def cells_in_box(
-    campaign: Campaign, level: int, box: Box, *, category: str = "", commune: str = ""
+    campaign: Campaign,
+    level: int,
+    box: Box,
+    *,
+    category: str = "",
+    commune: str = "",
+    century: int | None = None,
 ) -> QuerySet[MapCell]:
     """A campaign's non-empty cells of a level that the box touches, for all its items
-    or for one category (slug) and one commune (INSEE code): none when there is no
-    such category or commune."""
+    or for one category (slug), one commune (INSEE code) and one century (1 to 21, as
+    `periods.century_of` reads it): none when there is no such category or commune."""
     size = level_size(level)
     cells = MapCell.objects.filter(
         campaign=campaign,
@@ -109,7 +126,7 @@ def cells_in_box(
         )
     else:
         cells = cells.filter(commune=ANY)
-    return cells
+    return cells.filter(century=ANY if century is None else century)
 
 
 def box_is_dense(
@@ -188,7 +205,20 @@ class CellTotals:
     sum_lat: float
 
 
-CellKey = tuple[int, int, int, int, int]  # category, commune, level, cx, cy
+CellKey = tuple[int, int, int, int, int, int]  # category, commune, century, level, cx, cy
+
+
+def cell_groups(
+    category: int, commune: int | None, century: int | None
+) -> list[tuple[int, int, int]]:
+    """(category, commune, century) of the cells an item counts in: each of its keys or
+    `ANY`; its commune and its century only when it has them."""
+    return [
+        (each_category, each_commune, each_century)
+        for each_category in (ANY, category)
+        for each_commune in ((ANY, commune) if commune else (ANY,))
+        for each_century in ((ANY, century) if century else (ANY,))
+    ]
 
 
 def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
@@ -199,14 +229,11 @@ def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
         size = level_size(level)
         rows = (
             published.annotate(cx=cell_x(size), cy=cell_y(size))
-            .values_list("category_id", "commune_id", "cx", "cy")
+            .values_list("category_id", "commune_id", "century", "cx", "cy")
             .annotate(n=Count("pk"), slon=Sum("public_longitude"), slat=Sum("public_latitude"))
         )
-        for category, commune, cx, cy, n, slon, slat in rows:
-            groups = [(ANY, ANY), (category, ANY)]
-            if commune is not None:
-                groups += [(ANY, commune), (category, commune)]
-            for group in groups:
+        for category, commune, century, cx, cy, n, slon, slat in rows:
+            for group in cell_groups(category, commune, century):
                 cell = totals[(*group, level, cx, cy)]
                 cell[0] += n
                 cell[1] += slon
@@ -216,11 +243,11 @@ def cells_computed(campaign: Campaign) -> dict[CellKey, CellTotals]:
 
 def cells_stored(campaign: Campaign) -> dict[CellKey, CellTotals]:
     rows = MapCell.objects.filter(campaign=campaign, count__gt=0).values_list(
-        "category", "commune", "level", "cx", "cy", "count", "sum_lon", "sum_lat"
+        "category", "commune", "century", "level", "cx", "cy", "count", "sum_lon", "sum_lat"
     )
     return {
-        (category, commune, level, cx, cy): CellTotals(count, slon, slat)
-        for category, commune, level, cx, cy, count, slon, slat in rows
+        (category, commune, century, level, cx, cy): CellTotals(count, slon, slat)
+        for category, commune, century, level, cx, cy, count, slon, slat in rows
     }
 
 
@@ -230,7 +257,11 @@ def cells_check(campaign: Campaign) -> list[str]:
     problems = []
     for key in sorted(expected.keys() | stored.keys()):
         want, have = expected.get(key), stored.get(key)
-        where = f"category {key[0]}, commune {key[1]}, level {key[2]}, cell {key[3]},{key[4]}"
+        category, commune, century, level, cx, cy = key
+        where = (
+            f"category {category}, commune {commune}, century {century}, "
+            f"level {level}, cell {cx},{cy}"
+        )
         if want is None or have is None or want.count != have.count:
             problems.append(
                 f"{where}: {have.count if have else 0} stored, "
@@ -263,6 +294,7 @@ def cells_rebuild(*, campaign: Campaign) -> int:
                 campaign=campaign,
                 category=category,
                 commune=commune,
+                century=century,
                 level=level,
                 cx=cx,
                 cy=cy,
@@ -270,7 +302,7 @@ def cells_rebuild(*, campaign: Campaign) -> int:
                 sum_lon=totals.sum_lon,
                 sum_lat=totals.sum_lat,
             )
-            for (category, commune, level, cx, cy), totals in cells.items()
+            for (category, commune, century, level, cx, cy), totals in cells.items()
         ),
         batch_size=2000,
     )

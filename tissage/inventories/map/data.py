@@ -6,11 +6,12 @@ not jump when the map pans) and says how many items each cluster holds.
 
 Two ways to group, same grid (see `cells.py`):
 - **stored cells** (`MapCell`, kept exact by the database) for zoom ≤ 12, with or
-  without the category and commune filters: at most 33 × 33 rows read, whatever the
-  number of items. A cell partly outside the view counts whole, so the total may
-  include a few items just beyond the edges;
-- **on the fly** otherwise (deep zoom: few items in view; or a period filter, a
-  substring of free text that cells cannot know): the items strictly in view.
+  without the category, commune and period filters (a period that names a century,
+  “XIXe”, “19e”, “1850”): at most 33 × 33 rows read, whatever the number of items. A
+  cell partly outside the view counts whole, so the total may include a few items just
+  beyond the edges;
+- **on the fly** otherwise (deep zoom: few items in view; or a period that names no
+  century, words of free text that cells cannot know): the items strictly in view.
 
 Everything is decided on the *public* point (rounded to about 1 km when the location
 is obscured): asking for a box that ends between an item's exact and public points
@@ -26,6 +27,7 @@ from django.db.models import Avg, Count, F, Max, Min, QuerySet
 
 from tissage.territories.geography import Box
 
+from ..contributions.periods import century_of
 from ..models import Campaign, Contribution, MapCell
 from ..models.contributions import ContributionQuerySet
 from .cells import MAX_LEVEL, cell_x, cell_y, cells_in_box, level_size
@@ -87,9 +89,9 @@ def _point_rows(in_view: ContributionQuerySet) -> QuerySet[Contribution, PointRo
 
 
 def _stored_cells(
-    campaign: Campaign, category: str, commune: str, level: int, box: Box
+    campaign: Campaign, category: str, commune: str, century: int | None, level: int, box: Box
 ) -> list[MapCell]:
-    cells = cells_in_box(campaign, level, box, category=category, commune=commune)
+    cells = cells_in_box(campaign, level, box, category=category, commune=commune, century=century)
     return list(cells.only("cx", "cy", "count", "sum_lon", "sum_lat"))
 
 
@@ -124,8 +126,10 @@ def map_features(
     ).published()
     in_view = items.public_in_box(box)
     level = cell_level(box, zoom)
-    if level <= MAX_LEVEL and not period:
-        cells = _stored_cells(campaign, category, commune, level, box)
+    # The same reading of the period as `filtered`: a century, else words of free text.
+    century = century_of(period) if period else None
+    if level <= MAX_LEVEL and (century is not None or not period):
+        cells = _stored_cells(campaign, category, commune, century, level, box)
         total = sum(cell.count for cell in cells)
         if total > POINT_LIMIT:
             rows = ((c.count, c.sum_lon / c.count, c.sum_lat / c.count) for c in cells)

@@ -39,6 +39,7 @@ def home_part() -> HomePart:
             level=HOME_LEVEL,
             category=ANY,
             commune=ANY,
+            century=ANY,
             count__gt=0,
         )
         .values("campaign__slug", "campaign__title", "cx", "cy")
@@ -61,7 +62,11 @@ def home_part() -> HomePart:
     )
     inventoried = (
         MapCell.objects.filter(
-            campaign__in=public.values("pk"), level=MIN_LEVEL, category=ANY, commune=ANY
+            campaign__in=public.values("pk"),
+            level=MIN_LEVEL,
+            category=ANY,
+            commune=ANY,
+            century=ANY,
         ).aggregate(total=Sum("count"))["total"]
         or 0
     )

@@ -13,6 +13,8 @@ class MapCell(models.Model):
     category = models.PositiveBigIntegerField()
     # A commune's primary key, or `map.cells.ANY`.
     commune = models.PositiveBigIntegerField()
+    # A century (1 to 21, `Contribution.century`), or `map.cells.ANY`.
+    century = models.PositiveSmallIntegerField()
     level = models.PositiveSmallIntegerField()
     cx = models.IntegerField()
     cy = models.IntegerField()
@@ -25,13 +27,14 @@ class MapCell(models.Model):
         constraints = [
             # Also the index every map request walks: campaign, filters, level, cx range.
             models.UniqueConstraint(
-                fields=["campaign", "category", "commune", "level", "cx", "cy"],
+                fields=["campaign", "category", "commune", "century", "level", "cx", "cy"],
                 name="one_map_cell",
             )
         ]
 
     def __str__(self) -> str:
         return (
-            f"{self.campaign_id}/{self.category}/{self.commune}/{self.level}/{self.cx}/{self.cy}: "
+            f"{self.campaign_id}/{self.category}/{self.commune}/{self.century}/"
+            f"{self.level}/{self.cx}/{self.cy}: "
             f"{self.count}"
         )

@@ -321,16 +321,6 @@ def test_stored_cells_and_grouping_on_the_fly_give_the_same_map(client, campaign
         assert features_by_place(from_cells) == features_by_place(on_the_fly), (zoom, f)
 
 
-def test_stored_cells_are_not_used_with_a_period_filter(client, campaign):
-    add_items(campaign, 10)
-    Contribution.objects.filter(campaign=campaign).update(century=19)
-    MapCell.objects.filter(campaign=campaign).update(count=1000)  # would be wrong
-    # The period filter reads each item's century, counted live.
-    assert get_map(client, campaign, period="XIXe").json()["total"] == 10
-    assert get_map(client, campaign, period="XVIIe").json()["total"] == 0
-    assert get_map(client, campaign).json()["total"] > 10  # the stored cells, then
-
-
 def test_unknown_commune_shows_nothing(client, campaign):
     add_items(campaign, 3)
     for zoom in ("8", "16"):
