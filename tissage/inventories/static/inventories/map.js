@@ -71,7 +71,9 @@
 
   // Marker boxes, in CSS pixels: a point's tap target, and clusters by their count.
   var POINT_SIZE = 44;
-  var GAP = 2; // pixels kept between two boxes, whatever Leaflet's rounding
+  // Pixels kept between two boxes: a disc's ring (2 px of shadow, map.css) on each side,
+  // and 2 px clear whatever Leaflet's rounding.
+  var GAP = 6;
   var CELL = 56 + GAP; // the largest box plus the gap: colliding boxes are in nearby cells
 
   function boxSize(group) {
@@ -514,9 +516,16 @@
     }
 
     function render(groups, total, onlyInView) {
+      // `total`: the items in view as the server counted them; else (tiles) those of
+      // the groups drawn.
       var next = new Map();
       var grouped = false;
       groups = arrange(groups, onlyInView);
+      if (total === null) {
+        total = groups.reduce(function (sum, group) {
+          return sum + group.count;
+        }, 0);
+      }
       var middle = map.project(map.getCenter(), map.getZoom());
       var again = groups.filter(function (group) {
         // The group tapped, whole, at the centre where the map went to show it.
@@ -539,6 +548,13 @@
         if (!marker) {
           marker = isPoint ? pointMarker(group.points[0]) : clusterMarker(group);
           layer.addLayer(marker);
+        }
+        if (isPoint) {
+          // Where it is, or moved whole into the view (a cluster's key says where).
+          var where = map.unproject([group.x, group.y], map.getZoom());
+          if (!marker.getLatLng().equals(where, 1e-9)) {
+            marker.setLatLng(where);
+          }
         }
         next.set(key, marker);
       });
@@ -721,7 +737,6 @@
       }
       waiting = null;
       var groups = [];
-      var rect = viewRect();
       // The neighbours already here too: a group just beyond the edge merges with the
       // one it touches as it will when the map moves there.
       tilesOf(map.getPixelBounds(), zoom, 1).forEach(function (tile) {
@@ -733,10 +748,7 @@
       var failed = view.some(function (tile) {
         return tiles.get(tileKey(tile)) === null;
       });
-      var total = groups.reduce(function (sum, group) {
-        return sum + (inView(group, rect) ? group.count : 0);
-      }, 0);
-      render(groups, total, true);
+      render(groups, null, true);
       container.removeAttribute("aria-busy");
       if (failed) {
         say(data.labelError, true);
