@@ -59,7 +59,12 @@ def grown(box: dict, by: float) -> dict:
 
 
 def overlap(a: dict, b: dict) -> bool:
-    return a["x"] < b["right"] and b["x"] < a["right"] and a["y"] < b["bottom"] and b["y"] < a["bottom"]
+    return (
+        a["x"] < b["right"]
+        and b["x"] < a["right"]
+        and a["y"] < b["bottom"]
+        and b["y"] < a["bottom"]
+    )
 
 
 def check_the_markers(page: Page, zoom: int) -> int:
@@ -75,9 +80,7 @@ def check_the_markers(page: Page, zoom: int) -> int:
         assert frame["y"] <= box["y"] and box["bottom"] <= frame["bottom"], (zoom, marker, frame)
         hidden = [control for control in seen["controls"] if overlap(box, control)]
         assert not hidden, (zoom, marker, hidden)
-    return sum(
-        int(re.sub(r"\D", "", m["text"])) if m["cluster"] else 1 for m in seen["markers"]
-    )
+    return sum(int(re.sub(r"\D", "", m["text"])) if m["cluster"] else 1 for m in seen["markers"])
 
 
 def zoom_by(page: Page, button: str) -> None:

@@ -61,7 +61,9 @@ class MapTileForm(MapFiltersForm):
     v = forms.RegexField(
         regex=r"^[0-9a-f]{1,32}$",
         required=False,
-        error_messages={"invalid": _("The map's version (v) is a short code of digits and letters a to f.")},
+        error_messages={
+            "invalid": _("The map's version (v) is a short code of digits and letters a to f.")
+        },
     )
 
     def clean(self) -> dict[str, Any]:

@@ -145,7 +145,11 @@ def _groups_on_the_fly(items: ContributionQuerySet, tile: Tile, level: int) -> l
         .annotate(cx=cell_x(size), cy=cell_y(size))
         .order_by()
         .values("cx", "cy")
-        .annotate(n=Count("pk"), mean_lon=Avg(F("public_longitude")), mean_lat=Avg(F("public_latitude")))
+        .annotate(
+            n=Count("pk"),
+            mean_lon=Avg(F("public_longitude")),
+            mean_lat=Avg(F("public_latitude")),
+        )
         .values_list("cx", "cy", "n", "mean_lon", "mean_lat")
     )
     groups = (Group(*row) for row in rows if west <= row[0] <= east and south <= row[1] <= north)
@@ -160,8 +164,10 @@ def _items_of(items: ContributionQuerySet, groups: list[Group], size: float) -> 
     # One box per cell, OR-ed: each walks the map index (`public_in_box`), however many
     # items lie between the cells.
     boxes = [items.public_in_box(_cell_box(cx, cy, size)) for cx, cy in sorted(wanted)]
-    rows = reduce(operator.or_, boxes).order_by().values_list(
-        "pk", "title", "category_id", "public_longitude", "public_latitude"
+    rows = (
+        reduce(operator.or_, boxes)
+        .order_by()
+        .values_list("pk", "title", "category_id", "public_longitude", "public_latitude")
     )
     return sorted(row for row in rows if _cell_of(row[3], row[4], size) in wanted)
 
@@ -178,10 +184,9 @@ def tile_content(
     [id, lon, lat, category id, title]; `total` counts both."""
     level = tile_level(tile.z)
     size = level_size(level)
-    items = (
-        Contribution.objects.filtered(campaign, category=category, commune=commune, period=period)
-        .published()
-    )
+    items = Contribution.objects.filtered(
+        campaign, category=category, commune=commune, period=period
+    ).published()
     if level <= MAX_LEVEL and not period:
         groups = _stored_groups(campaign, tile, level, category=category, commune=commune)
     else:

@@ -152,9 +152,10 @@ def test_only_published_items_and_the_filters(client, campaign):
     assert get_tile(client, campaign, 10, x, y).json()["total"] == 37
     assert get_tile(client, campaign, 10, x, y, category="croix").json()["total"] == 7
     assert get_tile(client, campaign, 10, x, y, commune="30189").json()["total"] == 7
-    assert get_tile(client, campaign, 10, x, y, category="lavoir", commune="30189").json()[
-        "total"
-    ] == 0
+    assert (
+        get_tile(client, campaign, 10, x, y, category="lavoir", commune="30189").json()["total"]
+        == 0
+    )
     assert get_tile(client, campaign, 10, x, y, category="moulin").json()["total"] == 0
     # Deep zoom: grouped on the fly, same filters.
     x, y = tile_of(4.3701, 43.84, 15)
