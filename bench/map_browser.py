@@ -1,7 +1,7 @@
 """Browser bench of the inventory map: first clusters and pan/zoom updates, in Chromium.
 
     uv run python bench/map_browser.py [--dataset 100k|demo|both] [--database sqlite|postgres]
-                                       [--gestures 30] [--code DIR]
+                                       [--gestures 30] [--code DIR] [--reuse]
 
 Definitions (measured in the page, with `performance.now()`):
 - **first clusters**: from the navigation's start (the page's time origin) to the first
@@ -21,8 +21,12 @@ writes JSON under bench/results/. `--code DIR` serves another checkout of Tissag
 example `git archive main | tar -x -C /tmp/before`), to measure before and after with the
 same bench; its front-end files are copied from this checkout if missing.
 
-Its own PostgreSQL database (`tissage_bench_map_browser`), data folder and static folder,
-on a free port: it may run beside the other benches. Map tiles (images) are answered
+Its own PostgreSQL databases (`tissage_bench_map_browser_<dataset>`), data folders and
+static folders, on a free port: it may run beside the other benches. `--reuse` keeps the
+data a run before loaded (before and after share the schema), e.g.:
+
+    uv run python bench/map_browser.py
+    uv run python bench/map_browser.py --reuse --code /tmp/before Map tiles (images) are answered
 with an empty picture: no network.
 """
 
@@ -104,7 +108,14 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def prepare(database: str, dataset: str, items: int, env: dict[str, str], data_dir: Path) -> None:
+def prepare(
+    database: str, dataset: str, items: int, env: dict[str, str], data_dir: Path, reuse: bool
+) -> None:
+    marker = data_dir / f"loaded-{dataset}-{items}"
+    if reuse and marker.exists():
+        bench.log(f"{database}/{dataset}: the data loaded before (--reuse)")
+        collect_static(env)
+        return
     bench.log(f"{database}/{dataset}: fresh database")
     bench.fresh_database(database, data_dir)
     bench.tissage("migrate", "--noinput", "-v", "0", env=env)
@@ -124,10 +135,15 @@ def prepare(database: str, dataset: str, items: int, env: dict[str, str], data_d
     print(result.stdout, end="")
     if database == "postgres":
         bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+    marker.touch()
+    collect_static(env)
+
+
+def collect_static(env: dict[str, str]) -> None:
     vendor = bench.ROOT / "tissage" / "assets" / "vendor"
     if not vendor.exists():
         shutil.copytree(HERE.parent / "tissage" / "assets" / "vendor", vendor)
-    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
+    bench.tissage("collectstatic", "--noinput", "--clear", "-v", "0", env=env)
 
 
 def measure(port: int, slug: str, start: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -218,6 +234,9 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.8, help="seconds between gestures")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--code", type=Path, help="another checkout to serve (before)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data a run before loaded (same schema)"
+    )
     args = parser.parse_args()
     if args.code:
         bench.ROOT = args.code.resolve()
@@ -232,11 +251,16 @@ def main() -> None:
         "runs": [],
     }
     for dataset in datasets:
-        data_dir = bench.RESULTS / f"map-browser-data-{args.database}"
+        data_dir = bench.RESULTS / f"map-browser-data-{args.database}-{dataset}"
         env = bench.bench_env(args.database, data_dir)
-        env["STATIC_ROOT"] = str(bench.RESULTS / "map-browser-static")
+        # The static files of the code served (before and after differ).
+        served = "before" if args.code else "this"
+        env["STATIC_ROOT"] = str(bench.RESULTS / f"map-browser-static-{served}")
         env["PYTHONPATH"] = str(bench.ROOT)
-        prepare(args.database, dataset, args.items, env, data_dir)
+        if args.database == "postgres":
+            bench.PG_DATABASE = f"tissage_bench_map_browser_{dataset}"
+            env["DATABASE_URL"] = bench.database_url("postgres", data_dir)
+        prepare(args.database, dataset, args.items, env, data_dir, args.reuse)
         server = bench.Server(env, bench.RESULTS / f"server-map-browser-{stamp}.log", args.workers)
         try:
             server.wait_ready()
