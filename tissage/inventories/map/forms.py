@@ -67,7 +67,7 @@ class MapTileForm(MapFiltersForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         z, x, y = (cleaned.get(key) for key in ("z", "x", "y"))
         if z is not None and x is not None and y is not None and max(x, y) >= 2**z:
             raise forms.ValidationError(
