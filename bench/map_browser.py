@@ -76,24 +76,33 @@ PROBE = """
       requestAnimationFrame(() => { window.__bench.first = performance.now(); });
     }
   }).observe(document, { childList: true, subtree: true });
-  document.addEventListener("DOMContentLoaded", () => {
-    if (!window.L) return;
-    L.Map.addInitHook(function () {
-      const map = this;
-      window.__bench.map = map;
-      map.on("moveend", () => {
-        const start = performance.now();
-        const container = map.getContainer();
-        const check = () => {
-          if (container.getAttribute("aria-busy") === "true") {
-            requestAnimationFrame(check);
-          } else {
-            window.__bench.updates.push(performance.now() - start);
-          }
-        };
-        requestAnimationFrame(check);
+  // Leaflet sets window.L once it is complete; the map is made right after, by a
+  // deferred script: the hook goes on as soon as Leaflet is there.
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get: () => leaflet,
+    set: (value) => {
+      leaflet = value;
+      if (!value || !value.Map || value.Map.__benched) return;
+      value.Map.__benched = true;
+      value.Map.addInitHook(function () {
+        const map = this;
+        window.__bench.map = map;
+        map.on("moveend", () => {
+          const start = performance.now();
+          const container = map.getContainer();
+          const check = () => {
+            if (container.getAttribute("aria-busy") === "true") {
+              requestAnimationFrame(check);
+            } else {
+              window.__bench.updates.push(performance.now() - start);
+            }
+          };
+          requestAnimationFrame(check);
+        });
       });
-    });
+    },
   });
 })();
 """

@@ -22,7 +22,8 @@ The browser then merges groups whose discs would touch, across tiles (map.js), s
 no two discs overlap whatever the grid: the grid only bounds what a tile weighs.
 
 A tile in three queries at most (the campaign, the groups, the items), whatever the
-number of items.
+number of items; four for a tile deeper than the stored cells holding more than
+`ON_THE_FLY_ROWS` items (its items read, then grouped by the database).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ TILE_ITEMS_LIMIT = 24
 # Rounding of the cell formula at a tile's edges: cells are looked up in a box a hair
 # wider than the tile, and the tile keeps those whose mean it holds.
 HAIR = 1e-9
+# Deeper than the stored cells, a tile's items are read and grouped here when they are
+# at most this many (one query); beyond, the database groups them (two).
+ON_THE_FLY_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,12 @@ def _stored_groups(
     return [group for group in groups if tile.holds(group.lon, group.lat)]
 
 
-def _groups_on_the_fly(items: ContributionQuerySet, tile: Tile, level: int) -> list[Group]:
+def _groups_on_the_fly(
+    items: ContributionQuerySet, tile: Tile, level: int
+) -> tuple[list[Group], list[ItemRow] | None]:
+    """The tile's groups from the items themselves; and, when the tile's cells hold at
+    most `ON_THE_FLY_ROWS` items (deep zooms: nearly always), those items, read in the
+    same query (else None: `_items_of` reads those it needs)."""
     size = level_size(level)
     box = _widened(tile.box)
     (west, south), (east, north) = (
@@ -139,10 +148,32 @@ def _groups_on_the_fly(items: ContributionQuerySet, tile: Tile, level: int) -> l
     )
     # Whole cells, so that each group's mean is its whole cell's; then only those cells
     # (an item on the outer edge of the last one belongs to the next).
-    covered = Box(*_cell_box(west, south, size)[:2], *_cell_box(east, north, size)[2:])
-    rows = (
-        items.public_in_box(covered)
-        .annotate(cx=cell_x(size), cy=cell_y(size))
+    covered = items.public_in_box(
+        Box(*_cell_box(west, south, size)[:2], *_cell_box(east, north, size)[2:])
+    )
+    rows = list(
+        covered.order_by().values_list(
+            "pk", "title", "category_id", "public_longitude", "public_latitude"
+        )[: ON_THE_FLY_ROWS + 1]
+    )
+    if len(rows) <= ON_THE_FLY_ROWS:
+        cells: dict[tuple[int, int], list[ItemRow]] = {}
+        for row in rows:
+            cells.setdefault(_cell_of(row[3], row[4], size), []).append(row)
+        groups, kept = [], []
+        for (cx, cy), members in cells.items():
+            if not (west <= cx <= east and south <= cy <= north):
+                continue
+            # Summed exactly (fsum): every tile finds the same mean for a cell, whatever
+            # the order the rows came in.
+            lon = math.fsum(row[3] for row in members) / len(members)
+            lat = math.fsum(row[4] for row in members) / len(members)
+            if tile.holds(lon, lat):
+                groups.append(Group(cx, cy, len(members), lon, lat))
+                kept += members
+        return groups, sorted(kept)
+    grouped = (
+        covered.annotate(cx=cell_x(size), cy=cell_y(size))
         .order_by()
         .values("cx", "cy")
         .annotate(
@@ -152,8 +183,8 @@ def _groups_on_the_fly(items: ContributionQuerySet, tile: Tile, level: int) -> l
         )
         .values_list("cx", "cy", "n", "mean_lon", "mean_lat")
     )
-    groups = (Group(*row) for row in rows if west <= row[0] <= east and south <= row[1] <= north)
-    return [group for group in groups if tile.holds(group.lon, group.lat)]
+    found = (Group(*row) for row in grouped if west <= row[0] <= east and south <= row[1] <= north)
+    return [group for group in found if tile.holds(group.lon, group.lat)], None
 
 
 def _items_of(items: ContributionQuerySet, groups: list[Group], size: float) -> list[ItemRow]:
@@ -187,15 +218,20 @@ def tile_content(
     items = Contribution.objects.filtered(
         campaign, category=category, commune=commune, period=period
     ).published()
+    read: list[ItemRow] | None = None
     if level <= MAX_LEVEL and not period:
         groups = _stored_groups(campaign, tile, level, category=category, commune=commune)
     else:
-        groups = _groups_on_the_fly(items, tile, level)
+        groups, read = _groups_on_the_fly(items, tile, level)
     total = sum(group.count for group in groups)
     limit = POINT_LIMIT if tile.z >= MAX_ZOOM else TILE_ITEMS_LIMIT
     every_item = total <= limit
     alone = groups if every_item else [group for group in groups if group.count == 1]
-    rows = _items_of(items, alone, size)
+    if read is None:
+        rows = _items_of(items, alone, size)
+    else:
+        wanted = {(group.cx, group.cy) for group in alone}
+        rows = [row for row in read if _cell_of(row[3], row[4], size) in wanted]
     return {
         "tile": [tile.z, tile.x, tile.y],
         "total": total,
