@@ -598,12 +598,15 @@
 
     function tilesOf(bounds, zoom, margin) {
       // The tiles of zoom `zoom` that a part of the map (pixel bounds at that zoom)
-      // touches, `margin` tiles around; the view's centre first.
+      // touches, `margin` tiles around (a number, or [across, down]); the view's centre
+      // first.
       var last = Math.pow(2, zoom) - 1;
-      var west = clamp(Math.floor(bounds.min.x / TILE) - margin, 0, last);
-      var east = clamp(Math.floor(bounds.max.x / TILE) + margin, 0, last);
-      var north = clamp(Math.floor(bounds.min.y / TILE) - margin, 0, last);
-      var south = clamp(Math.floor(bounds.max.y / TILE) + margin, 0, last);
+      var across = typeof margin === "number" ? margin : margin[0];
+      var down = typeof margin === "number" ? margin : margin[1];
+      var west = clamp(Math.floor(bounds.min.x / TILE) - across, 0, last);
+      var east = clamp(Math.floor(bounds.max.x / TILE) + across, 0, last);
+      var north = clamp(Math.floor(bounds.min.y / TILE) - down, 0, last);
+      var south = clamp(Math.floor(bounds.max.y / TILE) + down, 0, last);
       var middle = bounds.getCenter().divideBy(TILE);
       var found = [];
       for (var x = west; x <= east; x++) {
@@ -777,10 +780,16 @@
     }
 
     function ahead() {
-      // The tiles a next gesture needs: around the view (a pan), the next zoom in and
-      // out (their view around the same centre). Replaces what was queued ahead before.
+      // The tiles a next gesture needs: around the view (a pan: up to half the view each
+      // way, two tiles at most), the next zoom in and out (their view around the same
+      // centre). Replaces what was queued ahead before.
       var zoom = map.getZoom();
-      var list = tilesOf(map.getPixelBounds(), zoom, 1);
+      var size = map.getSize();
+      var reach = [
+        Math.min(2, Math.ceil(size.x / 2 / TILE)),
+        Math.min(2, Math.ceil(size.y / 2 / TILE))
+      ];
+      var list = tilesOf(map.getPixelBounds(), zoom, reach);
       if (zoom > map.getMinZoom()) {
         list = list.concat(tilesOf(boundsAt(zoom - 1), zoom - 1, 0));
       }
