@@ -583,7 +583,7 @@
     // --- By tile ---------------------------------------------------------------------
 
     var TILE = 256;
-    var PARALLEL = 4; // tiles asked at once: the view's first, the rest behind
+    var PARALLEL = 6; // tiles asked at once (a browser opens six connections to a site)
     var KEPT = 3000; // tiles kept here, the oldest forgotten first
     var tiles = new Map(); // "filters|z/x/y" → the tile's content (or null: failed)
     var asking = new Map(); // the same keys, for tiles under way
