@@ -1,10 +1,15 @@
-"""Benchmark the inventory map endpoint with many items, against the baseline view.
+"""Benchmark the inventory map endpoints with many items, against the baseline view.
 
-    uv run python bench/map.py [--items 100000] [--database sqlite|postgres|both]
+    uv run python bench/map.py [--items 10000,100000] [--database sqlite|postgres|both]
 
-For each zoom level, the request is the view of a 1280 × 800 px map centred on Nîmes,
-as the page would send it. Prints p50/p95, payload size and the ratio of p95 to the
-`/healthz/` baseline measured in the same run; writes JSON under bench/results/.
+For each zoom level: the tile the page asks first (the one under the centre of a map
+centred on Nîmes), and the bounding-box request of a 1280 × 800 px view (the endpoint
+the consultations' map uses, and the page before issue #20). Prints p50/p95, payload
+size and the ratio of p95 to the `/healthz/` baseline measured in the same run, then
+what a whole view weighs in tiles (every tile a 1280 × 800 and a 390 × 844 view needs,
+as the page asks them); with two sizes, the ratio of their p95. Writes JSON under
+bench/results/. Its own PostgreSQL database (`tissage_bench_map`) and data folders, so
+that it may run beside the other benches.
 """
 
 from __future__ import annotations
@@ -19,9 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # the shared harness of bench/run.py
 
+bench.PG_DATABASE = "tissage_bench_map"
+
 CENTRE = (4.36, 43.84)
 VIEWPORT = (1280, 800)
+VIEWPORTS = [(1280, 800), (390, 844)]
 ZOOMS = [6, 8, 10, 12, 14, 16]
+TILE = 256
 # Filtered views: category, commune and a period naming a century read their own stored
 # cells (see docs/performance.md; bench/map_period.py measures the period at two sizes).
 FILTERED = [
@@ -44,15 +53,90 @@ def bbox_for(zoom: int) -> str:
     return f"{west:.5f},{south:.5f},{east:.5f},{north:.5f}"
 
 
-def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+def world_pixel(lon: float, lat: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator, as Leaflet projects: pixels of the whole world at that zoom."""
+    scale = TILE * 2**zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * scale
+    return x, y
+
+
+def view_tiles(zoom: int, viewport: tuple[int, int]) -> list[tuple[int, int, int]]:
+    """The tiles a view centred on Nîmes needs (map.js's `tilesOf` with no margin)."""
+    x, y = world_pixel(*CENTRE, zoom)
+    west, east = int((x - viewport[0] / 2) // TILE), int((x + viewport[0] / 2) // TILE)
+    north, south = int((y - viewport[1] / 2) // TILE), int((y + viewport[1] / 2) // TILE)
+    return [(zoom, tx, ty) for tx in range(west, east + 1) for ty in range(north, south + 1)]
+
+
+def tile_path(zoom: int, x: int, y: int, query: str = "") -> str:
+    return f"/inventaires/bench-patrimoine/carte/tuiles/{zoom}/{x}/{y}.json" + (
+        f"?{query}" if query else ""
+    )
+
+
+def view_weights(port: int) -> list[dict]:
+    """Bytes of every tile of each view, fetched once (uncompressed: the body as sent)."""
+    import http.client
+
+    weights = []
+    for zoom in ZOOMS:
+        for viewport in VIEWPORTS:
+            tiles = view_tiles(zoom, viewport)
+            total = 0
+            for tile in tiles:
+                connection = http.client.HTTPConnection(bench.HOST, port, timeout=30)
+                connection.request("GET", tile_path(*tile), headers={"Host": bench.HOST})
+                total += len(connection.getresponse().read())
+                connection.close()
+            weights.append(
+                {
+                    "zoom": zoom,
+                    "viewport": f"{viewport[0]}x{viewport[1]}",
+                    "tiles": len(tiles),
+                    "bytes": total,
+                }
+            )
+    return weights
+
+
+def serve_measure_and_weigh(
+    env: dict[str, str], urls: dict[str, str], args: argparse.Namespace, log_name: str
+) -> tuple[bench.Measured, list[dict]]:
+    """`bench.serve_and_measure`, then the views' weights from the same server."""
+    import os
+
+    server = bench.Server(env, bench.RESULTS / log_name, args.workers)
+    try:
+        server.wait_ready()
+        bench.log("measuring")
+        load_before = os.getloadavg()[0]
+        results, completed = bench.measure(
+            server.port,
+            urls,
+            args.requests,
+            args.concurrency,
+            rounds=5,
+            max_seconds=args.max_seconds,
+            warmup=10,
+        )
+        load_after = os.getloadavg()[0]
+        weights = view_weights(server.port)
+    finally:
+        server.stop()
+    measured = bench.Measured(bench.summarise(results, urls), completed, load_before, load_after)
+    return measured, weights
+
+
+def run_size(database: str, items: int, args: argparse.Namespace, stamp: str) -> dict:
     data_dir = bench.RESULTS / f"map-data-{database}"
     env = bench.bench_env(database, data_dir)
     bench.log(f"{database}: fresh database")
     bench.fresh_database(database, data_dir)
     bench.tissage("migrate", "--noinput", "-v", "0", env=env)
-    bench.log(f"{database}: {args.items} items")
+    bench.log(f"{database}: {items} items")
     output = subprocess.run(
-        [sys.executable, str(Path(__file__).parent / "map_data.py"), str(args.items)],
+        [sys.executable, str(Path(__file__).parent / "map_data.py"), str(items)],
         env=env,
         cwd=bench.ROOT,
         capture_output=True,
@@ -70,6 +154,12 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         )
     urls = {bench.BASELINE: "/healthz/"}
     for zoom in ZOOMS:
+        x, y = world_pixel(*CENTRE, zoom)
+        urls[f"tile z{zoom}"] = tile_path(zoom, int(x // TILE), int(y // TILE))
+    for zoom, query in FILTERED[:4]:
+        x, y = world_pixel(*CENTRE, zoom)
+        urls[f"tile z{zoom} {query}"] = tile_path(zoom, int(x // TILE), int(y // TILE), query)
+    for zoom in ZOOMS:
         urls[f"map zoom {zoom}"] = (
             f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}"
         )
@@ -77,24 +167,49 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         urls[f"z{zoom} {query}"] = (
             f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}&{query}"
         )
-    measured = bench.serve_and_measure(
-        env, urls, args, f"server-map-{database}-{stamp}.log", warmup=10
+    measured, weights = serve_measure_and_weigh(
+        env, urls, args, f"server-map-{database}-{stamp}.log"
     )
-    measured.report(f"{database} — {args.items:,} items, concurrency {args.concurrency}")
-    rows, completed = measured.rows, measured.completed
-    load_before, load_after = measured.load_before, measured.load_after
+    measured.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
+    print("\nA whole view in tiles (every tile it needs, uncompressed):")
+    for weight in weights:
+        print(
+            f"  zoom {weight['zoom']:>2} {weight['viewport']:>8}: {weight['tiles']:>3} tiles, "
+            f"{weight['bytes'] / 1024:6.1f} KB"
+        )
     return {
         "database": database,
-        "items": args.items,
-        "rows": rows,
-        "completed": completed,
-        "load_average_before_after": [load_before, load_after],
+        "items": items,
+        "rows": measured.rows,
+        "view_weights": weights,
+        "completed": measured.completed,
+        "load_average_before_after": [measured.load_before, measured.load_after],
     }
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    sizes = [int(size) for size in str(args.items).split(",")]
+    runs = [run_size(database, items, args, stamp) for items in sizes]
+    if len(runs) > 1:
+        small, large = runs[0], runs[-1]
+        print(
+            f"\n{database}: p95 at {large['items']:,} items ÷ p95 at {small['items']:,} "
+            "(≤ 1.5: flat)"
+        )
+        before = {row["page"]: row for row in small["rows"]}
+        for row in large["rows"]:
+            ratio = row["p95_ms"] / before[row["page"]]["p95_ms"]
+            print(f"  {row['page']:<34} {ratio:5.2f}")
+    return {"database": database, "sizes": runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument(
+        "--items",
+        default="10000,100000",
+        help="item counts, comma-separated (one fresh database each)",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=2)

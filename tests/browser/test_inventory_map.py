@@ -47,14 +47,16 @@ def campaign(world) -> Campaign:
 
 
 def loads_the_items(page, region, move) -> None:
-    """`move()` the map, then wait for the load of the items in view that it starts.
+    """`move()` the map, then wait until it has drawn the items of the new view.
 
-    A zoom or a pan is animated, and the load starts when it ends: waiting for that load
-    itself, before the next step, is what leaves no load of an earlier step under way
-    (whose markers could replace the one the next step focuses).
+    A zoom or a pan is animated, and the map draws when it ends, from the tiles it has
+    already (asked ahead) or once those missing come: waiting for that drawing (the
+    map counts them in data-drawn) before the next step is what leaves no drawing of an
+    earlier step under way (whose markers could replace the one the next step focuses).
     """
-    with page.expect_response(lambda response: "carte.geojson" in response.url):
-        move()
+    before = region.get_attribute("data-drawn")
+    move()
+    expect(region).not_to_have_attribute("data-drawn", before or "")
     expect(region).not_to_have_attribute("aria-busy", "true")
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
 from tissage.projects.models import Project
@@ -13,7 +17,14 @@ from tissage.projects.models import Project
 from .. import lookups
 from ..contributions.forms import ItemFilterForm
 from .data import campaign_extent, map_features
-from .forms import MapQueryForm
+from .forms import MapQueryForm, MapTileForm
+from .tiles import MAX_ZOOM, Tile, map_version, tile_content
+
+# How long a browser (or a shared cache, for a public project) keeps a tile without
+# asking again. The address carries the data's version, which changes as soon as an
+# item is published, withdrawn or moved; a title or a category changed alone shows
+# within this time (the tile's ETag then differs).
+TILE_MAX_AGE = 300
 
 
 @require_GET
@@ -28,6 +39,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     if query:
         items_url += "?" + query.urlencode()
     extent = campaign_extent(campaign)
+    categories = campaign.categories.order_by("position", "name").values_list("pk", "name")
     return render(
         request,
         "inventories/map/map.html",
@@ -37,6 +49,19 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "items_url": items_url,
             "data_url": reverse("inventories:map_data", kwargs={"slug": campaign.slug}),
+            # {z}/{x}/{y} replaced in the browser, as in a tile layer's address.
+            "tile_data_url": reverse(
+                "inventories:map_tile", kwargs={"slug": campaign.slug, "z": 0, "x": 0, "y": 0}
+            ).replace("/0/0/0.json", "/{z}/{x}/{y}.json"),
+            "version": map_version(campaign),
+            "max_zoom": MAX_ZOOM,
+            # The categories' names for the items of the tiles (which give their id),
+            # and a colour each, in the order of the filter.
+            "categories_json": json.dumps(
+                {str(pk): [name, index] for index, (pk, name) in enumerate(categories)},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ),
             # {id} replaced in the browser by each item's number.
             "item_url_template": reverse(
                 "inventories:item", kwargs={"slug": campaign.slug, "pk": 0}
@@ -68,4 +93,34 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
     # Shared caches may keep what everyone sees; a draft project's map is for its team.
     public = campaign.project.status != Project.Status.DRAFT
     response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=60"
+    return response
+
+
+@require_GET
+def map_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpResponse:
+    """One tile (z/x/y) of the campaign's published items: groups and single items
+    (`tiles.py`). Compact JSON, an `ETag` that is a hash of it (a conditional request
+    gets `304`), kept `TILE_MAX_AGE` seconds: by anyone for a public project, by the
+    browser only for a draft one."""
+    campaign, _rights = lookups.get_campaign(request, slug)
+    form = MapTileForm({**request.GET.dict(), "z": z, "x": x, "y": y})
+    if not form.is_valid():
+        errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    data = form.cleaned_data
+    content = tile_content(
+        campaign,
+        Tile(data["z"], data["x"], data["y"]),
+        category=data["category"],
+        commune=data["commune"],
+        period=data["period"],
+    )
+    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    public = campaign.project.status != Project.Status.DRAFT
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        body, content_type="application/json"
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age={TILE_MAX_AGE}"
     return response

@@ -5,10 +5,18 @@
  * replace), data-tiles / data-attribution, data-bbox (west,south,east,north to show
  * first) and the texts (data-label-*), translated by the template.
  *
- * The map asks only for what is in view, at the current zoom, with the filters of the
- * form; the server answers with points, or clusters that add up to the total. Whatever
- * it answers, markers whose boxes would touch at the current zoom are merged here into
- * one group (`declutter`): no heap of overlapping markers, every target at least 44 px.
+ * Two ways to get the items, with the filters of the form:
+ * - by tile (data-tile-url, "{z}/{x}/{y}" to replace; data-version, the data's version,
+ *   part of every tile's address so that the browser may keep them): the tiles of the
+ *   view, then those around it and those of the next zoom in and out, asked ahead and
+ *   kept here, so that a pan or a zoom draws at once from what is already here. Each
+ *   tile gives groups ([lon, lat, count]) and single items ([id, lon, lat, category id,
+ *   title]; data-categories names the categories and gives each a colour);
+ * - by bounding box (data-url; consultations): what is in view, after each move.
+ * Whatever comes, markers whose boxes would touch at the current zoom are merged here
+ * into one group (`declutter`), across tiles: no two discs overlap, no number is
+ * hidden, every target at least 44 px. A group whose place is in view is drawn whole,
+ * moved inside the map's edges and out from under its buttons if need be.
  *
  * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there.
  *
@@ -63,7 +71,9 @@
 
   // Marker boxes, in CSS pixels: a point's tap target, and clusters by their count.
   var POINT_SIZE = 44;
-  var GAP = 2; // pixels kept between two boxes, whatever Leaflet's rounding
+  // Pixels kept between two boxes: a disc's ring (2 px of shadow, map.css) on each side,
+  // and 2 px clear whatever Leaflet's rounding.
+  var GAP = 6;
   var CELL = 56 + GAP; // the largest box plus the gap: colliding boxes are in nearby cells
 
   function boxSize(group) {
@@ -78,10 +88,13 @@
     return Math.abs(a.x - b.x) < reach && Math.abs(a.y - b.y) < reach;
   }
 
-  function absorb(group, other) {
+  function absorb(group, other, place) {
     var count = group.count + other.count;
     group.x = (group.x * group.count + other.x * other.count) / count;
     group.y = (group.y * group.count + other.y * other.count) / count;
+    if (place) {
+      place(group);
+    }
     group.count = count;
     group.points = group.points.concat(other.points);
     group.places = group.places.concat(other.places);
@@ -89,10 +102,11 @@
     group.index = Math.min(group.index, other.index);
   }
 
-  function declutter(groups) {
+  function declutter(groups, place) {
     // Groups in world pixels of the current zoom: the result does not change when the
     // map pans, so the markers (and an open popup) stay put. Greedy, biggest first,
-    // again until no two boxes touch (a merged group moves to its weighted centre).
+    // again until no two boxes touch (a merged group moves to its weighted centre, then
+    // `place` may move it, to keep it whole in view).
     var list = groups.slice().sort(function (a, b) {
       return b.count - a.count || a.x - b.x || a.y - b.y;
     });
@@ -117,7 +131,7 @@
           for (var dy = -1; dy <= 1; dy++) {
             (grid.get(cx + dx + ":" + (cy + dy)) || []).forEach(function (other) {
               if (other !== group && !other.gone && collide(group, other)) {
-                absorb(group, other);
+                absorb(group, other, place);
                 other.gone = true;
                 merged = true;
               }
@@ -333,15 +347,28 @@
       return labelled(marker, label);
     }
 
+    function categoryIcon(properties) {
+      // One item of a tile: a dot in its category's colour with the category's initial
+      // (the colour alone would say nothing to some; the name is in the marker's label).
+      var colour = properties.categoryColour >= 0 ? "map-category-c" + (properties.categoryColour % 8) : "";
+      var initial = (properties.category || "").trim().charAt(0).toUpperCase();
+      var text = document.createElement("span");
+      text.textContent = initial;
+      return { className: "map-point map-point-category " + colour, html: text.outerHTML };
+    }
+
     function pointMarker(feature) {
       var coordinates = feature.geometry.coordinates;
+      var look =
+        "categoryColour" in feature.properties
+          ? categoryIcon(feature.properties)
+          : {
+              className: "map-point" + (hooks.pointClass ? " " + hooks.pointClass(feature.properties) : ""),
+              html: "<span></span>"
+            };
       var marker = L.marker([coordinates[1], coordinates[0]], {
         // A 44 px target around a smaller dot (map.css).
-        icon: L.divIcon({
-          className: "map-point" + (hooks.pointClass ? " " + hooks.pointClass(feature.properties) : ""),
-          html: "<span></span>",
-          iconSize: [POINT_SIZE, POINT_SIZE]
-        }),
+        icon: L.divIcon({ className: look.className, html: look.html, iconSize: [POINT_SIZE, POINT_SIZE] }),
         keyboard: true,
         title: feature.properties.title
       });
@@ -364,6 +391,7 @@
     // Markers on the map by what they show: those still in the new answer stay (with
     // their open popup and the keyboard focus), the others go.
     var shown = new Map();
+    var draws = 0;
 
     function groupsOf(collection) {
       var zoom = map.getZoom();
@@ -391,10 +419,113 @@
       return "c" + group.count + "@" + map.getZoom() + "/" + where;
     }
 
-    function show(collection) {
+    function viewRect() {
+      // The part of the world (pixels of this zoom) where a marker is seen whole: the
+      // map less its edges.
+      var bounds = map.getPixelBounds();
+      return { left: bounds.min.x, top: bounds.min.y, right: bounds.max.x, bottom: bounds.max.y };
+    }
+
+    function obstacles(rect) {
+      // The map's buttons and credits, in world pixels: no number hidden under them.
+      var frame = container.getBoundingClientRect();
+      return Array.prototype.map.call(
+        container.querySelectorAll(".leaflet-control"),
+        function (control) {
+          var box = control.getBoundingClientRect();
+          return {
+            left: rect.left + box.left - frame.left - GAP,
+            top: rect.top + box.top - frame.top - GAP,
+            right: rect.left + box.right - frame.left + GAP,
+            bottom: rect.top + box.bottom - frame.top + GAP
+          };
+        }
+      ).filter(function (box) {
+        return box.right > box.left && box.bottom > box.top;
+      });
+    }
+
+    function placer(rect) {
+      // Moves a group inside the view, whole, and out from under the controls, by the
+      // least distance (at most a few tens of pixels: only groups whose place is in view
+      // are drawn).
+      var blocked = obstacles(rect);
+      return function (group) {
+        var half = boxSize(group) / 2 + GAP;
+        group.x = clamp(group.x, rect.left + half, rect.right - half);
+        group.y = clamp(group.y, rect.top + half, rect.bottom - half);
+        blocked.forEach(function (box) {
+          if (
+            group.x + half <= box.left ||
+            group.x - half >= box.right ||
+            group.y + half <= box.top ||
+            group.y - half >= box.bottom
+          ) {
+            return;
+          }
+          var moves = [
+            { x: box.right + half - group.x, y: 0 },
+            { x: box.left - half - group.x, y: 0 },
+            { x: 0, y: box.bottom + half - group.y },
+            { x: 0, y: box.top - half - group.y }
+          ].filter(function (move) {
+            var x = group.x + move.x;
+            var y = group.y + move.y;
+            return (
+              x >= rect.left + half &&
+              x <= rect.right - half &&
+              y >= rect.top + half &&
+              y <= rect.bottom - half
+            );
+          });
+          moves.sort(function (a, b) {
+            return Math.abs(a.x) + Math.abs(a.y) - Math.abs(b.x) - Math.abs(b.y);
+          });
+          if (moves.length) {
+            group.x += moves[0].x;
+            group.y += moves[0].y;
+          }
+        });
+      };
+    }
+
+    function inView(group, rect) {
+      return (
+        group.x >= rect.left && group.x <= rect.right && group.y >= rect.top && group.y <= rect.bottom
+      );
+    }
+
+    function arrange(groups, onlyInView) {
+      // Merged where they would touch (in world pixels: stable as the map pans); then
+      // those whose place is in view (the others are the neighbours' business, or
+      // counted beyond the edge by the server) are moved whole into it, and merged
+      // again where that made two touch.
+      var rect = viewRect();
+      var merged = declutter(groups);
+      if (onlyInView) {
+        merged = merged.filter(function (group) {
+          return inView(group, rect);
+        });
+      }
+      var place = placer(rect);
+      merged.forEach(place);
+      merged.forEach(function (group) {
+        delete group.gone;
+      });
+      return declutter(merged, place);
+    }
+
+    function render(groups, total, onlyInView) {
+      // `total`: the items in view as the server counted them; else (tiles) those of
+      // the groups drawn.
       var next = new Map();
       var grouped = false;
-      var groups = declutter(groupsOf(collection));
+      groups = arrange(groups, onlyInView);
+      if (total === null) {
+        total = groups.reduce(function (sum, group) {
+          return sum + group.count;
+        }, 0);
+      }
       var middle = map.project(map.getCenter(), map.getZoom());
       var again = groups.filter(function (group) {
         // The group tapped, whole, at the centre where the map went to show it.
@@ -418,6 +549,13 @@
           marker = isPoint ? pointMarker(group.points[0]) : clusterMarker(group);
           layer.addLayer(marker);
         }
+        if (isPoint) {
+          // Where it is, or moved whole into the view (a cluster's key says where).
+          var where = map.unproject([group.x, group.y], map.getZoom());
+          if (!marker.getLatLng().equals(where, 1e-9)) {
+            marker.setLatLng(where);
+          }
+        }
         next.set(key, marker);
       });
       shown.forEach(function (marker, key) {
@@ -426,15 +564,249 @@
         }
       });
       shown = next;
-      var total = numbers.format(collection.total);
+      var text = numbers.format(total);
       say(
-        collection.total === 0
-          ? data.labelNone
-          : format(collection.total === 1 ? data.labelOne : data.labelMany, { count: total })
+        total === 0 ? data.labelNone : format(total === 1 ? data.labelOne : data.labelMany, { count: text })
       );
-      // What the map shows: groups (of the server or merged here), or only points.
+      // What the map shows: groups (of the server or merged here), or only points; and
+      // how many times it drew (tests and bench/map_browser.py wait for a new drawing).
       container.dataset.kind = grouped ? "clusters" : "points";
-      container.dataset.total = String(collection.total);
+      container.dataset.total = String(total);
+      draws += 1;
+      container.dataset.drawn = String(draws);
+    }
+
+    function show(collection) {
+      render(groupsOf(collection), collection.total, false);
+    }
+
+    // --- By tile ---------------------------------------------------------------------
+
+    var TILE = 256;
+    var PARALLEL = 6; // tiles asked at once (a browser opens six connections to a site)
+    var KEPT = 3000; // tiles kept here, the oldest forgotten first
+    var tiles = new Map(); // "filters|z/x/y" → the tile's content (or null: failed)
+    var asking = new Map(); // the same keys, for tiles under way
+    var queue = [];
+    var filterKey = "";
+    var categories = {};
+    try {
+      categories = JSON.parse(data.categories || "{}");
+    } catch (error) {
+      categories = {};
+    }
+
+    function tilesOf(bounds, zoom, margin) {
+      // The tiles of zoom `zoom` that a part of the map (pixel bounds at that zoom)
+      // touches, `margin` tiles around (a number, or [across, down]); the view's centre
+      // first.
+      var last = Math.pow(2, zoom) - 1;
+      var across = typeof margin === "number" ? margin : margin[0];
+      var down = typeof margin === "number" ? margin : margin[1];
+      var west = clamp(Math.floor(bounds.min.x / TILE) - across, 0, last);
+      var east = clamp(Math.floor(bounds.max.x / TILE) + across, 0, last);
+      var north = clamp(Math.floor(bounds.min.y / TILE) - down, 0, last);
+      var south = clamp(Math.floor(bounds.max.y / TILE) + down, 0, last);
+      var middle = bounds.getCenter().divideBy(TILE);
+      var found = [];
+      for (var x = west; x <= east; x++) {
+        for (var y = north; y <= south; y++) {
+          found.push({ z: zoom, x: x, y: y, far: Math.abs(x + 0.5 - middle.x) + Math.abs(y + 0.5 - middle.y) });
+        }
+      }
+      return found.sort(function (a, b) {
+        return a.far - b.far;
+      });
+    }
+
+    function boundsAt(zoom) {
+      // The view as it would be at another zoom, around the same centre.
+      var centre = map.project(map.getCenter(), zoom);
+      var half = map.getSize().divideBy(2);
+      return L.bounds(centre.subtract(half), centre.add(half));
+    }
+
+    function tileKey(tile) {
+      return filterKey + "|" + tile.z + "/" + tile.x + "/" + tile.y;
+    }
+
+    function tileUrl(tile) {
+      var params = filters();
+      params.set("v", data.version || "");
+      return (
+        data.tileUrl.replace("{z}", tile.z).replace("{x}", tile.x).replace("{y}", tile.y) +
+        "?" +
+        params.toString()
+      );
+    }
+
+    function keep(key, content) {
+      tiles.delete(key);
+      tiles.set(key, content);
+      if (tiles.size > KEPT) {
+        tiles.delete(tiles.keys().next().value);
+      }
+    }
+
+    function pump() {
+      while (asking.size < PARALLEL && queue.length) {
+        var tile = queue.shift();
+        var key = tileKey(tile);
+        if (tiles.has(key) || asking.has(key)) {
+          continue;
+        }
+        fetchTile(tile, key);
+      }
+    }
+
+    function fetchTile(tile, key) {
+      asking.set(key, true);
+      fetch(tileUrl(tile), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          return response.json();
+        })
+        .then(function (content) {
+          keep(key, content);
+        })
+        .catch(function () {
+          keep(key, null);
+        })
+        .finally(function () {
+          asking.delete(key);
+          if (waiting && waiting.has(key)) {
+            waiting.delete(key);
+            if (waiting.size === 0) {
+              drawTiles();
+            }
+          }
+          pump();
+        });
+    }
+
+    var waiting = null; // the view's tiles not here yet
+
+    function groupsOfTile(content, zoom, groups) {
+      content.clusters.forEach(function (cluster) {
+        var place = L.latLng(cluster[1], cluster[0]);
+        var at = map.project(place, zoom);
+        groups.push({
+          x: at.x,
+          y: at.y,
+          count: cluster[2],
+          points: [],
+          places: [place],
+          index: groups.length,
+          clusters: 1
+        });
+      });
+      content.items.forEach(function (item) {
+        var place = L.latLng(item[2], item[1]);
+        var at = map.project(place, zoom);
+        var category = categories[String(item[3])] || ["", -1];
+        groups.push({
+          x: at.x,
+          y: at.y,
+          count: 1,
+          points: [
+            {
+              geometry: { coordinates: [item[1], item[2]] },
+              properties: { id: item[0], title: item[4], category: category[0], categoryColour: category[1] }
+            }
+          ],
+          places: [place],
+          index: groups.length,
+          clusters: 0
+        });
+      });
+    }
+
+    function drawTiles() {
+      // Draws from the tiles here if the view's are all here; else asks for those
+      // missing and draws when the last comes.
+      var zoom = map.getZoom();
+      var view = tilesOf(map.getPixelBounds(), zoom, 0);
+      var missing = view.filter(function (tile) {
+        return !tiles.has(tileKey(tile));
+      });
+      if (missing.length) {
+        waiting = new Set(missing.map(tileKey));
+        container.setAttribute("aria-busy", "true");
+        say(data.labelLoading);
+        ask(missing);
+        return;
+      }
+      waiting = null;
+      var groups = [];
+      // The neighbours already here too: a group just beyond the edge merges with the
+      // one it touches as it will when the map moves there.
+      tilesOf(map.getPixelBounds(), zoom, 1).forEach(function (tile) {
+        var content = tiles.get(tileKey(tile));
+        if (content) {
+          groupsOfTile(content, zoom, groups);
+        }
+      });
+      var failed = view.some(function (tile) {
+        return tiles.get(tileKey(tile)) === null;
+      });
+      render(groups, null, true);
+      container.removeAttribute("aria-busy");
+      if (failed) {
+        say(data.labelError, true);
+        // Asked again at the next move.
+        view.forEach(function (tile) {
+          if (tiles.get(tileKey(tile)) === null) {
+            tiles.delete(tileKey(tile));
+          }
+        });
+      }
+      ahead();
+    }
+
+    function ask(list) {
+      // What is asked now goes first; what was queued before and is still wanted after.
+      var seen = new Set();
+      queue = list.concat(queue).filter(function (tile) {
+        var key = tileKey(tile);
+        if (seen.has(key) || tiles.has(key)) {
+          return false;
+        }
+        seen.add(key);
+        return true;
+      });
+      pump();
+    }
+
+    function ahead() {
+      // The tiles a next gesture needs: around the view (a pan: up to half the view each
+      // way, two tiles at most), the next zoom in and out (their view around the same
+      // centre). Replaces what was queued ahead before.
+      var zoom = map.getZoom();
+      var size = map.getSize();
+      var reach = [
+        Math.min(2, Math.ceil(size.x / 2 / TILE)),
+        Math.min(2, Math.ceil(size.y / 2 / TILE))
+      ];
+      var list = tilesOf(map.getPixelBounds(), zoom, reach);
+      if (zoom > map.getMinZoom()) {
+        list = list.concat(tilesOf(boundsAt(zoom - 1), zoom - 1, 0));
+      }
+      if (zoom < map.getMaxZoom()) {
+        list = list.concat(tilesOf(boundsAt(zoom + 1), zoom + 1, 0));
+      }
+      queue = [];
+      ask(list);
+    }
+
+    function loadTiles() {
+      var key = filters().toString();
+      if (key !== filterKey) {
+        filterKey = key;
+        queue = [];
+      }
+      drawTiles();
     }
 
     function bbox() {
@@ -504,7 +876,7 @@
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
       }
-      load();
+      refresh();
     }
 
     if (form) {
@@ -514,7 +886,8 @@
         filtersChanged();
       });
     }
-    map.on("moveend", load);
+    var refresh = data.tileUrl ? loadTiles : load;
+    map.on("moveend", refresh);
     var resizing = null;
     window.addEventListener("resize", function () {
       window.clearTimeout(resizing);
@@ -533,7 +906,7 @@
     if (hooks.ready) {
       hooks.ready(map);
     }
-    load();
+    refresh();
   }
 
   window.TissageMap = { init: init, format: format };

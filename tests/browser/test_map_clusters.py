@@ -1,0 +1,119 @@
+"""The inventory map with the demo's items, at 1280 px and at 390 px, zoom by zoom: no
+two drawn markers overlap (discs with their ring), each is whole inside the map and out
+from under its buttons, none is lost (the counts add up to the items in view), and a
+single item is a marker with its category."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tissage.demo.data import demo_load
+from tissage.demo.inventory import CAMPAIGN_SLUG
+from tissage.inventories.models import Campaign
+
+from .helpers import PHONE_390
+
+pytestmark = pytest.mark.browser
+
+RING = 2  # px: the disc's ring drawn outside its box (map.css, box-shadow)
+OUT, STEPS = 5, 13  # from the opening zoom, out five times, then in thirteen times
+
+
+@pytest.fixture
+def demo_campaign(transactional_db, settings, tmp_path) -> Campaign:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    demo_load()
+    return Campaign.objects.get(slug=CAMPAIGN_SLUG)
+
+
+def drawn(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const frame = document.querySelector("#inventory-map").getBoundingClientRect();
+            const box = e => { const r = e.getBoundingClientRect();
+                return {x: r.x, y: r.y, right: r.right, bottom: r.bottom}; };
+            return {
+                frame: box(document.querySelector("#inventory-map")),
+                controls: [...document.querySelectorAll("#inventory-map .leaflet-control")]
+                    .map(box).filter(b => b.right > b.x && b.bottom > b.y),
+                markers: [...document.querySelectorAll("#inventory-map .leaflet-marker-icon")]
+                    .map(m => ({...box(m), cluster: m.classList.contains("map-cluster"),
+                                text: m.innerText, label: m.getAttribute("aria-label") || ""})),
+            };
+        }"""
+    )
+
+
+def grown(box: dict, by: float) -> dict:
+    return {
+        "x": box["x"] - by,
+        "y": box["y"] - by,
+        "right": box["right"] + by,
+        "bottom": box["bottom"] + by,
+    }
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["right"]
+        and b["x"] < a["right"]
+        and a["y"] < b["bottom"]
+        and b["y"] < a["bottom"]
+    )
+
+
+def check_the_markers(page: Page, zoom: int) -> int:
+    """Asserts the drawing at this zoom; returns how many items the markers hold."""
+    seen = drawn(page)
+    frame = seen["frame"]
+    # A disc's ring counts; a point's target (44 px) is larger than its dot.
+    boxes = [grown(m, RING) if m["cluster"] else m for m in seen["markers"]]
+    clashes = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if overlap(a, b)]
+    assert not clashes, (zoom, clashes)
+    for box, marker in zip(boxes, seen["markers"], strict=True):
+        assert frame["x"] <= box["x"] and box["right"] <= frame["right"], (zoom, marker, frame)
+        assert frame["y"] <= box["y"] and box["bottom"] <= frame["bottom"], (zoom, marker, frame)
+        hidden = [control for control in seen["controls"] if overlap(box, control)]
+        assert not hidden, (zoom, marker, hidden)
+    return sum(int(re.sub(r"\D", "", m["text"])) if m["cluster"] else 1 for m in seen["markers"])
+
+
+def zoom_by(page: Page, button: str) -> None:
+    region = page.locator("#inventory-map")
+    before = region.get_attribute("data-drawn")
+    page.locator(button).click()
+    expect(region).not_to_have_attribute("data-drawn", before or "")
+    expect(region).not_to_have_attribute("aria-busy", "true")
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_demo_clusters_never_overlap_and_stay_whole_at_every_zoom(
+    new_context, new_page, visit, check_page, demo_campaign, size
+):
+    options = PHONE_390 if size == "phone" else {"viewport": {"width": 1280, "height": 800}}
+    page = new_page(new_context(**options))
+    visit(page, reverse("inventories:map", kwargs={"slug": demo_campaign.slug}))
+    region = page.locator("#inventory-map")
+    expect(region).to_have_attribute("data-drawn", re.compile(r"^\d+$"))
+    expect(region).not_to_have_attribute("aria-busy", "true")
+    check_page(page)
+    # Out to a whole region, then in zoom by zoom to the houses.
+    for _ in range(OUT):
+        zoom_by(page, ".leaflet-control-zoom-out")
+    levels, singles = [], []
+    for step in range(STEPS):
+        held = check_the_markers(page, step)
+        assert held == int(region.get_attribute("data-total") or -1), step
+        levels.append(held)
+        for point in page.locator(".map-point-category").all()[:3]:
+            # A single item shows its category: an initial, and the name in its label.
+            assert re.fullmatch(r"[A-ZÀ-Ý]", point.inner_text().strip())
+            singles.append(point.get_attribute("aria-label") or "")
+        zoom_by(page, ".leaflet-control-zoom-in")
+    assert max(levels) > 0
+    assert singles and all(re.search(r"\(.+\)", label) for label in singles), singles
