@@ -16,8 +16,10 @@ What a tile holds, on the map's grid (`cells.py`) of the level a quarter of a ti
   `data.POINT_LIMIT`) sends all its items, so that a sparse map shows each item where
   it is and items at one place can be listed.
 
-Zoom ≤ 12 reads the stored cells (a tile touches at most 5 × 8 of them); deeper, or with
-a period filter, the items are grouped on the fly: a tile that deep holds few of them.
+Zoom ≤ 12 reads the stored cells (a tile touches at most 5 × 8 of them), with or without
+the category, commune and period filters (a period naming a century: the cells are kept
+per century too); deeper, or with a period of free words that cells cannot know, the
+items are grouped on the fly: a tile that deep holds few of them.
 The browser then merges groups whose discs would touch, across tiles (map.js), so that
 no two discs overlap whatever the grid: the grid only bounds what a tile weighs.
 
@@ -39,6 +41,7 @@ from django.db.models import Avg, Count, F, Sum
 
 from tissage.territories.geography import Box
 
+from ..contributions.periods import century_of
 from ..models import Campaign, Contribution, MapCell
 from ..models.contributions import ContributionQuerySet
 from .cells import ANY, MAX_LEVEL, MIN_LEVEL, cell_x, cell_y, cells_in_box, level_size
@@ -125,10 +128,16 @@ def _widened(box: Box) -> Box:
 
 
 def _stored_groups(
-    campaign: Campaign, tile: Tile, level: int, *, category: str, commune: str
+    campaign: Campaign,
+    tile: Tile,
+    level: int,
+    *,
+    category: str,
+    commune: str,
+    century: int | None,
 ) -> list[Group]:
     cells = cells_in_box(
-        campaign, level, _widened(tile.box), category=category, commune=commune
+        campaign, level, _widened(tile.box), category=category, commune=commune, century=century
     ).values_list("cx", "cy", "count", "sum_lon", "sum_lat")
     groups = (Group(cx, cy, n, slon / n, slat / n) for cx, cy, n, slon, slat in cells)
     return [group for group in groups if tile.holds(group.lon, group.lat)]
@@ -219,8 +228,12 @@ def tile_content(
         campaign, category=category, commune=commune, period=period
     ).published()
     read: list[ItemRow] | None = None
-    if level <= MAX_LEVEL and not period:
-        groups = _stored_groups(campaign, tile, level, category=category, commune=commune)
+    # The same reading of the period as `filtered`: a century, else words of free text.
+    century = century_of(period) if period else None
+    if level <= MAX_LEVEL and (century is not None or not period):
+        groups = _stored_groups(
+            campaign, tile, level, category=category, commune=commune, century=century
+        )
     else:
         groups, read = _groups_on_the_fly(items, tile, level)
     total = sum(group.count for group in groups)
@@ -256,7 +269,7 @@ def map_version(campaign: Campaign) -> str:
     their content) and their short `max-age` cover those.
     """
     sums = MapCell.objects.filter(
-        campaign=campaign, category=ANY, commune=ANY, level=MIN_LEVEL
+        campaign=campaign, category=ANY, commune=ANY, century=ANY, level=MIN_LEVEL
     ).aggregate(n=Sum("count"), lon=Sum("sum_lon"), lat=Sum("sum_lat"))
     text = f"{sums['n'] or 0}:{sums['lon'] or 0:.9f}:{sums['lat'] or 0:.9f}"
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()

@@ -165,11 +165,25 @@ def test_only_published_items_and_the_filters(client, campaign):
     assert get_tile(client, campaign, 15, x, y, category="croix").json()["total"] == 7
 
 
-def test_the_period_filter_is_grouped_on_the_fly(client, campaign):
+def test_a_period_naming_a_century_reads_the_stored_cells(client, campaign, monkeypatch):
     add(campaign, grid(40, step=0.0001), century=19)
     add(campaign, grid(10, lon=4.362, step=0.0001), century=18)
+    add(campaign, grid(5, lon=4.364, step=0.0001))
+    x, y = tile_of(4.36, 43.84, 10)
+    # Grouped on the fly, the reference.
+    monkeypatch.setattr(maptiles, "MAX_LEVEL", 0)
+    assert get_tile(client, campaign, 10, x, y, period="19e").json()["total"] == 40
+    monkeypatch.undo()
+
+    def not_on_the_fly(*args, **kwargs):
+        raise AssertionError("a century is read from the stored cells")
+
+    monkeypatch.setattr(maptiles, "_groups_on_the_fly", not_on_the_fly)
     x, y = tile_of(4.36, 43.84, 10)
     assert get_tile(client, campaign, 10, x, y, period="19e").json()["total"] == 40
+    assert get_tile(client, campaign, 10, x, y, period="XVIIIe").json()["total"] == 10
+    assert get_tile(client, campaign, 10, x, y, period="17e").json()["total"] == 0
+    assert get_tile(client, campaign, 10, x, y).json()["total"] == 55
 
 
 def test_an_obscured_item_is_placed_by_its_public_point(client, campaign):
