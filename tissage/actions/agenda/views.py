@@ -121,11 +121,13 @@ def _calendar_response(
 def _calendar_feed(
     request: HttpRequest, actions: ActionQuerySet, *, name: str, filename: str
 ) -> HttpResponseBase:
-    """A calendar feed, or 304 when the calendar app has this version already: what it
-    holds is read first in one query (how many actions, the latest change), and the
-    file is made only when that changed. A signed-in person's feed may hold drafts:
-    private for caches then."""
-    version = queries.feed_version(actions, name=name)
+    """A calendar feed, or 304 when the calendar app has this version already: its
+    version is read first in one query (`queries.feed_version`), and the file is made
+    only when that changed — once per version for every reader (`core.feeds`). A
+    signed-in person's feed may hold drafts: private for caches then, and made for them.
+    It holds a window of the actions (`queries.feed_window`)."""
+    actions = queries.feed_window(actions)
+    version = queries.feed_version(name=name)
     return conditional_answer(
         request,
         version,
