@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from tissage.actions.models import Action, ActionQuerySet
 from tissage.core.feeds import Version
 from tissage.projects.access import AnyUser, projects_visible_to
+
+_T = TypeVar("_T")
 
 # Feeds keep recent actions a while, so that a cancellation reaches the calendars
 # that already hold the event.
@@ -21,6 +27,35 @@ FEED_PAST = datetime.timedelta(days=30)
 # whatever the number of actions.
 FEED_UPCOMING_EVENTS = 200
 FEED_PAST_EVENTS = 50
+
+
+# How long the agenda's shared parts (the filters' choices, the counts) are kept for
+# anonymous visitors when no action changes: they also move as actions end.
+AGENDA_SHARED_SECONDS = 60
+
+
+class AgendaShared:
+    """What the agenda shows every anonymous visitor alike and costs a read of every
+    action to come — the projects and communes of the filters, the number of actions
+    for each choice of filters —, kept a minute in Django's cache under the latest
+    change of any action (`actions_changed_at`, one row): a publication, an edit or a
+    cancellation shows at once; an action that ends leaves the counts within the minute.
+    A signed-in person sees their own projects' actions too: computed for them."""
+
+    def __init__(self, user: AnyUser) -> None:
+        self.version = None if user.is_authenticated else actions_changed_at()
+        self.shared = not user.is_authenticated
+
+    def get(self, name: str, compute: Callable[[], _T]) -> _T:
+        if not self.shared:
+            return compute()
+        stamp = self.version.isoformat() if self.version else "none"
+        key = "agenda:" + hashlib.sha256(f"{name}:{stamp}".encode()).hexdigest()
+        found: _T | None = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, AGENDA_SHARED_SECONDS)
+        return found
 
 
 def upcoming_for(user: AnyUser) -> ActionQuerySet:

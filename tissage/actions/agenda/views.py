@@ -24,6 +24,7 @@ from tissage.territories.models import Commune
 
 from . import queries
 from .calendars import calendar_of
+from .cards import cards_html
 from .forms import AgendaFilterForm
 
 PAGE_SIZE = 24
@@ -32,23 +33,29 @@ PAGE_SIZE = 24
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
     upcoming = queries.upcoming_for(request.user)
-    filters = AgendaFilterForm(request.GET or None, upcoming=upcoming)
+    shared = queries.AgendaShared(request.user)
+    choices = shared.get("choices", lambda: AgendaFilterForm.offered(upcoming))
+    filters = AgendaFilterForm(request.GET or None, choices=choices)
     # A card shows the commune's name: its contour stays in the database.
     actions = (
         filters.apply(upcoming).select_related("project", "commune").defer("commune__geometry")
     )
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(actions, PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    paginator.count = shared.get(f"count:{query.urlencode()}", actions.count)  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     # One evaluation of the page's rows, shared by the counts and the cards.
     page.object_list = list(page.object_list)
     left = registration_queries.places_left_of(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    cards = [(action, left.get(action.pk, 0)) for action in page.object_list]
     return render(
         request,
         "actions/agenda/agenda.html",
         {
             "page": page,
-            "cards": [(action, left.get(action.pk, 0)) for action in page.object_list],
+            "cards": cards,
+            "cards_html": cards_html(cards),
             "filters": filters,
             "query": query.urlencode(),
             "feeds": _feeds_for(filters),
