@@ -62,6 +62,13 @@ print("commune", communes[7].insee_code)
 """
 
 
+ANALYZE = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+"""
+
+
 def size_ratios(database: str, runs: list[dict[str, Any]], unit: str) -> dict[str, float]:
     """Print and return each request's p95 at the large size ÷ its p95 at the small one."""
     if len(runs) != 2:
@@ -87,9 +94,9 @@ def load(database: str, count: int, env: dict[str, str]) -> dict[str, str]:
     started = time.perf_counter()
     output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(count)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
-    if database == "postgres":
-        # Fresh statistics after a bulk load, as autovacuum would soon gather them.
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+    # Fresh statistics after a bulk load, as autovacuum would soon gather them on
+    # PostgreSQL (and as `tissage generate` leaves them on both).
+    bench.tissage("shell", "-c", ANALYZE, env=env)
     return dict(
         line.split() for line in output.splitlines() if line.startswith(("action ", "commune "))
     )
