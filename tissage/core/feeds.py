@@ -111,14 +111,11 @@ def _rendered_once(
 ) -> HttpResponseBase:
     """`render()`'s answer, kept under the feed's address and version: the same for
     every reader (a public feed), so the next reader gets the kept bytes until the
-    version changes. The address is in the key besides the version (two empty feeds may
-    share one), and the platform's address (the links in the body)."""
-    key = (
-        "feed:"
-        + hashlib.sha256(
-            repr((version.etag, request.get_full_path(), site_url(request))).encode()
-        ).hexdigest()
-    )
+    version changes. The path is in the key besides the version (two empty feeds may
+    share one), and the platform's address (the links in the body); not the query string,
+    which no feed reads: made-up ones must not fill the cache."""
+    kept_as = repr((version.etag, request.path, site_url(request)))
+    key = "feed:" + hashlib.sha256(kept_as.encode()).hexdigest()
     response = cache.get(key)
     if response is None:
         response = render()

@@ -85,6 +85,9 @@ def test_a_public_answer_is_made_once_per_version_and_address():
     again = conditional_answer(RequestFactory().get("/a.atom"), version, render)
     assert (first.content, again.content) == (b"feed 1", b"feed 1")
     assert again["Content-Type"] == "application/atom+xml"
+    # A made-up query string is the same feed: no new copy.
+    busted = conditional_answer(RequestFactory().get("/a.atom?x=1"), version, render)
+    assert busted.content == b"feed 1"
     # Another feed with the same version, a new version, a private answer: made anew.
     other = conditional_answer(RequestFactory().get("/b.atom"), version, render)
     newer = Version(parts=("kept", 2), last_modified=WHEN)
