@@ -1,20 +1,28 @@
-"""Benchmark the agenda of actions with many actions, against the baseline view.
+"""Benchmark the agenda, the action page and the feeds at two numbers of actions,
+against the baseline view.
 
-    uv run python bench/agenda.py [--actions 10000] [--database sqlite|postgres|both]
+    uv run python bench/agenda.py [--actions 1000 10000] [--database sqlite|postgres|both]
 
-Loads N published upcoming actions (two roles each, some registrations) spread over
-20 projects and 50 communes, then measures the agenda (first page, a far page, filtered
-by project, commune and kind), one action page and one project's iCalendar feed, with
-p50/p95 and the ratio of p95 to `/healthz/` measured in the same run. Writes JSON under
-bench/results/.
+For each database and each size: a fresh database with N published upcoming actions
+(two roles each, some registrations) spread over 20 projects and 50 communes, then the
+production server and, in the same run as `/healthz/`: the agenda (first page, a far
+page, filtered by project, commune and kind), one action page, the iCalendar feeds
+(the platform's, a project's, a commune's) and a project's Atom news feed. Prints
+p50/p95 and the ratio of p95 to the baseline per size, then the ratio of each p95 at
+the large size to the small one (≤ 1.5: flat). Writes JSON under bench/results/.
+
+The PostgreSQL database is `tissage_pages_agenda` (BENCH_PG_DATABASE), dropped and made
+again; SQLite goes to bench/results/agenda-data-sqlite/.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -54,57 +62,93 @@ print("commune", communes[7].insee_code)
 """
 
 
-def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
-    data_dir = bench.RESULTS / f"agenda-data-{database}"
-    env = bench.bench_env(database, data_dir)
+ANALYZE = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
+"""
+
+
+def size_ratios(database: str, runs: list[dict[str, Any]], unit: str) -> dict[str, float]:
+    """Print and return each request's p95 at the large size ÷ its p95 at the small one."""
+    if len(runs) != 2:
+        return {}
+    small, large = ({row["page"]: row for row in run["rows"]} for run in runs)
+    print(f"\n{database}: p95 at {runs[1][unit]:,} {unit} ÷ p95 at {runs[0][unit]:,} {unit}")
+    ratios = {}
+    for page, row in large.items():
+        if page in small and small[page]["p95_ms"]:
+            ratios[page] = row["p95_ms"] / small[page]["p95_ms"]
+            flag = "" if ratios[page] <= 1.5 else "   (> 1.5: grows)"
+            print(f"  {page:<30} {ratios[page]:>6.2f}{flag}")
+    return ratios
+
+
+def load(database: str, count: int, env: dict[str, str]) -> dict[str, str]:
+    data_dir = Path(env["TISSAGE_DATA_DIR"])
     bench.log(f"{database}: fresh database")
     bench.fresh_database(database, data_dir)
     bench.tissage("migrate", "--noinput", "-v", "0", env=env)
     bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
-    bench.log(f"{database}: {args.actions} actions")
+    bench.log(f"{database}: {count:,} actions")
     started = time.perf_counter()
-    output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(args.actions)), env=env)
+    output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(count)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
-    if database == "postgres":
-        # Fresh statistics after a bulk load, as autovacuum would soon gather them.
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
-    found = dict(
+    # Fresh statistics after a bulk load, as autovacuum would soon gather them on
+    # PostgreSQL (and as `tissage generate` leaves them on both).
+    bench.tissage("shell", "-c", ANALYZE, env=env)
+    return dict(
         line.split() for line in output.splitlines() if line.startswith(("action ", "commune "))
     )
-    urls = {
-        bench.BASELINE: "/healthz/",
-        "agenda": "/actions/",
-        "agenda page 50": "/actions/?page=50",
-        "agenda by project": "/actions/?project=bench-3",
-        "agenda by commune": f"/actions/?commune={found['commune']}",
-        "agenda by kind": "/actions/?kind=meeting",
-        "action page": f"/actions/{found['action']}/",
-        "project feed (.ics)": "/actions/calendrier/projet/bench-3.ics",
-    }
-    measured = bench.serve_and_measure(
-        env, urls, args, f"server-agenda-{database}-{stamp}.log", warmup=5
-    )
-    measured.report(f"{database} — {args.actions:,} actions, concurrency {args.concurrency}")
-    rows, completed = measured.rows, measured.completed
-    load_before, load_after = measured.load_before, measured.load_after
+
+
+def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    runs = []
+    for count in args.actions:
+        env = bench.bench_env(database, bench.RESULTS / f"agenda-data-{database}")
+        found = load(database, count, env)
+        urls = {
+            bench.BASELINE: "/healthz/",
+            "agenda": "/actions/",
+            "agenda page 40": "/actions/?page=40",
+            "agenda by project": "/actions/?project=bench-3",
+            "agenda by commune": f"/actions/?commune={found['commune']}",
+            "agenda by kind": "/actions/?kind=meeting",
+            "action page": f"/actions/{found['action']}/",
+            "platform feed (.ics)": "/actions/calendrier.ics",
+            "project feed (.ics)": "/actions/calendrier/projet/bench-3.ics",
+            "commune feed (.ics)": f"/actions/calendrier/commune/{found['commune']}.ics",
+            "project news (.atom)": "/projets/bench-3/actualites.atom",
+        }
+        measured = bench.serve_and_measure(
+            env, urls, args, f"server-agenda-{database}-{count}-{stamp}.log", warmup=5
+        )
+        measured.report(f"{database} — {count:,} actions, concurrency {args.concurrency}")
+        runs.append(
+            {
+                "actions": count,
+                "rows": measured.rows,
+                "completed": measured.completed,
+                "load_average_before_after": [measured.load_before, measured.load_after],
+            }
+        )
     return {
         "database": database,
-        "actions": args.actions,
-        "rows": rows,
-        "completed": completed,
-        "load_average_before_after": [load_before, load_after],
+        "sizes": runs,
+        "p95_ratio_large_to_small": size_ratios(database, runs, "actions"),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--actions", type=int, default=10_000)
+    parser.add_argument("--actions", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--max-seconds", type=float, default=180)
+    parser.add_argument("--max-seconds", type=float, default=240)
     args = parser.parse_args()
+    bench.PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_pages_agenda")
     bench.run_each_database("agenda", args, run_database)
 
 

@@ -9,6 +9,7 @@ tissage/inventories/map/cells.py), as they would be by an import; the script the
 checks them against the items, as `tissage map-cells` does, and says how many there are.
 """
 
+import datetime
 import os
 import random
 import sys
@@ -68,6 +69,7 @@ def make_communes() -> dict[tuple[int, int], Commune]:
 def main(count: int) -> None:
     started = time.perf_counter()
     rng = random.Random(1)
+    dates = random.Random(2)  # apart, so that the places stay those of earlier runs
     with transaction.atomic():
         organisation = organisation_create(name="PETR bench", kind="petr")
         project = project_create(
@@ -110,6 +112,9 @@ def main(count: int) -> None:
                     obscure_location=rng.random() < 0.05,
                     licence=campaign.licence,
                     consent_at=now,
+                    # Published over the past two years, as a live campaign's items are:
+                    # the campaign page and the item list sort on it.
+                    validated_at=now - datetime.timedelta(minutes=dates.randrange(1_051_200)),
                 )
             )
             # bulk_create skips save(), which keeps the century in step otherwise.

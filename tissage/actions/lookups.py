@@ -25,8 +25,13 @@ from .models import Action, Need, Pledge, Registration
 def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
     """The action and the person's rights on it; 404 for whoever may not see it (a draft
     of someone else's, an action of a project hidden from them)."""
+    # The pages show the commune's name: its contour (tens of KB of JSON for a real
+    # commune, parsed on every read) stays in the database.
     action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune"), slug=slug
+        Action.objects.select_related("project__organisation", "commune").defer(
+            "commune__geometry"
+        ),
+        slug=slug,
     )
     rights = access.action_rights(request.user, action)
     if not rights.can_view:

@@ -19,16 +19,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from tissage.core.emails import site_url
+
 # The most entries a feed holds: readers keep what they have already read.
 FEED_SIZE = 50
 # Readers poll every few minutes to every few hours; a proxy may keep a copy this long.
 FEED_MAX_AGE = 900
+# How long the app keeps a public feed's rendered answer (Django's cache, keyed by the
+# feed's version: a change makes a new key, so this only bounds what an unchanged feed
+# costs in memory; the locmem cache also drops the oldest entries beyond 300).
+FEED_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,15 @@ def conditional_answer(
     else `If-Modified-Since`, as `django.views.decorators.http.condition` decides: the
     same function, without looking the feed's object up a second time).
 
+    A public answer is rendered once per version and kept in Django's cache
+    (`_rendered_once`): a reader without a copy then costs about what a `304` costs.
+
     `private`: the answer depends on who asks (a signed-in person's calendar feed), so
-    shared caches must not keep it."""
+    neither the app's cache nor shared caches keep it."""
     last_modified = int(version.last_modified.timestamp()) if version.last_modified else None
-    response = (
-        get_conditional_response(request, etag=version.etag, last_modified=last_modified)
-        or render()
-    )
+    response = get_conditional_response(
+        request, etag=version.etag, last_modified=last_modified
+    ) or (render() if private else _rendered_once(request, version, render))
     response.headers["ETag"] = version.etag
     if last_modified is not None:
         response.headers["Last-Modified"] = http_date(last_modified)
@@ -94,6 +103,24 @@ def conditional_answer(
     )
     # The words of a feed follow the language cookie (the language switch).
     patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _rendered_once(
+    request: HttpRequest, version: Version, render: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """`render()`'s answer, kept under the feed's address and version: the same for
+    every reader (a public feed), so the next reader gets the kept bytes until the
+    version changes. The path is in the key besides the version (two empty feeds may
+    share one), and the platform's address (the links in the body); not the query string,
+    which no feed reads: made-up ones must not fill the cache."""
+    kept_as = repr((version.etag, request.path, site_url(request)))
+    key = "feed:" + hashlib.sha256(kept_as.encode()).hexdigest()
+    response = cache.get(key)
+    if response is None:
+        response = render()
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, response, FEED_CACHE_SECONDS)
     return response
 
 

@@ -16,6 +16,9 @@ from tissage.actions.models import Action, ActionQuerySet
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
+# The filters' choices: (slug, title) of projects and (INSEE code, name) of communes.
+Offered = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
 DATE_ERROR = _("Enter a date such as 14/06/2027, or leave the box empty.")
 
 
@@ -60,20 +63,28 @@ class AgendaFilterForm(forms.Form):
         error_messages={"invalid": DATE_ERROR, "out_of_range": DATE_ERROR},
     )
 
-    def __init__(self, *args: Any, upcoming: ActionQuerySet, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Offered, **kwargs: Any) -> None:
+        """`choices`: the projects and the communes with actions to come (`offered`)."""
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = [("", _("All projects"))] + [  # type: ignore[attr-defined]
-            (slug, title)
-            for slug, title in Project.objects.filter(pk__in=upcoming.values("project_id"))
+        projects, communes = choices
+        self.fields["project"].choices = [("", _("All projects")), *projects]  # type: ignore[attr-defined]
+        self.fields["commune"].choices = [("", _("All communes")), *communes]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def offered(upcoming: ActionQuerySet) -> Offered:
+        """The (slug, title) of the projects and the (INSEE code, name) of the communes
+        that have actions among `upcoming`, in order: two queries."""
+        projects = list(
+            Project.objects.filter(pk__in=upcoming.values("project_id"))
             .order_by("title")
             .values_list("slug", "title")
-        ]
-        self.fields["commune"].choices = [("", _("All communes"))] + [  # type: ignore[attr-defined]
-            (insee, name)
-            for insee, name in Commune.objects.filter(pk__in=upcoming.values("commune"))
+        )
+        communes = list(
+            Commune.objects.filter(pk__in=upcoming.values("commune"))
             .order_by("name", "insee_code")
             .values_list("insee_code", "name")
-        ]
+        )
+        return projects, communes
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

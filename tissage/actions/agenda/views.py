@@ -24,6 +24,7 @@ from tissage.territories.models import Commune
 
 from . import queries
 from .calendars import calendar_of
+from .cards import cards_html
 from .forms import AgendaFilterForm
 
 PAGE_SIZE = 24
@@ -32,23 +33,29 @@ PAGE_SIZE = 24
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
     upcoming = queries.upcoming_for(request.user)
-    filters = AgendaFilterForm(request.GET or None, upcoming=upcoming)
+    shared = queries.AgendaShared(request.user)
+    choices = shared.get("choices", lambda: AgendaFilterForm.offered(upcoming))
+    filters = AgendaFilterForm(request.GET or None, choices=choices)
     # A card shows the commune's name: its contour stays in the database.
     actions = (
         filters.apply(upcoming).select_related("project", "commune").defer("commune__geometry")
     )
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(actions, PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    paginator.count = shared.get(f"count:{query.urlencode()}", actions.count)  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     # One evaluation of the page's rows, shared by the counts and the cards.
     page.object_list = list(page.object_list)
     left = registration_queries.places_left_of(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    cards = [(action, left.get(action.pk, 0)) for action in page.object_list]
     return render(
         request,
         "actions/agenda/agenda.html",
         {
             "page": page,
-            "cards": [(action, left.get(action.pk, 0)) for action in page.object_list],
+            "cards": cards,
+            "cards_html": cards_html(cards),
             "filters": filters,
             "query": query.urlencode(),
             "feeds": _feeds_for(filters),
@@ -121,11 +128,13 @@ def _calendar_response(
 def _calendar_feed(
     request: HttpRequest, actions: ActionQuerySet, *, name: str, filename: str
 ) -> HttpResponseBase:
-    """A calendar feed, or 304 when the calendar app has this version already: what it
-    holds is read first in one query (how many actions, the latest change), and the
-    file is made only when that changed. A signed-in person's feed may hold drafts:
-    private for caches then."""
-    version = queries.feed_version(actions, name=name)
+    """A calendar feed, or 304 when the calendar app has this version already: its
+    version is read first in one query (`queries.feed_version`), and the file is made
+    only when that changed — once per version for every reader (`core.feeds`). A
+    signed-in person's feed may hold drafts: private for caches then, and made for them.
+    It holds a window of the actions (`queries.feed_window`)."""
+    actions = queries.feed_window(actions)
+    version = queries.feed_version(name=name)
     return conditional_answer(
         request,
         version,

@@ -122,6 +122,8 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["status", "ends_at"]),
+            # The latest change of any action, read by the agenda and the feeds: one row.
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -71,3 +71,26 @@ def test_a_feed_link_says_its_format():
     ical = FeedLink("Agenda", "/a.ics", "ical")
     assert (atom.mime_type, atom.format) == ("application/atom+xml", "Atom")
     assert (ical.mime_type, ical.format) == ("text/calendar", "iCal")
+
+
+def test_a_public_answer_is_made_once_per_version_and_address():
+    made: list[str] = []
+
+    def render() -> HttpResponse:
+        made.append("made")
+        return HttpResponse(f"feed {len(made)}", content_type="application/atom+xml")
+
+    version = Version(parts=("kept",), last_modified=WHEN)
+    first = conditional_answer(RequestFactory().get("/a.atom"), version, render)
+    again = conditional_answer(RequestFactory().get("/a.atom"), version, render)
+    assert (first.content, again.content) == (b"feed 1", b"feed 1")
+    assert again["Content-Type"] == "application/atom+xml"
+    # A made-up query string is the same feed: no new copy.
+    busted = conditional_answer(RequestFactory().get("/a.atom?x=1"), version, render)
+    assert busted.content == b"feed 1"
+    # Another feed with the same version, a new version, a private answer: made anew.
+    other = conditional_answer(RequestFactory().get("/b.atom"), version, render)
+    newer = Version(parts=("kept", 2), last_modified=WHEN)
+    changed = conditional_answer(RequestFactory().get("/a.atom"), newer, render)
+    private = conditional_answer(RequestFactory().get("/a.atom"), version, render, private=True)
+    assert (other.content, changed.content, private.content) == (b"feed 2", b"feed 3", b"feed 4")

@@ -31,6 +31,7 @@ from tissage.core.middleware import permits_for_self
 from tissage.core.ratelimit import guest_form_limit
 
 from .. import access, lookups
+from ..map.cells import published_count
 from ..map.data import communes_extent
 from ..models import Contribution, StagedPhoto
 from ..moderation.history import public_history
@@ -198,7 +199,12 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
         .for_cards()
         .newest_published_first()
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(items, PAGE_SIZE)
+    chosen = filters.filters()
+    if "period" not in chosen:
+        # Counted from the map's stored cells (a few rows), not by reading every item.
+        paginator.count = published_count(campaign, **chosen)  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

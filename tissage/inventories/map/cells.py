@@ -85,6 +85,24 @@ def published_items_count(campaign: OuterRef) -> Subquery:
     )
 
 
+def published_count(campaign: Campaign, *, category: str = "", commune: str = "") -> int:
+    """Published items of a campaign, of a category (slug) and in a commune (INSEE code)
+    if given: the sum of the coarsest cells of that group (a handful of rows, one query),
+    never a count of the items — exact, since the triggers keep the cells with the items
+    (the item list's pager)."""
+    cells = MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL)
+    if category:
+        categories = Category.objects.filter(campaign=campaign, slug=category)
+        cells = cells.filter(category__in=categories.values("pk"))
+    else:
+        cells = cells.filter(category=ANY)
+    if commune:
+        cells = cells.filter(commune__in=Commune.objects.filter(insee_code=commune).values("pk"))
+    else:
+        cells = cells.filter(commune=ANY)
+    return cells.aggregate(total=Sum("count"))["total"] or 0
+
+
 def level_size(level: int) -> float:
     """Degrees per cell at a level (exact: 360 divided by a power of two)."""
     return 360.0 / (2**level)

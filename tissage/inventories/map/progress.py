@@ -1,8 +1,9 @@
 """A campaign's progress: published items per commune, top categories, and a map of the
 communes shaded by their number of items (an inline SVG computed here: no tiles, no JS).
 
-Read in at most four queries whatever the number of items or communes, three once the
-communes' outlines are in the cache (`territories.outlines`: drawn once per set of
+Read in at most four queries whatever the number of items or communes (the counts from
+the coarsest map cells, not from the items), three once the communes' outlines are in the
+cache (`territories.outlines`: drawn once per set of
 communes, whatever the counts).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,7 +19,8 @@ from django.utils.translation import ngettext
 from tissage.territories.models import Commune
 from tissage.territories.outlines import Outlines, cached_outlines
 
-from ..models import Campaign, Category, Contribution
+from ..models import Campaign, Category, MapCell
+from .cells import ANY, MIN_LEVEL
 
 TOP_CATEGORIES = 5
 
@@ -105,11 +107,7 @@ class CampaignProgress:
 
 
 def campaign_progress(campaign: Campaign) -> CampaignProgress:
-    published = Contribution.objects.filter(campaign=campaign, status=Contribution.Status.VALIDATED)
-    counts: dict[int | None, int] = {
-        row["commune_id"]: row["n"]
-        for row in published.order_by().values("commune_id").annotate(n=Count("pk"))
-    }
+    counts, by_category = _published_counts(campaign)
     columns = ("id", "insee_code", "name")
     communes = list(campaign.communes.only(*columns).order_by("name", "insee_code"))
     if not communes:
@@ -119,25 +117,49 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
             Commune.objects.filter(pk__in=reached).only(*columns).order_by("name", "insee_code")
         )
     rows = {c.pk: CommuneCount(c.insee_code, c.name, counts.get(c.pk, 0)) for c in communes}
-    total = sum(counts.values())
+    total = counts.get(None, 0)
     in_communes = sum(row.count for row in rows.values())
-    top = (
-        Category.objects.filter(campaign=campaign)
-        .annotate(n=Count("items", filter=Q(items__status=Contribution.Status.VALIDATED)))
-        .filter(n__gt=0)
-        .order_by("-n", "name")
-        .values_list("name", "slug", "n")[:TOP_CATEGORIES]
-    )
+    top = sorted(
+        (
+            (-by_category[pk], name, slug)
+            for pk, name, slug in Category.objects.filter(
+                campaign=campaign, pk__in=list(by_category)
+            ).values_list("pk", "name", "slug")
+        )
+    )[:TOP_CATEGORIES]
     return CampaignProgress(
         campaign_slug=campaign.slug,
         communes=list(rows.values()),
         validated=total,
         communes_reached=sum(1 for row in rows.values() if row.count),
         communes_covered=len(rows),
-        top_categories=[CategoryCount(name, slug, n) for name, slug, n in top],
+        top_categories=[CategoryCount(name, slug, -minus_n) for minus_n, name, slug in top],
         elsewhere=total - in_communes,
         map=_shaded(cached_outlines(rows), rows),
     )
+
+
+def _published_counts(campaign: Campaign) -> tuple[dict[int | None, int], dict[int, int]]:
+    """Published items per commune (None: all of them) and per category, summed from the
+    coarsest map cells in one query (a few rows per commune and category), never by
+    reading the items: exact, since the database's triggers keep the cells (cells.py)."""
+    per_commune: dict[int | None, int] = {}
+    per_category: dict[int, int] = {}
+    rows = (
+        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL)
+        .filter(Q(category=ANY) | Q(commune=ANY))
+        .order_by()
+        .values_list("category", "commune")
+        .annotate(n=Sum("count"))
+    )
+    for category, commune, n in rows:
+        if not n:
+            continue  # cells whose items all left stay at 0
+        if category == ANY:
+            per_commune[None if commune == ANY else commune] = n
+        else:
+            per_category[category] = n
+    return per_commune, per_category
 
 
 def _shaded(outlines: Outlines | None, rows: dict[int, CommuneCount]) -> ProgressMap | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tissage.core.files import PRIVATE, RandomName, StorageUnavailable, file_move, is_private
+from tissage.core.indexes import NullsOrderIndex
 from tissage.territories.geography import Box, distance_metres
 
 from ..contributions.periods import century_of
@@ -242,6 +243,15 @@ class Contribution(models.Model):
                 name="guest_items_by_email",
             ),
             models.Index(fields=["campaign", "status", "created_at"]),
+            # The campaign page, the item list and the feed: the latest published items
+            # (`newest_published_first`) walked in order, never a sort of them all.
+            NullsOrderIndex(
+                models.F("campaign"),
+                models.F("status"),
+                models.F("validated_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="contribution_newest_idx",
+            ),
             # Covers the map's count and grouping: no row of the table is read.
             models.Index(
                 fields=["campaign", "status", "century", "public_longitude", "public_latitude"],

@@ -255,3 +255,42 @@ def test_the_map_takes_its_points_from_the_cards(client):
     assert page.count("data-agenda-card") == 2
     assert 'data-lat="44.730000" data-lon="5.020000"' in page
     assert "actions/agenda-map.js" in page
+
+
+def test_an_anonymous_visit_reads_the_shared_parts_once_a_minute(client, django_assert_num_queries):
+    _fill(30)
+    client.get(AGENDA)
+    # The latest change of any action, the page's actions, their places (two): the
+    # filters' choices and the count are kept, and so are the cards.
+    with django_assert_num_queries(4):
+        response = client.get(AGENDA)
+    assert len(response.context["cards"]) == 24
+    assert response.context["page"].paginator.count == 30
+
+
+def test_a_change_shows_at_once_on_the_agenda_despite_what_is_kept(client):
+    project = ProjectFactory(title="Vergers")
+    action = an_action(project, title="Taille")
+    client.get(AGENDA)
+    # An edit (a new version of the action), a registration (places left), a new
+    # action in a new project (the filters' choices and the count).
+    Action.objects.filter(pk=action.pk).update(
+        title="Taille des pommiers", updated_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    registration_create(
+        action=action, role=action.roles.get(name="Café"), name="Léa", email="lea@example.org"
+    )
+    an_action(ProjectFactory(title="Haies"), title="Plantation de haies", days=8)
+
+    response = client.get(AGENDA)
+
+    page = response.content.decode()
+    assert "Taille des pommiers" in page and ">Taille<" not in page
+    assert "11 places restantes" in page
+    assert "Plantation de haies" in page
+    assert [title for _slug, title in response.context["filters"].fields["project"].choices] == [
+        "Tous les projets",
+        "Haies",
+        "Vergers",
+    ]
+    assert "2 actions à venir" in page

@@ -208,7 +208,9 @@ def test_a_team_member_s_feed_with_drafts_is_private_and_its_own_version(client)
     mine = client.get(url)
     assert mine["Cache-Control"] == "private, max-age=900"
     assert set(events(mine)) == {"Publique"}
-    assert client.get(url, headers={"if-none-match": public["ETag"]}).status_code == 304
+    # …and its answer is made for them (never the copy kept for everyone), 304 when current.
+    assert public["Cache-Control"] == "public, max-age=900"
+    assert client.get(url, headers={"if-none-match": mine["ETag"]}).status_code == 304
 
 
 def test_the_agenda_lists_its_feeds_in_the_block_and_the_head(client, in_english):
@@ -228,3 +230,40 @@ def test_the_agenda_lists_its_feeds_in_the_block_and_the_head(client, in_english
     assert 'id="subscribe-title"' in html
     assert f'<a href="{mine}" type="text/calendar">The actions of the project Vergers</a>' in html
     assert html.count(f'href="{mine}"') == 2  # the head and the block, nowhere else
+
+
+def test_a_feed_holds_a_window_the_nearest_to_come_and_the_latest_past(client, monkeypatch):
+    monkeypatch.setattr("tissage.actions.agenda.queries.FEED_UPCOMING_EVENTS", 3)
+    monkeypatch.setattr("tissage.actions.agenda.queries.FEED_PAST_EVENTS", 2)
+    project = ProjectFactory()
+    for day in (-40, -20, -10, -5, 1, 2, 3, 4, 5):
+        an_action(project, days=day, title=f"Jour {day}")
+
+    response = client.get(reverse("actions:feed_project", kwargs={"slug": project.slug}))
+
+    # Over more than a month ago: gone; of the past month, the latest two; then the
+    # nearest three to come.
+    assert list(events(response)) == ["Jour -10", "Jour -5", "Jour 1", "Jour 2", "Jour 3"]
+
+
+def test_a_second_reader_of_a_feed_gets_the_kept_copy_without_reading_actions(
+    client, django_assert_num_queries
+):
+    project = ProjectFactory()
+    for number in range(5):
+        an_action(project, days=number + 1, title=f"Action {number}")
+    url = reverse("actions:feed_project", kwargs={"slug": project.slug})
+    first = client.get(url)
+
+    with django_assert_num_queries(2):  # the project and the version, as for a 304
+        second = client.get(url)
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+    # A change is a new version: made again, with the change.
+    Action.objects.filter(title="Action 0").update(
+        title="Action changée", updated_at=timezone.now() + datetime.timedelta(seconds=5)
+    )
+    assert "Action changée" in events(client.get(url))

@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tissage.consultations.tests.factories import ConsultationFactory, ProposalFactory
+from tissage.consultations.tests.factories import (
+    CategoryFactory,
+    CommentFactory,
+    ConsultationFactory,
+    ProposalFactory,
+    SupportFactory,
+)
+from tissage.core.tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +48,49 @@ def test_a_closed_consultation_is_not_offered_as_a_way_to_take_part(client):
     page = client.get(consultation.project.get_absolute_url()).content.decode()
     assert "Donnez votre avis" not in page
     assert "Réponses en cours" in page
+
+
+def _proposals(consultation, count: int) -> None:
+    categories = [CategoryFactory(consultation=consultation) for _ in range(2)]
+    communes = [CommuneFactory() for _ in range(2)]
+    for n in range(count):
+        proposal = ProposalFactory(
+            consultation=consultation,
+            category=categories[n % 2],
+            commune=communes[n % 2],
+            answer_status="accepted" if n % 3 == 0 else "",
+        )
+        CommentFactory(proposal=proposal)
+        SupportFactory(proposal=proposal)
+
+
+def test_the_consultation_page_reads_the_same_queries_whatever_its_proposals(
+    client, django_assert_max_num_queries
+):
+    """Issue #20: the query count of every key page is held by a test."""
+    consultation = ConsultationFactory()
+    url = reverse("consultations:detail", args=[consultation.slug])
+    _proposals(consultation, 2)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get(url).status_code == 200
+
+    _proposals(consultation, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_a_proposal_page_reads_the_same_queries_whatever_its_comments(
+    client, django_assert_max_num_queries
+):
+    consultation = ConsultationFactory()
+    _proposals(consultation, 1)
+    proposal = consultation.proposals.get()
+    url = reverse("consultations:proposal", args=[proposal.pk])
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(url).status_code == 200
+
+    for _ in range(10):
+        CommentFactory(proposal=proposal)
+        SupportFactory(proposal=proposal)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
