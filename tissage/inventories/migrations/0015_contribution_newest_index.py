@@ -9,7 +9,7 @@ import tissage.core.indexes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventories", "0013_campaign_updated_at")]
+    dependencies = [("inventories", "0014_map_cells_per_century")]
 
     operations = [
         migrations.AddIndex(
