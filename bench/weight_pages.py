@@ -38,10 +38,10 @@ def first_public(paths: Iterable[str]) -> str:
 
 
 def main() -> None:
+    # The demo's campaigns (bench/map_data.py's `--items` one is measured apart).
     campaign = (
-        Campaign.objects.annotate(
-            published=Count("items", filter=Q(items__status=Contribution.Status.VALIDATED))
-        )
+        Campaign.objects.exclude(slug="bench-patrimoine")
+        .annotate(published=Count("items", filter=Q(items__status=Contribution.Status.VALIDATED)))
         .order_by("-published", "pk")
         .first()
     )
