@@ -72,7 +72,7 @@ TEXT_BUDGET = 50 * KB
 MAP_BUDGET = 90 * KB
 DCL_BUDGET_MS = 1000
 CLUSTERS_BUDGET_MS = 1500
-MAP_PAGES = {"map", "map (generated items)"}
+MAP_PAGES = {"map"}
 # The action page shows its meeting point on a small map in the first screen of a phone:
 # Leaflet is fetched for it (when it comes near the view), so the map page's byte budget;
 # its DCL is held to a text page's.
@@ -100,7 +100,7 @@ TIMING = """
 """
 
 
-def prepare(data_dir: Path, env: dict[str, str], items: int) -> dict[str, Any]:
+def prepare(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
     if data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
@@ -109,15 +109,6 @@ def prepare(data_dir: Path, env: dict[str, str], items: int) -> dict[str, Any]:
         bench.tissage("assets", env=env)
     bench.log("demo data (migrate, collectstatic, demo)")
     bench.tissage("demo", "--no-serve", env=env)
-    if items:
-        bench.log(f"{items:,} generated items (bench/map_data.py)")
-        subprocess.run(
-            [sys.executable, str(Path(__file__).parent / "map_data.py"), str(items)],
-            env=env,
-            cwd=bench.ROOT,
-            check=True,
-            capture_output=True,
-        )
     picked = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "weight_pages.py")],
         env=env,
@@ -128,10 +119,29 @@ def prepare(data_dir: Path, env: dict[str, str], items: int) -> dict[str, Any]:
     if picked.returncode != 0:
         sys.stderr.write(picked.stdout + picked.stderr)
         raise SystemExit("bench/weight_pages.py failed.")
-    info: dict[str, Any] = json.loads(picked.stdout)
-    if items:
-        info["pages"]["map (generated items)"] = "/inventaires/bench-patrimoine/carte/"
-    return info
+    return dict(json.loads(picked.stdout))
+
+
+def prepare_items(data_dir: Path, env: dict[str, str], items: int) -> str:
+    """A database of its own (map_data.py makes its communes, which the demo's would
+    clash with): migrate, collectstatic, N items. The path of their map."""
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True)
+    bench.tissage("migrate", "--noinput", "-v", "0", env=env)
+    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
+    bench.log(f"{items:,} generated items (bench/map_data.py)")
+    made = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "map_data.py"), str(items)],
+        env=env,
+        cwd=bench.ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if made.returncode != 0:
+        sys.stderr.write(made.stdout + made.stderr)
+        raise SystemExit("bench/map_data.py failed.")
+    return "/inventaires/bench-patrimoine/carte/"
 
 
 def visit(
@@ -332,18 +342,30 @@ def main() -> None:
     env = bench.bench_env("sqlite", data_dir)
     # Its own static files: other benches may collect theirs at the same time.
     env["STATIC_ROOT"] = str(data_dir / "static")
-    env["TISSAGE_SITE_URL"] = "http://127.0.0.1"
-    info = prepare(data_dir, env, args.items)
+    info = prepare(data_dir, env)
     pages = {bench.BASELINE: "/healthz/", **info["pages"]}
-    server = bench.Server(env, bench.RESULTS / f"server-weight-{stamp}.log", args.workers)
-    try:
-        server.wait_ready()
-        base = f"http://{bench.HOST}:{server.port}"
-        load_before = os.getloadavg()
-        results = measure(base, pages, args.runs)
-        load_after = os.getloadavg()
-    finally:
-        server.stop()
+    servers = [(env, pages)]
+    if args.items:
+        items_dir = bench.RESULTS / "weight-items"
+        items_env = bench.bench_env("sqlite", items_dir)
+        items_env["STATIC_ROOT"] = str(items_dir / "static")
+        name = f"map ({args.items:,} items)"
+        MAP_PAGES.add(name)
+        servers.append((items_env, {name: prepare_items(items_dir, items_env, args.items)}))
+    results: dict[str, dict[str, Any]] = {}
+    load_before = os.getloadavg()
+    for number, (server_env, server_pages) in enumerate(servers):
+        server = bench.Server(
+            server_env, bench.RESULTS / f"server-weight-{stamp}-{number}.log", args.workers
+        )
+        try:
+            server.wait_ready()
+            base = f"http://{bench.HOST}:{server.port}"
+            results.update(measure(base, server_pages, args.runs))
+        finally:
+            server.stop()
+    load_after = os.getloadavg()
+    pages = {name: path for _env, server_pages in servers for name, path in server_pages.items()}
     rows = summarise(pages, results)
     print(
         f"\nFirst visit at 390 × 844, cold cache, tiles and photos excluded "
