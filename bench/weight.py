@@ -124,12 +124,11 @@ def prepare(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
 
 def prepare_items(data_dir: Path, env: dict[str, str], items: int) -> str:
     """A database of its own (map_data.py makes its communes, which the demo's would
-    clash with): migrate, collectstatic, N items. The path of their map."""
+    clash with): migrate, N items (the demo's static files serve). The path of their map."""
     if data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True)
     bench.tissage("migrate", "--noinput", "-v", "0", env=env)
-    bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
     bench.log(f"{items:,} generated items (bench/map_data.py)")
     made = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "map_data.py"), str(items)],
@@ -348,7 +347,7 @@ def main() -> None:
     if args.items:
         items_dir = bench.RESULTS / "weight-items"
         items_env = bench.bench_env("sqlite", items_dir)
-        items_env["STATIC_ROOT"] = str(items_dir / "static")
+        items_env["STATIC_ROOT"] = env["STATIC_ROOT"]  # the same code, collected once
         name = f"map ({args.items:,} items)"
         MAP_PAGES.add(name)
         servers.append((items_env, {name: prepare_items(items_dir, items_env, args.items)}))
