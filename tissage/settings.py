@@ -203,6 +203,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "django_htmx",
+    # Its system check warns if another compressing middleware (GZipMiddleware) is added.
+    "django_http_compression",
     # django-ninja: the API's Swagger UI page and its static files (tissage/api).
     "ninja",
 ]
@@ -213,6 +215,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tissage.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers in zstd, brotli or gzip as the client accepts (core/compression.py).
+    # Below WhiteNoise, which answers static files before it with their precompressed
+    # .br/.gz and their ranges: those never pass here. Above every middleware that makes
+    # or changes a body (CSP and the rest only set headers; ApiMiddleware, the sign-in
+    # and storage middleware answer pages), so each body is compressed once, last; the
+    # request log above it sees the compressed answer.
+    "tissage.core.compression.CompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tissage.core.middleware.FrenchUnlessChosenMiddleware",

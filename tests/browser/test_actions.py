@@ -111,9 +111,11 @@ def test_the_action_page_shows_a_small_map_of_the_meeting_point(
     phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
     page = new_page(new_context(**phone))
-    visit(page, url)  # axe runs with the map on the page
+    visit(page, url)  # axe runs with the map's region on the page
     name = re.compile("Carte du point de rendez-vous|Map of the meeting point")
     region = page.get_by_role("region", name=name)
+    # Leaflet is fetched when the map comes near the view (core/leaflet-lazy.js).
+    region.scroll_into_view_if_needed()
     expect(region).to_be_visible()
     expect(region.locator(".leaflet-tile-loaded").first).to_be_visible()
     point = region.locator("path.meeting-map-point")
@@ -132,3 +134,43 @@ def test_the_action_page_shows_a_small_map_of_the_meeting_point(
     visit(bare, url)
     expect(bare.locator("#meeting-map")).to_be_hidden()
     expect(bare.get_by_role("link", name="Voir sur OpenStreetMap")).to_be_visible()
+
+
+def test_the_agenda_fetches_leaflet_only_when_its_map_is_opened(
+    new_context, new_page, visit, check_page, action, live_server
+):
+    action.longitude, action.latitude = 5.02671, 44.75432
+    action.save(update_fields=["longitude", "latitude"])
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    page = new_page(new_context(**phone))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    visit(page, reverse("actions:agenda"))
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in fetched if "/vendor/leaflet/" in url], fetched
+    region = page.locator("#agenda-map")
+    expect(region).to_be_hidden()
+    expect(page.get_by_role("link", name="Plantation d'une haie à Albon")).to_be_visible()
+
+    opener = page.get_by_role("button", name=re.compile("Afficher sur une carte|Show on a map"))
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    with page.expect_response(re.compile(r"/leaflet/leaflet\.[0-9a-f]*\.?js$")):
+        opener.click()
+    expect(opener).to_have_attribute("aria-expanded", "true")
+    expect(region).to_be_visible()
+    expect(region.locator(".leaflet-tile-loaded").first).to_be_visible()
+    expect(region.locator("path.agenda-map-point")).to_have_count(1)
+    check_page(page)  # axe, with the map open
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Closed again: the list alone, as before.
+    opener.click()
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    expect(region).to_be_hidden()
+
+    # Without JavaScript: no button that would do nothing, no empty box.
+    bare = new_page(new_context(java_script_enabled=False, **phone))
+    visit(bare, reverse("actions:agenda"))
+    expect(bare.locator("#agenda-map-toggle")).to_be_hidden()
+    expect(bare.locator("#agenda-map")).to_be_hidden()
+    expect(bare.get_by_role("link", name="Plantation d'une haie à Albon")).to_be_visible()

@@ -48,8 +48,10 @@ def test_the_home_offers_the_next_action_and_an_open_campaign_without_signing_in
     expect(open_campaign).to_have_attribute("href", f"/inventaires/{campaign.slug}/")
     expect(page.get_by_role("link", name=collective.name).first).to_be_visible()
 
-    # The map, with JavaScript: the action's marker and the legend.
+    # The map, with JavaScript: the action's marker and the legend. Below the first
+    # screen, Leaflet is fetched once the map comes near the view (core/leaflet-lazy.js).
     expect(page.locator("#home-map-section")).to_be_visible()
+    page.locator("#home-map").scroll_into_view_if_needed()
     expect(page.locator(".home-marker-action")).to_have_count(1)
     expect(page.get_by_text("An action to come")).to_be_visible()
 

@@ -1,8 +1,10 @@
 """What each page costs a phone on a slow rural network: every file the browser loads
 from the site for a first visit (the page, its styles, scripts, icons, the map's data),
-compressed as the reverse proxy and WhiteNoise send it (gzip), under 150 KB. Map tiles
-(another server) and people's photos (`/media/`, the app's photo views) are not counted:
-they are the content (issue #13, acceptance)."""
+each body gzipped (the app and WhiteNoise send brotli or zstd to browsers, a little
+smaller): at most 50 KB for a text page, 90 KB for a page with a map (issue #20; it was
+150 KB for every page, issue #13). Map tiles (another server) and people's photos
+(`/media/`, the app's photo views) are not counted: they are the content.
+bench/weight.py measures the bytes on the wire and the times on slow 4G."""
 
 from __future__ import annotations
 
@@ -20,7 +22,14 @@ from tissage.inventories.tests.helpers import a_photo
 
 pytestmark = pytest.mark.browser
 
-BUDGET = 150 * 1024
+TEXT_BUDGET = 50 * 1024
+MAP_BUDGET = 90 * 1024
+# Pages that show a map within a phone's first screen and a half: Leaflet is fetched for
+# them (the home page's map only when it comes near the view, core/leaflet-lazy.js).
+WITH_A_MAP = {"map", "action", "home"}
+# The contribution form: a map to place the item, photos placed and sent as they are
+# chosen, commune suggestions (htmx), in steps. Not among issue #20's pages.
+FORM_BUDGET = 110 * 1024
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 # People's photos: the content, not the page.
 NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
@@ -65,7 +74,7 @@ def territory(world, campaign, collective, planting) -> dict[str, str]:
     }
 
 
-def test_no_page_weighs_more_than_150_kb_compressed(
+def test_a_text_page_weighs_at_most_50_kb_compressed_a_page_with_a_map_90_kb(
     new_context, new_page, check_page, sign_in_as, world, territory, live_server
 ):
     weights: dict[str, int] = {}
@@ -95,4 +104,16 @@ def test_no_page_weighs_more_than_150_kb_compressed(
     report = "\n".join(f"{name:>22}: {size / 1024:6.1f} KB" for name, size in weights.items())
     print("\nCompressed weight of a first visit (tiles and people's photos excluded):\n" + report)
     assert all(size > 5 * 1024 for size in weights.values()), report  # the pages were measured
-    assert max(weights.values()) <= BUDGET, report
+    over = {
+        name: size
+        for name, size in weights.items()
+        if size
+        > (
+            FORM_BUDGET
+            if name == "contribution form"
+            else MAP_BUDGET
+            if name in WITH_A_MAP
+            else TEXT_BUDGET
+        )
+    }
+    assert not over, report

@@ -1,10 +1,12 @@
 import logging
+import re
 from typing import Any
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.core.paginator import Page
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -115,3 +117,40 @@ def icon(parser: template.base.Parser, token: template.base.Token) -> IconNode:
         except UnknownIcon as error:
             raise template.TemplateSyntaxError(str(error)) from error
     return IconNode(parser.compile_filter(name), css_class)
+
+
+# htmx (15 KB compressed) only on a page that asks the server for something through it.
+# `hx-headers`, on every page's body, needs no htmx by itself.
+HTMX_REQUEST = re.compile(r"\s(?:data-)?hx-(?:get|post|put|patch|delete|boost)=")
+HTMX_PLACE = "<!-- htmx -->"
+
+
+class HtmxWhenUsedNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        page = self.nodelist.render(context)
+        script = ""
+        if HTMX_REQUEST.search(page):
+            script = format_html('<script src="{}" defer></script>', static("vendor/htmx.min.js"))
+        return page.replace(HTMX_PLACE, script, 1)
+
+
+@register.tag
+def htmx_when_used(parser: template.base.Parser, token: template.base.Token) -> HtmxWhenUsedNode:
+    """`{% htmx_when_used %}…{% htmx_script %}…{% endhtmx_when_used %}` (base.html): the
+    page is rendered first, then htmx's <script> is written where `{% htmx_script %}`
+    stands (the head) only if an element of the page has an hx-get, hx-post, hx-put,
+    hx-patch, hx-delete or hx-boost attribute. A page without one works the same and
+    spares a phone htmx's bytes (issue #20). Fragments for htmx's swaps do not extend
+    base.html: the page they land in has htmx already."""
+    nodelist = parser.parse(("endhtmx_when_used",))
+    parser.delete_first_token()
+    return HtmxWhenUsedNode(nodelist)
+
+
+@register.simple_tag
+def htmx_script() -> SafeString:
+    """Where `{% htmx_when_used %}` writes htmx's <script>, if the page needs it."""
+    return SafeString(HTMX_PLACE)

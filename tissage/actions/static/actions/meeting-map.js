@@ -2,7 +2,8 @@
  *
  * No inline script (strict CSP): the point and the tiles come from data- attributes of
  * #meeting-map, which stays hidden without JavaScript (or without Leaflet): the address
- * and the "How to get there" links say the same.
+ * and the "How to get there" links say the same. Leaflet is fetched when the map comes
+ * near the view (core/leaflet-lazy.js): the page itself costs a phone no map bytes.
  */
 (function () {
   "use strict";
@@ -19,18 +20,9 @@
     }
   }
 
-  function init(container) {
-    if (typeof L === "undefined") {
-      return;
-    }
+  function draw(L, container, lat, lon) {
     var data = container.dataset;
-    var lat = parseFloat(data.lat);
-    var lon = parseFloat(data.lon);
-    if (isNaN(lat) || isNaN(lon)) {
-      return;
-    }
     var point = L.latLng(lat, lon);
-    container.hidden = false;
     var map = L.map(container, {
       center: point,
       zoom: ZOOM,
@@ -54,6 +46,26 @@
       fillOpacity: 1,
       interactive: false
     }).addTo(map);
+  }
+
+  function init(container) {
+    var lat = parseFloat(container.dataset.lat);
+    var lon = parseFloat(container.dataset.lon);
+    if (isNaN(lat) || isNaN(lon) || !window.tissageLeaflet) {
+      return;
+    }
+    // Its room is kept from the start (meeting-map.css): nothing moves when it is drawn.
+    container.hidden = false;
+    window.tissageLeaflet.whenNear(container, function () {
+      window.tissageLeaflet.load().then(
+        function (L) {
+          draw(L, container, lat, lon);
+        },
+        function () {
+          container.hidden = true; // the links say where to go
+        }
+      );
+    });
   }
 
   ready(function () {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -294,3 +295,16 @@ def test_a_change_shows_at_once_on_the_agenda_despite_what_is_kept(client):
         "Vergers",
     ]
     assert "2 actions à venir" in page
+
+
+def test_the_agenda_loads_no_leaflet_until_its_map_is_opened(client):
+    an_action(title="Placed", longitude=5.02, latitude=44.73)
+    page = client.get(AGENDA).content.decode()
+    # No tag fetches Leaflet with the page: core/leaflet-lazy.js holds its address and
+    # fetches it when "Show on a map" is pressed (a browser test, tests/browser).
+    assert not re.search(r"<script[^>]*\ssrc=\"[^\"]*leaflet/leaflet", page)
+    assert not re.search(r"<link[^>]*\shref=\"[^\"]*leaflet/leaflet", page)
+    loader = re.search(r"<script[^>]*core/leaflet-lazy\.js[^>]*>", page)
+    assert loader and 'data-leaflet-js="/static/vendor/leaflet/leaflet.js"' in loader.group()
+    assert 'id="agenda-map-toggle"' in page and 'aria-controls="agenda-map"' in page
+    assert "hidden" in page.split('id="agenda-map-toggle"')[1].split(">")[0]

@@ -2,7 +2,9 @@
  *
  * No inline script (strict CSP): tiles and points come from data- attributes of
  * #home-map (points as JSON: kind, latitude, longitude, label, url, count). Without
- * JavaScript the map's section stays hidden and the lists above say everything.
+ * JavaScript the map's section stays hidden and the lists above say everything. Leaflet
+ * is fetched when the map comes near the view (core/leaflet-lazy.js): below the first
+ * screen of a phone, a visitor who does not scroll down pays no map bytes.
  */
 (function () {
   "use strict";
@@ -35,21 +37,8 @@
     return L.divIcon({ className: "home-marker home-marker-" + point.kind, iconSize: [22, 22] });
   }
 
-  function init(section, container) {
-    if (typeof L === "undefined") {
-      return;
-    }
+  function draw(L, container, points) {
     var data = container.dataset;
-    var points;
-    try {
-      points = JSON.parse(data.points || "[]");
-    } catch (error) {
-      return;
-    }
-    if (!points.length) {
-      return;
-    }
-    section.hidden = false;
     var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
     var map = L.map(container, { scrollWheelZoom: false });
     map.attributionControl.setPrefix(false);
@@ -69,6 +58,30 @@
       bounds.push([point.latitude, point.longitude]);
     });
     map.fitBounds(bounds, { maxZoom: 13, padding: [24, 24] });
+  }
+
+  function init(section, container) {
+    var points;
+    try {
+      points = JSON.parse(container.dataset.points || "[]");
+    } catch (error) {
+      return;
+    }
+    if (!points.length || !window.tissageLeaflet) {
+      return;
+    }
+    // The section takes its room at once (home.css gives the map its height).
+    section.hidden = false;
+    window.tissageLeaflet.whenNear(container, function () {
+      window.tissageLeaflet.load().then(
+        function (L) {
+          draw(L, container, points);
+        },
+        function () {
+          section.hidden = true; // the lists above say everything
+        }
+      );
+    });
   }
 
   ready(function () {
