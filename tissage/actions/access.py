@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 
 from tissage.accounts.models import User
-from tissage.projects.access import project_rights, projects_run_by
+from tissage.projects.access import Standing, project_rights, projects_run_by
 from tissage.projects.models import Project
 
 from .models import Action, ActionQuerySet
@@ -43,8 +43,12 @@ class ActionRights:
     can_manage: bool
 
 
-def action_rights(user: AnyUser, action: Action) -> ActionRights:
-    rights = project_rights(user, action.project)
+def action_rights(
+    user: AnyUser, action: Action, *, standing: Standing | None = None
+) -> ActionRights:
+    """`standing`: the person's standing with the project, when it was read with the
+    action (`lookups.get_action`), which then costs no other query."""
+    rights = project_rights(user, action.project, standing=standing)
     # Meetings may have more managers than the team (see `meeting_managers_rule_register`).
     manage = rights.can_edit or (
         action.kind == Action.Kind.MEETING and _manages_meetings_of(user, action.project)

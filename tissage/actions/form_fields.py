@@ -1,13 +1,17 @@
 """Form fields and widgets shared by the sub-packages' forms: dates between 1900 and 2100,
-and the browser's own date and time pickers."""
+the browser's own date and time pickers, and a role chosen among roles already read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+from tissage.actions.models import Role
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -50,3 +54,46 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class _RolesRead(ModelChoiceIterator):
+    """The choices of a `RoleField`: the roles it was given, without a query."""
+
+    field: RoleField
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for role in self.field.roles:
+            yield self.choice(role)
+
+    def __len__(self) -> int:
+        return len(self.field.roles) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.roles)
+
+
+class RoleField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """One of an action's roles, chosen among the rows the view read already (`roles`):
+    listing and checking the choice cost no query (a ModelChoiceField queries for each)."""
+
+    iterator = _RolesRead
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Role.objects.none(), **kwargs)
+        self.roles: list[Role] = []
+
+    def to_python(self, value: Any) -> Role | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Role):
+            value = value.pk
+        for role in self.roles:
+            if str(role.pk) == str(value).strip():
+                return role
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": str(value)[:20]},
+        )

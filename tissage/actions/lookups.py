@@ -11,15 +11,18 @@ visitor and 403 for a signed-in one.
 from __future__ import annotations
 
 from django.core import signing
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from tissage.core.access import LinkProblem, require, sign_in_first
+from tissage.projects.access import standing_annotations, standing_read
 
 from . import access, tokens
 from .access import ActionRights
-from .models import Action, Need, Pledge, Registration
+from .models import Action, Need, Pledge, Registration, Role
 
 
 def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
@@ -28,15 +31,57 @@ def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
     # The pages show the commune's name: its contour (tens of KB of JSON for a real
     # commune, parsed on every read) stays in the database.
     action = get_object_or_404(
-        Action.objects.select_related("project__organisation", "commune").defer(
-            "commune__geometry"
+        Action.objects.select_related("project__organisation", "commune")
+        .defer("commune__geometry")
+        .annotate(
+            # The person's role and staff standing, read with the action (one query).
+            **standing_annotations(request.user, "project")
         ),
         slug=slug,
     )
-    rights = access.action_rights(request.user, action)
+    rights = access.action_rights(request.user, action, standing=standing_read(action))
     if not rights.can_view:
         raise Http404
     return action, rights
+
+
+def get_action_and_roles(
+    request: HttpRequest, slug: str
+) -> tuple[Action, list[Role], ActionRights]:
+    """The action page's read, in one query where a registration rush lands: the action
+    (as `get_action`, its commune's contour left out), its roles in order, each with
+    its places taken (`taken`: people and companions confirmed), and the person's
+    rights. The query goes through the roles, each row carrying the action; an action
+    without roles costs a second query."""
+    taken = (
+        Registration.objects.filter(role=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("role")
+        .annotate(role_seats=Sum(F("companions") + 1))
+        .values("role_seats")
+    )
+    roles: list[Role] = list(
+        Role.objects.filter(action__slug=slug)
+        .select_related("action__project__organisation", "action__commune")
+        .defer("action__commune__geometry")
+        .annotate(
+            taken=Coalesce(Subquery(taken), 0),
+            **standing_annotations(request.user, "action__project"),
+        )
+        .order_by("position", "pk")
+    )
+    if not roles:
+        action, rights = get_action(request, slug)
+        return action, [], rights
+    action = roles[0].action
+    for role in roles:
+        role.action = action  # one object for the page: no query, one truth
+    # `action.roles.all()` answers from these rows, as after a prefetch.
+    action._prefetched_objects_cache = {"roles": roles}  # type: ignore[attr-defined]
+    rights = access.action_rights(request.user, action, standing=standing_read(roles[0]))
+    if not rights.can_view:
+        raise Http404
+    return action, roles, rights
 
 
 def get_managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:

@@ -191,7 +191,8 @@ def team_member_welcome(
     )
 
 
-def _retry_delay(attempts: int) -> timedelta:
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before attempt `attempts` + 1 of a task that failed (emails)."""
     # 1, 2, 4, 8, 16… minutes, at most six hours (a "minute" is shorter in tests only).
     minutes = min(2 ** (attempts - 1), 360)
     return timedelta(seconds=minutes * settings.EMAIL_RETRY_UNIT_SECONDS)
@@ -285,7 +286,7 @@ def deliver_email(email_id: int, attempts: int = 0) -> str:
             message.save(update_fields=["attempts", "last_error", "status", "unredacted"])
             logger.error("Giving up on email %s to %s: %s", message.pk, message.to, error)
             return "failed"
-        run_after = timezone.now() + _retry_delay(message.attempts)
+        run_after = timezone.now() + retry_delay(message.attempts)
         with transaction.atomic():  # the attempt counted and the retry queued, or neither
             message.save(update_fields=["attempts", "last_error"])
             if not deliver_email.get_backend().supports_defer:

@@ -48,11 +48,18 @@ def follow_auto(*, user: Any, target: models.Model) -> None:
     it, unless they once chose to stop following it. Idempotent."""
     if user is None or not getattr(user, "is_authenticated", False):
         return
-    Follow.objects.get_or_create(
-        user=user,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        defaults={"automatic": True},
+    # One statement (INSERT … ON CONFLICT DO NOTHING), where get_or_create takes a read,
+    # a savepoint and an insert: a row already there, followed or left, stays as it is.
+    Follow.objects.bulk_create(
+        [
+            Follow(
+                user=user,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+                automatic=True,
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 

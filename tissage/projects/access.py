@@ -6,9 +6,10 @@ See docs/permissions.md for the role-by-object matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from tissage.accounts.models import User
 from tissage.organisations.access import is_organisation_staff
@@ -62,9 +63,53 @@ def projects_run_by(user: AnyUser) -> ProjectQuerySet:
     return Project.objects.filter(Q(pk__in=facilitated) | Q(organisation__in=staffed))
 
 
-def project_rights(user: AnyUser, project: Project) -> ProjectRights:
-    role = project_role(user, project)
-    staff = is_organisation_staff(user, project.organisation)
+@dataclass(frozen=True)
+class Standing:
+    """What `project_rights` reads about a person and a project: their role in its team,
+    and whether they are staff of its organisation."""
+
+    role: str | None
+    staff: bool
+
+
+def standing_annotations(user: AnyUser, to_project: str) -> dict[str, Any]:
+    """The person's `Standing` as annotations of a query whose rows lead to the project
+    by `to_project` ("project" for actions), so that the page that fetches the row
+    learns the person's rights in the same query (`standing_read`). None for anonymous
+    visitors: their rights need no query."""
+    if not user.is_authenticated:
+        return {}
+    return {
+        "viewer_project_role": Subquery(
+            ProjectMembership.objects.filter(project=OuterRef(to_project), user=user)
+            .order_by("pk")
+            .values("role")[:1]
+        ),
+        "viewer_organisation_staff": Exists(
+            OrganisationMembership.objects.filter(
+                organisation=OuterRef(f"{to_project}__organisation"), user=user
+            )
+        ),
+    }
+
+
+def standing_read(row: Any) -> Standing | None:
+    """The `Standing` a row fetched with `standing_annotations` carries, if it does."""
+    if not hasattr(row, "viewer_organisation_staff"):
+        return None
+    return Standing(role=row.viewer_project_role, staff=bool(row.viewer_organisation_staff))
+
+
+def project_rights(
+    user: AnyUser, project: Project, *, standing: Standing | None = None
+) -> ProjectRights:
+    """Two queries for a signed-in person, none when their `standing` was read with the
+    row (`standing_annotations`), none for an anonymous visitor."""
+    if standing is None or not user.is_authenticated:
+        role = project_role(user, project)
+        staff = is_organisation_staff(user, project.organisation)
+    else:
+        role, staff = standing.role, user.is_superuser or standing.staff
     published = project.status == Project.Status.PUBLISHED
     return ProjectRights(
         role=role,

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tissage.actions.form_fields import RoleField
 from tissage.actions.models import Action, Role
 from tissage.core.forms import EmailAddressField, PersonNameField
 
@@ -48,9 +49,8 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Only the organisers see it, to reach you on the day."),
     )
-    role = forms.ModelChoiceField(
+    role = RoleField(
         label=_("What would you like to do?"),
-        queryset=Role.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": _("Choose a role.")},
@@ -68,13 +68,22 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, action: Action, places: dict[int, int], signed_in: bool, **kwargs: Any
+        self,
+        *args: Any,
+        action: Action,
+        roles: list[Role],
+        places: dict[int, int],
+        signed_in: bool,
+        **kwargs: Any,
     ) -> None:
+        """`roles`: the action's roles, and `places` the places left in each, as the view
+        read them (`lookups.get_action_and_roles`)."""
         super().__init__(*args, **kwargs)
-        roles = self.roles = list(action.roles.all())
+        self.roles = roles
         field = self.fields["role"]
-        field.queryset = action.roles.all()  # type: ignore[attr-defined]
-        field.label_from_instance = partial(  # type: ignore[attr-defined]
+        assert isinstance(field, RoleField)
+        field.roles = roles
+        field.label_from_instance = partial(  # type: ignore[method-assign]
             _role_label, places=places, waiting_list=action.waiting_list
         )
         if len(roles) == 1:

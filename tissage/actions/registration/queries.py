@@ -37,22 +37,16 @@ def _left_by_role(action: Action, roles: Iterable[Role], taken: dict[int, int]) 
     return left
 
 
-def places_left(action: Action) -> dict[int, int]:
-    """Role id → places left (never below zero), in two queries."""
-    taken = dict(
-        Registration.objects.filter(action=action)
-        .confirmed()
-        .values("role")
-        .annotate(taken=Sum(F("companions") + 1))
-        .values_list("role", "taken")
-    )
-    return _left_by_role(action, action.roles.all(), taken)
+def places_left_by_role(action: Action, roles: Sequence[Role]) -> dict[int, int]:
+    """Role id → places left (never below zero), from roles read with their places taken
+    (`lookups.get_action_and_roles`, the `taken` of each)."""
+    return _left_by_role(action, roles, {role.pk: role.taken for role in roles})  # type: ignore[attr-defined]
 
 
 def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
     """Action id → places left in total, for a whole page in two queries.
 
-    Same arithmetic as `places_left`: each role's places left (never below
+    Same arithmetic as `places_left_by_role`: each role's places left (never below
     zero) added up, then bounded by what the overall capacity leaves."""
     ids = [action.pk for action in actions]
     if not ids:
@@ -84,7 +78,7 @@ def places_left_of(actions: Sequence[Action]) -> dict[int, int]:
 def places_left_in(
     action: Action, roles: Sequence[Role], registrations: Sequence[Registration]
 ) -> dict[int, int]:
-    """Role id → places left, from rows already loaded (as `places_left`)."""
+    """Role id → places left, from rows already loaded (as `places_left_by_role`)."""
     taken: dict[int, int] = {}
     for registration in registrations:
         if registration.status == Registration.Status.CONFIRMED:
@@ -98,12 +92,15 @@ def my_registration(action: Action, user: User) -> Registration | None:
     mine = Q(user=user)
     if user.email_confirmed_at:
         mine |= Q(user__isnull=True, email=user.email.lower())
-    return (
+    registration = (
         Registration.objects.filter(mine, action=action)
         .exclude(status=Registration.Status.CANCELLED)
         .select_related("role")
         .first()
     )
+    if registration is not None:
+        registration.action = action  # read already: no query for its cancel link
+    return registration
 
 
 def waiting_position(registration: Registration) -> int:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
 from tissage.core.emails import email_send, site_url
 from tissage.engagement.kinds import Kind
-from tissage.engagement.services import follow_auto, notify
+from tissage.engagement.services import notify
 
 from . import emails
 from .queries import live_registrations
@@ -85,10 +85,40 @@ def registration_create(
 ) -> Registered:
     """Register someone for a role: confirmed if places remain, else on the waiting list.
 
-    The confirmation (or waiting-list) email leaves once the transaction is committed.
+    The confirmation (or waiting-list) email is queued with the registration, and
+    written by the worker (`emails.registration_email`), which also has a signed-in
+    person follow the project.
+
+    Under the action's lock, one query reads the places taken and whether the address is
+    registered already; then the row and its email's task are written: the lock is held
+    for four statements. The fields are checked before, without `full_clean`'s queries:
+    the role and the person come from the database already, and the address has one
+    live registration at most (the read under the lock, and the unique index).
     """
     email = email.strip().lower()
-    project = action.project  # read before the lock: the locked row has it not joined
+    base_url = base_url or site_url()
+    registration = Registration(
+        action=action,
+        role=role,
+        user=user,
+        email=email,
+        name=name.strip(),
+        phone=phone.strip(),
+        companions=companions,
+        status=Registration.Status.CONFIRMED,
+        entered_by=entered_by,
+    )
+    try:
+        # Fields as a form would check them (the forms did already): no query.
+        registration.full_clean(
+            exclude=["action", "role", "user", "entered_by", "status"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        raise RegistrationRefused(" ".join(error.messages)) from error
+    if not 0 <= companions <= COMPANIONS_MAX:
+        raise RegistrationRefused(_("Between 0 and 20 people."))
     try:
         with transaction.atomic():
             # The lock that serialises registrations for this action (see module doc).
@@ -97,55 +127,31 @@ def registration_create(
                 raise RegistrationRefused(_("This role does not belong to the action."))
             if not action.registration_is_open():
                 raise RegistrationRefused(_("Registration for this action is closed."))
-            existing = (
-                Registration.objects.filter(action=action, email=email)
-                .exclude(status=Registration.Status.CANCELLED)
-                .first()
-            )
-            if existing is not None:
-                if existing.created_at < timezone.now() - RESEND_AFTER:
-                    # Registered before (not a double tap): the page says nothing of it,
-                    # the address gets its registration and cancel link again.
-                    transaction.on_commit(
-                        partial(
-                            emails.registration_send,
-                            registration=existing,
-                            base_url=base_url or site_url(),
-                        )
-                    )
-                return Registered(existing, created=False)
             seats = 1 + companions
-            if _fits(action, role, seats):
-                status = Registration.Status.CONFIRMED
+            places = _places_and_address(action, role, email)
+            if places.existing is not None:
+                return _registered_again(places.existing, base_url=base_url)
+            if places.fits(action, role, seats):
+                registration.status = Registration.Status.CONFIRMED
             elif action.waiting_list:
-                status = Registration.Status.WAITING
+                registration.status = Registration.Status.WAITING
             else:
                 raise RegistrationRefused(
                     _("This role is full and this action has no waiting list.")
                 )
-            registration = Registration(
-                action=action,
-                role=role,
-                user=user,
-                email=email,
-                name=name.strip(),
-                phone=phone.strip(),
-                companions=companions,
-                status=status,
-                entered_by=entered_by,
-            )
-            registration.full_clean()
-            registration.save()
-            # Who registers follows the project (a facilitator's entry has no `user`).
-            follow_auto(user=user, target=project)
-            transaction.on_commit(
-                lambda: emails.registration_send(
-                    registration=registration, base_url=base_url or site_url()
-                )
+            registration.action = action
+            registration.save(force_insert=True)
+            # The email, and the project followed by who registers (a facilitator's entry
+            # has no `user`), come from the worker, with the transaction's task.
+            emails.registration_email_queue(
+                registration=registration,
+                kind="confirmed"
+                if registration.status == Registration.Status.CONFIRMED
+                else "waiting",
+                base_url=base_url,
+                follow=user is not None,
             )
             return Registered(registration, created=True)
-    except ValidationError as error:
-        raise RegistrationRefused(" ".join(error.messages)) from error
     except IntegrityError:
         # Another request for the same address won the race: that one stands.
         found = (
@@ -156,6 +162,57 @@ def registration_create(
         if found is None:
             raise
         return Registered(found, created=False)
+
+
+# The most people coming with someone (forms and a database constraint say the same).
+COMPANIONS_MAX = 20
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Places taken, in the role and in the whole action, and the address's live
+    registration if it has one: what a registration decides from, read at once."""
+
+    role_taken: int
+    taken: int
+    existing: int | None
+
+    def fits(self, action: Action, role: Role, seats: int) -> bool:
+        """The same rule as `_fits`."""
+        if self.role_taken + seats > role.places:
+            return False
+        return action.capacity is None or self.taken + seats <= action.capacity
+
+
+def _places_and_address(action: Action, role: Role, email: str) -> _Places:
+    """One query (under the action's lock), where `_fits` and a lookup by address take
+    three."""
+    confirmed = Q(status=Registration.Status.CONFIRMED)
+    seats = F("companions") + 1
+    row = Registration.objects.filter(action=action).aggregate(
+        role_taken=Sum(seats, filter=confirmed & Q(role=role)),
+        taken=Sum(seats, filter=confirmed),
+        existing=Min("pk", filter=Q(email=email) & ~Q(status=Registration.Status.CANCELLED)),
+    )
+    return _Places(
+        role_taken=row["role_taken"] or 0, taken=row["taken"] or 0, existing=row["existing"]
+    )
+
+
+def _registered_again(pk: int, *, base_url: str) -> Registered:
+    """The address has a live registration for the action already. Within RESEND_AFTER it
+    is a double tap: nothing more. Later, the page says nothing of it (so that nobody
+    learns who takes part by typing an address), and the address gets its registration
+    and cancel link again."""
+    existing = Registration.objects.get(pk=pk)
+    if existing.created_at < timezone.now() - RESEND_AFTER:
+        emails.registration_email_queue(
+            registration=existing,
+            kind="confirmed" if existing.status == Registration.Status.CONFIRMED else "waiting",
+            base_url=base_url,
+            again=True,
+        )
+    return Registered(existing, created=False)
 
 
 @transaction.atomic
@@ -187,16 +244,14 @@ def waiting_list_promote(action: Action, *, base_url: str) -> list[Registration]
             waiting.save(update_fields=["status", "promoted_at"])
             promoted.append(waiting)
     for person in promoted:
-        transaction.on_commit(
-            partial(emails.promotion_send, registration=person, base_url=base_url)
-        )
+        emails.registration_email_queue(registration=person, kind="promoted", base_url=base_url)
     _place_freed_notify(action, promoted)
     return promoted
 
 
 def _place_freed_notify(action: Action, promoted: list[Registration]) -> None:
     """The promoted people with an account find it among their notifications too; the
-    promotion email told them already (`emails.promotion_send`), so it is not emailed
+    promotion email tells them already (`emails.registration_email_queue`), so it is not emailed
     again. Guests have the email only."""
     users = [person.user for person in promoted if person.user_id is not None]
     if not users:
@@ -307,9 +362,7 @@ def registration_promote(*, registration: Registration, base_url: str) -> Regist
     registration.status = Registration.Status.CONFIRMED
     registration.promoted_at = timezone.now()
     registration.save(update_fields=["status", "promoted_at"])
-    transaction.on_commit(
-        partial(emails.promotion_send, registration=registration, base_url=base_url)
-    )
+    emails.registration_email_queue(registration=registration, kind="promoted", base_url=base_url)
     _place_freed_notify(action, [registration])
     return registration
 

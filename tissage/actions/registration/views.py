@@ -28,11 +28,15 @@ from .forms import AssistedRegistrationForm, MessageForm, RegistrationChangeForm
 @require_http_methods(["GET", "POST"])
 @guest_form_limit("action-registration")
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    action, rights = lookups.get_action(request, slug)
-    places = queries.places_left(action)
+    action, roles, rights = lookups.get_action_and_roles(request, slug)
+    places = queries.places_left_by_role(action, roles)
     user = request.user if request.user.is_authenticated else None
     form = RegistrationForm(
-        request.POST or None, action=action, places=places, signed_in=user is not None
+        request.POST or None,
+        action=action,
+        roles=roles,
+        places=places,
+        signed_in=user is not None,
     )
     if request.method == "POST":
         if not rights.can_register:
@@ -56,15 +60,15 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 _tell(request, registered)
                 return redirect("actions:detail", slug=action.slug)
     mine = queries.my_registration(action, user) if user else None
-    roles = [(role, places.get(role.pk, 0)) for role in form.roles]
+    roles_left = [(role, places.get(role.pk, 0)) for role in roles]
     return render(
         request,
         "actions/registration/detail.html",
         {
             "action": action,
             "rights": rights,
-            "roles": roles,
-            "full": all(left <= 0 for _role, left in roles),
+            "roles": roles_left,
+            "full": all(left <= 0 for _role, left in roles_left),
             "form": form,
             # A registered person sees their registration instead of the form.
             "mine": mine,

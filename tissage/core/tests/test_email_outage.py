@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 
-from tissage.core.emails import _retry_delay, email_send
+from tissage.core.emails import email_send, retry_delay
 from tissage.core.models import OutgoingEmail, Worker
 from tissage.core.tests.processes import wait_for, worker_processes
 from tissage.core.tests.smtp import Inbox, free_port
@@ -30,13 +30,13 @@ PER_BATCH = 10
 def test_the_retry_schedule_outlasts_a_night_without_mail_server(settings):
     """Ten attempts: the last one 511 minutes (8.5 hours) after the first."""
     waited = sum(
-        (_retry_delay(attempt) for attempt in range(1, settings.EMAIL_MAX_ATTEMPTS)),
+        (retry_delay(attempt) for attempt in range(1, settings.EMAIL_MAX_ATTEMPTS)),
         timedelta(),
     )
     assert settings.EMAIL_MAX_ATTEMPTS == 10
     assert waited == timedelta(minutes=511)
     # The former six attempts (31 minutes) covered ten minutes of outage, not an hour.
-    assert sum((_retry_delay(attempt) for attempt in range(1, 6)), timedelta()) == timedelta(
+    assert sum((retry_delay(attempt) for attempt in range(1, 6)), timedelta()) == timedelta(
         minutes=31
     )
 

@@ -10,9 +10,12 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tissage.actions.models import Registration
 from tissage.actions.tests.helpers import make_action
+from tissage.actions.tests.helpers import register as make_registration
+from tissage.core.models import OutgoingEmail
 from tissage.core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +307,63 @@ def test_the_action_page_needs_the_same_queries_whatever_its_registrations(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(detail_url(action)).status_code == 200
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Tasks queued in the database, as in production: the request writes the task's row
+    and nothing runs it (the worker would)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_guest_registration_costs_ten_queries(client, database_queue, django_assert_num_queries):
+    """Issue #20: 21 queries before. The guest form limit without Redis (2: `FormCount`),
+    the action with its roles and their places taken (1), the transaction (2: a
+    savepoint in tests, BEGIN and COMMIT in production), the action locked (1), the
+    places taken and the address's registration (1), the registration (1), the task
+    that writes the email and the request id beside it (2)."""
+    action = make_action(places=40)
+    role = action.roles.get(name="Planter")
+    data = {"name": "Jeanne", "email": "jeanne@example.org", "role": role.pk, "companions": 0}
+
+    with django_assert_num_queries(10):
+        response = client.post(detail_url(action), data)
+
+    assert response.status_code == 302
+    assert Registration.objects.get().status == "confirmed"
+    assert DBTaskResult.objects.filter(task_path__endswith=".registration_email").count() == 1
+    assert not OutgoingEmail.objects.exists()  # the worker writes it
+
+
+def test_a_signed_in_registration_costs_ten_queries(
+    client, database_queue, django_assert_num_queries
+):
+    """The session and the person (2) instead of the guest form limit; their rights come
+    with the action (`lookups.get_action_and_roles`), the project followed with the
+    email's task (`emails.registration_email`)."""
+    action = make_action(places=40)
+    role = action.roles.get(name="Planter")
+    client.force_login(UserFactory(email="paul@example.org"))
+
+    with django_assert_num_queries(10):
+        response = client.post(detail_url(action), {"role": role.pk, "companions": 2})
+
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.email, registration.seats) == ("paul@example.org", 3)
+    assert DBTaskResult.objects.filter(task_path__endswith=".registration_email").count() == 1
+
+
+def test_the_action_page_costs_an_anonymous_visitor_three_queries(
+    client, django_assert_num_queries
+):
+    """The action with its roles and places taken, its material needs, its report."""
+    action = make_action(places=2)
+    for number in range(3):
+        make_registration(action, number)
+
+    with django_assert_num_queries(3):
+        page = client.get(detail_url(action)).content.decode()
+
+    assert "Complet" in page  # Planter: 2 places, 3 people
+    assert "2 places restantes" in page  # Accueil et café

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -70,6 +71,40 @@ def test_fifty_at_once_for_ten_places_give_ten_confirmed_and_forty_waiting(trans
     (message,) = mail.outbox
     assert message.to == [first_waiting.email]
     assert "Une place s’est libérée" in message.subject
+
+
+def test_twenty_people_each_tapping_twice_at_once_for_five_places(transactional_db):
+    """Issue #20: the registration reads places and the address in one query under the
+    action's lock: still exactly N confirmed for N places, and nobody registered (nor
+    waiting, nor emailed) twice, on SQLite and PostgreSQL."""
+    action = make_action(places=5)
+    start = threading.Barrier(40)
+    errors: list[BaseException] = []
+    answers: list[bool] = []
+
+    def one(number: int) -> None:
+        try:
+            start.wait()
+            answers.append(register(action, number % 20).created)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    registrations = Registration.objects.filter(action=action)
+    assert registrations.filter(status="confirmed").count() == 5
+    assert registrations.filter(status="waiting").count() == 15
+    emails = list(registrations.values_list("email", flat=True))
+    assert sorted(emails) == sorted(f"personne{n}@example.org" for n in range(20))
+    assert answers.count(True) == 20  # the second tap of each found the first
+    # One email each: the second tap comes within RESEND_AFTER, a double tap.
+    assert Counter(message.to[0] for message in mail.outbox) == Counter(emails)
 
 
 def test_double_click_and_same_address_give_one_registration(
