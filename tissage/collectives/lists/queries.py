@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BinaryField, Exists, Q, QuerySet
+from django.db.models import BinaryField, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -32,8 +32,8 @@ THREADS_PER_PAGE = 25
 MESSAGES_PER_PAGE = 50
 # The archive search reads, for each word, at most this many of the latest published
 # messages holding it, and as many subjects: a word found in most messages costs what a
-# rare one costs, whatever the archive's size. Beyond, the page says that only the
-# latest were searched (`archive_search_is_partial`).
+# rare one costs, whatever the archive's size. The page says so beside the results:
+# telling whether a word went beyond would cost another query as long as the search.
 SEARCH_LATEST = 1000
 # Indexed by migration 0010 (core.search.search_vector_operations, search_index_operations).
 MESSAGE_COLUMNS = ("body",)
@@ -84,21 +84,6 @@ def archive_threads(collective: Collective, terms: SearchTerms | None = None) ->
     return threads
 
 
-def archive_search_is_partial(collective: Collective, terms: SearchTerms) -> bool:
-    """Whether a word is in more than SEARCH_LATEST messages or subjects of the
-    collective, so that older ones were not searched (one query)."""
-    beyond = slice(SEARCH_LATEST, SEARCH_LATEST + 1)
-    checks: dict[str, Exists] = {}
-    for number, word in enumerate(terms.each()):
-        subjects, messages = _word_matches(collective, word)
-        checks[f"subjects_{number}"] = Exists(subjects.values("pk")[beyond])
-        checks[f"messages_{number}"] = Exists(messages.values("pk")[beyond])
-    if not checks:
-        return False
-    found = Collective.objects.filter(pk=collective.pk).annotate(**checks).values_list(*checks)
-    return any(found.get())
-
-
 @dataclass(frozen=True)
 class ArchiveSearch:
     """The archive's threads for a search box (every thread when it is empty)."""
@@ -106,7 +91,6 @@ class ArchiveSearch:
     query: str  # as read: spaces squeezed, at most QUERY_MAX characters
     threads: ThreadQuerySet
     problem: str = ""  # why nothing was searched, said to the visitor
-    partial: bool = False  # a word is in more than SEARCH_LATEST messages or subjects
     cut: bool = False  # words beyond the first few, or the end of a long query, were left out
 
 
@@ -127,7 +111,6 @@ def archive_search(collective: Collective, query: str) -> ArchiveSearch:
     return ArchiveSearch(
         query=shown,
         threads=archive_threads(collective, terms),
-        partial=archive_search_is_partial(collective, terms),
         cut=terms.cut,
     )
 
