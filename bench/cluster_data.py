@@ -304,7 +304,15 @@ def check(plan_path: Path, accepted_dir: Path) -> dict[str, object]:
 
 
 def emails_queued() -> int:
-    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count()
+    """Emails queued, and tasks still to run, which may write more: a registration's
+    email is written by the worker (actions.registration.emails)."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).count()
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).count() + pending
 
 
 if __name__ == "__main__":
