@@ -5,6 +5,7 @@ and those make its key, so a kept card is never stale. A page of 24 cards costs 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -20,10 +21,23 @@ CARD_CACHE_SECONDS = 3600
 
 def _key(action: Action, left: int) -> str:
     project = action.project
-    return (
-        f"agenda-card:{action.pk}:{action.updated_at.isoformat()}:{project.pk}:"
-        f"{project.updated_at.isoformat()}:{action.commune_id}:{left}:{get_language()}"
+    # Covers are in the key as well as the times of change: a cover saved with
+    # `update_fields` (the project's cover form) leaves `updated_at` as it was.
+    state = (
+        action.pk,
+        action.updated_at.isoformat(),
+        action.cover.name,
+        action.cover_alt,
+        project.pk,
+        project.updated_at.isoformat(),
+        project.cover.name,
+        project.cover_alt,
+        action.commune_id,
+        left,
+        get_language(),
     )
+    digest = hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+    return f"agenda-card:{action.pk}:{digest}"
 
 
 def cards_html(cards: Sequence[tuple[Action, int]]) -> list[SafeString]:
