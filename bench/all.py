@@ -81,6 +81,32 @@ BENCHES = [
         ("--items", "2000", "--requests", "20", "--max-seconds", "60"),
     ),
     Bench(
+        "map-period",
+        "bench/map_period.py",
+        ("--items", "10000", "100000", "--database", "both"),
+        ("--items", "500", "2000", "--requests", "20", "--max-seconds", "60"),
+    ),
+    Bench(
+        "inventory-pages",
+        "bench/inventory_pages.py",
+        ("--items", "10000", "100000", "--database", "both"),
+        ("--items", "500", "2000", "--requests", "20", "--max-seconds", "60"),
+    ),
+    Bench(
+        "weight",
+        "bench/weight.py",
+        ("--items", "100000"),
+        ("--runs", "1"),
+        takes_database=False,
+    ),
+    Bench(
+        "map-browser",
+        "bench/map_browser.py",
+        ("--dataset", "both"),
+        ("--dataset", "demo", "--gestures", "4", "--loads", "2"),
+        takes_database=False,
+    ),
+    Bench(
         "api",
         "bench/api.py",
         ("--items", "10000", "100000", "--actions", "1000", "10000", "--database", "both"),

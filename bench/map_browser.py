@@ -45,6 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import report as common  # the result shape every bench writes (bench/report.py)
 import run as bench  # the shared harness of bench/run.py
 
 bench.PG_DATABASE = "tissage_bench_map_browser"
@@ -251,6 +252,8 @@ def main() -> None:
         bench.ROOT = args.code.resolve()
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    started = time.time()
+    load = common.LoadSampler().__enter__()
     datasets = ["100k", "demo"] if args.dataset == "both" else [args.dataset]
     report: dict[str, Any] = {
         "machine": bench.machine(),
@@ -301,6 +304,53 @@ def main() -> None:
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(report, indent=2, default=str))
     bench.log(f"results written to {target}")
+    load.__exit__(None, None, None)
+    shaped = common_report(report, started, time.time(), load.figures())
+    common.print_checks(shaped)
+    bench.log(f"common result written to {common.write(shaped)}")
+
+
+# Issue #20 §4: a pan or a zoom shows its updated clusters within 150 ms p95 on loopback;
+# first clusters within 0.5 s on desktop and phone.
+GESTURE_BUDGET_MS = 150.0
+FIRST_CLUSTERS_BUDGET_MS = 500.0
+
+
+def common_report(
+    report: dict[str, Any], started: float, finished: float, load: list[float] | None
+) -> dict[str, Any]:
+    """The runs in the common shape (bench/report.py): one table, the budgets checked."""
+    rows, checks = [], []
+    for run in report["runs"]:
+        for size, figures in run["figures"].items():
+            for what, row in figures.items():
+                name = f"{run['dataset']}, {size} px, {what.replace('_', ' ')}"
+                rows.append([name, row["n"], row["p50_ms"], row["p95_ms"], row["max_ms"]])
+                limit = FIRST_CLUSTERS_BUDGET_MS if what == "first_clusters" else GESTURE_BUDGET_MS
+                checks.append(common.Check(f"{name}: p95", row["p95_ms"], limit, "ms"))
+    database = report["runs"][0]["database"] if report["runs"] else ""
+    return common.new_report(
+        "map-browser",
+        database,
+        started=started,
+        finished=finished,
+        machine=report["machine"],
+        code=report["code"],
+        load_average=load,
+        tables=[
+            common.table(
+                f"map-browser.{database}",
+                common.TITLES["map-browser"],
+                ["Measure", "n", "p50 ms", "p95 ms", "max ms"],
+                [
+                    [cell if not isinstance(cell, float) else round(cell, 1) for cell in row]
+                    for row in rows
+                ],
+            )
+        ],
+        checks=checks,
+        arguments=report["arguments"],
+    )
 
 
 if __name__ == "__main__":

@@ -437,6 +437,10 @@ TITLES = {
     "questionnaire-results": "A questionnaire's results",
     "notifications": "Notifications",
     "registrations": "Registrations",
+    "inventory-pages": "Inventory campaign pages",
+    "map-period": "Inventory map filtered by period",
+    "weight": "Page weight at 390 px, cold cache",
+    "map-browser": "Inventory map in the browser",
 }
 DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
@@ -539,11 +543,24 @@ def _remarks_labels(run: dict) -> tuple[str, str]:
 
 
 def _sizes(bench: str, database: str, run: dict, budget: Budget) -> Adapted:
-    """api.py (`sizes`: a list of runs) and questionnaire_results.py (`rows` by size)."""
-    if "sizes" in run and isinstance(run["sizes"][0], dict):
+    """Benches that measure two sizes or more: a list of runs under `sizes`, each with its
+    size under `items`, `actions` or `messages` (api.py, agenda.py, inventory_pages.py,
+    map_period.py), runs by size under `sizes` (collectives.py: messages), or `rows` by
+    size (questionnaire_results.py). A run of one size (its `rows` a list): as `_latency`."""
+    if isinstance(run.get("rows"), list):
+        return _latency(bench, database, run, budget)
+    if isinstance(run.get("sizes"), list) and run["sizes"] and isinstance(run["sizes"][0], dict):
         runs = [
-            (f"{size['items']:,} items", size["rows"], size.get("completed", True))
-            for size in run["sizes"]
+            (_size_label(size), size["rows"], size.get("completed", True)) for size in run["sizes"]
+        ]
+    elif isinstance(run.get("sizes"), dict):
+        runs = [
+            (
+                f"{int(size):,} {SIZED_BY.get(bench, 'items')}",
+                result["rows"],
+                result.get("completed", True),
+            )
+            for size, result in sorted(run["sizes"].items(), key=lambda pair: int(pair[0]))
         ]
     else:
         runs = [(f"{int(size):,}", rows, True) for size, rows in run["rows"].items()]
@@ -593,12 +610,26 @@ def _sizes(bench: str, database: str, run: dict, budget: Budget) -> Adapted:
     return tables, checks, baseline, extra
 
 
+# The word a bench's sizes are counted in, where its runs do not say it.
+SIZED_BY = {"collectives": "messages"}
+
+
+def _size_label(size: dict[str, Any]) -> str:
+    for key in ("items", "actions", "messages"):
+        if isinstance(size.get(key), int):
+            return f"{size[key]:,} {key}"
+    raise KeyError(f"a run of two sizes without its size: {sorted(size)}")
+
+
 def _unsized(page: str) -> str:
     return re.sub(r" \([\d,]+\)$", "", page)
 
 
 def _collectives(bench: str, database: str, run: dict, budget: Budget) -> Adapted:
-    tables, checks, baseline, extra = _latency(bench, database, run, budget)
+    if "sizes" in run:  # two sizes since issue #20; one before
+        tables, checks, baseline, extra = _sizes(bench, database, run, budget)
+    else:
+        tables, checks, baseline, extra = _latency(bench, database, run, budget)
     mail = run.get("mail_in")
     if mail:
         tables.append(
@@ -822,6 +853,9 @@ ADAPTERS: dict[str, Callable[[str, str, dict, Budget], Adapted]] = {
     "notifications": _notifications,
     "registrations": _registrations,
     "api": _sizes,
+    "agenda": _sizes,
+    "inventory-pages": _sizes,
+    "map-period": _sizes,
     "questionnaire-results": _sizes,
     "consultation-proposals": _paired(_before_colon, lambda run: ("petite", "grande")),
     "consultation-map": _paired(_remarks, _remarks_labels),

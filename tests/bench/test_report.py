@@ -518,6 +518,23 @@ SHAPES = {
     ),
     "search": ({"rows": _rows("search lavoir"), "scale": 10, "items": 100_000}, ["search.sqlite"]),
     "map": ({"rows": _rows("map zoom 8"), "items": 100_000}, ["map.sqlite"]),
+    # Issue #20's benches at two sizes: a list of runs, each with its size.
+    "agenda": (
+        {
+            "sizes": [
+                {"actions": n, "rows": _rows("agenda"), "completed": True} for n in (1000, 10000)
+            ]
+        },
+        ["agenda.sqlite"],
+    ),
+    "inventory-pages": (
+        {"sizes": [{"items": n, "rows": _rows("item list")} for n in (10_000, 100_000)]},
+        ["inventory-pages.sqlite"],
+    ),
+    "map-period": (
+        {"sizes": [{"items": n, "rows": _rows("zoom 8, 19e")} for n in (10_000, 100_000)]},
+        ["map-period.sqlite"],
+    ),
 }
 
 
@@ -597,3 +614,101 @@ def test_a_bench_with_two_tables_lists_the_checks_of_no_row_once():
     assert "every request measured" in blocks["collectives.sqlite"]
     mail_in = blocks["collectives.sqlite.mail-in"]
     assert mail_in.splitlines()[-1] == "Budgets of this bench: 2 OK, 1 OVER."
+
+
+def test_the_collectives_two_sizes_are_told_by_their_number_of_messages():
+    run = {
+        "database": "postgres",
+        "messages": [10_000, 100_000],
+        "sizes": {
+            "100000": {"rows": [row(report.BASELINE, 2.0), row("archive search", 30.0)]},
+            "10000": {"rows": [row(report.BASELINE, 2.0), row("archive search", 15.0)]},
+        },
+        "mail_in": None,
+    }
+    result = shaped("collectives", run)
+    (table,) = result["tables"]
+    assert table["columns"][1] == "p95 ms at 10,000 messages"
+    assert table["rows"] == [
+        ["baseline `/healthz/`", 2.0, 1.0, 2.0, 1.0, 1.0],
+        ["archive search", 15.0, 7.5, 30.0, 15.0, 2.0],
+    ]
+    over = {check["name"] for check in result["checks"] if not check["ok"]}
+    assert over == {
+        "100,000 messages: archive search: p95 ÷ baseline",
+        "archive search: p95 large ÷ small size",
+    }
+
+
+def _script(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    path = list(sys.path)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = path
+    return module
+
+
+def test_the_page_weight_counts_the_maps_data_tiles_apart_and_holds_each_budget():
+    weight = _script("weight")
+    page = {"requests": 9, "load_ms": 900.0, "first_clusters_ms": None, "budget_bytes": 50 * 1024}
+    rows = [
+        {
+            **page,
+            "page": report.BASELINE,
+            "bytes": 300,
+            "tile_bytes": 0,
+            "dcl_ms": 20.0,
+            "budget_bytes": None,
+        },
+        {**page, "page": "agenda", "bytes": 40 * 1024, "tile_bytes": 0, "dcl_ms": 1200.0},
+        {
+            **page,
+            "page": "map",
+            "bytes": 88 * 1024,
+            "tile_bytes": 41 * 1024,
+            "dcl_ms": 800.0,
+            "first_clusters_ms": 1400.0,
+            "budget_bytes": 90 * 1024,
+        },
+    ]
+    weight.MAP_PAGES.add("map")
+    result = weight.common_report(
+        {"rows": rows, "machine": MACHINE, "code": CODE, "arguments": {}}, 1.0, 2.0, [0.1, 0.2, 0.3]
+    )
+    verdicts = {check["name"]: check["ok"] for check in result["checks"]}
+    assert verdicts == {
+        "agenda: KB": True,
+        "agenda: DOMContentLoaded, slow 4G": False,
+        "map: KB": True,
+        "map: data tiles": False,
+        "map: first clusters, slow 4G": True,
+    }
+    assert result["tables"][0]["rows"][2][:4] == ["map", 88.0, 90, 41.0]
+    assert result["baseline"] == {"name": "/healthz/", "slow_4g_dcl_ms": 20.0}
+
+
+def test_the_browser_map_bench_holds_gestures_to_150_ms_and_first_clusters_to_half_a_second():
+    map_browser = _script("map_browser")
+    figures = {
+        "1280": {
+            "first_clusters": {"n": 10, "p50_ms": 300.0, "p95_ms": 480.0, "max_ms": 500.0},
+            "pan": {"n": 30, "p50_ms": 40.0, "p95_ms": 160.0, "max_ms": 200.0},
+        }
+    }
+    report_in = {
+        "machine": MACHINE,
+        "code": CODE,
+        "arguments": {},
+        "runs": [{"dataset": "100k", "database": "sqlite", "figures": figures}],
+    }
+    result = map_browser.common_report(report_in, 1.0, 2.0, None)
+    verdicts = {check["name"]: check["ok"] for check in result["checks"]}
+    assert verdicts == {
+        "100k, 1280 px, first clusters: p95": True,
+        "100k, 1280 px, pan: p95": False,
+    }
+    assert result["tables"][0]["rows"][1] == ["100k, 1280 px, pan", 30, 40.0, 160.0, 200.0]
