@@ -117,3 +117,41 @@ def test_demo_clusters_never_overlap_and_stay_whole_at_every_zoom(
         zoom_by(page, ".leaflet-control-zoom-in")
     assert max(levels) > 0
     assert singles and all(re.search(r"\(.+\)", label) for label in singles), singles
+
+
+def test_the_first_view_fills_in_as_its_tiles_come_and_counts_once_whole(
+    new_context, new_page, check_page, demo_campaign
+):
+    """A slow network: the first tile (the view's centre) answers, the others wait. Its
+    clusters are drawn at once, the map still busy and saying it loads; when the last
+    tile comes, the view is drawn whole, its total said, none overlapping."""
+    page = new_page(new_context(viewport={"width": 1280, "height": 800}))
+    asked: list[str] = []
+    held: list = []
+
+    def slow(route) -> None:  # type: ignore[no-untyped-def]
+        asked.append(route.request.url)
+        if len(asked) == 1 or asked[0] == "released":
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"), slow)
+    page.goto(reverse("inventories:map", kwargs={"slug": demo_campaign.slug}))
+    region = page.locator("#inventory-map")
+    expect(region.locator(".leaflet-marker-icon").first).to_be_visible()
+    assert len(held) > 1  # the view has more tiles, still under way
+    expect(region).to_have_attribute("aria-busy", "true")
+    assert region.get_attribute("data-drawn") is None  # not a whole drawing yet
+    expect(page.locator("#map-status")).to_have_text("Chargement des éléments visibles…")
+    partial = check_the_markers(page, 0)
+    assert partial > 0
+    asked[0] = "released"
+    for route in held:
+        route.continue_()
+    expect(region).to_have_attribute("data-drawn", "1")
+    expect(region).not_to_have_attribute("aria-busy", "true")
+    whole = check_the_markers(page, 0)
+    assert whole == int(region.get_attribute("data-total") or -1) > partial
+    expect(page.locator("#map-status")).not_to_have_text("Chargement des éléments visibles…")
+    check_page(page)

@@ -515,9 +515,10 @@
       return declutter(merged, place);
     }
 
-    function render(groups, total, onlyInView) {
+    function render(groups, total, onlyInView, partial) {
       // `total`: the items in view as the server counted them; else (tiles) those of
-      // the groups drawn.
+      // the groups drawn. `partial`: the first view, drawn as its tiles come — the map
+      // stays busy, and neither says a total nor counts a drawing until it is whole.
       var next = new Map();
       var grouped = false;
       groups = arrange(groups, onlyInView);
@@ -564,6 +565,9 @@
         }
       });
       shown = next;
+      if (partial) {
+        return;
+      }
       var text = numbers.format(total);
       say(
         total === 0 ? data.labelNone : format(total === 1 ? data.labelOne : data.labelMany, { count: text })
@@ -680,6 +684,8 @@
             waiting.delete(key);
             if (waiting.size === 0) {
               drawTiles();
+            } else if (!drawnWhole) {
+              drawSoon();
             }
           }
           pump();
@@ -687,6 +693,38 @@
     }
 
     var waiting = null; // the view's tiles not here yet
+    // Until a whole view is drawn, the first view's tiles are drawn as they come, the
+    // centre first (they are asked in that order): on a slow network, the first
+    // clusters show after one tile, not after the view's last.
+    var drawnWhole = false;
+    var drawing = false;
+
+    function drawSoon() {
+      if (drawing) {
+        return;
+      }
+      drawing = true;
+      window.requestAnimationFrame(function () {
+        drawing = false;
+        if (!drawnWhole && waiting && waiting.size) {
+          render(groupsHere(map.getZoom()), null, true, true);
+        }
+      });
+    }
+
+    function groupsHere(zoom) {
+      // The groups of the view's tiles here and of their neighbours already here: a
+      // group just beyond the edge merges with the one it touches as it will when the
+      // map moves there.
+      var groups = [];
+      tilesOf(map.getPixelBounds(), zoom, 1).forEach(function (tile) {
+        var content = tiles.get(tileKey(tile));
+        if (content) {
+          groupsOfTile(content, zoom, groups);
+        }
+      });
+      return groups;
+    }
 
     function groupsOfTile(content, zoom, groups) {
       content.clusters.forEach(function (cluster) {
@@ -739,19 +777,12 @@
         return;
       }
       waiting = null;
-      var groups = [];
-      // The neighbours already here too: a group just beyond the edge merges with the
-      // one it touches as it will when the map moves there.
-      tilesOf(map.getPixelBounds(), zoom, 1).forEach(function (tile) {
-        var content = tiles.get(tileKey(tile));
-        if (content) {
-          groupsOfTile(content, zoom, groups);
-        }
-      });
+      var groups = groupsHere(zoom);
       var failed = view.some(function (tile) {
         return tiles.get(tileKey(tile)) === null;
       });
       render(groups, null, true);
+      drawnWhole = true;
       container.removeAttribute("aria-busy");
       if (failed) {
         say(data.labelError, true);
