@@ -77,8 +77,8 @@ BENCHES = [
     Bench(
         "map",
         "bench/map.py",
-        ("--items", "100000", "--database", "both"),
-        ("--items", "2000", "--requests", "20", "--max-seconds", "60"),
+        ("--items", "10000,100000", "--database", "both"),
+        ("--items", "500,2000", "--requests", "20", "--max-seconds", "60"),
     ),
     Bench(
         "map-period",

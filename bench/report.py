@@ -621,6 +621,35 @@ def _size_label(size: dict[str, Any]) -> str:
     raise KeyError(f"a run of two sizes without its size: {sorted(size)}")
 
 
+def _map(bench: str, database: str, run: dict, budget: Budget) -> Adapted:
+    """map.py: its requests (tiles and the bounding-box endpoint) at one size or two, and
+    the weight of a whole view's tiles at each zoom (issue #20 §4: < 40 KB a view)."""
+    tables, checks, baseline, extra = _sizes(bench, database, run, budget)
+    largest = max(run.get("sizes") or [run], key=lambda size: size.get("items", 0))
+    weights = largest.get("view_weights") or []
+    if weights:
+        rows = [
+            [f"zoom {w['zoom']}, {w['viewport']}", w["tiles"], _round(w["bytes"] / 1024)]
+            for w in weights
+        ]
+        tables.append(
+            table(
+                f"{bench}.{database}.views",
+                _title(bench, database, f": a view's tiles ({largest.get('items', 0):,} items)"),
+                ["View", "tiles", "KB"],
+                rows,
+            )
+        )
+        limit = budget.kb if budget.kb is not None else 40.0
+        checks += [
+            Check(
+                f"zoom {w['zoom']}, {w['viewport']}: a view's tiles", w["bytes"] / 1024, limit, "KB"
+            )
+            for w in weights
+        ]
+    return tables, checks, baseline, extra
+
+
 def _unsized(page: str) -> str:
     return re.sub(r" \([\d,]+\)$", "", page)
 
@@ -853,6 +882,7 @@ ADAPTERS: dict[str, Callable[[str, str, dict, Budget], Adapted]] = {
     "notifications": _notifications,
     "registrations": _registrations,
     "api": _sizes,
+    "map": _map,
     "agenda": _sizes,
     "inventory-pages": _sizes,
     "map-period": _sizes,

@@ -80,10 +80,11 @@ MAP_PAGES = {"map"}
 SMALL_MAP_PAGES = {"action"}
 # People's photos: the content, not the page (as tests/browser/test_page_weight.py).
 NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
-# The map's data tiles (its clusters): counted apart, against a view's 40 KB budget (issue
-# #20 §4), as the page-weight test does; the background tiles are left out by the issue.
+# The map's data tiles (its clusters): counted apart, as the page-weight test does (the
+# background tiles are left out by issue #20 §3). They are the view's and those fetched
+# ahead around it and at the next zooms (by the time the network is idle); a view's own
+# tiles are held to 40 KB by bench/map.py and tests/browser/test_page_weight.py.
 DATA_TILES = re.compile(r"/carte/tuiles/")
-DATA_TILES_BUDGET = 40 * KB
 # Formats compressed already: not listed as "sent uncompressed".
 ALREADY_COMPRESSED = re.compile(r"\.(woff2|png|jpe?g|webp|gif|zip)(\?|$)")
 FIRST_CLUSTER_WATCH = """
@@ -305,7 +306,6 @@ def summarise(pages: dict[str, str], results: dict[str, dict[str, Any]]) -> list
         within = []
         if budget is not None:
             within.append(row["bytes"] <= budget)
-            within.append((row["tile_bytes"] or 0) <= DATA_TILES_BUDGET)
             if is_map:
                 within.append((row["first_clusters_ms"] or 1e9) <= CLUSTERS_BUDGET_MS)
             else:
@@ -438,9 +438,6 @@ def common_report(
             common.Check(f"{name}: KB", row["bytes"] / KB, row["budget_bytes"] / KB, "KB")
         )
         if is_map:
-            checks.append(
-                common.Check(f"{name}: data tiles", (row["tile_bytes"] or 0) / KB, 40.0, "KB")
-            )
             clusters = row["first_clusters_ms"]
             checks.append(
                 common.Check(
@@ -473,7 +470,7 @@ def common_report(
                     "Page",
                     "KB",
                     "budget KB",
-                    "data tiles KB",
+                    "data tiles KB (view and ahead)",
                     "requests",
                     "slow 4G DCL ms",
                     "slow 4G first clusters ms",
