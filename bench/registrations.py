@@ -79,13 +79,18 @@ def register(port: int, slug: str, role: str, number: int) -> tuple[bool, float,
     """GET the page, then POST the form, as a new visitor: (ok, seconds of the GET,
     seconds of the POST)."""
     connection = http.client.HTTPConnection(bench.HOST, port, timeout=60)
-    headers = {"Host": bench.HOST, "User-Agent": "tissage-bench", "Accept-Language": "fr"}
+    headers = {
+        "Host": bench.HOST,
+        "User-Agent": "tissage-bench",
+        "Accept-Language": "fr",
+        "Accept-Encoding": bench.ACCEPT_ENCODING,  # the page comes compressed, as to a browser
+    }
     path = f"/actions/{slug}/"
     try:
         started = time.perf_counter()
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
-        page = response.read().decode()
+        page = bench.decoded(response.read(), response.getheader("Content-Encoding")).decode()
         got = time.perf_counter() - started
         cookie = response.getheader("Set-Cookie", "").split(";")[0]
         token = TOKEN_RE.search(page)
