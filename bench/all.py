@@ -71,7 +71,7 @@ BENCHES = [
     Bench(
         "agenda",
         "bench/agenda.py",
-        ("--actions", "10000", "--database", "both"),
+        ("--actions", "1000", "10000", "--database", "both"),
         ("--actions", "300", "--requests", "20", "--max-seconds", "60"),
     ),
     Bench(
@@ -115,7 +115,7 @@ BENCHES = [
     Bench(
         "collectives",
         "bench/collectives.py",
-        ("--messages", "100000", "--database", "both"),
+        ("--messages", "10000,100000", "--database", "both"),
         ("--messages", "2000", "--mails", "20", "--processes", "2", "--requests", "20"),
     ),
     Bench(
