@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.map import progress
+from tissage.inventories.map.cells import published_count
 from tissage.inventories.map.progress import CommuneCount, bucket_of, campaign_progress
 from tissage.inventories.models import Category, Contribution
 from tissage.territories import outlines
@@ -338,3 +339,25 @@ def test_a_campaign_anywhere_with_nothing_yet_renders_a_plain_sentence():
     assert (result.communes, result.map, result.validated) == ([], None, 0)
     assert "0 published items." in html
     assert "<table" not in html and "<svg" not in html
+
+
+def test_items_dated_by_century_are_counted_once(campaign, communes):
+    """The cells are kept per century too (issue #20): an item of the 19th century is in
+    the cells of every century and in those of its own; the progress and the item list's
+    pager count it once."""
+    vezenobres, anduze, _lezan = communes
+    add(campaign, "lavoir", vezenobres, 3)
+    add(campaign, "croix", anduze, 2)
+    Contribution.objects.filter(campaign=campaign, category__slug="lavoir").update(century=19)
+    Contribution.objects.filter(campaign=campaign, category__slug="croix").update(century=18)
+    shown = campaign_progress(campaign)
+    assert shown.validated == 5
+    assert {row.name: row.count for row in shown.communes} == {
+        "Anduze": 2,
+        "Lézan": 0,
+        "Vézénobres": 3,
+    }
+    assert {row.slug: row.count for row in shown.top_categories} == {"lavoir": 3, "croix": 2}
+    assert published_count(campaign) == 5
+    assert published_count(campaign, category="lavoir") == 3
+    assert published_count(campaign, commune="30010") == 2
