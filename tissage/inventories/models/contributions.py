@@ -252,6 +252,15 @@ class Contribution(models.Model):
                 models.F("id").desc(),
                 name="contribution_newest_idx",
             ),
+            # The same for the item list filtered by a period that names a century.
+            NullsOrderIndex(
+                models.F("campaign"),
+                models.F("status"),
+                models.F("century"),
+                models.F("validated_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="contribution_century_newest_idx",
+            ),
             # Covers the map's count and grouping: no row of the table is read.
             models.Index(
                 fields=["campaign", "status", "century", "public_longitude", "public_latitude"],

@@ -83,6 +83,22 @@ def test_the_latest_items_are_walked_in_the_index_without_sorting_them(client, c
         assert sorted_all not in plan, (page, plan)
 
 
+def test_the_latest_items_of_a_century_are_walked_in_their_own_index(client, campaign):
+    Contribution.objects.filter(campaign=campaign, id__gt=0).update(century=19)
+    Contribution.objects.filter(campaign=campaign, title__endswith="7").update(century=18)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = f"/inventaires/{campaign.slug}/fiches/"
+    plan = _plan(_latest_items_query(client, f"{url}?period=19e"))
+
+    assert "contribution_century_newest_idx" in plan, plan
+    assert ("TEMP B-TREE" if connection.vendor == "sqlite" else "Sort") not in plan, plan
+    shown = list(client.get(url, {"period": "18e"}).context["page"].object_list)
+    assert shown and {item.century for item in shown} == {18}
+    dates = [item.validated_at for item in shown if item.validated_at]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_items_without_a_date_still_come_last(client, campaign):
     url = f"/inventaires/{campaign.slug}/fiches/"
     last = client.get(url).context["page"].paginator.num_pages
