@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
+from tissage.core.tests.plans import query_plan
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.map import progress
 from tissage.inventories.map.cells import published_count
@@ -361,3 +362,35 @@ def test_items_dated_by_century_are_counted_once(campaign, communes):
     assert published_count(campaign) == 5
     assert published_count(campaign, category="lavoir") == 3
     assert published_count(campaign, commune="30010") == 2
+
+
+def test_the_counts_read_the_coarsest_cells_by_their_level(client, campaign, communes):
+    """The progress and the item list's pager sum the coarsest cells, found through
+    `map_cell_level_idx`, not by reading every cell of the campaign (issue #20)."""
+    category = campaign.categories.get(slug="lavoir")
+    Contribution.objects.bulk_create(
+        Contribution(
+            campaign=campaign,
+            category=category,
+            commune=communes[i % 3],
+            title=f"Fiche {i}",
+            longitude=3.0 + (i % 60) * 0.05,
+            latitude=43.0 + (i // 60) * 0.05,
+            century=10 + i % 10,
+            status=Contribution.Status.VALIDATED,
+            licence=campaign.licence,
+            consent_at=timezone.now(),
+        )
+        for i in range(1_500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for url in (f"/inventaires/{campaign.slug}/", f"/inventaires/{campaign.slug}/fiches/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        (sql,) = [
+            q["sql"]
+            for q in captured.captured_queries
+            if 'FROM "inventories_mapcell"' in q["sql"] and "SUM(" in q["sql"]
+        ]
+        assert "map_cell_level_idx" in query_plan(sql), (url, query_plan(sql))
