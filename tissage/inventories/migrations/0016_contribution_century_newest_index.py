@@ -1,5 +1,7 @@
 """The item list filtered by a century walked in order like the others (issue #20):
-`(campaign, status, century, validated_at DESC NULLS LAST, id DESC)`. Adding an index
+`(campaign, century, status, validated_at DESC NULLS LAST, id DESC)`: the century before
+the status, so that SQLite never takes it for the unfiltered list (it covers that query's
+columns, and would then sort). Adding an index
 does not rebuild the table on SQLite: the map cells' triggers stay."""
 
 from django.db import migrations, models
@@ -15,11 +17,11 @@ class Migration(migrations.Migration):
             model_name="contribution",
             index=tissage.core.indexes.NullsOrderIndex(
                 models.F("campaign"),
-                models.F("status"),
                 models.F("century"),
+                models.F("status"),
                 models.OrderBy(models.F("validated_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
-                name="contribution_century_newest_idx",
+                name="contribution_century_new_idx",
             ),
         ),
     ]

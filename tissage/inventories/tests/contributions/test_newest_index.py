@@ -83,7 +83,7 @@ def test_the_latest_items_of_a_century_are_walked_in_their_own_index(client, cam
     url = f"/inventaires/{campaign.slug}/fiches/"
     plan = query_plan(_latest_items_query(client, f"{url}?period=19e"))
 
-    assert "contribution_century_newest_idx" in plan, plan
+    assert "contribution_century_new_idx" in plan, plan
     assert not sorts_everything(plan), plan
     shown = list(client.get(url, {"period": "18e"}).context["page"].object_list)
     assert shown and {item.century for item in shown} == {18}
