@@ -1,6 +1,8 @@
 """Markdown written by people, turned into HTML that is safe to show."""
 
+import functools
 import re
+import threading
 from collections.abc import Callable
 from urllib.parse import urljoin
 
@@ -50,9 +52,42 @@ def render_markdown(
     description) keep Markdown's rule, where a single new line only wraps the text.
 
     `base_url`: links and pictures with a relative address (`/collectifs/…`) are made
-    absolute on it, for HTML read outside the site (an email)."""
-    extensions = ["extra", "sane_lists", *(["nl2br"] if line_breaks else [])]
-    html = md.markdown(text or "", extensions=extensions, output_format="html")
+    absolute on it, for HTML read outside the site (an email).
+
+    The same text gives the same HTML: texts up to `MEMO_LENGTH` are kept rendered, per
+    process (a project's description and news, shown on every visit of its page)."""
+    text = text or ""
+    if len(text) <= MEMO_LENGTH:
+        return _memo(text, line_breaks, base_url)
+    return _render(text, line_breaks, base_url)
+
+
+# Texts longer than this are rendered each time (a long wiki page is read rarely, and
+# would weigh on the memo); `MEMO_SIZE` texts are kept, the least recently shown go.
+MEMO_LENGTH = 20_000
+MEMO_SIZE = 512
+_converters = threading.local()
+
+
+def _converter(line_breaks: bool) -> md.Markdown:
+    """One converter per thread and kind, reset before each text: building one (its
+    extensions and patterns) cost more than converting a description."""
+    name = "nl2br" if line_breaks else "plain"
+    found = getattr(_converters, name, None)
+    if found is None:
+        extensions = ["extra", "sane_lists", *(["nl2br"] if line_breaks else [])]
+        found = md.Markdown(extensions=extensions, output_format="html")
+        setattr(_converters, name, found)
+    return found
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _memo(text: str, line_breaks: bool, base_url: str | None) -> SafeString:
+    return _render(text, line_breaks, base_url)
+
+
+def _render(text: str, line_breaks: bool, base_url: str | None) -> SafeString:
+    html = _converter(line_breaks).reset().convert(text)
     # User text sits inside a section with its own h2: its headings start at h3.
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
     clean = nh3.clean(

@@ -31,6 +31,7 @@ from tissage.core.registry import home_parts
 from tissage.organisations.lookups import get_staffed_organisation
 
 from . import access, lookups, queries, services
+from .cards import project_cards
 from .feeds import NewsFeed, news_feed_version
 from .forms import NewsPostForm, ProjectForm
 from .models import Project, ProjectMembership
@@ -76,6 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "projects": projects,
+            "project_cards": project_cards(projects),
             "organisations": organisations,
         },
     )
@@ -85,7 +87,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = access.projects_visible_to(request.user).for_listing()
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/list.html", {"page": page})
+    page.object_list = shown = list(page.object_list)
+    return render(request, "projects/list.html", {"page": page, "cards": project_cards(shown)})
 
 
 @require_GET

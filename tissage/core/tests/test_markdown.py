@@ -6,6 +6,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from tissage.core.markdown import render_markdown
+
 
 def render(text: str) -> str:
     return Template("{% load tissage %}{{ text|markdown }}").render(Context({"text": text}))
@@ -128,3 +130,29 @@ def test_fold_quotes_puts_each_outer_quote_in_a_closed_details():
 
 def test_fold_quotes_leaves_text_without_quotes_alone():
     assert "details" not in fold("Un texte.\n\nSans citation.")
+
+
+def test_a_text_leaves_nothing_behind_for_the_next_one():
+    """One converter serves every text of a thread (reset between texts): an abbreviation
+    or a footnote defined in one text never shows in the next."""
+    first = render_markdown("Le PETR[^1] et le HTML.\n\n*[HTML]: HyperText\n\n[^1]: Pôle.")
+    assert "<abbr" in first and "#fn:1" in first
+    second = render_markdown("Le HTML sans définition[^1].")
+    assert "<abbr" not in second and "#fn" not in second
+    assert "[^1]" in second
+
+
+def test_the_same_text_is_rendered_once_and_long_texts_each_time(monkeypatch):
+    from tissage.core import markdown
+
+    markdown._memo.cache_clear()
+    calls = []
+    real = markdown._render
+    monkeypatch.setattr(markdown, "_render", lambda *a: calls.append(a) or real(*a))
+    text = "Une **description** de projet."
+    assert render_markdown(text) == render_markdown(text) == real(text, False, None)
+    assert render_markdown(text, line_breaks=True)  # another kind: rendered apart
+    long_text = "mot " * (markdown.MEMO_LENGTH // 4 + 1)
+    render_markdown(long_text)
+    render_markdown(long_text)
+    assert [call[0] for call in calls] == [text, text, long_text, long_text]

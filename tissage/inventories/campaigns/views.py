@@ -23,6 +23,7 @@ from tissage.projects.models import Project
 from tissage.territories.commune_names import communes_text
 
 from .. import lookups
+from ..contributions.cards import item_cards
 from ..contributions.feeds import feed_links
 from ..map.progress import campaign_progress
 from ..models import Campaign, Contribution
@@ -38,7 +39,7 @@ LATEST_COUNT = 6
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign, rights = lookups.get_campaign(request, slug)
     items = Contribution.objects.filter(campaign=campaign)
-    latest = items.published().for_cards().newest_published_first()[:LATEST_COUNT]
+    latest = list(items.published().for_cards().newest_published_first()[:LATEST_COUNT])
     waiting = items.to_moderate().count() if rights.can_moderate else None
     return render(
         request,
@@ -47,6 +48,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "rights": rights,
             "latest": latest,
+            "latest_cards": item_cards(campaign, latest),
             "waiting": waiting,
             "progress": campaign_progress(campaign),
             "feeds": feed_links(campaign),

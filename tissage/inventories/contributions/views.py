@@ -36,6 +36,7 @@ from ..map.data import communes_extent
 from ..models import Contribution, StagedPhoto
 from ..moderation.history import public_history
 from . import feeds, services, staging
+from .cards import item_cards
 from .forms import AnswerForm, ContributionForm, ItemFilterForm, StagePhotosForm, nearby_place
 
 PAGE_SIZE = 24
@@ -205,6 +206,7 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
         # Counted from the map's stored cells (a few rows), not by reading every item.
         paginator.count = published_count(campaign, **chosen)  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = shown = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -215,6 +217,7 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "filters": filters,
             "page": page,
+            "cards": item_cards(campaign, shown),
             "query": query.urlencode(),
             "feeds": feeds.feed_links(campaign),
         },

@@ -90,7 +90,8 @@ def published_count(campaign: Campaign, *, category: str = "", commune: str = ""
     if given: the sum of the coarsest cells of that group (a handful of rows, one query),
     never a count of the items — exact, since the triggers keep the cells with the items
     (the item list's pager)."""
-    cells = MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL)
+    # Every century at once: the cells of one century are a part of these.
+    cells = MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, century=ANY)
     if category:
         categories = Category.objects.filter(campaign=campaign, slug=category)
         cells = cells.filter(category__in=categories.values("pk"))

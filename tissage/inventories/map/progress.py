@@ -146,7 +146,8 @@ def _published_counts(campaign: Campaign) -> tuple[dict[int | None, int], dict[i
     per_commune: dict[int | None, int] = {}
     per_category: dict[int, int] = {}
     rows = (
-        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL)
+        # Every century at once: the cells of one century are a part of these.
+        MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, century=ANY)
         .filter(Q(category=ANY) | Q(commune=ANY))
         .order_by()
         .values_list("category", "commune")

@@ -252,6 +252,17 @@ class Contribution(models.Model):
                 models.F("id").desc(),
                 name="contribution_newest_idx",
             ),
+            # The same for the item list filtered by a period that names a century. The
+            # century before the status: with `(campaign, status, …)` first, SQLite took
+            # it for the unfiltered list too (it covers its columns) and sorted them all.
+            NullsOrderIndex(
+                models.F("campaign"),
+                models.F("century"),
+                models.F("status"),
+                models.F("validated_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="contribution_century_new_idx",
+            ),
             # Covers the map's count and grouping: no row of the table is read.
             models.Index(
                 fields=["campaign", "status", "century", "public_longitude", "public_latitude"],

@@ -31,6 +31,16 @@ class MapCell(models.Model):
                 name="one_map_cell",
             )
         ]
+        indexes = [
+            # The counts of a campaign (its progress per commune and category, the item
+            # list's pager, the data page) read the coarsest level alone: found by level
+            # here, where the index above has the category and the commune first and
+            # would read every cell of the campaign (4 ms at 20,000 items, issue #20).
+            models.Index(
+                fields=["campaign", "level", "century", "category", "commune"],
+                name="map_cell_level_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return (

@@ -19,6 +19,7 @@ from tissage.core import spreadsheets
 from tissage.core.emails import site_url
 
 from .. import lookups
+from ..map.cells import published_count
 from ..models import InventoryImport
 from . import exports, photos_zip, writers
 from .forms import ImportMappingForm, ImportUploadForm, mapping_initial
@@ -54,7 +55,9 @@ def data_page(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "dataset": dataset,
             "links": exports.download_links(campaign, base),
-            "count": exports.published_items(campaign).count(),
+            # Summed from the stored map cells, not counted from the items: the same
+            # figure (a merged duplicate is archived), whatever the campaign's size.
+            "count": published_count(campaign),
         },
     )
 

@@ -37,3 +37,25 @@ def test_the_call_to_action_leads_to_taking_part_not_to_signing_in(client):
     client.post(f"/projets/{project.slug}/rejoindre/")
     box = client.get(project.get_absolute_url()).content.decode().split('id="cta"', 1)[1]
     assert f"/inventaires/{campaign.slug}/contribuer/" in box.split("</section>", 1)[0]
+
+
+def test_a_kept_project_card_shows_every_change_at_once(client):
+    """Project cards are rendered once per state and kept (core.cards): a change that
+    leaves the project's date alone (a `update()`, its organisation renamed, a member
+    more) still shows at once on the home page and the project list."""
+    from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory
+    from tissage.organisations.models import Organisation
+    from tissage.projects.models import Project
+
+    project = ProjectFactory(title="Haies du Vidourle")
+    for url in ("/", "/projets/"):
+        page = client.get(url).content.decode()
+        assert "Haies du Vidourle" in page and "0 personne" in page, url
+    Project.objects.filter(pk=project.pk).update(summary="Planter trois kilomètres de haies.")
+    Organisation.objects.filter(pk=project.organisation_id).update(name="Syndicat du Vidourle")
+    ProjectMembershipFactory(project=project)
+    for url in ("/", "/projets/"):
+        page = client.get(url).content.decode()
+        assert "Planter trois kilomètres de haies." in page, url
+        assert "Syndicat du Vidourle" in page, url
+        assert "1 personne" in page, url

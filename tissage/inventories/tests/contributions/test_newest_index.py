@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tissage.core.tests.factories import CommuneFactory
+from tissage.core.tests.plans import query_plan, sorts_everything
 from tissage.inventories.models import Campaign, Contribution
 from tissage.inventories.tests.helpers import heritage_campaign, lavoir
 
@@ -65,22 +66,43 @@ def _latest_items_query(client, url: str) -> str:
     return found[0]
 
 
-def _plan(sql: str) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        cursor.execute(f"EXPLAIN {sql}")
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
 def test_the_latest_items_are_walked_in_the_index_without_sorting_them(client, campaign):
     sorted_all = "TEMP B-TREE" if connection.vendor == "sqlite" else "Sort"
     for page in ("", "fiches/", "fiches/?page=3", "fiches/?category=lavoir", "fiches.atom"):
-        plan = _plan(_latest_items_query(client, f"/inventaires/{campaign.slug}/{page}"))
+        plan = query_plan(_latest_items_query(client, f"/inventaires/{campaign.slug}/{page}"))
 
         assert INDEX in plan, (page, plan)
         assert sorted_all not in plan, (page, plan)
+
+
+def test_the_century_index_is_not_taken_for_the_whole_list_with_older_statistics(client, campaign):
+    """An installation that ran ANALYZE before the century's index came (its statistics
+    know the other indexes only): SQLite still walks the newest items' index for the
+    unfiltered list, rather than the century's one and a sort of every item."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE idx = 'contribution_century_new_idx'")
+            cursor.execute("ANALYZE sqlite_schema")  # the planner reads them again
+    plan = query_plan(_latest_items_query(client, f"/inventaires/{campaign.slug}/fiches/"))
+
+    assert INDEX in plan, plan
+    assert not sorts_everything(plan), plan
+
+
+def test_the_latest_items_of_a_century_are_walked_in_their_own_index(client, campaign):
+    Contribution.objects.filter(campaign=campaign, id__gt=0).update(century=19)
+    Contribution.objects.filter(campaign=campaign, title__endswith="7").update(century=18)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = f"/inventaires/{campaign.slug}/fiches/"
+    plan = query_plan(_latest_items_query(client, f"{url}?period=19e"))
+
+    assert "contribution_century_new_idx" in plan, plan
+    assert not sorts_everything(plan), plan
+    shown = list(client.get(url, {"period": "18e"}).context["page"].object_list)
+    assert shown and {item.century for item in shown} == {18}
+    dates = [item.validated_at for item in shown if item.validated_at]
+    assert dates == sorted(dates, reverse=True)
 
 
 def test_items_without_a_date_still_come_last(client, campaign):

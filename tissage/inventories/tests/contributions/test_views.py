@@ -444,6 +444,26 @@ def test_the_list_and_the_campaign_page_show_undated_items_last(client, campaign
         ), url
 
 
+def test_a_kept_card_shows_every_change_at_once(client, campaign, facilitator):
+    """Item cards are rendered once per state and kept (core.cards): a change the item's
+    date does not see — its category renamed, its commune's name, a title written by
+    `update()` — still shows at once on the list and the campaign page."""
+    item = published(campaign, facilitator, title="Lavoir du bas")
+    urls = (
+        reverse("inventories:items", kwargs={"slug": campaign.slug}),
+        reverse("inventories:campaign", args=[campaign.slug]),
+    )
+    for url in urls:
+        assert "Lavoir du bas" in client.get(url).content.decode()
+    item.category.__class__.objects.filter(pk=item.category_id).update(name="Lavoir-fontaine")
+    Contribution.objects.filter(pk=item.pk).update(title="Lavoir du haut")
+    item.commune.__class__.objects.filter(pk=item.commune_id).update(name="Nemausus")
+    for url in urls:
+        page = client.get(url).content.decode()
+        assert "Lavoir du haut" in page and "Lavoir du bas" not in page, url
+        assert "Lavoir-fontaine · Nemausus" in page, url
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_queries_do_not_grow(
     client, campaign, facilitator, count, django_assert_max_num_queries

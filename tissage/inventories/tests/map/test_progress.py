@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
+from tissage.core.tests.plans import query_plan
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.map import progress
+from tissage.inventories.map.cells import published_count
 from tissage.inventories.map.progress import CommuneCount, bucket_of, campaign_progress
 from tissage.inventories.models import Category, Contribution
 from tissage.territories import outlines
@@ -338,3 +340,57 @@ def test_a_campaign_anywhere_with_nothing_yet_renders_a_plain_sentence():
     assert (result.communes, result.map, result.validated) == ([], None, 0)
     assert "0 published items." in html
     assert "<table" not in html and "<svg" not in html
+
+
+def test_items_dated_by_century_are_counted_once(campaign, communes):
+    """The cells are kept per century too (issue #20): an item of the 19th century is in
+    the cells of every century and in those of its own; the progress and the item list's
+    pager count it once."""
+    vezenobres, anduze, _lezan = communes
+    add(campaign, "lavoir", vezenobres, 3)
+    add(campaign, "croix", anduze, 2)
+    Contribution.objects.filter(campaign=campaign, category__slug="lavoir").update(century=19)
+    Contribution.objects.filter(campaign=campaign, category__slug="croix").update(century=18)
+    shown = campaign_progress(campaign)
+    assert shown.validated == 5
+    assert {row.name: row.count for row in shown.communes} == {
+        "Anduze": 2,
+        "Lézan": 0,
+        "Vézénobres": 3,
+    }
+    assert {row.slug: row.count for row in shown.top_categories} == {"lavoir": 3, "croix": 2}
+    assert published_count(campaign) == 5
+    assert published_count(campaign, category="lavoir") == 3
+    assert published_count(campaign, commune="30010") == 2
+
+
+def test_the_counts_read_the_coarsest_cells_by_their_level(client, campaign, communes):
+    """The progress and the item list's pager sum the coarsest cells, found through
+    `map_cell_level_idx`, not by reading every cell of the campaign (issue #20)."""
+    category = campaign.categories.get(slug="lavoir")
+    Contribution.objects.bulk_create(
+        Contribution(
+            campaign=campaign,
+            category=category,
+            commune=communes[i % 3],
+            title=f"Fiche {i}",
+            longitude=3.0 + (i % 60) * 0.05,
+            latitude=43.0 + (i // 60) * 0.05,
+            century=10 + i % 10,
+            status=Contribution.Status.VALIDATED,
+            licence=campaign.licence,
+            consent_at=timezone.now(),
+        )
+        for i in range(1_500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for url in (f"/inventaires/{campaign.slug}/", f"/inventaires/{campaign.slug}/fiches/"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        (sql,) = [
+            q["sql"]
+            for q in captured.captured_queries
+            if 'FROM "inventories_mapcell"' in q["sql"] and "SUM(" in q["sql"]
+        ]
+        assert "map_cell_level_idx" in query_plan(sql), (url, query_plan(sql))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tissage.core.tests.factories import ProjectFactory, user_with_role
 from tissage.core.tests.matrices import (
@@ -45,6 +47,20 @@ def test_data_page_lists_the_formats_licence_and_how_to_credit(client, campaign,
     assert "2" in page.split("<h1>")[1][:400]  # item count in the lead
     assert "export-equipe.csv" not in page
     assert "/importer/" not in page
+
+
+def test_data_page_counts_the_published_items_from_the_stored_cells(client, campaign, items):
+    """The lead's count is summed from the map cells (issue #20: a cost that does not grow
+    with the campaign), and is the exports' count, items dated by century included."""
+    Contribution.objects.filter(campaign=campaign).update(century=19)
+    expected = exports.published_items(campaign).count()
+    assert expected == 2
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/inventaires/{campaign.slug}/donnees/")
+    lead = response.content.decode().split('<p class="lead">')[1].split("</p>")[0]
+    assert lead.startswith(f"{expected} fiches publiées")
+    read = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in read if 'FROM "inventories_contribution"' in sql]
 
 
 def test_data_page_offers_the_staff_export_and_the_import_to_the_team(client, campaign, moderator):
