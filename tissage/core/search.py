@@ -134,9 +134,12 @@ def matching[Model: models.Model](
         query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
         # The matches the index gives first, among what the visitor may see, then the
         # best of those: a common word costs as much as a rare one.
+        # No order: a model's default one (projects: latest first) would have the planner
+        # walk that index and compute every row's vector, rather than ask the GIN index.
         candidates = (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
+            .order_by()
             .values("pk")[:RANKED_CANDIDATES]
         )
         ranked = (

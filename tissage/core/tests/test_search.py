@@ -16,7 +16,7 @@ from tissage.collectives.initiatives.services import initiative_propose
 from tissage.collectives.models import Collective
 from tissage.collectives.tests.factories import CollectiveFactory, MembershipFactory
 from tissage.collectives.wiki.services import page_create, page_save
-from tissage.core.search import SearchTerms, search
+from tissage.core.search import RANKED_CANDIDATES, SearchTerms, search
 from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory, UserFactory
 from tissage.inventories.tests.helpers import heritage_campaign, nimes_commune, published, submit
 from tissage.projects.models import Project, ProjectMembership
@@ -261,3 +261,41 @@ def test_the_search_index_stays_after_a_migration_rebuilt_a_table(client):
     ProjectFactory(title="Ruchers")
 
     assert kinds(client.get(URL, {"q": "ruchers"})) == {"projects": ["Ruchers"]}
+
+
+def test_the_matches_are_found_through_the_search_index_not_a_listing_order(client):
+    """A model's default order (projects: latest first, on `project_recent_idx`) must not
+    reach the search's candidates: the planner would walk that index and compute every
+    project's vector (70 ms at 10,000 projects, issue #20) instead of asking the search
+    index. Checked on the query the page sends, with the database's own plan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tissage.core.tests.plans import query_plan
+
+    Project.objects.bulk_create(
+        Project(
+            organisation=ProjectFactory().organisation,
+            title=f"Projet {i}",
+            slug=f"projet-recherche-{i}",
+            summary="Des haies et des lavoirs." if i % 10 == 0 else "Des haies.",
+            status=Project.Status.PUBLISHED,
+        )
+        for i in range(3_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, {"q": "lavoir"}).status_code == 200
+    (sql,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "search_rank" in q["sql"] and '"projects_project"."title"' in q["sql"].split("FROM")[0]
+    ]
+    plan = query_plan(sql)
+    assert "project_recent_idx" not in plan, plan
+    assert "projects_project_search" in plan, plan
+    if connection.vendor == "postgresql":
+        # The candidates (the matches the index gives first) are asked without an order.
+        candidates = sql[sql.index("IN (SELECT") : sql.index(f"LIMIT {RANKED_CANDIDATES})")]
+        assert "ORDER BY" not in candidates, candidates
