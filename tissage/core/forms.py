@@ -66,6 +66,14 @@ def _idna_encodable(domain: str) -> bool:
 MAX_ID = 2**63 - 1
 
 
+class ListSelect(forms.Select):
+    """Django's `Select`, its options written inline: the same HTML, without a template
+    included per option and another per option's attributes (a filter of 50 communes
+    rendered 100 templates; issue #20). For the public filters' long lists."""
+
+    template_name = "core/forms/select.html"
+
+
 class ModelChoicesField(forms.ModelMultipleChoiceField):
     """Several rows chosen by id (communes, items, photos), each id checked as a whole
     number within the database's range before any query: a 400-digit id is an invalid

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from tissage.actions.form_fields import PlausibleDateField
 from tissage.actions.models import Action, ActionQuerySet
+from tissage.core.forms import ListSelect
 from tissage.projects.models import Project
 from tissage.territories.models import Commune
 
@@ -28,6 +29,7 @@ class AgendaFilterForm(forms.Form):
     its message, and the others still apply."""
 
     project = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Project"),
         required=False,
         error_messages={
@@ -35,6 +37,7 @@ class AgendaFilterForm(forms.Form):
         },
     )
     commune = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Commune"),
         required=False,
         error_messages={
@@ -42,6 +45,7 @@ class AgendaFilterForm(forms.Form):
         },
     )
     kind = forms.ChoiceField(
+        widget=ListSelect,
         label=_("Kind"),
         required=False,
         choices=[("", _("All kinds"))]

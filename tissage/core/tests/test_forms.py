@@ -58,3 +58,32 @@ def test_an_address_with_invisible_characters_is_a_typing_error(address):
 
 def test_addresses_are_normalised_and_accented_domains_kept():
     assert EmailAddressField().clean(" zoe@exa\u0301mple.fr ") == "zoe@exámple.fr"
+
+
+@pytest.mark.parametrize(
+    "choices, value",
+    [
+        ([("", "Toutes les communes"), ("30189", "Nîmes"), ("30007", "Alès & co")], "30189"),
+        ([("", "Tous"), ("Gard", [("30189", "Nîmes"), ("30007", "Alès")])], "30007"),
+        ([("1", "Un"), ("2", "<b>Deux</b>")], ""),
+    ],
+)
+def test_a_list_select_writes_the_same_html_as_djangos_select(choices, value):
+    """`ListSelect` inlines the options Django writes through a template each: the same
+    elements, attributes, groups, selection and escaping."""
+    from django import forms
+
+    from tissage.core.forms import ListSelect
+
+    attrs = {"id": "id_commune", "aria-describedby": "aide", "required": True}
+    expected = forms.Select(attrs=attrs, choices=choices).render("commune", value)
+    written = ListSelect(attrs=attrs, choices=choices).render("commune", value)
+    # The same HTML, but for the blank lines Django's option template leaves after each.
+    assert " ".join(written.split()) == " ".join(expected.split())
+    flat = [c for c in choices if not isinstance(c[1], list)] + [
+        option for c in choices if isinstance(c[1], list) for option in c[1]
+    ]
+    assert written.count("<option") == len(flat)
+    assert "<b>" not in written  # labels escaped
+    if value:
+        assert f'value="{value}" selected' in written

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from tissage.accounts.models import User
-from tissage.core.forms import EmailAddressField, PersonNameField
+from tissage.core.forms import EmailAddressField, ListSelect, PersonNameField
 from tissage.core.photos import MAX_PHOTO_BYTES, PhotosField, PreparedPhoto
 from tissage.territories.forms import LatitudeField, LongitudeField, point_from_fields
 from tissage.territories.geography import is_valid_point, parse_coordinate
@@ -477,8 +477,8 @@ class AnswerForm(forms.Form):
 class ItemFilterForm(forms.Form):
     """The public filters of the list (and the map): category, commune, period."""
 
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    commune = forms.ChoiceField(label=_("Commune"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
+    commune = forms.ChoiceField(label=_("Commune"), required=False, widget=ListSelect)
     period = forms.CharField(
         label=_("Period"),
         max_length=40,
