@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
@@ -21,6 +21,7 @@ from tissage.core.feeds import FEED_SIZE, AtomFeed, FeedLink, Version
 from tissage.core.files import is_private
 
 from ..access import can_view_campaign
+from ..map.cells import published_count
 from ..models import Campaign, Contribution, Photo
 
 
@@ -53,12 +54,16 @@ def published_items(campaign: Campaign) -> list[Contribution]:
 
 
 def items_feed_version(campaign: Campaign) -> Version:
-    """What the feed shows, read in one query: how many items are published and when one
-    last changed (a publication, an edit), with the campaign's own words."""
-    items = (
+    """What the feed shows, in two small reads whatever the campaign's size: how many
+    items are published (summed from the stored map cells) and when one last changed (a
+    publication, an edit: the top of `contribution_changed_idx`), with the campaign's own
+    words. Counting and scanning the items grew with them (19 ms at 100,000, issue #20)."""
+    latest = (
         Contribution.objects.filter(campaign=campaign)
         .published()
-        .aggregate(count=Count("pk"), latest=Max("updated_at"))
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
     )
     return Version(
         parts=(
@@ -67,9 +72,10 @@ def items_feed_version(campaign: Campaign) -> Version:
             campaign.title,
             campaign.licence,
             campaign.project.organisation.name,
-            *items.values(),
+            published_count(campaign),
+            latest,
         ),
-        last_modified=items["latest"],
+        last_modified=latest,
     )
 
 

@@ -243,6 +243,11 @@ class Contribution(models.Model):
                 name="guest_items_by_email",
             ),
             models.Index(fields=["campaign", "status", "created_at"]),
+            # The items feed's version: the latest change among the published items, the
+            # top of this index rather than a scan of them all.
+            models.Index(
+                fields=["campaign", "status", "updated_at"], name="contribution_changed_idx"
+            ),
             # The campaign page, the item list and the feed: the latest published items
             # (`newest_published_first`) walked in order, never a sort of them all.
             NullsOrderIndex(

@@ -164,8 +164,9 @@ def test_the_feed_reads_in_a_fixed_number_of_queries(
 ):
     for n in range(count):
         published(campaign, facilitator, title=f"Item {n}", contributor=UserFactory())
-    # The campaign, the version, the items (category, commune, people), their photos.
-    with django_assert_num_queries(4):
+    # The campaign, the version (the latest change, the count from the cells), the items
+    # (category, commune, people), their photos.
+    with django_assert_num_queries(5):
         response = client.get(feed_url(campaign))
     assert len(parsed(response).entries) == count
 
@@ -182,7 +183,7 @@ def test_a_reader_with_the_current_version_gets_304(
     item = published(campaign, facilitator)
     first = client.get(feed_url(campaign))
     etag, last_modified = first["ETag"], first["Last-Modified"]
-    with django_assert_num_queries(2):  # the campaign and the version: no item read
+    with django_assert_num_queries(3):  # the campaign and the version's two: no item read
         assert client.get(feed_url(campaign), headers={"if-none-match": etag}).status_code == 304
     assert (
         client.get(feed_url(campaign), headers={"if-modified-since": last_modified}).status_code
@@ -241,3 +242,44 @@ def test_characters_xml_cannot_carry_are_dropped_not_an_error(client, campaign, 
     (entry,) = parsed(client.get(feed_url(campaign))).entries
     assert entry.title == "Lavoirdu bas"
     assert "Ligne 1Ligne 2" in entry.summary
+
+
+def test_the_version_reads_the_top_of_an_index_whatever_the_campaign_s_size(
+    client, campaign, facilitator
+):
+    """The feed's version is asked on every poll: its latest change is the top of
+    `contribution_changed_idx`, and its count is summed from the map cells, never a scan
+    of the published items (19 ms at 100,000, issue #20)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tissage.core.tests.plans import query_plan, sorts_everything
+
+    item = published(campaign, facilitator)
+    # Enough rows for PostgreSQL's planner to prefer an index to reading the table.
+    Contribution.objects.bulk_create(
+        Contribution(
+            campaign=campaign,
+            category=item.category,
+            title=f"Item {i}",
+            status="validated" if i % 4 else "submitted",
+            longitude=item.longitude,
+            latitude=item.latitude,
+            licence=campaign.licence,
+            consent_at=item.consent_at,
+        )
+        for i in range(2_000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(feed_url(campaign)).status_code == 200
+    (latest,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if '"updated_at"' in q["sql"] and q["sql"].endswith("LIMIT 1")
+    ]
+    plan = query_plan(latest)
+    assert "contribution_changed_idx" in plan, plan
+    assert not sorts_everything(plan), plan
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
