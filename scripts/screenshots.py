@@ -116,8 +116,10 @@ def main() -> int:
                 extra_http_headers={"Accept-Language": options.language},
             )
             context.add_cookies(cookies)  # type: ignore[arg-type]
-            page = context.new_page()
             for path in paths:
+                # A page of its own: two paths that differ by their #fragment (a map's
+                # view, `#map=13/43.84/4.36`) would otherwise be one page, not loaded again.
+                page = context.new_page()
                 response = page.goto(options.base_url + path, wait_until="networkidle")
                 status = response.status if response else "?"
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -128,6 +130,7 @@ def main() -> int:
                     overflowing += 1
                     note = f"  OVERFLOWS: {scroll_width} px wide"
                 print(f"{width:>5} {status} {path} -> {target}{note}")
+                page.close()
             context.close()
         browser.close()
     return 1 if overflowing else 0
