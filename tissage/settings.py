@@ -522,6 +522,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "tissage",
+            # Django's 300 would be a dozen list pages of cards (core.cards): beyond it, a
+            # third of everything kept (cards, feeds' answers, the home page's parts) is
+            # dropped at once. A card is about 1 KB: a few MB per process.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         },
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
