@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from tissage.core.tests.factories import ProjectFactory
+from tissage.core.tests.plans import query_plan
 from tissage.inventories.map.cells import box_is_dense
 from tissage.inventories.models import Campaign, Category, Contribution
 from tissage.inventories.opendata.exports import published_items
@@ -90,10 +91,7 @@ def test_the_box_rule_is_the_same_either_way(campaign, dense):
 
 
 def _query_plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+    return query_plan(*queryset.query.sql_with_params())
 
 
 def test_a_dense_box_is_walked_in_id_order_without_sorting_it(campaign):
