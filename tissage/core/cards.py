@@ -47,3 +47,44 @@ def rendered_cards[T](
         cache.set_many(made, CARD_CACHE_SECONDS)
     # Rendered by the template engine, which escapes: safe as it was made.
     return [mark_safe(kept[key] if key in kept else made[key]) for key in keys]  # noqa: S308
+
+
+FIELDS_TEMPLATE = "core/filter_fields.html"
+
+
+def form_state(form: Any) -> Hashable:
+    """Everything a form's fields show: for each field its label, help, widget (with its
+    attributes and choices), value and errors; the form's prefix and id format."""
+    fields = []
+    for field in form:
+        widget = field.field.widget
+        fields.append(
+            (
+                field.html_name,
+                type(field.field).__qualname__,
+                type(widget).__qualname__,
+                getattr(widget, "template_name", ""),
+                repr(sorted(widget.attrs.items())),
+                str(field.label),
+                str(field.help_text),
+                repr([(value, str(label)) for value, label in getattr(field.field, "choices", ())]),
+                repr(field.value()),
+                field.field.required,
+                field.field.disabled,
+                tuple(str(error) for error in field.errors),
+            )
+        )
+    return (type(form).__qualname__, form.prefix, form.auto_id, tuple(fields))
+
+
+def rendered_fields(form: Any) -> SafeString:
+    """A filter form's fields, each as `core/form_field.html` renders it, kept per state like a
+    card: the public filter forms (item list, agenda) are the same for most visitors,
+    and their long option lists cost a quarter of the page to render (issue #20)."""
+    key = card_key(FIELDS_TEMPLATE, form_state(form))
+    html = cache.get(key)
+    if html is None:
+        html = get_template(FIELDS_TEMPLATE).render({"form": form})
+        cache.set(key, html, CARD_CACHE_SECONDS)
+    # Rendered by the template engine, which escapes: safe as it was made.
+    return mark_safe(html)  # noqa: S308

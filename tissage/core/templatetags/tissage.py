@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tissage.core.cards import rendered_fields
 from tissage.core.emails import site_url
 from tissage.core.icons import UnknownIcon, icon_svg
 from tissage.core.markdown import fold_quotes, render_markdown
@@ -36,6 +37,13 @@ def markdown_lines_filter(text: str) -> SafeString:
 def fold_quotes_filter(html: str) -> SafeString:
     """After `markdown`: quotes folded, for the messages of a discussion."""
     return fold_quotes(html, _("Quoted text"))
+
+
+@register.simple_tag
+def kept_fields(form: Any) -> SafeString:
+    """The form's fields as `core/form_field.html` renders them, kept per state
+    (core.cards.rendered_fields): for the public filter forms."""
+    return rendered_fields(form)
 
 
 @register.simple_tag

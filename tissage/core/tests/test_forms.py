@@ -87,3 +87,80 @@ def test_a_list_select_writes_the_same_html_as_djangos_select(choices, value):
     assert "<b>" not in written  # labels escaped
     if value:
         assert f'value="{value}" selected' in written
+
+
+def _filters(data=None, *, choices=(("", "Tous"), ("a", "Alès")), label="Commune"):
+    from django import forms
+
+    from tissage.core.forms import ListSelect
+
+    class Filters(forms.Form):
+        commune = forms.ChoiceField(label=label, required=False, widget=ListSelect)
+        start = forms.DateField(required=False, help_text="jj/mm/aaaa")
+
+    form = Filters(data)
+    form.fields["commune"].choices = list(choices)
+    form.is_valid()
+    return form
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"commune": "a"}, {"commune": "z"}, {"start": "demain"}, {"commune": "<b>"}]
+)
+def test_kept_filter_fields_are_the_fields_as_rendered_one_by_one(data):
+    """`rendered_fields` (core.cards) keeps a filter form's fields as rendered: the same
+    HTML as the field template for each, kept or made, errors and escaping included."""
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from tissage.core.cards import rendered_fields
+
+    cache.clear()
+    expected = "".join(
+        render_to_string("core/form_field.html", {"field": field}) for field in _filters(data)
+    )
+    made = rendered_fields(_filters(data))
+    kept = rendered_fields(_filters(data))
+    assert made.strip() == expected.strip()
+    assert kept == made
+    assert "<b>" not in made
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "shown"),
+    [
+        ({}, {"choices": (("", "Tous"), ("a", "Alès"), ("n", "Nîmes"))}, ">Nîmes</option>"),
+        ({}, {"choices": (("", "Tous"), ("a", "Alès-en-Cévennes"))}, ">Alès-en-Cévennes<"),
+        ({}, {"label": "Ville"}, ">Ville"),
+        ({}, {"data": {"commune": "a"}}, 'value="a" selected'),
+        ({"data": {"commune": "a"}}, {"data": {"commune": "z"}}, "field-error"),
+        ({}, {"data": {"start": "2026-12-05"}}, 'value="2026-12-05"'),
+    ],
+)
+def test_kept_filter_fields_show_every_change(first, then, shown):
+    """A filter form's state is its key: new choices, a renamed one, another label, the
+    chosen value, an error each give their own HTML, never the kept one."""
+    from django.core.cache import cache
+
+    from tissage.core.cards import rendered_fields
+
+    cache.clear()
+    before = rendered_fields(_filters(**first))
+    after = rendered_fields(_filters(**then))
+    assert shown not in before
+    assert shown in after
+
+
+def test_kept_filter_fields_follow_the_language():
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from tissage.core.cards import rendered_fields
+
+    cache.clear()
+    with translation.override("fr"):
+        french = rendered_fields(_filters({"commune": "z"}))
+    with translation.override("en"):
+        english = rendered_fields(_filters({"commune": "z"}))
+    assert "Sélectionnez un choix valide" in french
+    assert "Select a valid choice" in english

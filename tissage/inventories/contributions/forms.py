@@ -491,10 +491,8 @@ class ItemFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
             (c.slug, c.name) for c in campaign.categories.all()
         ]
-        self.fields["commune"].choices = [("", _("All communes"))] + [  # type: ignore[attr-defined]
-            (c.insee_code, c.name)
-            for c in campaign.communes.order_by("name").only("insee_code", "name")
-        ]
+        communes = campaign.communes.order_by("name").values_list("insee_code", "name")
+        self.fields["commune"].choices = [("", _("All communes")), *communes]  # type: ignore[attr-defined]
         if campaign.period_field_key() is None:
             del self.fields["period"]
 

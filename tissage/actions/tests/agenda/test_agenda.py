@@ -294,6 +294,7 @@ def test_a_change_shows_at_once_on_the_agenda_despite_what_is_kept(client):
         "Haies",
         "Vergers",
     ]
+    assert ">Haies</option>" in page  # the filter fields are kept per state too
     assert "2 actions à venir" in page
 
 

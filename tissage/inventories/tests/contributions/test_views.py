@@ -464,6 +464,22 @@ def test_a_kept_card_shows_every_change_at_once(client, campaign, facilitator):
         assert "Lavoir-fontaine · Nemausus" in page, url
 
 
+def test_the_kept_filters_show_a_new_category_and_the_choice_at_once(client, campaign):
+    """The list's filter fields are kept per state (core.cards.rendered_fields): a new
+    category, a renamed commune and the visitor's choice show at once."""
+    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+    assert ">Glacière</option>" not in client.get(url).content.decode()
+    campaign.categories.create(name="Glacière", slug="glaciere")
+    commune = campaign.communes.first()
+    type(commune).objects.filter(pk=commune.pk).update(name="Nemausus")
+
+    page = client.get(url).content.decode()
+    chosen = client.get(url, {"category": "glaciere"}).content.decode()
+
+    assert ">Glacière</option>" in page and ">Nemausus</option>" in page
+    assert 'value="glaciere" selected' in chosen and 'value="glaciere" selected' not in page
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_queries_do_not_grow(
     client, campaign, facilitator, count, django_assert_max_num_queries
