@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import BinaryField, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -113,6 +114,20 @@ def archive_search(collective: Collective, query: str) -> ArchiveSearch:
         threads=archive_threads(collective, terms),
         cut=terms.cut,
     )
+
+
+def archive_page(search: ArchiveSearch, number: str | None) -> Page[Thread]:
+    """Page `number` of the search's threads (each with its `started_by`). A search's
+    matches are bounded (SEARCH_LATEST per word), so their ids are read once, counted
+    and paged here, and the page's threads read by id: the search runs once, not once to
+    count and again for the page."""
+    if not search.query:  # every thread: counted by the database, one page read
+        return Paginator(search.threads, THREADS_PER_PAGE).get_page(number)
+    ids = list(search.threads.values_list("pk", flat=True))
+    page = Paginator(ids, THREADS_PER_PAGE).get_page(number)
+    found = Thread.objects.select_related("started_by").in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]  # type: ignore[misc]
+    return page  # type: ignore[return-value]
 
 
 def visible_messages(user: AnyUser, rights: CollectiveRights, prefix: str = "") -> Q:

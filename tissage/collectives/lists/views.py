@@ -32,6 +32,7 @@ from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
 from ..models import Collective, InboundMail, Message
 from . import queries, reports, services
+from .cards import thread_rows
 from .forms import ReplyForm, ReportForm, ThreadForm
 from .mail import inbound
 from .mail.reading import mail_preview
@@ -73,7 +74,8 @@ def _posted(request: HttpRequest, message: Message, published: str) -> None:
 def threads(request: HttpRequest, slug: str) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
     search = queries.archive_search(collective, request.GET.get("q", ""))
-    page = Paginator(search.threads, queries.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = queries.archive_page(search, request.GET.get("page"))
+    page.object_list = shown = list(page.object_list)
     return render(
         request,
         "collectives/lists/threads.html",
@@ -82,6 +84,7 @@ def threads(request: HttpRequest, slug: str) -> HttpResponse:
             "rights": rights,
             "tab": "discussions",
             "page": page,
+            "rows": thread_rows(collective, shown),
             "search": search,
             "query": search.query,
             "query_max": QUERY_MAX,

@@ -266,3 +266,51 @@ def test_the_search_reads_the_full_text_indexes(english, collective):
             assert "SCAN collectives_message_search VIRTUAL TABLE" in plan, plan
             assert "SCAN collectives_thread_search VIRTUAL TABLE" in plan, plan
             assert "USING INTEGER PRIMARY KEY" in plan, plan
+
+
+@pytest.mark.parametrize("threads", [3, 30])
+def test_a_search_runs_once_for_its_count_and_its_page(
+    english, collective, threads, django_assert_max_num_queries
+):
+    """The search's matches are read once, counted and paged (queries.archive_page):
+    not once to count and again for the page; its queries do not grow with the matches."""
+    _archive(collective, threads=threads, per_thread=1)
+    url = reverse("collectives:threads", args=[collective.slug])
+    index = "@@" if connection.vendor == "postgresql" else "MATCH"
+
+    with django_assert_max_num_queries(4) as queries_run:
+        first = english.get(url, {"q": "ordinaire"})
+    # Read before the next request, which empties the log of queries.
+    searches = [query["sql"] for query in queries_run.captured_queries if index in query["sql"]]
+    second = english.get(url, {"q": "ordinaire", "page": 2})
+
+    assert len(searches) == 1
+    shown = [thread.subject for thread in first.context["page"].object_list]
+    assert len(shown) == min(threads, queries.THREADS_PER_PAGE)
+    assert shown[0] == f"Sujet {threads - 1}"  # latest activity first (ties: newest id)
+    assert f"{threads} discussions found" in first.content.decode()
+    rest = [thread.subject for thread in second.context["page"].object_list]
+    if threads > queries.THREADS_PER_PAGE:
+        assert len(rest) == threads - queries.THREADS_PER_PAGE
+        assert not set(rest) & set(shown)
+    else:
+        assert rest == shown  # a page past the last shows the last
+
+
+def test_a_kept_thread_row_shows_every_change_at_once(english, collective, author):
+    """The archive's rows are rendered once per state and kept (core.cards): a new
+    message, a renamed subject or author shows at once, on the list and in a search."""
+    thread = start(collective, author, "Verger partagé", "Premier message sur le verger")
+    url = reverse("collectives:threads", args=[collective.slug])
+    for query in ({}, {"q": "verger"}):
+        assert "1 message" in english.get(url, query).content.decode()
+
+    services.message_reply(thread=thread, author=author, body="Et le verger ?")
+    Thread.objects.filter(pk=thread.pk).update(subject="Verger des Aires")
+    type(author).objects.filter(pk=author.pk).update(display_name="Léa Verger")
+
+    for query in ({}, {"q": "verger"}):
+        page = english.get(url, query).content.decode()
+        assert "Verger des Aires" in page and "Verger partagé" not in page
+        assert "2 messages" in page
+        assert "Started by Léa Verger" in page
