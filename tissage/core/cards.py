@@ -74,17 +74,19 @@ def form_state(form: Any) -> Hashable:
                 tuple(str(error) for error in field.errors),
             )
         )
-    return (type(form).__qualname__, form.prefix, form.auto_id, tuple(fields))
+    errors = tuple(str(error) for error in form.non_field_errors())
+    return (type(form).__qualname__, form.prefix, form.auto_id, tuple(fields), errors)
 
 
-def rendered_fields(form: Any) -> SafeString:
-    """A filter form's fields, each as `core/form_field.html` renders it, kept per state like a
-    card: the public filter forms (item list, agenda) are the same for most visitors,
-    and their long option lists cost a quarter of the page to render (issue #20)."""
-    key = card_key(FIELDS_TEMPLATE, form_state(form))
+def rendered_fields(form: Any, template_name: str = FIELDS_TEMPLATE) -> SafeString:
+    """A form's fields as `template_name` renders them from `form` alone (by default
+    each field as `core/form_field.html` does), kept per state like a card: the public
+    filter forms (item list, agenda) and a blank registration form are the same for most
+    visitors, and their fields cost a quarter of the page to render (issue #20)."""
+    key = card_key(template_name, form_state(form))
     html = cache.get(key)
     if html is None:
-        html = get_template(FIELDS_TEMPLATE).render({"form": form})
+        html = get_template(template_name).render({"form": form})
         cache.set(key, html, CARD_CACHE_SECONDS)
     # Rendered by the template engine, which escapes: safe as it was made.
     return mark_safe(html)  # noqa: S308

@@ -47,6 +47,13 @@ def kept_fields(form: Any) -> SafeString:
 
 
 @register.simple_tag
+def kept_form(form: Any) -> SafeString:
+    """`{% include "core/form_fields.html" %}` (the errors' summary, then every field),
+    kept per state (core.cards.rendered_fields): for a public page's blank form."""
+    return rendered_fields(form, "core/form_fields.html")
+
+
+@register.simple_tag
 def page_numbers(page: Page, around: int = 2) -> list[int | None]:
     """The page numbers a pager links to: the first, the last and `around` either side of
     the current one, in order; None stands for the pages skipped between them."""

@@ -164,3 +164,35 @@ def test_kept_filter_fields_follow_the_language():
         english = rendered_fields(_filters({"commune": "z"}))
     assert "Sélectionnez un choix valide" in french
     assert "Select a valid choice" in english
+
+
+@pytest.mark.parametrize("data", [None, {"commune": "a"}, {"commune": "a", "start": "2026-12-05"}])
+def test_a_kept_form_is_the_form_as_rendered_with_its_errors_summary(data):
+    """`{% kept_form %}` keeps `core/form_fields.html` (the errors' summary, hidden and
+    visible fields) per state: a form-wide error has its own key, never the kept HTML."""
+    from django import forms
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from tissage.core.cards import rendered_fields
+
+    class Dated(forms.Form):
+        commune = forms.CharField(required=False)
+        start = forms.DateField(required=False)
+
+        def clean(self):
+            if self.cleaned_data.get("start"):
+                raise forms.ValidationError("Trop tard pour cette date.")
+            return self.cleaned_data
+
+    def form():
+        made = Dated(data)
+        made.is_valid()
+        return made
+
+    cache.clear()
+    expected = render_to_string("core/form_fields.html", {"form": form()})
+    assert rendered_fields(Dated({"commune": "a"}), "core/form_fields.html")  # kept first
+    made = rendered_fields(form(), "core/form_fields.html")
+    assert made == expected
+    assert ("Trop tard pour cette date." in made) == bool(data and data.get("start"))
