@@ -62,13 +62,6 @@ print("commune", communes[7].insee_code)
 """
 
 
-ANALYZE = """
-from django.db import connection
-with connection.cursor() as cursor:
-    cursor.execute("ANALYZE")
-"""
-
-
 def size_ratios(database: str, runs: list[dict[str, Any]], unit: str) -> dict[str, float]:
     """Print and return each request's p95 at the large size ÷ its p95 at the small one."""
     if len(runs) != 2:
@@ -94,9 +87,9 @@ def load(database: str, count: int, env: dict[str, str]) -> dict[str, str]:
     started = time.perf_counter()
     output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(count)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
-    # Fresh statistics after a bulk load, as autovacuum would soon gather them on
-    # PostgreSQL (and as `tissage generate` leaves them on both).
-    bench.tissage("shell", "-c", ANALYZE, env=env)
+    # As autovacuum would after a bulk load on PostgreSQL (dead rows cleared, fresh
+    # statistics), and as `tissage generate` leaves the statistics on both.
+    bench.settle(env)
     return dict(
         line.split() for line in output.splitlines() if line.startswith(("action ", "commune "))
     )

@@ -67,7 +67,7 @@ def load(database: str, items: int, actions: int, env: dict[str, str]) -> dict[s
     found = bench.tissage("shell", "-c", ACTIONS_SETUP.replace("COUNT", str(actions)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     return dict(line.split() for line in found.splitlines() if line.startswith("commune "))
 
 

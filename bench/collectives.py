@@ -190,8 +190,7 @@ def load(database: str, size: int, args: argparse.Namespace) -> tuple[dict[str, 
         bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
         found_file.write_text(output)
     if database == "postgres":
-        # Fresh statistics after a bulk load, as autovacuum would soon gather them.
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
     found = dict(
         line.split(" ", 1)

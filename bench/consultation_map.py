@@ -97,7 +97,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     )
     print(bench.tissage("shell", "-c", setup, env=env), end="")
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     urls = {bench.BASELINE: "/healthz/"}
     for slug, size in (("bench-carte", args.remarks), ("bench-carte-petite", args.remarks // 10)):
         for zoom in ZOOMS:

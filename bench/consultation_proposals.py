@@ -90,8 +90,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(args.proposals)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
     if database == "postgres":
-        # Fresh statistics after a bulk load, as autovacuum would soon gather them.
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     found: dict[str, tuple[str, str, str]] = {}
     for line in output.splitlines():
         if line.startswith("consultation "):

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # the shared harness of bench/run.py
-from agenda import ANALYZE, size_ratios
+from agenda import size_ratios
 
 CAMPAIGN = "/inventaires/bench-patrimoine"
 LATEST_ITEM = """
@@ -55,7 +55,7 @@ def load(database: str, items: int, env: dict[str, str]) -> dict[str, str]:
     ).stdout
     print(output, end="")
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
-    bench.tissage("shell", "-c", ANALYZE, env=env)
+    bench.settle(env)
     found = bench.tissage("shell", "-c", LATEST_ITEM, env=env)
     return dict(line.split() for line in found.splitlines() if line.startswith("item "))
 

@@ -145,13 +145,7 @@ def run_size(database: str, items: int, args: argparse.Namespace, stamp: str) ->
     ).stdout
     print(output, end="")
     if database == "postgres":
-        subprocess.run(
-            [sys.executable, "-m", "tissage.cli", "dbshell", "--", "-c", "ANALYZE"],
-            env=env,
-            cwd=bench.ROOT,
-            capture_output=True,
-            check=False,
-        )
+        bench.settle(env)  # as autovacuum would after a bulk load
     urls = {bench.BASELINE: "/healthz/"}
     for zoom in ZOOMS:
         x, y = world_pixel(*CENTRE, zoom)

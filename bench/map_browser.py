@@ -144,7 +144,7 @@ def prepare(
         raise SystemExit(f"loading {dataset} failed")
     print(result.stdout, end="")
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     marker.touch()
     collect_static(env)
 

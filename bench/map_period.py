@@ -63,7 +63,7 @@ def load(database: str, items: int, env: dict[str, str]) -> dict[str, float | in
     ).stdout
     print(output, end="")
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     inserted = re.search(r"items in campaign \S+ in ([\d.]+) s", output)
     cells = re.search(r"(\d+) map cells", output)
     return {

@@ -144,7 +144,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     bench.log(f"{database}: {args.people:,} people following one project")
     bench.tissage("shell", "-c", SETUP.replace("PEOPLE", str(args.people)), env=env)
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     load_before = os.getloadavg()
     bench.log(f"{database}: measuring")
     output = bench.tissage("shell", "-c", MEASURE, env=env)

@@ -103,7 +103,7 @@ def run_size(database: str, size: int, args: argparse.Namespace, stamp: str) -> 
     output = bench.tissage("shell", "-c", SETUP.replace("COUNT", str(size)), env=env)
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
     if database == "postgres":
-        bench.tissage("dbshell", "--", "-c", "ANALYZE", env=env)
+        bench.settle(env)  # as autovacuum would after a bulk load
     found = dict(
         line.split()
         for line in output.splitlines()

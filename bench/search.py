@@ -52,13 +52,7 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         check=True,
     )
     if database == "postgres":
-        subprocess.run(
-            [sys.executable, "-m", "tissage.cli", "dbshell", "--", "-c", "ANALYZE"],
-            env=env,
-            cwd=bench.ROOT,
-            capture_output=True,
-            check=False,
-        )
+        bench.settle(env)  # as autovacuum would after a bulk load
     bench.tissage("collectstatic", "--noinput", "-v", "0", env=env)
     urls = {bench.BASELINE: "/healthz/"}
     for name, query in QUERIES.items():
