@@ -394,3 +394,44 @@ def test_the_counts_read_the_coarsest_cells_by_their_level(client, campaign, com
             if 'FROM "inventories_mapcell"' in q["sql"] and "SUM(" in q["sql"]
         ]
         assert "map_cell_level_idx" in query_plan(sql), (url, query_plan(sql))
+
+
+def test_the_map_finds_a_communes_items_of_a_category_through_its_index(client, campaign, communes):
+    """The map's points with a commune and a category: on PostgreSQL the commune's items
+    of that category, found through `contribution_commune_idx`, not every item of the view
+    checked for both (issue #20: 5 ms at 100,000 items, 0.2 ms with it)."""
+    categories = list(campaign.categories.order_by("pk"))
+    Contribution.objects.bulk_create(
+        Contribution(
+            campaign=campaign,
+            category=categories[i % len(categories)],
+            commune=communes[i % 3],
+            title=f"Fiche {i}",
+            longitude=3.9 + (i % 60) * 0.005,
+            latitude=44.0 + (i // 60) * 0.005,
+            century=10 + i % 10,
+            status=Contribution.Status.VALIDATED,
+            licence=campaign.licence,
+            consent_at=timezone.now(),
+        )
+        for i in range(1_500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = f"/inventaires/{campaign.slug}/carte.geojson"
+    query = {"bbox": "3.8,43.9,4.3,44.2", "zoom": 14, "category": "puits", "commune": "30010"}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, query)
+    assert response.status_code == 200
+    expected = sum(1 for i in range(1_500) if i % 7 == 2 and i % 3 == 1)
+    assert response.json()["total"] == expected
+    (sql,) = [
+        q["sql"] for q in captured.captured_queries if 'FROM "inventories_contribution"' in q["sql"]
+    ]
+    plan = query_plan(sql)
+    if connection.vendor == "postgresql":
+        assert "contribution_commune_idx" in plan, plan
+    else:
+        # SQLite cannot weigh a range: it walks the view by the map index, never the
+        # whole campaign (the commune's index is for PostgreSQL's planner).
+        assert "contribution_map_idx" in plan and "longitude>" in plan, plan
