@@ -50,11 +50,13 @@ def rendered_cards[T](
 
 
 FIELDS_TEMPLATE = "core/filter_fields.html"
+FORM_TEMPLATE = "core/form_fields.html"
 
 
 def form_state(form: Any) -> Hashable:
     """Everything a form's fields show: for each field its label, help, widget (with its
-    attributes and choices), value and errors; the form's prefix and id format."""
+    attributes and choices), value and errors; the form's own errors, prefix and id
+    format."""
     fields = []
     for field in form:
         widget = field.field.widget
@@ -90,3 +92,13 @@ def rendered_fields(form: Any, template_name: str = FIELDS_TEMPLATE) -> SafeStri
         cache.set(key, html, CARD_CACHE_SECONDS)
     # Rendered by the template engine, which escapes: safe as it was made.
     return mark_safe(html)  # noqa: S308
+
+
+def rendered_form(form: Any) -> SafeString:
+    """`core/form_fields.html` (the errors' summary, then every field) for a public page's
+    form, kept per state while it is blank. A submitted form is rendered each time: what
+    a visitor typed (a name, an email address) is never kept in the cache."""
+    if form.is_bound:
+        # Rendered by the template engine, which escapes: safe as it was made.
+        return mark_safe(get_template(FORM_TEMPLATE).render({"form": form}))  # noqa: S308
+    return rendered_fields(form, FORM_TEMPLATE)

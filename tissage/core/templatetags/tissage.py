@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from tissage.core.cards import rendered_fields
+from tissage.core.cards import rendered_fields, rendered_form
 from tissage.core.emails import site_url
 from tissage.core.icons import UnknownIcon, icon_svg
 from tissage.core.markdown import fold_quotes, render_markdown
@@ -49,8 +49,9 @@ def kept_fields(form: Any) -> SafeString:
 @register.simple_tag
 def kept_form(form: Any) -> SafeString:
     """`{% include "core/form_fields.html" %}` (the errors' summary, then every field),
-    kept per state (core.cards.rendered_fields): for a public page's blank form."""
-    return rendered_fields(form, "core/form_fields.html")
+    kept per state while the form is blank (core.cards.rendered_form): for a public
+    page's form."""
+    return rendered_form(form)
 
 
 @register.simple_tag

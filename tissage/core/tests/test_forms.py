@@ -196,3 +196,27 @@ def test_a_kept_form_is_the_form_as_rendered_with_its_errors_summary(data):
     made = rendered_fields(form(), "core/form_fields.html")
     assert made == expected
     assert ("Trop tard pour cette date." in made) == bool(data and data.get("start"))
+
+
+def test_a_kept_form_keeps_a_blank_form_and_never_what_a_visitor_typed():
+    """`{% kept_form %}` (core.cards.rendered_form) keeps a public page's blank form; a
+    submitted one, holding what a visitor typed, is rendered each time and never cached."""
+    from django import forms
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+
+    from tissage.core.cards import FORM_TEMPLATE, card_key, form_state, rendered_form
+
+    class Registration(forms.Form):
+        name = forms.CharField()
+        email = forms.EmailField()
+
+    cache.clear()
+    blank, typed = Registration(), Registration({"name": "Léa", "email": "lea@"})
+    typed.is_valid()
+
+    assert rendered_form(blank) == render_to_string(FORM_TEMPLATE, {"form": Registration()})
+    assert rendered_form(typed) == render_to_string(FORM_TEMPLATE, {"form": typed})
+    assert cache.get(card_key(FORM_TEMPLATE, form_state(blank))) is not None
+    assert cache.get(card_key(FORM_TEMPLATE, form_state(typed))) is None
+    assert 'value="lea@"' in rendered_form(typed)
