@@ -11,7 +11,7 @@ visitor and 403 for a signed-in one.
 from __future__ import annotations
 
 from django.core import signing
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,7 +22,7 @@ from tissage.projects.access import standing_annotations, standing_read
 
 from . import access, tokens
 from .access import ActionRights
-from .models import Action, Need, Pledge, Registration, Role
+from .models import Action, ActionReport, Need, Pledge, Registration, Role
 
 
 def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
@@ -46,13 +46,18 @@ def get_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:
 
 
 def get_action_and_roles(
-    request: HttpRequest, slug: str
+    request: HttpRequest, slug: str, *, with_page: bool = False
 ) -> tuple[Action, list[Role], ActionRights]:
     """The action page's read, in one query where a registration rush lands: the action
     (as `get_action`, its commune's contour left out), its roles in order, each with
     its places taken (`taken`: people and companions confirmed), and the person's
     rights. The query goes through the roles, each row carrying the action; an action
-    without roles costs a second query."""
+    without roles costs a second query.
+
+    `with_page`: the page will be shown (a GET), so the same query reads what else it
+    shows: the action's report (`action.report`) and whether it lists material needs
+    (`action.has_needs`, which spares the needs' query when it does not). A POST, which
+    answers with a redirect, is spared their joins."""
     taken = (
         Registration.objects.filter(role=OuterRef("pk"), status=Registration.Status.CONFIRMED)
         .order_by()
@@ -60,7 +65,7 @@ def get_action_and_roles(
         .annotate(role_seats=Sum(F("companions") + 1))
         .values("role_seats")
     )
-    roles: list[Role] = list(
+    rows = (
         Role.objects.filter(action__slug=slug)
         .select_related("action__project__organisation", "action__commune")
         .defer("action__commune__geometry")
@@ -70,10 +75,21 @@ def get_action_and_roles(
         )
         .order_by("position", "pk")
     )
+    if with_page:
+        rows = rows.annotate(
+            has_needs=Exists(Need.objects.filter(action=OuterRef("action"))),
+            has_report=Exists(ActionReport.objects.filter(action=OuterRef("action"))),
+        )
+    roles: list[Role] = list(rows)
     if not roles:
         action, rights = get_action(request, slug)
         return action, [], rights
     action = roles[0].action
+    if with_page:
+        action.has_needs = roles[0].has_needs  # type: ignore[attr-defined]
+        if not roles[0].has_report:  # type: ignore[attr-defined]
+            # `action.report` answers without a query, as after `select_related`.
+            Action.report.related.set_cached_value(action, None)
     for role in roles:
         role.action = action  # one object for the page: no query, one truth
     # `action.roles.all()` answers from these rows, as after a prefetch.

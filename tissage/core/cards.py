@@ -21,10 +21,10 @@ from django.utils.translation import get_language
 CARD_CACHE_SECONDS = 3600
 
 
-def card_key(template_name: str, shown: Hashable) -> str:
+def card_key(template_name: str, shown: Hashable, prefix: str = "card") -> str:
     state = repr((template_name, shown, get_language()))
     digest = hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
-    return f"card:{digest}"
+    return f"{prefix}:{digest}"
 
 
 def rendered_cards[T](

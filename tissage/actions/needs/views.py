@@ -35,8 +35,9 @@ def _pledge_form(request: HttpRequest, need: Need, data: Any = None) -> PledgeFo
 
 def needs_part(request: HttpRequest, action: Action) -> dict[str, Any]:
     """What the action page needs for its "Material" section (one query), to merge into
-    its context: `needs` (lines with a pledge form each) and `pledges_open`."""
-    lines = services.need_lines(action)
+    its context: `needs` (lines with a pledge form each) and `pledges_open`. No query
+    when the action was read knowing it has no needs (`lookups.get_action_and_roles`)."""
+    lines = services.need_lines(action) if getattr(action, "has_needs", True) else []
     return {
         "needs": [(line, _pledge_form(request, line.need)) for line in lines],
         "pledges_open": services.pledges_open(action),

@@ -13,9 +13,11 @@ from django.utils.translation import ngettext
 from tissage.actions.form_fields import RoleField
 from tissage.actions.models import Action, Role
 from tissage.core.forms import EmailAddressField, PersonNameField
+from tissage.core.kept_pages import hole
 
 
-def _role_label(role: Role, *, places: dict[int, int], waiting_list: bool) -> str:
+def role_label(role: Role, *, places: dict[int, int], waiting_list: bool) -> str:
+    """A role as the registration form offers it, with its places left."""
     left = places.get(role.pk, 0)
     if left <= 0:
         if waiting_list:
@@ -25,6 +27,10 @@ def _role_label(role: Role, *, places: dict[int, int], waiting_list: bool) -> st
         "role": role.name,
         "left": left,
     }
+
+
+def _label_hole(role: Role) -> str:
+    return hole(f"label-{role.pk}")
 
 
 class RegistrationForm(forms.Form):
@@ -74,18 +80,24 @@ class RegistrationForm(forms.Form):
         roles: list[Role],
         places: dict[int, int],
         signed_in: bool,
+        label_holes: bool = False,
         **kwargs: Any,
     ) -> None:
         """`roles`: the action's roles, and `places` the places left in each, as the view
-        read them (`lookups.get_action_and_roles`)."""
+        read them (`lookups.get_action_and_roles`). `label_holes`: each role's label is a
+        hole of a kept page (`core.kept_pages`), filled with `role_label` for each
+        request."""
         super().__init__(*args, **kwargs)
         self.roles = roles
         field = self.fields["role"]
         assert isinstance(field, RoleField)
         field.roles = roles
-        field.label_from_instance = partial(  # type: ignore[method-assign]
-            _role_label, places=places, waiting_list=action.waiting_list
-        )
+        if label_holes:
+            field.label_from_instance = _label_hole  # type: ignore[method-assign,assignment]
+        else:
+            field.label_from_instance = partial(  # type: ignore[method-assign]
+                role_label, places=places, waiting_list=action.waiting_list
+            )
         if len(roles) == 1:
             field.initial = roles[0].pk
         if signed_in:

@@ -6,37 +6,55 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tissage.accounts.access import signed_in_user
 from tissage.actions import access, lookups, tokens
-from tissage.actions.models import Action, Registration
+from tissage.actions.models import Action, Registration, Role
 from tissage.actions.needs import views as needs_views
+from tissage.core import kept_pages
 from tissage.core.access import signs_in_back_to
 from tissage.core.emails import site_url
 from tissage.core.ratelimit import guest_form_limit
 
 from . import queries, services
-from .forms import AssistedRegistrationForm, MessageForm, RegistrationChangeForm, RegistrationForm
+from .forms import (
+    AssistedRegistrationForm,
+    MessageForm,
+    RegistrationChangeForm,
+    RegistrationForm,
+    role_label,
+)
+
+DETAIL_TEMPLATE = "actions/registration/detail.html"
 
 
 @require_http_methods(["GET", "POST"])
 @guest_form_limit("action-registration")
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    action, roles, rights = lookups.get_action_and_roles(request, slug)
+    action, roles, rights = lookups.get_action_and_roles(
+        request, slug, with_page=request.method != "POST"
+    )
     places = queries.places_left_by_role(action, roles)
     user = request.user if request.user.is_authenticated else None
+    # The page an anonymous visitor gets is kept, the places left as holes (a registration
+    # rush changes them with every registration): `core.kept_pages`. After the action,
+    # its report (text and photos) is shown rarely enough to be rendered each time.
+    keep = kept_pages.may_keep(request) and not _has_report(action)
     form = RegistrationForm(
         request.POST or None,
         action=action,
         roles=roles,
         places=places,
         signed_in=user is not None,
+        label_holes=keep,
     )
     if request.method == "POST":
         if not rights.can_register:
@@ -60,29 +78,69 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 _tell(request, registered)
                 return redirect("actions:detail", slug=action.slug)
     mine = queries.my_registration(action, user) if user else None
-    roles_left = [(role, places.get(role.pk, 0)) for role in roles]
-    return render(
-        request,
-        "actions/registration/detail.html",
-        {
-            "action": action,
-            "rights": rights,
-            "roles": roles_left,
-            "full": all(left <= 0 for _role, left in roles_left),
-            "form": form,
-            # A registered person sees their registration instead of the form.
-            "mine": mine,
-            "position": queries.waiting_position(mine)
-            if mine and mine.status == Registration.Status.WAITING
-            else None,
-            "cancel_token": tokens.CANCEL.make(mine.pk, mine.email)
-            if mine and mine.may_cancel_by_link()
-            else None,
-            "tile_url": settings.MAP_TILE_URL,
-            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-            **needs_views.needs_part(request, action),
-        },
+    needs = needs_views.needs_part(request, action)
+    full = all(places.get(role.pk, 0) <= 0 for role in roles)
+    context = {
+        "action": action,
+        "rights": rights,
+        "roles": [
+            (role, kept_pages.hole(f"left-{role.pk}") if keep else places_left_html(places, role))
+            for role in roles
+        ],
+        "full": full,
+        "form": form,
+        # A registered person sees their registration instead of the form.
+        "mine": mine,
+        "position": queries.waiting_position(mine)
+        if mine and mine.status == Registration.Status.WAITING
+        else None,
+        "cancel_token": tokens.CANCEL.make(mine.pk, mine.email)
+        if mine and mine.may_cancel_by_link()
+        else None,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        **needs,
+    }
+    if not keep:
+        return render(request, DETAIL_TEMPLATE, context)
+    project = action.project
+    state = (
+        kept_pages.row_state(action),
+        kept_pages.row_state(project),
+        kept_pages.row_state(project.organisation),
+        kept_pages.row_state(action.commune),
+        # Whether each role is full changes the page around the numbers (the button, the
+        # "Full." notice); the numbers themselves are holes.
+        tuple((kept_pages.row_state(role), places.get(role.pk, 0) <= 0) for role in roles),
+        rights,
+        tuple((kept_pages.row_state(line.need), line.pledged) for line, _form in needs["needs"]),
+        needs["pledges_open"],
+        settings.MAP_TILE_URL,
+        settings.MAP_TILE_ATTRIBUTION,
     )
+    holes = {}
+    for role in roles:
+        holes[kept_pages.hole(f"left-{role.pk}")] = places_left_html(places, role)
+        holes[kept_pages.hole(f"label-{role.pk}")] = conditional_escape(
+            role_label(role, places=places, waiting_list=action.waiting_list)
+        )
+    return kept_pages.kept_page(request, DETAIL_TEMPLATE, context, state=state, holes=holes)
+
+
+def _has_report(action: Action) -> bool:
+    """Whether the action has its report (read with the action: no query)."""
+    try:
+        return action.report is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def places_left_html(places: dict[int, int], role: Role) -> str:
+    """What the action page says of a role's places left: "Full", or how many."""
+    left = places.get(role.pk, 0)
+    if left <= 0:
+        return format_html('<span class="badge">{}</span>', _("Full"))
+    return ngettext("%(counter)s place left", "%(counter)s places left", left) % {"counter": left}
 
 
 def _tell(request: HttpRequest, registered: services.Registered) -> None:
