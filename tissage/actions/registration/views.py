@@ -45,9 +45,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     places = queries.places_left_by_role(action, roles)
     user = request.user if request.user.is_authenticated else None
     # The page an anonymous visitor gets is kept, the places left as holes (a registration
-    # rush changes them with every registration): `core.kept_pages`. After the action,
-    # its report (text and photos) is shown rarely enough to be rendered each time.
-    keep = kept_pages.may_keep(request) and not _has_report(action)
+    # rush changes them with every registration): `core.kept_pages`. Only while
+    # registration is open, where rushes happen: that bounds what is kept (about 25 KB a
+    # page) to the actions to come, not every page a crawler reads; and an action with
+    # its report (after the day) is never kept.
+    keep = kept_pages.may_keep(request) and rights.can_register and not _has_report(action)
     form = RegistrationForm(
         request.POST or None,
         action=action,

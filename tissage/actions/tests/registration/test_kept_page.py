@@ -197,3 +197,15 @@ def test_a_kept_page_costs_an_anonymous_visitor_one_query(django_assert_num_quer
 
     assert "Complet" in page  # Planter: 2 places, 3 people
     assert "2 places restantes" in page  # Accueil et café
+
+
+def test_only_pages_open_for_registration_are_kept():
+    """What is kept is bounded by the actions people can register for: a closed or past
+    action's page is rendered each time."""
+    cache.clear()  # what earlier tests of this process kept
+    action = make_action(status="cancelled")
+    visit(action)
+    assert not any(":page:" in key for key in cache._cache)  # LocMemCache's own dict
+    open_action = make_action()
+    visit(open_action)
+    assert any(":page:" in key for key in cache._cache)
