@@ -4,12 +4,19 @@
 A card's key is a digest of everything the card shows (`shown`, the language with it),
 so a kept card is never stale: an edit makes another key, and the old card is forgotten
 after `CARD_CACHE_SECONDS` without a display. The card templates render from their own
-context alone (no request): what differs between visitors has no place in a card."""
+context alone (no request): what differs between visitors has no place in a card.
+
+The key also holds `templates_digest()`, the digest of every template and translation
+catalogue of the release: with a shared cache (Redis, several nodes), a deploy that
+changes how a card or page reads makes other keys, rather than serving the HTML of the
+release before for an hour."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache
@@ -21,8 +28,24 @@ from django.utils.translation import get_language
 CARD_CACHE_SECONDS = 3600
 
 
+# The `tissage` package: its apps' templates and its translation catalogues.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def templates_digest(root: Path = PACKAGE_ROOT) -> str:
+    """A digest of the templates and compiled translations under `root` (the `tissage`
+    package): read once per process, about 250 files, 0.8 MB, some 20 ms."""
+    digest = hashlib.blake2b(digest_size=8)
+    files = [*root.glob("*/templates/**/*.html"), *root.glob("locale/*/LC_MESSAGES/*.mo")]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def card_key(template_name: str, shown: Hashable, prefix: str = "card") -> str:
-    state = repr((template_name, shown, get_language()))
+    state = repr((template_name, shown, get_language(), templates_digest()))
     digest = hashlib.blake2b(state.encode(), digest_size=16).hexdigest()
     return f"{prefix}:{digest}"
 
