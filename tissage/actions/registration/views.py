@@ -4,6 +4,8 @@ starts with `lookups`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -11,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,16 +83,14 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                 _tell(request, registered)
                 return redirect("actions:detail", slug=action.slug)
     mine = queries.my_registration(action, user) if user else None
-    needs = needs_views.needs_part(request, action)
-    full = all(places.get(role.pk, 0) <= 0 for role in roles)
-    context = {
+    context: dict[str, Any] = {
         "action": action,
         "rights": rights,
         "roles": [
             (role, kept_pages.hole(f"left-{role.pk}") if keep else places_left_html(places, role))
             for role in roles
         ],
-        "full": full,
+        "full": all(places.get(role.pk, 0) <= 0 for role in roles),
         "form": form,
         # A registered person sees their registration instead of the form.
         "mine": mine,
@@ -101,10 +102,20 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         else None,
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        **needs,
+        **needs_views.needs_part(request, action),
     }
     if not keep:
         return render(request, DETAIL_TEMPLATE, context)
+    return _kept_detail(request, context, places)
+
+
+def _kept_detail(
+    request: HttpRequest, context: dict[str, Any], places: dict[int, int]
+) -> HttpResponse:
+    """The action page as every anonymous visitor gets it, kept (`core.kept_pages`): its
+    key holds every row it shows and whether each role is full; each role's places left,
+    in the list and in the form, are holes filled for this request."""
+    action, roles = context["action"], [role for role, _left in context["roles"]]
     project = action.project
     state = (
         kept_pages.row_state(action),
@@ -114,11 +125,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Whether each role is full changes the page around the numbers (the button, the
         # "Full." notice); the numbers themselves are holes.
         tuple((kept_pages.row_state(role), places.get(role.pk, 0) <= 0) for role in roles),
-        rights,
-        tuple((kept_pages.row_state(line.need), line.pledged) for line, _form in needs["needs"]),
-        needs["pledges_open"],
-        settings.MAP_TILE_URL,
-        settings.MAP_TILE_ATTRIBUTION,
+        context["rights"],
+        tuple((kept_pages.row_state(line.need), line.pledged) for line, _form in context["needs"]),
+        context["pledges_open"],
+        context["tile_url"],
+        context["tile_attribution"],
     )
     holes = {}
     for role in roles:
@@ -137,12 +148,14 @@ def _has_report(action: Action) -> bool:
         return False
 
 
-def places_left_html(places: dict[int, int], role: Role) -> str:
-    """What the action page says of a role's places left: "Full", or how many."""
+def places_left_html(places: dict[int, int], role: Role) -> SafeString:
+    """What the action page says of a role's places left, as HTML: "Full", or how many."""
     left = places.get(role.pk, 0)
     if left <= 0:
         return format_html('<span class="badge">{}</span>', _("Full"))
-    return ngettext("%(counter)s place left", "%(counter)s places left", left) % {"counter": left}
+    return conditional_escape(
+        ngettext("%(counter)s place left", "%(counter)s places left", left) % {"counter": left}
+    )
 
 
 def _tell(request: HttpRequest, registered: services.Registered) -> None:
