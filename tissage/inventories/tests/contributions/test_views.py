@@ -464,10 +464,12 @@ def test_a_kept_card_shows_every_change_at_once(client, campaign, facilitator):
         assert "Lavoir-fontaine · Nemausus" in page, url
 
 
-def test_the_kept_filters_show_a_new_category_and_the_choice_at_once(client, campaign):
-    """The list's filter fields are kept per state (core.cards.rendered_fields): a new
-    category, a renamed commune and the visitor's choice show at once."""
-    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+@pytest.mark.parametrize("page_name", ["inventories:items", "inventories:map"])
+def test_the_kept_filters_show_a_new_category_and_the_choice_at_once(client, campaign, page_name):
+    """The filter fields of the list and the map are kept per state
+    (core.cards.rendered_fields): a new category, a renamed commune and the visitor's
+    choice show at once."""
+    url = reverse(page_name, kwargs={"slug": campaign.slug})
     assert ">Glacière</option>" not in client.get(url).content.decode()
     campaign.categories.create(name="Glacière", slug="glaciere")
     commune = campaign.communes.first()
