@@ -31,6 +31,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         organisation.projects.visible_to(request.user).for_listing(),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    projects.object_list = list(projects.object_list)  # read once: cards and pagination
     staff = (
         OrganisationMembership.objects.filter(organisation=organisation)
         .select_related("user")

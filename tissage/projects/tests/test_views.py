@@ -42,19 +42,24 @@ def test_the_call_to_action_leads_to_taking_part_not_to_signing_in(client):
 def test_a_kept_project_card_shows_every_change_at_once(client):
     """Project cards are rendered once per state and kept (core.cards): a change that
     leaves the project's date alone (a `update()`, its organisation renamed, a member
-    more) still shows at once on the home page and the project list."""
+    more) still shows at once on the home page, the project list and the organisation's
+    page, which show the same card."""
     from tissage.core.tests.factories import ProjectFactory, ProjectMembershipFactory
     from tissage.organisations.models import Organisation
     from tissage.projects.models import Project
 
     project = ProjectFactory(title="Haies du Vidourle")
-    for url in ("/", "/projets/"):
+    urls = ("/", "/projets/", project.organisation.get_absolute_url())
+    cards = set()
+    for url in urls:
         page = client.get(url).content.decode()
         assert "Haies du Vidourle" in page and "0 personne" in page, url
+        cards.add(re.search(r'<article class="card">.*?</article>', page, re.S).group())
+    assert len(cards) == 1
     Project.objects.filter(pk=project.pk).update(summary="Planter trois kilomètres de haies.")
     Organisation.objects.filter(pk=project.organisation_id).update(name="Syndicat du Vidourle")
     ProjectMembershipFactory(project=project)
-    for url in ("/", "/projets/"):
+    for url in urls:
         page = client.get(url).content.decode()
         assert "Planter trois kilomètres de haies." in page, url
         assert "Syndicat du Vidourle" in page, url
