@@ -25,7 +25,7 @@ from tissage.territories.commune_names import communes_text
 from .. import lookups
 from ..contributions.cards import item_cards
 from ..contributions.feeds import feed_links
-from ..map.progress import campaign_progress
+from ..map.progress import campaign_progress, progress_html
 from ..models import Campaign, Contribution
 from . import categories as category_services
 from . import communes, services
@@ -50,7 +50,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": latest,
             "latest_cards": item_cards(campaign, latest),
             "waiting": waiting,
-            "progress": campaign_progress(campaign),
+            "progress_html": progress_html(campaign_progress(campaign)),
             "feeds": feed_links(campaign),
         },
     )

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tissage.core.cards import rendered_cards
 from tissage.territories.models import Commune
 from tissage.territories.outlines import Outlines, cached_outlines
 
@@ -23,6 +25,7 @@ from ..models import Campaign, Category, MapCell
 from .cells import ANY, MIN_LEVEL
 
 TOP_CATEGORIES = 5
+TEMPLATE = "inventories/map/_progress.html"
 
 
 @dataclass(frozen=True)
@@ -178,3 +181,32 @@ def _shaded(outlines: Outlines | None, rows: dict[int, CommuneCount]) -> Progres
         title = titles[row.count] % {"name": row.name, "count": row.count}
         shapes.append(CommuneShape(outlines.paths[pk], row.css_class, title))
     return ProgressMap(width=outlines.width, height=outlines.height, shapes=shapes)
+
+
+def progress_html(progress: CampaignProgress) -> SafeString:
+    """`inventories/map/_progress.html` for `progress`, kept like a card (core.cards):
+    its key holds every value the section shows, the communes' outlines included, so an
+    item published or a commune renamed makes another key. The campaign page renders it
+    for every visitor alike; a hundred communes are a table and a map of a hundred rows
+    each (issue #20)."""
+    cards = rendered_cards(TEMPLATE, [progress], _shown, lambda same: {"progress": same})
+    return cards[0]
+
+
+def _shown(progress: CampaignProgress) -> tuple[object, ...]:
+    return (
+        progress.campaign_slug,
+        tuple((row.insee_code, row.name, row.count, row.css_class) for row in progress.communes),
+        progress.validated,
+        progress.communes_reached,
+        progress.communes_covered,
+        tuple((row.name, row.slug, row.count) for row in progress.top_categories),
+        progress.elsewhere,
+        progress.map
+        and (
+            progress.map.width,
+            progress.map.height,
+            tuple((shape.path, shape.css_class, shape.title) for shape in progress.map.shapes),
+        ),
+        tuple((b.css_class, b.minimum, b.maximum, str(b.label)) for b in progress.legend),
+    )

@@ -426,3 +426,35 @@ def test_the_map_finds_a_communes_items_of_a_category_through_its_index(client, 
         # SQLite cannot weigh a range: it walks the view by the map index, never the
         # whole campaign (the commune's index is for PostgreSQL's planner).
         assert "contribution_map_idx" in plan and "longitude>" in plan, plan
+
+
+def test_the_campaign_page_keeps_its_progress_and_shows_each_change_at_once(
+    client, campaign, communes
+):
+    """The progress section is kept like a card (issue #20): the same HTML as rendered
+    afresh, and an item published, a commune renamed or a category renamed shows at the
+    next visit, since each makes another key."""
+    cache.clear()
+    add(campaign, "lavoir", communes[1], 3)
+    url = f"/inventaires/{campaign.slug}/"
+
+    def section():
+        html = client.get(url).content.decode()
+        start = html.index('<section class="progress"')
+        return html[start : html.index("</section>", start) + len("</section>")]
+
+    first = section()
+    with translation.override("fr"):
+        fresh = render_to_string(
+            "inventories/map/_progress.html", {"progress": campaign_progress(campaign)}
+        )
+    assert first in fresh
+    assert "3 fiches publiées, dans 1 communes sur 3." in first
+    assert section() == first  # kept: the same answer
+
+    add(campaign, "croix", communes[0], 2)
+    assert "5 fiches publiées, dans 2 communes sur 3." in section()
+    Commune.objects.filter(pk=communes[2].pk).update(name="Lézan-sur-Gardon")
+    assert "Lézan-sur-Gardon" in section()
+    Category.objects.filter(campaign=campaign, slug="croix").update(name="Croix de chemin")
+    assert "Croix de chemin" in section()
