@@ -6,6 +6,7 @@ Checked on the queries the pages really send, with the database's own plan."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -68,7 +69,7 @@ def _latest_items_query(client, url: str) -> str:
 
 def test_the_latest_items_are_walked_in_the_index_without_sorting_them(client, campaign):
     sorted_all = "TEMP B-TREE" if connection.vendor == "sqlite" else "Sort"
-    for page in ("", "fiches/", "fiches/?page=3", "fiches/?category=lavoir", "fiches.atom"):
+    for page in ("", "fiches/", "fiches/?page=3", "fiches.atom"):
         plan = query_plan(_latest_items_query(client, f"/inventaires/{campaign.slug}/{page}"))
 
         assert INDEX in plan, (page, plan)
@@ -112,3 +113,42 @@ def test_items_without_a_date_still_come_last(client, campaign):
     items = list(client.get(url, {"page": last}).context["page"].object_list)
 
     assert items and all(item.validated_at is None for item in items)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "index"),
+    [
+        ({"category": "lavoir"}, "contribution_category_new_idx"),
+        ({"commune": "30189"}, "contribution_commune_new_idx"),
+    ],
+)
+def test_the_latest_items_of_a_category_or_a_commune_are_walked_in_their_own_index(
+    client, campaign, chosen, index
+):
+    """The list of a category, or of a commune (the progress table's links), walks an
+    index of its items in order: never a sort of every item of the category (7 ms for
+    6,000 on SQLite) or the commune. The items are spread over the campaign's categories
+    and two communes, as they are in a real inventory."""
+    categories = list(campaign.categories.order_by("pk"))
+    nimes = campaign.communes.get()
+    other = CommuneFactory()
+    items = list(Contribution.objects.filter(campaign=campaign).order_by("pk"))
+    for n, item in enumerate(items):
+        item.category = categories[(n // 4) % len(categories)]
+        item.commune = nimes if n % 3 else other
+    Contribution.objects.bulk_update(items, ["category", "commune"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = f"/inventaires/{campaign.slug}/fiches/"
+    plan = query_plan(_latest_items_query(client, f"{url}?{urlencode(chosen)}"))
+
+    assert index in plan, plan
+    assert not sorts_everything(plan), plan
+    shown = list(client.get(url, chosen).context["page"].object_list)
+    assert len(shown) == 24
+    if "category" in chosen:
+        assert {item.category.slug for item in shown} == {"lavoir"}
+    else:
+        assert {item.commune_id for item in shown} == {nimes.pk}
+    dates = [item.validated_at for item in shown]
+    assert None not in dates and dates == sorted(dates, reverse=True)
