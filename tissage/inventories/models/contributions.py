@@ -46,6 +46,17 @@ class Unindexed(Func):
         return self.as_sql(compiler, connection, template="+%(expressions)s")
 
 
+# What a card shows (title, category, commune, first photo), and what orders the list.
+CARD_COLUMNS = (
+    "campaign",
+    "title",
+    "status",
+    "validated_at",
+    "category__name",
+    "commune__name",
+)
+
+
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
         return self.filter(status=Contribution.Status.VALIDATED)
@@ -64,12 +75,11 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
     def for_cards(self) -> ContributionQuerySet:
         """What a list of items shows: category, commune and the first photo."""
         # Commune outlines are heavy and a card shows only the name.
+        photos = Photo.objects.order_by("position", "pk").only("contribution", "thumbnail")
         return (
             self.select_related("category", "commune")
-            .defer("commune__geometry")
-            .prefetch_related(
-                models.Prefetch("photos", queryset=Photo.objects.order_by("position", "pk"))
-            )
+            .only(*CARD_COLUMNS)
+            .prefetch_related(models.Prefetch("photos", queryset=photos))
         )
 
     def filtered(
