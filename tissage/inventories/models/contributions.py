@@ -57,6 +57,18 @@ CARD_COLUMNS = (
 )
 
 
+def _newest_first(*keys: str, name: str) -> NullsOrderIndex:
+    """An index of items by `keys` and status, newest published first (undated last), as
+    `newest_published_first` orders them: a list walks it and stops at its page."""
+    return NullsOrderIndex(
+        *(models.F(key) for key in keys),
+        models.F("status"),
+        models.F("validated_at").desc(nulls_last=True),
+        models.F("id").desc(),
+        name=name,
+    )
+
+
 class ContributionQuerySet(models.QuerySet["Contribution"]):
     def published(self) -> ContributionQuerySet:
         return self.filter(status=Contribution.Status.VALIDATED)
@@ -268,40 +280,14 @@ class Contribution(models.Model):
             ),
             # The campaign page, the item list and the feed: the latest published items
             # (`newest_published_first`) walked in order, never a sort of them all.
-            NullsOrderIndex(
-                models.F("campaign"),
-                models.F("status"),
-                models.F("validated_at").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="contribution_newest_idx",
-            ),
+            _newest_first("campaign", name="contribution_newest_idx"),
             # The same for the item list filtered by a period that names a century. The
             # century before the status: with `(campaign, status, …)` first, SQLite took
             # it for the unfiltered list too (it covers its columns) and sorted them all.
-            NullsOrderIndex(
-                models.F("campaign"),
-                models.F("century"),
-                models.F("status"),
-                models.F("validated_at").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="contribution_century_new_idx",
-            ),
-            # The same for the item list of a category, and of a commune (`filtered`).
-            NullsOrderIndex(
-                models.F("campaign"),
-                models.F("commune"),
-                models.F("status"),
-                models.F("validated_at").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="contribution_commune_new_idx",
-            ),
-            NullsOrderIndex(
-                models.F("category"),
-                models.F("status"),
-                models.F("validated_at").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="contribution_category_new_idx",
-            ),
+            _newest_first("campaign", "century", name="contribution_century_new_idx"),
+            # The same for the item list of a commune, and of a category (`filtered`).
+            _newest_first("campaign", "commune", name="contribution_commune_new_idx"),
+            _newest_first("category", name="contribution_category_new_idx"),
             # Covers the map's count and grouping: no row of the table is read.
             models.Index(
                 fields=["campaign", "status", "century", "public_longitude", "public_latitude"],
