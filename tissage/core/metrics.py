@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 from collections.abc import Iterator
 
@@ -35,6 +36,10 @@ from tissage.core.clients import client_address
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
+logger = logging.getLogger(__name__)
+# Whether this process has said already that it cannot write its latency file.
+_write_failed_said = False
+
 REQUEST_SECONDS = Histogram(
     "tissage_http_request_duration_seconds",
     "Time to answer a request, by route, method and status class.",
@@ -44,7 +49,18 @@ REQUEST_SECONDS = Histogram(
 
 
 def request_observe(*, route: str, method: str, status: int, seconds: float) -> None:
-    REQUEST_SECONDS.labels(route=route, method=method, status=f"{status // 100}xx").observe(seconds)
+    """Count the request in the latency histogram. A measure lost, never an answer lost:
+    when the workers' folder (PROMETHEUS_MULTIPROC_DIR, under /tmp by default) is gone or
+    full, say so once per process and answer as usual."""
+    global _write_failed_said
+    try:
+        REQUEST_SECONDS.labels(route=route, method=method, status=f"{status // 100}xx").observe(
+            seconds
+        )
+    except OSError as error:
+        if not _write_failed_said:
+            _write_failed_said = True
+            logger.warning("Request latency not recorded (%s): %s", MULTIPROCESS_ENV, error)
 
 
 class DatabaseCollector(Collector):
@@ -88,10 +104,16 @@ def metrics_text() -> tuple[bytes, str]:
     """The exposition text of every metric, and its content type."""
     database = CollectorRegistry()
     database.register(DatabaseCollector())
-    if os.environ.get(MULTIPROCESS_ENV):
-        # Every gunicorn worker's file, added up.
+    if folder := os.environ.get(MULTIPROCESS_ENV):
+        # Every gunicorn worker's file, added up; none when the folder is gone (the
+        # database's gauges are still given).
         processes = CollectorRegistry()
-        MultiProcessCollector(processes)
+        if os.path.isdir(folder):
+            MultiProcessCollector(processes)
+        else:
+            logger.warning(
+                "No request latency to give: %s %s is not a folder", MULTIPROCESS_ENV, folder
+            )
         text = generate_latest(processes)
     else:
         text = generate_latest(REGISTRY)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -165,6 +168,52 @@ def test_metrics_parse_and_count_requests_tasks_and_emails(client, settings):
     healthz = (("method", "GET"), ("route", "/healthz/"), ("status", "2xx"))
     assert samples[("tissage_http_request_duration_seconds_count", healthz)] >= 1
     assert "tissage_http_request_duration_seconds" in families
+
+
+def test_a_missing_metrics_folder_loses_the_measure_not_the_answer(tmp_path):
+    """Under `tissage serve`, each worker writes its latencies in PROMETHEUS_MULTIPROC_DIR
+    (under /tmp): a cleaner that removes that folder made every request of a new worker
+    fail. The answer is given, and the loss said once per process. In a process of its
+    own, since prometheus_client chooses its multiprocess mode at import."""
+    gone = tmp_path / "metrics-gone"
+    script = (
+        "import django\n"
+        "django.setup()\n"
+        "from django.test import Client\n"
+        "client = Client(HTTP_HOST='localhost')\n"
+        "print([client.get('/healthz/').status_code for _ in range(3)])\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tissage.settings",
+        "PROMETHEUS_MULTIPROC_DIR": str(gone),
+        "SECRET_KEY": "test",
+        "DEBUG": "1",
+        "TISSAGE_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(  # noqa: S603 -- this interpreter, a fixed script
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[200, 200, 200]"
+    assert result.stderr.count("Request latency not recorded") == 1, result.stderr
+
+
+def test_the_metrics_without_their_folder_still_give_the_database_gauges(
+    client, settings, monkeypatch, tmp_path, caplog
+):
+    settings.METRICS_TOKEN = "s3cret-token"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics-gone"))
+    with caplog.at_level(logging.WARNING, logger="tissage.core.metrics"):
+        response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-token")
+    names = {f.name for f in text_string_to_metric_families(response.content.decode())}
+
+    assert response.status_code == 200
+    assert {"tissage_tasks", "tissage_emails"} <= names
+    assert "tissage_http_request_duration_seconds" not in names
+    assert "is not a folder" in caplog.text
 
 
 # Readiness ----------------------------------------------------------------------------
