@@ -7,7 +7,7 @@ class ActionsConfig(registry.TissageAppConfig):
     name = "tissage.actions"
     verbose_name = _("Actions")
     personal_data = "tissage.actions.personal_data"
-    search = ("tissage.actions.search.actions_search",)
+    search = ("tissage.actions.search.actions_kind",)
     my_space = "tissage.actions.registration.queries.my_space"
     workspace = "tissage.actions.workspace.workspace"
     home = "tissage.actions.agenda.home.home_part"

@@ -3,17 +3,26 @@ the visitor may see."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, search_group
-from tissage.projects.access import AnyUser, projects_visible_to
+from tissage.core.search import SearchHit, SearchKind
+from tissage.projects.access import AnyUser, on_visible_project
 
 from .models import Action
 
-# Indexed by migration 0006 (core.search.search_index_operations): the same columns.
-ACTION_COLUMNS = ("title", "description", "address", "meeting_point")
+# Indexed on title, description, address and meeting point (migrations 0006 and 0010).
+
+
+def _visible(user: AnyUser) -> QuerySet[Action]:
+    return (
+        Action.objects.published()
+        .filter(on_visible_project(user, "project"))
+        .select_related("commune")
+        .only("title", "slug", "starts_at", "commune__name")
+    )
 
 
 def _hit(action: Action) -> SearchHit:
@@ -26,11 +35,6 @@ def _hit(action: Action) -> SearchHit:
     )
 
 
-def actions_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
-    visible = Action.objects.published().filter(project__in=projects_visible_to(user))
-    rows = (
-        matching(visible, ACTION_COLUMNS, terms)
-        .select_related("commune")
-        .only("title", "slug", "starts_at", "commune__name")
-    )
-    return search_group(kind="actions", label=_("Actions"), rows=rows, hit=_hit)
+actions_kind = SearchKind(
+    kind="actions", label=_("Actions"), model=Action, visible=_visible, hit=_hit
+)

@@ -9,9 +9,9 @@ class CollectivesConfig(registry.TissageAppConfig):
     followables = {"collective": "tissage.collectives.lookups.followable_collective"}
     personal_data = "tissage.collectives.personal_data"
     search = (
-        "tissage.collectives.search.collectives_search",
-        "tissage.collectives.search.initiatives_search",
-        "tissage.collectives.search.wiki_search",
+        "tissage.collectives.search.collectives_kind",
+        "tissage.collectives.search.initiatives_kind",
+        "tissage.collectives.search.wiki_kind",
     )
     my_space = "tissage.collectives.membership.queries.my_space"
     workspace = "tissage.collectives.workspace.workspace"

@@ -11,8 +11,8 @@ class ConsultationsConfig(registry.TissageAppConfig):
     followables = {"consultation": "tissage.consultations.lookups.followable_consultation"}
     personal_data = "tissage.consultations.personal_data"
     search = (
-        "tissage.consultations.search.consultations_search",
-        "tissage.consultations.search.proposals_search",
+        "tissage.consultations.search.consultations_kind",
+        "tissage.consultations.search.proposals_kind",
     )
     home = "tissage.consultations.consultation.home.home_part"
     my_space = "tissage.consultations.proposals.my_space.my_space"

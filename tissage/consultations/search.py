@@ -5,18 +5,18 @@ author's email."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, search_group
+from tissage.core.search import SearchHit, SearchKind
 
 from .access import AnyUser, consultations_listed_for, proposals_listed_for
 from .models import Consultation, Proposal
 
-# Indexed by migration 0003 (core.search.search_index_operations): the same columns.
-CONSULTATION_COLUMNS = ("title", "text")
-PROPOSAL_COLUMNS = ("title", "text")
+# Indexed on title and text, both models (migrations 0003 and 0005).
 
 
 def _consultation_hit(consultation: Consultation) -> SearchHit:
@@ -32,13 +32,19 @@ def _consultation_hit(consultation: Consultation) -> SearchHit:
     )
 
 
-def consultations_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
-    rows = matching(consultations_listed_for(user), CONSULTATION_COLUMNS, terms).only(
+def _consultations(user: AnyUser) -> QuerySet[Consultation]:
+    return consultations_listed_for(user).only(
         "title", "slug", "published", "opens_on", "closes_on", "finished_at"
     )
-    return search_group(
-        kind="consultations", label=_("Consultations"), rows=rows, hit=_consultation_hit
-    )
+
+
+consultations_kind = SearchKind(
+    kind="consultations",
+    label=gettext_lazy("Consultations"),
+    model=Consultation,
+    visible=_consultations,
+    hit=_consultation_hit,
+)
 
 
 def _proposal_hit(proposal: Proposal) -> SearchHit:
@@ -52,10 +58,18 @@ def _proposal_hit(proposal: Proposal) -> SearchHit:
     return SearchHit(title=proposal.title, url=proposal.get_absolute_url(), detail=detail)
 
 
-def proposals_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
-    rows = (
-        matching(proposals_listed_for(user), PROPOSAL_COLUMNS, terms)
+def _proposals(user: AnyUser) -> QuerySet[Proposal]:
+    return (
+        proposals_listed_for(user)
         .select_related("consultation")
         .only("title", "part", "consultation__title")
     )
-    return search_group(kind="proposals", label=_("Proposals"), rows=rows, hit=_proposal_hit)
+
+
+proposals_kind = SearchKind(
+    kind="proposals",
+    label=gettext_lazy("Proposals"),
+    model=Proposal,
+    visible=_proposals,
+    hit=_proposal_hit,
+)

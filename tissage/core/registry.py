@@ -17,8 +17,8 @@ An app's config derives from `TissageAppConfig` and names, as dotted paths:
   API tokens);
 - `home`: a function `() -> HomePart | None`, the app's part of the home page (projects):
   what one can do now, its points on the territory's map, its impact counters.
-- `search`: functions `(terms, user) -> SearchGroup | None`, the app's kinds of result in
-  site search (`core.search`): what this visitor may see that matches the words.
+- `search`: `core.search.SearchKind`s, the app's kinds of result in site search: a model
+  indexed for search, the rows of it a visitor may see, and how one is shown.
 - `workspace`: a function `(user) -> list[WorkItem]`, the app's part of the staff
   workspace ("À traiter", dashboard): what waits for this person in the objects they
   run, decided by the app's own `access.py`. Each reads in a constant number of queries
@@ -46,10 +46,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from .search import SearchKind
 
 
 class TissageAppConfig(AppConfig):
@@ -176,8 +179,8 @@ def home_parts() -> list[HomePart]:
     return sorted((part for part in parts if part is not None), key=lambda part: part.position)
 
 
-def search_calls() -> list[Callable[..., Any]]:
-    """Every app's search functions, in INSTALLED_APPS order (the order of the groups)."""
+def search_kinds() -> list[SearchKind]:
+    """Every app's `SearchKind`s, in INSTALLED_APPS order (the order of the groups)."""
     return [import_string(path) for config in _tissage_configs() for path in config.search]
 
 

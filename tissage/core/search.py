@@ -1,14 +1,19 @@
 """Site search: one function, `search(query, user)`, over every app's part.
 
-Each app declares a `search` function on its `AppConfig` (`core.registry`):
-`(terms: SearchTerms, user) -> SearchGroup | None`, which picks what the visitor may see
-through the app's own querysets and hands the text matching to `matching()` here.
+Each app declares its kinds of result on its `AppConfig` (`core.registry`): `SearchKind`s,
+each naming a model, the rows of it the visitor may see (through the app's own access
+rules) and how a row is shown. `search()` first asks, in one query, which kinds' indexes
+hold the words at all (`kinds_holding`), then builds and runs the query of those kinds
+only: a word found in two kinds costs two ranked queries, not eight.
 
-Matching hides the database's difference:
+Matching (`matching()`) hides the database's difference:
 
 - PostgreSQL: full-text search with French stemming and without accents (the text search
-  configuration `french_unaccent`, created by core's migration 0006), on a GIN index of
-  the same expression (`search_index_operations`, one migration per app);
+  configuration `french_unaccent`, created by core's migration 0006), on a stored
+  `tsvector` column of each searched table (`SEARCH_VECTOR`) and a GIN index on it
+  (`search_vector_operations`, or `search_index_to_vector_operations` for the tables
+  first indexed by an expression), so that ranking reads each match's vector rather
+  than recomputing it from the text;
 - SQLite: an FTS5 table per searched table (tokenizer `unicode61 remove_diacritics 2`:
   no case, no accents), kept up to date by triggers, so bulk inserts and raw updates are
   indexed too. Words match as prefixes ("eglise" finds "Églises"), standing in for the
@@ -51,8 +56,16 @@ TEXT_SEARCH_CONFIG = "french_unaccent"
 # vector, and a word found in thousands of rows would be ranked thousands of times.
 RANKED_CANDIDATES = 100
 # SQLite ranks the best of this many newest matches per kind, visible or not (bm25 for
-# each of ten thousand matches was 16 ms of a search page).
-SQLITE_RANKED_MATCHES = 1000
+# each of ten thousand matches was 16 ms of a search page; 1,000 rather than 500 was 3
+# ms more for a word in 14,000 items and 825 projects). Still five times the number
+# PostgreSQL ranks.
+SQLITE_RANKED_MATCHES = 500
+# The stored `tsvector` column of every searched table on PostgreSQL (not a field of the
+# models: SQLite has no such type, and searches through its FTS5 tables).
+SEARCH_VECTOR = "search_vector"
+# PostgreSQL tests this many rows of a table for the words before it asks the index
+# (`kinds_holding`).
+HOLDING_SAMPLE = 200
 
 
 def search_normalise(text: str) -> str:
@@ -110,6 +123,32 @@ class SearchGroup:
 
 
 @dataclass(frozen=True)
+class SearchKind:
+    """One kind of result of an app (declared in its `AppConfig.search`): rows of `model`,
+    whose text is indexed by the app's migrations (`search_index_to_vector_operations` or
+    `search_vector_operations`), those `visible(user)` for the visitor, each shown by
+    `hit`. `visible` also selects what `hit` reads (`select_related`, `only`)."""
+
+    kind: str  # a stable key, e.g. "projects" (tests, CSS, anchors)
+    label: Any  # a lazy translation
+    model: type[models.Model]
+    visible: Callable[[Any], models.QuerySet[Any]]
+    hit: Callable[[Any], SearchHit]
+
+    def group(self, terms: SearchTerms, user: Any) -> SearchGroup | None:
+        """The best matches the visitor may see, or None."""
+        found = list(matching(self.visible(user), terms)[: HITS_PER_GROUP + 1])
+        if not found:
+            return None
+        return SearchGroup(
+            kind=self.kind,
+            label=str(self.label),
+            hits=[self.hit(row) for row in found[:HITS_PER_GROUP]],
+            more=len(found) > HITS_PER_GROUP,
+        )
+
+
+@dataclass(frozen=True)
 class SearchResults:
     query: str
     terms: SearchTerms
@@ -126,19 +165,20 @@ def search_index_table(model: type[models.Model]) -> str:
 
 
 def matching[Model: models.Model](
-    queryset: models.QuerySet[Model], columns: Sequence[str], terms: SearchTerms
+    queryset: models.QuerySet[Model], terms: SearchTerms
 ) -> models.QuerySet[Model]:
-    """The rows of `queryset` whose `columns` hold every word, best first. The columns
-    must be those of the model's search index (`search_index_operations`)."""
+    """The rows of `queryset` that hold every word in their indexed text, best first. The
+    model must be indexed for site search (`search_index_to_vector_operations` or
+    `search_vector_operations`)."""
     model = queryset.model
     table = model._meta.db_table
     if connection.vendor == "postgresql":
-        vector = SearchVector(*columns, config=TEXT_SEARCH_CONFIG)
+        vector = TableColumn(SEARCH_VECTOR, output_field=SearchVectorField())
         query = SearchQuery(terms.tsquery(), config=TEXT_SEARCH_CONFIG, search_type="raw")
         # The matches the index gives first, among what the visitor may see, then the
         # best of those: a common word costs as much as a rare one.
         # No order: a model's default one (projects: latest first) would have the planner
-        # walk that index and compute every row's vector, rather than ask the GIN index.
+        # walk that index and test every row's vector, rather than ask the GIN index.
         candidates = (
             queryset.alias(search_vector=vector)
             .filter(search_vector=query)
@@ -151,17 +191,17 @@ def matching[Model: models.Model](
             .order_by("-search_rank", "-pk")
         )
         return cast("models.QuerySet[Model]", ranked)
-    # The best of the newest matches: the FTS5 table walked by descending rowid, stopping
-    # at the limit, so that bm25 is computed for at most that many rows, not for every
-    # row that holds a common word. Written as SQL, not as a queryset: eight kinds' search
+    # The best of the newest matches: the FTS5 table read from the rowid of the N-th
+    # newest match on, so that bm25 is computed for at most N rows, not for every row
+    # that holds a common word. Written as SQL, not as a queryset: eight kinds' search
     # compiled with a subquery each cost 4 ms more than the query saves on a rare word.
-    # The candidates are matches of any state; the visitor's filter applies to them. The
-    # `+` keeps that list from driving the FTS5 table: read by rowid, it reads every
-    # match again for each one (700 ms for a word in 10,000 items).
+    # The candidates are matches of any state; the visitor's filter applies to them. A
+    # rowid range is a constraint FTS5 applies as it walks the matches (an `IN (…)` list
+    # was checked against each match, 1.5 ms more for a word in 14,000 items).
     index = connection.ops.quote_name(search_index_table(model))
     newest = (
-        f"+{index}.rowid IN (SELECT rowid FROM {index} WHERE {index} MATCH %s"  # noqa: S608
-        f" ORDER BY rowid DESC LIMIT {SQLITE_RANKED_MATCHES})"
+        f"{index}.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM {index}"  # noqa: S608
+        f" WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT {SQLITE_RANKED_MATCHES}))"
     )
     return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
         select={"search_rank": f"-bm25({index})"},
@@ -173,6 +213,43 @@ def matching[Model: models.Model](
         ],
         params=[terms.fts5(), terms.fts5()],
     ).order_by("-search_rank", "-pk")
+
+
+def kinds_holding(terms: SearchTerms, kinds: Sequence[SearchKind]) -> list[SearchKind]:
+    """Of `kinds`, those whose index holds every word in some row, visible or not: one
+    query for them all. The others need no query of their own (on PostgreSQL, compiling
+    and planning a kind's query with its visibility rules cost 2–3 ms even when nothing
+    matched).
+
+    SQLite's FTS5 table stops at its first match. PostgreSQL guesses the same share of
+    matches for every prefix, so an `EXISTS` would have it read every row of a
+    mid-sized table for a word found nowhere (2.3 ms for 7,000 actions), expecting an
+    early match; reading the GIN index instead costs 4 ms for a word in 14,000 items.
+    So it first tests the stored vectors of a few rows (a common word is there), and
+    only when none holds the words counts the matches, which it does with the index."""
+    if not kinds:
+        return []
+    # Table and column names from the models, the words as parameters.
+    parts, params = [], []
+    quote = connection.ops.quote_name
+    for kind in kinds:
+        if connection.vendor == "postgresql":
+            table, vector = quote(kind.model._meta.db_table), quote(SEARCH_VECTOR)
+            held = f"{vector} @@ to_tsquery('{TEXT_SEARCH_CONFIG}'::regconfig, %s)"
+            parts.append(
+                f"(EXISTS (SELECT 1 FROM (SELECT {vector} FROM {table}"  # noqa: S608
+                f" LIMIT {HOLDING_SAMPLE}) AS sample WHERE {held})"
+                f" OR (SELECT count(*) FROM {table} WHERE {held}) > 0)"
+            )
+            params += [terms.tsquery(), terms.tsquery()]
+        else:
+            index = quote(search_index_table(kind.model))
+            parts.append(f"EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH %s)")  # noqa: S608
+            params.append(terms.fts5())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        held = cursor.fetchone()
+    return [kind for kind, holds in zip(kinds, held, strict=True) if holds]
 
 
 class TableColumn(models.Expression):
@@ -262,28 +339,9 @@ def stop_words(terms: SearchTerms) -> models.Q | None:
     return models.Q(nothing_kept)
 
 
-def search_group[Model: models.Model](
-    *,
-    kind: str,
-    label: str,
-    rows: models.QuerySet[Model],
-    hit: Callable[[Model], SearchHit],
-) -> SearchGroup | None:
-    """A group from ranked rows: the first few, and whether there are more."""
-    found = list(rows[: HITS_PER_GROUP + 1])
-    if not found:
-        return None
-    return SearchGroup(
-        kind=kind,
-        label=label,
-        hits=[hit(row) for row in found[:HITS_PER_GROUP]],
-        more=len(found) > HITS_PER_GROUP,
-    )
-
-
 def search(query: str, user: Any) -> SearchResults:
     """What the visitor may see that matches the query, grouped by kind (apps' order)."""
-    from .registry import search_calls
+    from .registry import search_kinds
 
     query = query.strip()
     terms = SearchTerms.parse(query)
@@ -295,7 +353,8 @@ def search(query: str, user: Any) -> SearchResults:
             terms=terms,
             problem=_("Type at least one word of two letters or more."),
         )
-    groups = [group for call in search_calls() if (group := call(terms, user)) is not None]
+    kinds = kinds_holding(terms, search_kinds())
+    groups = [group for kind in kinds if (group := kind.group(terms, user)) is not None]
     return SearchResults(query=query[:QUERY_MAX], terms=terms, groups=groups)
 
 
@@ -305,22 +364,16 @@ def search(query: str, user: Any) -> SearchResults:
 def search_index_operations(
     app_label: str, model_name: str, columns: Sequence[str]
 ) -> list[migrations.operations.base.Operation]:
-    """Operations of an app's migration that index `columns` of a model for `matching`:
-    an FTS5 table and its triggers on SQLite, a GIN index on PostgreSQL."""
-
-    def _index(model: type[models.Model]) -> Any:
-        from django.contrib.postgres.indexes import GinIndex
-
-        return GinIndex(
-            SearchVector(*columns, config=TEXT_SEARCH_CONFIG),
-            name=f"{model._meta.db_table[:40]}_search",
-        )
+    """Operations of an app's migration that index `columns` of a model: an FTS5 table
+    and its triggers on SQLite, a GIN index of the text's vector on PostgreSQL (read by
+    `latest_matching` without a vector column; site search's tables were then moved to
+    a stored vector by `search_index_to_vector_operations`)."""
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.add_index(model, _index(model))
+            schema_editor.add_index(model, _expression_index(model, columns))
         elif vendor == "sqlite":
             for statement in _fts5_statements(model, columns):
                 schema_editor.execute(statement)
@@ -329,44 +382,71 @@ def search_index_operations(
         model = apps.get_model(app_label, model_name)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.remove_index(model, _index(model))
+            schema_editor.remove_index(model, _expression_index(model, columns))
         elif vendor == "sqlite":
-            index = search_index_table(model)
-            for action in ("insert", "delete", "update"):
-                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
-            schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
+            _fts5_drop(schema_editor, model)
 
     return [migrations.RunPython(forwards, backwards, elidable=False)]
+
+
+def _expression_index(model: type[models.Model], columns: Sequence[str]) -> Any:
+    """The GIN index of `search_index_operations` on PostgreSQL: the text's vector, as
+    an expression."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    return GinIndex(
+        SearchVector(*columns, config=TEXT_SEARCH_CONFIG),
+        name=f"{model._meta.db_table[:40]}_search",
+    )
+
+
+def _vector_names(
+    model: type[models.Model], columns: Sequence[str], vector_column: str
+) -> tuple[str, str, str]:
+    """The table, the vector's GIN index and the text the vector is computed from."""
+    table = model._meta.db_table
+    fields = [str(cast(models.Field, model._meta.get_field(column)).column) for column in columns]
+    text = " || ' ' || ".join(f"coalesce({_listed([name])}, '')" for name in fields)
+    return table, f"{table[:40]}_{vector_column}", text
+
+
+def _vector_add(
+    schema_editor: Any, model: type[models.Model], columns: Sequence[str], vector_column: str
+) -> None:
+    table, index, text = _vector_names(model, columns, vector_column)
+    schema_editor.execute(
+        f'ALTER TABLE "{table}" ADD COLUMN "{vector_column}" tsvector GENERATED ALWAYS '
+        f"AS (to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, {text})) STORED"
+    )
+    schema_editor.execute(f'CREATE INDEX "{index}" ON "{table}" USING gin ("{vector_column}")')
+
+
+def _vector_drop(schema_editor: Any, model: type[models.Model], vector_column: str) -> None:
+    table = model._meta.db_table
+    schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{vector_column}"')
+
+
+def _fts5_drop(schema_editor: Any, model: type[models.Model]) -> None:
+    index = search_index_table(model)
+    for action in ("insert", "delete", "update"):
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
+    schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
 
 
 def search_vector_operations(
     app_label: str, model_name: str, columns: Sequence[str], vector_column: str
 ) -> list[migrations.operations.base.Operation]:
-    """Operations of an app's migration that index `columns` of a model for
-    `latest_matching(..., vector_column=...)`: on PostgreSQL a stored generated
-    `tsvector` column (outside the Django model: SQLite has no such type) and a GIN index
-    on it; on SQLite the same FTS5 table and triggers as `search_index_operations`."""
-
-    def names(model: type[models.Model]) -> tuple[str, str, str]:
-        table = model._meta.db_table
-        fields = [
-            str(cast(models.Field, model._meta.get_field(column)).column) for column in columns
-        ]
-        text = " || ' ' || ".join(f"coalesce({_listed([name])}, '')" for name in fields)
-        return table, f"{table[:40]}_{vector_column}", text
+    """Operations of an app's migration that index `columns` of a model for `matching`
+    (with `vector_column` = `SEARCH_VECTOR`) or `latest_matching(...,
+    vector_column=...)`: on PostgreSQL a stored generated `tsvector` column (outside the
+    Django model: SQLite has no such type) and a GIN index on it; on SQLite the same
+    FTS5 table and triggers as `search_index_operations`."""
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            table, index, text = names(model)
-            schema_editor.execute(
-                f'ALTER TABLE "{table}" ADD COLUMN "{vector_column}" tsvector GENERATED ALWAYS '
-                f"AS (to_tsvector('{TEXT_SEARCH_CONFIG}'::regconfig, {text})) STORED"
-            )
-            schema_editor.execute(
-                f'CREATE INDEX "{index}" ON "{table}" USING gin ("{vector_column}")'
-            )
+            _vector_add(schema_editor, model, columns, vector_column)
         elif vendor == "sqlite":
             for statement in _fts5_statements(model, columns):
                 schema_editor.execute(statement)
@@ -375,13 +455,32 @@ def search_vector_operations(
         model = apps.get_model(app_label, model_name)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            table, _index, _text = names(model)
-            schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{vector_column}"')
+            _vector_drop(schema_editor, model, vector_column)
         elif vendor == "sqlite":
-            index = search_index_table(model)
-            for action in ("insert", "delete", "update"):
-                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{index}_{action}"')
-            schema_editor.execute(f'DROP TABLE IF EXISTS "{index}"')
+            _fts5_drop(schema_editor, model)
+
+    return [migrations.RunPython(forwards, backwards, elidable=False)]
+
+
+def search_index_to_vector_operations(
+    app_label: str, model_name: str, columns: Sequence[str]
+) -> list[migrations.operations.base.Operation]:
+    """Operations of an app's migration that move a model indexed by
+    `search_index_operations` to the stored vector `matching` reads: on PostgreSQL the
+    `SEARCH_VECTOR` column and its GIN index replace the GIN index of the expression; on
+    SQLite nothing changes (the FTS5 table stays)."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        if schema_editor.connection.vendor == "postgresql":
+            _vector_add(schema_editor, model, columns, SEARCH_VECTOR)
+            schema_editor.remove_index(model, _expression_index(model, columns))
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        model = apps.get_model(app_label, model_name)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(model, _expression_index(model, columns))
+            _vector_drop(schema_editor, model, SEARCH_VECTOR)
 
     return [migrations.RunPython(forwards, backwards, elidable=False)]
 

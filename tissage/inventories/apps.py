@@ -8,7 +8,7 @@ class InventoriesConfig(registry.TissageAppConfig):
     verbose_name = _("Participatory inventories")
     followables = {"campaign": "tissage.inventories.lookups.followable_campaign"}
     personal_data = "tissage.inventories.personal_data"
-    search = ("tissage.inventories.search.items_search",)
+    search = ("tissage.inventories.search.items_kind",)
     address_confirmed = ("tissage.inventories.contributions.services.contributions_attach",)
     my_space = "tissage.inventories.contributions.queries.my_space"
     workspace = "tissage.inventories.workspace.workspace"

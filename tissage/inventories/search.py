@@ -3,15 +3,24 @@ the visitor may see, shown with their commune only (never their exact place)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, search_group
-from tissage.projects.access import AnyUser, projects_visible_to
+from tissage.core.search import SearchHit, SearchKind
+from tissage.projects.access import AnyUser, on_visible_project
 
 from .models import Contribution
 
-# Indexed by migration 0011 (core.search.search_index_operations): the same columns.
-CONTRIBUTION_COLUMNS = ("title", "description", "address")
+# Indexed on title, description and address (migrations 0011 and 0021).
+
+
+def _visible(user: AnyUser) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.published()
+        .filter(on_visible_project(user, "campaign__project"))
+        .select_related("campaign", "commune")
+        .only("title", "campaign__title", "campaign__slug", "commune__name")
+    )
 
 
 def _hit(item: Contribution) -> SearchHit:
@@ -23,13 +32,6 @@ def _hit(item: Contribution) -> SearchHit:
     )
 
 
-def items_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
-    visible = Contribution.objects.published().filter(
-        campaign__project__in=projects_visible_to(user)
-    )
-    rows = (
-        matching(visible, CONTRIBUTION_COLUMNS, terms)
-        .select_related("campaign", "commune")
-        .only("title", "campaign__title", "campaign__slug", "commune__name")
-    )
-    return search_group(kind="items", label=_("Inventory items"), rows=rows, hit=_hit)
+items_kind = SearchKind(
+    kind="items", label=_("Inventory items"), model=Contribution, visible=_visible, hit=_hit
+)

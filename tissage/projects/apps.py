@@ -8,4 +8,4 @@ class ProjectsConfig(registry.TissageAppConfig):
     verbose_name = _("Projects")
     followables = {"project": "tissage.projects.lookups.followable_project"}
     personal_data = "tissage.projects.personal_data"
-    search = ("tissage.projects.search.projects_search",)
+    search = ("tissage.projects.search.projects_kind",)

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from tissage.core.search import SearchGroup, SearchHit, SearchTerms, matching, search_group
+from tissage.core.search import SearchHit, SearchKind
 
 from .access import AnyUser, projects_visible_to
+from .models import Project, ProjectQuerySet
 
-# Indexed by migration 0002 (core.search.search_index_operations): the same columns.
-PROJECT_COLUMNS = ("title", "summary", "description")
+# Indexed on title, summary and description (migrations 0002 and 0004).
 
 
-def projects_search(terms: SearchTerms, user: AnyUser) -> SearchGroup | None:
-    rows = matching(projects_visible_to(user), PROJECT_COLUMNS, terms)
-    return search_group(
-        kind="projects",
-        label=_("Projects"),
-        rows=rows.only("title", "slug", "summary"),
-        hit=lambda project: SearchHit(
-            title=project.title, url=project.get_absolute_url(), detail=project.summary
-        ),
-    )
+def _visible(user: AnyUser) -> ProjectQuerySet:
+    return projects_visible_to(user).only("title", "slug", "summary")
+
+
+def _hit(project: Project) -> SearchHit:
+    return SearchHit(title=project.title, url=project.get_absolute_url(), detail=project.summary)
+
+
+projects_kind = SearchKind(
+    kind="projects", label=_("Projects"), model=Project, visible=_visible, hit=_hit
+)

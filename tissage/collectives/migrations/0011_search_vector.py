@@ -1,0 +1,19 @@
+"""Site search reads a stored vector of the text on PostgreSQL, instead of recomputing it
+for each match it ranks (core.search.search_index_to_vector_operations; nothing changes on
+SQLite, whose FTS5 tables stay)."""
+
+from django.db import migrations
+
+from tissage.core.search import search_index_to_vector_operations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("collectives", "0010_archive_full_text_search")]
+
+    operations = [
+        *search_index_to_vector_operations("collectives", "collective", ("name", "description")),
+        *search_index_to_vector_operations(
+            "collectives", "initiative", ("title", "what", "where", "needs")
+        ),
+        *search_index_to_vector_operations("collectives", "wikirevision", ("title", "body")),
+    ]
