@@ -17,12 +17,7 @@ from .models import Action
 
 
 def _visible(user: AnyUser) -> QuerySet[Action]:
-    return (
-        Action.objects.published()
-        .filter(on_visible_project(user, "project"))
-        .select_related("commune")
-        .only("title", "slug", "starts_at", "commune__name")
-    )
+    return Action.objects.published().filter(on_visible_project(user, "project"))
 
 
 def _hit(action: Action) -> SearchHit:
@@ -36,5 +31,11 @@ def _hit(action: Action) -> SearchHit:
 
 
 actions_kind = SearchKind(
-    kind="actions", label=_("Actions"), model=Action, visible=_visible, hit=_hit
+    kind="actions",
+    label=_("Actions"),
+    model=Action,
+    visible=_visible,
+    hit=_hit,
+    shown=("title", "slug", "starts_at", "commune__name"),
+    related=("commune",),
 )

@@ -16,25 +16,17 @@ from .models import Collective, Initiative, WikiRevision
 
 
 def _collectives(user: AnyUser) -> models.QuerySet[Collective]:
-    return Collective.objects.only("name", "slug")
+    return Collective.objects.all()
 
 
 def _initiatives(user: AnyUser) -> models.QuerySet[Initiative]:
-    return (
-        Initiative.objects.filter(collective__in=collectives_readable_by(user))
-        .select_related("collective")
-        .only("title", "collective__name", "collective__slug")
-    )
+    return Initiative.objects.filter(collective__in=collectives_readable_by(user))
 
 
 def _wiki(user: AnyUser) -> models.QuerySet[WikiRevision]:
     """Wiki pages by their current revision (the text people read)."""
-    return (
-        WikiRevision.objects.filter(
-            page__current=models.F("pk"), page__collective__in=collectives_readable_by(user)
-        )
-        .select_related("page__collective")
-        .only("title", "page__slug", "page__collective__name", "page__collective__slug")
+    return WikiRevision.objects.filter(
+        page__current=models.F("pk"), page__collective__in=collectives_readable_by(user)
     )
 
 
@@ -44,6 +36,7 @@ collectives_kind = SearchKind(
     model=Collective,
     visible=_collectives,
     hit=lambda collective: SearchHit(title=collective.name, url=collective.get_absolute_url()),
+    shown=("name", "slug"),
 )
 
 initiatives_kind = SearchKind(
@@ -56,6 +49,8 @@ initiatives_kind = SearchKind(
         url=initiative.get_absolute_url(),
         detail=initiative.collective.name,
     ),
+    shown=("title", "collective__name", "collective__slug"),
+    related=("collective",),
 )
 
 wiki_kind = SearchKind(
@@ -68,4 +63,6 @@ wiki_kind = SearchKind(
         url=revision.page.get_absolute_url(),
         detail=revision.page.collective.name,
     ),
+    shown=("title", "page__slug", "page__collective__name", "page__collective__slug"),
+    related=("page__collective",),
 )

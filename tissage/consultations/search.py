@@ -5,7 +5,6 @@ author's email."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from tissage.core.search import SearchHit, SearchKind
 
-from .access import AnyUser, consultations_listed_for, proposals_listed_for
+from .access import consultations_listed_for, proposals_listed_for
 from .models import Consultation, Proposal
 
 # Indexed on title and text, both models (migrations 0003 and 0005).
@@ -32,18 +31,13 @@ def _consultation_hit(consultation: Consultation) -> SearchHit:
     )
 
 
-def _consultations(user: AnyUser) -> QuerySet[Consultation]:
-    return consultations_listed_for(user).only(
-        "title", "slug", "published", "opens_on", "closes_on", "finished_at"
-    )
-
-
 consultations_kind = SearchKind(
     kind="consultations",
     label=gettext_lazy("Consultations"),
     model=Consultation,
-    visible=_consultations,
+    visible=consultations_listed_for,
     hit=_consultation_hit,
+    shown=("title", "slug", "published", "opens_on", "closes_on", "finished_at"),
 )
 
 
@@ -58,18 +52,12 @@ def _proposal_hit(proposal: Proposal) -> SearchHit:
     return SearchHit(title=proposal.title, url=proposal.get_absolute_url(), detail=detail)
 
 
-def _proposals(user: AnyUser) -> QuerySet[Proposal]:
-    return (
-        proposals_listed_for(user)
-        .select_related("consultation")
-        .only("title", "part", "consultation__title")
-    )
-
-
 proposals_kind = SearchKind(
     kind="proposals",
     label=gettext_lazy("Proposals"),
     model=Proposal,
-    visible=_proposals,
+    visible=proposals_listed_for,
     hit=_proposal_hit,
+    shown=("title", "part", "consultation__title"),
+    related=("consultation",),
 )

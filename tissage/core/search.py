@@ -127,17 +127,22 @@ class SearchKind:
     """One kind of result of an app (declared in its `AppConfig.search`): rows of `model`,
     whose text is indexed by the app's migrations (`search_index_to_vector_operations` or
     `search_vector_operations`), those `visible(user)` for the visitor, each shown by
-    `hit`. `visible` also selects what `hit` reads (`select_related`, `only`)."""
+    `hit`, which reads the fields `shown` (and the relations `related`)."""
 
     kind: str  # a stable key, e.g. "projects" (tests, CSS, anchors)
     label: Any  # a lazy translation
     model: type[models.Model]
     visible: Callable[[Any], models.QuerySet[Any]]
     hit: Callable[[Any], SearchHit]
+    shown: tuple[str, ...]
+    related: tuple[str, ...] = ()
 
     def group(self, terms: SearchTerms, user: Any) -> SearchGroup | None:
         """The best matches the visitor may see, or None."""
-        found = list(matching(self.visible(user), terms)[: HITS_PER_GROUP + 1])
+        rows = matching(self.visible(user), terms).only(*self.shown)
+        if self.related:  # without names, select_related would follow every relation
+            rows = rows.select_related(*self.related)
+        found = list(rows[: HITS_PER_GROUP + 1])
         if not found:
             return None
         return SearchGroup(
@@ -185,8 +190,10 @@ def matching[Model: models.Model](
             .order_by()
             .values("pk")[:RANKED_CANDIDATES]
         )
+        # The candidates are visible: the ranked rows are read by their ids alone, without
+        # the visibility rules again (half the planning of the items' query).
         ranked = (
-            queryset.filter(pk__in=candidates)
+            model._base_manager.filter(pk__in=candidates)
             .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", "-pk")
         )

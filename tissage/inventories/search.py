@@ -15,12 +15,7 @@ from .models import Contribution
 
 
 def _visible(user: AnyUser) -> QuerySet[Contribution]:
-    return (
-        Contribution.objects.published()
-        .filter(on_visible_project(user, "campaign__project"))
-        .select_related("campaign", "commune")
-        .only("title", "campaign__title", "campaign__slug", "commune__name")
-    )
+    return Contribution.objects.published().filter(on_visible_project(user, "campaign__project"))
 
 
 def _hit(item: Contribution) -> SearchHit:
@@ -33,5 +28,11 @@ def _hit(item: Contribution) -> SearchHit:
 
 
 items_kind = SearchKind(
-    kind="items", label=_("Inventory items"), model=Contribution, visible=_visible, hit=_hit
+    kind="items",
+    label=_("Inventory items"),
+    model=Contribution,
+    visible=_visible,
+    hit=_hit,
+    shown=("title", "campaign__title", "campaign__slug", "commune__name"),
+    related=("campaign", "commune"),
 )

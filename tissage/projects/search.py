@@ -6,14 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tissage.core.search import SearchHit, SearchKind
 
-from .access import AnyUser, projects_visible_to
-from .models import Project, ProjectQuerySet
+from .access import projects_visible_to
+from .models import Project
 
 # Indexed on title, summary and description (migrations 0002 and 0004).
-
-
-def _visible(user: AnyUser) -> ProjectQuerySet:
-    return projects_visible_to(user).only("title", "slug", "summary")
 
 
 def _hit(project: Project) -> SearchHit:
@@ -21,5 +17,10 @@ def _hit(project: Project) -> SearchHit:
 
 
 projects_kind = SearchKind(
-    kind="projects", label=_("Projects"), model=Project, visible=_visible, hit=_hit
+    kind="projects",
+    label=_("Projects"),
+    model=Project,
+    visible=projects_visible_to,
+    hit=_hit,
+    shown=("title", "slug", "summary"),
 )
