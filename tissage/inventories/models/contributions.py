@@ -184,7 +184,12 @@ class Contribution(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
     # RESTRICT, not PROTECT: a used category cannot be deleted on its own, but deleting
     # the campaign (or its project) takes its categories and items together.
-    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="items")
+    # No index of its own: `contribution_category_new_idx` begins with the category and
+    # serves every lookup by it. With both, PostgreSQL's planner could take the plain one
+    # for a category's list and sort all its items (6 ms at 2,700 items, issue #20).
+    category = models.ForeignKey(
+        Category, on_delete=models.RESTRICT, related_name="items", db_index=False
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     values = models.JSONField(_("answers to the campaign's questions"), default=dict, blank=True)

@@ -152,3 +152,18 @@ def test_the_latest_items_of_a_category_or_a_commune_are_walked_in_their_own_ind
         assert {item.commune_id for item in shown} == {nimes.pk}
     dates = [item.validated_at for item in shown]
     assert None not in dates and dates == sorted(dates, reverse=True)
+
+
+def test_a_category_s_items_have_one_index_the_one_in_order():
+    """The list of a category's items has one index to walk: with another index on the
+    category alone, PostgreSQL's planner took it on the bench's data and sorted the
+    category's 2,700 items (6 ms; its estimate for a category read by a subquery is the
+    average, 59 items). Every lookup by category can use the ordered one."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Contribution._meta.db_table)
+    by_category = [
+        name
+        for name, constraint in constraints.items()
+        if constraint["index"] and (constraint["columns"] or [None])[0] == "category_id"
+    ]
+    assert by_category == ["contribution_category_new_idx"]
