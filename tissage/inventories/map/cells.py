@@ -85,13 +85,16 @@ def published_items_count(campaign: OuterRef) -> Subquery:
     )
 
 
-def published_count(campaign: Campaign, *, category: str = "", commune: str = "") -> int:
-    """Published items of a campaign, of a category (slug) and in a commune (INSEE code)
-    if given: the sum of the coarsest cells of that group (a handful of rows, one query),
-    never a count of the items — exact, since the triggers keep the cells with the items
-    (the item list's pager)."""
-    # Every century at once: the cells of one century are a part of these.
-    cells = MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, century=ANY)
+def published_count(
+    campaign: Campaign, *, category: str = "", commune: str = "", century: int = ANY
+) -> int:
+    """Published items of a campaign, of a category (slug), in a commune (INSEE code) and
+    of a century (1 to 21, as `periods.century_of` reads a period) if given: the sum of
+    the coarsest cells of that group (a handful of rows, one query), never a count of
+    the items — exact, since the triggers keep the cells with the items (the item list's
+    pager)."""
+    # ANY: every century at once (the cells of one century are a part of these).
+    cells = MapCell.objects.filter(campaign=campaign, level=MIN_LEVEL, century=century)
     if category:
         categories = Category.objects.filter(campaign=campaign, slug=category)
         cells = cells.filter(category__in=categories.values("pk"))

@@ -362,6 +362,41 @@ def test_items_dated_by_century_are_counted_once(campaign, communes):
     assert published_count(campaign) == 5
     assert published_count(campaign, category="lavoir") == 3
     assert published_count(campaign, commune="30010") == 2
+    assert published_count(campaign, century=19) == 3
+    assert published_count(campaign, category="croix", century=18) == 2
+    assert published_count(campaign, category="croix", century=19) == 0
+
+
+def test_the_item_list_of_a_period_is_counted_from_the_cells(client, campaign, communes):
+    """A period naming a century is counted from the cells like the other filters
+    (issue #20: counting the 20,000 items of a century was 3 ms at 100,000 items on
+    PostgreSQL); a period naming none counts the items whose answer holds its words."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tissage.inventories.models import CampaignField
+
+    CampaignField.objects.create(campaign=campaign, key="siecle", label="Siècle", kind="period")
+    vezenobres, anduze, _lezan = communes
+    add(campaign, "lavoir", vezenobres, 3)
+    add(campaign, "croix", anduze, 2)
+    Contribution.objects.filter(campaign=campaign, category__slug="lavoir").update(century=19)
+    Contribution.objects.filter(campaign=campaign, category__slug="croix").update(
+        values={"siecle": "vers 1850, fin de chantier"}
+    )
+    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+    client.cookies["django_language"] = "en"
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url, {"period": "XIXe"}).content.decode()
+
+    assert "3 items" in page
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert not [q for q in counts if "inventories_contribution" in q], counts
+    assert "0 items" in client.get(url, {"period": "XVIIe"}).content.decode()
+    # Words that name no century: the items whose answer holds them, counted one by one.
+    assert "2 items" in client.get(url, {"period": "chantier"}).content.decode()
 
 
 def _published_in_bulk(campaign, communes, categories, *, origin, step, count=1_500):
