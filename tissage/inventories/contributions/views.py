@@ -31,14 +31,13 @@ from tissage.core.middleware import permits_for_self
 from tissage.core.ratelimit import guest_form_limit
 
 from .. import access, lookups
-from ..map.cells import ANY, published_count
+from ..map.cells import filtered_count
 from ..map.data import communes_extent
 from ..models import Contribution, StagedPhoto
 from ..moderation.history import public_history
 from . import feeds, services, staging
 from .cards import item_cards
 from .forms import AnswerForm, ContributionForm, ItemFilterForm, StagePhotosForm, nearby_place
-from .periods import century_of
 
 PAGE_SIZE = 24
 # The item page's link opens the map this close (a street): the item and its neighbours.
@@ -204,10 +203,8 @@ def item_list(request: HttpRequest, slug: str) -> HttpResponse:
     paginator = Paginator(items, PAGE_SIZE)
     # Counted from the map's stored cells (a few rows), not by reading every item (20,000
     # of a century at 100,000 items: 3 ms on PostgreSQL), unless a period names no century.
-    chosen = filters.filters()
-    period = chosen.pop("period", "")
-    if (century := century_of(period) if period else ANY) is not None:
-        paginator.count = published_count(campaign, **chosen, century=century)  # type: ignore[misc]
+    if (count := filtered_count(campaign, **filters.filters())) is not None:
+        paginator.count = count  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = shown = list(page.object_list)
     query = request.GET.copy()

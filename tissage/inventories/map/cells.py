@@ -46,6 +46,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, QuerySet, S
 from tissage.territories.geography import Box
 from tissage.territories.models import Commune
 
+from ..contributions.periods import century_of
 from ..models import Campaign, Category, Contribution, MapCell
 
 # Zoom 0 asks for level 2 (four cells around the world); zoom 12 for level 14 (about
@@ -105,6 +106,18 @@ def published_count(
     else:
         cells = cells.filter(commune=ANY)
     return cells.aggregate(total=Sum("count"))["total"] or 0
+
+
+def filtered_count(
+    campaign: Campaign, *, category: str = "", commune: str = "", period: str = ""
+) -> int | None:
+    """The published items of the item list's filters (`ContributionQuerySet.filtered`),
+    from the cells: None for a period that names no century (words searched in the
+    answers), which the cells do not know: its items must be counted."""
+    century = century_of(period) if period else ANY
+    if century is None:
+        return None
+    return published_count(campaign, category=category, commune=commune, century=century)
 
 
 def level_size(level: int) -> float:
