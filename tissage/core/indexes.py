@@ -6,6 +6,8 @@ needs the index to say `DESC NULLS LAST` (its own `DESC` puts NULLs first); SQLi
 refuses `NULLS FIRST`/`NULLS LAST` in `CREATE INDEX` ("unsupported use of NULLS LAST"),
 and its `DESC` already puts NULLs last (NULL is its smallest value): a plain `DESC`
 index serves the order there (`EXPLAIN QUERY PLAN`: no temporary B-tree).
+
+`Unindexed` is the opposite: a column whose index SQLite's planner must not walk.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from django.db import models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Statement
+from django.db.models import Func
 from django.db.models.expressions import OrderBy
 
 
@@ -44,3 +47,18 @@ class NullsOrderIndex(models.Index):
         portable = self.clone()
         portable.expressions = tuple(_as_sqlite_stores_it(e) for e in self.expressions)
         return models.Index.create_sql(portable, model, schema_editor, using=using, **kwargs)
+
+
+class Unindexed(Func):
+    """A column that SQLite's planner may not walk an index on: `+column`, SQLite's own
+    idiom for it (sqlite.org/optoverview.html, "Disqualifying WHERE clause terms").
+
+    Elsewhere, the column itself: PostgreSQL keeps statistics on value ranges and chooses
+    well on its own, where `column + 0` would hide them (measured: it then reads the whole
+    table and sorts it).
+    """
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s")

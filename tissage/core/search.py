@@ -23,7 +23,8 @@ Matching (`matching()`) hides the database's difference:
 primary key, without ranking, for lists sorted by date (the collectives' archive). Its
 tables are indexed by `search_vector_operations`: on PostgreSQL a stored `tsvector`
 column, so that the planner may also walk the rows newest first and test each one
-cheaply when a word is in most of them.
+cheaply when a word is in most of them; on SQLite, whole words in either number rather
+than prefixes, so that it may stop at the slice's end.
 """
 
 from __future__ import annotations
@@ -74,6 +75,24 @@ def search_normalise(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def number_forms(word: str) -> tuple[str, ...]:
+    """A word without accents and its likely other number in French ("jardin" and
+    "jardins", "chateaux" and "chateau", "canal" and "canaux"), as PostgreSQL's French
+    stemmer finds them, for SQLite, which has none. A form that is no word costs one
+    look-up in the index."""
+    forms = [word]
+    if word[-1] in "sx":
+        if len(word) > WORD_MIN:
+            forms.append(word[:-1])
+    else:
+        forms.append(f"{word}x" if word[-1] == "u" else f"{word}s")
+    if word.endswith("al"):
+        forms.append(f"{word[:-2]}aux")
+    if word.endswith("aux") and len(word) > len("aux"):
+        forms.append(f"{word[:-3]}al")
+    return tuple(dict.fromkeys(forms))
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     """The words of a query, lower case, without accents, letters and digits only: safe
@@ -97,6 +116,18 @@ class SearchTerms:
     def fts5(self) -> str:
         """SQLite FTS5: every word, each as a prefix."""
         return " ".join(f'"{word}"*' for word in self.words)
+
+    def fts5_whole(self) -> str:
+        """SQLite FTS5: every word whole, or in its other number (`number_forms`).
+
+        FTS5 reads a prefix's matches in full before it gives the first (it merges the
+        lists of every word so beginning), where a word's own list is read newest first
+        and left at the slice's end: a prefix costs what its matches cost, a word what the
+        slice costs."""
+        return " AND ".join(
+            "(" + " OR ".join(f'"{form}"' for form in number_forms(word)) + ")"
+            for word in self.words
+        )
 
     def tsquery(self, *, prefix: bool = True) -> str:
         """PostgreSQL `to_tsquery`: every word, stemmed by the configuration, as a prefix
@@ -301,11 +332,12 @@ def latest_matching[Model: models.Model](
 
     SQLite walks the FTS5 table by descending rowid and stops at the slice's end (the
     FTS5 table drives the join; an `id IN (…)` would read every match first); words
-    match as prefixes. PostgreSQL chooses, from its statistics of the vector's words,
-    between the GIN index (a rare word: every match, then the newest) and the rows
-    newest first, each tested on its stored vector until the slice is full (a common
-    word); words match whole, stemmed ("jardins" finds "jardin", "jardin" does not find
-    "jardinage"), since the planner has no estimate for a prefix."""
+    match whole or in their other number (`SearchTerms.fts5_whole`), since FTS5 reads a
+    prefix's every match before the first. PostgreSQL chooses, from its statistics of
+    the vector's words, between the GIN index (a rare word: every match, then the
+    newest) and the rows newest first, each tested on its stored vector until the slice
+    is full (a common word); words match whole, stemmed ("jardins" finds "jardin",
+    "jardin" does not find "jardinage"), since the planner has no estimate for a prefix."""
     model = queryset.model
     if connection.vendor == "postgresql":
         # Whole words (stemmed), not prefixes: the planner's choice between the two ways
@@ -326,7 +358,7 @@ def latest_matching[Model: models.Model](
     return queryset.extra(  # noqa: S610 -- table names from models, words as a parameter
         tables=[index],
         where=[f"{quoted} MATCH %s"],
-        params=[terms.fts5()],
+        params=[terms.fts5_whole()],
         order_by=[f"-{index}.rowid"],
     ).filter(pk=RawSQL(f"{quoted}.rowid", ()))  # noqa: S611 -- a table name from the model
 

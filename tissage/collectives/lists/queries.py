@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import BinaryField, Q, QuerySet
 from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
+from tissage.core.indexes import Unindexed
 from tissage.core.search import QUERY_MAX, SearchTerms, latest_matching, stop_words
 
 from ..access import AnyUser, CollectiveRights
@@ -63,13 +65,13 @@ def archive_threads(collective: Collective, terms: SearchTerms | None = None) ->
     necessarily the same one), among the SEARCH_LATEST latest of each (one query, on the
     full-text indexes of either database: core.search.latest_matching)."""
     threads = (
-        Thread.objects.visible()
-        .filter(collective=collective)
-        .select_related("started_by")
-        .order_by("-last_message_at", "-id")
+        Thread.objects.visible().select_related("started_by").order_by("-last_message_at", "-id")
     )
     if not terms:
-        return threads
+        return threads.filter(collective=collective)
+    # The matches (at most SEARCH_LATEST per word) name the threads: SQLite must not walk
+    # the collective's every thread by its index and test each against them.
+    threads = threads.filter(Exact(Unindexed("collective_id"), collective.pk))
     for word in terms.each():
         subjects, messages = _word_matches(collective, word)
         condition = Q(pk__in=subjects.values("pk")[:SEARCH_LATEST]) | Q(

@@ -242,6 +242,18 @@ def test_terms_are_plain_words():
     assert SearchTerms.parse("x" * 10).fts5() == '"xxxxxxxxxx"*'
 
 
+def test_whole_words_are_searched_in_either_number_on_sqlite():
+    """`latest_matching`'s query on SQLite: no prefix (read in full by FTS5), each word
+    with its other number, every word required."""
+    assert SearchTerms.parse("Jardin châteaux").fts5_whole() == (
+        '("jardin" OR "jardins") AND ("chateaux" OR "chateau" OR "chateal")'
+    )
+    assert SearchTerms.parse("canal jeu").fts5_whole() == (
+        '("canal" OR "canals" OR "canaux") AND ("jeu" OR "jeux")'
+    )
+    assert SearchTerms.parse("as").fts5_whole() == '("as")'
+
+
 def test_search_function_without_a_query_searches_nothing():
     results = search("", UserFactory())
     assert results.groups == [] and results.problem == ""

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tissage.core.files import PRIVATE, RandomName, StorageUnavailable, file_move, is_private
-from tissage.core.indexes import NullsOrderIndex
+from tissage.core.indexes import NullsOrderIndex, Unindexed
 from tissage.territories.geography import Box, distance_metres
 from tissage.territories.models import Commune
 
@@ -29,21 +29,6 @@ logger = logging.getLogger(__name__)
 # An obscured point is rounded to 2 decimals (`public_longitude`): at most 0.005° from the
 # exact one.
 OBSCURING_MARGIN = 0.006
-
-
-class Unindexed(Func):
-    """A column that SQLite's planner may not walk an index on: `+column`, SQLite's own
-    idiom for it (sqlite.org/optoverview.html, "Disqualifying WHERE clause terms").
-
-    Elsewhere, the column itself: PostgreSQL keeps statistics on value ranges and chooses
-    well on its own, where `column + 0` would hide them (measured: it then reads the whole
-    table and sorts it).
-    """
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="+%(expressions)s")
 
 
 # What a card shows (title, category, commune, first photo), and what orders the list.
