@@ -32,7 +32,7 @@ from .. import access, lookups
 from ..access import AnyUser, CollectiveRights
 from ..models import Collective, InboundMail, Message
 from . import queries, reports, services
-from .cards import thread_rows
+from .cards import MessageRow, message_cards, thread_rows
 from .forms import ReplyForm, ReportForm, ThreadForm
 from .mail import inbound
 from .mail.reading import mail_preview
@@ -122,13 +122,6 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 # --- A thread -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MessageRow:
-    message: Message
-    can_reply: bool
-    can_report: bool
-
-
 @require_GET
 def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
     collective, rights = lookups.get_readable_collective(request, slug)
@@ -155,7 +148,9 @@ def thread(request: HttpRequest, slug: str, thread_id: int) -> HttpResponse:
             "tab": "discussions",
             "thread": thread,
             "page": page,
-            "rows": rows,
+            "cards": message_cards(
+                request, collective, thread, rows, can_moderate=rights.can_moderate
+            ),
             "form": ReplyForm(thread=thread) if rights.can_participate else None,
         },
     )

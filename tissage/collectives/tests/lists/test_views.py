@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from tissage.collectives.lists import services
 from tissage.collectives.models import Attachment, Collective, CollectiveMembership, Message, Thread
-from tissage.collectives.tests.factories import CollectiveFactory, client_for_role
+from tissage.collectives.tests.factories import CollectiveFactory, client_for_role, user_for_role
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +360,66 @@ def test_the_thread_page_shows_each_line_of_a_message():
     html = client.get(reverse("collectives:thread", args=[collective.slug, thread.pk])).content
 
     assert "Bonjour,<br>\nRDV samedi à 14 h<br>\ndevant la mairie.".encode() in html
+
+
+def test_a_kept_message_shows_every_change_at_once():
+    """A thread's messages are rendered once per state and kept (lists.cards): an edited
+    body, a renamed author, a new attachment and a hidden message each show at the next
+    visit; what a member may do is theirs; a coordinator's forms carry their own CSRF
+    token, so that hiding a message from the page works."""
+    collective = CollectiveFactory(archive_visibility=Collective.ArchiveVisibility.PUBLIC)
+    member, author = client_for_role("member", collective)
+    coordinator = Client(enforce_csrf_checks=True)
+    coordinator.force_login(user_for_role("coordinator", collective))
+    visitor = Client()
+    first = services.thread_start(
+        collective=collective, author=author, subject="Verger", body="On taille samedi."
+    )
+    second = services.message_reply(thread=first.thread, author=author, body="Qui vient ?")
+    url = reverse("collectives:thread", args=[collective.slug, first.thread_id])
+
+    def page(client) -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    hide = reverse("collectives:message_hide", args=[collective.slug, second.pk])
+    for client in (visitor, member, coordinator, visitor):
+        shown = page(client)
+        assert "On taille samedi." in shown and "Qui vient ?" in shown
+        assert (hide in shown) is (client is coordinator)
+        assert ("?parent=" in shown) is (client is not visitor)
+
+    changes = [
+        (
+            lambda: Message.objects.filter(pk=first.pk).update(body="On taille dimanche."),
+            "On taille dimanche.",
+        ),
+        (lambda: Message.objects.filter(pk=first.pk).update(author_name="Léa"), ">Léa</h2>"),
+        (
+            lambda: Attachment.objects.create(
+                message=first,
+                file="collectives/compte-rendu.pdf",
+                filename="compte-rendu.pdf",
+                content_type="application/pdf",
+                size=2048,
+            ),
+            "compte-rendu.pdf",
+        ),
+    ]
+    for change, expected in changes:
+        change()
+        for client in (visitor, member):
+            assert expected in page(client)
+
+    form = re.search(
+        rf'action="{re.escape(hide)}"><input type="hidden" name="csrfmiddlewaretoken" '
+        r'value="([^"]+)"',
+        page(coordinator),
+    )
+    assert form is not None
+    response = coordinator.post(hide, {"csrfmiddlewaretoken": form[1]})
+    assert response.status_code == 302
+    for client in (visitor, member):
+        assert "Qui vient ?" not in page(client)
+    assert "Qui vient ?" in page(coordinator)
