@@ -13,11 +13,12 @@ from PIL import Image
 from shapely import Point
 
 from tissage.core.tests.factories import UserFactory
-from tissage.inventories.models import CampaignField, Contribution, ContributionEvent
+from tissage.inventories.models import CampaignField, Contribution, ContributionEvent, Photo
 from tissage.inventories.moderation.services import contribution_decide
 from tissage.inventories.tests.helpers import (
     LAT,
     LON,
+    a_photo,
     heritage_campaign,
     jpeg_bytes,
     lavoir,
@@ -462,6 +463,34 @@ def test_a_kept_card_shows_every_change_at_once(client, campaign, facilitator):
         page = client.get(url).content.decode()
         assert "Lavoir du haut" in page and "Lavoir du bas" not in page, url
         assert "Lavoir-fontaine · Nemausus" in page, url
+
+
+def test_a_card_shows_the_item_s_first_photo(client, campaign, facilitator):
+    """The first photo in the item's order, read with the item (`for_cards`): another
+    order or no photo left shows at once on the list and the campaign page."""
+    item = published(campaign, facilitator, photos=[a_photo(), a_photo()])
+    first, second = Photo.objects.filter(contribution=item).order_by("position", "pk")
+    bare = published(campaign, facilitator, title="Sans photo")
+    Photo.objects.filter(contribution=bare).delete()
+    urls = (
+        reverse("inventories:items", kwargs={"slug": campaign.slug}),
+        reverse("inventories:campaign", args=[campaign.slug]),
+    )
+
+    def thumbnails(url: str) -> list[str]:
+        page = client.get(url).content.decode()
+        assert bare.title in page
+        return re.findall(r'<img src="([^"]+)" alt="" width="120" height="90"', page)
+
+    for url in urls:
+        assert thumbnails(url) == [first.thumbnail_url], url
+    Photo.objects.filter(pk=second.pk).update(position=0)
+    Photo.objects.filter(pk=first.pk).update(position=1)
+    for url in urls:
+        assert thumbnails(url) == [second.thumbnail_url], url
+    Photo.objects.filter(contribution=item).delete()
+    for url in urls:
+        assert thumbnails(url) == [], url
 
 
 @pytest.mark.parametrize("page_name", ["inventories:items", "inventories:map"])
