@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tissage.core.cards import rendered_fields, rendered_form
 from tissage.core.emails import site_url
 from tissage.core.icons import UnknownIcon, icon_svg
+from tissage.core.layout import site_footer, site_header
 from tissage.core.markdown import fold_quotes, render_markdown
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,18 @@ def markdown_lines_filter(text: str) -> SafeString:
 def fold_quotes_filter(html: str) -> SafeString:
     """After `markdown`: quotes folded, for the messages of a discussion."""
     return fold_quotes(html, _("Quoted text"))
+
+
+@register.simple_tag(takes_context=True, name="site_header")
+def site_header_tag(context: template.Context) -> SafeString:
+    """The base layout's header: kept for anonymous visitors (core.layout)."""
+    return site_header(context)
+
+
+@register.simple_tag(name="site_footer")
+def site_footer_tag() -> SafeString:
+    """The base layout's footer, kept (core.layout)."""
+    return site_footer()
 
 
 @register.simple_tag
