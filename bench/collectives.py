@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import signal
 import statistics
 import subprocess
@@ -293,38 +292,6 @@ def flatness(database: str, by_size: dict[int, dict]) -> list[dict]:
     return rows
 
 
-def measure_together(
-    targets: dict[tuple[int, str], tuple[int, str]], args: argparse.Namespace
-) -> tuple[dict[tuple[int, str], bench.PageResult], bool]:
-    """bench.measure with a server per size: every (size, page) is measured in the same
-    shuffled rounds of bursts, so that both sizes share any drift of the machine (other
-    work on it), and their ratio stays comparable."""
-    results = {key: bench.PageResult() for key in targets}
-    for port, path in targets.values():  # warm every worker: templates, connections
-        bench.burst(port, path, args.warmup, args.concurrency, bench.PageResult())
-    rounds = 5
-    per_round = max(1, -(-args.requests // rounds))
-    rng = random.Random(0)
-    deadline = time.monotonic() + args.max_seconds
-    keys = list(targets)
-    completed = True
-    for number in range(rounds):
-        rng.shuffle(keys)
-        for key in keys:
-            if time.monotonic() > deadline:
-                completed = False
-                break
-            port, path = targets[key]
-            done = len(results[key].latencies) + results[key].errors
-            count = min(per_round, args.requests - done)
-            if count > 0:
-                bench.burst(port, path, count, args.concurrency, results[key])
-        if not completed:
-            bench.log(f"time limit of {args.max_seconds:.0f} s reached after {number} full rounds")
-            break
-    return results, completed
-
-
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     loaded = {size: load(database, size, args) for size in args.messages}
     urls = {size: pages(size, found) for size, (_env, found) in loaded.items()}
@@ -342,7 +309,9 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
             for size in urls
             for name, path in urls[size].items()
         }
-        results, completed = measure_together(targets, args)
+        results, completed = bench.measure_together(
+            targets, args.requests, args.concurrency, args.max_seconds, args.warmup
+        )
         load_after = os.getloadavg()[0]
     finally:
         for server in servers.values():

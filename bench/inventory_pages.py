@@ -5,14 +5,15 @@
 
 For each database and each size: a fresh database with N published items in one
 campaign around the Gard (bench/map_data.py: each published at some moment of the past
-two years), then the production server and, in the same run as `/healthz/`: the campaign
+two years), then a production server per size, both measured in the same rounds (so that the
+ratio between sizes is not the machine's drift), each with `/healthz/`: the campaign
 page (its latest items and its progress), the item list (first page, a far page, by
 category, by commune, by period), an item's page and the Atom feed of new items. Prints
 p50/p95 and the ratio of p95 to the baseline per size, then the ratio of each p95 at the
 large size to the small one (≤ 1.5: flat). Writes JSON under bench/results/.
 
-The PostgreSQL database is `tissage_pages_items` (BENCH_PG_DATABASE), dropped and made
-again; SQLite goes to bench/results/inventory-pages-data-sqlite/.
+The PostgreSQL databases are `tissage_pages_items_<N>` (BENCH_PG_DATABASE), dropped and
+made again; SQLite goes to bench/results/inventory-pages-data-sqlite-<N>/.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import run as bench  # the shared harness of bench/run.py
 from agenda import size_ratios
 
 CAMPAIGN = "/inventaires/bench-patrimoine"
+# A database per size, served at once (PostgreSQL: `<name>_<items>`).
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_pages_items")
 LATEST_ITEM = """
 from tissage.inventories.models import Contribution
 item = Contribution.objects.filter(status="validated").newest_published_first().first()
@@ -37,7 +40,10 @@ print("item", item.pk)
 """
 
 
-def load(database: str, items: int, env: dict[str, str]) -> dict[str, str]:
+def load(database: str, items: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A database of its own for `items` items: its environment and the latest item."""
+    bench.PG_DATABASE = f"{PG_DATABASE}_{items}"
+    env = bench.bench_env(database, bench.RESULTS / f"inventory-pages-data-{database}-{items}")
     data_dir = Path(env["TISSAGE_DATA_DIR"])
     bench.log(f"{database}: fresh database")
     bench.fresh_database(database, data_dir)
@@ -57,35 +63,40 @@ def load(database: str, items: int, env: dict[str, str]) -> dict[str, str]:
     bench.log(f"{database}: loaded in {time.perf_counter() - started:.1f} s")
     bench.settle(env)
     found = bench.tissage("shell", "-c", LATEST_ITEM, env=env)
-    return dict(line.split() for line in found.splitlines() if line.startswith("item "))
+    return env, dict(line.split() for line in found.splitlines() if line.startswith("item "))
+
+
+def pages(found: dict[str, str]) -> dict[str, str]:
+    return {
+        bench.BASELINE: "/healthz/",
+        "campaign page": f"{CAMPAIGN}/",
+        "item list": f"{CAMPAIGN}/fiches/",
+        "item list, page 20": f"{CAMPAIGN}/fiches/?page=20",
+        "item list, category": f"{CAMPAIGN}/fiches/?category=lavoir",
+        "item list, commune": f"{CAMPAIGN}/fiches/?commune=30189",
+        "item list, period": f"{CAMPAIGN}/fiches/?period=19e",
+        "item page": f"{CAMPAIGN}/fiches/{found['item']}/",
+        "items feed (.atom)": f"{CAMPAIGN}/fiches.atom",
+    }
 
 
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
+    loaded = {items: load(database, items) for items in args.items}
+    measured = bench.serve_and_measure_sizes(
+        {items: env for items, (env, _found) in loaded.items()},
+        {items: pages(found) for items, (_env, found) in loaded.items()},
+        args,
+        lambda items: f"server-inventory-pages-{database}-{items}-{stamp}.log",
+    )
     runs = []
-    for items in args.items:
-        env = bench.bench_env(database, bench.RESULTS / f"inventory-pages-data-{database}")
-        found = load(database, items, env)
-        urls = {
-            bench.BASELINE: "/healthz/",
-            "campaign page": f"{CAMPAIGN}/",
-            "item list": f"{CAMPAIGN}/fiches/",
-            "item list, page 20": f"{CAMPAIGN}/fiches/?page=20",
-            "item list, category": f"{CAMPAIGN}/fiches/?category=lavoir",
-            "item list, commune": f"{CAMPAIGN}/fiches/?commune=30189",
-            "item list, period": f"{CAMPAIGN}/fiches/?period=19e",
-            "item page": f"{CAMPAIGN}/fiches/{found['item']}/",
-            "items feed (.atom)": f"{CAMPAIGN}/fiches.atom",
-        }
-        measured = bench.serve_and_measure(
-            env, urls, args, f"server-inventory-pages-{database}-{items}-{stamp}.log", warmup=5
-        )
-        measured.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
+    for items, result in measured.items():
+        result.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
         runs.append(
             {
                 "items": items,
-                "rows": measured.rows,
-                "completed": measured.completed,
-                "load_average_before_after": [measured.load_before, measured.load_after],
+                "rows": result.rows,
+                "completed": result.completed,
+                "load_average_before_after": [result.load_before, result.load_after],
             }
         )
     return {
@@ -104,7 +115,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
     args = parser.parse_args()
-    bench.PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_pages_items")
     bench.run_each_database("inventory-pages", args, run_database)
 
 

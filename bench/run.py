@@ -473,6 +473,86 @@ def serve_and_measure(
     return Measured(summarise(results, urls), completed, load.start, load.end, load.max)
 
 
+def measure_together(
+    targets: dict[Any, tuple[int, str]],
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    warmup: int,
+) -> tuple[dict[Any, PageResult], bool]:
+    """`measure` over several servers (each target is a port and a path): every target
+    is measured in the same shuffled rounds of bursts, so that all of them share any
+    drift of the machine (other work on it), and ratios between servers (a page at two
+    sizes of data) stay comparable."""
+    results = {key: PageResult() for key in targets}
+    for port, path in targets.values():  # warm every worker: templates, connections
+        burst(port, path, warmup, concurrency, PageResult())
+    rounds = 5
+    per_round = max(1, -(-requests // rounds))
+    rng = random.Random(0)
+    deadline = time.monotonic() + max_seconds
+    keys = list(targets)
+    completed = True
+    for number in range(rounds):
+        rng.shuffle(keys)
+        for key in keys:
+            if time.monotonic() > deadline:
+                completed = False
+                break
+            port, path = targets[key]
+            done = len(results[key].latencies) + results[key].errors
+            count = min(per_round, requests - done)
+            if count > 0:
+                burst(port, path, count, concurrency, results[key])
+        if not completed:
+            log(f"time limit of {max_seconds:.0f} s reached after {number} full rounds")
+            break
+    return results, completed
+
+
+def serve_and_measure_sizes(
+    envs: dict[int, dict[str, str]],
+    urls: dict[int, dict[str, str]],
+    args: argparse.Namespace,
+    log_name: Any,
+    *,
+    warmup: int = 5,
+) -> dict[int, Measured]:
+    """`serve_and_measure` for several sizes of data at once: a server per size (its
+    environment in `envs`, its log `log_name(size)`), every page of every size measured in
+    the same rounds (`measure_together`), so that the ratio of a page's p95 at two sizes
+    is not the machine's drift between two measures."""
+    servers: dict[int, Server] = {}
+    try:
+        for size, env in envs.items():
+            servers[size] = Server(env, RESULTS / log_name(size), args.workers)
+        for server in servers.values():
+            server.wait_ready()
+        log(f"measuring {len(servers)} sizes together")
+        targets = {
+            (size, name): (servers[size].port, path)
+            for size, pages in urls.items()
+            for name, path in pages.items()
+        }
+        with common.LoadSampler(record=True) as load:
+            results, completed = measure_together(
+                targets, args.requests, args.concurrency, args.max_seconds, warmup
+            )
+    finally:
+        for server in servers.values():
+            server.stop()
+    return {
+        size: Measured(
+            summarise({name: results[(size, name)] for name in pages}, pages),
+            completed,
+            load.start,
+            load.end,
+            load.max,
+        )
+        for size, pages in urls.items()
+    }
+
+
 def code_version() -> dict[str, Any]:
     """Which code was measured: the commit, and whether the tree had local changes."""
 
