@@ -338,28 +338,17 @@ def measure(
     warmup: int,
     extra_headers: dict[str, str] | None = None,
 ) -> tuple[dict[str, PageResult], bool]:
-    results = {name: PageResult() for name in urls}
-    for path in urls.values():  # warm both workers: templates, connections, caches
-        burst(port, path, warmup, concurrency, PageResult(), extra_headers)
-    per_round = max(1, -(-requests // rounds))
-    rng = random.Random(0)
-    deadline = time.monotonic() + max_seconds
-    names = list(urls)
-    completed = True
-    for number in range(rounds):
-        rng.shuffle(names)
-        for name in names:
-            if time.monotonic() > deadline:
-                completed = False
-                break
-            done = len(results[name].latencies) + results[name].errors
-            count = min(per_round, requests - done)
-            if count > 0:
-                burst(port, urls[name], count, concurrency, results[name], extra_headers)
-        if not completed:
-            log(f"time limit of {max_seconds:.0f} s reached after {number} full rounds")
-            break
-    return results, completed
+    """Each page of one server in shuffled rounds of bursts (`measure_together`)."""
+    targets = {name: (port, path) for name, path in urls.items()}
+    return measure_together(
+        targets,
+        requests,
+        concurrency,
+        max_seconds,
+        warmup,
+        rounds=rounds,
+        extra_headers=extra_headers,
+    )
 
 
 def summarise(results: dict[str, PageResult], urls: dict[str, str]) -> list[dict[str, Any]]:
@@ -479,15 +468,17 @@ def measure_together(
     concurrency: int,
     max_seconds: float,
     warmup: int,
+    *,
+    rounds: int = 5,
+    extra_headers: dict[str, str] | None = None,
 ) -> tuple[dict[Any, PageResult], bool]:
     """`measure` over several servers (each target is a port and a path): every target
     is measured in the same shuffled rounds of bursts, so that all of them share any
     drift of the machine (other work on it), and ratios between servers (a page at two
     sizes of data) stay comparable."""
     results = {key: PageResult() for key in targets}
-    for port, path in targets.values():  # warm every worker: templates, connections
-        burst(port, path, warmup, concurrency, PageResult())
-    rounds = 5
+    for port, path in targets.values():  # warm every worker: templates, connections, caches
+        burst(port, path, warmup, concurrency, PageResult(), extra_headers)
     per_round = max(1, -(-requests // rounds))
     rng = random.Random(0)
     deadline = time.monotonic() + max_seconds
@@ -503,7 +494,7 @@ def measure_together(
             done = len(results[key].latencies) + results[key].errors
             count = min(per_round, requests - done)
             if count > 0:
-                burst(port, path, count, concurrency, results[key])
+                burst(port, path, count, concurrency, results[key], extra_headers)
         if not completed:
             log(f"time limit of {max_seconds:.0f} s reached after {number} full rounds")
             break
