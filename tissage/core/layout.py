@@ -4,8 +4,8 @@ Every page draws the same header (the menu, the search box, the language switch)
 same footer: about 0.45 ms of a page's rendering, a twentieth of a list page's. For an
 anonymous visitor the header differs from one page to the next only in the current menu
 entry, the CSRF token and the path the language switch comes back to: it is rendered
-once per menu entry (and language, and release: `core.cards.card_key`) with holes for
-the token and the path, kept in the `default` cache, and filled for each request. The
+once per menu entry (and language, and release) with holes for the token and the path,
+kept like a card (`core.cards.rendered_cards`), and filled for each request. The
 footer is the same everywhere. A signed-in person's header (their notifications, their
 workspace link) is rendered each time.
 
@@ -15,24 +15,23 @@ hole, which the page fills for each request in its turn.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.cache import cache
 from django.template import Context
-from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .cards import CARD_CACHE_SECONDS, card_key
+from .cards import rendered_cards
 from .kept_pages import hole
 
 HEADER = "core/site_header.html"
 FOOTER = "core/site_footer.html"
 
 
-def _current(context: Context) -> tuple[str, str]:
+def _current(request: Any) -> tuple[str, str]:
     """The view the page answers (the menu marks its entry) and the path with its query
     (the language switch comes back to it)."""
-    request = context.get("request")
     if request is None:
         return "", ""
     match = getattr(request, "resolver_match", None)
@@ -40,36 +39,36 @@ def _current(context: Context) -> tuple[str, str]:
 
 
 def site_header(context: Context) -> SafeString:
-    current, here = _current(context)
     request = context.get("request")
+    current, here = _current(request)
     user = getattr(request, "user", None)
     if user is None or user.is_authenticated:
         template = context.template.engine.get_template(HEADER)  # type: ignore[union-attr]
         with context.push(current=current, here=here):
             return template.render(context)
-    key = card_key(HEADER, (settings.PLATFORM_NAME, current))
     csrf, path = hole("header-csrf"), hole("header-path")
-    html = cache.get(key)
-    if html is None:
-        html = get_template(HEADER).render(
-            {
-                "platform_name": settings.PLATFORM_NAME,
-                "current": current,
-                "here": path,
-                "csrf_token": csrf,
-            }
-        )
-        cache.set(key, html, CARD_CACHE_SECONDS)
+    # Kept like a card, one per menu entry; the holes are the same for every request.
+    [html] = rendered_cards(
+        HEADER,
+        [current],
+        lambda entry: (settings.PLATFORM_NAME, entry),
+        lambda entry: {
+            "platform_name": settings.PLATFORM_NAME,
+            "current": entry,
+            "here": path,
+            "csrf_token": csrf,
+        },
+    )
     token = escape(str(context.get("csrf_token", "")))
     # Rendered by the template engine, which escapes; the fills are escaped.
     return mark_safe(html.replace(csrf, token).replace(path, escape(here)))  # noqa: S308
 
 
 def site_footer() -> SafeString:
-    key = card_key(FOOTER, settings.PLATFORM_NAME)
-    html = cache.get(key)
-    if html is None:
-        html = get_template(FOOTER).render({"platform_name": settings.PLATFORM_NAME})
-        cache.set(key, html, CARD_CACHE_SECONDS)
-    # Rendered by the template engine, which escapes.
-    return mark_safe(html)  # noqa: S308
+    [html] = rendered_cards(
+        FOOTER,
+        [settings.PLATFORM_NAME],
+        lambda name: name,
+        lambda name: {"platform_name": name},
+    )
+    return html
