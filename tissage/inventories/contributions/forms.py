@@ -488,9 +488,8 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories"))] + [  # type: ignore[attr-defined]
-            (c.slug, c.name) for c in campaign.categories.all()
-        ]
+        categories = campaign.categories.values_list("slug", "name")
+        self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
         communes = campaign.communes.order_by("name").values_list("insee_code", "name")
         self.fields["commune"].choices = [("", _("All communes")), *communes]  # type: ignore[attr-defined]
         if campaign.period_field_key() is None:
