@@ -5,14 +5,15 @@ against the baseline view.
 
 For each database and each size: a fresh database with N published upcoming actions
 (two roles each, some registrations) spread over 20 projects and 50 communes, then the
-production server and, in the same run as `/healthz/`: the agenda (first page, a far
+production server per size, both measured in the same rounds (so that the ratio between
+sizes is not the machine's drift), each with `/healthz/`: the agenda (first page, a far
 page, filtered by project, commune and kind), one action page, the iCalendar feeds
 (the platform's, a project's, a commune's) and a project's Atom news feed. Prints
 p50/p95 and the ratio of p95 to the baseline per size, then the ratio of each p95 at
 the large size to the small one (≤ 1.5: flat). Writes JSON under bench/results/.
 
-The PostgreSQL database is `tissage_pages_agenda` (BENCH_PG_DATABASE), dropped and made
-again; SQLite goes to bench/results/agenda-data-sqlite/.
+The PostgreSQL databases are `tissage_pages_agenda_<N>` (BENCH_PG_DATABASE), dropped and
+made again; SQLite goes to bench/results/agenda-data-sqlite-<N>/.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # the shared harness of bench/run.py
+
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_pages_agenda")
 
 SETUP = """
 import datetime, random
@@ -95,34 +98,44 @@ def load(database: str, count: int, env: dict[str, str]) -> dict[str, str]:
     )
 
 
+def pages(found: dict[str, str]) -> dict[str, str]:
+    return {
+        bench.BASELINE: "/healthz/",
+        "agenda": "/actions/",
+        "agenda page 40": "/actions/?page=40",
+        "agenda by project": "/actions/?project=bench-3",
+        "agenda by commune": f"/actions/?commune={found['commune']}",
+        "agenda by kind": "/actions/?kind=meeting",
+        "action page": f"/actions/{found['action']}/",
+        "platform feed (.ics)": "/actions/calendrier.ics",
+        "project feed (.ics)": "/actions/calendrier/projet/bench-3.ics",
+        "commune feed (.ics)": f"/actions/calendrier/commune/{found['commune']}.ics",
+        "project news (.atom)": "/projets/bench-3/actualites.atom",
+    }
+
+
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
-    runs = []
+    loaded = {}
     for count in args.actions:
-        env = bench.bench_env(database, bench.RESULTS / f"agenda-data-{database}")
-        found = load(database, count, env)
-        urls = {
-            bench.BASELINE: "/healthz/",
-            "agenda": "/actions/",
-            "agenda page 40": "/actions/?page=40",
-            "agenda by project": "/actions/?project=bench-3",
-            "agenda by commune": f"/actions/?commune={found['commune']}",
-            "agenda by kind": "/actions/?kind=meeting",
-            "action page": f"/actions/{found['action']}/",
-            "platform feed (.ics)": "/actions/calendrier.ics",
-            "project feed (.ics)": "/actions/calendrier/projet/bench-3.ics",
-            "commune feed (.ics)": f"/actions/calendrier/commune/{found['commune']}.ics",
-            "project news (.atom)": "/projets/bench-3/actualites.atom",
-        }
-        measured = bench.serve_and_measure(
-            env, urls, args, f"server-agenda-{database}-{count}-{stamp}.log", warmup=5
-        )
-        measured.report(f"{database} — {count:,} actions, concurrency {args.concurrency}")
+        # A database per size, both served at once (PostgreSQL: `<name>_<actions>`).
+        bench.PG_DATABASE = f"{PG_DATABASE}_{count}"
+        env = bench.bench_env(database, bench.RESULTS / f"agenda-data-{database}-{count}")
+        loaded[count] = (env, load(database, count, env))
+    measured = bench.serve_and_measure_sizes(
+        {count: env for count, (env, _found) in loaded.items()},
+        {count: pages(found) for count, (_env, found) in loaded.items()},
+        args,
+        lambda count: f"server-agenda-{database}-{count}-{stamp}.log",
+    )
+    runs = []
+    for count, result in measured.items():
+        result.report(f"{database} — {count:,} actions, concurrency {args.concurrency}")
         runs.append(
             {
                 "actions": count,
-                "rows": measured.rows,
-                "completed": measured.completed,
-                "load_average_before_after": [measured.load_before, measured.load_after],
+                "rows": result.rows,
+                "completed": result.completed,
+                "load_average_before_after": [result.load_before, result.load_after],
             }
         )
     return {
@@ -141,7 +154,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=240)
     args = parser.parse_args()
-    bench.PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_pages_agenda")
     bench.run_each_database("agenda", args, run_database)
 
 

@@ -8,8 +8,10 @@ the consultations' map uses, and the page before issue #20). Prints p50/p95, pay
 size and the ratio of p95 to the `/healthz/` baseline measured in the same run, then
 what a whole view weighs in tiles (every tile a 1280 × 800 and a 390 × 844 view needs,
 as the page asks them); with two sizes, the ratio of their p95. Writes JSON under
-bench/results/. Its own PostgreSQL database (`tissage_bench_map`) and data folders, so
-that it may run beside the other benches.
+bench/results/. The two sizes have a database and a server each and are measured in the
+same shuffled rounds, so that the ratio between sizes is not the machine's drift. Its
+own PostgreSQL databases (`tissage_bench_map_<N>`) and data folders, so that it may run
+beside the other benches.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as bench  # the shared harness of bench/run.py
 
-bench.PG_DATABASE = "tissage_bench_map"
+# A database per size, served at once (PostgreSQL: `<name>_<items>`).
+PG_DATABASE = "tissage_bench_map"
 
 CENTRE = (4.36, 43.84)
 VIEWPORT = (1280, 800)
@@ -100,36 +103,10 @@ def view_weights(port: int) -> list[dict]:
     return weights
 
 
-def serve_measure_and_weigh(
-    env: dict[str, str], urls: dict[str, str], args: argparse.Namespace, log_name: str
-) -> tuple[bench.Measured, list[dict]]:
-    """`bench.serve_and_measure`, then the views' weights from the same server."""
-    import os
-
-    server = bench.Server(env, bench.RESULTS / log_name, args.workers)
-    try:
-        server.wait_ready()
-        bench.log("measuring")
-        load_before = os.getloadavg()[0]
-        results, completed = bench.measure(
-            server.port,
-            urls,
-            args.requests,
-            args.concurrency,
-            rounds=5,
-            max_seconds=args.max_seconds,
-            warmup=10,
-        )
-        load_after = os.getloadavg()[0]
-        weights = view_weights(server.port)
-    finally:
-        server.stop()
-    measured = bench.Measured(bench.summarise(results, urls), completed, load_before, load_after)
-    return measured, weights
-
-
-def run_size(database: str, items: int, args: argparse.Namespace, stamp: str) -> dict:
-    data_dir = bench.RESULTS / f"map-data-{database}"
+def load(database: str, items: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A database of its own for `items` items: its environment and the requests."""
+    bench.PG_DATABASE = f"{PG_DATABASE}_{items}"
+    data_dir = bench.RESULTS / f"map-data-{database}-{items}"
     env = bench.bench_env(database, data_dir)
     bench.log(f"{database}: fresh database")
     bench.fresh_database(database, data_dir)
@@ -161,29 +138,39 @@ def run_size(database: str, items: int, args: argparse.Namespace, stamp: str) ->
         urls[f"z{zoom} {query}"] = (
             f"/inventaires/bench-patrimoine/carte.geojson?bbox={bbox_for(zoom)}&zoom={zoom}&{query}"
         )
-    measured, weights = serve_measure_and_weigh(
-        env, urls, args, f"server-map-{database}-{stamp}.log"
-    )
-    measured.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
-    print("\nA whole view in tiles (every tile it needs, uncompressed):")
-    for weight in weights:
-        print(
-            f"  zoom {weight['zoom']:>2} {weight['viewport']:>8}: {weight['tiles']:>3} tiles, "
-            f"{weight['bytes'] / 1024:6.1f} KB"
-        )
-    return {
-        "database": database,
-        "items": items,
-        "rows": measured.rows,
-        "view_weights": weights,
-        "completed": measured.completed,
-        "load_average_before_after": [measured.load_before, measured.load_after],
-    }
+    return env, urls
 
 
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
     sizes = [int(size) for size in str(args.items).split(",")]
-    runs = [run_size(database, items, args, stamp) for items in sizes]
+    loaded = {items: load(database, items) for items in sizes}
+    measured = bench.serve_and_measure_sizes(
+        {items: env for items, (env, _urls) in loaded.items()},
+        {items: urls for items, (_env, urls) in loaded.items()},
+        args,
+        lambda items: f"server-map-{database}-{items}-{stamp}.log",
+        warmup=10,
+        after=lambda _items, port: view_weights(port),
+    )
+    runs = []
+    for items, result in measured.items():
+        result.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
+        print("\nA whole view in tiles (every tile it needs, uncompressed):")
+        for weight in result.after:
+            print(
+                f"  zoom {weight['zoom']:>2} {weight['viewport']:>8}: {weight['tiles']:>3} "
+                f"tiles, {weight['bytes'] / 1024:6.1f} KB"
+            )
+        runs.append(
+            {
+                "database": database,
+                "items": items,
+                "rows": result.rows,
+                "view_weights": result.after,
+                "completed": result.completed,
+                "load_average_before_after": [result.load_before, result.load_after],
+            }
+        )
     if len(runs) > 1:
         small, large = runs[0], runs[-1]
         print(

@@ -5,17 +5,19 @@
 
 For each database and each size: a fresh database, N published items around the Gard
 (bench/map_data.py: 300 "villages", 48 communes, each item dated with one of five
-centuries, so "19e" matches a fifth of them), then the production server and, in the
-same run as `/healthz/`: the map endpoint (bench/map.py's 1280 × 800 px view centred on
-Nîmes) unfiltered at zoom 8 for reference, and filtered by a century alone and with a
-category and a commune. Prints the time the loader took to insert the items (the cells'
-triggers run on every insert: the write cost of the cells), p50/p95 and the ratio of p95
-to the baseline per size, then the ratio of each p95 at the large size to the small one
-(flat in data size: ≤ 1.5). Writes JSON under bench/results/map-period-<time>.json.
+centuries, so "19e" matches a fifth of them), then a production server per size, both
+measured in the same shuffled rounds (so that the ratio between sizes is not the
+machine's drift), each with `/healthz/`: the map endpoint (bench/map.py's 1280 × 800 px
+view centred on Nîmes) unfiltered at zoom 8 for reference, and filtered by a century
+alone and with a category and a commune. Prints the time the loader took to insert the
+items (the cells' triggers run on every insert: the write cost of the cells), p50/p95
+and the ratio of p95 to the baseline per size, then the ratio of each p95 at the large
+size to the small one (flat in data size: ≤ 1.5). Writes JSON under
+bench/results/map-period-<time>.json.
 
-The PostgreSQL database is `tissage_bench_map_period` (BENCH_PG_DATABASE), dropped and
-made again: it must not be one another run uses at the same time. SQLite goes to
-bench/results/map-period-data-sqlite/.
+The PostgreSQL databases are `tissage_bench_map_period_<N>` (BENCH_PG_DATABASE), dropped
+and made again: they must not be ones another run uses at the same time. SQLite goes to
+bench/results/map-period-data-sqlite-<N>/.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # the shared harness of bench/run.py
 from map import bbox_for
 
-bench.PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_bench_map_period")
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_bench_map_period")
 MAP = "/inventaires/bench-patrimoine/carte.geojson"
 # (label, zoom, filters): what a visitor may ask the map's filter form at once.
 REQUESTS = [
@@ -81,24 +83,34 @@ def urls() -> dict[str, str]:
 
 
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
-    runs = []
+    envs, loaded = {}, {}
     for items in args.items:
-        env = bench.bench_env(database, bench.RESULTS / f"map-period-data-{database}")
-        loaded = load(database, items, env)
-        measured = bench.serve_and_measure(
-            env, urls(), args, f"server-map-period-{database}-{items}-{stamp}.log", warmup=10
+        # A database per size, both served at once (PostgreSQL: `<name>_<items>`).
+        bench.PG_DATABASE = f"{PG_DATABASE}_{items}"
+        envs[items] = bench.bench_env(
+            database, bench.RESULTS / f"map-period-data-{database}-{items}"
         )
-        measured.report(
-            f"{database} — {items:,} items ({loaded['cells']:,} cells, inserted in "
-            f"{loaded['insert_seconds']:.1f} s), concurrency {args.concurrency}"
+        loaded[items] = load(database, items, envs[items])
+    measured = bench.serve_and_measure_sizes(
+        envs,
+        {items: urls() for items in envs},
+        args,
+        lambda items: f"server-map-period-{database}-{items}-{stamp}.log",
+        warmup=10,
+    )
+    runs = []
+    for items, result in measured.items():
+        result.report(
+            f"{database} — {items:,} items ({loaded[items]['cells']:,} cells, inserted in "
+            f"{loaded[items]['insert_seconds']:.1f} s), concurrency {args.concurrency}"
         )
         runs.append(
             {
                 "items": items,
-                **loaded,
-                "rows": measured.rows,
-                "completed": measured.completed,
-                "load_average_before_after": [measured.load_before, measured.load_after],
+                **loaded[items],
+                "rows": result.rows,
+                "completed": result.completed,
+                "load_average_before_after": [result.load_before, result.load_after],
             }
         )
     if len(runs) == 2:

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -420,6 +421,7 @@ class Measured:
     load_before: float
     load_after: float
     load_max: float = float("nan")  # the highest of the samples read every second
+    after: Any = None  # what `serve_and_measure_sizes`'s `after` returned for this size
 
     def report(self, title: str) -> None:
         print(f"\n{title}")
@@ -508,12 +510,16 @@ def serve_and_measure_sizes(
     log_name: Any,
     *,
     warmup: int = 5,
+    after: Callable[[int, int], Any] | None = None,
 ) -> dict[int, Measured]:
     """`serve_and_measure` for several sizes of data at once: a server per size (its
     environment in `envs`, its log `log_name(size)`), every page of every size measured in
     the same rounds (`measure_together`), so that the ratio of a page's p95 at two sizes
-    is not the machine's drift between two measures."""
+    is not the machine's drift between two measures. `after(size, port)`, when given, is
+    asked of each size's server once measured (the map's view weights); what it returns
+    is that size's `Measured.after`."""
     servers: dict[int, Server] = {}
+    asked: dict[int, Any] = {}
     try:
         for size, env in envs.items():
             servers[size] = Server(env, RESULTS / log_name(size), args.workers)
@@ -529,6 +535,8 @@ def serve_and_measure_sizes(
             results, completed = measure_together(
                 targets, args.requests, args.concurrency, args.max_seconds, warmup
             )
+        if after is not None:
+            asked = {size: after(size, server.port) for size, server in servers.items()}
     finally:
         for server in servers.values():
             server.stop()
@@ -539,6 +547,7 @@ def serve_and_measure_sizes(
             load.start,
             load.end,
             load.max,
+            asked.get(size),
         )
         for size, pages in urls.items()
     }
