@@ -511,6 +511,26 @@ def test_the_kept_filters_show_a_new_category_and_the_choice_at_once(client, cam
     assert 'value="glaciere" selected' in chosen and 'value="glaciere" selected' not in page
 
 
+def test_the_filters_list_the_categories_in_the_campaign_s_order(client, campaign):
+    """The category filter of the list offers the categories as the campaign orders
+    them (their position, then their name), not by slug or by creation."""
+    campaign.categories.all().delete()
+    for position, (name, slug) in enumerate(
+        [("Puits", "a-puits"), ("Croix", "c-croix"), ("Lavoir", "b-lavoir")]
+    ):
+        campaign.categories.create(name=name, slug=slug, position=position)
+    url = reverse("inventories:items", kwargs={"slug": campaign.slug})
+
+    page = client.get(url).content.decode()
+
+    offered = re.findall(r'<option value="([a-z-]+)"', page)
+    assert [slug for slug in offered if slug in {"a-puits", "b-lavoir", "c-croix"}] == [
+        "a-puits",
+        "c-croix",
+        "b-lavoir",
+    ]
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_queries_do_not_grow(
     client, campaign, facilitator, count, django_assert_max_num_queries
