@@ -127,17 +127,11 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         args,
         lambda count: f"server-agenda-{database}-{count}-{stamp}.log",
     )
-    runs = []
-    for count, result in measured.items():
-        result.report(f"{database} — {count:,} actions, concurrency {args.concurrency}")
-        runs.append(
-            {
-                "actions": count,
-                "rows": result.rows,
-                "completed": result.completed,
-                "load_average_before_after": [result.load_before, result.load_after],
-            }
-        )
+    runs = bench.size_runs(
+        measured,
+        "actions",
+        lambda count: f"{database} — {count:,} actions, concurrency {args.concurrency}",
+    )
     return {
         "database": database,
         "sizes": runs,

@@ -88,17 +88,11 @@ def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
         args,
         lambda items: f"server-inventory-pages-{database}-{items}-{stamp}.log",
     )
-    runs = []
-    for items, result in measured.items():
-        result.report(f"{database} — {items:,} items, concurrency {args.concurrency}")
-        runs.append(
-            {
-                "items": items,
-                "rows": result.rows,
-                "completed": result.completed,
-                "load_average_before_after": [result.load_before, result.load_after],
-            }
-        )
+    runs = bench.size_runs(
+        measured,
+        "items",
+        lambda items: f"{database} — {items:,} items, concurrency {args.concurrency}",
+    )
     return {
         "database": database,
         "sizes": runs,

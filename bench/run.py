@@ -553,6 +553,25 @@ def serve_and_measure_sizes(
     }
 
 
+def size_runs(
+    measured: dict[int, Measured], unit: str, title: Callable[[int], str]
+) -> list[dict[str, Any]]:
+    """Each size's table printed (`title(size)`) and its run as the benches write it:
+    `{unit: size, "rows", "completed", "load_average_before_after"}`."""
+    runs = []
+    for size, result in measured.items():
+        result.report(title(size))
+        runs.append(
+            {
+                unit: size,
+                "rows": result.rows,
+                "completed": result.completed,
+                "load_average_before_after": [result.load_before, result.load_after],
+            }
+        )
+    return runs
+
+
 def code_version() -> dict[str, Any]:
     """Which code was measured: the commit, and whether the tree had local changes."""
 
