@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 # gunicorn's workers each keep their metrics in a file of this folder, which a scrape adds
@@ -75,6 +76,12 @@ class Command(BaseCommand):
             "child_exit": _child_exit,
         }
         _metrics_folder_reset()
+        # The system checks run before this may have opened a connection (on SQLite, a
+        # JSONField asks the database what it supports). Each worker is a fork of this
+        # process and keeps its connections between requests (CONN_MAX_AGE): an inherited
+        # one would be a socket or SQLite file handle shared by every worker. Each worker
+        # opens its own.
+        connections.close_all()
         try:
             _Gunicorn(config).run()
         finally:
