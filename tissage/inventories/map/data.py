@@ -138,7 +138,13 @@ def map_features(
             return _collection("points", 0, [])
         # Few items: the points themselves, strictly in view, looked for only where
         # the cells say they are (a filter may leave a few items in a wide view).
-        points = _points(_point_rows(items.public_in_box(_occupied(cells, level, box))))
+        # A named commune's items are found through its own index
+        # (`contribution_commune_idx`): SQLite's planner, blind to how many items a range
+        # holds, would otherwise walk every item of the view's longitudes (the 122
+        # lavoirs of Nîmes at zoom 10 among 100,000 items: 11 → 4 ms). `dense` writes
+        # the box so that SQLite walks no index on the point; PostgreSQL chooses alone.
+        around = items.public_in_box(_occupied(cells, level, box), dense=bool(commune))
+        points = _points(_point_rows(around))
         return _collection("points", len(points), points)
     return features_on_the_fly(in_view, _point_rows(in_view), _points, level)
 

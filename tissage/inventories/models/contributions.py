@@ -131,6 +131,8 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         and sorting it (`map.cells.box_is_dense` tells). The same terms are then written
         so that SQLite walks no index on the point (`Unindexed`): its planner, blind to
         how many items a range holds, would otherwise always read the box.
+        The map's few points of a named commune are read this way too, through the
+        commune's index (`map.data.map_features`).
         """
         column = Unindexed if dense else F
         ranges = [
