@@ -1,6 +1,5 @@
 """The production web server: gunicorn serving Tissage's WSGI application."""
 
-import gc
 import os
 import shutil
 import tempfile
@@ -11,6 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+from tissage.core.web_workers import after_loading
 
 # gunicorn's workers each keep their metrics in a file of this folder, which a scrape adds
 # up (core/metrics.py). Set before anything imports prometheus_client (the system checks
@@ -34,16 +35,6 @@ def _child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
-
-
-def _post_worker_init(worker: Any) -> None:
-    """Once a worker has loaded the application, what it loaded (Django, the apps, the
-    templates: some 190,000 objects that live as long as the worker) is set apart from
-    the garbage collector (`gc.freeze`). A full collection then walks only what requests
-    made: it walked everything, 70–120 ms every dozen requests of a page of 200 API items
-    (docs/performance.md, "The open API"), a pause that falls on some request."""
-    gc.collect()
-    gc.freeze()
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -85,7 +76,7 @@ class Command(BaseCommand):
             "errorlog": "-",
             "loglevel": "warning",
             "child_exit": _child_exit,
-            "post_worker_init": _post_worker_init,
+            "post_worker_init": after_loading,
         }
         _metrics_folder_reset()
         # The system checks run before this may have opened a connection (on SQLite, a
