@@ -10,6 +10,8 @@ import sys
 
 from tissage.core.web_workers import after_loading
 
+from .servers import server_env
+
 # In a process of its own: the serve command's module sets the metrics' folder for the
 # process that imports it.
 WIRING = """
@@ -44,8 +46,6 @@ def test_a_worker_freezes_what_it_loaded():
 
 
 def test_serve_gives_gunicorn_the_hook(tmp_path):
-    from .servers import server_env
-
     answer = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", WIRING],
         env=server_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'checks.sqlite3'}"),
