@@ -3,11 +3,12 @@ holds them learns of it) of the projects an anonymous visitor sees, with their p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
@@ -20,7 +21,7 @@ from tissage.api.errors import ErrorOut
 from tissage.api.meta import MetaOut, platform_meta
 from tissage.api.pagination import ID, Keyset
 from tissage.api.pagination import moment as moment_key
-from tissage.api.responses import absolute, api_response, moment, newest, newest_of
+from tissage.api.responses import api_response, moment, newest, newest_of, row_addresses
 
 from .common import (
     VISITOR,
@@ -83,7 +84,22 @@ class ActionAnswer(Schema):
     action: ActionOut
 
 
-def _out(request: HttpRequest, action: Action, places_left: int, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Addresses:
+    """An action's page and calendar file, for every row of a list (reversed once)."""
+
+    page: Callable[[Any], str]
+    calendar: Callable[[Any], str]
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Addresses:
+        return cls(
+            row_addresses(request, "actions:detail", row="slug"),
+            row_addresses(request, "actions:ics", row="slug"),
+        )
+
+
+def _out(action: Action, places_left: int, now: datetime, addresses: Addresses) -> dict[str, Any]:
     return {
         "id": action.pk,
         "slug": action.slug,
@@ -109,8 +125,8 @@ def _out(request: HttpRequest, action: Action, places_left: int, now: datetime) 
             "places_left": places_left,
             "waiting_list": action.waiting_list,
         },
-        "url": absolute(request, reverse("actions:detail", args=[action.slug])),
-        "calendar_url": absolute(request, reverse("actions:ics", args=[action.slug])),
+        "url": addresses.page(action.slug),
+        "calendar_url": addresses.calendar(action.slug),
         "updated_at": moment(action.updated_at),
     }
 
@@ -158,10 +174,11 @@ def actions_list(request: HttpRequest) -> HttpResponse:
     page = page_of(rows, KEYSET, data)
     left = places_left_of(page.rows)
     now = timezone.now()
+    addresses = Addresses.of(request)
     return list_response(
         request,
         meta=platform_meta(request),
-        results=[_out(request, row, left.get(row.pk, 0), now) for row in page.rows],
+        results=[_out(row, left.get(row.pk, 0), now, addresses) for row in page.rows],
         page=page,
         last_modified=newest_of(_changed(row) for row in page.rows),
     )
@@ -180,7 +197,7 @@ def action_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         {
             "meta": platform_meta(request),
-            "action": _out(request, action, left.get(action.pk, 0), timezone.now()),
+            "action": _out(action, left.get(action.pk, 0), timezone.now(), Addresses.of(request)),
         },
         last_modified=_changed(action),
     )
