@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tissage.actions.form_fields import FIRST_YEAR, LAST_YEAR
@@ -77,7 +77,8 @@ class Keyset:
 
     keys: tuple[Key, ...]
 
-    def cursor(self, row: Model) -> str:
+    def cursor(self, row: Any) -> str:
+        """The cursor after `row`: a model instance, or a named row of `values_list`."""
         values = [key.write(getattr(row, key.field)) for key in self.keys]
         text = json.dumps(values, separators=(",", ":"))
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
@@ -108,13 +109,13 @@ class Keyset:
 
 
 @dataclass(frozen=True)
-class Page[Row: Model]:
+class Page[Row]:
     rows: list[Row]
     next_cursor: str | None
 
 
-def page_read[Row: Model](
-    queryset: QuerySet[Row], keyset: Keyset, cursor: str | None, limit: int
+def page_read[Row](
+    queryset: QuerySet[Any, Row], keyset: Keyset, cursor: str | None, limit: int
 ) -> Page[Row]:
     """One page of `queryset` in the keyset's order, from after the cursor: one query
     (limit + 1 rows, the extra one only says whether there is a next page)."""

@@ -131,6 +131,33 @@ def _out(action: Action, places_left: int, now: datetime, addresses: Addresses) 
     }
 
 
+# What a row shows of an action, its project and its commune: the list reads these
+# columns only (not the project's description, the commune's contour…).
+ACTION_COLUMNS = (
+    "slug",
+    "title",
+    "kind",
+    "status",
+    "description",
+    "starts_at",
+    "ends_at",
+    "address",
+    "meeting_point",
+    "longitude",
+    "latitude",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "waiting_list",
+    "updated_at",
+    "project__slug",
+    "project__title",
+    "project__updated_at",
+    "commune__insee_code",
+    "commune__name",
+)
+
+
 def _changed(action: Action) -> datetime | None:
     return newest(action.updated_at, action.project.updated_at)
 
@@ -169,7 +196,7 @@ def actions_list(request: HttpRequest) -> HttpResponse:
     rows = (
         _filtered(announced_for(VISITOR), data)
         .select_related("project", "commune")
-        .defer("commune__geometry")
+        .only(*ACTION_COLUMNS)
     )
     page = page_of(rows, KEYSET, data)
     left = places_left_of(page.rows)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
 from pydantic import Field
@@ -76,7 +76,7 @@ def communes_out(row: Any) -> list[dict[str, str]]:
     return [{"insee": commune.insee_code, "name": commune.name} for commune in row.communes.all()]
 
 
-def page_of[Row: Model](queryset: QuerySet[Row], keyset: Keyset, data: dict[str, Any]) -> Page[Row]:
+def page_of[Row](queryset: QuerySet[Any, Row], keyset: Keyset, data: dict[str, Any]) -> Page[Row]:
     try:
         return page_read(queryset, keyset, data.get("cursor") or None, data["limit"])
     except CursorInvalid:

@@ -5,10 +5,12 @@ import datetime
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
 from tissage.actions.tests.helpers import register
+from tissage.api.responses import row_addresses
 from tissage.api.tests.builders import a_campaign, an_action, an_initiative, an_item
 from tissage.consultations.tests.factories import ConsultationFactory
 from tissage.core.tests.factories import OrganisationFactory, ProjectFactory
@@ -129,3 +131,26 @@ def test_the_body_is_the_same_whatever_the_language_asked(client):
     assert english.content == french.content
     assert english["ETag"] == french["ETag"]
     assert "Accept-Language" in french["Vary"]
+
+
+def test_row_addresses_are_those_reverse_gives(rf):
+    request = rf.get("/api/v1/actions")
+    address = row_addresses(request, "inventories:item", row="pk", slug="lavoirs-du-gard")
+
+    for pk in (1, 42, 2**40):
+        assert address(pk) == "http://testserver" + reverse(
+            "inventories:item", kwargs={"slug": "lavoirs-du-gard", "pk": pk}
+        )
+    assert row_addresses(request, "actions:detail", row="slug")("fete-des-fours") == (
+        "http://testserver/actions/fete-des-fours/"
+    )
+
+
+def test_row_addresses_reverse_each_row_when_another_argument_holds_the_placeholder(rf):
+    """A campaign whose slug happens to be the placeholder's digits: the address is still
+    right, through `reverse` for each row."""
+    request = rf.get("/api/v1/campaigns")
+    slug = "4611686018427387903"
+    address = row_addresses(request, "inventories:item", row="pk", slug=slug)
+
+    assert address(7) == f"http://testserver/inventaires/{slug}/fiches/7/"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tissage.accounts.models import public_name_of
 from tissage.core.files import PRIVATE, RandomName, StorageUnavailable, file_move, is_private
 from tissage.core.indexes import NullsOrderIndex, Unindexed
 from tissage.territories.geography import Box, distance_metres
@@ -376,17 +377,37 @@ class Contribution(models.Model):
 
     @property
     def public_contributor(self) -> str:
-        if not self.show_contributor:
-            return str(_("anonymous"))
-        if self.contributor_name:
-            # The name given with the item (a guest's, kept when it joins their account).
-            return self.contributor_name
-        if self.contributor_id and self.contributor is not None:
-            return self.contributor.public_name
-        # Assisted entry for someone who gave no name: credited to who typed it in.
-        if self.entered_by_id and self.entered_by is not None:
-            return self.entered_by.public_name
-        return str(_("a former participant"))
+        contributor = self.contributor if self.contributor_id else None
+        entered_by = self.entered_by if self.entered_by_id else None
+        return public_contributor_of(
+            shown=self.show_contributor,
+            given_name=self.contributor_name,
+            contributor=(contributor.pk, contributor.display_name) if contributor else None,
+            entered_by=(entered_by.pk, entered_by.display_name) if entered_by else None,
+        )
+
+
+def public_contributor_of(
+    *,
+    shown: bool,
+    given_name: str,
+    contributor: tuple[int, str] | None,
+    entered_by: tuple[int, str] | None,
+) -> str:
+    """How an item credits who contributed it (`Contribution.public_contributor`), from
+    its columns and the (id, display name) of its contributor and of who typed it in:
+    for lists that read these columns rather than whole rows (the open API)."""
+    if not shown:
+        return str(_("anonymous"))
+    if given_name:
+        # The name given with the item (a guest's, kept when it joins their account).
+        return given_name
+    if contributor is not None:
+        return public_name_of(*contributor)
+    # Assisted entry for someone who gave no name: credited to who typed it in.
+    if entered_by is not None:
+        return public_name_of(*entered_by)
+    return str(_("a former participant"))
 
 
 class PhotoQuerySet(models.QuerySet["Photo"]):

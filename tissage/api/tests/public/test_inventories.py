@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from tissage.api.tests.builders import a_campaign, an_item
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory
-from tissage.inventories.models import Contribution
+from tissage.inventories.models import Contribution, Photo
 from tissage.inventories.personal_data import forget
 from tissage.inventories.tests.helpers import heritage_campaign, published
 from tissage.projects.models import Project, ProjectMembership
@@ -117,6 +117,38 @@ def test_an_obscured_item_shows_only_its_public_point_and_never_its_address_or_e
     assert alone.json()["geometry"] == feature["geometry"]
 
 
+def test_each_item_is_credited_as_its_page_credits_it(client):
+    """The list reads plain rows, not items: its credit must be the model's own, in
+    every case (hidden, a given name, an account with or without a name, an assisted
+    entry, nobody left)."""
+    campaign = a_campaign()
+    named = UserFactory(display_name="Anne des Garrigues")
+    unnamed = UserFactory(display_name="")
+    cases = [
+        {"show_contributor": False},
+        {"contributor_name": "Marcel"},
+        {"contributor_name": "", "contributor": named},
+        {"contributor_name": "", "contributor": unnamed},
+        {"contributor_name": "", "entered_by": UserFactory(display_name="Paul, du foyer")},
+        {"contributor_name": ""},
+    ]
+    items = [an_item(campaign, **fields) for fields in cases]
+
+    listed = features(client.get(f"/api/v1/campaigns/{campaign.slug}/items"))
+
+    with translation.override("fr"):
+        expected = [
+            Contribution.objects.select_related("contributor", "entered_by")
+            .get(pk=item.pk)
+            .public_contributor
+            for item in items
+        ]
+    assert [feature["properties"]["contributor"] for feature in listed] == expected
+    assert len(set(expected)) == len(cases)  # six different credits
+    with translation.override("fr"):
+        assert unnamed.public_name in expected
+
+
 def test_the_box_is_decided_on_the_public_point_never_the_exact_one(client):
     campaign = a_campaign()
     # Public points are rounded to 0.01°: 4.3651 shows at 4.37, in the box below; 4.364
@@ -168,24 +200,58 @@ def test_an_item_with_photos_and_answers_through_the_services(client, on_commit)
     assert feature["meta"]["licence"]["id"] == campaign.licence
 
 
-def test_the_items_cost_four_queries_with_2_or_20_items(client, django_assert_num_queries):
+def _a_photo(item, position: int = 0) -> Photo:
+    return Photo.objects.create(
+        contribution=item,
+        image=f"inventories/photos/{item.pk}-{position}.jpg",
+        thumbnail=f"inventories/thumbnails/{item.pk}-{position}.jpg",
+        width=800,
+        height=600,
+        credit="Anne",
+        position=position,
+    )
+
+
+def test_the_items_cost_three_queries_with_2_or_20_items(client, django_assert_num_queries):
+    """The campaign, the page of items, the campaign's questions; no query for photos
+    when no item of the page has any (an imported inventory's)."""
     campaign = a_campaign()
     url = f"/api/v1/campaigns/{campaign.slug}/items"
     for count in (2, 20):
         while campaign.items.count() < count:
             an_item(campaign, commune=CommuneFactory(), contributor=UserFactory())
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert len(features(client.get(url))) == count
 
 
-def test_the_items_in_a_box_cost_five_queries_with_2_or_20_items(client, django_assert_num_queries):
+def test_the_items_with_photos_cost_one_query_more_with_2_or_20_items(
+    client, django_assert_num_queries
+):
+    campaign = a_campaign()
+    url = f"/api/v1/campaigns/{campaign.slug}/items"
+    for count in (2, 20):
+        while campaign.items.count() < count:
+            item = an_item(campaign, commune=CommuneFactory(), entered_by=UserFactory())
+            _a_photo(item, 1)
+            _a_photo(item, 0)
+        with django_assert_num_queries(4):
+            found = features(client.get(url))
+        assert len(found) == count
+        thumbnails = [
+            [photo["thumbnail_url"].rsplit("/", 1)[1] for photo in f["properties"]["photos"]]
+            for f in found
+        ]
+        assert thumbnails == [[f"{f['id']}-0.jpg", f"{f['id']}-1.jpg"] for f in found]
+
+
+def test_the_items_in_a_box_cost_four_queries_with_2_or_20_items(client, django_assert_num_queries):
     """One more than without a box: the stored cells tell how the box is best read."""
     campaign = a_campaign()
     url = f"/api/v1/campaigns/{campaign.slug}/items?bbox=4.3,43.8,4.5,43.9"
     for count in (2, 20):
         while campaign.items.count() < count:
             an_item(campaign, commune=CommuneFactory(), contributor=UserFactory())
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             assert len(features(client.get(url))) == count
 
 
