@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from tissage.actions.models import Action, ActionQuerySet
 from tissage.core.feeds import Version
+from tissage.core.indexes import Unindexed
 from tissage.projects.access import AnyUser, projects_visible_to
 
 _T = TypeVar("_T")
@@ -67,13 +69,20 @@ def upcoming_for(user: AnyUser) -> ActionQuerySet:
     )
 
 
-def announced_for(user: AnyUser) -> ActionQuerySet:
+def announced_for(user: AnyUser, *, in_start_order: bool = False) -> ActionQuerySet:
     """Published and cancelled actions of the projects the person sees: what the feeds and
     the open API give, a cancellation included, so that whoever holds the action learns
-    of it."""
+    of it.
+
+    `in_start_order`: they will be read by start (the open API's list), through
+    `action_start_order_idx`. The status and the project are then written so that SQLite
+    walks no index on them (`Unindexed`): without statistics, as a SQLite installation
+    has them, its planner took the index of either and sorted every announced action
+    (7 ms at 10,000 actions, growing with them)."""
+    column = Unindexed if in_start_order else F
     return Action.objects.filter(
-        status__in=[Action.Status.PUBLISHED, Action.Status.CANCELLED],
-        project__in=projects_visible_to(user).values("pk"),
+        In(column("status"), [Action.Status.PUBLISHED, Action.Status.CANCELLED]),
+        In(column("project_id"), projects_visible_to(user).order_by().values("pk")),
     )
 
 

@@ -194,7 +194,7 @@ def actions_list(request: HttpRequest) -> HttpResponse:
     included, by start."""
     data = ActionQuery(request.GET).read()
     rows = (
-        _filtered(announced_for(VISITOR), data)
+        _filtered(announced_for(VISITOR, in_start_order=True), data)
         .select_related("project", "commune")
         .only(*ACTION_COLUMNS)
     )
