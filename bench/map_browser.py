@@ -143,8 +143,9 @@ def prepare(
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"loading {dataset} failed")
     print(result.stdout, end="")
-    if database == "postgres":
-        bench.settle(env)  # as autovacuum would after a bulk load
+    # As autovacuum would after a bulk load on PostgreSQL, as the daily `tissage
+    # purge` does on SQLite (ANALYZE).
+    bench.settle(env)
     marker.touch()
     collect_static(env)
 
