@@ -375,19 +375,15 @@ def campaign_items(request: HttpRequest, slug: str) -> HttpResponse:
     were created, under the campaign's licence (`meta`)."""
     campaign, _rights = lookups.get_campaign(as_visitor(request), known_slug(slug))
     data = ItemQuery(request.GET).read()
-    rows = published_items(campaign)
-    if data.get("category"):
-        rows = rows.filter(category__slug=data["category"])
-    if data.get("commune"):
-        rows = rows.filter(commune__insee_code=data["commune"])
-    if box := box_of(data):
-        dense = box_is_dense(
-            campaign,
-            box,
-            page=data["limit"],
-            category=data.get("category") or "",
-            commune=data.get("commune") or "",
-        )
+    category, commune = data.get("category") or "", data.get("commune") or ""
+    box = box_of(data)
+    dense = box is not None and box_is_dense(
+        campaign, box, page=data["limit"], category=category, commune=commune
+    )
+    rows = published_items(campaign).filtered(
+        campaign, category=category, commune=commune, in_id_order=dense
+    )
+    if box is not None:
         rows = rows.public_in_box(box, dense=dense)
     if data.get("updated_since"):
         rows = rows.filter(updated_at__gte=data["updated_since"])

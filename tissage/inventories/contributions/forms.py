@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django import forms
 from django.utils.functional import lazy
@@ -474,6 +474,14 @@ class AnswerForm(forms.Form):
         }
 
 
+class ItemFilters(TypedDict, total=False):
+    """The filters chosen, as `ContributionQuerySet.filtered` takes them."""
+
+    category: str
+    commune: str
+    period: str
+
+
 class ItemFilterForm(forms.Form):
     """The public filters of the list (and the map): category, commune, period."""
 
@@ -495,7 +503,7 @@ class ItemFilterForm(forms.Form):
         if campaign.period_field_key() is None:
             del self.fields["period"]
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> ItemFilters:
         if not self.is_valid():
             return {}
-        return {key: value for key, value in self.cleaned_data.items() if value}
+        return cast(ItemFilters, {key: value for key, value in self.cleaned_data.items() if value})

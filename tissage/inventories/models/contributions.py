@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,11 +86,25 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         )
 
     def filtered(
-        self, campaign: Campaign, *, category: str = "", commune: str = "", period: str = ""
+        self,
+        campaign: Campaign,
+        *,
+        category: str = "",
+        commune: str = "",
+        period: str = "",
+        in_id_order: bool = False,
     ) -> ContributionQuerySet:
         """The public filters of the map and the list: category slug, commune INSEE code,
-        and period (words of the campaign's period field, e.g. “XIXe”)."""
+        and period (words of the campaign's period field, e.g. “XIXe”).
+
+        `in_id_order`: the items will be read in id order and the filters leave many of
+        them (a dense box of the open API, `map.cells.box_is_dense`): the category and
+        the commune are then written so that SQLite walks no index on them
+        (`Unindexed`). With statistics its planner read every item of the category
+        through its index and sorted them (the lavoirs of half the Gard at 100,000
+        items: 45 ms p95), where the id order finds a page of them at once."""
         items = self.filter(campaign=campaign)
+        column = Unindexed if in_id_order else F
         # The category's and the commune's ids read first, each one row (a slug is unique
         # in its campaign, an INSEE code in the table), rather than a join on the slug or
         # the code: the list then walks `contribution_category_new_idx` or
@@ -98,10 +112,14 @@ class ContributionQuerySet(models.QuerySet["Contribution"]):
         # sorted every item of the category (7 ms for 6,000 on SQLite) or the commune.
         if category:
             chosen = Category.objects.filter(campaign=campaign, slug=category).order_by()
-            items = items.filter(category=models.Subquery(chosen.values("pk")[:1]))
+            items = items.filter(
+                Exact(column("category_id"), models.Subquery(chosen.values("pk")[:1]))
+            )
         if commune:
             place = Commune.objects.filter(insee_code=commune).order_by()
-            items = items.filter(commune=models.Subquery(place.values("pk")[:1]))
+            items = items.filter(
+                Exact(column("commune_id"), models.Subquery(place.values("pk")[:1]))
+            )
         if period:
             if (century := century_of(period)) is not None:
                 items = items.filter(century=century)

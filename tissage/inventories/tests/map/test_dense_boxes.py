@@ -112,3 +112,31 @@ def test_a_dense_box_is_walked_in_id_order_without_sorting_it(campaign):
         # PostgreSQL's planner has statistics on ranges and walks the primary key for a
         # dense box by itself (EXPLAIN in docs/performance.md): the query is unchanged.
         assert str(page(dense=True).query) == str(page(dense=False).query)
+
+
+def test_a_dense_box_of_a_category_is_walked_in_id_order_with_statistics(campaign):
+    """With statistics (the nightly ANALYZE), SQLite read every item of the category
+    through its index and sorted them, even in a dense box (bench/api.py, the lavoirs of
+    half the Gard at 100,000 items: 45 ms p95): the category is then written so that it
+    walks the items in id order and stops at the page."""
+    for n in range(10):  # a category among a dozen, as in a heritage inventory
+        Category.objects.create(campaign=campaign, name=f"Sorte {n}", slug=f"sorte-{n}")
+        add_items(campaign, 150, category=f"sorte-{n}", lon=4.37, lat=43.84)
+    add_items(campaign, 150, lon=4.38, lat=43.84)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def page(in_id_order: bool):
+        rows = published_items(campaign).filtered(
+            campaign, category="lavoir", in_id_order=in_id_order
+        )
+        return rows.public_in_box(NIMES, dense=True).order_by("pk")[:51]
+
+    assert list(page(in_id_order=True)) == list(page(in_id_order=True))
+    assert all(item.category.slug == "lavoir" for item in page(in_id_order=True))
+    if connection.vendor == "sqlite":
+        plan = _query_plan(page(in_id_order=True))
+        assert "contribution_category" not in plan, plan
+        assert SORTS_THE_BOX not in plan, plan
+    else:
+        assert str(page(in_id_order=True).query) == str(page(in_id_order=False).query)
