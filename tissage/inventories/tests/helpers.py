@@ -19,7 +19,7 @@ from tissage.inventories.contributions.services import (
     PhotoInput,
     contribution_submit,
 )
-from tissage.inventories.models import Campaign, Category, Contribution
+from tissage.inventories.models import Campaign, Category, Contribution, Photo
 from tissage.inventories.moderation.services import contribution_decide
 
 # A point inside the test commune of `heritage_campaign` (a 0.03° square from 4.35, 43.83).
@@ -93,3 +93,17 @@ def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
+
+
+def photo_row(item: Contribution, position: int = 0) -> Photo:
+    """An unsaved photo row of a published item, its files named after the item (never
+    written: for tests of queries and plans, which read only the rows)."""
+    return Photo(
+        contribution=item,
+        image=f"inventories/photos/{item.pk}-{position}.jpg",
+        thumbnail=f"inventories/thumbnails/{item.pk}-{position}.jpg",
+        width=800,
+        height=600,
+        credit="Anne",
+        position=position,
+    )

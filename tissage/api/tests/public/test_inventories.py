@@ -13,7 +13,7 @@ from tissage.api.tests.builders import a_campaign, an_item
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, UserFactory
 from tissage.inventories.models import Contribution, Photo
 from tissage.inventories.personal_data import forget
-from tissage.inventories.tests.helpers import heritage_campaign, published
+from tissage.inventories.tests.helpers import heritage_campaign, photo_row, published
 from tissage.projects.models import Project, ProjectMembership
 
 pytestmark = pytest.mark.django_db
@@ -200,18 +200,6 @@ def test_an_item_with_photos_and_answers_through_the_services(client, on_commit)
     assert feature["meta"]["licence"]["id"] == campaign.licence
 
 
-def _a_photo(item, position: int = 0) -> Photo:
-    return Photo.objects.create(
-        contribution=item,
-        image=f"inventories/photos/{item.pk}-{position}.jpg",
-        thumbnail=f"inventories/thumbnails/{item.pk}-{position}.jpg",
-        width=800,
-        height=600,
-        credit="Anne",
-        position=position,
-    )
-
-
 def test_the_items_cost_three_queries_with_2_or_20_items(client, django_assert_num_queries):
     """The campaign, the page of items, the campaign's questions; no query for photos
     when no item of the page has any (an imported inventory's)."""
@@ -232,8 +220,7 @@ def test_the_items_with_photos_cost_one_query_more_with_2_or_20_items(
     for count in (2, 20):
         while campaign.items.count() < count:
             item = an_item(campaign, commune=CommuneFactory(), entered_by=UserFactory())
-            _a_photo(item, 1)
-            _a_photo(item, 0)
+            Photo.objects.bulk_create([photo_row(item, 1), photo_row(item, 0)])
         with django_assert_num_queries(4):
             found = features(client.get(url))
         assert len(found) == count

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tissage.core.tests.factories import CommuneFactory
 from tissage.core.tests.plans import query_plan, sorts_everything
 from tissage.inventories.models import Campaign, Contribution, Photo
-from tissage.inventories.tests.helpers import heritage_campaign, lavoir
+from tissage.inventories.tests.helpers import heritage_campaign, lavoir, photo_row
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,7 @@ def campaign() -> Campaign:
             )
     Contribution.objects.bulk_create(rows)
     Photo.objects.bulk_create(
-        Photo(
-            contribution=item,
-            image=f"inventories/photos/{item.pk}-{position}.jpg",
-            thumbnail=f"inventories/thumbnails/{item.pk}-{position}.jpg",
-            width=800,
-            height=600,
-            credit="Anne",
-            position=position,
-        )
+        photo_row(item, position)
         for item in Contribution.objects.filter(id__gt=0).order_by("pk")[::3]
         for position in (1, 0)
     )
