@@ -54,10 +54,12 @@ def get_project_with_rights(
     request: HttpRequest, slug: str
 ) -> tuple[Project, access.ProjectRights]:
     """The project and what the person may do with it (its page), with what the page
-    shows of its origin: the initiative it grew from and the collective whose meetings it
-    holds, joined to the same query."""
+    shows of its origin and its number of members (`member_count`): the initiative it
+    grew from and the collective whose meetings it holds, joined to the same query."""
     project = get_object_or_404(
-        Project.objects.select_related("organisation", "initiative__collective", "collective"),
+        Project.objects.select_related(
+            "organisation", "initiative__collective", "collective"
+        ).with_member_count(),
         slug=slug,
     )
     rights = access.project_rights(request.user, project)

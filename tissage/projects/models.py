@@ -38,12 +38,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             public | Q(memberships__user=user) | Q(organisation__memberships__user=user)
         ).distinct()
 
-    def for_listing(self) -> ProjectQuerySet:
-        """What a list of project cards needs, in a fixed number of queries.
+    def with_member_count(self) -> ProjectQuerySet:
+        """Each project's number of members as `member_count`, read with it.
 
-        Members are counted with a correlated subquery, not a join + GROUP BY: the
-        database then walks the (status, updated_at) index and stops at the page size
-        instead of grouping every project with all its members first.
+        A correlated subquery, not a join + GROUP BY: a list then walks the (status,
+        updated_at) index and stops at the page size instead of grouping every project
+        with all its members first; a single project's page spares a query.
         """
         members = (
             ProjectMembership.objects.filter(project=models.OuterRef("pk"))
@@ -52,10 +52,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             .annotate(n=models.Count("pk"))
             .values("n")
         )
+        return self.annotate(member_count=Coalesce(models.Subquery(members), 0))
+
+    def for_listing(self) -> ProjectQuerySet:
+        """What a list of project cards needs, in a fixed number of queries."""
         return (
-            self.select_related("organisation")
-            .annotate(member_count=Coalesce(models.Subquery(members), 0))
-            .order_by("-updated_at", "-pk")
+            self.select_related("organisation").with_member_count().order_by("-updated_at", "-pk")
         )
 
 

@@ -116,7 +116,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "ways": queries.ways_to_take_part(project, upcoming_actions, campaigns, consultations),
             "team": team,
-            "member_count": project.memberships.count(),
+            "member_count": project.member_count,  # type: ignore[attr-defined]
             "news": project.news.published().select_related("author")[:5],
             "communes": project.communes.only("name", "insee_code", "department"),
             # Participatory inventories run within the project (the inventories app).

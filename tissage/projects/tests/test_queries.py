@@ -53,7 +53,7 @@ def populate(size: int) -> World:
 PAGES = [
     pytest.param("home", 16, 19, id="home"),  # + each app's part (test_home.py)
     pytest.param("list", 2, 5, id="list"),
-    pytest.param("detail", 8, 15, id="detail"),  # + its inventories, actions, consultations
+    pytest.param("detail", 7, 14, id="detail"),  # + its inventories, actions, consultations
     pytest.param("news", 3, 6, id="news"),
 ]
 

@@ -64,3 +64,24 @@ def test_a_kept_project_card_shows_every_change_at_once(client):
         assert "Planter trois kilomètres de haies." in page, url
         assert "Syndicat du Vidourle" in page, url
         assert "1 personne" in page, url
+
+
+def test_the_page_counts_the_people_taking_part_read_with_the_project(client):
+    """The count is read with the project (`with_member_count`), not by a query of its
+    own: members and facilitators of this project, no one else's."""
+    from tissage.core.tests.factories import ProjectMembershipFactory
+
+    project = ProjectFactory(status="published")
+    ProjectMembershipFactory(project=ProjectFactory(status="published"))
+    client.cookies["django_language"] = "fr"
+
+    def count_shown() -> str:
+        box = client.get(project.get_absolute_url()).content.decode().split('id="cta"', 1)[1]
+        found = re.search(r"(\d+) personnes? particip", box.split("</section>", 1)[0])
+        assert found is not None
+        return found.group(1)
+
+    assert count_shown() == "0"
+    ProjectMembershipFactory(project=project, role="facilitator")
+    ProjectMembershipFactory.create_batch(2, project=project)
+    assert count_shown() == "3"
