@@ -269,6 +269,13 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
         ]
+        indexes = [
+            # A question's latest published free text, newest first, for the results
+            # (`questionnaires.queries._published_texts`): read in order, TEXTS_SHOWN rows.
+            models.Index(
+                fields=["question", "moderation", "id"], name="answer_question_moderation_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.question_id}"

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -74,8 +73,8 @@ def _shown(option: OptionResult) -> str:
 def results_of(questionnaire: Questionnaire, *, area: str = EVERYWHERE) -> Results:
     """Counts and percentages per question for `area` ("" everywhere, else an INSEE
     code), in a fixed number of queries whatever the number of responses: the counts,
-    the questions, the published free text (a window: the latest few per question), the
-    names of the communes answered."""
+    the questions, the published free text (the latest few of each question that may
+    have some, one query each), the names of the communes answered."""
     responses = (
         ResponseTally.objects.filter(questionnaire=questionnaire, area=area)
         .values_list("count", flat=True)
@@ -88,7 +87,7 @@ def results_of(questionnaire: Questionnaire, *, area: str = EVERYWHERE) -> Resul
         question__questionnaire=questionnaire, area=area
     ).values_list("question_id", "option", "count"):
         counts[question_id][option] = count
-    texts = _published_texts(questionnaire, area)
+    texts = _published_texts(questions, area)
     codes = {
         option
         for q in questions
@@ -180,24 +179,38 @@ def _month(text: str) -> str:
         return text
 
 
-def _published_texts(questionnaire: Questionnaire, area: str) -> dict[int, list[str]]:
-    """The latest published free-text answers of each question, TEXTS_SHOWN at most per
-    question, in one query."""
-    answers = Answer.objects.filter(
-        response__questionnaire=questionnaire,
-        response__counted_at__isnull=False,
-        moderation=Answer.Moderation.PUBLISHED,
-    ).exclude(text="")
-    if area == "-":
-        answers = answers.filter(response__commune__isnull=True)
-    elif area:
-        answers = answers.filter(response__commune__insee_code=area)
-    ranked = answers.annotate(
-        rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc())
-    ).filter(rank__lte=TEXTS_SHOWN)
-    texts: dict[int, list[str]] = defaultdict(list)
-    for question_id, text in ranked.values_list("question_id", "text"):
-        texts[question_id].append(text)
+# The kinds whose answers may hold free text: text questions, and the "other" of a choice.
+TEXT_KINDS = (
+    Question.Kind.TEXT,
+    Question.Kind.LONG_TEXT,
+    Question.Kind.CHOICE,
+    Question.Kind.MULTIPLE_CHOICE,
+)
+
+
+def _published_texts(questions: list[Question], area: str) -> dict[int, list[str]]:
+    """The latest published free-text answers of each question that may have some,
+    TEXTS_SHOWN at most per question: one query per such question, each walking
+    `answer_question_moderation_idx` newest first and stopping at TEXTS_SHOWN rows, so that
+    its cost does not grow with the responses (a window over every published text of
+    the questionnaire did: the results page took twice as long at 50,000 responses as
+    at 5,000, issue #20)."""
+    texts: dict[int, list[str]] = {}
+    for question in questions:
+        if question.kind not in TEXT_KINDS:
+            continue
+        answers = Answer.objects.filter(
+            question=question,
+            moderation=Answer.Moderation.PUBLISHED,
+            response__counted_at__isnull=False,
+        ).exclude(text="")
+        if area == "-":
+            answers = answers.filter(response__commune__isnull=True)
+        elif area:
+            answers = answers.filter(response__commune__insee_code=area)
+        found = list(answers.order_by("-pk").values_list("text", flat=True)[:TEXTS_SHOWN])
+        if found:
+            texts[question.pk] = found
     return texts
 
 

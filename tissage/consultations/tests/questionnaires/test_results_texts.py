@@ -1,0 +1,129 @@
+"""The results page's published free text: the latest TEXTS_SHOWN of each question,
+newest first, read through `answer_question_moderation_idx` so that the page's cost does
+not grow with the responses (issue #20: ranking every published text of the
+questionnaire made the page twice as long at 50,000 responses as at 5,000)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tissage.consultations.models import Answer, Response
+from tissage.consultations.models.questionnaires import NO_COMMUNE
+from tissage.consultations.questionnaires.queries import TEXTS_SHOWN, results_of
+from tissage.consultations.questionnaires.services import AnswerInput, response_submit
+from tissage.core.tests.factories import CommuneFactory, UserFactory
+from tissage.core.tests.plans import query_plan, sorts_everything
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "answer_question_moderation_idx"
+
+
+def answer(questionnaire, *, text="", other="", commune=None):  # type: ignore[no-untyped-def]
+    choice, multiple, scale, free = questionnaire.questions.all()
+    return response_submit(
+        questionnaire=questionnaire,
+        answers=[
+            AnswerInput(question=choice, value=None if other else "Lavoirs", text=other),
+            AnswerInput(question=multiple, value=["Ponts"]),
+            AnswerInput(question=scale, value=3),
+            AnswerInput(question=free, text=text),
+        ],
+        user=UserFactory(),
+        commune=commune,
+    )
+
+
+def texts_shown(client, questionnaire, **query) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """Each list of free text on the results page, in the page's order."""
+    url = reverse("consultations:questionnaire_results", args=[questionnaire.pk])
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    page = client.get(url)
+    assert page.status_code == 200
+    return [
+        re.findall(r"<li>(.*?)</li>", block, re.S)
+        for block in re.findall(r'<ul class="result-texts">(.*?)</ul>', page.text, re.S)
+    ]
+
+
+@pytest.fixture
+def public(questionnaire):  # type: ignore[no-untyped-def]
+    questionnaire.results_public = True
+    questionnaire.save()
+    return questionnaire
+
+
+def test_each_question_shows_its_latest_published_texts_newest_first(client, public):
+    for n in range(TEXTS_SHOWN + 5):
+        answer(public, text=f"Souvenir {n}", other=f"Autre {n}" if n < 3 else "")
+    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
+    # Not shown: a text kept private, one not read yet, and a guest's response that
+    # waits for its email (not counted).
+    Answer.objects.filter(text="Souvenir 24").update(moderation=Answer.Moderation.PRIVATE)
+    answer(public, text="Pas encore lu")
+    waiting = answer(public, text="Réponse d'un invité")
+    Response.objects.filter(pk=waiting.pk).update(counted_at=None)
+    Answer.objects.filter(text="Réponse d'un invité").update(moderation=Answer.Moderation.PUBLISHED)
+
+    others, free = texts_shown(client, public)
+
+    assert others == ["Autre 2", "Autre 1", "Autre 0"]
+    assert free == [f"Souvenir {n}" for n in range(23, 23 - TEXTS_SHOWN, -1)]
+
+
+def test_a_communes_results_show_that_communes_texts(client, public):
+    nimes, uzes = CommuneFactory(), CommuneFactory()
+    answer(public, text="À Nîmes", commune=nimes)
+    answer(public, text="À Uzès", commune=uzes)
+    answer(public, text="Sans commune")
+    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
+
+    assert texts_shown(client, public, commune=uzes.insee_code) == [["À Uzès"]]
+    assert texts_shown(client, public) == [["Sans commune", "À Uzès", "À Nîmes"]]
+    # The responses without a commune (their counts' area; no page asks for it yet).
+    no_commune = results_of(public, area=NO_COMMUNE).questions[-1]
+    assert no_commune.texts == ["Sans commune"]
+
+
+def test_the_texts_are_read_through_the_index_without_sorting_every_answer(client, public):
+    """600 responses, each with a published text for every question that may hold one:
+    each question's query walks the index newest first and stops at its TEXTS_SHOWN
+    rows."""
+    choice, multiple, scale, free = public.questions.all()
+    for n in range(600):
+        response_submit(
+            questionnaire=public,
+            answers=[
+                AnswerInput(question=choice, value=None, text=f"Autre {n}"),
+                AnswerInput(question=multiple, value=["Ponts"], text=f"Encore {n}"),
+                AnswerInput(question=scale, value=3),
+                AnswerInput(question=free, text=f"Souvenir {n}"),
+            ],
+            user=UserFactory(),
+        )
+    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = reverse("consultations:questionnaire_results", args=[public.pk])
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "consultations_answer"' in query["sql"]
+    ]
+    # One per question that may hold text (the two choices' "other", the short text),
+    # none for the scale.
+    assert len(reads) == 3
+    for sql in reads:
+        plan = query_plan(sql)
+        assert INDEX in plan, plan
+        assert not sorts_everything(plan), plan
