@@ -179,13 +179,14 @@ def _month(text: str) -> str:
         return text
 
 
-# The kinds whose answers may hold free text: text questions, and the "other" of a choice.
-TEXT_KINDS = (
-    Question.Kind.TEXT,
-    Question.Kind.LONG_TEXT,
-    Question.Kind.CHOICE,
-    Question.Kind.MULTIPLE_CHOICE,
-)
+TEXT_KINDS = (Question.Kind.TEXT, Question.Kind.LONG_TEXT)
+CHOICE_KINDS = (Question.Kind.CHOICE, Question.Kind.MULTIPLE_CHOICE)
+
+
+def _may_hold_text(question: Question) -> bool:
+    """Whether the question's answers may hold free text: a text question, or a choice
+    that offers "other" (which cannot change once answers came in)."""
+    return question.kind in TEXT_KINDS or (question.kind in CHOICE_KINDS and question.allow_other)
 
 
 def _published_texts(questions: list[Question], area: str) -> dict[int, list[str]]:
@@ -197,7 +198,7 @@ def _published_texts(questions: list[Question], area: str) -> dict[int, list[str
     at 5,000, issue #20)."""
     texts: dict[int, list[str]] = {}
     for question in questions:
-        if question.kind not in TEXT_KINDS:
+        if not _may_hold_text(question):
             continue
         answers = Answer.objects.filter(
             question=question,

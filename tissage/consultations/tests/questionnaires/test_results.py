@@ -101,11 +101,11 @@ def test_the_results_page_needs_the_same_queries_at_any_size(
         answer(questionnaire, commune=communes[n % 3], text=f"texte {n}")
     Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
     client.force_login(facilitator)
-    # One query for the free text of each question that may hold some (three here).
-    with django_assert_max_num_queries(13):
+    # One query for the free text of each question that may hold some (two here).
+    with django_assert_max_num_queries(12):
         page = client.get(results_url(questionnaire))
     assert page.status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         page = client.get(results_url(questionnaire, commune=communes[0].insee_code))
     assert page.status_code == 200
 
