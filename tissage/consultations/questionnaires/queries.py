@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from tissage.territories.models import Commune
 
 from ..models import Answer, AnswerTally, Question, Questionnaire, ResponseTally
-from ..models.questionnaires import ANSWERED, EVERYWHERE, NUMBER_SUM, OTHER
+from ..models.questionnaires import ANSWERED, EVERYWHERE, NO_COMMUNE, NUMBER_SUM, OTHER
 from .charts import bar_chart
 
 TEXTS_SHOWN = 20
@@ -74,7 +75,7 @@ def results_of(questionnaire: Questionnaire, *, area: str = EVERYWHERE) -> Resul
     """Counts and percentages per question for `area` ("" everywhere, else an INSEE
     code), in a fixed number of queries whatever the number of responses: the counts,
     the questions, the published free text (the latest few of each question that may
-    have some, one query each), the names of the communes answered."""
+    have some: `_published_texts`), the names of the communes answered."""
     responses = (
         ResponseTally.objects.filter(questionnaire=questionnaire, area=area)
         .values_list("count", flat=True)
@@ -191,28 +192,40 @@ def _may_hold_text(question: Question) -> bool:
 
 def _published_texts(questions: list[Question], area: str) -> dict[int, list[str]]:
     """The latest published free-text answers of each question that may have some,
-    TEXTS_SHOWN at most per question: one query per such question, each walking
-    `answer_question_moderation_idx` newest first and stopping at TEXTS_SHOWN rows, so that
-    its cost does not grow with the responses (a window over every published text of
-    the questionnaire did: the results page took twice as long at 50,000 responses as
-    at 5,000, issue #20)."""
-    texts: dict[int, list[str]] = {}
-    for question in questions:
-        if not _may_hold_text(question):
-            continue
-        answers = Answer.objects.filter(
-            question=question,
-            moderation=Answer.Moderation.PUBLISHED,
-            response__counted_at__isnull=False,
-        ).exclude(text="")
-        if area == "-":
-            answers = answers.filter(response__commune__isnull=True)
-        elif area:
-            answers = answers.filter(response__commune__insee_code=area)
-        found = list(answers.order_by("-pk").values_list("text", flat=True)[:TEXTS_SHOWN])
-        if found:
-            texts[question.pk] = found
-    return texts
+    TEXTS_SHOWN at most per question.
+
+    For every commune at once (the page's default): one query per such question, each
+    walking `answer_question_moderation_idx` newest first and stopping at TEXTS_SHOWN
+    rows, so that its cost does not grow with the responses. The window over every
+    published text it replaces made the page cost twice as much at 50,000 responses as
+    at 5,000 (issue #20: 98–102 → 52–54 ms p50 in one process at 50,000, PostgreSQL).
+
+    For one commune: one query, a window over that commune's published texts, as
+    before. A walk of the index per question found the commune's texts through its
+    responses three times over (41–54 ms of queries against 22 at 50,000 responses).
+    It grows with the commune's responses; docs/performance.md says what would not."""
+    shown = [question.pk for question in questions if _may_hold_text(question)]
+    if not shown:
+        return {}
+    answers = Answer.objects.filter(
+        moderation=Answer.Moderation.PUBLISHED, response__counted_at__isnull=False
+    ).exclude(text="")
+    texts: dict[int, list[str]] = defaultdict(list)
+    if not area:
+        for pk in shown:
+            found = answers.filter(question_id=pk).order_by("-pk")[:TEXTS_SHOWN]
+            texts[pk] = list(found.values_list("text", flat=True))
+        return {pk: found for pk, found in texts.items() if found}
+    if area == NO_COMMUNE:
+        answers = answers.filter(response__commune__isnull=True)
+    else:
+        answers = answers.filter(response__commune__insee_code=area)
+    ranked = answers.annotate(
+        rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc())
+    ).filter(rank__lte=TEXTS_SHOWN)
+    for question_id, text in ranked.values_list("question_id", "text"):
+        texts[question_id].append(text)
+    return dict(texts)
 
 
 def free_text_waiting() -> QuerySet[Answer]:
