@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
+from django.db.models.functions import Now
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -34,16 +35,19 @@ logger = logging.getLogger(__name__)
 
 
 def worker_beat(*, worker_id: str, started_at: datetime) -> None:
-    """Say that this worker is alive (its row is made again if another took it for dead)."""
-    now = timezone.now()
+    """Say that this worker is alive (its row is made again if another took it for dead).
+
+    The time written is the database's when the row is written, not this process's when
+    it meant to write: a beat held up (on SQLite, behind its own task's long write) would
+    otherwise arrive already stale. Every worker's silence is so read on one clock."""
     Worker.objects.update_or_create(
         id=worker_id,
-        defaults={"last_seen": now},
+        defaults={"last_seen": Now()},
         create_defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
             "started_at": started_at,
-            "last_seen": now,
+            "last_seen": Now(),
         },
     )
 
@@ -53,17 +57,22 @@ def worker_forget(*, worker_id: str) -> None:
     Worker.objects.filter(id=worker_id).delete()
 
 
-def tasks_recover(*, backend_name: str) -> list[str]:
+def tasks_recover(*, backend_name: str, worker_id: str | None = None) -> list[str]:
     """Put back in the queue the running tasks whose worker is dead: silent (or without a
     row) for WORKER_DEAD_AFTER_SECONDS, and the task claimed at least that long ago.
-    Returns their ids.
+    Returns their ids. `worker_id` is the worker that asks: alive, whatever its row says,
+    so it never puts back the task it is running (its beat may have been held up).
 
     Several workers may do this at once: each task goes back by an update conditional on
     the claim that was read (still running, same start), so only one puts it back, and a
     task claimed again in the meantime by a live worker is left alone. The queue's own
     lock then gives it to one worker only."""
-    cutoff = timezone.now() - timedelta(seconds=settings.WORKER_DEAD_AFTER_SECONDS)
-    alive = set(Worker.objects.filter(last_seen__gte=cutoff).values_list("id", flat=True))
+    silence = timedelta(seconds=settings.WORKER_DEAD_AFTER_SECONDS)
+    cutoff = timezone.now() - silence
+    # Beats are written on the database's clock (worker_beat), and read on it.
+    alive = set(Worker.objects.filter(last_seen__gte=Now() - silence).values_list("id", flat=True))
+    if worker_id is not None:
+        alive.add(worker_id)
     running = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, backend_name=backend_name, started_at__lt=cutoff
     ).values_list("id", "started_at", "worker_ids")
@@ -76,7 +85,7 @@ def tasks_recover(*, backend_name: str) -> list[str]:
         )
         if claim.update(status=TaskResultStatus.READY, started_at=None):
             recovered.append(str(task_id))
-    Worker.objects.filter(last_seen__lt=cutoff).delete()
+    Worker.objects.filter(last_seen__lt=Now() - silence).exclude(id=worker_id).delete()
     if recovered:
         logger.warning(
             "Put back in the queue %d task(s) of workers silent for %s s: %s",
@@ -146,7 +155,7 @@ class Heartbeat(threading.Thread):
                 try:
                     worker_beat(worker_id=self.worker_id, started_at=self.started_at)
                     if timezone.now() >= next_recovery:
-                        tasks_recover(backend_name=self.backend_name)
+                        tasks_recover(backend_name=self.backend_name, worker_id=self.worker_id)
                         next_recovery = timezone.now() + timedelta(seconds=recover_every)
                 except DatabaseError as error:  # the database away: the next beat tries again
                     logger.warning("Worker heartbeat not written: %s", error)

@@ -9,13 +9,13 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tissage.core.models import Worker
-from tissage.core.workers import Heartbeat, finished_tasks_purge, tasks_recover
+from tissage.core.workers import Heartbeat, finished_tasks_purge, tasks_recover, worker_beat
 
 Status = TaskResultStatus
 
@@ -75,6 +75,52 @@ def test_only_the_tasks_of_dead_workers_go_back_to_the_queue(settings):
     assert list(Worker.objects.values_list("id", flat=True)) == ["alive"]
     # Nothing twice.
     assert tasks_recover(backend_name="default") == []
+
+
+@pytest.mark.django_db
+def test_a_worker_never_puts_back_its_own_task(settings):
+    """Its own row may look stale (its beat held up): the worker that asks is alive."""
+    settings.WORKER_DEAD_AFTER_SECONDS = 60
+    worker("me", silent_for=61)
+    mine = running("me", started_ago=120)
+    theirs = running("dead", started_ago=120)
+
+    recovered = tasks_recover(backend_name="default", worker_id="me")
+
+    assert recovered == [str(theirs.pk)]
+    assert DBTaskResult.objects.get(pk=mine.pk).status == Status.RUNNING
+    assert Worker.objects.filter(id="me").exists()  # its row is not removed either
+    # Asked by another, the same silence is death.
+    assert tasks_recover(backend_name="default", worker_id="other") == [str(mine.pk)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_held_up_writes_the_time_it_is_written():
+    """A beat waiting for a lock (on SQLite, the worker's own long write) must not arrive
+    already stale: its time is the database's at the write."""
+    worker("w-3", silent_for=0)
+    locked = threading.Event()
+    released: list[float] = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                Worker.objects.select_for_update().filter(id="w-3").update(pid=4321)
+                locked.set()
+                time.sleep(0.6)
+                released.append(time.time())
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(5)
+    worker_beat(worker_id="w-3", started_at=timezone.now())
+    holder.join()
+
+    written = Worker.objects.get(id="w-3")
+    assert written.pid == 4321  # the beat came after the lock, and kept the other's write
+    assert written.last_seen.timestamp() >= released[0] - 0.05
 
 
 @pytest.mark.django_db(transaction=True)
