@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 def query_plan(sql: str, params: Sequence[Any] = ()) -> str:
@@ -21,3 +22,18 @@ def query_plan(sql: str, params: Sequence[Any] = ()) -> str:
 def sorts_everything(plan: str) -> bool:
     """Whether the database sorts the rows itself rather than walking an index."""
     return ("TEMP B-TREE" if connection.vendor == "sqlite" else "Sort") in plan
+
+
+def page_reads(client: Any, url: str, *needles: str, data: Any = None) -> tuple[Any, list[str]]:
+    """GET `url` (a 200 expected) and return its response with the SQL of the queries it
+    sent that hold every one of `needles` (a table as `'FROM "<table>"'`, an order…), as
+    the database received them: what `query_plan` reads."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data)
+    assert response.status_code == 200, (url, response.status_code)
+    reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if all(needle in query["sql"] for needle in needles)
+    ]
+    return response, reads

@@ -288,9 +288,8 @@ def test_the_matches_are_found_through_the_search_index_not_a_listing_order(clie
     project's vector (70 ms at 10,000 projects, issue #20) instead of asking the search
     index. Checked on the query the page sends, with the database's own plan."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    from tissage.core.tests.plans import query_plan
+    from tissage.core.tests.plans import page_reads, query_plan
 
     Project.objects.bulk_create(
         Project(
@@ -304,13 +303,8 @@ def test_the_matches_are_found_through_the_search_index_not_a_listing_order(clie
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL, {"q": "lavoir"}).status_code == 200
-    (sql,) = [
-        q["sql"]
-        for q in captured.captured_queries
-        if "search_rank" in q["sql"] and '"projects_project"."title"' in q["sql"].split("FROM")[0]
-    ]
+    _response, ranked = page_reads(client, URL, "search_rank", data={"q": "lavoir"})
+    (sql,) = [q for q in ranked if '"projects_project"."title"' in q.split("FROM")[0]]
     plan = query_plan(sql)
     assert "project_recent_idx" not in plan, plan
     if connection.vendor == "postgresql":
@@ -333,12 +327,9 @@ def test_the_matches_are_found_through_the_search_index_not_a_listing_order(clie
 
 
 def search_queries(client, query: str) -> list[str]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from tissage.core.tests.plans import page_reads
 
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(URL, {"q": query}).status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
+    return page_reads(client, URL, data={"q": query})[1]
 
 
 def test_a_kind_whose_index_lacks_the_words_costs_no_query(client):

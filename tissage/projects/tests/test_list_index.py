@@ -9,11 +9,10 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tissage.core.tests.factories import OrganisationFactory
-from tissage.core.tests.plans import query_plan, sorts_everything
+from tissage.core.tests.plans import page_reads, query_plan, sorts_everything
 from tissage.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +48,7 @@ def projects() -> None:
 def test_the_project_list_is_walked_in_the_index_without_sorting_every_project(
     client, projects, page
 ):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(page)
-    assert response.status_code == 200
-    (sql,) = [
-        query["sql"]
-        for query in captured.captured_queries
-        if 'FROM "projects_project"' in query["sql"] and "ORDER BY" in query["sql"]
-    ]
+    response, (sql,) = page_reads(client, page, 'FROM "projects_project"', "ORDER BY")
     plan = query_plan(sql)
     assert INDEX in plan, plan
     assert not sorts_everything(plan), plan

@@ -10,12 +10,11 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tissage.actions.models import Action
 from tissage.core.tests.factories import ProjectFactory
-from tissage.core.tests.plans import query_plan, sorts_everything
+from tissage.core.tests.plans import page_reads, query_plan, sorts_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +58,8 @@ def actions(request) -> None:
 
 
 def _list_query(client, url: str) -> str:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
+    response, [sql] = page_reads(client, url, 'FROM "actions_action"')
     assert len(response.json()["results"]) == 50
-    [sql] = [q["sql"] for q in captured.captured_queries if 'FROM "actions_action"' in q["sql"]]
     return sql
 
 

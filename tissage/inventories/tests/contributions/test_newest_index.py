@@ -10,11 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tissage.core.tests.factories import CommuneFactory
-from tissage.core.tests.plans import query_plan, sorts_everything
+from tissage.core.tests.plans import page_reads, query_plan, sorts_everything
 from tissage.inventories.models import Campaign, Contribution, Photo
 from tissage.inventories.tests.helpers import heritage_campaign, lavoir, photo_row
 
@@ -62,14 +61,9 @@ def campaign() -> Campaign:
 
 def _latest_items_query(client, url: str) -> str:
     """The SQL of the page's query for its latest published items."""
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    found = [
-        query["sql"]
-        for query in captured.captured_queries
-        if 'FROM "inventories_contribution"' in query["sql"]
-        and '"validated_at" DESC' in query["sql"]
-    ]
+    _response, found = page_reads(
+        client, url, 'FROM "inventories_contribution"', '"validated_at" DESC'
+    )
     assert len(found) == 1, found
     return found[0]
 

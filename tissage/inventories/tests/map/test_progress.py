@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from tissage.core.tests.factories import CommuneFactory, ProjectFactory, _square
-from tissage.core.tests.plans import query_plan
+from tissage.core.tests.plans import page_reads, query_plan
 from tissage.inventories.campaigns.services import campaign_create
 from tissage.inventories.map import progress
 from tissage.inventories.map.cells import published_count
@@ -428,13 +428,7 @@ def test_the_counts_read_the_coarsest_cells_by_their_level(client, campaign, com
         campaign, communes, [campaign.categories.get(slug="lavoir")], origin=(3.0, 43.0), step=0.05
     )
     for url in (f"/inventaires/{campaign.slug}/", f"/inventaires/{campaign.slug}/fiches/"):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        (sql,) = [
-            q["sql"]
-            for q in captured.captured_queries
-            if 'FROM "inventories_mapcell"' in q["sql"] and "SUM(" in q["sql"]
-        ]
+        _response, (sql,) = page_reads(client, url, 'FROM "inventories_mapcell"', "SUM(")
         assert "map_cell_level_idx" in query_plan(sql), (url, query_plan(sql))
 
 
