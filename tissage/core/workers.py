@@ -71,8 +71,7 @@ def tasks_recover(*, backend_name: str, worker_id: str | None = None) -> list[st
     cutoff = timezone.now() - silence
     # Beats are written on the database's clock (worker_beat), and read on it.
     alive = set(Worker.objects.filter(last_seen__gte=Now() - silence).values_list("id", flat=True))
-    if worker_id is not None:
-        alive.add(worker_id)
+    alive |= {worker_id} if worker_id is not None else set()
     running = DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, backend_name=backend_name, started_at__lt=cutoff
     ).values_list("id", "started_at", "worker_ids")
@@ -85,7 +84,7 @@ def tasks_recover(*, backend_name: str, worker_id: str | None = None) -> list[st
         )
         if claim.update(status=TaskResultStatus.READY, started_at=None):
             recovered.append(str(task_id))
-    Worker.objects.filter(last_seen__lt=Now() - silence).exclude(id=worker_id).delete()
+    Worker.objects.filter(last_seen__lt=Now() - silence).exclude(id__in=alive).delete()
     if recovered:
         logger.warning(
             "Put back in the queue %d task(s) of workers silent for %s s: %s",

@@ -105,7 +105,7 @@ def test_a_beat_held_up_writes_the_time_it_is_written():
     def hold() -> None:
         try:
             with transaction.atomic():
-                Worker.objects.select_for_update().filter(id="w-3").update(pid=4321)
+                Worker.objects.filter(id="w-3").update(pid=4321)  # the row locked
                 locked.set()
                 time.sleep(0.6)
                 released.append(time.time())
