@@ -10,15 +10,19 @@ visitor and 403 for a signed-in one.
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from tissage.core.access import LinkProblem, require, sign_in_first
-from tissage.projects.access import standing_annotations, standing_read
+from tissage.core.compiled import CompiledQuery
+from tissage.projects.access import AnyUser, standing_annotations, standing_read
 
 from . import access, tokens
 from .access import ActionRights
@@ -58,29 +62,11 @@ def get_action_and_roles(
     shows: the action's report (`action.report`) and whether it lists material needs
     (`action.has_needs`, which spares the needs' query when it does not). A POST, which
     answers with a redirect, is spared their joins."""
-    taken = (
-        Registration.objects.filter(role=OuterRef("pk"), status=Registration.Status.CONFIRMED)
-        .order_by()
-        .values("role")
-        .annotate(role_seats=Sum(F("companions") + 1))
-        .values("role_seats")
-    )
-    rows = (
-        Role.objects.filter(action__slug=slug)
-        .select_related("action__project__organisation", "action__commune")
-        .defer("action__commune__geometry")
-        .annotate(
-            taken=Coalesce(Subquery(taken), 0),
-            **standing_annotations(request.user, "action__project"),
-        )
-        .order_by("position", "pk")
-    )
-    if with_page:
-        rows = rows.annotate(
-            has_needs=Exists(Need.objects.filter(action=OuterRef("action"))),
-            has_report=Exists(ActionReport.objects.filter(action=OuterRef("action"))),
-        )
-    roles: list[Role] = list(rows)
+    if request.user.is_authenticated:
+        roles: list[Role] = list(_roles_rows(slug, request.user, with_page=with_page))
+    else:
+        # Anonymous visitors, the rush: the query is compiled once (`core.compiled`).
+        roles = _ANONYMOUS_ROLES[with_page](slug=slug)
     if not roles:
         action, rights = get_action(request, slug)
         return action, [], rights
@@ -98,6 +84,41 @@ def get_action_and_roles(
     if not rights.can_view:
         raise Http404
     return action, roles, rights
+
+
+def _roles_rows(slug: str, user: AnyUser, *, with_page: bool) -> QuerySet[Role]:
+    """The query of `get_action_and_roles`."""
+    taken = (
+        Registration.objects.filter(role=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("role")
+        .annotate(role_seats=Sum(F("companions") + 1))
+        .values("role_seats")
+    )
+    rows = (
+        Role.objects.filter(action__slug=slug)
+        .select_related("action__project__organisation", "action__commune")
+        .defer("action__commune__geometry")
+        .annotate(
+            taken=Coalesce(Subquery(taken), 0),
+            **standing_annotations(user, "action__project"),
+        )
+        .order_by("position", "pk")
+    )
+    if with_page:
+        rows = rows.annotate(
+            has_needs=Exists(Need.objects.filter(action=OuterRef("action"))),
+            has_report=Exists(ActionReport.objects.filter(action=OuterRef("action"))),
+        )
+    return rows
+
+
+_ANONYMOUS_ROLES = {
+    with_page: CompiledQuery(
+        partial(_roles_rows, user=AnonymousUser(), with_page=with_page), slug=str
+    )
+    for with_page in (False, True)
+}
 
 
 def get_managed_action(request: HttpRequest, slug: str) -> tuple[Action, ActionRights]:

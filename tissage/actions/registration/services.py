@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min, Q, Sum
+from django.db.models import F, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tissage.accounts.models import User
 from tissage.actions.models import Action, Registration, Role
+from tissage.core.compiled import CompiledQuery
 from tissage.core.emails import email_send, site_url
 from tissage.engagement.kinds import Kind
 from tissage.engagement.services import notify
@@ -122,7 +124,7 @@ def registration_create(
     try:
         with transaction.atomic():
             # The lock that serialises registrations for this action (see module doc).
-            action = Action.objects.select_for_update().get(pk=action.pk)
+            action = _action_locked(pk=action.pk)[0]
             if role.action_id != action.pk:
                 raise RegistrationRefused(_("This role does not belong to the action."))
             if not action.registration_is_open():
@@ -187,16 +189,37 @@ class _Places:
 def _places_and_address(action: Action, role: Role, email: str) -> _Places:
     """One query (under the action's lock), where `_fits` and a lookup by address take
     three."""
+    rows = _places_and_address_rows(action=action.pk, role=role.pk, email=email)
+    row = rows[0] if rows else {}
+    return _Places(
+        role_taken=row.get("role_taken") or 0,
+        taken=row.get("taken") or 0,
+        existing=row.get("existing"),
+    )
+
+
+# The two reads of a registration, compiled once (`core.compiled`): building and compiling
+# them cost more than the database's answer.
+_action_locked = CompiledQuery(lambda pk: Action.objects.select_for_update().filter(pk=pk), pk=int)
+
+
+def _places_and_address_query(action: int, role: int, email: str) -> QuerySet[Any, Any]:
     confirmed = Q(status=Registration.Status.CONFIRMED)
     seats = F("companions") + 1
-    row = Registration.objects.filter(action=action).aggregate(
-        role_taken=Sum(seats, filter=confirmed & Q(role=role)),
-        taken=Sum(seats, filter=confirmed),
-        existing=Min("pk", filter=Q(email=email) & ~Q(status=Registration.Status.CANCELLED)),
+    # Grouped by the action, which the filter fixes: one row, none without registrations.
+    return (
+        Registration.objects.filter(action=action)
+        .order_by()
+        .values("action")
+        .annotate(
+            role_taken=Sum(seats, filter=confirmed & Q(role=role)),
+            taken=Sum(seats, filter=confirmed),
+            existing=Min("pk", filter=Q(email=email) & ~Q(status=Registration.Status.CANCELLED)),
+        )
     )
-    return _Places(
-        role_taken=row["role_taken"] or 0, taken=row["taken"] or 0, existing=row["existing"]
-    )
+
+
+_places_and_address_rows = CompiledQuery(_places_and_address_query, action=int, role=int, email=str)
 
 
 def _registered_again(pk: int, *, base_url: str) -> Registered:
