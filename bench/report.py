@@ -787,6 +787,18 @@ def _registrations(bench: str, database: str, run: dict, budget: Budget) -> Adap
         ["POST p95 ms", throughput["p95_ms"]],
         ["POST p95 ÷ baseline", throughput["p95_over_baseline"]],
         ["failed registrations", throughput["errors"]],
+        # CPU per registration: a figure the machine's load moves little, where the rate
+        # moves a lot (the simulated people share the server's cores).
+        # SQLite works inside the server's processes: no row of its own.
+        *(
+            [label, throughput[key]]
+            for key, label in (
+                ("cpu_ms_server", "CPU ms per registration: the server (gunicorn)"),
+                ("cpu_ms_database", "… PostgreSQL's backends"),
+                ("cpu_ms_client", "… this bench's simulated people"),
+            )
+            if key in throughput and (database == "postgres" or key != "cpu_ms_database")
+        ),
         [f"{people} people at once for {CONTENTION_PLACES} places: confirmed", confirmed],
         ["… waiting", waiting],
         ["… failed", contention["errors"]],
