@@ -316,6 +316,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests get a file, not shared-cache memory: concurrency tests need several
     # connections that wait for each other's locks as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-tissage.sqlite3")}
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("TISSAGE_DB_PREPARE", True):
+    # The few hot queries compiled once (`core.compiled`: the action page's read, the
+    # registration's) are prepared on the server, which then plans them once per
+    # connection. psycopg prepares a statement only when asked (this threshold is never
+    # reached): every other query is planned with its values, as Django's default. Off
+    # for a pooler in transaction mode that cannot keep prepared statements (PgBouncer
+    # before 1.21): TISSAGE_DB_PREPARE=0 (docs/decisions.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

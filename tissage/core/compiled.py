@@ -20,6 +20,13 @@ What `build` must do, checked when the query is first compiled (`CompiledQueryEr
   SQL with the same other parameters.
 
 A call answers with a list: a queryset cannot be refined further once its SQL is fixed.
+
+On PostgreSQL the statement is also *prepared* on the server (when the database's
+`OPTIONS` set psycopg's `prepare_threshold`, as settings.py does unless
+TISSAGE_DB_PREPARE=0): the server plans it for its first runs on a connection, then keeps
+a generic plan if it costs no more. Only these queries are prepared, chosen for plans that
+do not depend on their values (a row by its slug or key); every other query is planned
+with its values (docs/decisions.md, "Prepared statements on PostgreSQL").
 """
 
 from __future__ import annotations
@@ -80,7 +87,7 @@ class CompiledQuery:
                 params[position] = values[name]
         runner = copy.copy(compiled.compiler)
         # The connection of this thread; the SQL and its parameters of this call.
-        runner.connection = connections[using]
+        runner.connection = _preparing(connections[using])
         fixed = (compiled.sql, tuple(params))
         runner.as_sql = lambda *args, **kwargs: fixed  # type: ignore[method-assign]
         queryset = compiled.queryset.all()
@@ -149,6 +156,53 @@ class CompiledQuery:
         # which the iterable reads to make each row a model.
         sql, params = compiler.as_sql()
         return queryset, compiler, sql, tuple(params)
+
+
+def _preparing(connection: Any) -> Any:
+    """The connection as the compiler uses it: on PostgreSQL with prepared statements
+    allowed, one whose cursors bind on the server and prepare their statement."""
+    if connection.vendor != "postgresql":
+        return connection
+    if connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return connection
+    return _PreparingConnection(connection)
+
+
+class _PreparingConnection:
+    """Django's connection, but for `cursor()`: the compiler runs its statement on a
+    cursor that binds the values on the server and prepares it (psycopg keeps it by its
+    text on the connection: the first run prepares, the next ones execute)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
+
+    def cursor(self) -> Any:
+        # As Django's own `cursor()` does, with another class of cursor (the time zone
+        # loaders are the connection's, which Django set: no cursor of its own needs them).
+        connection = self._connection
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+def _preparing_cursor_class() -> type:
+    global _PREPARING_CURSOR
+    if _PREPARING_CURSOR is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+                return super().execute(query, params, prepare=True)  # type: ignore[misc]
+
+        _PREPARING_CURSOR = PreparingCursor
+    return _PREPARING_CURSOR
+
+
+_PREPARING_CURSOR: type | None = None
 
 
 def _may_be_placeholder(value: Any) -> bool:

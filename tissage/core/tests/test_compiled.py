@@ -3,6 +3,9 @@ and a build that cannot be compiled once is refused."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -149,3 +152,63 @@ def test_another_thread_runs_it_on_its_own_connection():
     thread.start()
     thread.join()
     assert answers == [1]
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_on_postgresql_the_compiled_queries_are_prepared_and_only_they():
+    ProjectFactory(organisation=OrganisationFactory(slug="prep"), status="published")
+    compiled = CompiledQuery(projects_of, organisation=str, status=str)
+    for _time in range(3):
+        assert len(compiled(organisation="prep", status="published")) == 1
+    plain = Project.objects.filter(organisation__slug="prep").annotate(plainly=F("title"))
+    assert len(plain) == 1
+    if connection.vendor != "postgresql":
+        # SQLite has no prepared statements to ask for: the query runs as SQL.
+        assert connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+        return
+    statements = prepared_statements()
+    ours = [s for s in statements if 'FROM "projects_project"' in s and '"shouting"' in s]
+    # Once, however many runs; bound on the server ($1, $2).
+    assert len(ours) == 1 and "$1" in ours[0] and "'prep'" not in ours[0]
+    # The plain ORM query is planned with its values, as Django's default.
+    assert not [s for s in statements if '"plainly"' in s]
+
+
+def test_prepared_statements_can_be_turned_off(monkeypatch):
+    ProjectFactory(organisation=OrganisationFactory(slug="off"), status="published")
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold", raising=False)
+    unprepared = CompiledQuery(
+        lambda organisation: Project.objects.filter(organisation__slug=organisation).annotate(
+            unprepared=F("title")
+        ),
+        organisation=str,
+    )
+    assert len(unprepared(organisation="off")) == 1
+    if connection.vendor == "postgresql":
+        assert not [s for s in prepared_statements() if '"unprepared"' in s]
+
+
+@pytest.mark.parametrize(("value", "prepared"), [("", True), ("1", True), ("0", False)])
+def test_settings_prepare_on_postgresql_unless_told_not_to(value, prepared):
+    script = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    for url, expected in [
+        ("postgres://u@localhost:5432/x", "2147483647" if prepared else "None"),
+        ("sqlite:////tmp/x.sqlite3", "None"),
+    ]:
+        result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+            [sys.executable, "-c", script],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "tissage.settings", "SECRET_KEY": "x"}
+            | {"DATABASE_URL": url, "TISSAGE_DB_PREPARE": value},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert result.stdout.strip() == expected, (url, value, result.stdout)
