@@ -180,13 +180,20 @@ class _PreparingConnection:
         return getattr(self._connection, name)
 
     def cursor(self) -> Any:
-        # As Django's own `cursor()` does, with another class of cursor (the time zone
-        # loaders are the connection's, which Django set: no cursor of its own needs them).
+        # As Django's own `cursor()` and `create_cursor()` do, with another class of cursor.
+        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+        from django.db.backends.postgresql.psycopg_any import register_tzloader
+        from psycopg.pq import Format
+
         connection = self._connection
         connection.close_if_health_check_failed()
         connection.ensure_connection()
         with connection.wrap_database_errors:
-            return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+            cursor = _preparing_cursor_class()(connection.connection)
+            loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+            if connection.timezone != loader.timezone:
+                register_tzloader(connection.timezone, cursor)
+            return connection._prepare_cursor(cursor)
 
 
 def _preparing_cursor_class() -> type:

@@ -62,9 +62,13 @@ def test_it_answers_as_the_queryset_for_each_value(django_assert_num_queries):
         with django_assert_num_queries(1):
             got = PROJECTS(organisation=organisation, status=status)
             # The related rows and annotations come with the row: no query more.
-            seen = [(p.pk, p.title, p.organisation.slug, p.members, p.shouting) for p in got]
+            seen = [
+                (p.pk, p.title, p.organisation.slug, p.members, p.shouting, p.created_at)
+                for p in got
+            ]
         assert seen == [
-            (p.pk, p.title, p.organisation.slug, p.members, p.shouting) for p in expected
+            (p.pk, p.title, p.organisation.slug, p.members, p.shouting, p.created_at)
+            for p in expected
         ]
         assert all(isinstance(p, Project) for p in got)
     assert [p.title for p in PROJECTS(organisation="premier", status="published")] == ["A", "B"]
