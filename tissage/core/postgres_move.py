@@ -270,11 +270,17 @@ def _converter(data_type: str) -> Callable[[Any], Any] | None:
 
 def _reset_sequences(cursor: Any, tables: list[str]) -> None:
     """Each id sequence past the largest id copied."""
+    # The table's name is qualified by its schema: PostgreSQL may call the function on rows
+    # of other schemas before it filters them out (information_schema's own views), and an
+    # unqualified name of another schema is "relation does not exist".
+    serial = (
+        "pg_get_serial_sequence(quote_ident(table_schema) || '.' || quote_ident(table_name), "
+        "column_name)"
+    )
     cursor.execute(
-        "SELECT table_name, column_name, "
-        "pg_get_serial_sequence(quote_ident(table_name), column_name) "
+        f"SELECT table_name, column_name, {serial} "  # noqa: S608 - no value in the text
         "FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND pg_get_serial_sequence(quote_ident(table_name), column_name) IS NOT NULL"
+        f"AND {serial} IS NOT NULL"
     )
     for table, column, sequence in cursor.fetchall():
         if table not in tables:
