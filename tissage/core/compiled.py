@@ -32,6 +32,7 @@ with its values (docs/decisions.md, "Prepared statements on PostgreSQL").
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -196,20 +197,17 @@ class _PreparingConnection:
             return connection._prepare_cursor(cursor)
 
 
+@functools.cache
 def _preparing_cursor_class() -> type:
-    global _PREPARING_CURSOR
-    if _PREPARING_CURSOR is None:
-        from django.db.backends.postgresql.base import ServerBindingCursor
+    """A psycopg cursor that binds on the server and prepares every statement it runs
+    (imported late: SQLite installations need no PostgreSQL backend)."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
-        class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
-            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-                return super().execute(query, params, prepare=True)  # type: ignore[misc]
+    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, prepare=True)  # type: ignore[misc]
 
-        _PREPARING_CURSOR = PreparingCursor
-    return _PREPARING_CURSOR
-
-
-_PREPARING_CURSOR: type | None = None
+    return PreparingCursor
 
 
 def _may_be_placeholder(value: Any) -> bool:
