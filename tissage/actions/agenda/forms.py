@@ -20,6 +20,9 @@ from tissage.territories.models import Commune
 # The filters' choices: (slug, title) of projects and (INSEE code, name) of communes.
 Offered = tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
+# The filters `apply` reads, in the order `applied` writes them.
+FILTERS = ("project", "commune", "kind", "start", "end")
+
 DATE_ERROR = _("Enter a date such as 14/06/2027, or leave the box empty.")
 
 
@@ -89,6 +92,17 @@ class AgendaFilterForm(forms.Form):
             .values_list("insee_code", "name")
         )
         return projects, communes
+
+    def applied(self) -> str:
+        """The filters that apply (`apply`'s), written alike whatever order the query
+        string gives them in and whatever else it holds: what the agenda keeps their count
+        under, so that a link with a newsletter's tracking parameter, or any other,
+        shares the count of the same filters rather than adds a copy to the cache."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        data = self.cleaned_data
+        return "&".join(f"{name}={data[name]}" for name in FILTERS if data.get(name))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

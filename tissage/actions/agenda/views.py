@@ -43,7 +43,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(actions, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    paginator.count = shared.get(f"count:{query.urlencode()}", actions.count)  # type: ignore[misc]
+    paginator.count = shared.get(f"count:{filters.applied()}", actions.count)  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
     # One evaluation of the page's rows, shared by the counts and the cards.
     page.object_list = list(page.object_list)

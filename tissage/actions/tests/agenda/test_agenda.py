@@ -269,6 +269,22 @@ def test_an_anonymous_visit_reads_the_shared_parts_once_a_minute(client, django_
     assert response.context["page"].paginator.count == 30
 
 
+def test_a_count_is_kept_per_filters_whatever_else_the_link_holds(
+    client, django_assert_num_queries
+):
+    _fill(30)
+    kind = Action.objects.first().kind
+    client.get(AGENDA, {"kind": kind, "commune": "", "utm_source": "lettre"})
+    # The same filters in another order, with other parameters: the count kept is used.
+    with django_assert_num_queries(4):
+        response = client.get(AGENDA + f"?fbclid=x&kind={kind}&page=1&foo=%00")
+    assert response.context["page"].paginator.count == 30
+    # Other filters have their own count.
+    later = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
+    other = client.get(AGENDA, {"kind": kind, "start": later, "utm_source": "lettre"})
+    assert 0 < other.context["page"].paginator.count < 30
+
+
 def test_a_change_shows_at_once_on_the_agenda_despite_what_is_kept(client):
     project = ProjectFactory(title="Vergers")
     action = an_action(project, title="Taille")
