@@ -40,7 +40,15 @@ class QuestionResult:
     options: list[OptionResult] = field(default_factory=list)
     mean: float | None = None
     texts: list[str] = field(default_factory=list)
-    chart: SafeString | None = None
+    # The bar chart's description and rows (label, value, text after the bar): drawn by
+    # `chart` only when the block is rendered, not when it is kept (`blocks`).
+    chart_description: str = ""
+    chart_rows: list[tuple[str, float, str]] = field(default_factory=list)
+
+    def chart(self) -> SafeString | None:
+        if not self.chart_rows:
+            return None
+        return bar_chart(self.question.label, self.chart_description, self.chart_rows)
 
 
 @dataclass
@@ -167,7 +175,7 @@ def _question_result(
                 "count": answered
             }
             rows = [(o.label, float(o.count), _shown(o)) for o in options]
-        result.chart = bar_chart(question.label, description, rows)
+        result.chart_description, result.chart_rows = description, rows
     return result
 
 

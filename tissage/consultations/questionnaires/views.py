@@ -34,7 +34,7 @@ from tissage.core.ratelimit import guest_form_limit
 from .. import access, lookups
 from ..models import AccessCode, Question, Questionnaire, Response
 from ..models.questionnaires import EVERYWHERE
-from . import queries, services
+from . import blocks, queries, services
 from .emails import response_confirmation_send
 from .forms import (
     AnswerForm,
@@ -482,6 +482,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         area = form.cleaned_data["commune"] or EVERYWHERE
     chosen = next((c for c in communes if c.insee_code == area), None)
+    results = queries.results_of(questionnaire, area=area)
     return render(
         request,
         "consultations/questionnaires/results.html",
@@ -491,7 +492,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "rights": rights,
             "form": form,
             "commune": chosen,
-            "results": queries.results_of(questionnaire, area=area),
+            "results": results,
+            "results_html": blocks.results_html(results.questions),
         },
         status=400 if form.errors else 200,
     )

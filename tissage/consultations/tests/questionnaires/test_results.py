@@ -147,3 +147,36 @@ def test_the_export_is_anonymised_and_read_back(client, questionnaire, facilitat
     data = b"".join(client.get(url("csv")).streaming_content).decode("utf-8-sig")
     assert "Pas lu" in data and "Les fours" in data
     assert facilitator.email not in data
+
+
+BLOCK = "consultations/questionnaires/_result.html"
+
+
+def blocks_rendered(page) -> int:  # type: ignore[no-untyped-def]
+    return [template.name for template in page.templates].count(BLOCK)
+
+
+def test_each_questions_block_is_kept_until_what_it_shows_changes(
+    client, questionnaire, facilitator
+):
+    answer(questionnaire, pick="Lavoirs")
+    client.force_login(facilitator)
+    first = client.get(results_url(questionnaire))
+    assert blocks_rendered(first) == 4
+    again = client.get(results_url(questionnaire))
+    assert blocks_rendered(again) == 0
+    assert "Lavoirs : 1 (100\u00a0%)" in again.text
+    # A new response changes the counts: the blocks that show them are rendered again.
+    answer(questionnaire, pick="Moulins", level=2)
+    changed = client.get(results_url(questionnaire))
+    assert 0 < blocks_rendered(changed) <= 4
+    assert "Lavoirs : 1 (50\u00a0%)" in changed.text and "moyenne 3" in changed.text
+    # So does a question's new label, even written without a save.
+    questionnaire.questions.filter(kind="scale").update(label="Votre attachement")
+    renamed = client.get(results_url(questionnaire))
+    assert blocks_rendered(renamed) == 1
+    assert "Votre attachement" in renamed.text
+    # In English, the blocks are rendered in English.
+    client.cookies["django_language"] = "en"
+    english = client.get(results_url(questionnaire))
+    assert blocks_rendered(english) == 4 and "mean 3" in english.text
