@@ -27,7 +27,7 @@ from tissage.territories.models import Commune
 
 from .. import access, lookups
 from ..models import Consultation, Proposal
-from . import queries, services
+from . import cards, queries, services
 from .forms import (
     ASSISTED,
     GUEST,
@@ -60,6 +60,8 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         commune=choices.get("commune"),
     )
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One evaluation of the page's rows, shared by the cards and the template.
+    page.object_list = list(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     sorts = []
@@ -74,7 +76,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "rights": rights,
             "filters": filters,
+            "filter_fields": cards.filter_fields(filters),
             "page": page,
+            "cards": cards.proposal_cards(page.object_list),
             "query": query.urlencode(),
             "sort": sort,
             "sorts": sorts,

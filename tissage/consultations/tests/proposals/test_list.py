@@ -54,6 +54,35 @@ def test_the_list_shows_published_ideas_with_what_each_card_says(client, consult
     assert "Retenue" in page
 
 
+CARD = "consultations/proposals/_card.html"
+
+
+def cards_rendered(response) -> int:  # type: ignore[no-untyped-def]
+    return [template.name for template in response.templates].count(CARD)
+
+
+def test_each_card_is_kept_until_what_it_shows_changes(client, consultation):
+    category = CategoryFactory(consultation=consultation, name="Arbres")
+    proposal = ProposalFactory(
+        consultation=consultation, title="Un verger", category=category, support_count=4
+    )
+    ProposalFactory(consultation=consultation, title="Une haie", support_count=1)
+    assert cards_rendered(client.get(list_url(consultation))) == 2
+    assert cards_rendered(client.get(list_url(consultation, "?ordre=soutiens"))) == 0
+    # A support, a comment, an answer, a category renamed: each shows at once, written
+    # with or without a save.
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=5, comment_count=1, answer_status="accepted"
+    )
+    category.name = "Vergers"
+    category.save()
+    changed = client.get(list_url(consultation))
+    assert cards_rendered(changed) == 1
+    page = changed.content.decode()
+    assert "5 soutiens" in page and "1 commentaire" in page and "Retenue" in page
+    assert "Vergers" in page and "Arbres" not in page.split('class="item-cards"')[1]
+
+
 def test_the_three_orders(client, consultation):
     old = ProposalFactory(consultation=consultation, title="Ancienne", support_count=9)
     new = ProposalFactory(consultation=consultation, title="Nouvelle", support_count=1)
