@@ -80,7 +80,8 @@ for response in responses:
     for question in questions:
         answer_value, text = value(question)
         batch.append(Answer(response=response, question=question, value=answer_value, text=text,
-            moderation="published" if text and rng.random() < .2 else "pending"))
+            moderation="published" if text and rng.random() < .2 else "pending",
+            area=response.area))
     if len(batch) >= 20000:
         Answer.objects.bulk_create(batch, batch_size=5000)
         batch = []

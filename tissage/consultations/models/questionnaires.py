@@ -259,6 +259,10 @@ class Answer(models.Model):
     moderation = models.CharField(
         max_length=10, choices=Moderation, default=Moderation.PENDING, db_index=True
     )
+    # The response's area (`Response.area`: the commune's INSEE code, or NO_COMMUNE),
+    # written with the answer: a commune's published texts are read through
+    # `answer_question_area_idx` without a join to every response of the commune.
+    area = models.CharField(max_length=10, default=NO_COMMUNE)
     photo = models.ImageField(
         upload_to=RandomName("consultations/questionnaires"), blank=True, null=True
     )
@@ -274,6 +278,10 @@ class Answer(models.Model):
             # (`questionnaires.queries._published_texts`): read in order, TEXTS_SHOWN rows.
             models.Index(
                 fields=["question", "moderation", "id"], name="answer_question_moderation_idx"
+            ),
+            # The same for one commune's results.
+            models.Index(
+                fields=["question", "moderation", "area", "id"], name="answer_question_area_idx"
             ),
         ]
 

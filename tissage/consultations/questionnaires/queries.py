@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import QuerySet
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from tissage.territories.models import Commune
 
 from ..models import Answer, AnswerTally, Question, Questionnaire, ResponseTally
-from ..models.questionnaires import ANSWERED, EVERYWHERE, NO_COMMUNE, NUMBER_SUM, OTHER
+from ..models.questionnaires import ANSWERED, EVERYWHERE, NUMBER_SUM, OTHER
 from .charts import bar_chart
 
 TEXTS_SHOWN = 20
@@ -208,37 +207,28 @@ def _published_texts(questions: list[Question], area: str) -> dict[int, list[str
     published text it replaces made the page cost twice as much at 50,000 responses as
     at 5,000 (issue #20: 98–102 → 47–58 ms p50 in one process at 50,000, PostgreSQL).
 
-    For one commune: one query, a window over that commune's published texts, as
-    before. A walk of the index per question found the commune's texts through its
-    responses three times over (41–54 ms of queries against 22 at 50,000 responses).
-    It grows with the commune's responses; docs/performance.md says what would not."""
+    For one commune (or none): the same walk per question, through
+    `answer_question_area_idx` on the area written with each answer, so that its cost
+    does not grow with the commune's responses either. (A window over the commune's
+    published texts, found through its responses, grew with them: 1.5–1.65× at ten
+    times the responses.)"""
     shown = [question.pk for question in questions if _may_hold_text(question)]
     if not shown:
         return {}
     answers = Answer.objects.filter(
         moderation=Answer.Moderation.PUBLISHED, response__counted_at__isnull=False
     ).exclude(text="")
-    if not area:
-        latest = {
-            pk: list(
-                answers.filter(question_id=pk)
-                .order_by("-pk")
-                .values_list("text", flat=True)[:TEXTS_SHOWN]
-            )
-            for pk in shown
-        }
-        return {pk: found for pk, found in latest.items() if found}
-    if area == NO_COMMUNE:
-        answers = answers.filter(response__commune__isnull=True)
-    else:
-        answers = answers.filter(response__commune__insee_code=area)
-    ranked = answers.annotate(
-        rank=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc())
-    ).filter(rank__lte=TEXTS_SHOWN)
-    texts: dict[int, list[str]] = defaultdict(list)
-    for question_id, text in ranked.values_list("question_id", "text"):
-        texts[question_id].append(text)
-    return dict(texts)
+    if area:
+        answers = answers.filter(area=area)
+    latest = {
+        pk: list(
+            answers.filter(question_id=pk)
+            .order_by("-pk")
+            .values_list("text", flat=True)[:TEXTS_SHOWN]
+        )
+        for pk in shown
+    }
+    return {pk: found for pk, found in latest.items() if found}
 
 
 def free_text_waiting() -> QuerySet[Answer]:

@@ -118,6 +118,7 @@ def response_submit(
             value=answer.value,
             text=answer.text,
             photo=answer.photo,
+            area=response.area,
         )
         for answer in answers
         if not answer.is_empty()

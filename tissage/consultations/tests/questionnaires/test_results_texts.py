@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -120,3 +121,59 @@ def test_the_texts_are_read_through_the_index_without_sorting_every_answer(clien
         plan = query_plan(sql)
         assert INDEX in plan, plan
         assert not sorts_everything(plan), plan
+
+
+def test_a_communes_texts_are_read_through_the_area_index(client, public):
+    """600 responses, most from one commune, some from another and some from none: for
+    that commune, each question's query walks `answer_question_area_idx` newest first,
+    with no join to the responses' communes and no sort, and stops at its TEXTS_SHOWN
+    rows."""
+    choice, multiple, scale, free = public.questions.all()
+    communes = [CommuneFactory(), CommuneFactory()]
+    for n in range(600):
+        response_submit(
+            questionnaire=public,
+            answers=[
+                AnswerInput(question=choice, value=None, text=f"Autre {n}"),
+                AnswerInput(question=multiple, value=["Ponts"]),
+                AnswerInput(question=scale, value=3),
+                AnswerInput(question=free, text=f"Souvenir {n}"),
+            ],
+            user=UserFactory(),
+            commune=communes[0] if n % 10 == 0 else None if n % 10 == 1 else communes[1],
+        )
+    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    url = reverse("consultations:questionnaire_results", args=[public.pk])
+    code = communes[1].insee_code
+
+    _response, reads = page_reads(client, f"{url}?commune={code}", 'FROM "consultations_answer"')
+
+    assert len(reads) == 2
+    for sql in reads:
+        assert "territories_commune" not in sql, sql
+        plan = query_plan(sql)
+        assert "answer_question_area_idx" in plan, plan
+        assert not sorts_everything(plan), plan
+    # The newest of that commune only, and of no commune for NO_COMMUNE.
+    assert texts_shown(client, public, commune=code)[1][:3] == [
+        "Souvenir 599",
+        "Souvenir 598",
+        "Souvenir 597",
+    ]
+    assert results_of(public, area=NO_COMMUNE).questions[-1].texts[:2] == [
+        "Souvenir 591",
+        "Souvenir 581",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_writes_each_answers_area_from_its_response(questionnaire):
+    nimes = CommuneFactory()
+    answer(questionnaire, text="À Nîmes", commune=nimes)
+    answer(questionnaire, text="Sans commune")
+    call_command("migrate", "consultations", "0006", verbosity=0)
+    call_command("migrate", "consultations", verbosity=0)
+    areas = dict(Answer.objects.exclude(text="").values_list("text", "area"))
+    assert areas == {"À Nîmes": nimes.insee_code, "Sans commune": NO_COMMUNE}
