@@ -91,14 +91,14 @@ def test_a_communes_results_show_that_communes_texts(client, public):
     assert no_commune.texts == ["Sans commune"]
 
 
-def test_the_texts_are_read_through_the_index_without_sorting_every_answer(client, public):
-    """600 responses, each with a published text for both questions that may hold one:
-    each question's query walks the index newest first and stops at its TEXTS_SHOWN
-    rows."""
-    choice, multiple, scale, free = public.questions.all()
+def published_texts(questionnaire, *, communes) -> None:  # type: ignore[no-untyped-def]
+    """600 responses, the n-th from `communes[n % len(communes)]`, each with a published
+    text for both questions that may hold one ("Autre n", "Souvenir n"); then the
+    database's statistics, as the nightly purge keeps them."""
+    choice, multiple, scale, free = questionnaire.questions.all()
     for n in range(600):
         response_submit(
-            questionnaire=public,
+            questionnaire=questionnaire,
             answers=[
                 AnswerInput(question=choice, value=None, text=f"Autre {n}"),
                 AnswerInput(question=multiple, value=["Ponts"]),
@@ -106,10 +106,18 @@ def test_the_texts_are_read_through_the_index_without_sorting_every_answer(clien
                 AnswerInput(question=free, text=f"Souvenir {n}"),
             ],
             user=UserFactory(),
+            commune=communes[n % len(communes)],
         )
     Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def test_the_texts_are_read_through_the_index_without_sorting_every_answer(client, public):
+    """600 responses, each with a published text for both questions that may hold one:
+    each question's query walks the index newest first and stops at its TEXTS_SHOWN
+    rows."""
+    published_texts(public, communes=[None])
     url = reverse("consultations:questionnaire_results", args=[public.pk])
 
     _response, reads = page_reads(client, url, 'FROM "consultations_answer"')
@@ -128,23 +136,9 @@ def test_a_communes_texts_are_read_through_the_area_index(client, public):
     that commune, each question's query walks `answer_question_area_idx` newest first,
     with no join to the responses' communes and no sort, and stops at its TEXTS_SHOWN
     rows."""
-    choice, multiple, scale, free = public.questions.all()
     communes = [CommuneFactory(), CommuneFactory()]
-    for n in range(600):
-        response_submit(
-            questionnaire=public,
-            answers=[
-                AnswerInput(question=choice, value=None, text=f"Autre {n}"),
-                AnswerInput(question=multiple, value=["Ponts"]),
-                AnswerInput(question=scale, value=3),
-                AnswerInput(question=free, text=f"Souvenir {n}"),
-            ],
-            user=UserFactory(),
-            commune=communes[0] if n % 10 == 0 else None if n % 10 == 1 else communes[1],
-        )
-    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    # One in ten from the first commune, one in ten from none, the rest from the second.
+    published_texts(public, communes=[communes[0], None, *[communes[1]] * 8])
     url = reverse("consultations:questionnaire_results", args=[public.pk])
     code = communes[1].insee_code
 
