@@ -314,7 +314,8 @@ def rewrite(
     new = common.rendered_blocks(reports, run_id)
     present = common.blocks(text)
     if "summary" in present:
-        new["summary"] = common.render_summary(reports, run_id, not_run)
+        start, end = present["summary"]
+        new["summary"] = common.render_summary(reports, run_id, not_run, text[start:end])
     stale: list[str] = []
 
     def mark(block_id: str, old: str) -> str:

@@ -1123,9 +1123,36 @@ def render_block(
     )
 
 
-def render_summary(reports: list[dict[str, Any]], run_id: str, not_run: Sequence[str]) -> str:
+_RUN_ID = re.compile(r"all-\d{8}T\d{6}Z")
+
+
+def _summary_rows_kept(before: str, reports: list[dict[str, Any]]) -> list[str]:
+    """The rows of the summary `before` (a block's content) of the benches and databases
+    this run did not measure: a run of a few benches (`--only`) keeps the others'."""
+    measured = {(r["bench"], DATABASES.get(r["database"], r["database"])) for r in reports}
+    kept = []
+    for line in before.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("| ") or cells[0] in ("Bench", "---") or len(cells) < 6:
+            continue
+        if (cells[0], cells[1]) not in measured:
+            kept.append(line)
+    return kept
+
+
+def render_summary(
+    reports: list[dict[str, Any]], run_id: str, not_run: Sequence[str], before: str = ""
+) -> str:
+    """The summary table: a row per bench and database of this run, and, from the
+    summary `before`, the rows of those this run did not measure (their runs named)."""
+    kept = _summary_rows_kept(before, reports)
+    earlier = sorted(set(_RUN_ID.findall(before)) - {run_id}) if kept else []
+    runs = f"Run `{run_id}`"
+    if earlier:
+        named = ", ".join(f"`{name}`" for name in earlier)
+        runs += f", and for the benches it did not run the rows of {named}"
     lines = [
-        f"_Run `{run_id}`: every bench's budgets (`uv run python bench/all.py`)._",
+        f"_{runs}: every bench's budgets (`uv run python bench/all.py`)._",
         "",
         "| Bench | Database | Started | Load average (start / end / max) | OK | OVER |",
         "| --- | --- | --- | ---: | ---: | ---: |",
@@ -1138,6 +1165,9 @@ def render_summary(reports: list[dict[str, Any]], run_id: str, not_run: Sequence
             f"{report['started'].replace('T', ' ').replace('Z', '')} | "
             f"{load[0]} / {load[1]} / {load[2]} | {ok} | {len(report['checks']) - ok} |"
         )
+    lines += kept
+    shown = {line.strip().strip("|").split("|")[0].strip() for line in kept}
+    not_run = [name for name in not_run if name not in shown]
     if not_run:
         lines += ["", "Not run, or failed, in this run: " + ", ".join(not_run) + "."]
     return "\n".join(lines)

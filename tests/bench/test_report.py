@@ -410,6 +410,31 @@ def test_all_py_rewrites_the_measured_blocks_marks_the_others_and_fills_the_summ
     assert "Not run, or failed, in this run: map." in updated
 
 
+def test_a_run_of_a_few_benches_keeps_the_others_rows_in_the_summary():
+    before = (
+        "_Run `all-20261209T090000Z`: every bench's budgets._\n\n"
+        "| Bench | Database | Started | Load average (start / end / max) | OK | OVER |\n"
+        "| --- | --- | --- | ---: | ---: | ---: |\n"
+        "| agenda | SQLite | 2026-12-09 09:00:00 | 1 / 1 / 1 | 3 | 1 |\n"
+        "| map | SQLite | 2026-12-09 09:10:00 | 1 / 1 / 1 | 166 | 0 |\n"
+        "| map | PostgreSQL | 2026-12-09 09:20:00 | 1 / 1 / 1 | 165 | 1 |\n\n"
+        "Not run, or failed, in this run: cluster-1.\n"
+    )
+    doc = f"<!-- bench:summary -->\n{before}<!-- /bench:summary -->\n" + DOC
+    result = shaped("agenda", agenda_run())
+    updated, _rewritten, _stale = bench_all.rewrite(
+        doc, [result], "all-20261210T100000Z", "2026-12-10", ["map", "cluster-1"]
+    )
+    summary = updated.split("<!-- /bench:summary -->")[0]
+    # This run's agenda replaces the one before; the map's rows are kept, their run named.
+    assert "| agenda | SQLite | 2025-12-06 05:46:40 | 0.4 / 1.9 / 2.6 | 4 | 0 |" in summary
+    assert "2026-12-09 09:00:00" not in summary
+    assert "| map | SQLite | 2026-12-09 09:10:00 | 1 / 1 / 1 | 166 | 0 |" in summary
+    assert "| map | PostgreSQL | 2026-12-09 09:20:00 | 1 / 1 / 1 | 165 | 1 |" in summary
+    assert "the rows of `all-20261209T090000Z`" in summary
+    assert "Not run, or failed, in this run: cluster-1." in summary
+
+
 def test_the_figures_before_a_change_go_beside_this_runs():
     before = shaped("agenda", agenda_run(action_p95=90.0))
     after = shaped("agenda", agenda_run(action_p95=30.0))
