@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 import unicodedata
 from typing import Any
 
@@ -18,6 +19,15 @@ from django.utils.translation import pgettext_lazy
 from tissage.core.files import RandomName
 
 from .consultations import Category, Consultation
+
+# A proposal's place in the shuffled circle of the list's random order: a key in
+# [0, SHUFFLE_KEYS), drawn once (`proposals.queries.Shuffled`).
+SHUFFLE_KEYS = 2**31 - 1
+
+
+def shuffle_key_new() -> int:
+    return secrets.randbelow(SHUFFLE_KEYS)
+
 
 # Words too common to make two titles alike ("un jardin pour les enfants").
 TITLE_STOP_WORDS = frozenset(
@@ -185,6 +195,8 @@ class Proposal(models.Model):
     # Kept by the services with F() (never read, add, write): the lists sort on them.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # Its place in the random order's circle, drawn at creation.
+    shuffle_key = models.IntegerField(default=shuffle_key_new, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -200,6 +212,11 @@ class Proposal(models.Model):
             models.Index(
                 fields=["consultation", "part", "status", "-created_at", "-id"],
                 name="proposal_by_date",
+            ),
+            # The random order: walked from the visitor's start, either way.
+            models.Index(
+                fields=["consultation", "part", "status", "shuffle_key", "id"],
+                name="proposal_by_shuffle",
             ),
             # The map's data: what is placed in a box (longitude first, as the
             # inventories' map index).

@@ -4,17 +4,17 @@ proposal's page, the consultation page's part."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BigIntegerField, F, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from tissage.territories.models import Commune
 
 from ..access import AnyUser, ConsultationRights
 from ..models import Category, Consultation, Proposal, Support
-from ..models.proposals import title_words
+from ..models.proposals import SHUFFLE_KEYS, title_words
 
 # The orders of the list, as the address names them.
 SORT_SUPPORTED = "soutiens"
@@ -22,13 +22,9 @@ SORT_RECENT = "recentes"
 SORT_RANDOM = "hasard"
 SORTS = (SORT_RANDOM, SORT_SUPPORTED, SORT_RECENT)
 
-# The random order: proposal k comes at x² mod P, where x = (k × a + b) mod P, P a
-# prime above any key the table will hold and (a, b) drawn from the visitor's seed. The
-# affine step alone would keep neighbours in a visible stride; squaring mixes them. Ties
-# (x and P - x) are broken by the key. Stable for one seed, different for another, and
-# computed alike by SQLite and PostgreSQL in 64-bit integers (every product stays below
-# 2^62 for keys below 2^31).
-RANDOM_PRIME = 2_147_483_647
+# The visitor's seed: where their random order starts in the shuffled circle, and which
+# way it goes round (`Shuffled`).
+SEED_LIMIT = SHUFFLE_KEYS
 SEED_COOKIE = "tissage_ordre"
 # A visitor keeps their order a day: paging through the list, then coming back.
 SEED_MAX_AGE = 24 * 3600
@@ -45,26 +41,78 @@ def seed_read(text: str | None) -> int | None:
     if not text or not text.isdigit() or len(text) > 10:
         return None
     seed = int(text)
-    return seed if 1 <= seed < RANDOM_PRIME else None
+    return seed if 1 <= seed < SEED_LIMIT else None
 
 
 def seed_new() -> int:
-    return secrets.randbelow(RANDOM_PRIME - 1) + 1
+    return secrets.randbelow(SEED_LIMIT - 1) + 1
+
+
+class Shuffled:
+    """The visitor's random order: the proposals round a circle shuffled once (each
+    proposal's `shuffle_key`, drawn at its creation), from the visitor's starting point
+    (their seed) and in their direction (its last bit). Every proposal comes once, and
+    none is always first or last.
+
+    A page is read through `proposal_by_shuffle` from the start, as the other orders
+    read theirs: it costs the same whatever the number of proposals, where sorting every
+    proposal by a key computed from the seed grew with them (issue #20). What it gives
+    up: two visitors see the same neighbours, from another start or the other way round.
+
+    For Django's paginator: `count()`, and a slice is a list of the page's proposals
+    (one query, two when the page runs past the top of the circle, three beyond it)."""
+
+    ordered = True
+
+    def __init__(self, proposals: Any, seed: int) -> None:
+        self.proposals = proposals
+        self.start = seed
+        self.forwards = bool(seed & 1)
+
+    def _arcs(self) -> tuple[Any, Any]:
+        """From the start to the top of the circle, then from its bottom to the start."""
+        if self.forwards:
+            order = ("shuffle_key", "pk")
+            return (
+                self.proposals.filter(shuffle_key__gte=self.start).order_by(*order),
+                self.proposals.filter(shuffle_key__lt=self.start).order_by(*order),
+            )
+        order = ("-shuffle_key", "-pk")
+        return (
+            self.proposals.filter(shuffle_key__lte=self.start).order_by(*order),
+            self.proposals.filter(shuffle_key__gt=self.start).order_by(*order),
+        )
+
+    def count(self) -> int:
+        return int(self.proposals.count())
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        first, then = self._arcs()
+        low, high = page.start or 0, page.stop
+        if high is None:
+            return list(first[low:]) + list(then)
+        found = list(first[low:high])
+        if len(found) == high - low:
+            return found
+        # The first arc ends on this page (or before it): how long it is.
+        length = low + len(found) if found else first.count()
+        return found + list(then[max(low - length, 0) : high - length])
+
+    def __iter__(self) -> Iterator[Any]:
+        first, then = self._arcs()
+        yield from first
+        yield from then
 
 
 def in_order(proposals: Any, sort: str, seed: int) -> Any:
     """The proposals in the order asked: most supported, most recent, or the visitor's
-    shuffle (ties broken by key: pages never overlap)."""
+    own round the shuffled circle (`Shuffled`; ties broken by key: pages never
+    overlap)."""
     if sort == SORT_SUPPORTED:
         return proposals.order_by("-support_count", "-pk")
     if sort == SORT_RECENT:
         return proposals.order_by("-created_at", "-pk")
-    a, b = seed, (seed * 48271 + 11) % RANDOM_PRIME
-    # The `%` operator of both databases, not Mod(): SQLite's MOD() is a Python function
-    # Django registers, called once a row (three times slower on 10,000 proposals).
-    mixed = (Cast(F("pk"), BigIntegerField()) * Value(a) + Value(b)) % Value(RANDOM_PRIME)
-    shuffle = (mixed * mixed) % Value(RANDOM_PRIME)
-    return proposals.alias(shuffle=shuffle).order_by("shuffle", "pk")
+    return Shuffled(proposals, seed)
 
 
 def proposal_list(

@@ -4,6 +4,7 @@ part on the consultation page; similar titles while typing."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tissage.consultations.models import Proposal
@@ -15,6 +16,7 @@ from tissage.consultations.tests.factories import (
     ProposalFactory,
 )
 from tissage.core.tests.factories import CommuneFactory
+from tissage.core.tests.plans import page_reads, query_plan, sorts_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +100,6 @@ def test_the_random_order_is_stable_for_a_visitor_and_differs_between_visitors(
     for number in range(30):
         ProposalFactory(consultation=consultation, title=f"Idée {number:02d}")
     response = client.get(list_url(consultation))
-    seed = response.cookies[queries.SEED_COOKIE].value
     first = titles(response)
     # The same visitor, again and again: the same order, and no new cookie.
     again = client.get(list_url(consultation))
@@ -108,18 +109,92 @@ def test_the_random_order_is_stable_for_a_visitor_and_differs_between_visitors(
     second = titles(client.get(list_url(consultation, "?page=2")))
     assert len(first) == 20 and len(second) == 10
     assert len(set(first + second)) == 30
-    # Other seeds: other orders, and no proposal is always last.
-    lasts = set()
-    orders = set()
-    for other_seed in (1, 12345, 987654321, int(seed) + 1):
-        client.cookies[queries.SEED_COOKIE] = str(other_seed)
-        order = [
-            p.title for p in queries.proposal_list(consultation, sort="hasard", seed=other_seed)
+    # Other seeds (starts spread round the circle, both ways): other orders, and no
+    # proposal is always first or last.
+    orders = [
+        [p.title for p in queries.proposal_list(consultation, sort="hasard", seed=seed)]
+        for seed in (1, 536_870_912, 1_073_741_825, 1_610_612_736, queries.SEED_LIMIT - 1)
+    ]
+    assert len({tuple(order) for order in orders}) == 5
+    assert all(sorted(order) == sorted(first + second) for order in orders)
+    assert len({order[0] for order in orders}) > 1
+    assert len({order[-1] for order in orders}) > 1
+
+
+def in_circle(consultation, count: int = 30) -> list[str]:  # type: ignore[no-untyped-def]
+    """`count` proposals whose places in the circle are 1,000, 2,000…: their titles in
+    that order."""
+    placed = []
+    for number in range(count):
+        proposal = ProposalFactory(consultation=consultation, title=f"Idée {number:02d}")
+        Proposal.objects.filter(pk=proposal.pk).update(shuffle_key=1000 * (number + 1))
+        placed.append(proposal.title)
+    return placed
+
+
+def test_the_random_order_goes_round_the_circle_from_the_visitors_start(consultation):
+    circle = in_circle(consultation)
+
+    def order(seed: int) -> list[str]:
+        return [p.title for p in queries.proposal_list(consultation, sort="hasard", seed=seed)]
+
+    # An odd seed goes up from its start, then from the bottom of the circle.
+    assert order(10_001) == circle[10:] + circle[:10]
+    # An even seed goes down from its start (itself included), then from the top.
+    assert order(10_000) == circle[9::-1] + circle[:9:-1]
+
+
+@pytest.mark.parametrize(
+    ("seed", "pages"),
+    [
+        # The first arc fills the first page exactly; the second page is the rest.
+        (10_001, (slice(10, 30), slice(0, 10))),
+        # The first page runs past the top of the circle.
+        (20_001, (slice(20, 30), slice(0, 10), slice(10, 20))),
+    ],
+)
+def test_the_random_orders_pages_follow_each_other_round_the_circle(
+    client, consultation, seed, pages
+):
+    circle = in_circle(consultation)
+    client.cookies[queries.SEED_COOKIE] = str(seed)
+    first, second = (
+        titles(client.get(list_url(consultation))),
+        titles(client.get(list_url(consultation, "?page=2"))),
+    )
+    expected = [title for part in pages for title in circle[part]]
+    assert first + second == expected
+    assert len(first) == 20
+
+
+def test_the_random_order_reads_a_page_through_its_index_without_sorting_them_all(
+    client, consultation
+):
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                consultation=consultation,
+                part=Proposal.Part.IDEAS,
+                status=Proposal.Status.PUBLISHED,
+                title=f"Idée {number}",
+                text="Une idée.",
+            )
+            for number in range(3000)
         ]
-        orders.add(tuple(order))
-        lasts.add(order[-1])
-    assert len(orders) == 4
-    assert len(lasts) > 1
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    client.cookies[queries.SEED_COOKIE] = "1073741825"
+
+    _response, reads = page_reads(
+        client, list_url(consultation, "?ordre=hasard"), "shuffle_key", "ORDER BY"
+    )
+
+    assert reads
+    for sql in reads:
+        plan = query_plan(sql)
+        assert "proposal_by_shuffle" in plan, plan
+        assert not sorts_everything(plan), plan
 
 
 @pytest.mark.parametrize("cookie", ["abc", "0", "99999999999", "-5"])
@@ -259,23 +334,20 @@ def test_similar_titles_of_a_draft_consultation_are_404(client):
     assert client.get(url, {"titre": "haie"}).status_code == 404
 
 
-def test_the_shuffle_is_the_same_cheap_function_on_every_database(consultation):
-    proposals = [ProposalFactory(consultation=consultation) for _ in range(15)]
-    seed = 1_234_567
-    a, b, prime = seed, (seed * 48271 + 11) % queries.RANDOM_PRIME, queries.RANDOM_PRIME
-
-    def key(pk: int) -> tuple[int, int]:
-        mixed = (pk * a + b) % prime
-        return (mixed * mixed) % prime, pk
-
-    expected = sorted((p.pk for p in proposals), key=key)
-    found = list(
-        queries.proposal_list(consultation, sort="hasard", seed=seed).values_list("pk", flat=True)
-    )
-    assert found == expected
-
-
 def test_the_list_leads_to_the_map_of_the_proposals(client, consultation):
     page = client.get(list_url(consultation)).content.decode()
     assert "Les voir sur la carte" in page
     assert reverse("consultations:map", args=[consultation.slug]) in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_proposal_there_its_own_place_in_the_circle(consultation):
+    from django.core.management import call_command
+
+    for _ in range(20):
+        ProposalFactory(consultation=consultation)
+    call_command("migrate", "consultations", "0007", verbosity=0)
+    call_command("migrate", "consultations", verbosity=0)
+    keys = list(Proposal.objects.values_list("shuffle_key", flat=True))
+    assert len(keys) == 20 and len(set(keys)) == 20
+    assert all(0 <= key < queries.SEED_LIMIT for key in keys)
