@@ -2,13 +2,9 @@
 that reads a page of that order from the visitor's start (issue #20): the random order
 costs the same whatever the number of proposals, instead of sorting them all."""
 
-import secrets
-
 from django.db import migrations, models
 
 import tissage.consultations.models.proposals
-
-SHUFFLE_KEYS = 2**31 - 1
 
 
 def keys_draw(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -16,7 +12,7 @@ def keys_draw(apps, schema_editor):  # type: ignore[no-untyped-def]
     Proposal = apps.get_model("consultations", "Proposal")
     batch = []
     for proposal in Proposal.objects.only("pk").iterator(chunk_size=2000):
-        proposal.shuffle_key = secrets.randbelow(SHUFFLE_KEYS)
+        proposal.shuffle_key = tissage.consultations.models.proposals.shuffle_key_new()
         batch.append(proposal)
         if len(batch) >= 2000:
             Proposal.objects.bulk_update(batch, ["shuffle_key"])
