@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
@@ -32,6 +33,14 @@ def on_commit(django_capture_on_commit_callbacks) -> Callable[..., Any]:  # type
             return func(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with Django's default cache (in this process's memory) empty: what
+    an earlier test kept is not this one's, even for a row that had the same id (a map
+    tile is kept under its campaign's id and version)."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -25,18 +25,23 @@ no two discs overlap whatever the grid: the grid only bounds what a tile weighs.
 
 A tile in three queries at most (the campaign, the groups, the items), whatever the
 number of items; four for a tile deeper than the stored cells holding more than
-`ON_THE_FLY_ROWS` items (its items read, then grouped by the database).
+`ON_THE_FLY_ROWS` items (its items read, then grouped by the database). Its JSON is then
+kept in Django's cache under the campaign's map version (`tile_json`): every visitor of
+the same view in the next minutes gets it for two queries (the campaign, the version).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import operator
+import time
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Sum
 
 from tissage.territories.geography import Box
@@ -59,6 +64,11 @@ HAIR = 1e-9
 # Deeper than the stored cells, a tile's items are read and grouped here when they are
 # at most this many (one query); beyond, the database groups them (two).
 ON_THE_FLY_ROWS = 1000
+# How long a tile may be kept, by the server (`tile_json`) and then by browsers and shared
+# caches (views.map_tile), all told: the map version in its key and address sees an item
+# published, withdrawn or moved at once; a title or a category changed alone shows within
+# this time.
+TILE_MAX_AGE = 300
 
 
 @dataclass(frozen=True)
@@ -273,3 +283,29 @@ def map_version(campaign: Campaign) -> str:
     ).aggregate(n=Sum("count"), lon=Sum("sum_lon"), lat=Sum("sum_lat"))
     text = f"{sums['n'] or 0}:{sums['lon'] or 0:.9f}:{sums['lat'] or 0:.9f}"
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+
+
+def tile_json(
+    campaign: Campaign,
+    tile: Tile,
+    *,
+    category: str = "",
+    commune: str = "",
+    period: str = "",
+) -> tuple[bytes, int]:
+    """The tile's compact JSON, and how many more seconds it may be kept by whoever gets
+    it. Kept in Django's cache under the campaign's map version and the filters, for
+    `TILE_MAX_AGE` from when it was made: a view's tiles are the same for every visitor,
+    so a campaign's map read by many (a newsletter, the Journées du patrimoine) makes
+    each once per version and process. The seconds left make the browser's `max-age`,
+    so that a tile is never kept longer than `TILE_MAX_AGE` in all."""
+    state = (campaign.pk, campaign.slug, map_version(campaign), tile, category, commune, period)
+    key = "map-tile:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+    kept = cache.get(key)
+    now = time.time()
+    if kept is None or now - kept[0] >= TILE_MAX_AGE:
+        content = tile_content(campaign, tile, category=category, commune=commune, period=period)
+        kept = (now, json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode())
+        cache.set(key, kept, TILE_MAX_AGE)
+    made, body = kept
+    return body, max(0, TILE_MAX_AGE - int(now - made))

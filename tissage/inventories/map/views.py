@@ -18,13 +18,7 @@ from .. import lookups
 from ..contributions.forms import ItemFilterForm
 from .data import campaign_extent, map_features
 from .forms import MapQueryForm, MapTileForm
-from .tiles import MAX_ZOOM, Tile, map_version, tile_content
-
-# How long a browser (or a shared cache, for a public project) keeps a tile without
-# asking again. The address carries the data's version, which changes as soon as an
-# item is published, withdrawn or moved; a title or a category changed alone shows
-# within this time (the tile's ETag then differs).
-TILE_MAX_AGE = 300
+from .tiles import MAX_ZOOM, Tile, map_version, tile_json
 
 
 @require_GET
@@ -100,27 +94,26 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
 def map_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpResponse:
     """One tile (z/x/y) of the campaign's published items: groups and single items
     (`tiles.py`). Compact JSON, an `ETag` that is a hash of it (a conditional request
-    gets `304`), kept `TILE_MAX_AGE` seconds: by anyone for a public project, by the
-    browser only for a draft one."""
+    gets `304`), kept until `TILE_MAX_AGE` seconds after it was made (`tile_json`): by
+    anyone for a public project, by the browser only for a draft one."""
     campaign, _rights = lookups.get_campaign(request, slug)
     form = MapTileForm({**request.GET.dict(), "z": z, "x": x, "y": y})
     if not form.is_valid():
         errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
     data = form.cleaned_data
-    content = tile_content(
+    body, seconds_left = tile_json(
         campaign,
         Tile(data["z"], data["x"], data["y"]),
         category=data["category"],
         commune=data["commune"],
         period=data["period"],
     )
-    body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     public = campaign.project.status != Project.Status.DRAFT
     response = get_conditional_response(request, etag=etag) or HttpResponse(
         body, content_type="application/json"
     )
     response["ETag"] = etag
-    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age={TILE_MAX_AGE}"
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age={seconds_left}"
     return response

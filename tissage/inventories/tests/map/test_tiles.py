@@ -3,8 +3,10 @@ tiles, edges included), how browsers may keep them (ETag, 304, Cache-Control), t
 version in the page, queries that do not grow, bad input refused clearly."""
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tissage.core.tests.factories import (
@@ -206,11 +208,58 @@ def test_tile_queries_do_not_grow(
     monkeypatch.setattr(maptiles, "ON_THE_FLY_ROWS", rows)
     add(campaign, grid(count, step=0.0002))
     x, y = tile_of(4.36, 43.84, z)
-    # The campaign, the groups, the single items; a deep tile of more items than the
-    # page groups itself reads them first, in vain (one more).
-    with django_assert_max_num_queries(3 if rows == 1000 else 4):
+    # The campaign, the map version (the kept tiles' key), the groups, the single items;
+    # a deep tile of more items than the page groups itself reads them first, in vain
+    # (one more).
+    with django_assert_max_num_queries(4 if rows == 1000 else 5):
         response = get_tile(client, campaign, z, x, y)
     assert response.json()["total"] > 0
+
+
+def max_age(response):
+    return int(response["Cache-Control"].rsplit("max-age=", 1)[1])
+
+
+def test_a_tile_is_made_once_then_kept_for_every_visitor(
+    client, campaign, django_assert_max_num_queries
+):
+    add(campaign, grid(500, step=0.0002))
+    x, y = tile_of(4.36, 43.84, 11)
+    first = get_tile(client, campaign, 11, x, y)
+    with django_assert_max_num_queries(2):  # the campaign, the version: no grouping
+        again = Client().get(tile_url(campaign, 11, x, y))
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert counted(again.json()) == 500
+
+
+def test_a_kept_tile_is_never_kept_longer_than_its_max_age_in_all(client, campaign, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(maptiles, "time", SimpleNamespace(time=lambda: clock[0]))
+    add(campaign, [(4.3601, 43.8401)])
+    x, y = tile_of(4.3601, 43.8401, 12)
+    first = get_tile(client, campaign, 12, x, y)
+    assert max_age(first) == maptiles.TILE_MAX_AGE
+    # A title changed alone does not change the version: the tile kept says the old one,
+    # and tells the browser to keep it only for what is left of its time.
+    Contribution.objects.update(title="Lavoir du Planas")
+    clock[0] += 100
+    later = get_tile(client, campaign, 12, x, y)
+    assert later.content == first.content
+    assert max_age(later) == maptiles.TILE_MAX_AGE - 100
+    clock[0] += maptiles.TILE_MAX_AGE
+    renewed = get_tile(client, campaign, 12, x, y)
+    assert renewed.json()["items"][0][4] == "Lavoir du Planas"
+    assert max_age(renewed) == maptiles.TILE_MAX_AGE
+
+
+def test_a_tile_kept_for_one_filter_is_not_another_filters(client, campaign):
+    add(campaign, grid(30, step=0.0002), category="lavoir")
+    add(campaign, grid(7, lon=4.37, step=0.0002), category="croix")
+    x, y = tile_of(4.36, 43.84, 11)
+    assert get_tile(client, campaign, 11, x, y).json()["total"] == 37
+    assert get_tile(client, campaign, 11, x, y, category="croix").json()["total"] == 7
+    assert get_tile(client, campaign, 11, x, y, category="lavoir").json()["total"] == 30
 
 
 def test_etag_and_304_and_a_public_cache(client, campaign):
@@ -224,7 +273,8 @@ def test_etag_and_304_and_a_public_cache(client, campaign):
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == etag
-    assert again["Cache-Control"] == first["Cache-Control"]
+    assert again["Cache-Control"].startswith("public, max-age=")
+    assert max_age(first) - 1 <= max_age(again) <= max_age(first)
     # The data changes: the same address answers anew, with another tag.
     add(campaign, [(4.3601, 43.8401)])
     changed = client.get(tile_url(campaign, 11, x, y), headers={"If-None-Match": etag})
@@ -234,9 +284,7 @@ def test_etag_and_304_and_a_public_cache(client, campaign):
 
 
 def maptiles_max_age():
-    from tissage.inventories.map.views import TILE_MAX_AGE
-
-    return TILE_MAX_AGE
+    return maptiles.TILE_MAX_AGE
 
 
 def test_a_draft_project_tile_is_for_its_team_and_kept_privately(client, campaign):
