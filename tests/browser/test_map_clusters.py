@@ -155,3 +155,77 @@ def test_the_first_view_fills_in_as_its_tiles_come_and_counts_once_whole(
     assert whole == int(region.get_attribute("data-total") or -1) > partial
     expect(page.locator("#map-status")).not_to_have_text("Chargement des éléments visibles…")
     check_page(page)
+
+
+# Before the map's scripts: the Leaflet map, kept when it is made (Leaflet's init hook).
+KEEP_THE_MAP = """
+(() => {
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get: () => leaflet,
+    set: (value) => {
+      leaflet = value;
+      if (value && value.Map) value.Map.addInitHook(function () { window.__map = this; });
+    },
+  });
+})();
+"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_are(
+    new_context, new_page, check_page, demo_campaign, size
+):
+    """The map's script asks for its first view's tiles while Leaflet is still on its way
+    (here held back until they are asked), then opens the map exactly on that view: the
+    one Leaflet's fitBounds gives for the campaign's items, no deeper than zoom 15."""
+    options = {"viewport": {"width": 1280, "height": 800}} if size == "desktop" else PHONE_390
+    page = new_page(new_context(**options))
+    page.add_init_script(KEEP_THE_MAP)
+    tiles: list[str] = []
+    held: list = []
+
+    def tile(route) -> None:  # type: ignore[no-untyped-def]
+        tiles.append(route.request.url)
+        route.continue_()
+
+    page.route(re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"), tile)
+    page.route(re.compile(r"/leaflet(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))
+    page.goto(reverse("inventories:map", kwargs={"slug": demo_campaign.slug}), wait_until="commit")
+    # Leaflet asked, not answered; the tiles are asked all the same.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(r => r.name.includes('/carte/tuiles/'))"
+    )
+    assert len(held) == 1 and tiles
+    asked = set(tiles)
+    held[0].continue_()
+    region = page.locator("#inventory-map")
+    expect(region).to_have_attribute("data-drawn", "1")
+    view = page.evaluate(
+        """() => {
+            const map = window.__map;
+            const [w, s, e, n] = document.querySelector("#inventory-map").dataset.bbox
+                .split(",").map(Number);
+            const box = L.latLngBounds([s, w], [n, e]);
+            const zoom = Math.min(15, map.getBoundsZoom(box));
+            const middle = map.unproject(map.project(box.getSouthWest(), zoom)
+                .add(map.project(box.getNorthEast(), zoom)).divideBy(2), zoom);
+            const centre = map.getCenter();
+            const b = map.getPixelBounds();
+            const tiles = [];
+            for (let x = Math.floor(b.min.x / 256); x <= Math.floor(b.max.x / 256); x++)
+                for (let y = Math.floor(b.min.y / 256); y <= Math.floor(b.max.y / 256); y++)
+                    tiles.push(`/${map.getZoom()}/${x}/${y}.json`);
+            return {zoom: map.getZoom(), fitted: zoom, tiles,
+                    apart: Math.max(Math.abs(centre.lat - middle.lat),
+                                    Math.abs(centre.lng - middle.lng))};
+        }"""
+    )
+    assert view["zoom"] == view["fitted"]
+    assert view["apart"] < 1e-9
+    # The tiles asked first are the view's, every one of them.
+    for tile in view["tiles"]:
+        assert any(tile + "?" in url for url in asked), (tile, asked)
+    check_page(page)

@@ -48,11 +48,12 @@
   }
 
   function parseBox(text) {
+    // "west,south,east,north" in degrees.
     var parts = (text || "").split(",").map(Number);
     if (parts.length !== 4 || parts.some(isNaN)) {
       return null;
     }
-    return L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
+    return parts;
   }
 
   function parseView(hash) {
@@ -66,7 +67,157 @@
     if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
       return null;
     }
-    return { zoom: clamp(Number(match[1]), 0, 19), center: L.latLng(lat, lon) };
+    return { zoom: clamp(Number(match[1]), 0, 19), lat: lat, lon: lon };
+  }
+
+  // --- The first view, worked out before Leaflet -------------------------------------
+  // The inventory map asks for its first view's tiles as soon as this script runs, before
+  // Leaflet is evaluated and the map is made (map.html loads this script before Leaflet):
+  // the server answers while the browser is busy with Leaflet, and the first clusters
+  // show sooner. The view is worked out here, as Leaflet projects (Web Mercator), and the
+  // map then opens exactly there, so the tiles asked are the view's.
+
+  var TILE = 256;
+  var PARALLEL = 6; // tiles asked at once (a browser opens six connections to a site)
+  var FIT_MAX_ZOOM = 15; // a campaign's items fitted in view: never closer than a street
+  var MAX_LATITUDE = 85.0511287798; // Web Mercator's, as Leaflet's
+  var FRANCE = { zoom: 5, lat: 46.6, lon: 2.4 }; // metropolitan France, with no item yet
+  var phone = window.matchMedia("(max-width: 39.99em)");
+  var early = new WeakMap(); // a map's container → its first view and the tiles asked
+
+  function project(lat, lon, zoom) {
+    // World pixels at a zoom, as Leaflet's EPSG:3857.
+    var scale = TILE * Math.pow(2, zoom);
+    var sin = Math.sin((clamp(lat, -MAX_LATITUDE, MAX_LATITUDE) * Math.PI) / 180);
+    return { x: scale * (0.5 + lon / 360), y: scale * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) };
+  }
+
+  function unproject(x, y, zoom) {
+    var scale = TILE * Math.pow(2, zoom);
+    var n = Math.PI * (1 - (2 * y) / scale);
+    return { lat: (Math.atan(Math.sinh(n)) * 180) / Math.PI, lon: (x / scale) * 360 - 180 };
+  }
+
+  function fitScreen(container) {
+    // On a phone the map fills the screen below what precedes it, less a strip that
+    // shows the page goes on (and that a finger can scroll by: the map takes drags).
+    if (phone.matches) {
+      var top = container.getBoundingClientRect().top + window.scrollY;
+      container.style.height = Math.max(320, window.innerHeight - top - 48) + "px";
+    } else {
+      container.style.height = "";
+    }
+  }
+
+  function reveal(container) {
+    // Hidden until now, so that a page without JavaScript shows no empty box.
+    container.hidden = false;
+    var keys = document.getElementById(container.getAttribute("aria-describedby") || "");
+    if (keys) {
+      keys.hidden = false;
+    }
+    fitScreen(container);
+  }
+
+  function firstView(container) {
+    // The address's view (#map=…), else the campaign's items fitted in the map as
+    // Leaflet's fitBounds would (the deepest whole zoom that holds them, to 1 %, no
+    // deeper than a street), else France.
+    var view = parseView(window.location.hash);
+    var box = parseBox(container.dataset.bbox);
+    if (view || !box) {
+      return view || FRANCE;
+    }
+    var southWest = project(box[1], box[0], 0);
+    var northEast = project(box[3], box[2], 0);
+    var scale = Math.min(
+      container.clientWidth / (northEast.x - southWest.x),
+      container.clientHeight / (southWest.y - northEast.y)
+    );
+    var zoom = Math.floor(Math.round(Math.log2(scale) * 100) / 100);
+    var centre = unproject((southWest.x + northEast.x) / 2, (southWest.y + northEast.y) / 2, 0);
+    return { zoom: isFinite(zoom) ? clamp(zoom, 0, FIT_MAX_ZOOM) : FIT_MAX_ZOOM, lat: centre.lat, lon: centre.lon };
+  }
+
+  function viewBounds(container, view) {
+    // The view in world pixels, as Leaflet's getPixelBounds (its origin rounded).
+    var centre = project(view.lat, view.lon, view.zoom);
+    var min = {
+      x: Math.round(centre.x - container.clientWidth / 2),
+      y: Math.round(centre.y - container.clientHeight / 2)
+    };
+    return { min: min, max: { x: min.x + container.clientWidth, y: min.y + container.clientHeight } };
+  }
+
+  function tilesOf(bounds, zoom, margin) {
+    // The tiles of zoom `zoom` that a part of the map (pixel bounds at that zoom)
+    // touches, `margin` tiles around (a number, or [across, down]); the view's centre
+    // first.
+    var last = Math.pow(2, zoom) - 1;
+    var across = typeof margin === "number" ? margin : margin[0];
+    var down = typeof margin === "number" ? margin : margin[1];
+    var west = clamp(Math.floor(bounds.min.x / TILE) - across, 0, last);
+    var east = clamp(Math.floor(bounds.max.x / TILE) + across, 0, last);
+    var north = clamp(Math.floor(bounds.min.y / TILE) - down, 0, last);
+    var south = clamp(Math.floor(bounds.max.y / TILE) + down, 0, last);
+    var middle = { x: (bounds.min.x + bounds.max.x) / 2 / TILE, y: (bounds.min.y + bounds.max.y) / 2 / TILE };
+    var found = [];
+    for (var x = west; x <= east; x++) {
+      for (var y = north; y <= south; y++) {
+        found.push({ z: zoom, x: x, y: y, far: Math.abs(x + 0.5 - middle.x) + Math.abs(y + 0.5 - middle.y) });
+      }
+    }
+    return found.sort(function (a, b) {
+      return a.far - b.far;
+    });
+  }
+
+  function formFilters(form) {
+    // The filters that have a value, as the address's query.
+    var params = new URLSearchParams();
+    if (form) {
+      new FormData(form).forEach(function (value, key) {
+        if (typeof value === "string" && value.trim() !== "") {
+          params.set(key, value.trim());
+        }
+      });
+    }
+    return params;
+  }
+
+  function tileUrl(container, tile) {
+    var data = container.dataset;
+    var params = formFilters(document.getElementById(data.filters || ""));
+    params.set("v", data.version || "");
+    return (
+      data.tileUrl.replace("{z}", tile.z).replace("{x}", tile.x).replace("{y}", tile.y) +
+      "?" +
+      params.toString()
+    );
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    });
+  }
+
+  function askFirstTiles(container) {
+    // The map shown (its size decides the view), its first view worked out and that
+    // view's tiles asked; `init` takes both.
+    reveal(container);
+    var view = firstView(container);
+    var answers = new Map();
+    tilesOf(viewBounds(container, view), view.zoom, 0).forEach(function (tile) {
+      var url = tileUrl(container, tile);
+      var answer = fetchJson(url);
+      answer.catch(function () {}); // a failure is the map's to tell, when it takes it
+      answers.set(url, answer);
+    });
+    early.set(container, { view: view, answers: answers });
   }
 
   // Marker boxes, in CSS pixels: a point's tap target, and clusters by their count.
@@ -158,25 +309,12 @@
     var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
     var controller = null;
     var pending = 0;
-    // Hidden until now, so that a page without JavaScript shows no empty box.
-    container.hidden = false;
-    var keys = document.getElementById(container.getAttribute("aria-describedby") || "");
-    if (keys) {
-      keys.hidden = false;
+    var start = early.get(container);
+    early.delete(container);
+    if (!start) {
+      reveal(container);
+      start = { view: firstView(container), answers: new Map() };
     }
-
-    // On a phone the map fills the screen below what precedes it, less a strip that
-    // shows the page goes on (and that a finger can scroll by: the map takes drags).
-    var phone = window.matchMedia("(max-width: 39.99em)");
-    function fitScreen() {
-      if (phone.matches) {
-        var top = container.getBoundingClientRect().top + window.scrollY;
-        container.style.height = Math.max(320, window.innerHeight - top - 48) + "px";
-      } else {
-        container.style.height = "";
-      }
-    }
-    fitScreen();
 
     var map = L.map(container, {
       zoomControl: false,
@@ -191,15 +329,7 @@
     L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
     var layer = L.layerGroup().addTo(map);
 
-    var start = parseBox(data.bbox);
-    var view = parseView(window.location.hash);
-    if (view) {
-      map.setView(view.center, view.zoom);
-    } else if (start) {
-      map.fitBounds(start, { maxZoom: 15 });
-    } else {
-      map.setView([46.6, 2.4], 5); // metropolitan France
-    }
+    map.setView([start.view.lat, start.view.lon], start.view.zoom);
 
     function say(text, isError) {
       if (!status) {
@@ -210,15 +340,7 @@
     }
 
     function filters() {
-      var params = new URLSearchParams();
-      if (form) {
-        new FormData(form).forEach(function (value, key) {
-          if (typeof value === "string" && value.trim() !== "") {
-            params.set(key, value.trim());
-          }
-        });
-      }
-      return params;
+      return formFilters(form);
     }
 
     function itemUrl(id) {
@@ -586,8 +708,6 @@
 
     // --- By tile ---------------------------------------------------------------------
 
-    var TILE = 256;
-    var PARALLEL = 6; // tiles asked at once (a browser opens six connections to a site)
     var KEPT = 3000; // tiles kept here, the oldest forgotten first
     var tiles = new Map(); // "filters|z/x/y" → the tile's content (or null: failed)
     var asking = new Map(); // the same keys, for tiles under way
@@ -600,29 +720,6 @@
       categories = {};
     }
 
-    function tilesOf(bounds, zoom, margin) {
-      // The tiles of zoom `zoom` that a part of the map (pixel bounds at that zoom)
-      // touches, `margin` tiles around (a number, or [across, down]); the view's centre
-      // first.
-      var last = Math.pow(2, zoom) - 1;
-      var across = typeof margin === "number" ? margin : margin[0];
-      var down = typeof margin === "number" ? margin : margin[1];
-      var west = clamp(Math.floor(bounds.min.x / TILE) - across, 0, last);
-      var east = clamp(Math.floor(bounds.max.x / TILE) + across, 0, last);
-      var north = clamp(Math.floor(bounds.min.y / TILE) - down, 0, last);
-      var south = clamp(Math.floor(bounds.max.y / TILE) + down, 0, last);
-      var middle = bounds.getCenter().divideBy(TILE);
-      var found = [];
-      for (var x = west; x <= east; x++) {
-        for (var y = north; y <= south; y++) {
-          found.push({ z: zoom, x: x, y: y, far: Math.abs(x + 0.5 - middle.x) + Math.abs(y + 0.5 - middle.y) });
-        }
-      }
-      return found.sort(function (a, b) {
-        return a.far - b.far;
-      });
-    }
-
     function boundsAt(zoom) {
       // The view as it would be at another zoom, around the same centre.
       var centre = map.project(map.getCenter(), zoom);
@@ -632,16 +729,6 @@
 
     function tileKey(tile) {
       return filterKey + "|" + tile.z + "/" + tile.x + "/" + tile.y;
-    }
-
-    function tileUrl(tile) {
-      var params = filters();
-      params.set("v", data.version || "");
-      return (
-        data.tileUrl.replace("{z}", tile.z).replace("{x}", tile.x).replace("{y}", tile.y) +
-        "?" +
-        params.toString()
-      );
     }
 
     function keep(key, content) {
@@ -665,13 +752,11 @@
 
     function fetchTile(tile, key) {
       asking.set(key, true);
-      fetch(tileUrl(tile), { headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error(String(response.status));
-          }
-          return response.json();
-        })
+      // The first view's tiles were asked before the map was made: their answers.
+      var url = tileUrl(container, tile);
+      var asked = start.answers.get(url);
+      start.answers.delete(url);
+      (asked || fetchJson(url))
         .then(function (content) {
           keep(key, content);
         })
@@ -793,7 +878,27 @@
           }
         });
       }
-      ahead();
+      aheadAfterPaint();
+    }
+
+    var aheadSoon = false;
+    function aheadAfterPaint() {
+      // The tiles ahead are asked once this view is painted: their requests, and the
+      // server's answers on the same machine's cores, would otherwise delay its first
+      // frame. Not if the map has moved meanwhile to a view still waiting for its tiles
+      // (its last tile's drawing asks them).
+      if (aheadSoon) {
+        return;
+      }
+      aheadSoon = true;
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () {
+          aheadSoon = false;
+          if (waiting === null) {
+            ahead();
+          }
+        }, 0);
+      });
     }
 
     function ask(list) {
@@ -923,7 +1028,7 @@
     window.addEventListener("resize", function () {
       window.clearTimeout(resizing);
       resizing = window.setTimeout(function () {
-        fitScreen();
+        fitScreen(container);
         map.invalidateSize();
       }, 150);
     });
@@ -942,7 +1047,21 @@
 
   window.TissageMap = { init: init, format: format };
 
-  ready(function () {
+  if (document.readyState !== "loading") {
+    document.querySelectorAll("[data-inventory-map][data-tile-url]").forEach(askFirstTiles);
+  }
+
+  // This script runs before Leaflet on the inventory map (deferred scripts run in order,
+  // then DOMContentLoaded comes), after it where another map reuses it.
+  function whenLeaflet(fn) {
+    if (window.L) {
+      ready(fn);
+    } else {
+      document.addEventListener("DOMContentLoaded", fn);
+    }
+  }
+
+  whenLeaflet(function () {
     if (!window.L) {
       return;
     }
