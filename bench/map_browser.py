@@ -26,8 +26,14 @@ static folders, on a free port: it may run beside the other benches. `--reuse` k
 data a run before loaded (before and after share the schema), e.g.:
 
     uv run python bench/map_browser.py
-    uv run python bench/map_browser.py --reuse --code /tmp/before Map tiles (images) are answered
-with an empty picture: no network.
+    uv run python bench/map_browser.py --reuse --code /tmp/before
+
+The background map's tiles (images) come from a stand-in tile server on another loopback
+port (`bench/stand_in_tiles.py`), which answers an empty picture: no network, and no
+request held by Playwright's interception. Each run first loads the page once, unmeasured:
+the server's workers have then served a page, as a running server's have (`tissage serve`
+readies each worker before its first request, but a first tile or page still warms
+what only a request can).
 """
 
 from __future__ import annotations
@@ -60,12 +66,6 @@ DATASETS = {
     "100k": ("bench-patrimoine", "13/43.84/4.36"),
     "demo": ("demo-petit-patrimoine-garrigues", "11/43.84/4.36"),
 }
-# 1x1 transparent PNG for the background tiles.
-EMPTY_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
-
 # In the page before its scripts: the first marker's time, and the map (Leaflet's init
 # hook, registered before inventories/map.js makes the map) to move and to listen to.
 PROBE = """
@@ -158,29 +158,27 @@ def collect_static(env: dict[str, str]) -> None:
 
 
 def measure(port: int, slug: str, start: str, args: argparse.Namespace) -> dict[str, Any]:
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     base = f"http://{bench.HOST}:{port}"
     url = f"{base}/inventaires/{slug}/carte/#map={start}"
     rng = random.Random(1)
     figures: dict[str, Any] = {}
 
-    def outside(route: Route) -> None:
-        if route.request.url.startswith(base):
-            route.continue_()
-        elif route.request.resource_type == "image":
-            route.fulfill(status=200, content_type="image/png", body=EMPTY_PNG)
-        else:
-            route.abort()
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
+            # Unmeasured: the server has served the page and its tiles once.
+            warm = browser.new_context(**SIZES["1280"])
+            warm.add_init_script(PROBE)
+            page = warm.new_page()
+            page.goto(url)
+            page.wait_for_function("() => window.__bench.first !== null", timeout=30_000)
+            warm.close()
             for size, options in SIZES.items():
                 firsts = []
                 for _ in range(args.loads):
                     context = browser.new_context(**options)
-                    context.route("**/*", outside)
                     context.add_init_script(PROBE)
                     page = context.new_page()
                     page.goto(url)
@@ -188,7 +186,6 @@ def measure(port: int, slug: str, start: str, args: argparse.Namespace) -> dict[
                     firsts.append(page.evaluate("() => window.__bench.first"))
                     context.close()
                 context = browser.new_context(**options)
-                context.route("**/*", outside)
                 context.add_init_script(PROBE)
                 page = context.new_page()
                 page.goto(url)
@@ -274,6 +271,11 @@ def main() -> None:
             bench.PG_DATABASE = f"tissage_bench_map_browser_{dataset}"
             env["DATABASE_URL"] = bench.database_url("postgres", data_dir)
         prepare(args.database, dataset, args.items, env, data_dir, args.reuse)
+        tiles_port = bench.free_port()
+        env["TISSAGE_MAP_TILE_URL"] = f"http://{bench.HOST}:{tiles_port}/{{z}}/{{x}}/{{y}}.png"
+        stand_in = subprocess.Popen(
+            [sys.executable, str(HERE / "stand_in_tiles.py"), str(tiles_port)]
+        )
         server = bench.Server(env, bench.RESULTS / f"server-map-browser-{stamp}.log", args.workers)
         try:
             server.wait_ready()
@@ -283,6 +285,8 @@ def main() -> None:
             load_after = os.getloadavg()
         finally:
             server.stop()
+            stand_in.terminate()
+            stand_in.wait()
         print(
             f"\n{dataset} on {args.database} ({bench.ROOT.name}), load average "
             f"{load_before[0]:.1f} → {load_after[0]:.1f}"
