@@ -18,7 +18,10 @@
  * hidden, every target at least 44 px. A group whose place is in view is drawn whole,
  * moved inside the map's edges and out from under its buttons if need be.
  *
- * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there.
+ * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there;
+ * else the map fits the campaign's items (data-bbox). By tile, the first view's tiles are
+ * asked as soon as this script runs, before Leaflet (map.html loads it first), and the
+ * map then opens on that very view.
  *
  * Other maps reuse it (consultations/map.js): `window.TissageMap.init(container,
  * options)`, where options may give `pointClass(properties)` (a class added to a point's
