@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tissage.accounts.models import User
@@ -29,6 +30,7 @@ from ..models import (
 from ..models.questionnaires import (
     ANSWERED,
     EVERYWHERE,
+    NO_COMMUNE,
     NUMBER_SUM,
     OTHER,
     code_new,
@@ -255,7 +257,13 @@ def unconfirmed_responses_purge() -> int:
 def tallies_rebuild(*, questionnaire: Questionnaire) -> int:
     """Count again, from the answers, every count of the questionnaire (after a bulk
     load, or to check the counts kept by `_tallies_add`): the same rules, in one pass
-    over the answers. Returns the number of counted responses."""
+    over the answers. Each answer's area is written again from its response too (the
+    results read one commune's texts by it; `response_submit` writes it). Returns the
+    number of counted responses."""
+    commune = Response.objects.filter(pk=OuterRef("response_id")).values("commune__insee_code")
+    Answer.objects.filter(response__questionnaire=questionnaire).update(
+        area=Coalesce(Subquery(commune[:1]), Value(NO_COMMUNE))
+    )
     responses: dict[str, int] = {}
     answers: dict[tuple[int, str, str], int] = {}
     counted = (

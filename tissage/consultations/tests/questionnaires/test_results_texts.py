@@ -15,7 +15,11 @@ from django.urls import reverse
 from tissage.consultations.models import Answer, Response
 from tissage.consultations.models.questionnaires import NO_COMMUNE
 from tissage.consultations.questionnaires.queries import TEXTS_SHOWN, results_of
-from tissage.consultations.questionnaires.services import AnswerInput, response_submit
+from tissage.consultations.questionnaires.services import (
+    AnswerInput,
+    response_submit,
+    tallies_rebuild,
+)
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 from tissage.core.tests.plans import page_reads, query_plan, sorts_everything
 
@@ -169,5 +173,19 @@ def test_the_migration_writes_each_answers_area_from_its_response(questionnaire)
     answer(questionnaire, text="Sans commune")
     call_command("migrate", "consultations", "0006", verbosity=0)
     call_command("migrate", "consultations", verbosity=0)
+    areas = dict(Answer.objects.exclude(text="").values_list("text", "area"))
+    assert areas == {"À Nîmes": nimes.insee_code, "Sans commune": NO_COMMUNE}
+
+
+def test_counting_again_writes_each_answers_area_from_its_response(client, public):
+    """After a bulk load that left the answers' area to its default, counting again
+    (`tallies_rebuild`) gives one commune's results its texts."""
+    nimes = CommuneFactory()
+    answer(public, text="À Nîmes", commune=nimes)
+    answer(public, text="Sans commune")
+    Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED, area=NO_COMMUNE)
+    assert texts_shown(client, public, commune=nimes.insee_code) == []
+    tallies_rebuild(questionnaire=public)
+    assert texts_shown(client, public, commune=nimes.insee_code) == [["À Nîmes"]]
     areas = dict(Answer.objects.exclude(text="").values_list("text", "area"))
     assert areas == {"À Nîmes": nimes.insee_code, "Sans commune": NO_COMMUNE}
