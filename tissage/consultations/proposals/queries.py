@@ -89,14 +89,17 @@ class Shuffled:
     def __getitem__(self, page: slice) -> list[Any]:
         first, then = self._arcs()
         low, high = page.start or 0, page.stop
-        if high is None:
-            return list(first[low:]) + list(then)
         found = list(first[low:high])
-        if len(found) == high - low:
+        if high is not None and len(found) == high - low:
             return found
         # The first arc ends on this page (or before it): how long it is.
         length = low + len(found) if found else first.count()
-        return found + list(then[max(low - length, 0) : high - length])
+        rest = (
+            then[max(low - length, 0) :]
+            if high is None
+            else then[max(low - length, 0) : high - length]
+        )
+        return found + list(rest)
 
     def __iter__(self) -> Iterator[Any]:
         first, then = self._arcs()

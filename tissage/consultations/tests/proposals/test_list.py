@@ -142,6 +142,13 @@ def test_the_random_order_goes_round_the_circle_from_the_visitors_start(consulta
     assert order(10_001) == circle[10:] + circle[:10]
     # An even seed goes down from its start (itself included), then from the top.
     assert order(10_000) == circle[9::-1] + circle[:9:-1]
+    # Open-ended slices, within the first arc and past it.
+    shuffled = queries.in_order(
+        Proposal.objects.filter(consultation=consultation), "hasard", 20_001
+    )
+    whole = circle[20:] + circle[:20]
+    assert [p.title for p in shuffled[5:]] == whole[5:]
+    assert [p.title for p in shuffled[25:]] == whole[25:]
 
 
 @pytest.mark.parametrize(
