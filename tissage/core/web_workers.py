@@ -45,8 +45,7 @@ def warm_up() -> None:
       cached loaders keep them for the worker's life, as they would after a first use);
     - the static files' manifest, the translation catalogues, and the templates' digest
       the cards' keys hold."""
-    with translation.override(settings.LANGUAGE_CODE):
-        templates_digest()
+    templates_digest()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             _tables_built(get_resolver())
