@@ -33,6 +33,7 @@ import csv
 import http.client
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -107,9 +108,40 @@ def log(message: str) -> None:
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port free now, for a server that binds it at once."""
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def ephemeral_ports() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def lasting_port(host: str = "127.0.0.1") -> int:
+    """A free port for a server that binds it only minutes later (nginx, the nodes).
+
+    A port the kernel hands out (``free_port``) is one of its ephemeral ports, and in the
+    minutes before the server binds it an outgoing connection (to PostgreSQL, Redis, the
+    SMTP server) may take it as its own end: the server's ``bind()`` then fails with
+    "Address already in use". Ports below the ephemeral range are never given to
+    outgoing connections.
+    """
+    low, _high = ephemeral_ports()
+    candidates = list(range(max(1024, low - 12000), low))
+    random.SystemRandom().shuffle(candidates)
+    for port in candidates[:200]:
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
+    return free_port(host)
 
 
 class Failed(Exception):
@@ -288,7 +320,7 @@ class Cluster:
             connection.execute(f'CREATE DATABASE "{self.args.database}"')
         self.database_created = True
         self.sink = Sink()
-        self.nginx_port = self.args.port or free_port()
+        self.nginx_port = self.args.port or lasting_port()
         for folder in ("media", "private", "static", "accepted", "nginx"):
             (self.tmp / folder).mkdir()
         env = {
@@ -399,7 +431,7 @@ class Cluster:
         }
 
     def start_nodes(self) -> None:
-        port = self.args.node_port or free_port()
+        port = self.args.node_port or lasting_port()
         nodes = []
         for number, address in enumerate(NODE_ADDRESSES[: self.args.nodes], start=1):
             node = Process(
