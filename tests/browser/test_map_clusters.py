@@ -119,41 +119,54 @@ def test_demo_clusters_never_overlap_and_stay_whole_at_every_zoom(
     assert singles and all(re.search(r"\(.+\)", label) for label in singles), singles
 
 
-def test_the_first_view_fills_in_as_its_tiles_come_and_counts_once_whole(
+def test_a_view_comes_in_one_request_and_is_drawn_once_whole(
     new_context, new_page, check_page, demo_campaign
 ):
-    """A slow network: the first tile (the view's centre) answers, the others wait. Its
-    clusters are drawn at once, the map still busy and saying it loads; when the last
-    tile comes, the view is drawn whole, its total said, none overlapping."""
+    """A slow network: while the first view's tiles (one request for all) are on their
+    way, the map is busy and says it loads, and draws nothing; when they come, the view
+    is drawn once, whole, its total said, none overlapping. Filters changed: the view's
+    tiles again in one request, drawn once."""
     page = new_page(new_context(viewport={"width": 1280, "height": 800}))
-    asked: list[str] = []
+    together: list[str] = []
+    alone: list[str] = []
     held: list = []
 
-    def slow(route) -> None:  # type: ignore[no-untyped-def]
-        asked.append(route.request.url)
-        if len(asked) == 1 or asked[0] == "released":
-            route.continue_()
-        else:
+    def rectangle(route) -> None:  # type: ignore[no-untyped-def]
+        together.append(route.request.url)
+        if len(together) == 1:
             held.append(route)
+        else:
+            route.continue_()
 
-    page.route(re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"), slow)
+    page.route(re.compile(r"/carte/tuiles/\d+/\d+-\d+/\d+-\d+\.json"), rectangle)
+    page.route(
+        re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"),
+        lambda route: (alone.append(route.request.url), route.continue_()),
+    )
     page.goto(reverse("inventories:map", kwargs={"slug": demo_campaign.slug}))
     region = page.locator("#inventory-map")
-    expect(region.locator(".leaflet-marker-icon").first).to_be_visible()
-    assert len(held) > 1  # the view has more tiles, still under way
-    expect(region).to_have_attribute("aria-busy", "true")
-    assert region.get_attribute("data-drawn") is None  # not a whole drawing yet
     expect(page.locator("#map-status")).to_have_text("Chargement des éléments visibles…")
-    partial = check_the_markers(page, 0)
-    assert partial > 0
-    asked[0] = "released"
-    for route in held:
-        route.continue_()
+    expect(region).to_have_attribute("aria-busy", "true")
+    assert len(held) == 1 and not alone  # the view's tiles: none asked apart
+    assert region.locator(".leaflet-marker-icon").count() == 0
+    held[0].continue_()
     expect(region).to_have_attribute("data-drawn", "1")
     expect(region).not_to_have_attribute("aria-busy", "true")
     whole = check_the_markers(page, 0)
-    assert whole == int(region.get_attribute("data-total") or -1) > partial
+    assert whole == int(region.get_attribute("data-total") or -1) > 0
     expect(page.locator("#map-status")).not_to_have_text("Chargement des éléments visibles…")
+    check_page(page)
+    # The tiles ahead come one by one, after the view is drawn.
+    page.wait_for_function(
+        r"""() => performance.getEntriesByType("resource")
+            .filter(r => /tuiles\/\d+\/\d+\/\d+\.json/.test(r.name)).length > 3"""
+    )
+    category = demo_campaign.categories.order_by("position", "name").first()
+    page.locator("#id_category").select_option(category.slug)
+    expect(region).to_have_attribute("data-drawn", "2")
+    assert len(together) == 2 and f"category={category.slug}" in together[1]
+    filtered = check_the_markers(page, 0)
+    assert filtered == int(region.get_attribute("data-total") or -1) < whole
     check_page(page)
 
 
@@ -173,6 +186,22 @@ KEEP_THE_MAP = """
 """
 
 
+# Which of the first marker and the background map's first image came into the page first.
+FIRST_MARKER_AND_BACKGROUND = """
+(() => {
+  window.__order = [];
+  new MutationObserver(() => {
+    for (const [what, selector] of [["marker", ".leaflet-marker-icon"],
+                                    ["background", ".leaflet-tile"]]) {
+      if (!window.__order.includes(what) && document.querySelector(selector)) {
+        window.__order.push(what);
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_are(
     new_context, new_page, check_page, demo_campaign, size
@@ -182,7 +211,7 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
     one Leaflet's fitBounds gives for the campaign's items, no deeper than zoom 15."""
     options = {"viewport": {"width": 1280, "height": 800}} if size == "desktop" else PHONE_390
     page = new_page(new_context(**options))
-    page.add_init_script(KEEP_THE_MAP)
+    page.add_init_script(KEEP_THE_MAP + FIRST_MARKER_AND_BACKGROUND)
     tiles: list[str] = []
     held: list = []
 
@@ -190,7 +219,7 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
         tiles.append(route.request.url)
         route.continue_()
 
-    page.route(re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"), tile)
+    page.route(re.compile(r"/carte/tuiles/\d+/[\d-]+/[\d-]+\.json"), tile)
     page.route(re.compile(r"/leaflet(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))
     page.goto(reverse("inventories:map", kwargs={"slug": demo_campaign.slug}), wait_until="commit")
     # Leaflet asked, not answered; the tiles are asked all the same.
@@ -202,6 +231,7 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
     held[0].continue_()
     region = page.locator("#inventory-map")
     expect(region).to_have_attribute("data-drawn", "1")
+    expect(region.locator(".leaflet-tile").first).to_be_attached()
     view = page.evaluate(
         r"""() => {
             const map = window.__map;
@@ -213,23 +243,25 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
                 .add(map.project(box.getNorthEast(), zoom)).divideBy(2), zoom);
             const centre = map.getCenter();
             const b = map.getPixelBounds();
-            const tiles = [];
-            for (let x = Math.floor(b.min.x / 256); x <= Math.floor(b.max.x / 256); x++)
-                for (let y = Math.floor(b.min.y / 256); y <= Math.floor(b.max.y / 256); y++)
-                    tiles.push(`/${map.getZoom()}/${x}/${y}.json`);
+            // The rectangle of the view's tiles, as one request asks them.
+            const x = [Math.floor(b.min.x / 256), Math.floor(b.max.x / 256)];
+            const y = [Math.floor(b.min.y / 256), Math.floor(b.max.y / 256)];
+            const tiles = `/${map.getZoom()}/${x[0]}-${x[1]}/${y[0]}-${y[1]}.json`;
             // Asked before Leaflet's first byte came, which was when the test let it.
             const loaded = performance.getEntriesByType("resource");
             const leaflet = loaded.find(r => /\/leaflet(\.[0-9a-f]+)?\.js$/.test(r.name));
             const early = loaded.filter(r => r.name.includes("/carte/tuiles/")
                 && r.startTime < leaflet.responseStart).map(r => new URL(r.name).pathname);
-            return {zoom: map.getZoom(), fitted: zoom, tiles, early,
+            return {zoom: map.getZoom(), fitted: zoom, tiles, early, order: window.__order,
                     apart: Math.max(Math.abs(centre.lat - middle.lat),
                                     Math.abs(centre.lng - middle.lng))};
         }"""
     )
     assert view["zoom"] == view["fitted"]
     assert view["apart"] < 1e-9
-    # The tiles asked before Leaflet are the view's, every one of them.
-    for tile in view["tiles"]:
-        assert any(path.endswith(tile) for path in view["early"]), (tile, view["early"])
+    # Asked before Leaflet: the view's tiles, every one of them, in one request.
+    assert len(view["early"]) == 1, view["early"]
+    assert view["early"][0].endswith(view["tiles"]), (view["tiles"], view["early"])
+    # The background map came after the first markers.
+    assert view["order"] == ["marker", "background"], view["order"]
     check_page(page)

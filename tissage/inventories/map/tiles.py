@@ -69,6 +69,9 @@ ON_THE_FLY_ROWS = 1000
 # published, withdrawn or moved at once; a title or a category changed alone shows within
 # this time.
 TILE_MAX_AGE = 300
+# A view's tiles asked in one request (views.map_tiles), at most: a screen of 1920 × 1080
+# touches 9 × 6 of them. A larger screen asks tile by tile.
+MAX_TILES_PER_REQUEST = 64
 
 
 @dataclass(frozen=True)
@@ -294,18 +297,54 @@ def tile_json(
     period: str = "",
 ) -> tuple[bytes, int]:
     """The tile's compact JSON, and how many more seconds it may be kept by whoever gets
-    it. Kept in Django's cache under the campaign's map version and the filters, for
-    `TILE_MAX_AGE` from when it was made: a view's tiles are the same for every visitor,
-    so a campaign's map read by many (a newsletter, the Journées du patrimoine) makes
-    each once per version and process. The seconds left make the browser's `max-age`,
-    so that a tile is never kept longer than `TILE_MAX_AGE` in all."""
-    state = (campaign.pk, campaign.slug, map_version(campaign), tile, category, commune, period)
-    key = "map-tile:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
-    kept = cache.get(key)
+    it (`tiles_json` for one tile)."""
+    bodies, seconds_left = tiles_json(
+        campaign, [tile], category=category, commune=commune, period=period
+    )
+    return bodies[0], seconds_left
+
+
+def tiles_json(
+    campaign: Campaign,
+    tiles: list[Tile],
+    *,
+    category: str = "",
+    commune: str = "",
+    period: str = "",
+) -> tuple[list[bytes], int]:
+    """Each tile's compact JSON, in the order asked, and how many more seconds they may
+    all be kept by whoever gets them. Each is kept in Django's cache under the
+    campaign's map version and the filters, for `TILE_MAX_AGE` from when it was made: a
+    view's tiles are the same for every visitor, so a campaign's map read by many (a
+    newsletter, the Journées du patrimoine) makes each once per version and process.
+    The seconds left make the browser's `max-age`, so that a tile is never kept longer
+    than `TILE_MAX_AGE` in all. The version is read once, and the kept tiles in one
+    look-up, whatever the number of tiles."""
+    version = map_version(campaign)
+    keys = [
+        "map-tile:"
+        + hashlib.blake2b(
+            repr((campaign.pk, campaign.slug, version, tile, category, commune, period)).encode(),
+            digest_size=16,
+        ).hexdigest()
+        for tile in tiles
+    ]
+    kept = cache.get_many(keys)
     now = time.time()
-    if kept is None or now - kept[0] >= TILE_MAX_AGE:
-        content = tile_content(campaign, tile, category=category, commune=commune, period=period)
-        kept = (now, json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode())
-        cache.set(key, kept, TILE_MAX_AGE)
-    made, body = kept
-    return body, max(0, TILE_MAX_AGE - int(now - made))
+    made = {}
+    for key, tile in zip(keys, tiles, strict=True):
+        if key in made:
+            continue
+        found = kept.get(key)
+        if found is None or now - found[0] >= TILE_MAX_AGE:
+            content = tile_content(
+                campaign, tile, category=category, commune=commune, period=period
+            )
+            kept[key] = made[key] = (
+                now,
+                json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode(),
+            )
+    if made:
+        cache.set_many(made, TILE_MAX_AGE)
+    oldest = min(kept[key][0] for key in keys)
+    return [kept[key][1] for key in keys], max(0, TILE_MAX_AGE - int(now - oldest))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,9 +17,10 @@ from tissage.projects.models import Project
 
 from .. import lookups
 from ..contributions.forms import ItemFilterForm
+from ..models import Campaign
 from .data import campaign_extent, map_features
-from .forms import MapQueryForm, MapTileForm
-from .tiles import MAX_ZOOM, Tile, map_version, tile_json
+from .forms import MapQueryForm, MapTileForm, MapTilesForm
+from .tiles import MAX_ZOOM, Tile, map_version, tile_json, tiles_json
 
 
 @require_GET
@@ -99,8 +101,7 @@ def map_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpRes
     campaign, _rights = lookups.get_campaign(request, slug)
     form = MapTileForm({**request.GET.dict(), "z": z, "x": x, "y": y})
     if not form.is_valid():
-        errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
-        return JsonResponse({"errors": errors}, status=400)
+        return _bad_request(form)
     data = form.cleaned_data
     body, seconds_left = tile_json(
         campaign,
@@ -109,6 +110,43 @@ def map_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpRes
         commune=data["commune"],
         period=data["period"],
     )
+    return _tile_response(request, campaign, body, seconds_left)
+
+
+@require_GET
+def map_tiles(
+    request: HttpRequest, slug: str, z: str, x: str, x_last: str, y: str, y_last: str
+) -> HttpResponse:
+    """The tiles of a rectangle (z/x-x_last/y-y_last) in one request: the map page's first
+    view, and the view after its filters change, without a request per tile. `{"tiles":
+    [...]}`, each as `map_tile` gives it (its `tile` says which), row by row; cached and
+    tagged as one tile is."""
+    campaign, _rights = lookups.get_campaign(request, slug)
+    form = MapTilesForm(
+        {**request.GET.dict(), "z": z, "x": x, "x_last": x_last, "y": y, "y_last": y_last}
+    )
+    if not form.is_valid():
+        return _bad_request(form)
+    data = form.cleaned_data
+    bodies, seconds_left = tiles_json(
+        campaign,
+        form.tiles(),
+        category=data["category"],
+        commune=data["commune"],
+        period=data["period"],
+    )
+    body = b'{"tiles":[' + b",".join(bodies) + b"]}"
+    return _tile_response(request, campaign, body, seconds_left)
+
+
+def _bad_request(form: forms.Form) -> JsonResponse:
+    errors = {field: [str(e) for e in messages] for field, messages in form.errors.items()}
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def _tile_response(
+    request: HttpRequest, campaign: Campaign, body: bytes, seconds_left: int
+) -> HttpResponse:
     etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
     public = campaign.project.status != Project.Status.DRAFT
     response = get_conditional_response(request, etag=etag) or HttpResponse(

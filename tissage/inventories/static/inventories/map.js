@@ -20,8 +20,10 @@
  *
  * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there;
  * else the map fits the campaign's items (data-bbox). By tile, the first view's tiles are
- * asked as soon as this script runs, before Leaflet (map.html loads it first), and the
- * map then opens on that very view.
+ * asked as soon as this script runs, before Leaflet (map.html loads it first), in one
+ * request ("{z}/{x0}-{x1}/{y0}-{y1}": a rectangle's tiles), and the map then opens on
+ * that very view. A view whose tiles are all missing (its filters changed) asks them in
+ * one request too; the tiles ahead are asked one by one.
  *
  * Other maps reuse it (consultations/map.js): `window.TissageMap.init(container,
  * options)`, where options may give `pointClass(properties)` (a class added to a point's
@@ -82,6 +84,10 @@
 
   var TILE = 256;
   var PARALLEL = 6; // tiles asked at once (a browser opens six connections to a site)
+  // A view's tiles asked in one request, at most (MAX_TILES_PER_REQUEST, map/tiles.py).
+  var MOST_TOGETHER = 64;
+  // The background map waits for the first markers, this long at most (ms).
+  var BACKGROUND_AT_THE_LATEST = 1500;
   var FIT_MAX_ZOOM = 15; // a campaign's items fitted in view: never closer than a street
   var MAX_LATITUDE = 85.0511287798; // Web Mercator's, as Leaflet's
   var FRANCE = { zoom: 5, lat: 46.6, lon: 2.4 }; // metropolitan France, with no item yet
@@ -188,14 +194,22 @@
     return params;
   }
 
-  function tileUrl(container, tile) {
-    var data = container.dataset;
-    var params = formFilters(document.getElementById(data.filters || ""));
-    params.set("v", data.version || "");
+  function tilesQuery(container) {
+    // The filters and the data's version, as every tile's address ends.
+    var params = formFilters(document.getElementById(container.dataset.filters || ""));
+    params.set("v", container.dataset.version || "");
+    return params.toString();
+  }
+
+  function tileUrl(container, tile, query) {
+    // A tile's address; x and y may be ranges ("3-5"): a rectangle's tiles.
     return (
-      data.tileUrl.replace("{z}", tile.z).replace("{x}", tile.x).replace("{y}", tile.y) +
+      container.dataset.tileUrl
+        .replace("{z}", tile.z)
+        .replace("{x}", tile.x)
+        .replace("{y}", tile.y) +
       "?" +
-      params.toString()
+      (query === undefined ? tilesQuery(container) : query)
     );
   }
 
@@ -208,18 +222,52 @@
     });
   }
 
+  function askTogether(container, list, answers) {
+    // Asks the tiles of `list` in one request (the rectangle that holds them, if it is
+    // not too large), else one by one; `answers` gets each tile's promised content under
+    // its own address, for `fetchTile` to take.
+    var query = tilesQuery(container);
+    var first = list[0];
+    var box = { x0: first.x, x1: first.x, y0: first.y, y1: first.y };
+    list.forEach(function (tile) {
+      box.x0 = Math.min(box.x0, tile.x);
+      box.x1 = Math.max(box.x1, tile.x);
+      box.y0 = Math.min(box.y0, tile.y);
+      box.y1 = Math.max(box.y1, tile.y);
+    });
+    var together = null;
+    if (list.length > 1 && (box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1) <= MOST_TOGETHER) {
+      var range = { z: first.z, x: box.x0 + "-" + box.x1, y: box.y0 + "-" + box.y1 };
+      together = fetchJson(tileUrl(container, range, query)).then(function (content) {
+        var byTile = new Map();
+        content.tiles.forEach(function (tile) {
+          byTile.set(tile.tile.join("/"), tile);
+        });
+        return byTile;
+      });
+    }
+    list.forEach(function (tile) {
+      var answer = together
+        ? together.then(function (byTile) {
+            var content = byTile.get(tile.z + "/" + tile.x + "/" + tile.y);
+            if (!content) {
+              throw new Error("missing tile");
+            }
+            return content;
+          })
+        : fetchJson(tileUrl(container, tile, query));
+      answer.catch(function () {}); // a failure is the map's to tell, when it takes it
+      answers.set(tileUrl(container, tile, query), answer);
+    });
+  }
+
   function askFirstTiles(container) {
     // The map shown (its size decides the view), its first view worked out and that
-    // view's tiles asked; `init` takes both.
+    // view's tiles asked, in one request; `init` takes both.
     reveal(container);
     var view = firstView(container);
     var answers = new Map();
-    tilesOf(viewBounds(container, view), view.zoom, 0).forEach(function (tile) {
-      var url = tileUrl(container, tile);
-      var answer = fetchJson(url);
-      answer.catch(function () {}); // a failure is the map's to tell, when it takes it
-      answers.set(url, answer);
-    });
+    askTogether(container, tilesOf(viewBounds(container, view), view.zoom, 0), answers);
     early.set(container, { view: view, answers: answers });
   }
 
@@ -309,7 +357,14 @@
     var form = document.getElementById(data.filters || "");
     var status = document.getElementById(data.status || "");
     var listLink = document.getElementById(data.listLink || "");
-    var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+    var numbers = null; // made on the first number of four digits (it costs ~10 ms)
+    function formatNumber(count) {
+      if (count < 1000) {
+        return String(count); // no digit grouping below a thousand, in any language here
+      }
+      numbers = numbers || new Intl.NumberFormat(document.documentElement.lang || undefined);
+      return numbers.format(count);
+    }
     var controller = null;
     var pending = 0;
     var start = early.get(container);
@@ -329,7 +384,25 @@
       .zoom({ zoomInTitle: data.labelZoomIn, zoomOutTitle: data.labelZoomOut })
       .addTo(map);
     map.attributionControl.setPrefix(false);
-    L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+    // The credits from the start: the first markers are placed clear of them.
+    map.attributionControl.addAttribution(data.attribution);
+    // The background map comes once the first markers are painted (or failed to come):
+    // its images would otherwise be asked, made and drawn before them, and on a slow
+    // network share the line with them. What the map is for shows first.
+    var background = L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 });
+    var backgroundSoon = false;
+    function withBackground() {
+      if (backgroundSoon) {
+        return;
+      }
+      backgroundSoon = true;
+      window.requestAnimationFrame(function () {
+        window.setTimeout(function () {
+          background.addTo(map);
+        }, 0);
+      });
+    }
+    window.setTimeout(withBackground, BACKGROUND_AT_THE_LATEST);
     var layer = L.layerGroup().addTo(map);
 
     map.setView([start.view.lat, start.view.lon], start.view.zoom);
@@ -437,7 +510,7 @@
 
     function clusterMarker(group) {
       var size = boxSize(group);
-      var text = numbers.format(group.count);
+      var text = formatNumber(group.count);
       var icon = L.divIcon({
         className: "map-cluster",
         html: "<span>" + text + "</span>",
@@ -457,7 +530,9 @@
         closer(group);
       }
       if (onePlace || (onlyPoints && map.getZoom() >= map.getMaxZoom())) {
-        marker.bindPopup(listContent(group.points));
+        marker.bindPopup(function () {
+          return listContent(group.points); // made when it opens
+        });
         activatedByKeys(marker, function () {
           marker.openPopup();
         }, [" "]);
@@ -497,7 +572,9 @@
         keyboard: true,
         title: feature.properties.title
       });
-      marker.bindPopup((hooks.popup || popupContent)(feature.properties));
+      marker.bindPopup(function () {
+        return (hooks.popup || popupContent)(feature.properties); // made when it opens
+      });
       // Leaflet opens the popup on Enter; a button opens on Space too.
       activatedByKeys(marker, function () {
         marker.openPopup();
@@ -640,10 +717,9 @@
       return declutter(merged, place);
     }
 
-    function render(groups, total, onlyInView, partial) {
+    function render(groups, total, onlyInView) {
       // `total`: the items in view as the server counted them; else (tiles) those of
-      // the groups drawn. `partial`: the first view, drawn as its tiles come — the map
-      // stays busy, and neither says a total nor counts a drawing until it is whole.
+      // the groups drawn.
       var next = new Map();
       var grouped = false;
       groups = arrange(groups, onlyInView);
@@ -690,10 +766,8 @@
         }
       });
       shown = next;
-      if (partial) {
-        return;
-      }
-      var text = numbers.format(total);
+      withBackground();
+      var text = formatNumber(total);
       say(
         total === 0 ? data.labelNone : format(total === 1 ? data.labelOne : data.labelMany, { count: text })
       );
@@ -716,6 +790,7 @@
     var asking = new Map(); // the same keys, for tiles under way
     var queue = [];
     var filterKey = "";
+    var query = tilesQuery(container); // the tiles' addresses' query, for these filters
     var categories = {};
     try {
       categories = JSON.parse(data.categories || "{}");
@@ -755,8 +830,8 @@
 
     function fetchTile(tile, key) {
       asking.set(key, true);
-      // The first view's tiles were asked before the map was made: their answers.
-      var url = tileUrl(container, tile);
+      // Tiles asked together (the first view's, before the map was made): their answers.
+      var url = tileUrl(container, tile, query);
       var asked = start.answers.get(url);
       start.answers.delete(url);
       (asked || fetchJson(url))
@@ -772,8 +847,6 @@
             waiting.delete(key);
             if (waiting.size === 0) {
               drawTiles();
-            } else if (!drawnWhole) {
-              drawSoon();
             }
           }
           pump();
@@ -781,24 +854,6 @@
     }
 
     var waiting = null; // the view's tiles not here yet
-    // Until a whole view is drawn, the first view's tiles are drawn as they come, the
-    // centre first (they are asked in that order): on a slow network, the first
-    // clusters show after one tile, not after the view's last.
-    var drawnWhole = false;
-    var drawing = false;
-
-    function drawSoon() {
-      if (drawing) {
-        return;
-      }
-      drawing = true;
-      window.requestAnimationFrame(function () {
-        drawing = false;
-        if (!drawnWhole && waiting && waiting.size) {
-          render(groupsHere(map.getZoom()), null, true, true);
-        }
-      });
-    }
 
     function groupsHere(zoom) {
       // The groups of the view's tiles here and of their neighbours already here: a
@@ -861,6 +916,14 @@
         waiting = new Set(missing.map(tileKey));
         container.setAttribute("aria-busy", "true");
         say(data.labelLoading);
+        // Those not asked yet (a view after its filters changed: all of them), in one
+        // request.
+        var unasked = missing.filter(function (tile) {
+          return !asking.has(tileKey(tile)) && !start.answers.has(tileUrl(container, tile, query));
+        });
+        if (unasked.length > 1) {
+          askTogether(container, unasked, start.answers);
+        }
         ask(missing);
         return;
       }
@@ -870,7 +933,6 @@
         return tiles.get(tileKey(tile)) === null;
       });
       render(groups, null, true);
-      drawnWhole = true;
       container.removeAttribute("aria-busy");
       if (failed) {
         say(data.labelError, true);
@@ -943,6 +1005,7 @@
       var key = filters().toString();
       if (key !== filterKey) {
         filterKey = key;
+        query = tilesQuery(container);
         queue = [];
       }
       drawTiles();
@@ -995,6 +1058,7 @@
         })
         .catch(function (error) {
           if (error.name !== "AbortError") {
+            withBackground();
             say(data.labelError, true);
           }
         })

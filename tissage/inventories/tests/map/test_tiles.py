@@ -371,3 +371,115 @@ def test_the_whole_world_tile_and_the_poles():
         centre = ((box.min_lon + box.max_lon) / 2, (box.min_lat + box.max_lat) / 2)
         if abs(centre[1]) < 85:
             assert tile_of(*centre, z) == (x, y)
+
+
+# --- A rectangle's tiles in one request (z/x-x_last/y-y_last) -------------------------
+
+
+def tiles_url(campaign, z, columns, rows):
+    return f"/inventaires/{campaign.slug}/carte/tuiles/{z}/{columns}/{rows}.json"
+
+
+def test_a_rectangle_of_tiles_is_each_tile_as_asked_alone_row_by_row(client, campaign):
+    add(campaign, grid(400, step=0.0005, columns=20))
+    add(campaign, grid(3, lon=4.40, lat=43.86), category="croix")
+    x, y = tile_of(4.36, 43.84, 12)
+    columns, rows = range(x - 1, x + 2), range(y - 1, y + 1)
+    response = client.get(tiles_url(campaign, 12, f"{x - 1}-{x + 1}", f"{y - 1}-{y}"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    tiles = response.json()["tiles"]
+    assert [tile["tile"] for tile in tiles] == [[12, c, r] for r in rows for c in columns]
+    for tile in tiles:
+        alone = Client().get(tile_url(campaign, *tile["tile"]))
+        assert alone.json() == tile
+    # The rectangle holds the items of its tiles; with a filter, only the category's.
+    assert sum(tile["total"] for tile in tiles) == 403
+    crosses = client.get(
+        tiles_url(campaign, 12, f"{x - 1}-{x + 1}", f"{y - 1}-{y}"), {"category": "croix"}
+    )
+    assert sum(tile["total"] for tile in crosses.json()["tiles"]) == 3
+
+
+@pytest.mark.parametrize(("across", "down"), [(2, 2), (8, 6)])
+def test_a_rectangles_queries_do_not_grow_with_its_tiles_once_kept(
+    client, campaign, across, down, django_assert_max_num_queries
+):
+    add(campaign, grid(600, step=0.002, columns=30))
+    x, y = tile_of(4.36, 43.84, 13)
+    address = tiles_url(campaign, 13, f"{x}-{x + across - 1}", f"{y - down + 1}-{y}")
+    first = client.get(address)
+    assert len(first.json()["tiles"]) == across * down
+    # Every tile made for the first visitor (two queries each at most) is kept: the
+    # next one's request reads the campaign and the version, whatever the tiles.
+    with django_assert_max_num_queries(2):
+        again = Client().get(address)
+    assert again.content == first.content
+    # A tile of the rectangle is kept for whoever asks for it alone, and the other way.
+    with django_assert_max_num_queries(2):
+        Client().get(tile_url(campaign, 13, x, y))
+
+
+def test_a_rectangle_has_an_etag_a_304_and_the_shortest_time_left(client, campaign, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(maptiles, "time", SimpleNamespace(time=lambda: clock[0]))
+    add(campaign, grid(50, step=0.0001))
+    x, y = tile_of(4.36, 43.84, 11)
+    get_tile(client, campaign, 11, x, y)  # this one made 100 s before the others
+    clock[0] += 100
+    first = client.get(tiles_url(campaign, 11, f"{x}-{x + 1}", f"{y}-{y}"))
+    assert first["Cache-Control"] == f"public, max-age={maptiles.TILE_MAX_AGE - 100}"
+    etag = first["ETag"]
+    again = client.get(
+        tiles_url(campaign, 11, f"{x}-{x + 1}", f"{y}-{y}"), headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    add(campaign, [(4.3601, 43.8401)])
+    changed = client.get(
+        tiles_url(campaign, 11, f"{x}-{x + 1}", f"{y}-{y}"), headers={"If-None-Match": etag}
+    )
+    assert changed.status_code == 200
+    assert sum(tile["total"] for tile in changed.json()["tiles"]) == 51
+
+
+def test_a_draft_projects_rectangle_is_for_its_team(client, campaign):
+    add(campaign, grid(5))
+    campaign.project.status = "draft"
+    campaign.project.save()
+    x, y = tile_of(4.36, 43.84, 12)
+    address = tiles_url(campaign, 12, f"{x}-{x}", f"{y}-{y}")
+    assert client.get(address).status_code == 404
+    member = UserFactory()
+    ProjectMembershipFactory(project=campaign.project, user=member)
+    client.force_login(member)
+    response = client.get(address)
+    assert response["Cache-Control"].startswith("private, ")
+    assert response.json()["tiles"][0]["total"] == 5
+
+
+@pytest.mark.parametrize(
+    ("z", "columns", "rows", "field", "words"),
+    [
+        ("3", "5-3", "0-1", "__all__", "3-5"),
+        ("3", "0-7", "0-8", "__all__", "0 à 7"),
+        ("12", "0-7", "0-8", "__all__", "64"),
+        ("12", "0-999", "0-0", "__all__", "64"),
+        ("3", "a-2", "0-1", "x", "nombres entiers"),
+        ("3", "0-2", "0-1.5", "y_last", "nombres entiers"),
+        ("20", "0-1", "0-1", "z", "nombres entiers"),
+        ("3", "0-99999999999999999999999", "0-1", "__all__", "0 à 7"),
+    ],
+)
+def test_bad_rectangles_get_a_clear_message_not_a_500(
+    client, campaign, z, columns, rows, field, words
+):
+    response = client.get(tiles_url(campaign, z, columns, rows), headers={"Accept-Language": "fr"})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors and words in errors[field][0], errors
+
+
+def test_a_rectangles_bad_filters_and_other_methods(client, campaign):
+    assert client.get(tiles_url(campaign, 3, "0-1", "0-1"), {"v": "<x>"}).status_code == 400
+    assert client.post(tiles_url(campaign, 3, "0-1", "0-1")).status_code == 405
+    assert client.get("/inventaires/nulle-part/carte/tuiles/3/0-1/0-1.json").status_code == 404
