@@ -492,7 +492,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": os.environ.get(
             "TISSAGE_STATICFILES_STORAGE",
-            "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            "tissage.core.staticfiles.StaticFilesStorage",
         )
     },
 }
