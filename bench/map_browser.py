@@ -238,7 +238,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--gestures", type=int, default=30, help="pans, and as many zooms")
-    parser.add_argument("--loads", type=int, default=10, help="cold loads for first clusters")
+    parser.add_argument("--loads", type=int, default=20, help="cold loads for first clusters")
     parser.add_argument("--pause", type=float, default=0.8, help="seconds between gestures")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--code", type=Path, help="another checkout to serve (before)")

@@ -759,3 +759,17 @@ def test_a_maps_whole_view_of_tiles_is_held_to_40_kb():
     (check,) = [c for c in result["checks"] if "a view's tiles" in c["name"]]
     assert check["name"] == "zoom 8, 1280x800: a view's tiles"
     assert (check["value"], check["ok"]) == (41.0, False)
+
+
+def test_percentiles_are_nearest_rank():
+    run = _script("map_browser").bench  # bench/run.py, as the scripts import it
+    twenty = [float(n) for n in range(20, 0, -1)]
+    assert run.percentile(twenty, 0.95) == 19.0  # not the maximum
+    assert run.percentile(twenty, 0.5) == 10.0
+    ten = [float(n) for n in range(1, 11)]
+    assert run.percentile(ten, 0.95) == 10.0
+    assert run.percentile(ten, 0.5) == 5.0
+    assert run.percentile([3.0], 0.95) == 3.0
+    hundred = [float(n) for n in range(1, 101)]
+    assert run.percentile(hundred, 0.95) == 95.0
+    assert run.percentile(hundred, 0.0) == 1.0
