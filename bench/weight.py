@@ -84,7 +84,7 @@ NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
 # background tiles are left out by issue #20 §3). They are the view's and those fetched
 # ahead around it and at the next zooms (by the time the network is idle); a view's own
 # tiles are held to 40 KB by bench/map.py and tests/browser/test_page_weight.py.
-DATA_TILES = re.compile(r"/carte/tuiles/")
+DATA_TILES = re.compile(r"/carte/(tuiles|vue)/")
 # Formats compressed already: not listed as "sent uncompressed".
 ALREADY_COMPRESSED = re.compile(r"\.(woff2|png|jpe?g|webp|gif|zip)(\?|$)")
 FIRST_CLUSTER_WATCH = """

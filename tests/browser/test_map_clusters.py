@@ -138,7 +138,7 @@ def test_a_view_comes_in_one_request_and_is_drawn_once_whole(
         else:
             route.continue_()
 
-    page.route(re.compile(r"/carte/tuiles/\d+/\d+-\d+/\d+-\d+\.json"), rectangle)
+    page.route(re.compile(r"/carte/vue/\d+/\d+-\d+/\d+-\d+\.json"), rectangle)
     page.route(
         re.compile(r"/carte/tuiles/\d+/\d+/\d+\.json"),
         lambda route: (alone.append(route.request.url), route.continue_()),
@@ -219,13 +219,13 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
         tiles.append(route.request.url)
         route.continue_()
 
-    page.route(re.compile(r"/carte/tuiles/\d+/[\d-]+/[\d-]+\.json"), tile)
+    page.route(re.compile(r"/carte/(tuiles|vue)/\d+/[\d-]+/[\d-]+\.json"), tile)
     page.route(re.compile(r"/leaflet(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))
     page.goto(reverse("inventories:map", kwargs={"slug": demo_campaign.slug}), wait_until="commit")
     # Leaflet asked, not answered; the tiles are asked all the same.
     page.wait_for_function(
         "() => performance.getEntriesByType('resource')"
-        ".some(r => r.name.includes('/carte/tuiles/'))"
+        ".some(r => /\\/carte\\/(tuiles|vue)\\//.test(r.name))"
     )
     assert len(held) == 1 and tiles
     held[0].continue_()
@@ -246,11 +246,11 @@ def test_the_first_tiles_are_asked_before_leaflet_and_the_map_opens_where_they_a
             // The rectangle of the view's tiles, as one request asks them.
             const x = [Math.floor(b.min.x / 256), Math.floor(b.max.x / 256)];
             const y = [Math.floor(b.min.y / 256), Math.floor(b.max.y / 256)];
-            const tiles = `/${map.getZoom()}/${x[0]}-${x[1]}/${y[0]}-${y[1]}.json`;
+            const tiles = `/carte/vue/${map.getZoom()}/${x[0]}-${x[1]}/${y[0]}-${y[1]}.json`;
             // Asked before Leaflet's first byte came, which was when the test let it.
             const loaded = performance.getEntriesByType("resource");
             const leaflet = loaded.find(r => /\/leaflet(\.[0-9a-f]+)?\.js$/.test(r.name));
-            const early = loaded.filter(r => r.name.includes("/carte/tuiles/")
+            const early = loaded.filter(r => /\/carte\/(tuiles|vue)\//.test(r.name)
                 && r.startTime < leaflet.responseStart).map(r => new URL(r.name).pathname);
             return {zoom: map.getZoom(), fitted: zoom, tiles, early, order: window.__order,
                     apart: Math.max(Math.abs(centre.lat - middle.lat),

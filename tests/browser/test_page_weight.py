@@ -39,7 +39,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 NOT_COUNTED = re.compile(r"/media/|/inventaires/photos/|/photos-gardees/")
 # The map's data tiles (its clusters, issue #20 §4) are content, like the background
 # tiles: counted apart, against the budget of a map view's data.
-DATA_TILES = re.compile(r"/carte/tuiles/")
+DATA_TILES = re.compile(r"/carte/(tuiles|vue)/")
 DATA_TILES_BUDGET = 40 * 1024
 
 

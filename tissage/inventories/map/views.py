@@ -49,6 +49,11 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
             "tile_data_url": reverse(
                 "inventories:map_tile", kwargs={"slug": campaign.slug, "z": 0, "x": 0, "y": 0}
             ).replace("/0/0/0.json", "/{z}/{x}/{y}.json"),
+            # A rectangle's tiles in one request: {x} and {y} become "first-last".
+            "view_data_url": reverse(
+                "inventories:map_tiles",
+                kwargs={"slug": campaign.slug, "z": 0, "x": 0, "x_last": 0, "y": 0, "y_last": 0},
+            ).replace("/0/0-0/0-0.json", "/{z}/{x}/{y}.json"),
             "version": map_version(campaign),
             "max_zoom": MAX_ZOOM,
             # The categories' names for the items of the tiles (which give their id),
@@ -117,7 +122,7 @@ def map_tile(request: HttpRequest, slug: str, z: str, x: str, y: str) -> HttpRes
 def map_tiles(
     request: HttpRequest, slug: str, z: str, x: str, x_last: str, y: str, y_last: str
 ) -> HttpResponse:
-    """The tiles of a rectangle (z/x-x_last/y-y_last) in one request: the map page's first
+    """The tiles of a rectangle (vue/z/x-x_last/y-y_last) in one request: the map page's first
     view, and the view after its filters change, without a request per tile. `{"tiles":
     [...]}`, each as `map_tile` gives it (its `tile` says which), row by row; cached and
     tagged as one tile is."""

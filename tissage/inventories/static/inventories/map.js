@@ -21,7 +21,8 @@
  * An address ending in #map=ZOOM/LAT/LON (the item page's link) opens the map there;
  * else the map fits the campaign's items (data-bbox). By tile, the first view's tiles are
  * asked as soon as this script runs, before Leaflet (map.html loads it first), in one
- * request ("{z}/{x0}-{x1}/{y0}-{y1}": a rectangle's tiles), and the map then opens on
+ * request (data-view-url, "{z}/{x}/{y}" with x and y as ranges "first-last": a
+ * rectangle's tiles), and the map then opens on
  * that very view. A view whose tiles are all missing (its filters changed) asks them in
  * one request too; the tiles ahead are asked one by one.
  *
@@ -201,10 +202,11 @@
     return params.toString();
   }
 
-  function tileUrl(container, tile, query) {
-    // A tile's address; x and y may be ranges ("3-5"): a rectangle's tiles.
+  function tileUrl(container, tile, query, template) {
+    // A tile's address; or with the view's template (data-view-url) and x and y as
+    // ranges ("3-5"), a rectangle's tiles.
     return (
-      container.dataset.tileUrl
+      (template || container.dataset.tileUrl)
         .replace("{z}", tile.z)
         .replace("{x}", tile.x)
         .replace("{y}", tile.y) +
@@ -236,9 +238,11 @@
       box.y1 = Math.max(box.y1, tile.y);
     });
     var together = null;
-    if (list.length > 1 && (box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1) <= MOST_TOGETHER) {
+    var many = (box.x1 - box.x0 + 1) * (box.y1 - box.y0 + 1);
+    if (container.dataset.viewUrl && list.length > 1 && many <= MOST_TOGETHER) {
       var range = { z: first.z, x: box.x0 + "-" + box.x1, y: box.y0 + "-" + box.y1 };
-      together = fetchJson(tileUrl(container, range, query)).then(function (content) {
+      var address = tileUrl(container, range, query, container.dataset.viewUrl);
+      together = fetchJson(address).then(function (content) {
         var byTile = new Map();
         content.tiles.forEach(function (tile) {
           byTile.set(tile.tile.join("/"), tile);

@@ -311,6 +311,10 @@ def test_the_page_gives_the_tiles_address_and_a_version_that_follows_the_data(cl
         assert address and address.group(1) == (
             f"/inventaires/{campaign.slug}/carte/tuiles/{{z}}/{{x}}/{{y}}.json"
         )
+        view = re.search(r'data-view-url="([^"]*)"', html)
+        assert view and view.group(1) == (
+            f"/inventaires/{campaign.slug}/carte/vue/{{z}}/{{x}}/{{y}}.json"
+        )
         found = re.search(r'data-version="([0-9a-f]+)"', html)
         assert found
         return found.group(1)
@@ -377,7 +381,7 @@ def test_the_whole_world_tile_and_the_poles():
 
 
 def tiles_url(campaign, z, columns, rows):
-    return f"/inventaires/{campaign.slug}/carte/tuiles/{z}/{columns}/{rows}.json"
+    return f"/inventaires/{campaign.slug}/carte/vue/{z}/{columns}/{rows}.json"
 
 
 def test_a_rectangle_of_tiles_is_each_tile_as_asked_alone_row_by_row(client, campaign):
@@ -482,4 +486,4 @@ def test_bad_rectangles_get_a_clear_message_not_a_500(
 def test_a_rectangles_bad_filters_and_other_methods(client, campaign):
     assert client.get(tiles_url(campaign, 3, "0-1", "0-1"), {"v": "<x>"}).status_code == 400
     assert client.post(tiles_url(campaign, 3, "0-1", "0-1")).status_code == 405
-    assert client.get("/inventaires/nulle-part/carte/tuiles/3/0-1/0-1.json").status_code == 404
+    assert client.get("/inventaires/nulle-part/carte/vue/3/0-1/0-1.json").status_code == 404
