@@ -333,8 +333,6 @@ def tiles_json(
     now = time.time()
     made = {}
     for key, tile in zip(keys, tiles, strict=True):
-        if key in made:
-            continue
         found = kept.get(key)
         if found is None or now - found[0] >= TILE_MAX_AGE:
             content = tile_content(

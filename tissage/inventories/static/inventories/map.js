@@ -224,6 +224,13 @@
     });
   }
 
+  function afterPaint(fn) {
+    // Once the frame now being made is painted.
+    window.requestAnimationFrame(function () {
+      window.setTimeout(fn, 0);
+    });
+  }
+
   function askTogether(container, list, answers) {
     // Asks the tiles of `list` in one request (the rectangle that holds them, if it is
     // not too large), else one by one; `answers` gets each tile's promised content under
@@ -393,18 +400,15 @@
     // The background map comes once the first markers are painted (or failed to come):
     // its images would otherwise be asked, made and drawn before them, and on a slow
     // network share the line with them. What the map is for shows first.
-    var background = L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 });
+    var background = L.tileLayer(data.tiles, { maxZoom: 19 });
     var backgroundSoon = false;
     function withBackground() {
-      if (backgroundSoon) {
-        return;
-      }
-      backgroundSoon = true;
-      window.requestAnimationFrame(function () {
-        window.setTimeout(function () {
+      if (!backgroundSoon) {
+        backgroundSoon = true;
+        afterPaint(function () {
           background.addTo(map);
-        }, 0);
-      });
+        });
+      }
     }
     window.setTimeout(withBackground, BACKGROUND_AT_THE_LATEST);
     var layer = L.layerGroup().addTo(map);
@@ -960,13 +964,11 @@
         return;
       }
       aheadSoon = true;
-      window.requestAnimationFrame(function () {
-        window.setTimeout(function () {
-          aheadSoon = false;
-          if (waiting === null) {
-            ahead();
-          }
-        }, 0);
+      afterPaint(function () {
+        aheadSoon = false;
+        if (waiting === null) {
+          ahead();
+        }
       });
     }
 
