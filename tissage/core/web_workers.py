@@ -17,7 +17,7 @@ from django.template import TemplateSyntaxError, engines
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
 
-from .cards import PACKAGE_ROOT, templates_digest
+from .cards import PACKAGE_ROOT, release_digest
 
 logger = logging.getLogger(__name__)
 FORMS_TEMPLATES = Path(django.forms.__file__).parent / "templates"
@@ -43,9 +43,9 @@ def warm_up() -> None:
     - the address tables of every URL namespace, in each language (`reverse`);
     - every template of the `tissage` package compiled, and the forms' own (Django's
       cached loaders keep them for the worker's life, as they would after a first use);
-    - the static files' manifest, the translation catalogues, and the templates' digest
-      the cards' keys hold."""
-    templates_digest()
+    - the static files' manifest, the translation catalogues, and the release's digest the
+      cards' keys hold."""
+    release_digest()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             _tables_built(get_resolver())
