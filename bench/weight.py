@@ -73,6 +73,10 @@ TEXT_BUDGET = 50 * KB
 MAP_BUDGET = 90 * KB
 DCL_BUDGET_MS = 1000
 CLUSTERS_BUDGET_MS = 1500
+# "Sent uncompressed" lists a text answer whose body (headers left out) is larger than
+# this and came without a content-encoding (the app leaves answers under
+# `core.compression.MIN_LENGTH`, 1,000 bytes, as they are).
+UNCOMPRESSED_BODY = 1500
 MAP_PAGES = {"map"}
 # The action page shows its meeting point on a small map in the first screen of a phone:
 # Leaflet is fetched for it (when it comes near the view), so the map page's byte budget;
@@ -186,9 +190,14 @@ def visit(
             lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]),
         )
 
+        # Bytes received when the response's head is in: its headers (what the body's
+        # count is: loadingFinished's total less these).
+        heads: dict[str, int] = {}
+
         def received(event: dict[str, Any]) -> None:
             headers = {k.lower(): v for k, v in event["response"].get("headers", {}).items()}
             encodings[event["requestId"]] = headers.get("content-encoding", "")
+            heads[event["requestId"]] = int(event["response"].get("encodedDataLength", 0))
 
         cdp.on("Network.responseReceived", received)
         cdp.on(
@@ -213,7 +222,9 @@ def visit(
         uncompressed = sorted(
             urls[r].removeprefix(base)
             for r in counted
-            if not encodings.get(r) and counted[r] > 1500 and not ALREADY_COMPRESSED.search(urls[r])
+            if not encodings.get(r)
+            and counted[r] - heads.get(r, 0) > UNCOMPRESSED_BODY
+            and not ALREADY_COMPRESSED.search(urls[r])
         )
         tiles = {r: size for r, size in counted.items() if DATA_TILES.search(urls[r])}
         return {
