@@ -63,6 +63,17 @@ DEMO_PATHS = [
 WIDTHS = {390: 844, 1280: 900}
 
 
+SCROLL_THROUGH = """async () => {
+  const pause = () => new Promise((done) => setTimeout(done, 150));
+  for (let top = 0; top < document.documentElement.scrollHeight; top += window.innerHeight) {
+    window.scrollTo(0, top);
+    await pause();
+  }
+  window.scrollTo(0, 0);
+  await pause();
+}"""
+
+
 def file_name(path: str) -> str:
     name = re.sub(r"[^A-Za-z0-9_-]+", "_", path.strip("/")) or "home"
     return f"{name}.png"
@@ -122,6 +133,10 @@ def main() -> int:
                 page = context.new_page()
                 response = page.goto(options.base_url + path, wait_until="networkidle")
                 status = response.status if response else "?"
+                # Down the page a screen at a time, as a reader scrolls: what is loaded when
+                # it comes near the view (the home page's map, lazy images) is in the picture.
+                page.evaluate(SCROLL_THROUGH)
+                page.wait_for_load_state("networkidle")
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 target = folder / file_name(path)
                 page.screenshot(path=str(target), full_page=True)
