@@ -13,8 +13,11 @@ commune). Prints p50/p95 and the ratio of p95 to the baseline per size, then the
 of each p95 at the large size to the small one (a list that holds its time as data
 grows stays near 1). Writes JSON under bench/results/.
 
-The PostgreSQL database is `tissage_api_read` (BENCH_PG_DATABASE), dropped and made
-again: it must not be one another run uses at the same time.
+The two sizes have a database and a server each and are measured in the same shuffled
+rounds (`run.serve_and_measure_sizes`), so that the ratio between sizes is not the
+machine's drift between two measures. The PostgreSQL databases are
+`tissage_api_read_<N>` (BENCH_PG_DATABASE), dropped and made again: they must not be
+ones another run uses at the same time.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # the shared harness of bench/run.py
 from agenda import SETUP as ACTIONS_SETUP
 
-bench.PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_api_read")
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "tissage_api_read")
 ITEMS = "/api/v1/campaigns/bench-patrimoine/items"
 # Boxes in the Gard (bench/map_data.py): a map view around Nîmes at zoom 12, half the
 # département, and a corner of sea and marsh where few items fall.
@@ -47,7 +50,11 @@ def cursor_after(pk: int) -> str:
     return base64.urlsafe_b64encode(json.dumps([pk]).encode()).decode().rstrip("=")
 
 
-def load(database: str, items: int, actions: int, env: dict[str, str]) -> dict[str, str]:
+def load(database: str, items: int, actions: int) -> tuple[dict[str, str], dict[str, str]]:
+    """A database of its own for `items` items and `actions` actions: its environment and
+    the commune the actions' list is asked for."""
+    bench.PG_DATABASE = f"{PG_DATABASE}_{items}"
+    env = bench.bench_env(database, bench.RESULTS / f"api-data-{database}-{items}")
     data_dir = Path(env["TISSAGE_DATA_DIR"])
     bench.log(f"{database}: fresh database")
     bench.fresh_database(database, data_dir)
@@ -69,7 +76,7 @@ def load(database: str, items: int, actions: int, env: dict[str, str]) -> dict[s
     # As autovacuum would after a bulk load on PostgreSQL, as the daily `tissage purge`
     # does on SQLite (ANALYZE: the planner's statistics).
     bench.settle(env)
-    return dict(line.split() for line in found.splitlines() if line.startswith("commune "))
+    return env, dict(line.split() for line in found.splitlines() if line.startswith("commune "))
 
 
 def urls_for(items: int, commune: str) -> dict[str, str]:
@@ -101,30 +108,24 @@ def _in_days(days: int) -> str:
 
 
 def run_database(database: str, args: argparse.Namespace, stamp: str) -> dict:
-    runs = []
-    for items, actions in zip(args.items, args.actions, strict=True):
-        data_dir = bench.RESULTS / f"api-data-{database}"
-        env = bench.bench_env(database, data_dir)
-        found = load(database, items, actions, env)
-        measured = bench.serve_and_measure(
-            env,
-            urls_for(items, found["commune"]),
-            args,
-            f"server-api-{database}-{items}-{stamp}.log",
-            warmup=5,
-        )
-        measured.report(
-            f"{database} — {items:,} items, {actions:,} actions, concurrency {args.concurrency}"
-        )
-        runs.append(
-            {
-                "items": items,
-                "actions": actions,
-                "rows": measured.rows,
-                "completed": measured.completed,
-                "load_average_before_after": [measured.load_before, measured.load_after],
-            }
-        )
+    sizes = dict(zip(args.items, args.actions, strict=True))
+    loaded = {items: load(database, items, actions) for items, actions in sizes.items()}
+    measured = bench.serve_and_measure_sizes(
+        {items: env for items, (env, _found) in loaded.items()},
+        {items: urls_for(items, found["commune"]) for items, (_env, found) in loaded.items()},
+        args,
+        lambda items: f"server-api-{database}-{items}-{stamp}.log",
+    )
+    runs = bench.size_runs(
+        measured,
+        "items",
+        lambda items: (
+            f"{database} — {items:,} items, {sizes[items]:,} actions,"
+            f" concurrency {args.concurrency}"
+        ),
+    )
+    for run in runs:
+        run["actions"] = sizes[run["items"]]
     if len(runs) == 2:
         small, large = ({row["page"]: row for row in run["rows"]} for run in runs)
         print(f"\n{database}: p95 at {runs[1]['items']:,} items ÷ p95 at {runs[0]['items']:,}")
