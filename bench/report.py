@@ -1166,7 +1166,13 @@ def render_summary(
             f"{load[0]} / {load[1]} / {load[2]} | {ok} | {len(report['checks']) - ok} |"
         )
     lines += kept
-    shown = {line.strip().strip("|").split("|")[0].strip() for line in kept}
+    shown = set()
+    for line in kept:
+        bench, database = (cell.strip() for cell in line.strip().strip("|").split("|")[:2])
+        shown.add(bench)
+        if bench == "cluster":
+            # scripts/cluster.py's rows (`1-node`, `2-nodes`): all.py's `cluster-<nodes>`.
+            shown.add(f"cluster-{database.split('-')[0]}")
     not_run = [name for name in not_run if name not in shown]
     if not_run:
         lines += ["", "Not run, or failed, in this run: " + ", ".join(not_run) + "."]

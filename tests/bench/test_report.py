@@ -435,6 +435,28 @@ def test_a_run_of_a_few_benches_keeps_the_others_rows_in_the_summary():
     assert "Not run, or failed, in this run: cluster-1." in summary
 
 
+def test_a_cluster_scenario_whose_rows_are_kept_is_not_said_not_run():
+    """scripts/cluster.py's runs are named `cluster-<nodes>` by all.py, their rows
+    `cluster` and `<nodes>-node(s)`: kept rows are a run, not a missing one."""
+    before = (
+        "_Run `all-20261209T090000Z`: every bench's budgets._\n\n"
+        "| Bench | Database | Started | Load average (start / end / max) | OK | OVER |\n"
+        "| --- | --- | --- | ---: | ---: | ---: |\n"
+        "| cluster | 1-node | 2026-12-09 09:00:00 | 1 / 1 / 1 | 1 | 0 |\n"
+        "| cluster | 2-nodes | 2026-12-09 09:10:00 | 1 / 1 / 1 | 1 | 0 |\n"
+    )
+    doc = f"<!-- bench:summary -->\n{before}<!-- /bench:summary -->\n" + DOC
+    result = shaped("agenda", agenda_run())
+    updated, _rewritten, _stale = bench_all.rewrite(
+        doc, [result], "all-20261210T100000Z", "2026-12-10", ["cluster-1", "cluster-2", "map"]
+    )
+    summary = updated.split("<!-- /bench:summary -->")[0]
+    assert "| cluster | 1-node | 2026-12-09 09:00:00 | 1 / 1 / 1 | 1 | 0 |" in summary
+    assert "| cluster | 2-nodes | 2026-12-09 09:10:00 | 1 / 1 / 1 | 1 | 0 |" in summary
+    # The map's rows were not kept: it is still said.
+    assert "Not run, or failed, in this run: map." in summary
+
+
 def test_the_figures_before_a_change_go_beside_this_runs():
     before = shaped("agenda", agenda_run(action_p95=90.0))
     after = shaped("agenda", agenda_run(action_p95=30.0))
