@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,14 @@ def release_digest(root: Path = PACKAGE_ROOT, static_root: Path | None = None) -
         digest.update(path.read_bytes())
     manifest = Path(static_root or settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
+        # Its names sorted: each node's `collectstatic` writes them in the order its file
+        # system lists the files, and nodes of one release must share their keys.
+        try:
+            paths = json.loads(manifest.read_text()).get("paths", {})
+        except (ValueError, AttributeError):
+            paths = {}
         digest.update(b"staticfiles.json")
-        digest.update(manifest.read_bytes())
+        digest.update(repr(sorted(paths.items())).encode())
     return digest.hexdigest()
 
 

@@ -47,6 +47,17 @@ def test_a_changed_template_catalogue_code_or_manifest_is_another_digest(tmp_pat
     assert len(digests) == 5
 
 
+def test_the_manifest_s_names_in_another_order_are_the_same_release(tmp_path):
+    """Two nodes of one release, each with its own `collectstatic`, share their keys."""
+    card = "<li>{{ action.title }}</li>"
+    _release(tmp_path, card, manifest='{"paths": {"a.css": "a.1.css", "b.js": "b.2.js"}}')
+    first = _digest(tmp_path)
+    _release(tmp_path, card, manifest='{"paths": {"b.js": "b.2.js", "a.css": "a.1.css"}}')
+    assert _digest(tmp_path) == first
+    _release(tmp_path, card, manifest='{"paths": {"b.js": "b.3.js", "a.css": "a.1.css"}}')
+    assert _digest(tmp_path) != first
+
+
 def test_tests_and_migrations_are_not_the_release(tmp_path):
     """A release that changes only its tests or migrations renders the same HTML."""
     _release(tmp_path, "<li>{{ action.title }}</li>")
