@@ -250,12 +250,7 @@ def run_bench(bench: Bench, cmd: list[str], run_dir: Path) -> dict[str, Any]:
 
 def reported(bench: Bench, reports: list[dict[str, Any]]) -> bool:
     """Whether `reports` hold a result of `bench` (cluster-N: the cluster's with N nodes)."""
-    if bench.cluster:
-        nodes = bench.name.rsplit("-", 1)[1]
-        return any(
-            r["bench"] == "cluster" and r["database"].startswith(f"{nodes}-node") for r in reports
-        )
-    return any(report["bench"] == bench.name for report in reports)
+    return any(common.run_name(r["bench"], r["database"]) == bench.name for r in reports)
 
 
 def read_reports(directory: Path) -> list[dict[str, Any]]:

@@ -1126,6 +1126,15 @@ def render_block(
 _RUN_ID = re.compile(r"all-\d{8}T\d{6}Z")
 
 
+def run_name(bench: str, database: str) -> str:
+    """The name bench/all.py runs a result's bench under, from its `bench` and `database`
+    (a report's, or a summary row's): scripts/cluster.py's `cluster` with `1-node` or
+    `2-nodes` is `cluster-1` or `cluster-2`; any other bench is its own name."""
+    if bench == "cluster":
+        return f"cluster-{database.split('-')[0]}"
+    return bench
+
+
 def _summary_rows_kept(before: str, reports: list[dict[str, Any]]) -> list[str]:
     """The rows of the summary `before` (a block's content) of the benches and databases
     this run did not measure: a run of a few benches (`--only`) keeps the others'."""
@@ -1166,13 +1175,10 @@ def render_summary(
             f"{load[0]} / {load[1]} / {load[2]} | {ok} | {len(report['checks']) - ok} |"
         )
     lines += kept
-    shown = set()
-    for line in kept:
-        bench, database = (cell.strip() for cell in line.strip().strip("|").split("|")[:2])
-        shown.add(bench)
-        if bench == "cluster":
-            # scripts/cluster.py's rows (`1-node`, `2-nodes`): all.py's `cluster-<nodes>`.
-            shown.add(f"cluster-{database.split('-')[0]}")
+    shown = {
+        run_name(*(cell.strip() for cell in line.strip().strip("|").split("|")[:2]))
+        for line in kept
+    }
     not_run = [name for name in not_run if name not in shown]
     if not_run:
         lines += ["", "Not run, or failed, in this run: " + ", ".join(not_run) + "."]

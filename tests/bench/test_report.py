@@ -410,6 +410,15 @@ def test_all_py_rewrites_the_measured_blocks_marks_the_others_and_fills_the_summ
     assert "Not run, or failed, in this run: map." in updated
 
 
+def _summary_after(before: str, not_run: list[str]) -> str:
+    """The summary all.py writes over `before` after a run of the agenda alone."""
+    doc = f"<!-- bench:summary -->\n{before}<!-- /bench:summary -->\n" + DOC
+    updated, _rewritten, _stale = bench_all.rewrite(
+        doc, [shaped("agenda", agenda_run())], "all-20261210T100000Z", "2026-12-10", not_run
+    )
+    return updated.split("<!-- /bench:summary -->")[0]
+
+
 def test_a_run_of_a_few_benches_keeps_the_others_rows_in_the_summary():
     before = (
         "_Run `all-20261209T090000Z`: every bench's budgets._\n\n"
@@ -420,12 +429,7 @@ def test_a_run_of_a_few_benches_keeps_the_others_rows_in_the_summary():
         "| map | PostgreSQL | 2026-12-09 09:20:00 | 1 / 1 / 1 | 165 | 1 |\n\n"
         "Not run, or failed, in this run: cluster-1.\n"
     )
-    doc = f"<!-- bench:summary -->\n{before}<!-- /bench:summary -->\n" + DOC
-    result = shaped("agenda", agenda_run())
-    updated, _rewritten, _stale = bench_all.rewrite(
-        doc, [result], "all-20261210T100000Z", "2026-12-10", ["map", "cluster-1"]
-    )
-    summary = updated.split("<!-- /bench:summary -->")[0]
+    summary = _summary_after(before, ["map", "cluster-1"])
     # This run's agenda replaces the one before; the map's rows are kept, their run named.
     assert "| agenda | SQLite | 2025-12-06 05:46:40 | 0.4 / 1.9 / 2.6 | 4 | 0 |" in summary
     assert "2026-12-09 09:00:00" not in summary
@@ -445,12 +449,7 @@ def test_a_cluster_scenario_whose_rows_are_kept_is_not_said_not_run():
         "| cluster | 1-node | 2026-12-09 09:00:00 | 1 / 1 / 1 | 1 | 0 |\n"
         "| cluster | 2-nodes | 2026-12-09 09:10:00 | 1 / 1 / 1 | 1 | 0 |\n"
     )
-    doc = f"<!-- bench:summary -->\n{before}<!-- /bench:summary -->\n" + DOC
-    result = shaped("agenda", agenda_run())
-    updated, _rewritten, _stale = bench_all.rewrite(
-        doc, [result], "all-20261210T100000Z", "2026-12-10", ["cluster-1", "cluster-2", "map"]
-    )
-    summary = updated.split("<!-- /bench:summary -->")[0]
+    summary = _summary_after(before, ["cluster-1", "cluster-2", "map"])
     assert "| cluster | 1-node | 2026-12-09 09:00:00 | 1 / 1 / 1 | 1 | 0 |" in summary
     assert "| cluster | 2-nodes | 2026-12-09 09:10:00 | 1 / 1 / 1 | 1 | 0 |" in summary
     # The map's rows were not kept: it is still said.
