@@ -30,8 +30,7 @@ bench.PG_DATABASE = "tissage_bench_proposals"
 SETUP = """
 import datetime, random
 from django.utils import timezone
-from tissage.consultations.models import Category, Consultation, Proposal, Support
-from tissage.consultations.models.proposals import title_key
+from tissage.consultations.models import Category, Consultation, Proposal, ProposalWord, Support
 from tissage.core.tests.factories import (CommuneFactory, OrganisationFactory, ProjectFactory,
     UserFactory)
 rng = random.Random(16)
@@ -53,7 +52,7 @@ for slug, count in (("petite", COUNT // 10), ("grande", COUNT)):
     for n in range(count):
         title = " ".join(rng.sample(words, 3)) + f" {n}"
         proposals.append(Proposal(consultation=consultation, title=title,
-            title_key=title_key(title), text="Une idée pour le territoire.",
+            text="Une idée pour le territoire.",
             category=rng.choice(categories), commune=rng.choice(communes),
             author=rng.choice(authors), status="published",
             created_at=now - datetime.timedelta(minutes=n),
@@ -61,6 +60,8 @@ for slug, count in (("petite", COUNT // 10), ("grande", COUNT)):
             comment_count=rng.randrange(0, 5)))
     Proposal.objects.bulk_create(proposals, batch_size=2000)
     proposals = list(Proposal.objects.filter(consultation=consultation).order_by("pk"))
+    ProposalWord.objects.bulk_create([word for proposal in proposals
+        for word in ProposalWord.of(proposal)], batch_size=5000)
     supports = []
     # 20 supports a proposal on average, skewed: a few ideas gather many.
     for proposal in proposals:

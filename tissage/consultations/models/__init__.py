@@ -5,6 +5,7 @@ from .proposals import (
     Proposal,
     ProposalPhoto,
     ProposalQuerySet,
+    ProposalWord,
     Support,
 )
 from .questionnaires import (
@@ -30,6 +31,7 @@ __all__ = [
     "Proposal",
     "ProposalPhoto",
     "ProposalQuerySet",
+    "ProposalWord",
     "Question",
     "Questionnaire",
     "QuestionnaireQuerySet",

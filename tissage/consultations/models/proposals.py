@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -65,11 +65,10 @@ TITLE_STOP_WORDS = frozenset(
 )
 
 
-def title_key(title: str) -> str:
-    """What `Proposal.title_key` stores: the words, each between spaces."""
-    words = title_words(title)
-    key = " " + " ".join(words) + " " if words else ""
-    return key[:400]
+# A word of a title is kept to this many letters (`ProposalWord.word`).
+TITLE_WORD_MAX = 40
+# Words of a title kept at most (the first ones).
+TITLE_WORDS_KEPT = 30
 
 
 def title_words(title: str) -> list[str]:
@@ -77,8 +76,12 @@ def title_words(title: str) -> list[str]:
     three letters or more, common words left out, each once, in order."""
     plain = unicodedata.normalize("NFKD", title.casefold())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
-    words = [w for w in re.findall(r"[^\W_]+", plain) if len(w) >= 3 and w not in TITLE_STOP_WORDS]
-    return list(dict.fromkeys(words))
+    words = [
+        w[:TITLE_WORD_MAX]
+        for w in re.findall(r"[^\W_]+", plain)
+        if len(w) >= 3 and w not in TITLE_STOP_WORDS
+    ]
+    return list(dict.fromkeys(words))[:TITLE_WORDS_KEPT]
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
@@ -189,9 +192,6 @@ class Proposal(models.Model):
     # The key of the form that made it: the same form sent twice (a double tap, a reload)
     # finds the proposal the first sending made.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # The title's words as `title_words` finds them, between spaces (" haie chemin "):
-    # similar titles are found with a plain `contains`, the same on SQLite and PostgreSQL.
-    title_key = models.CharField(max_length=400, blank=True, default="", editable=False)
     # Kept by the services with F() (never read, add, write): the lists sort on them.
     support_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -237,11 +237,19 @@ class Proposal(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.title_key = title_key(self.title)
+        """Saved with its title's words (`ProposalWord`) when the title or the
+        consultation may have changed: at creation, and on a save of every field."""
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "title_key"}
-        super().save(*args, **kwargs)
+        words_change = update_fields is None or bool({"title", "consultation"} & {*update_fields})
+        if not words_change:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            adding = self._state.adding
+            super().save(*args, **kwargs)
+            if not adding:
+                self.words.all().delete()
+            ProposalWord.objects.bulk_create(ProposalWord.of(self))
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:proposal", args=[self.pk])
@@ -259,6 +267,44 @@ class Proposal(models.Model):
         if self.author is not None:
             return self.author.public_name
         return self.author_name
+
+
+class ProposalWord(models.Model):
+    """One word of a proposal's title (`title_words`), with its consultation: similar
+    titles read, for each word typed, the newest proposals that hold it, from the index
+    `proposal_word_newest`, at most a few dozen a word whatever the consultation's size
+    (`proposals.queries.similar_proposals`). Kept by `Proposal.save()`; rows made with
+    `bulk_create` (a bench, an import) are made with `ProposalWord.of`."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="words", db_index=False
+    )
+    word = models.CharField(max_length=TITLE_WORD_MAX)
+
+    class Meta:
+        verbose_name = _("word of a title")
+        verbose_name_plural = _("words of titles")
+        indexes = [
+            models.Index(fields=["consultation", "word", "proposal"], name="proposal_word_newest"),
+        ]
+        constraints = [
+            # Also the index that finds a proposal's words (to replace them, to delete).
+            models.UniqueConstraint(fields=["proposal", "word"], name="proposal_word_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> list[ProposalWord]:
+        """The rows of a saved proposal's title words."""
+        return [
+            cls(consultation_id=proposal.consultation_id, proposal_id=proposal.pk, word=word)
+            for word in title_words(proposal.title)
+        ]
 
 
 class ProposalPhoto(models.Model):

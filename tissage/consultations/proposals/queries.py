@@ -4,16 +4,17 @@ proposal's page, the consultation page's part."""
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 
 from tissage.territories.models import Commune
 
 from ..access import AnyUser, ConsultationRights
-from ..models import Category, Consultation, Proposal, Support
+from ..models import Category, Consultation, Proposal, ProposalWord, Support
 from ..models.proposals import SHUFFLE_KEYS, title_words
 
 # The orders of the list, as the address names them.
@@ -30,8 +31,9 @@ SEED_COOKIE = "tissage_ordre"
 SEED_MAX_AGE = 24 * 3600
 
 SIMILAR_MAX = 5
-# Similar titles are ranked among this many candidates at most (the most supported).
-SIMILAR_CANDIDATES = 100
+# Similar titles are ranked among, for each word, this many newest published proposals
+# that hold it: what a request reads is bounded whatever the consultation's size.
+SIMILAR_PER_WORD = 40
 # Words of a title searched at most (the first ones).
 SIMILAR_WORDS = 8
 
@@ -148,27 +150,47 @@ def similar_proposals(
 ) -> list[Similar]:
     """Up to five published proposals of the consultation whose titles share words with
     `title` (case and accents ignored, common words left out), most words in common
-    first, then most supported. One query on the stored words (`Proposal.title_key`)."""
+    first, then most supported.
+
+    One query: for each of the first words, the newest published proposals that hold it
+    (at most `SIMILAR_PER_WORD`, read from the words' index `proposal_word_newest`, each
+    checked published on its row), put together with `UNION ALL`. A proposal found under
+    several words comes once per word: that is how many it shares. The candidates of a
+    common word are its newest proposals, not its most supported: reading those would
+    sort every proposal that holds it."""
     words = title_words(title)[:SIMILAR_WORDS]
     if not words:
         return []
-    match = Q()
-    for word in words:
-        match |= Q(title_key__contains=f" {word} ")
-    candidates = (
-        consultation.proposals.published()
-        .filter(match)
-        .order_by("-support_count", "-pk")
-        .values_list("pk", "title", "title_key", "support_count")[:SIMILAR_CANDIDATES]
-    )
-    wanted = set(words)
-    found = [
-        Similar(pk, found_title, count, len(wanted & set(key.split())))
-        for pk, found_title, key, count in candidates
-        if pk != exclude
+    per_word = [
+        ProposalWord.objects.filter(
+            consultation=consultation, word=word, proposal__status=Proposal.Status.PUBLISHED
+        )
+        .order_by("-proposal_id")
+        .values_list("proposal_id", "proposal__title", "proposal__support_count")[:SIMILAR_PER_WORD]
+        for word in words
     ]
-    found.sort(key=lambda similar: (-similar.common, -similar.support_count, -similar.pk))
-    return found[:SIMILAR_MAX]
+    # Django refuses a slice in a part of `union()` on SQLite, which accepts it inside a
+    # subquery: each part is one, their SQL compiled by Django, their values parameters.
+    parts, params = [], []
+    for number, part in enumerate(per_word):
+        sql, part_params = part.query.get_compiler(using=part.db).as_sql()
+        parts.append(f"SELECT * FROM ({sql}) AS word_{number}")  # noqa: S608
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    common: Counter[int] = Counter()
+    found: dict[int, Similar] = {}
+    for pk, found_title, count in rows:
+        if pk == exclude:
+            continue
+        common[pk] += 1
+        found[pk] = Similar(pk, found_title, count, 0)
+    ranked = sorted(
+        (replace(similar, common=common[pk]) for pk, similar in found.items()),
+        key=lambda similar: (-similar.common, -similar.support_count, -similar.pk),
+    )
+    return ranked[:SIMILAR_MAX]
 
 
 def supported_by(user: AnyUser, proposal: Proposal) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tissage.consultations.models import Proposal
+from tissage.consultations.models import Proposal, ProposalWord
 from tissage.consultations.proposals import queries
 from tissage.consultations.tests.factories import (
     CategoryFactory,
@@ -333,6 +334,83 @@ def test_similar_titles_list_five_at_most(client, consultation):
         reverse("consultations:similar", args=[consultation.slug]), {"titre": "haie"}
     )
     assert len(response.context["similar"]) == 5
+
+
+def test_similar_titles_share_most_words_first_then_most_support(client, consultation):
+    ProposalFactory(consultation=consultation, title="Une haie", support_count=50)
+    ProposalFactory(consultation=consultation, title="Une haie près du stade", support_count=1)
+    ProposalFactory(consultation=consultation, title="Le stade", support_count=9)
+    ProposalFactory(consultation=consultation, title="Une haie", status=Proposal.Status.UNCONFIRMED)
+    ProposalFactory(title="Une haie près du stade")  # another consultation's
+    response = client.get(
+        reverse("consultations:similar", args=[consultation.slug]),
+        {"titre": "une haie près du stade"},
+    )
+    assert [(similar.title, similar.common) for similar in response.context["similar"]] == [
+        ("Une haie près du stade", 3),
+        ("Une haie", 1),
+        ("Le stade", 1),
+    ]
+
+
+def test_similar_titles_read_a_bounded_number_of_proposals_a_word(
+    client, consultation, monkeypatch
+):
+    """A word held by many proposals gives its newest ones only (`SIMILAR_PER_WORD`):
+    what a request reads does not grow with the consultation."""
+    monkeypatch.setattr(queries, "SIMILAR_PER_WORD", 3)
+    hedges = [ProposalFactory(consultation=consultation, title=f"Haie {n}") for n in range(6)]
+    ProposalFactory(consultation=consultation, title="Haie", status=Proposal.Status.HIDDEN)
+    found = queries.similar_proposals(consultation, "haie verger")
+    assert sorted(similar.pk for similar in found) == sorted(h.pk for h in hedges[-3:])
+
+
+def test_similar_titles_walk_the_words_index_newest_first(client, consultation):
+    for number in range(30):
+        ProposalFactory(consultation=consultation, title=f"Haie verger {number}")
+    url = reverse("consultations:similar", args=[consultation.slug])
+    response, reads = page_reads(
+        client, url, "consultations_proposalword", data={"titre": "haie verger"}
+    )
+    assert len(response.context["similar"]) == queries.SIMILAR_MAX
+    assert len(reads) == 1
+    plan = query_plan(reads[0])
+    assert "proposal_word_newest" in plan, plan
+    assert not sorts_everything(plan), plan
+
+
+def test_a_title_s_words_follow_the_title(consultation):
+    proposal = ProposalFactory(consultation=consultation, title="Planter une haie")
+    assert set(proposal.words.values_list("word", flat=True)) == {"planter", "haie"}
+    proposal.title = "Réparer le lavoir"
+    proposal.save()
+    assert set(proposal.words.values_list("word", flat=True)) == {"reparer", "lavoir"}
+    # A save of other fields leaves the words alone (no query for them).
+    proposal.status = Proposal.Status.HIDDEN
+    with CaptureQueriesContext(connection) as captured:
+        proposal.save(update_fields=["status"])
+    assert len(captured) == 1
+    proposal.delete()
+    assert not ProposalWord.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_each_proposal_its_title_s_words_and_back(consultation):
+    from django.core.management import call_command
+
+    for title in ("Une haie au stade", "Le lavoir"):
+        ProposalFactory(consultation=consultation, title=title)
+    call_command("migrate", "consultations", "0008", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title_key FROM consultations_proposal ORDER BY title_key")
+        assert [row[0] for row in cursor.fetchall()] == [" haie stade ", " lavoir "]
+    call_command("migrate", "consultations", verbosity=0)
+    assert sorted(ProposalWord.objects.values_list("word", flat=True)) == [
+        "haie",
+        "lavoir",
+        "stade",
+    ]
+    assert len(queries.similar_proposals(consultation, "la haie")) == 1
 
 
 def test_similar_titles_of_a_draft_consultation_are_404(client):
