@@ -1,11 +1,12 @@
 """What the participatory map shows: the published proposals and remarks that have a
 point, in a bounding box, as points or, when many, as clusters.
 
-The grouping is the inventories' (`inventories.map.data.features_on_the_fly`): up to
-its point limit every item is sent, above it they are grouped on a grid that follows
-the zoom, so nothing is dropped silently. A consultation holds thousands of points, not
-hundreds of thousands: grouping on the fly, on the (consultation, status, longitude)
-index, stays well within the budget (bench/consultation_map.py) without stored cells.
+The grouping is the inventories' (`inventories.map.data`): up to its point limit every
+item is sent, above it they are grouped on a grid that follows the zoom, so nothing is
+dropped silently. Down to zoom 12 the clusters are the consultation's stored cells
+(`ProposalCell`, kept by the database: `cells.py`), at most 33 × 33 read a view whatever
+the number of remarks; deeper, a view holds few remarks and they are grouped on the fly.
+A cell partly outside the view counts whole, as on the inventories' map.
 """
 
 from __future__ import annotations
@@ -14,10 +15,18 @@ from typing import Any
 
 from django.db.models import Max, Min, QuerySet
 
-from tissage.inventories.map.data import cell_level, features_on_the_fly
+from tissage.inventories.map import data as inventory_map
+from tissage.inventories.map.cells import MAX_LEVEL
+from tissage.inventories.map.data import (
+    cell_level,
+    features_on_the_fly,
+    points_collection,
+    stored_clusters,
+)
 from tissage.territories.geography import Box
 
 from ..models import Category, Consultation, Proposal
+from .cells import cells_in_box
 
 # Marker colours of the map's kinds (consultations/map.css), in the kinds' order; ideas
 # placed on the map have their own.
@@ -69,12 +78,12 @@ def _in_view(items: QuerySet[Proposal], box: Box) -> QuerySet[Proposal]:
 
 
 def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection (RFC 7946) of what is placed in `box`: three queries
-    at most (the kinds' colours, the points up to the limit, the clusters)."""
-    colours = kind_colours(consultation)
+    """A GeoJSON FeatureCollection (RFC 7946) of what is placed in `box`: one query for
+    clusters (the stored cells), three for points (the cells or the first rows, the
+    points, the kinds' colours)."""
     in_view = _in_view(placed(consultation), box)
     # No ORDER BY: with a LIMIT, the database stops at the first rows it finds.
-    rows = in_view.order_by().values_list(
+    rows: QuerySet[Proposal, Any] = in_view.order_by().values_list(
         "pk",
         "title",
         "part",
@@ -86,6 +95,7 @@ def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, A
     )
 
     def to_points(found: list[PointRow]) -> list[dict[str, Any]]:
+        colours = kind_colours(consultation) if found else {}
         return [
             {
                 "type": "Feature",
@@ -102,9 +112,16 @@ def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, A
             for pk, title, part, category_id, name, supports, lon, lat in found
         ]
 
-    return features_on_the_fly(
-        in_view, rows, to_points, cell_level(box, zoom), lon="longitude", lat="latitude"
-    )
+    level = cell_level(box, zoom)
+    if level <= MAX_LEVEL:
+        cells = list(cells_in_box(consultation, level, box).only("count", "sum_lon", "sum_lat"))
+        total = sum(cell.count for cell in cells)
+        if total > inventory_map.POINT_LIMIT:
+            return stored_clusters(cells)
+        # Few in the cells the view touches (or none): the points themselves, strictly
+        # in view.
+        return points_collection(to_points(list(rows)) if total else [])
+    return features_on_the_fly(in_view, rows, to_points, level, lon="longitude", lat="latitude")
 
 
 def map_extent(consultation: Consultation) -> Box | None:

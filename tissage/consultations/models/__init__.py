@@ -1,4 +1,5 @@
 from .consultations import Category, Consultation, ConsultationQuerySet
+from .map import ProposalCell
 from .proposals import (
     Comment,
     CommentReport,
@@ -29,6 +30,7 @@ __all__ = [
     "Consultation",
     "ConsultationQuerySet",
     "Proposal",
+    "ProposalCell",
     "ProposalPhoto",
     "ProposalQuerySet",
     "ProposalWord",

@@ -78,6 +78,19 @@ def _clusters(rows: Iterable[tuple[int, float, float]]) -> list[dict[str, Any]]:
     ]
 
 
+def points_collection(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Points (GeoJSON features), each item of the view, as a collection."""
+    return _collection("points", len(points), points)
+
+
+def stored_clusters(cells: Iterable[Any]) -> dict[str, Any]:
+    """The clusters of stored cells (each with `count`, `sum_lon`, `sum_lat`, the count
+    above 0), each at the mean of its points. Other apps' maps (consultations) keep
+    cells of the same grid."""
+    rows = [(c.count, c.sum_lon / c.count, c.sum_lat / c.count) for c in cells]
+    return _collection("clusters", sum(row[0] for row in rows), _clusters(rows))
+
+
 PointRow = tuple[int, str, str, float, float]
 
 
@@ -132,8 +145,7 @@ def map_features(
         cells = _stored_cells(campaign, category, commune, century, level, box)
         total = sum(cell.count for cell in cells)
         if total > POINT_LIMIT:
-            rows = ((c.count, c.sum_lon / c.count, c.sum_lat / c.count) for c in cells)
-            return _collection("clusters", total, _clusters(rows))
+            return stored_clusters(cells)
         if total == 0:
             return _collection("points", 0, [])
         # Few items: the points themselves, strictly in view, looked for only where
