@@ -1149,13 +1149,28 @@ def _summary_rows_kept(before: str, reports: list[dict[str, Any]]) -> list[str]:
     return kept
 
 
+def _runs_of(rows: list[str], runs: set[str]) -> list[str]:
+    """Of `runs` (all.py's run ids, named after the time each started), those that the
+    summary `rows` came from: for each row, the latest run started before its bench
+    was. A run whose every row a later one replaced is not named."""
+    started = sorted((run.removeprefix("all-"), run) for run in runs)
+    found = set()
+    for line in rows:
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        when = cells[2].replace("-", "").replace(":", "").replace(" ", "T") + "Z"
+        before = [run for stamp, run in started if stamp <= when]
+        if before:
+            found.add(before[-1])
+    return sorted(found)
+
+
 def render_summary(
     reports: list[dict[str, Any]], run_id: str, not_run: Sequence[str], before: str = ""
 ) -> str:
     """The summary table: a row per bench and database of this run, and, from the
     summary `before`, the rows of those this run did not measure (their runs named)."""
     kept = _summary_rows_kept(before, reports)
-    earlier = sorted(set(_RUN_ID.findall(before)) - {run_id}) if kept else []
+    earlier = _runs_of(kept, set(_RUN_ID.findall(before)) - {run_id})
     runs = f"Run `{run_id}`"
     if earlier:
         named = ", ".join(f"`{name}`" for name in earlier)

@@ -439,6 +439,24 @@ def test_a_run_of_a_few_benches_keeps_the_others_rows_in_the_summary():
     assert "Not run, or failed, in this run: cluster-1." in summary
 
 
+def test_the_summary_names_only_the_runs_its_kept_rows_came_from():
+    """A run whose rows a later run replaced is no longer named."""
+    before = (
+        "_Run `all-20261209T110000Z`, and for the benches it did not run the rows of "
+        "`all-20261209T090000Z`, `all-20261209T100000Z`: every bench's budgets._\n\n"
+        "| Bench | Database | Started | Load average (start / end / max) | OK | OVER |\n"
+        "| --- | --- | --- | ---: | ---: | ---: |\n"
+        "| agenda | SQLite | 2026-12-09 11:00:01 | 1 / 1 / 1 | 3 | 1 |\n"
+        "| map | SQLite | 2026-12-09 09:10:00 | 1 / 1 / 1 | 166 | 0 |\n"
+    )
+    summary = _summary_after(before, ["map"])
+    # The map's row is of the run of 09:00; the agenda's of 11:00, measured again now;
+    # nothing is left of the run of 10:00.
+    assert "the rows of `all-20261209T090000Z`:" in summary
+    assert "all-20261209T100000Z" not in summary
+    assert "all-20261209T110000Z" not in summary
+
+
 def test_a_cluster_scenario_whose_rows_are_kept_is_not_said_not_run():
     """scripts/cluster.py's runs are named `cluster-<nodes>` by all.py, their rows
     `cluster` and `<nodes>-node(s)`: kept rows are a run, not a missing one."""
