@@ -14,7 +14,6 @@ levels or the cell formula change, the triggers must be recreated by a new migra
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from django.db.models import Count, QuerySet, Sum
@@ -26,6 +25,7 @@ from tissage.inventories.map.cells import (
     CellTotals,
     cell_x,
     cell_y,
+    cells_touched,
     level_size,
 )
 from tissage.territories.geography import Box
@@ -48,16 +48,7 @@ def counted(consultation: Consultation) -> QuerySet[Proposal]:
 
 def cells_in_box(consultation: Consultation, level: int, box: Box) -> QuerySet[ProposalCell]:
     """The consultation's non-empty cells of a level that the box touches."""
-    size = level_size(level)
-    return ProposalCell.objects.filter(
-        consultation=consultation,
-        level=level,
-        cx__gte=math.floor((box.min_lon + 180.0) / size),
-        cx__lte=math.floor((box.max_lon + 180.0) / size),
-        cy__gte=math.floor((box.min_lat + 90.0) / size),
-        cy__lte=math.floor((box.max_lat + 90.0) / size),
-        count__gt=0,
-    )
+    return ProposalCell.objects.filter(consultation=consultation, **cells_touched(level, box))
 
 
 def cells_computed(consultation: Consultation) -> dict[CellKey, CellTotals]:

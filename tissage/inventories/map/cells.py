@@ -125,6 +125,21 @@ def level_size(level: int) -> float:
     return 360.0 / (2**level)
 
 
+def cells_touched(level: int, box: Box) -> dict[str, int]:
+    """The filter of a level's non-empty cells that the box touches (its cx and cy
+    ranges), for `MapCell` and the cells of other maps on the same grid
+    (consultations' `ProposalCell`)."""
+    size = level_size(level)
+    return {
+        "level": level,
+        "cx__gte": math.floor((box.min_lon + 180.0) / size),
+        "cx__lte": math.floor((box.max_lon + 180.0) / size),
+        "cy__gte": math.floor((box.min_lat + 90.0) / size),
+        "cy__lte": math.floor((box.max_lat + 90.0) / size),
+        "count__gt": 0,
+    }
+
+
 def cells_in_box(
     campaign: Campaign,
     level: int,
@@ -137,16 +152,7 @@ def cells_in_box(
     """A campaign's non-empty cells of a level that the box touches, for all its items
     or for one category (slug), one commune (INSEE code) and one century (1 to 21, as
     `periods.century_of` reads it): none when there is no such category or commune."""
-    size = level_size(level)
-    cells = MapCell.objects.filter(
-        campaign=campaign,
-        level=level,
-        cx__gte=math.floor((box.min_lon + 180.0) / size),
-        cx__lte=math.floor((box.max_lon + 180.0) / size),
-        cy__gte=math.floor((box.min_lat + 90.0) / size),
-        cy__lte=math.floor((box.max_lat + 90.0) / size),
-        count__gt=0,
-    )
+    cells = MapCell.objects.filter(campaign=campaign, **cells_touched(level, box))
     # The filters' rows are found by slug and INSEE code in the same query (none if
     # there is no such category or commune); not correlated, so the database looks
     # them up once and walks the index with them.
