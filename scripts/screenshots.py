@@ -47,6 +47,11 @@ DEMO_PATHS = [
     "/collectifs/clac-bassin-de-londres/",
     "/collectifs/clac-bassin-de-londres/initiatives/",
     "/structures/demo-petr-garrigues-costieres/",
+    # A consultation: its page, the proposals, the form (similar titles), the map.
+    "/consultations/demo-ou-planter-l-hiver-prochain/",
+    "/consultations/demo-ou-planter-l-hiver-prochain/propositions/",
+    "/consultations/demo-ou-planter-l-hiver-prochain/proposer/",
+    "/consultations/demo-ou-planter-l-hiver-prochain/carte/",
     "/compte/connexion/",
     "/page-qui-n-existe-pas/",
     # Widgets, the frames other websites show (issue #18), and where staff get their code.
