@@ -3,16 +3,19 @@ change of a proposal, and read by the map's data."""
 
 from __future__ import annotations
 
+import threading
 from importlib import import_module
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tissage.consultations.map import cells
 from tissage.consultations.models import Proposal, ProposalCell
+from tissage.consultations.proposals.services import proposal_submit
 from tissage.consultations.tests.factories import ConsultationFactory, ProposalFactory
+from tissage.core.tests.factories import UserFactory
 from tissage.inventories.map import cells as inventory_cells
 from tissage.inventories.map import data as inventory_map
 from tissage.territories.geography import Box
@@ -152,3 +155,46 @@ def test_a_view_with_few_remarks_in_its_cells_gives_the_points_strictly_in_view(
     assert [f["properties"]["id"] for f in data["features"]] == [inside.pk]
     empty = client.get(url, {"bbox": "3.0,43.0,3.01,43.01", "zoom": "12"}).json()
     assert empty == {"type": "FeatureCollection", "total": 0, "kind": "points", "features": []}
+
+
+def test_remarks_placed_and_moved_at_once_keep_the_cells_exact(transactional_db):
+    """Writers of one consultation's cells wait for each other (an advisory lock on
+    PostgreSQL, the database's lock on SQLite): no deadlock, no count lost."""
+    consultation = ConsultationFactory()
+    author = UserFactory()
+    moved = [_placed(consultation, i) for i in range(10)]
+    start = threading.Barrier(20)
+    errors: list[BaseException] = []
+
+    def one(number: int) -> None:
+        try:
+            start.wait()
+            if number < 10:
+                proposal_submit(
+                    consultation=consultation,
+                    part=Proposal.Part.MAP,
+                    title=f"Remarque {number}",
+                    text="Ici.",
+                    category=None,
+                    commune=None,
+                    point=(5.0 + number * 0.01, 44.0 + number * 0.005),
+                    author=author,
+                )
+            else:
+                with transaction.atomic():
+                    Proposal.objects.filter(pk=moved[number - 10].pk).update(
+                        longitude=5.2, latitude=44.2
+                    )
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert cells.cells_check(consultation) == []
+    assert placed_count(consultation) == 20
