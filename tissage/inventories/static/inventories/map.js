@@ -607,7 +607,9 @@
       var zoom = map.getZoom();
       return collection.features.map(function (feature, index) {
         var at = map.project(latLngOf(feature), zoom);
-        var isCluster = collection.kind === "clusters";
+        // A grouped answer may hold points too (a cell of one remark on the
+        // participatory map): a feature with an id is one.
+        var isCluster = collection.kind === "clusters" && feature.properties.id === undefined;
         return {
           x: at.x,
           y: at.y,
