@@ -366,8 +366,25 @@ def test_similar_titles_read_a_bounded_number_of_proposals_a_word(
 
 
 def test_similar_titles_walk_the_words_index_newest_first(client, consultation):
-    for number in range(30):
-        ProposalFactory(consultation=consultation, title=f"Haie verger {number}")
+    """With the words of thousands of proposals (and the planner's statistics), each
+    word's newest are read from the index, not found by a scan and a sort."""
+    other = ConsultationFactory()
+    words = ("haie", "verger", "jardin", "chemin", "pont", "stade", "lavoir", "mare")
+    created = Proposal.objects.bulk_create(
+        Proposal(
+            consultation=consultation if number % 2 else other,
+            part=Proposal.Part.IDEAS,
+            status=Proposal.Status.PUBLISHED,
+            title=f"{words[number % 8]} {words[number // 8 % 8]} {number}",
+            text="Une idée.",
+        )
+        for number in range(3000)
+    )
+    ProposalWord.objects.bulk_create(
+        [word for proposal in created for word in ProposalWord.of(proposal)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     url = reverse("consultations:similar", args=[consultation.slug])
     response, reads = page_reads(
         client, url, "consultations_proposalword", data={"titre": "haie verger"}
