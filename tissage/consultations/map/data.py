@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from tissage.inventories.map import data as inventory_map
-from tissage.inventories.map.cells import MAX_LEVEL, cell_box, cell_of, level_size
+from tissage.inventories.map.cells import MAX_LEVEL
 from tissage.inventories.map.data import (
     cell_level,
     features_on_the_fly,
@@ -35,21 +35,6 @@ IDEA_COLOUR = "idea"
 OTHER_COLOUR = "other"
 
 PointRow = tuple[int, str, str, int | None, str | None, int, float, float]
-POINT_FIELDS = (
-    "pk",
-    "title",
-    "part",
-    "category_id",
-    "category__name",
-    "support_count",
-    "longitude",
-    "latitude",
-)
-# Cells holding one remark shown as that remark, at most this many a view (the others
-# as a cluster of one): the remarks are read one small box per cell.
-ALONE_MAX = 100
-# Degrees: the boxes of `_alone_in` a hair wider than their cells (rounding).
-HAIR = 1e-9
 
 
 def map_kinds(consultation: Consultation) -> QuerySet[Category]:
@@ -92,35 +77,22 @@ def _in_view(items: QuerySet[Proposal], box: Box) -> QuerySet[Proposal]:
     )
 
 
-def _alone_in(items: QuerySet[Proposal], cells: list[Any], level: int) -> list[PointRow]:
-    """The rows of the remarks in these cells, each holding one: one query, a small box
-    per cell."""
-    if not cells:
-        return []
-    size = level_size(level)
-    wanted = {(cell.cx, cell.cy) for cell in cells}
-    boxes = Q()
-    for cx, cy in sorted(wanted):
-        square = cell_box(cx, cy, size)
-        boxes |= Q(
-            longitude__gte=square.min_lon - HAIR,
-            longitude__lte=square.max_lon + HAIR,
-            latitude__gte=square.min_lat - HAIR,
-            latitude__lte=square.max_lat + HAIR,
-        )
-    rows = items.filter(boxes).order_by("pk").values_list(*POINT_FIELDS)
-    # A hair wider than the cells: each row kept in its own cell, as the triggers put it.
-    return [row for row in rows if cell_of(row[-2], row[-1], size) in wanted]
-
-
 def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection (RFC 7946) of what is placed in `box`: clusters (the
-    stored cells, and the remark of each cell that holds one, with its kind) or points,
-    in three queries at most (the cells or the first rows, the points, the kinds'
-    colours)."""
+    """A GeoJSON FeatureCollection (RFC 7946) of what is placed in `box`: one query for
+    clusters (the stored cells), three for points (the cells or the first rows, the
+    points, the kinds' colours)."""
     in_view = _in_view(placed(consultation), box)
     # No ORDER BY: with a LIMIT, the database stops at the first rows it finds.
-    rows: QuerySet[Proposal, Any] = in_view.order_by().values_list(*POINT_FIELDS)
+    rows: QuerySet[Proposal, Any] = in_view.order_by().values_list(
+        "pk",
+        "title",
+        "part",
+        "category_id",
+        "category__name",
+        "support_count",
+        "longitude",
+        "latitude",
+    )
 
     def to_points(found: list[PointRow]) -> list[dict[str, Any]]:
         colours = kind_colours(consultation) if found else {}
@@ -142,18 +114,10 @@ def map_features(consultation: Consultation, box: Box, zoom: int) -> dict[str, A
 
     level = cell_level(box, zoom)
     if level <= MAX_LEVEL:
-        cells = list(
-            cells_in_box(consultation, level, box).only("cx", "cy", "count", "sum_lon", "sum_lat")
-        )
+        cells = list(cells_in_box(consultation, level, box).only("count", "sum_lon", "sum_lat"))
         total = sum(cell.count for cell in cells)
         if total > inventory_map.POINT_LIMIT:
-            # A cell that holds one remark shows it, with its kind, not a "1".
-            alone = [cell for cell in cells if cell.count == 1][:ALONE_MAX]
-            shown = {(cell.cx, cell.cy) for cell in alone}
-            return stored_clusters(
-                [cell for cell in cells if (cell.cx, cell.cy) not in shown],
-                to_points(_alone_in(placed(consultation), alone, level)),
-            )
+            return stored_clusters(cells)
         # Few in the cells the view touches (or none): the points themselves, strictly
         # in view.
         return points_collection(to_points(list(rows)) if total else [])

@@ -125,17 +125,6 @@ def level_size(level: int) -> float:
     return 360.0 / (2**level)
 
 
-def cell_of(lon: float, lat: float, size: float) -> tuple[int, int]:
-    """The cell of a point on the grid of cells of `size` degrees: the very expression
-    of `CellIndex` (and of the triggers), in Python."""
-    return math.floor((lon + 180.0) / size), math.floor((lat + 90.0) / size)
-
-
-def cell_box(cx: int, cy: int, size: float) -> Box:
-    """The square of a cell on the grid of cells of `size` degrees."""
-    return Box(cx * size - 180.0, cy * size - 90.0, (cx + 1) * size - 180.0, (cy + 1) * size - 90.0)
-
-
 def cells_touched(level: int, box: Box) -> dict[str, int]:
     """The filter of a level's non-empty cells that the box touches (its cx and cy
     ranges), for `MapCell` and the cells of other maps on the same grid

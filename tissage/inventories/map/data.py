@@ -20,7 +20,7 @@ tells nothing about the exact one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Avg, Count, F, Max, Min, QuerySet
@@ -83,14 +83,12 @@ def points_collection(points: list[dict[str, Any]]) -> dict[str, Any]:
     return _collection("points", len(points), points)
 
 
-def stored_clusters(cells: Iterable[Any], points: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+def stored_clusters(cells: Iterable[Any]) -> dict[str, Any]:
     """The clusters of stored cells (each with `count`, `sum_lon`, `sum_lat`, the count
-    above 0), each at the mean of its points, and the `points` (features with an `id`)
-    shown beside them, each counting one. Other apps' maps (consultations) keep cells
-    of the same grid."""
+    above 0), each at the mean of its points. Other apps' maps (consultations) keep
+    cells of the same grid."""
     rows = [(c.count, c.sum_lon / c.count, c.sum_lat / c.count) for c in cells]
-    total = sum(row[0] for row in rows) + len(points)
-    return _collection("clusters", total, [*_clusters(rows), *points])
+    return _collection("clusters", sum(row[0] for row in rows), _clusters(rows))
 
 
 PointRow = tuple[int, str, str, float, float]

@@ -49,17 +49,7 @@ from tissage.territories.geography import Box
 from ..contributions.periods import century_of
 from ..models import Campaign, Contribution, MapCell
 from ..models.contributions import ContributionQuerySet
-from .cells import (
-    ANY,
-    MAX_LEVEL,
-    MIN_LEVEL,
-    cell_box,
-    cell_of,
-    cell_x,
-    cell_y,
-    cells_in_box,
-    level_size,
-)
+from .cells import ANY, MAX_LEVEL, MIN_LEVEL, cell_x, cell_y, cells_in_box, level_size
 from .data import LEVELS_PER_ZOOM_OFFSET, POINT_LIMIT
 
 MAX_ZOOM = 19  # Leaflet's deepest zoom on the map page
@@ -137,6 +127,15 @@ def tile_level(z: int) -> int:
     return z + LEVELS_PER_ZOOM_OFFSET
 
 
+def _cell_of(lon: float, lat: float, size: float) -> tuple[int, int]:
+    # The very expression of `cells.CellIndex` (and of the triggers), in Python.
+    return math.floor((lon + 180.0) / size), math.floor((lat + 90.0) / size)
+
+
+def _cell_box(cx: int, cy: int, size: float) -> Box:
+    return Box(cx * size - 180.0, cy * size - 90.0, (cx + 1) * size - 180.0, (cy + 1) * size - 90.0)
+
+
 def _widened(box: Box) -> Box:
     return Box(box.min_lon - HAIR, box.min_lat - HAIR, box.max_lon + HAIR, box.max_lat + HAIR)
 
@@ -166,13 +165,13 @@ def _groups_on_the_fly(
     size = level_size(level)
     box = _widened(tile.box)
     (west, south), (east, north) = (
-        cell_of(box.min_lon, box.min_lat, size),
-        cell_of(box.max_lon, box.max_lat, size),
+        _cell_of(box.min_lon, box.min_lat, size),
+        _cell_of(box.max_lon, box.max_lat, size),
     )
     # Whole cells, so that each group's mean is its whole cell's; then only those cells
     # (an item on the outer edge of the last one belongs to the next).
     covered = items.public_in_box(
-        Box(*cell_box(west, south, size)[:2], *cell_box(east, north, size)[2:])
+        Box(*_cell_box(west, south, size)[:2], *_cell_box(east, north, size)[2:])
     )
     rows = list(
         covered.order_by().values_list(
@@ -182,7 +181,7 @@ def _groups_on_the_fly(
     if len(rows) <= ON_THE_FLY_ROWS:
         cells: dict[tuple[int, int], list[ItemRow]] = {}
         for row in rows:
-            cells.setdefault(cell_of(row[3], row[4], size), []).append(row)
+            cells.setdefault(_cell_of(row[3], row[4], size), []).append(row)
         groups, kept = [], []
         for (cx, cy), members in cells.items():
             if not (west <= cx <= east and south <= cy <= north):
@@ -217,13 +216,13 @@ def _items_of(items: ContributionQuerySet, groups: list[Group], size: float) -> 
     wanted = {(group.cx, group.cy) for group in groups}
     # One box per cell, OR-ed: each walks the map index (`public_in_box`), however many
     # items lie between the cells.
-    boxes = [items.public_in_box(cell_box(cx, cy, size)) for cx, cy in sorted(wanted)]
+    boxes = [items.public_in_box(_cell_box(cx, cy, size)) for cx, cy in sorted(wanted)]
     rows = (
         reduce(operator.or_, boxes)
         .order_by()
         .values_list("pk", "title", "category_id", "public_longitude", "public_latitude")
     )
-    return sorted(row for row in rows if cell_of(row[3], row[4], size) in wanted)
+    return sorted(row for row in rows if _cell_of(row[3], row[4], size) in wanted)
 
 
 def tile_content(
@@ -258,7 +257,7 @@ def tile_content(
         rows = _items_of(items, alone, size)
     else:
         wanted = {(group.cx, group.cy) for group in alone}
-        rows = [row for row in read if cell_of(row[3], row[4], size) in wanted]
+        rows = [row for row in read if _cell_of(row[3], row[4], size) in wanted]
     return {
         "tile": [tile.z, tile.x, tile.y],
         "total": total,

@@ -607,9 +607,7 @@
       var zoom = map.getZoom();
       return collection.features.map(function (feature, index) {
         var at = map.project(latLngOf(feature), zoom);
-        // A grouped answer may hold points too (a cell of one remark on the
-        // participatory map): a feature with an id is one.
-        var isCluster = collection.kind === "clusters" && feature.properties.id === undefined;
+        var isCluster = collection.kind === "clusters";
         return {
           x: at.x,
           y: at.y,
