@@ -3,11 +3,10 @@ change of a proposal, and read by the map's data."""
 
 from __future__ import annotations
 
-import threading
 from importlib import import_module
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from tissage.consultations.map import cells
 from tissage.consultations.models import Proposal, ProposalCell
 from tissage.consultations.proposals.services import proposal_submit
 from tissage.consultations.tests.factories import ConsultationFactory, ProposalFactory
+from tissage.core.tests.concurrency import at_once
 from tissage.core.tests.factories import UserFactory
 from tissage.inventories.map import cells as inventory_cells
 from tissage.inventories.map import data as inventory_map
@@ -163,38 +163,26 @@ def test_remarks_placed_and_moved_at_once_keep_the_cells_exact(transactional_db)
     consultation = ConsultationFactory()
     author = UserFactory()
     moved = [_placed(consultation, i) for i in range(10)]
-    start = threading.Barrier(20)
-    errors: list[BaseException] = []
 
     def one(number: int) -> None:
-        try:
-            start.wait()
-            if number < 10:
-                proposal_submit(
-                    consultation=consultation,
-                    part=Proposal.Part.MAP,
-                    title=f"Remarque {number}",
-                    text="Ici.",
-                    category=None,
-                    commune=None,
-                    point=(5.0 + number * 0.01, 44.0 + number * 0.005),
-                    author=author,
+        if number < 10:
+            proposal_submit(
+                consultation=consultation,
+                part=Proposal.Part.MAP,
+                title=f"Remarque {number}",
+                text="Ici.",
+                category=None,
+                commune=None,
+                point=(5.0 + number * 0.01, 44.0 + number * 0.005),
+                author=author,
+            )
+        else:
+            with transaction.atomic():
+                Proposal.objects.filter(pk=moved[number - 10].pk).update(
+                    longitude=5.2, latitude=44.2
                 )
-            else:
-                with transaction.atomic():
-                    Proposal.objects.filter(pk=moved[number - 10].pk).update(
-                        longitude=5.2, latitude=44.2
-                    )
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = at_once(20, one)
     assert not errors, errors
     assert cells.cells_check(consultation) == []
     assert placed_count(consultation) == 20

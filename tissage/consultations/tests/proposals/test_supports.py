@@ -4,11 +4,9 @@ count kept right under concurrency (SQLite and PostgreSQL), a guest's address pr
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from tissage.consultations.tests.factories import (
     ProposalFactory,
     SupportFactory,
 )
+from tissage.core.tests.concurrency import at_once
 from tissage.core.tests.factories import UserFactory
 from tissage.engagement.services import is_following
 
@@ -189,31 +188,10 @@ def test_an_unproven_address_takes_nothing(consultation):
     assert Proposal.objects.get(pk=mine.pk).author is None
 
 
-def _at_once(count_: int, work) -> list[BaseException]:
-    start = threading.Barrier(count_)
-    errors: list[BaseException] = []
-
-    def one(number: int) -> None:
-        try:
-            start.wait()
-            work(number)
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=one, args=(n,)) for n in range(count_)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
-
-
 def test_fifty_people_at_once_give_fifty_supports(transactional_db):
     proposal = ProposalFactory()
     people = [UserFactory() for _ in range(50)]
-    errors = _at_once(50, lambda n: support_give(proposal=proposal, user=people[n]))
+    errors = at_once(50, lambda n: support_give(proposal=proposal, user=people[n]))
     assert not errors, errors
     assert Support.objects.filter(proposal=proposal).count() == 50
     assert count(proposal) == 50
@@ -223,7 +201,7 @@ def test_the_same_person_twice_at_once_gives_one_support(transactional_db):
     proposal = ProposalFactory()
     user = UserFactory()
     results: list[bool] = []
-    errors = _at_once(2, lambda n: results.append(support_give(proposal=proposal, user=user)))
+    errors = at_once(2, lambda n: results.append(support_give(proposal=proposal, user=user)))
     assert not errors, errors
     assert sorted(results) == [False, True]
     assert Support.objects.filter(proposal=proposal).count() == 1
@@ -242,7 +220,7 @@ def test_supports_and_withdrawals_at_once_keep_the_count_right(transactional_db)
         else:
             support_give(proposal=proposal, user=people[n])
 
-    assert not _at_once(20, work)
+    assert not at_once(20, work)
     assert count(proposal) == Support.objects.filter(proposal=proposal).count() == 10
     assert User.objects.count() == 20 + 1  # the proposal's author
 
