@@ -271,7 +271,14 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")
+            models.UniqueConstraint(
+                fields=["response", "question"], name="one_answer_per_question"
+            ),
+            # What is published is free text (the results read it without checking).
+            models.CheckConstraint(
+                condition=~models.Q(moderation="published") | ~models.Q(text=""),
+                name="published_answer_has_text",
+            ),
         ]
         indexes = [
             # A question's latest published free text, newest first, for the results

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import connection
-
+from tissage.core.unions import union_all
 from tissage.territories.models import Commune
 
 from ..access import AnyUser, ConsultationRights
@@ -169,16 +168,7 @@ def similar_proposals(
         .values_list("proposal_id", "proposal__title", "proposal__support_count")[:SIMILAR_PER_WORD]
         for word in words
     ]
-    # Django refuses a slice in a part of `union()` on SQLite, which accepts it inside a
-    # subquery: each part is one, their SQL compiled by Django, their values parameters.
-    parts, params = [], []
-    for number, part in enumerate(per_word):
-        sql, part_params = part.query.get_compiler(using=part.db).as_sql()
-        parts.append(f"SELECT * FROM ({sql}) AS word_{number}")  # noqa: S608
-        params.extend(part_params)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        rows = cursor.fetchall()
+    rows = union_all(per_word)
     common: Counter[int] = Counter()
     found: dict[int, Similar] = {}
     for pk, found_title, count in rows:

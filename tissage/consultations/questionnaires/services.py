@@ -337,7 +337,16 @@ def question_move(*, question: Question, up: bool) -> None:
 def answers_moderate(
     *, questionnaire: Questionnaire, answer_ids: Iterable[int], publish: bool
 ) -> int:
-    """Publish the free-text answers, or keep them private; returns how many changed."""
-    return Answer.objects.filter(
-        pk__in=list(answer_ids), response__questionnaire=questionnaire
-    ).update(moderation=Answer.Moderation.PUBLISHED if publish else Answer.Moderation.PRIVATE)
+    """Publish the free-text answers, or keep them private; returns how many changed.
+
+    Only answers with text, of counted responses (a guest's waits for their email): the
+    results read the published texts without checking either (`queries._published_texts`)."""
+    return (
+        Answer.objects.filter(
+            pk__in=list(answer_ids),
+            response__questionnaire=questionnaire,
+            response__counted_at__isnull=False,
+        )
+        .exclude(text="")
+        .update(moderation=Answer.Moderation.PUBLISHED if publish else Answer.Moderation.PRIVATE)
+    )

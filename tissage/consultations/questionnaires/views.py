@@ -482,7 +482,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         area = form.cleaned_data["commune"] or EVERYWHERE
     chosen = next((c for c in communes if c.insee_code == area), None)
-    results = queries.results_of(questionnaire, area=area)
+    results = queries.results_of(
+        questionnaire, area=area, commune_names={c.insee_code: c.name for c in communes}
+    )
     return render(
         request,
         "consultations/questionnaires/results.html",

@@ -11,11 +11,17 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from tissage.consultations.models import Answer
+from tissage.consultations.models import Answer, Question
 from tissage.consultations.questionnaires.services import AnswerInput, response_submit
 from tissage.core.tests.factories import CommuneFactory, UserFactory
 
+from .factories import QuestionFactory, QuestionnaireFactory
+
 pytestmark = pytest.mark.django_db
+
+# Signed in, five more: the session, the person, their two roles, their unread
+# notifications.
+FACILITATOR_QUERIES = 9
 
 
 def answer(questionnaire, *, pick="Lavoirs", level=4, text="", commune=None, other=""):  # type: ignore[no-untyped-def]
@@ -94,18 +100,26 @@ def test_free_text_shows_only_once_published(client, questionnaire, facilitator)
 
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_results_page_needs_the_same_queries_at_any_size(
-    client, questionnaire, facilitator, size, django_assert_max_num_queries
+    client, questionnaire, facilitator, size, django_assert_num_queries
 ):
     communes = [CommuneFactory() for _ in range(3)]
     for n in range(size):
         answer(questionnaire, commune=communes[n % 3], text=f"texte {n}")
     Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
-    client.force_login(facilitator)
-    # One query for the free text of each question that may hold some (two here).
-    with django_assert_max_num_queries(12):
+    questionnaire.results_public = True
+    questionnaire.save()
+    # Anonymous: the questionnaire, the communes answered, the questions, then one for
+    # the counts and every question's free text (`results_of`). A commune question's
+    # names are those already read.
+    with django_assert_num_queries(4):
         page = client.get(results_url(questionnaire))
     assert page.status_code == 200
-    with django_assert_max_num_queries(12):
+    assert f"texte {size - 1}" in page.text
+    client.force_login(facilitator)
+    with django_assert_num_queries(FACILITATOR_QUERIES):
+        page = client.get(results_url(questionnaire))
+    assert page.status_code == 200
+    with django_assert_num_queries(FACILITATOR_QUERIES):
         page = client.get(results_url(questionnaire, commune=communes[0].insee_code))
     assert page.status_code == 200
 
@@ -180,3 +194,34 @@ def test_each_questions_block_is_kept_until_what_it_shows_changes(
     client.cookies["django_language"] = "en"
     english = client.get(results_url(questionnaire))
     assert blocks_rendered(english) == 4 and "mean 3" in english.text
+
+
+def test_a_commune_questions_results_name_each_commune(
+    client, consultation, django_assert_num_queries
+):
+    """The communes a commune question was answered with are shown by name: those the
+    respondents live in are already read for the filter, the others in one more query."""
+    home, elsewhere = CommuneFactory(name="Anduze"), CommuneFactory(name="Vézénobres")
+    questionnaire = QuestionnaireFactory(consultation=consultation, results_public=True)
+    question = QuestionFactory(
+        questionnaire=questionnaire, label="Où est ce patrimoine ?", kind=Question.Kind.COMMUNE
+    )
+
+    def answered(value):  # type: ignore[no-untyped-def]
+        response_submit(
+            questionnaire=questionnaire,
+            answers=[AnswerInput(question=question, value=value)],
+            user=UserFactory(),
+            commune=home,
+        )
+
+    answered(home.insee_code)
+    with django_assert_num_queries(4):
+        page = client.get(results_url(questionnaire))
+    assert "Anduze : 1 (100" in page.text
+
+    answered(elsewhere.insee_code)
+    with django_assert_num_queries(5):
+        page = client.get(results_url(questionnaire))
+    assert "Anduze : 1 (50" in page.text
+    assert "Vézénobres : 1 (50" in page.text

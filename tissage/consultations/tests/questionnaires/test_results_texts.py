@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from tissage.consultations.models import Answer, Response
@@ -17,6 +17,7 @@ from tissage.consultations.models.questionnaires import NO_COMMUNE
 from tissage.consultations.questionnaires.queries import TEXTS_SHOWN, results_of
 from tissage.consultations.questionnaires.services import (
     AnswerInput,
+    answers_moderate,
     response_submit,
     tallies_rebuild,
 )
@@ -68,12 +69,17 @@ def test_each_question_shows_its_latest_published_texts_newest_first(client, pub
         answer(public, text=f"Souvenir {n}", other=f"Autre {n}" if n < 3 else "")
     Answer.objects.exclude(text="").update(moderation=Answer.Moderation.PUBLISHED)
     # Not shown: a text kept private, one not read yet, and a guest's response that
-    # waits for its email (not counted).
+    # waits for its email (not counted), which cannot be published.
     Answer.objects.filter(text="Souvenir 24").update(moderation=Answer.Moderation.PRIVATE)
     answer(public, text="Pas encore lu")
     waiting = answer(public, text="Réponse d'un invité")
     Response.objects.filter(pk=waiting.pk).update(counted_at=None)
-    Answer.objects.filter(text="Réponse d'un invité").update(moderation=Answer.Moderation.PUBLISHED)
+    guest_texts = Answer.objects.filter(response=waiting).exclude(text="")
+    published = answers_moderate(
+        questionnaire=public, answer_ids=guest_texts.values_list("pk", flat=True), publish=True
+    )
+    assert published == 0
+    assert set(guest_texts.values_list("moderation", flat=True)) == {Answer.Moderation.PENDING}
 
     others, free = texts_shown(client, public)
 
@@ -126,13 +132,14 @@ def test_the_texts_are_read_through_the_index_without_sorting_every_answer(clien
 
     _response, reads = page_reads(client, url, 'FROM "consultations_answer"')
 
-    # One per question that may hold text (the choice with "other", the short text);
-    # none for the multiple choice without "other", nor for the scale.
-    assert len(reads) == 2
-    for sql in reads:
-        plan = query_plan(sql)
-        assert INDEX in plan, plan
-        assert not sorts_everything(plan), plan
+    # One query for the counts and the texts; in it, a part for each question that may
+    # hold text (the choice with "other", the short text), none for the multiple choice
+    # without "other", nor for the scale.
+    assert len(reads) == 1
+    assert reads[0].count('FROM "consultations_answer"') == 2
+    plan = query_plan(reads[0])
+    assert plan.count(INDEX) == 2, plan
+    assert not sorts_everything(plan), plan
 
 
 def test_a_communes_texts_are_read_through_the_area_index(client, public):
@@ -148,12 +155,11 @@ def test_a_communes_texts_are_read_through_the_area_index(client, public):
 
     _response, reads = page_reads(client, f"{url}?commune={code}", 'FROM "consultations_answer"')
 
-    assert len(reads) == 2
-    for sql in reads:
-        assert "territories_commune" not in sql, sql
-        plan = query_plan(sql)
-        assert "answer_question_area_idx" in plan, plan
-        assert not sorts_everything(plan), plan
+    assert len(reads) == 1
+    assert "territories_commune" not in reads[0], reads[0]
+    plan = query_plan(reads[0])
+    assert plan.count("answer_question_area_idx") == 2, plan
+    assert not sorts_everything(plan), plan
     # The newest of that commune only, and of no commune for NO_COMMUNE.
     assert texts_shown(client, public, commune=code)[1][:3] == [
         "Souvenir 599",
@@ -189,3 +195,31 @@ def test_counting_again_writes_each_answers_area_from_its_response(client, publi
     assert texts_shown(client, public, commune=nimes.insee_code) == [["À Nîmes"]]
     areas = dict(Answer.objects.exclude(text="").values_list("text", "area"))
     assert areas == {"À Nîmes": nimes.insee_code, "Sans commune": NO_COMMUNE}
+
+
+def test_the_database_refuses_a_published_answer_without_text(public):
+    """The results read published answers as free text without checking: the
+    constraint keeps it so, whatever writes the row."""
+    answer(public, text="Souvenir")
+    empty = Answer.objects.filter(text="").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.filter(pk=empty.pk).update(moderation=Answer.Moderation.PUBLISHED)
+    empty.refresh_from_db()
+    assert empty.moderation == Answer.Moderation.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_sends_back_to_reading_what_may_not_be_published(questionnaire):
+    """Before the constraint: an answer published without text, or of a response not
+    counted, goes back to be read; a published text of a counted response stays."""
+    call_command("migrate", "consultations", "0010", verbosity=0)
+    shown = answer(questionnaire, text="Souvenir")
+    guest = answer(questionnaire, text="Réponse d'un invité")
+    Response.objects.filter(pk=guest.pk).update(counted_at=None)
+    Answer.objects.filter(response__in=[shown, guest]).update(
+        moderation=Answer.Moderation.PUBLISHED
+    )
+    call_command("migrate", "consultations", verbosity=0)
+    published = Answer.objects.filter(moderation=Answer.Moderation.PUBLISHED)
+    assert list(published.values_list("text", flat=True)) == ["Souvenir"]
+    assert Answer.objects.filter(moderation=Answer.Moderation.PENDING).count() == 7
