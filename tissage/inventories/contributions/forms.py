@@ -496,11 +496,10 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = campaign.categories.values_list("slug", "name")
-        self.fields["category"].choices = [("", _("All categories")), *categories]  # type: ignore[attr-defined]
-        communes = campaign.communes.order_by("name").values_list("insee_code", "name")
-        self.fields["commune"].choices = [("", _("All communes")), *communes]  # type: ignore[attr-defined]
-        if campaign.period_field_key() is None:
+        choices = campaign.filter_choices()
+        self.fields["category"].choices = [("", _("All categories")), *choices.categories]  # type: ignore[attr-defined]
+        self.fields["commune"].choices = [("", _("All communes")), *choices.communes]  # type: ignore[attr-defined]
+        if choices.period_key is None:
             del self.fields["period"]
 
     def filters(self) -> ItemFilters:

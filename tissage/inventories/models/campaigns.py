@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.db import models
+from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from tissage.core.covers import Cover, cover_first
 from tissage.core.files import RandomName
 from tissage.core.questions import answer_display, question_form_field
+from tissage.core.unions import union_all
 
 
 class Licence(models.TextChoices):
@@ -21,6 +23,16 @@ class Licence(models.TextChoices):
     CC_BY = "cc-by-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
     CC_BY_SA = "cc-by-sa-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
     CC0 = "cc0-1.0", _("Public domain dedication (CC0 1.0)")
+
+
+# Where `period_field_key` keeps its answer on the instance.
+_PERIOD_KEY = "_period_field_key"
+
+
+class FilterChoices(NamedTuple):
+    categories: list[tuple[str, str]]
+    communes: list[tuple[str, str]]
+    period_key: str | None
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -110,12 +122,39 @@ class Campaign(models.Model):
             (self.cover, self.cover_alt), (self.project.cover, self.project.cover_alt)
         )
 
+    def _period_fields(self) -> models.QuerySet[CampaignField]:
+        dates = models.Q(kind=CampaignField.Kind.PERIOD) | models.Q(merimee_field="SCLE")
+        return self.fields.filter(dates)
+
     def period_field_key(self) -> str | None:
         """The field that dates an item (the century, for heritage), used by the filters:
-        the first in the campaign's order, its key alone (the list's filter form asks at
-        every visit)."""
-        dates = models.Q(kind=CampaignField.Kind.PERIOD) | models.Q(merimee_field="SCLE")
-        return self.fields.filter(dates).values_list("key", flat=True).first()
+        the first in the campaign's order, its key alone; the one `filter_choices` read
+        with the other choices, if it was called on this instance (a list or map page)."""
+        if _PERIOD_KEY in self.__dict__:
+            return self.__dict__[_PERIOD_KEY]
+        return self._period_fields().values_list("key", flat=True).first()
+
+    def filter_choices(self) -> FilterChoices:
+        """What the public filters of the list and the map offer, in one query (the
+        filter form is on every visit of both): the categories (slug, name) in the
+        campaign's order, its communes (INSEE code, name) by name, and the period field's
+        key, kept for `period_field_key`."""
+        categories, communes, period_key = [], [], None
+        for part, code, name in union_all(
+            [
+                self.categories.values_list(Value(0), "slug", "name"),
+                self.communes.order_by("name").values_list(Value(1), "insee_code", "name"),
+                self._period_fields().values_list(Value(2), "key", Value(""))[:1],
+            ]
+        ):
+            if part == 0:
+                categories.append((code, name))
+            elif part == 1:
+                communes.append((code, name))
+            else:
+                period_key = code
+        self.__dict__[_PERIOD_KEY] = period_key
+        return FilterChoices(categories, communes, period_key)
 
     def is_open(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
