@@ -27,7 +27,13 @@ def union_all(parts: Sequence[QuerySet[Any]]) -> list[tuple[Any, ...]]:
 
     Each part is a `values_list()` queryset of the same number of columns, all on one
     database. The rows are tuples as the database gives them, without the fields'
-    converters (a `JSONField` comes back as text on SQLite): read numbers and text."""
+    converters (a `JSONField` comes back as text on SQLite): read numbers and text.
+
+    Each part's order holds because both databases run the parts of a `UNION ALL` one
+    after the other, each as its subquery's plan gives it; SQL itself does not promise
+    it, and a part large enough for a parallel plan on PostgreSQL might not keep it.
+    Keep the parts small (sliced, or a handful of rows), as the reads that use this are;
+    the tests check the order on both databases."""
     if not parts:
         return []
     using = parts[0].db

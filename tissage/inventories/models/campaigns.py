@@ -25,7 +25,8 @@ class Licence(models.TextChoices):
     CC0 = "cc0-1.0", _("Public domain dedication (CC0 1.0)")
 
 
-# Where `period_field_key` keeps its answer on the instance.
+# Where `filter_choices` leaves the period field's key on the instance, for
+# `period_field_key` to answer without another query.
 _PERIOD_KEY = "_period_field_key"
 
 
